@@ -1,0 +1,40 @@
+#pragma once
+// A small option parser for the `mosaic` CLI: `--name value`, `--name=value` and flags.
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+class Args
+{
+public:
+    // flags: options that take no value.
+    Args(const std::vector<std::string> &argv, const std::vector<std::string> &flags);
+
+    bool has(const std::string &name) const { return m_options.count(name) != 0; }
+    std::string value(const std::string &name, const std::string &fallback = {}) const;
+    // Throws std::invalid_argument with a message naming the option.
+    int intValue(const std::string &name, int fallback) const;
+    const std::vector<std::string> &positional() const { return m_positional; }
+    // Options given that are not in `known`; the caller reports them.
+    std::vector<std::string> unknown(const std::vector<std::string> &known) const;
+    const std::string &error() const { return m_error; }
+
+private:
+    std::map<std::string, std::string> m_options;
+    std::vector<std::string> m_positional;
+    std::string m_error;
+};
+
+// Exit codes: 0 ok, 1 the operation failed, 2 bad usage.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+int runInspect(const Args &args);
+int runForward(const Args &args);
+int runBench(const Args &args);
+
+} // namespace cli

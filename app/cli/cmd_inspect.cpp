@@ -1,0 +1,70 @@
+#include "args.h"
+
+#include <mosaic/tools.h>
+
+#include <cstdio>
+
+namespace cli {
+
+namespace {
+
+std::string shapeText(const std::vector<int64_t> &shape)
+{
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+        s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+}
+
+std::string count(uint64_t n)
+{
+    char buf[32];
+    if (n >= 1000000000ULL)
+        std::snprintf(buf, sizeof buf, "%.3f B", n / 1e9);
+    else if (n >= 1000000ULL)
+        std::snprintf(buf, sizeof buf, "%.3f M", n / 1e6);
+    else
+        std::snprintf(buf, sizeof buf, "%llu", static_cast<unsigned long long>(n));
+    return buf;
+}
+
+} // namespace
+
+int runInspect(const Args &args)
+{
+    if (!args.error().empty() || args.positional().size() != 1) {
+        std::fprintf(stderr, "usage: mosaic inspect FILE.safetensors|INDEX.json\n");
+        return kExitUsage;
+    }
+    mosaic::CheckpointSummary s;
+    const mosaic::Status st = mosaic::inspectCheckpoint(args.positional()[0], &s);
+    if (!st.ok()) {
+        std::fprintf(stderr, "mosaic inspect: %s\n", st.message.c_str());
+        return kExitFailure;
+    }
+    size_t width = 4;
+    for (const auto &t : s.tensors)
+        width = std::max(width, t.name.size());
+    std::printf("%-*s  %-6s  %s\n", static_cast<int>(width), "name", "dtype", "shape");
+    for (const auto &t : s.tensors)
+        std::printf("%-*s  %-6s  %s\n", static_cast<int>(width), t.name.c_str(), t.dtype.c_str(),
+                    shapeText(t.shape).c_str());
+    std::printf("\nfile:          %s (%llu bytes, %d shard%s)\n", s.path.c_str(),
+                static_cast<unsigned long long>(s.fileBytes), s.shards, s.shards == 1 ? "" : "s");
+    std::printf("tensors:       %zu\n", s.tensors.size());
+    std::printf("parameters:    %s (%llu)\n", count(s.parameterCount).c_str(),
+                static_cast<unsigned long long>(s.parameterCount));
+    std::printf("architecture:  %s%s%s\n", s.architecture.c_str(), s.variant.empty() ? "" : ", ", s.variant.c_str());
+    std::printf("layout:        %s%s%s\n", s.layout.c_str(), s.prefix.empty() ? "" : ", key prefix ",
+                s.prefix.c_str());
+    if (!s.configJson.empty())
+        std::printf("config:        %s\n", s.configJson.c_str());
+    if (!s.metadata.empty()) {
+        std::printf("metadata:\n");
+        for (const auto &m : s.metadata)
+            std::printf("  %s: %s\n", m.first.c_str(), m.second.c_str());
+    }
+    return kExitOk;
+}
+
+} // namespace cli

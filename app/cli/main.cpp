@@ -1,0 +1,132 @@
+// `mosaic`: the command-line tool. Verbs live in cmd_*.cpp; all work goes through core's façade.
+#include "args.h"
+
+#include <mosaic/log.h>
+#include <mosaic/runtime.h>
+#include <mosaic/version.h>
+
+#include <cstdio>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char *kUsage = R"(Usage: mosaic [--threads N] [--log-level LEVEL] [--no-log-file] <command> [options]
+
+Commands:
+  inspect FILE                   List a checkpoint's tensors (names, dtypes, shapes), parameter count,
+                                 metadata, and the detected architecture and key layout.
+                                 FILE is a .safetensors file or a sharded *.safetensors.index.json.
+  forward --model WEIGHTS --inputs IO.safetensors --out OUT.safetensors
+          [--component transformer|ae-encode|ae-decode] [--dtype f32|bf16]
+                                 Run a model on named input tensors and write its output:
+                                 transformer: img, img_ids, txt, txt_ids, y, timesteps, guidance -> out
+                                 (plus the intermediates pe and timestep_embedding);
+                                 ae-encode: x -> z; ae-decode: z -> decoded.
+  bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]
+          [--tokens 1024] [--txt-tokens 512] [--iters 2] [--dtype f32|bf16|both]
+                                 Time the transformer forward pass and compare its GFLOP/s with this
+                                 machine's own matmul rate for the same dtype.
+
+Global options:
+  --threads N        LibTorch intra-op threads (default: all cores)
+  --log-level LEVEL  trace, debug, info, warning or error (default: warning on the terminal)
+  --no-log-file      do not write the log file (default: <data dir>/logs/mosaic.log)
+  --help, -h         this text
+  --version          the version, and the LibTorch it runs on
+)";
+
+bool parseLevel(const std::string &s, mosaic::LogLevel *out)
+{
+    const struct
+    {
+        const char *name;
+        mosaic::LogLevel level;
+    } levels[] = {{"trace", mosaic::LogLevel::Trace}, {"debug", mosaic::LogLevel::Debug},
+                  {"info", mosaic::LogLevel::Info},   {"warning", mosaic::LogLevel::Warn},
+                  {"warn", mosaic::LogLevel::Warn},   {"error", mosaic::LogLevel::Error}};
+    for (const auto &l : levels)
+        if (s == l.name) {
+            *out = l.level;
+            return true;
+        }
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    std::vector<std::string> all(argv + 1, argv + argc);
+    // Global options come before the verb.
+    int threads = 0;
+    mosaic::LogOptions logOptions;
+    logOptions.level = mosaic::LogLevel::Warn;
+    size_t i = 0;
+    for (; i < all.size(); ++i) {
+        const std::string &a = all[i];
+        if (a == "--help" || a == "-h" || a == "help") {
+            std::fputs(kUsage, stdout);
+            return cli::kExitOk;
+        }
+        if (a == "--version") {
+            std::printf("mosaic %s\n%s\n", mosaic::versionString(), mosaic::buildSummary().c_str());
+            return cli::kExitOk;
+        }
+        if (a == "--no-log-file") {
+            logOptions.file = false;
+        } else if (a == "--threads" || a == "--log-level") {
+            if (i + 1 >= all.size()) {
+                std::fprintf(stderr, "mosaic: %s needs a value\n", a.c_str());
+                return cli::kExitUsage;
+            }
+            const std::string v = all[++i];
+            if (a == "--threads") {
+                try {
+                    threads = std::stoi(v);
+                } catch (const std::exception &) {
+                    threads = -1;
+                }
+                if (threads < 1) {
+                    std::fprintf(stderr, "mosaic: --threads expects a positive number, got '%s'\n", v.c_str());
+                    return cli::kExitUsage;
+                }
+            } else if (!parseLevel(v, &logOptions.level)) {
+                std::fprintf(stderr, "mosaic: unknown log level '%s'\n", v.c_str());
+                return cli::kExitUsage;
+            }
+        } else {
+            break;
+        }
+    }
+    if (i >= all.size()) {
+        std::fputs(kUsage, stderr);
+        return cli::kExitUsage;
+    }
+    const std::string verb = all[i];
+    const std::vector<std::string> rest(all.begin() + static_cast<long>(i) + 1, all.end());
+
+    if (auto st = mosaic::initLogging(logOptions); !st.ok()) {
+        // Not fatal: the terminal still gets the messages.
+        std::fprintf(stderr, "mosaic: warning: %s\n", st.message.c_str());
+        logOptions.file = false;
+        mosaic::initLogging(logOptions);
+    }
+    mosaic::configureThreads(threads);
+
+    try {
+        if (verb == "inspect")
+            return cli::runInspect(cli::Args(rest, {"json"}));
+        if (verb == "forward")
+            return cli::runForward(cli::Args(rest, {}));
+        if (verb == "bench")
+            return cli::runBench(cli::Args(rest, {}));
+    } catch (const std::invalid_argument &e) {
+        std::fprintf(stderr, "mosaic %s: %s\n", verb.c_str(), e.what());
+        return cli::kExitUsage;
+    }
+    std::fprintf(stderr, "mosaic: unknown command '%s' (see mosaic --help)\n", verb.c_str());
+    return cli::kExitUsage;
+}

@@ -1,0 +1,132 @@
+#include <mosaic/tools.h>
+
+#include "model/flux.h"
+#include "pipeline/sampling.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace mosaic {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point a, Clock::time_point b)
+{
+    return std::chrono::duration<double>(b - a).count();
+}
+
+at::ScalarType benchDType(const std::string &name)
+{
+    if (name == "f32")
+        return at::kFloat;
+    if (name == "bf16")
+        return at::kBFloat16;
+    if (name == "f16")
+        return at::kHalf;
+    throw Error(StatusCode::InvalidArgument, "unknown bench dtype '" + name + "' (f32, bf16, f16)");
+}
+
+// FLOPs of one forward (multiply-add = 2), linears + attention + embedders; modulation included.
+struct FlopCount
+{
+    double linear = 0, attention = 0;
+    double total() const { return linear + attention; }
+};
+
+FlopCount countFlops(const model::FluxConfig &c, int64_t nImg, int64_t nTxt)
+{
+    const double D = static_cast<double>(c.hidden_size), M = static_cast<double>(c.mlpHidden());
+    const double N = static_cast<double>(nImg + nTxt);
+    FlopCount f;
+    const double perTokenBlock = 2.0 * (3 * D * D + D * D + 2 * D * M); // qkv + proj + mlp (double)
+    const double perTokenSingle = 2.0 * (D * (3 * D + M) + (D + M) * D);
+    f.linear += c.depth * (N * perTokenBlock + 2 * 2.0 * D * 6 * D);
+    f.linear += c.depth_single_blocks * (N * perTokenSingle + 2.0 * D * 3 * D);
+    f.attention += (c.depth + c.depth_single_blocks) * 4.0 * N * N * D;
+    f.linear += 2.0 * nImg * c.in_channels * D + 2.0 * nTxt * c.context_in_dim * D + 2.0 * nImg * D * c.out_channels;
+    return f;
+}
+
+// The machine's own rate for the dominant shape: [N x D] . [D x D]^T + bias.
+double matmulRate(int64_t rows, int64_t d, at::ScalarType dtype, int iterations)
+{
+    const auto opt = at::TensorOptions().dtype(dtype);
+    at::Tensor x = at::randn({rows, d}, opt), w = at::randn({d, d}, opt) * 0.02, b = at::zeros({d}, opt);
+    at::linear(x, w, b); // warm-up
+    const auto t0 = Clock::now();
+    for (int i = 0; i < iterations; ++i)
+        at::linear(x, w, b);
+    const double s = seconds(t0, Clock::now()) / iterations;
+    return 2.0 * rows * d * d / s / 1e9;
+}
+
+} // namespace
+
+Status benchTransformer(const TransformerBenchOptions &o, std::vector<TransformerBenchRow> *rows,
+                        const ProgressText &progress)
+{
+    return guarded([&] {
+        c10::InferenceMode inference;
+        if (o.hidden <= 0 || o.heads <= 0 || o.hidden % o.heads != 0 || (o.hidden / o.heads) % 16 != 0)
+            throw Error(StatusCode::InvalidArgument,
+                        format("hidden {} must split into heads {} of a head size divisible by 16", o.hidden, o.heads));
+        if (o.imageTokens <= 0 || o.textTokens < 0 || o.iterations <= 0)
+            throw Error(StatusCode::InvalidArgument, "token counts and iterations must be positive");
+        model::FluxConfig c = model::FluxConfig::dev();
+        c.hidden_size = o.hidden;
+        c.num_heads = o.heads;
+        c.depth = o.doubleBlocks;
+        c.depth_single_blocks = o.singleBlocks;
+        const int64_t hd = o.hidden / o.heads;
+        c.axes_dim = {hd / 8, hd * 7 / 16, hd * 7 / 16};
+        const FlopCount flops = countFlops(c, o.imageTokens, o.textTokens);
+
+        for (const auto &name : o.dtypes) {
+            const auto dtype = benchDType(name);
+            if (progress)
+                progress(format("{}: building {} double + {} single blocks at hidden {} ({} parameters)", name, c.depth,
+                                c.depth_single_blocks, c.hidden_size, humanCount(c.parameterCount())));
+            model::Flux flux(c);
+            flux->to(dtype);
+            model::FluxInputs in;
+            // A square-ish token grid for the image ids.
+            int64_t gw = 1;
+            while (gw * gw < o.imageTokens)
+                ++gw;
+            in.img = at::randn({1, o.imageTokens, c.in_channels});
+            at::Tensor ids = pipeline::imageIds(1, 2 * gw, 2 * gw);
+            in.img_ids = ids.narrow(1, 0, o.imageTokens).contiguous();
+            in.txt = at::randn({1, o.textTokens, c.context_in_dim});
+            in.txt_ids = pipeline::textIds(1, o.textTokens);
+            in.y = at::randn({1, c.vec_in_dim});
+            in.timesteps = at::full({1}, 0.5);
+            in.guidance = at::full({1}, 3.5);
+
+            for (int i = 0; i < o.warmup; ++i)
+                flux->forward(in);
+            const auto t0 = Clock::now();
+            for (int i = 0; i < o.iterations; ++i) {
+                flux->forward(in);
+                if (progress)
+                    progress(format("{}: forward {}/{}", name, i + 1, o.iterations));
+            }
+            TransformerBenchRow row;
+            row.dtype = name;
+            row.secondsPerForward = seconds(t0, Clock::now()) / o.iterations;
+            row.gflopPerForward = flops.total() / 1e9;
+            row.gflopPerSecond = row.gflopPerForward / row.secondsPerForward;
+            row.matmulGflopPerSecond = matmulRate(o.imageTokens + o.textTokens, c.hidden_size, dtype, 4);
+            row.ratio = row.gflopPerSecond / row.matmulGflopPerSecond;
+            row.attentionShare = flops.attention / flops.total();
+            rows->push_back(row);
+        }
+    });
+}
+
+} // namespace mosaic

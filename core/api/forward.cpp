@@ -1,0 +1,107 @@
+#include <mosaic/tools.h>
+
+#include "io/checkpoint.h"
+#include "model/loader.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+#include <c10/core/InferenceMode.h>
+
+#include <chrono>
+
+namespace mosaic {
+
+namespace {
+
+at::ScalarType parseComputeDType(const std::string &name)
+{
+    if (name == "f32" || name == "float32")
+        return at::kFloat;
+    if (name == "bf16" || name == "bfloat16")
+        return at::kBFloat16;
+    if (name == "f16" || name == "float16")
+        return at::kHalf;
+    throw Error(StatusCode::InvalidArgument, "unknown dtype '" + name + "' (use f32, bf16 or f16)");
+}
+
+at::Tensor input(const Checkpoint &in, const std::string &name, bool required = true)
+{
+    if (!in.contains(name)) {
+        if (required)
+            throw Error(StatusCode::InvalidArgument, in.path() + ": the inputs have no tensor named '" + name + "'");
+        return {};
+    }
+    return in.tensor(name).to(at::kFloat);
+}
+
+} // namespace
+
+Status runForward(const ForwardRequest &request, ForwardResult *result)
+{
+    return guarded([&] {
+        c10::InferenceMode inference;
+        const auto dtype = parseComputeDType(request.dtype);
+        const Checkpoint weights = Checkpoint::open(request.modelPath);
+        const Checkpoint inputs = Checkpoint::open(request.inputsPath);
+        const auto arch = model::detectArchitecture(weights.names());
+
+        Component component = request.component;
+        if (component == Component::Auto) {
+            if (arch == model::Architecture::FluxTransformer)
+                component = Component::Transformer;
+            else if (arch == model::Architecture::FluxAutoEncoder)
+                component = inputs.contains("x") ? Component::AeEncode : Component::AeDecode;
+            else
+                throw Error(StatusCode::Unsupported, request.modelPath + ": neither a FLUX transformer nor a FLUX "
+                                                                         "autoencoder (architecture: " +
+                                                         model::architectureName(arch) + ")");
+        }
+        const bool wantsAe = component != Component::Transformer;
+        if (wantsAe != (arch == model::Architecture::FluxAutoEncoder))
+            throw Error(StatusCode::InvalidArgument, request.modelPath + " holds a " + model::architectureName(arch) +
+                                                         ", which cannot run the requested component");
+
+        st::TensorMap out;
+        ForwardResult r;
+        const auto t0 = std::chrono::steady_clock::now();
+        if (component == Component::Transformer) {
+            auto loaded = model::loadFlux(weights, dtype);
+            r.layout = model::fluxLayoutName(loaded.layout);
+            model::FluxInputs in;
+            in.img = input(inputs, "img");
+            in.img_ids = input(inputs, "img_ids");
+            in.txt = input(inputs, "txt");
+            in.txt_ids = input(inputs, "txt_ids");
+            in.y = input(inputs, "y");
+            in.timesteps = input(inputs, "timesteps");
+            in.guidance = input(inputs, "guidance", loaded.model->config.guidance_embed);
+            model::FluxTrace trace;
+            out["out"] = loaded.model->forward(in, &trace).to(at::kFloat);
+            out["pe"] = trace.pe;
+            out["timestep_embedding"] = trace.timestep_embedding;
+            r.component = "transformer";
+        } else {
+            auto ae = model::loadAutoEncoder(weights, dtype);
+            r.layout = "bfl";
+            if (component == Component::AeEncode) {
+                out["z"] = ae->encode(input(inputs, "x")).to(at::kFloat);
+                r.component = "ae-encode";
+            } else {
+                out["decoded"] = ae->decode(input(inputs, "z")).to(at::kFloat);
+                r.component = "ae-decode";
+            }
+        }
+        r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        st::write(request.outputPath, out, {{"producer", "mosaic forward"}, {"component", r.component},
+                                            {"dtype", request.dtype}});
+        for (const auto &e : out)
+            r.written.push_back(e.first);
+        log::info("core.model", "forward {} on {} wrote {} in {} s", r.component, request.modelPath,
+                  request.outputPath, r.seconds);
+        if (result)
+            *result = r;
+    });
+}
+
+} // namespace mosaic

@@ -1,0 +1,94 @@
+#pragma once
+// Plain-type entry points behind the `mosaic` CLI verbs (inspect, forward, bench transformer).
+
+#include <mosaic/status.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mosaic {
+
+// ---- inspect -----------------------------------------------------------------------------------
+
+struct TensorSummary
+{
+    std::string name;
+    std::string dtype;
+    std::vector<int64_t> shape;
+    uint64_t bytes = 0;
+};
+
+struct CheckpointSummary
+{
+    std::string path;
+    uint64_t fileBytes = 0;
+    int shards = 1;
+    std::vector<TensorSummary> tensors;
+    uint64_t parameterCount = 0;
+    std::map<std::string, std::string> metadata;
+    std::string architecture; // flux-transformer, flux-autoencoder, lora, unknown
+    std::string variant;      // e.g. "dev (guidance-distilled)", "schnell"
+    std::string layout;       // bfl, diffusers, peft, kohya, ...
+    std::string prefix;       // a stripped key prefix, if any
+    std::string configJson;   // the detected configuration
+};
+
+Status inspectCheckpoint(const std::string &path, CheckpointSummary *out);
+
+// ---- forward -----------------------------------------------------------------------------------
+
+enum class Component { Auto, Transformer, AeEncode, AeDecode };
+
+struct ForwardRequest
+{
+    std::string modelPath;
+    std::string inputsPath;
+    std::string outputPath;
+    Component component = Component::Auto;
+    std::string dtype = "f32"; // f32 | bf16 | f16
+};
+
+struct ForwardResult
+{
+    std::string component; // what ran
+    std::string layout;    // the weights' key layout
+    std::vector<std::string> written; // tensor names in the output file
+    double seconds = 0.0;
+};
+
+Status runForward(const ForwardRequest &request, ForwardResult *result);
+
+// ---- bench transformer -------------------------------------------------------------------------
+
+struct TransformerBenchOptions
+{
+    int hidden = 3072;
+    int heads = 24;
+    int doubleBlocks = 1;
+    int singleBlocks = 1;
+    int imageTokens = 1024;
+    int textTokens = 512;
+    int iterations = 2;
+    int warmup = 1;
+    std::vector<std::string> dtypes{"f32", "bf16"};
+};
+
+struct TransformerBenchRow
+{
+    std::string dtype;
+    double secondsPerForward = 0;
+    double gflopPerForward = 0;
+    double gflopPerSecond = 0;
+    double matmulGflopPerSecond = 0; // the machine's own rate for a [tokens x hidden] x [hidden x hidden] linear
+    double ratio = 0;                // gflopPerSecond / matmulGflopPerSecond
+    double attentionShare = 0;       // of the forward's FLOPs
+};
+
+using ProgressText = std::function<void(const std::string &)>;
+Status benchTransformer(const TransformerBenchOptions &options, std::vector<TransformerBenchRow> *rows,
+                        const ProgressText &progress = {});
+
+} // namespace mosaic

@@ -1,0 +1,49 @@
+#include "model/attention.h"
+
+#include "model/rope.h"
+
+#include <torch/version.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace mosaic::model {
+
+at::Tensor scaledDotProductAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v,
+                                     const AttentionOptions &options)
+{
+#if TORCH_VERSION_MAJOR >= 2
+    if (!options.forceChunked)
+        return at::scaled_dot_product_attention(q, k, v);
+#endif
+    const int64_t B = q.size(0), H = q.size(1), Lq = q.size(2), D = q.size(3), Lk = k.size(2);
+    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    const int64_t rowBytes = B * H * Lk * static_cast<int64_t>(q.element_size());
+    const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(Lq, options.chunkBytes / std::max<int64_t>(1, rowBytes)));
+    const at::Tensor kt = k.transpose(-2, -1); // [B, H, D, Lk]
+
+    auto block = [&](const at::Tensor &qc) {
+        at::Tensor scores = at::matmul(qc * scale, kt);       // [B, H, c, Lk]
+        at::Tensor probs = at::softmax(scores, -1);           // kernel accumulates in float for bf16
+        return at::matmul(probs, v);                          // [B, H, c, D]
+    };
+    if (chunk >= Lq)
+        return block(q);
+    at::Tensor out = at::empty({B, H, Lq, D}, q.options());
+    for (int64_t s = 0; s < Lq; s += chunk) {
+        const int64_t n = std::min(chunk, Lq - s);
+        out.narrow(2, s, n).copy_(block(q.narrow(2, s, n)));
+    }
+    return out;
+}
+
+at::Tensor fluxAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v, const at::Tensor &pe,
+                         const AttentionOptions &options)
+{
+    at::Tensor qr = applyRope(q, pe);
+    at::Tensor kr = applyRope(k, pe);
+    at::Tensor x = scaledDotProductAttention(qr, kr, v, options); // [B, H, L, D]
+    return x.permute({0, 2, 1, 3}).reshape({x.size(0), x.size(2), x.size(1) * x.size(3)});
+}
+
+} // namespace mosaic::model

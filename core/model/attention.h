@@ -1,0 +1,31 @@
+#pragma once
+// Scaled dot-product attention with bounded memory.
+//
+// LibTorch >= 2.0: at::scaled_dot_product_attention (flash / memory-efficient kernels on CUDA,
+// flash on CPU from 2.1). LibTorch 1.13 has no public fused kernel, so the score matrix is built
+// in chunks of queries: peak extra memory is one [B, H, chunk, Lk] block, not [B, H, Lq, Lk]
+// (7680 tokens x 24 heads would be 5.7 GB in float32).
+
+#include <ATen/ATen.h>
+
+#include <cstdint>
+
+namespace mosaic::model {
+
+struct AttentionOptions
+{
+    // Upper bound for one chunk's score block, in bytes.
+    int64_t chunkBytes = 256ll << 20;
+    // Force the chunked path even where a fused kernel exists (tests compare the two).
+    bool forceChunked = false;
+};
+
+// q: [B, H, Lq, D], k and v: [B, H, Lk, D] -> [B, H, Lq, D]; scale 1/sqrt(D), no mask.
+at::Tensor scaledDotProductAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v,
+                                     const AttentionOptions &options = {});
+
+// FLUX attention: RoPE on q and k, SDPA, then [B, H, L, D] -> [B, L, H*D].
+at::Tensor fluxAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v, const at::Tensor &pe,
+                         const AttentionOptions &options = {});
+
+} // namespace mosaic::model

@@ -1,0 +1,240 @@
+#include "model/autoencoder.h"
+
+#include "model/attention.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+#include <nlohmann/json.hpp>
+
+namespace mosaic::model {
+
+namespace {
+
+torch::nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride = 1, int64_t padding = 0)
+{
+    return torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding));
+}
+
+torch::nn::GroupNorm groupNorm(int64_t channels)
+{
+    return torch::nn::GroupNorm(torch::nn::GroupNormOptions(32, channels).eps(1e-6).affine(true));
+}
+
+} // namespace
+
+AutoEncoderConfig AutoEncoderConfig::flux()
+{
+    return AutoEncoderConfig{};
+}
+
+void AutoEncoderConfig::validate() const
+{
+    auto bad = [](const std::string &m) { throw Error(StatusCode::InvalidArgument, "autoencoder config: " + m); };
+    if (ch_mult.empty() || ch <= 0 || z_channels <= 0 || num_res_blocks < 0 || in_channels <= 0 || out_ch <= 0)
+        bad("sizes must be positive and ch_mult non-empty");
+    for (int64_t m : ch_mult)
+        if (m <= 0 || (ch * m) % 32 != 0)
+            bad(format("every ch * ch_mult must be a positive multiple of 32 (GroupNorm(32)), got {}", ch * m));
+    if (scale_factor == 0.0)
+        bad("scale_factor must not be zero");
+}
+
+std::string AutoEncoderConfig::toJson() const
+{
+    nlohmann::json j = {{"resolution", resolution}, {"in_channels", in_channels},       {"ch", ch},
+                        {"out_ch", out_ch},         {"ch_mult", ch_mult},               {"num_res_blocks", num_res_blocks},
+                        {"z_channels", z_channels}, {"scale_factor", scale_factor},     {"shift_factor", shift_factor}};
+    return j.dump();
+}
+
+AutoEncoderConfig AutoEncoderConfig::fromJson(const std::string &json)
+{
+    AutoEncoderConfig c;
+    try {
+        const auto j = nlohmann::json::parse(json);
+        c.resolution = j.value("resolution", c.resolution);
+        c.in_channels = j.value("in_channels", c.in_channels);
+        c.ch = j.value("ch", c.ch);
+        c.out_ch = j.value("out_ch", c.out_ch);
+        c.ch_mult = j.value("ch_mult", c.ch_mult);
+        c.num_res_blocks = j.value("num_res_blocks", c.num_res_blocks);
+        c.z_channels = j.value("z_channels", c.z_channels);
+        c.scale_factor = j.value("scale_factor", c.scale_factor);
+        c.shift_factor = j.value("shift_factor", c.shift_factor);
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(StatusCode::CorruptFile, std::string("autoencoder config JSON: ") + e.what());
+    }
+    c.validate();
+    return c;
+}
+
+ResnetBlockImpl::ResnetBlockImpl(int64_t in, int64_t out)
+{
+    norm1 = register_module("norm1", groupNorm(in));
+    conv1 = register_module("conv1", conv(in, out, 3, 1, 1));
+    norm2 = register_module("norm2", groupNorm(out));
+    conv2 = register_module("conv2", conv(out, out, 3, 1, 1));
+    if (in != out)
+        nin_shortcut = register_module("nin_shortcut", conv(in, out, 1));
+}
+
+at::Tensor ResnetBlockImpl::forward(const at::Tensor &x)
+{
+    at::Tensor h = conv1->forward(at::silu(norm1->forward(x)));
+    h = conv2->forward(at::silu(norm2->forward(h)));
+    return (nin_shortcut ? nin_shortcut->forward(x) : x) + h;
+}
+
+AttnBlockImpl::AttnBlockImpl(int64_t channels)
+{
+    norm = register_module("norm", groupNorm(channels));
+    q = register_module("q", conv(channels, channels, 1));
+    k = register_module("k", conv(channels, channels, 1));
+    v = register_module("v", conv(channels, channels, 1));
+    proj_out = register_module("proj_out", conv(channels, channels, 1));
+}
+
+at::Tensor AttnBlockImpl::forward(const at::Tensor &x)
+{
+    const int64_t B = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3);
+    at::Tensor h = norm->forward(x);
+    auto tokens = [&](const at::Tensor &t) { return t.reshape({B, 1, C, H * W}).transpose(2, 3); }; // [B,1,HW,C]
+    at::Tensor a = scaledDotProductAttention(tokens(q->forward(h)), tokens(k->forward(h)), tokens(v->forward(h)));
+    a = a.transpose(2, 3).reshape({B, C, H, W});
+    return x + proj_out->forward(a);
+}
+
+ResampleImpl::ResampleImpl(int64_t channels, bool isDown) : down(isDown)
+{
+    conv = register_module("conv", isDown ? mosaic::model::conv(channels, channels, 3, 2, 0)
+                                          : mosaic::model::conv(channels, channels, 3, 1, 1));
+}
+
+at::Tensor ResampleImpl::forward(const at::Tensor &x)
+{
+    if (down)
+        return conv->forward(at::constant_pad_nd(x, {0, 1, 0, 1}, 0)); // asymmetric: right and bottom only
+    return conv->forward(at::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2}));
+}
+
+MidBlockImpl::MidBlockImpl(int64_t channels)
+{
+    block_1 = register_module("block_1", ResnetBlock(channels, channels));
+    attn_1 = register_module("attn_1", AttnBlock(channels));
+    block_2 = register_module("block_2", ResnetBlock(channels, channels));
+}
+
+at::Tensor MidBlockImpl::forward(const at::Tensor &x)
+{
+    return block_2->forward(attn_1->forward(block_1->forward(x)));
+}
+
+LevelImpl::LevelImpl(int64_t in, int64_t out, int64_t blocks, bool resample, bool down)
+{
+    block = register_module("block", torch::nn::ModuleList());
+    for (int64_t i = 0; i < blocks; ++i) {
+        m_blocks.emplace_back(i == 0 ? in : out, out);
+        block->push_back(m_blocks.back());
+    }
+    if (resample)
+        resampler = register_module(down ? "downsample" : "upsample", Resample(out, down));
+}
+
+at::Tensor LevelImpl::forward(at::Tensor x)
+{
+    for (auto &b : m_blocks)
+        x = b->forward(x);
+    return resampler ? resampler->forward(x) : x;
+}
+
+EncoderImpl::EncoderImpl(const AutoEncoderConfig &c)
+{
+    const auto n = static_cast<int64_t>(c.ch_mult.size());
+    conv_in = register_module("conv_in", conv(c.in_channels, c.ch, 3, 1, 1));
+    down = register_module("down", torch::nn::ModuleList());
+    int64_t blockIn = c.ch;
+    for (int64_t i = 0; i < n; ++i) {
+        const int64_t blockOut = c.ch * c.ch_mult[i];
+        m_levels.emplace_back(blockIn, blockOut, c.num_res_blocks, i != n - 1, true);
+        down->push_back(m_levels.back());
+        blockIn = blockOut;
+    }
+    mid = register_module("mid", MidBlock(blockIn));
+    norm_out = register_module("norm_out", groupNorm(blockIn));
+    conv_out = register_module("conv_out", conv(blockIn, 2 * c.z_channels, 3, 1, 1));
+}
+
+at::Tensor EncoderImpl::forward(const at::Tensor &x)
+{
+    at::Tensor h = conv_in->forward(x);
+    for (auto &level : m_levels)
+        h = level->forward(h);
+    h = mid->forward(h);
+    return conv_out->forward(at::silu(norm_out->forward(h)));
+}
+
+DecoderImpl::DecoderImpl(const AutoEncoderConfig &c)
+{
+    const auto n = static_cast<int64_t>(c.ch_mult.size());
+    int64_t blockIn = c.ch * c.ch_mult[n - 1];
+    conv_in = register_module("conv_in", conv(c.z_channels, blockIn, 3, 1, 1));
+    mid = register_module("mid", MidBlock(blockIn));
+    std::vector<Level> reversed;
+    for (int64_t i = n - 1; i >= 0; --i) {
+        const int64_t blockOut = c.ch * c.ch_mult[i];
+        reversed.emplace_back(blockIn, blockOut, c.num_res_blocks + 1, i != 0, false);
+        blockIn = blockOut;
+    }
+    m_levels.assign(reversed.rbegin(), reversed.rend());
+    up = register_module("up", torch::nn::ModuleList());
+    for (auto &level : m_levels)
+        up->push_back(level);
+    norm_out = register_module("norm_out", groupNorm(blockIn));
+    conv_out = register_module("conv_out", conv(blockIn, c.out_ch, 3, 1, 1));
+}
+
+at::Tensor DecoderImpl::forward(const at::Tensor &z)
+{
+    at::Tensor h = mid->forward(conv_in->forward(z));
+    for (auto it = m_levels.rbegin(); it != m_levels.rend(); ++it)
+        h = (*it)->forward(h);
+    return conv_out->forward(at::silu(norm_out->forward(h)));
+}
+
+AutoEncoderImpl::AutoEncoderImpl(const AutoEncoderConfig &c) : config(c)
+{
+    config.validate();
+    encoder = register_module("encoder", Encoder(config));
+    decoder = register_module("decoder", Decoder(config));
+}
+
+at::Tensor AutoEncoderImpl::encode(const at::Tensor &x, at::Generator *generator)
+{
+    if (x.dim() != 4 || x.size(1) != config.in_channels)
+        throw Error(StatusCode::InvalidArgument,
+                    format("autoencoder input must be [B, {}, H, W], got {}", config.in_channels,
+                           shapeString(x.sizes().vec())));
+    const int64_t f = config.downsampleFactor();
+    if (x.size(2) % f || x.size(3) % f)
+        throw Error(StatusCode::InvalidArgument,
+                    format("autoencoder input size {}x{} is not a multiple of {}", x.size(3), x.size(2), f));
+    const auto dt = encoder->conv_in->weight.scalar_type();
+    auto moments = encoder->forward(x.to(dt)).chunk(2, 1); // mean, logvar
+    at::Tensor z = moments[0];
+    if (generator) {
+        at::Tensor std = at::exp(0.5 * moments[1].clamp(-30.0, 20.0));
+        z = z + std * at::randn(z.sizes(), *generator, z.options());
+    }
+    return config.scale_factor * (z - config.shift_factor);
+}
+
+at::Tensor AutoEncoderImpl::decode(const at::Tensor &z)
+{
+    if (z.dim() != 4 || z.size(1) != config.z_channels)
+        throw Error(StatusCode::InvalidArgument, format("latent must be [B, {}, h, w], got {}", config.z_channels,
+                                                        shapeString(z.sizes().vec())));
+    const auto dt = decoder->conv_in->weight.scalar_type();
+    return decoder->forward((z.to(dt) / config.scale_factor + config.shift_factor));
+}
+
+} // namespace mosaic::model

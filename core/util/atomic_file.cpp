@@ -1,0 +1,89 @@
+#include "util/atomic_file.h"
+
+#include "util/error.h"
+#include "util/paths.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace mosaic {
+
+AtomicFileWriter::AtomicFileWriter(const std::string &path) : m_path(path)
+{
+    const std::string dir = directoryOf(path);
+    std::string tmpl = dir + "/." + fileNameOf(path) + ".tmp-XXXXXX";
+    std::vector<char> buf(tmpl.begin(), tmpl.end());
+    buf.push_back('\0');
+    m_fd = ::mkstemp(buf.data());
+    if (m_fd < 0)
+        throw Error(StatusCode::IoError, "cannot create a temporary file in " + dir + ": " + std::strerror(errno));
+    m_tempPath = buf.data();
+    ::fchmod(m_fd, 0644);
+}
+
+AtomicFileWriter::~AtomicFileWriter()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+    if (!m_committed && !m_tempPath.empty())
+        ::unlink(m_tempPath.c_str());
+}
+
+void AtomicFileWriter::fail(const std::string &what)
+{
+    const std::string reason = std::strerror(errno);
+    if (m_fd >= 0)
+        ::close(m_fd);
+    m_fd = -1;
+    ::unlink(m_tempPath.c_str());
+    m_tempPath.clear();
+    throw Error(StatusCode::IoError, "cannot write " + m_path + " (" + what + "): " + reason);
+}
+
+void AtomicFileWriter::write(const void *data, size_t size)
+{
+    if (m_fd < 0)
+        throw Error(StatusCode::IoError, "cannot write " + m_path + ": the writer is closed");
+    const char *p = static_cast<const char *>(data);
+    while (size > 0) {
+        const ssize_t n = ::write(m_fd, p, size);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            fail("write");
+        }
+        p += n;
+        size -= static_cast<size_t>(n);
+    }
+}
+
+void AtomicFileWriter::commit()
+{
+    if (m_fd < 0)
+        throw Error(StatusCode::IoError, "cannot write " + m_path + ": the writer is closed");
+    if (::fsync(m_fd) != 0)
+        fail("fsync");
+    if (::close(m_fd) != 0) {
+        m_fd = -1;
+        fail("close");
+    }
+    m_fd = -1;
+    if (::rename(m_tempPath.c_str(), m_path.c_str()) != 0)
+        fail("rename");
+    m_committed = true;
+}
+
+void writeFileAtomically(const std::string &path, const std::string &content)
+{
+    AtomicFileWriter w(path);
+    w.write(content);
+    w.commit();
+}
+
+} // namespace mosaic

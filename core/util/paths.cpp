@@ -1,0 +1,50 @@
+#include "util/paths.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+namespace fs = std::filesystem;
+
+namespace mosaic {
+
+std::string userDataDirectory()
+{
+    if (const char *xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return (fs::path(xdg) / "mosaic-studio").string();
+    if (const char *home = std::getenv("HOME"); home && *home)
+        return (fs::path(home) / ".local" / "share" / "mosaic-studio").string();
+    std::error_code ec;
+    return (fs::temp_directory_path(ec) / "mosaic-studio").string();
+}
+
+bool makeDirectories(const std::string &path, std::string *error)
+{
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    if (ec && !fs::is_directory(path)) {
+        if (error)
+            *error = path + ": " + ec.message();
+        return false;
+    }
+    return true;
+}
+
+bool fileExists(const std::string &path)
+{
+    std::error_code ec;
+    return fs::exists(path, ec);
+}
+
+std::string directoryOf(const std::string &path)
+{
+    const fs::path p(path);
+    return p.has_parent_path() ? p.parent_path().string() : std::string(".");
+}
+
+std::string fileNameOf(const std::string &path)
+{
+    return fs::path(path).filename().string();
+}
+
+} // namespace mosaic
