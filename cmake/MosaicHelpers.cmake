@@ -22,3 +22,11 @@ macro(mosaic_find_json)
     endif()
   endif()
 endmacro()
+
+# Qt's strict mode for every target that uses Qt (QT_NO_KEYWORDS keeps Qt's `slots` macro away
+# from LibTorch headers, pytorch#19405).
+function(mosaic_qt_defines target)
+  target_compile_definitions(${target} PUBLIC
+    QT_NO_KEYWORDS QT_NO_CAST_FROM_ASCII QT_NO_URL_CAST_FROM_STRING QT_NO_CAST_TO_ASCII
+    QT_USE_QSTRINGBUILDER)
+endfunction()

@@ -83,7 +83,7 @@ struct SpdState
 {
     std::mutex mutex;
     std::vector<spdlog::sink_ptr> sinks;
-    LogLevel level = LogLevel::Info;
+    LogLevel level = LogLevel::Warn; // until initLogging(): libraries and tests stay quiet
     std::string file;
     bool initialised = false;
 };
@@ -114,7 +114,11 @@ std::shared_ptr<spdlog::logger> loggerFor(const std::string &name)
 struct PlainState
 {
     std::mutex mutex;
-    LogOptions options;
+    LogOptions options = [] {
+        LogOptions o;
+        o.level = LogLevel::Warn; // until initLogging()
+        return o;
+    }();
     std::string file;
     std::FILE *fp = nullptr;
 };
