@@ -1,0 +1,75 @@
+// The main window skeleton, offscreen: it shows the engine's facts, its menus exist, and a record
+// logged by core on another thread reaches the log dock through the hub.
+#include "testsupport.h"
+
+#include "logdock.h"
+#include "mainwindow.h"
+
+#include <mosaic/log.h>
+#include <mosaic/runtime.h>
+#include <mosaic/version.h>
+
+#include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QTranslator>
+
+#include <thread>
+
+class TstMainWindow : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void showsEngineFacts()
+    {
+        mosaic::configureThreads(2);
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.windowTitle().contains(QString::fromLatin1(mosaic::versionString())));
+        QVERIFY(w.engineSummary().contains(QString::fromStdString(mosaic::torchVersionString())));
+        QVERIFY(w.engineSummary().contains(QStringLiteral("threads: 2")));
+        QVERIFY(w.findChild<QAction *>(QStringLiteral("quitAction")));
+        QVERIFY(w.findChild<QAction *>(QStringLiteral("aboutAction")));
+    }
+
+    void logRecordsReachTheDock()
+    {
+        ui::MainWindow w;
+        const int before = w.logDock()->lineCount();
+        std::thread worker([] {
+            mosaic::logMessage(mosaic::LogLevel::Warn, "core.pipeline", "from a worker thread");
+        });
+        worker.join();
+        QTRY_VERIFY(w.logDock()->text().contains(QStringLiteral("from a worker thread")));
+        QVERIFY(w.logDock()->text().contains(QStringLiteral("[core.pipeline] [warning]")));
+        QVERIFY(w.logDock()->lineCount() > before);
+    }
+
+    void logDockToggles()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *toggle = w.findChild<QAction *>(QStringLiteral("toggleLogAction"));
+        QVERIFY(toggle);
+        QVERIFY(w.logDock()->isVisible());
+        toggle->trigger();
+        QVERIFY(!w.logDock()->isVisible());
+    }
+
+    void retranslatesOnLanguageChange()
+    {
+        ui::MainWindow w;
+        QTranslator de;
+        QVERIFY(de.load(QStringLiteral(":/i18n/mosaic-studio_de.qm")));
+        QApplication::installTranslator(&de);
+        QTRY_COMPARE(w.logDock()->windowTitle(), QStringLiteral("Protokoll"));
+        QApplication::removeTranslator(&de);
+        QTRY_COMPARE(w.logDock()->windowTitle(), QStringLiteral("Log"));
+    }
+};
+
+QTEST_MAIN(TstMainWindow)
+#include "tst_mainwindow.moc"
