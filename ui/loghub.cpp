@@ -13,7 +13,7 @@ LogHub::LogHub(QObject *parent) : QObject(parent)
         LogEntry e{static_cast<int>(r.level), QString::fromStdString(r.logger), QString::fromStdString(r.message)};
         // Any thread -> the hub's thread; never touches widgets directly.
         QMetaObject::invokeMethod(this, [this, e] { Q_EMIT entryAdded(e); }, Qt::QueuedConnection);
-    });
+    }, true);
 }
 
 LogHub::~LogHub()

@@ -2,7 +2,7 @@
 
 #include "util/paths.h"
 
-#include <atomic>
+#include <deque>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -23,8 +23,11 @@ struct ExtraSinks
 {
     std::mutex mutex;
     std::map<int, LogSink> sinks;
+    std::deque<LogRecord> recent;
     int nextId = 1;
 };
+
+constexpr size_t kRecentRecords = 500;
 
 ExtraSinks &extraSinks()
 {
@@ -36,6 +39,9 @@ void dispatchToExtraSinks(const LogRecord &record)
 {
     auto &reg = extraSinks();
     std::lock_guard<std::mutex> lock(reg.mutex);
+    reg.recent.push_back(record);
+    if (reg.recent.size() > kRecentRecords)
+        reg.recent.pop_front();
     for (auto &entry : reg.sinks)
         entry.second(record);
 }
@@ -207,10 +213,13 @@ std::string currentLogFile()
 #endif
 }
 
-int addLogSink(LogSink sink)
+int addLogSink(LogSink sink, bool replayRecent)
 {
     auto &reg = extraSinks();
     std::lock_guard<std::mutex> lock(reg.mutex);
+    if (replayRecent)
+        for (const auto &r : reg.recent)
+            sink(r);
     const int id = reg.nextId++;
     reg.sinks[id] = std::move(sink);
     return id;

@@ -6,6 +6,7 @@
 
 #include <mosaic/runtime.h>
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -66,6 +67,13 @@ private Q_SLOTS:
         QVERIFY(text.find("after removal") != std::string::npos);
         QVERIFY(text.find("below the level") == std::string::npos);
         QCOMPARE(currentLogFile(), dir + "/second/mosaic.log");
+
+        // A sink added later can replay what was logged before it existed.
+        std::vector<std::string> replayed;
+        const int late = addLogSink([&](const LogRecord &r) { replayed.push_back(r.message); }, true);
+        removeLogSink(late);
+        QVERIFY(std::find(replayed.begin(), replayed.end(), "loaded 42 tensors from x.safetensors") != replayed.end());
+        QVERIFY(std::find(replayed.begin(), replayed.end(), "after removal") != replayed.end());
     }
 
     void unwritableFolderIsAnError()

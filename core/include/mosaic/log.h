@@ -31,9 +31,11 @@ Status initLogging(const LogOptions &options);
 std::string defaultLogDirectory();
 std::string currentLogFile(); // empty when no file sink is active
 
-// Extra sinks (the UI's log dock). The callback may run on any thread.
+// Extra sinks (the UI's log dock). The callback may run on any thread and must not log itself.
+// With replayRecent, the last records of this process (up to 500) are passed to it first, so that a
+// dock created after start-up still shows the start-up messages.
 using LogSink = std::function<void(const LogRecord &)>;
-int addLogSink(LogSink sink);
+int addLogSink(LogSink sink, bool replayRecent = false);
 void removeLogSink(int id);
 
 void logMessage(LogLevel level, const std::string &logger, const std::string &message);
