@@ -22,7 +22,7 @@ Args::Args(const std::vector<std::string> &argv, const std::vector<std::string> 
                 }
                 val = argv[++i];
             }
-            m_options[name] = val;
+            m_options[name].push_back(val);
         } else {
             m_positional.push_back(a);
         }
@@ -32,7 +32,13 @@ Args::Args(const std::vector<std::string> &argv, const std::vector<std::string> 
 std::string Args::value(const std::string &name, const std::string &fallback) const
 {
     auto it = m_options.find(name);
-    return it == m_options.end() ? fallback : it->second;
+    return it == m_options.end() ? fallback : it->second.back();
+}
+
+std::vector<std::string> Args::values(const std::string &name) const
+{
+    auto it = m_options.find(name);
+    return it == m_options.end() ? std::vector<std::string>{} : it->second;
 }
 
 int Args::intValue(const std::string &name, int fallback) const
@@ -40,15 +46,34 @@ int Args::intValue(const std::string &name, int fallback) const
     auto it = m_options.find(name);
     if (it == m_options.end())
         return fallback;
+    const std::string &text = it->second.back();
     size_t used = 0;
     int v = 0;
     try {
-        v = std::stoi(it->second, &used);
+        v = std::stoi(text, &used);
     } catch (const std::exception &) {
         used = 0;
     }
-    if (used == 0 || used != it->second.size())
-        throw std::invalid_argument("--" + name + " expects a whole number, got '" + it->second + "'");
+    if (used == 0 || used != text.size())
+        throw std::invalid_argument("--" + name + " expects a whole number, got '" + text + "'");
+    return v;
+}
+
+double Args::doubleValue(const std::string &name, double fallback) const
+{
+    auto it = m_options.find(name);
+    if (it == m_options.end())
+        return fallback;
+    const std::string &text = it->second.back();
+    size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(text, &used);
+    } catch (const std::exception &) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size())
+        throw std::invalid_argument("--" + name + " expects a number, got '" + text + "'");
     return v;
 }
 

@@ -14,16 +14,18 @@ public:
     Args(const std::vector<std::string> &argv, const std::vector<std::string> &flags);
 
     bool has(const std::string &name) const { return m_options.count(name) != 0; }
-    std::string value(const std::string &name, const std::string &fallback = {}) const;
+    std::string value(const std::string &name, const std::string &fallback = {}) const; // the last one given
+    std::vector<std::string> values(const std::string &name) const;                     // every one, in order
     // Throws std::invalid_argument with a message naming the option.
     int intValue(const std::string &name, int fallback) const;
+    double doubleValue(const std::string &name, double fallback) const;
     const std::vector<std::string> &positional() const { return m_positional; }
     // Options given that are not in `known`; the caller reports them.
     std::vector<std::string> unknown(const std::vector<std::string> &known) const;
     const std::string &error() const { return m_error; }
 
 private:
-    std::map<std::string, std::string> m_options;
+    std::map<std::string, std::vector<std::string>> m_options;
     std::vector<std::string> m_positional;
     std::string m_error;
 };
@@ -36,5 +38,7 @@ constexpr int kExitUsage = 2;
 int runInspect(const Args &args);
 int runForward(const Args &args);
 int runBench(const Args &args);
+int runGenerate(const Args &args);
+int runBenchGenerate(const Args &args);
 
 } // namespace cli

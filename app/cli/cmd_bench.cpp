@@ -9,9 +9,13 @@ namespace cli {
 
 int runBench(const Args &args)
 {
+    if (args.positional().size() == 1 && args.positional()[0] == "generate")
+        return runBenchGenerate(args);
     if (args.positional().size() != 1 || args.positional()[0] != "transformer") {
         std::fprintf(stderr, "usage: mosaic bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]"
-                             " [--tokens 1024] [--txt-tokens 512] [--iters 2] [--dtype f32|bf16|both]\n");
+                             " [--tokens 1024] [--txt-tokens 512] [--iters 2] [--dtype f32|bf16|both]\n"
+                             "       mosaic bench generate [--model BUNDLE | --hidden 256 --heads 4 --double 4"
+                             " --single 4 --size 256] [--refs 1,2,4,6] [--steps N]\n");
         return kExitUsage;
     }
     const auto unknown = args.unknown({"hidden", "heads", "double", "single", "tokens", "txt-tokens", "iters", "dtype"});
@@ -53,6 +57,73 @@ int runBench(const Args &args)
     for (const auto &r : rows)
         std::printf("%-6s %12.3f %12.1f %12.1f %14.1f %8.2f %9.1f%%\n", r.dtype.c_str(), r.secondsPerForward,
                     r.gflopPerForward, r.gflopPerSecond, r.matmulGflopPerSecond, r.ratio, 100.0 * r.attentionShare);
+    return kExitOk;
+}
+
+} // namespace cli
+
+namespace cli {
+
+int runBenchGenerate(const Args &args)
+{
+    const auto unknown = args.unknown({"model", "hidden", "heads", "double", "single", "size", "refs", "steps"});
+    if (!unknown.empty() || !args.error().empty()) {
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic bench generate: unknown option %s\n", u.c_str());
+        return kExitUsage;
+    }
+    mosaic::GenerateBenchOptions o;
+    o.modelPath = args.value("model");
+    o.hidden = args.intValue("hidden", o.hidden);
+    o.heads = args.intValue("heads", o.heads);
+    o.doubleBlocks = args.intValue("double", o.doubleBlocks);
+    o.singleBlocks = args.intValue("single", o.singleBlocks);
+    o.imageSize = args.intValue("size", o.imageSize);
+    o.steps = args.intValue("steps", 0);
+    if (args.has("refs")) {
+        o.refCounts.clear();
+        std::string list = args.value("refs");
+        size_t start = 0;
+        while (start <= list.size()) {
+            const size_t comma = list.find(',', start);
+            const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+            try {
+                o.refCounts.push_back(std::stoi(item));
+            } catch (const std::exception &) {
+                std::fprintf(stderr, "mosaic bench generate: --refs expects numbers like 1,2,4,6\n");
+                return kExitUsage;
+            }
+            if (comma == std::string::npos)
+                break;
+            start = comma + 1;
+        }
+    }
+    std::printf("bench generate: %s, %d thread(s)\n",
+                o.modelPath.empty() ? ("random bundle, hidden " + std::to_string(o.hidden) + ", " +
+                                       std::to_string(o.doubleBlocks) + "+" + std::to_string(o.singleBlocks) +
+                                       " blocks, " + std::to_string(o.imageSize) + " px")
+                                          .c_str()
+                                    : o.modelPath.c_str(),
+                mosaic::threadCount());
+    std::fflush(stdout);
+    std::vector<mosaic::GenerateBenchRow> rows;
+    const mosaic::Status st = mosaic::benchGenerate(o, &rows, [](const std::string &l) { std::fprintf(stderr, "  %s\n", l.c_str()); });
+    if (!st.ok()) {
+        std::fprintf(stderr, "mosaic bench generate: %s\n", st.message.c_str());
+        return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    std::printf("%5s %8s %6s %12s %12s %14s\n", "refs", "capture", "steps", "s/step", "s/image", "capture cost");
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const auto &r = rows[i];
+        std::string cost = "-";
+        if (r.capture && i > 0 && rows[i - 1].refs == r.refs && !rows[i - 1].capture && rows[i - 1].secondsPerStep > 0) {
+            char buf[32];
+            std::snprintf(buf, sizeof buf, "%+.1f%%", 100.0 * (r.secondsPerStep / rows[i - 1].secondsPerStep - 1.0));
+            cost = buf;
+        }
+        std::printf("%5d %8s %6d %12.4f %12.3f %14s\n", r.refs, r.capture ? "on" : "off", r.steps, r.secondsPerStep,
+                    r.secondsPerImage, cost.c_str());
+    }
     return kExitOk;
 }
 

@@ -10,11 +10,12 @@
 namespace mosaic::model {
 
 at::Tensor scaledDotProductAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v,
-                                     const AttentionOptions &options)
+                                     const AttentionOptions &options, const at::Tensor &bias)
 {
 #if TORCH_VERSION_MAJOR >= 2
     if (!options.forceChunked)
-        return at::scaled_dot_product_attention(q, k, v);
+        return bias.defined() ? at::scaled_dot_product_attention(q, k, v, bias.to(q.scalar_type()))
+                              : at::scaled_dot_product_attention(q, k, v);
 #endif
     const int64_t B = q.size(0), H = q.size(1), Lq = q.size(2), D = q.size(3), Lk = k.size(2);
     const double scale = 1.0 / std::sqrt(static_cast<double>(D));
@@ -22,19 +23,39 @@ at::Tensor scaledDotProductAttention(const at::Tensor &q, const at::Tensor &k, c
     const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(Lq, options.chunkBytes / std::max<int64_t>(1, rowBytes)));
     const at::Tensor kt = k.transpose(-2, -1); // [B, H, D, Lk]
 
-    auto block = [&](const at::Tensor &qc) {
+    const at::Tensor b = bias.defined() ? bias.to(q.scalar_type()) : bias;
+    auto block = [&](const at::Tensor &qc, int64_t first) {
         at::Tensor scores = at::matmul(qc * scale, kt);       // [B, H, c, Lk]
+        if (b.defined())
+            scores = scores + b.narrow(0, first, qc.size(2));
         at::Tensor probs = at::softmax(scores, -1);           // kernel accumulates in float for bf16
         return at::matmul(probs, v);                          // [B, H, c, D]
     };
     if (chunk >= Lq)
-        return block(q);
+        return block(q, 0);
     at::Tensor out = at::empty({B, H, Lq, D}, q.options());
     for (int64_t s = 0; s < Lq; s += chunk) {
         const int64_t n = std::min(chunk, Lq - s);
-        out.narrow(2, s, n).copy_(block(q.narrow(2, s, n)));
+        out.narrow(2, s, n).copy_(block(q.narrow(2, s, n), s));
     }
     return out;
+}
+
+void forEachHeadMeanProbabilities(const at::Tensor &q, const at::Tensor &k, const at::Tensor &bias,
+                                  int64_t chunkBytes, const std::function<void(int64_t, const at::Tensor &)> &consume)
+{
+    const int64_t B = q.size(0), H = q.size(1), Lq = q.size(2), D = q.size(3), Lk = k.size(2);
+    const double scale = 1.0 / std::sqrt(static_cast<double>(D));
+    const int64_t rowBytes = B * H * Lk * 4;
+    const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(Lq, chunkBytes / std::max<int64_t>(1, rowBytes)));
+    const at::Tensor kt = k.to(at::kFloat).transpose(-2, -1);
+    for (int64_t s = 0; s < Lq; s += chunk) {
+        const int64_t n = std::min(chunk, Lq - s);
+        at::Tensor scores = at::matmul(q.narrow(2, s, n).to(at::kFloat) * scale, kt); // [B, H, n, Lk]
+        if (bias.defined())
+            scores = scores + bias.narrow(0, s, n).to(at::kFloat);
+        consume(s, at::softmax(scores, -1).mean(1));                                 // [B, n, Lk]
+    }
 }
 
 at::Tensor fluxAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v, const at::Tensor &pe,

@@ -9,6 +9,7 @@
 #include <ATen/ATen.h>
 
 #include <cstdint>
+#include <functional>
 
 namespace mosaic::model {
 
@@ -20,9 +21,16 @@ struct AttentionOptions
     bool forceChunked = false;
 };
 
-// q: [B, H, Lq, D], k and v: [B, H, Lk, D] -> [B, H, Lq, D]; scale 1/sqrt(D), no mask.
+// q: [B, H, Lq, D], k and v: [B, H, Lk, D] -> [B, H, Lq, D]; scale 1/sqrt(D).
+// bias: optional additive logits [Lq, Lk] (float), broadcast over batch and heads.
 at::Tensor scaledDotProductAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v,
-                                     const AttentionOptions &options = {});
+                                     const AttentionOptions &options = {}, const at::Tensor &bias = {});
+
+// Attention probabilities averaged over heads, handed out in row chunks so that memory stays
+// bounded: consume(firstRow, probs [B, rows, Lk] float32). Softmax over all Lk keys (+ bias).
+void forEachHeadMeanProbabilities(const at::Tensor &q, const at::Tensor &k, const at::Tensor &bias,
+                                  int64_t chunkBytes,
+                                  const std::function<void(int64_t, const at::Tensor &)> &consume);
 
 // FLUX attention: RoPE on q and k, SDPA, then [B, H, L, D] -> [B, L, H*D].
 at::Tensor fluxAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v, const at::Tensor &pe,

@@ -91,4 +91,26 @@ using ProgressText = std::function<void(const std::string &)>;
 Status benchTransformer(const TransformerBenchOptions &options, std::vector<TransformerBenchRow> *rows,
                         const ProgressText &progress = {});
 
+// ---- bench generate ----------------------------------------------------------------------------
+
+struct GenerateBenchOptions
+{
+    std::string modelPath;             // empty: a random bundle of the size below
+    int hidden = 256, heads = 4, doubleBlocks = 4, singleBlocks = 4, imageSize = 256;
+    std::vector<int> refCounts{1, 2, 4, 6};
+    int steps = 0;                     // 0: the model's default
+};
+
+struct GenerateBenchRow
+{
+    int refs = 0;
+    bool capture = false;
+    int steps = 0;
+    double secondsPerStep = 0;
+    double secondsPerImage = 0; // prepare + denoise + decode
+};
+
+Status benchGenerate(const GenerateBenchOptions &options, std::vector<GenerateBenchRow> *rows,
+                     const ProgressText &progress = {});
+
 } // namespace mosaic

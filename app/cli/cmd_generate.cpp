@@ -1,0 +1,237 @@
+// mosaic generate: references + prompt in, one PNG (with its parameters) and per-subject maps out.
+#include "args.h"
+
+#include <mosaic/pipeline.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <sstream>
+#include <stdexcept>
+
+namespace cli {
+
+namespace {
+
+const char *kGenerateUsage =
+    "usage: mosaic generate --model BUNDLE --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
+    "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"
+    "         [--cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
+    "         [--maps DIR]\n"
+    "  I is the 1-based subject number. Box values are fractions of the canvas (0-1) when all are <= 1,\n"
+    "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n";
+
+std::vector<double> numbers(const std::string &text, char sep, const std::string &what)
+{
+    std::vector<double> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, sep)) {
+        size_t used = 0;
+        double v = 0;
+        try {
+            v = std::stod(item, &used);
+        } catch (const std::exception &) {
+            used = 0;
+        }
+        if (used == 0 || used != item.size())
+            throw std::invalid_argument(what + ": '" + item + "' is not a number");
+        out.push_back(v);
+    }
+    return out;
+}
+
+// "I:rest" -> subject index (0-based) and rest.
+size_t subjectIndex(const std::string &spec, size_t count, const std::string &option, std::string *rest)
+{
+    const auto colon = spec.find(':');
+    if (colon == std::string::npos)
+        throw std::invalid_argument("--" + option + " '" + spec + "' needs the form I:...");
+    const auto idx = numbers(spec.substr(0, colon), ',', "--" + option);
+    if (idx.size() != 1 || idx[0] < 1 || idx[0] > static_cast<double>(count) || idx[0] != static_cast<int>(idx[0]))
+        throw std::invalid_argument("--" + option + " '" + spec + "' names subject " + spec.substr(0, colon) +
+                                    ", but there are " + std::to_string(count) + " --ref images");
+    *rest = spec.substr(colon + 1);
+    return static_cast<size_t>(idx[0]) - 1;
+}
+
+void progressBar(const mosaic::ProgressInfo &p)
+{
+    const int width = 30, filled = p.steps ? width * p.step / p.steps : 0;
+    std::fprintf(stderr, "\r  [%.*s%*s] %d/%d  %.1f s", filled, "##############################", width - filled, "",
+                 p.step, p.steps, p.elapsedSeconds);
+    if (p.step == p.steps)
+        std::fputc('\n', stderr);
+    std::fflush(stderr);
+}
+
+std::string safeName(const std::string &name, size_t index)
+{
+    std::string s;
+    for (char c : name)
+        s += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+    return std::to_string(index + 1) + (s.empty() ? "" : "_" + s);
+}
+
+} // namespace
+
+int runGenerate(const Args &args)
+{
+    const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
+                                       "steps", "guidance", "cfg", "size", "region-strength", "point-strength", "lora",
+                                       "lora-scale", "out", "maps"});
+    if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out") ||
+        !args.has("model")) {
+        if (!args.error().empty())
+            std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic generate: unknown option %s\n", u.c_str());
+        if (!args.has("model"))
+            std::fprintf(stderr, "mosaic generate: --model is required\n");
+        std::fputs(kGenerateUsage, stderr);
+        return kExitUsage;
+    }
+    mosaic::GenerationRequest req;
+    req.prompt = args.value("prompt");
+    req.negativePrompt = args.value("negative");
+    const std::string seed = args.value("seed", "0");
+    try {
+        size_t used = 0;
+        req.seed = std::stoull(seed, &used);
+        if (used != seed.size() || seed[0] == '-')
+            throw std::invalid_argument("");
+    } catch (const std::exception &) {
+        throw std::invalid_argument("--seed expects a non-negative whole number, got '" + seed + "'");
+    }
+    req.steps = args.intValue("steps", 0);
+    req.guidance = static_cast<float>(args.doubleValue("guidance", -1.0));
+    req.cfgScale = static_cast<float>(args.doubleValue("cfg", 1.0));
+    req.regionStrength = static_cast<float>(args.doubleValue("region-strength", req.regionStrength));
+    req.pointStrength = static_cast<float>(args.doubleValue("point-strength", req.pointStrength));
+    req.loraScale = static_cast<float>(args.doubleValue("lora-scale", 1.0));
+    if (args.has("size")) {
+        const std::string s = args.value("size");
+        const auto x = s.find('x');
+        const auto dims = numbers(x == std::string::npos ? s : s.substr(0, x) + "," + s.substr(x + 1), ',', "--size");
+        req.width = static_cast<int>(dims[0]);
+        req.height = static_cast<int>(dims.size() > 1 ? dims[1] : dims[0]);
+        if (dims.size() > 2 || req.width <= 0 || req.height <= 0)
+            throw std::invalid_argument("--size expects N or WxH");
+    }
+    const auto refs = args.values("ref");
+    const auto names = args.values("name");
+    if (names.size() > refs.size())
+        throw std::invalid_argument("more --name than --ref options");
+    const int width = req.width, height = req.height;
+    for (size_t i = 0; i < refs.size(); ++i) {
+        mosaic::Subject s;
+        s.name = i < names.size() ? names[i] : std::filesystem::path(refs[i]).stem().string();
+        if (auto st = mosaic::loadImage(refs[i], &s.image); !st.ok()) {
+            std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
+            return kExitFailure;
+        }
+        req.subjects.push_back(std::move(s));
+    }
+    for (const auto &spec : args.values("box")) {
+        std::string rest;
+        const size_t i = subjectIndex(spec, req.subjects.size(), "box", &rest);
+        auto v = numbers(rest, ',', "--box");
+        if (v.size() != 4)
+            throw std::invalid_argument("--box '" + spec + "' needs four numbers X,Y,W,H");
+        if (std::any_of(v.begin(), v.end(), [](double d) { return d > 1.0; })) {
+            if (width <= 0 || height <= 0)
+                throw std::invalid_argument("--box in pixels needs --size");
+            v = {v[0] / width, v[1] / height, v[2] / width, v[3] / height};
+        }
+        req.subjects[i].box = mosaic::NormalizedBox{static_cast<float>(v[0]), static_cast<float>(v[1]),
+                                                    static_cast<float>(v[2]), static_cast<float>(v[3])};
+    }
+    for (const auto &spec : args.values("mask")) {
+        std::string rest;
+        const size_t i = subjectIndex(spec, req.subjects.size(), "mask", &rest);
+        mosaic::RgbaImage m;
+        if (auto st = mosaic::loadImage(rest, &m); !st.ok()) {
+            std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
+            return kExitFailure;
+        }
+        auto &mask = req.subjects[i].mask;
+        mask.width = m.width;
+        mask.height = m.height;
+        mask.values.resize(static_cast<size_t>(m.width) * m.height);
+        for (size_t p = 0; p < mask.values.size(); ++p) // grey level of the first channel, times alpha
+            mask.values[p] = m.pixels[4 * p] / 255.0f * (m.pixels[4 * p + 3] / 255.0f);
+    }
+    for (const auto &spec : args.values("point")) {
+        std::string rest;
+        const size_t i = subjectIndex(spec, req.subjects.size(), "point", &rest);
+        const auto colon = rest.find(':');
+        if (colon == std::string::npos)
+            throw std::invalid_argument("--point '" + spec + "' needs the form I:RX,RY:TX,TY");
+        const auto r = numbers(rest.substr(0, colon), ',', "--point"), t = numbers(rest.substr(colon + 1), ',', "--point");
+        if (r.size() != 2 || t.size() != 2)
+            throw std::invalid_argument("--point '" + spec + "' needs the form I:RX,RY:TX,TY");
+        req.subjects[i].points.push_back({static_cast<float>(r[0]), static_cast<float>(r[1]), static_cast<float>(t[0]),
+                                          static_cast<float>(t[1])});
+    }
+    const std::string out = args.value("out");
+    const std::string mapsDir = args.value("maps");
+    req.capture.enabled = !mapsDir.empty();
+
+    mosaic::Status st;
+    auto bundle = mosaic::ModelBundle::load(args.value("model"), &st, args.value("lora"));
+    if (!bundle) {
+        std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
+        return kExitFailure;
+    }
+    std::fprintf(stderr, "mosaic generate: %zu subject(s), model '%s'\n", req.subjects.size(),
+                 bundle->description().name.c_str());
+    mosaic::GenerationResult result;
+    mosaic::GenerationCallbacks cb;
+    cb.progress = progressBar;
+    st = mosaic::generate(*bundle, req, &result, cb);
+    if (!st.ok()) {
+        std::fprintf(stderr, "\nmosaic generate: %s\n", st.message.c_str());
+        return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    st = mosaic::savePng(out, result.image, {{"parameters", result.parametersText}, {"mosaic", result.parametersJson}});
+    if (!st.ok()) {
+        std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
+        return kExitFailure;
+    }
+    std::printf("wrote %s (%dx%d) in %.2f s: prepare %.2f s, denoise %.2f s, decode %.2f s\n", out.c_str(),
+                result.image.width, result.image.height,
+                result.prepareSeconds + result.denoiseSeconds + result.decodeSeconds, result.prepareSeconds,
+                result.denoiseSeconds, result.decodeSeconds);
+    if (!mapsDir.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(mapsDir, ec);
+        std::vector<uint32_t> palette{0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x42d4f4, 0xf032e6, 0xbfef45};
+        for (size_t i = 0; i < result.subjects.size(); ++i) {
+            const auto &m = result.subjects[i];
+            mosaic::FloatMap norm = m.attention;
+            const float peak = norm.values.empty() ? 0.f : *std::max_element(norm.values.begin(), norm.values.end());
+            for (auto &v : norm.values)
+                v = peak > 0 ? v / peak : 0.f;
+            const std::string base = mapsDir + "/" + safeName(m.name, i);
+            for (const auto &[file, map] : {std::pair<std::string, const mosaic::FloatMap *>{base + "_attention.png", &norm},
+                                            {base + "_share.png", &m.share}}) {
+                if (auto s = mosaic::savePng(file, mosaic::colorizeMap(*map)); !s.ok()) {
+                    std::fprintf(stderr, "mosaic generate: %s\n", s.message.c_str());
+                    return kExitFailure;
+                }
+            }
+            if (m.massInRegion >= 0)
+                std::printf("  %s: %.1f%% of its attention share lies inside its region\n", m.name.c_str(),
+                            100.0 * m.massInRegion);
+        }
+        if (auto s = mosaic::savePng(mapsDir + "/ownership.png", mosaic::colorizeIndexMap(result.ownership, palette));
+            !s.ok()) {
+            std::fprintf(stderr, "mosaic generate: %s\n", s.message.c_str());
+            return kExitFailure;
+        }
+        std::printf("maps in %s\n", mapsDir.c_str());
+    }
+    return kExitOk;
+}
+
+} // namespace cli

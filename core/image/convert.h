@@ -1,0 +1,19 @@
+#pragma once
+// The one place where pixels become tensors and back (LibTorch only; OpenCV I/O is in image.cpp).
+
+#include <mosaic/image.h>
+
+#include <ATen/ATen.h>
+
+namespace mosaic::image {
+
+// RGBA8 -> [1, 3, H, W] float32 in [-1, 1]; alpha composited over white.
+at::Tensor toTensor(const RgbaImage &img);
+// [1, 3, H, W] (or [3, H, W]) in about [-1, 1] -> opaque RGBA8 (clamped).
+RgbaImage fromTensor(const at::Tensor &t);
+// [H, W] float -> FloatMap, and bilinear resize of a map to a pixel size.
+FloatMap toFloatMap(const at::Tensor &map, int width, int height);
+// A mask of any size -> [h, w] float coverage on a token grid (area average).
+at::Tensor maskToGrid(const FloatMap &mask, int64_t h, int64_t w);
+
+} // namespace mosaic::image

@@ -1,0 +1,138 @@
+#pragma once
+// The MOSAIC generation façade: a loaded model bundle reused across runs, and one run per request.
+
+#include <mosaic/image.h>
+#include <mosaic/status.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mosaic {
+
+struct NormalizedBox
+{
+    float x = 0, y = 0, w = 0, h = 0; // in [0, 1] of the target canvas
+};
+
+struct PointPair
+{
+    float refX = 0, refY = 0; // in [0, 1] of the prepared reference
+    float tgtX = 0, tgtY = 0; // in [0, 1] of the target canvas
+};
+
+struct Subject
+{
+    std::string name;
+    RgbaImage image;                  // as loaded; prepared by the pipeline unless `prepared`
+    bool prepared = false;
+    std::optional<NormalizedBox> box; // region guidance
+    FloatMap mask;                    // optional region mask (any size; > 0.5 is inside)
+    std::vector<PointPair> points;
+};
+
+struct CaptureOptions
+{
+    bool enabled = false;
+    std::vector<int> doubleBlocks; // empty: all
+    int firstStep = 0;             // steps [firstStep, lastStep] are averaged; -1: the last step
+    int lastStep = -1;
+};
+
+struct GenerationRequest
+{
+    std::string prompt;
+    std::string negativePrompt;       // for classifier-free guidance (models without guidance embedding)
+    std::vector<Subject> subjects;
+    uint64_t seed = 0;
+    int steps = 0;                    // 0: the model's default
+    float guidance = -1.0f;           // distilled guidance; < 0: the model's default
+    float cfgScale = 1.0f;            // > 1: classifier-free guidance with negativePrompt
+    int width = 0, height = 0;        // 0: the model's default
+    float regionStrength = 2.0f;      // attention bias for boxes and masks (0 disables)
+    float pointStrength = 4.0f;
+    float loraScale = 1.0f;
+    CaptureOptions capture;
+    int previewEvery = 0;             // 0: no previews
+};
+
+struct SubjectMaps
+{
+    std::string name;
+    FloatMap attention; // MOSAIC's reference->target map, mean over reference tokens (sums to 1 over tokens)
+    FloatMap share;     // per target pixel: the share of its attention that went to this subject
+    double massInRegion = -1; // share mass inside the subject's region / total share mass (-1: no region)
+};
+
+struct GenerationResult
+{
+    RgbaImage image;
+    std::vector<SubjectMaps> subjects;
+    IndexMap ownership;   // argmax of the shares; -1 where no subject holds 1.5x its uniform share
+    double prepareSeconds = 0, denoiseSeconds = 0, decodeSeconds = 0;
+    std::vector<double> stepSeconds;
+    std::string parametersJson; // everything needed to reproduce the run
+    std::string parametersText; // the A1111-style "parameters" text
+};
+
+struct ProgressInfo
+{
+    int step = 0, steps = 0;
+    double elapsedSeconds = 0;
+    const RgbaImage *preview = nullptr; // the predicted clean image, when previews are on
+};
+
+struct GenerationCallbacks
+{
+    std::function<void(const ProgressInfo &)> progress;
+    const std::atomic<bool> *cancel = nullptr; // checked between steps and between blocks
+};
+
+struct BundleDescription
+{
+    std::string path;
+    std::string name;
+    std::string configJson;
+    int defaultSize = 0, defaultSteps = 0, refSize = 0, maxSubjects = 0;
+    float defaultGuidance = 0;
+    bool guidanceDistilled = true;
+    uint64_t parameterCount = 0;
+    bool hasLora = false;
+};
+
+class ModelBundle
+{
+public:
+    ~ModelBundle();
+    // A bundle file (transformer, autoencoder, text encoder in one .safetensors), optionally a LoRA.
+    static std::shared_ptr<ModelBundle> load(const std::string &path, Status *status,
+                                             const std::string &loraPath = {});
+    const BundleDescription &description() const;
+    struct Impl;
+    Impl &impl() { return *m_impl; }
+
+private:
+    explicit ModelBundle(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Errors come back as a Status; a cancelled run returns StatusCode::Cancelled and leaves the bundle
+// usable.
+Status generate(ModelBundle &bundle, const GenerationRequest &request, GenerationResult *result,
+                const GenerationCallbacks &callbacks = {});
+
+// Writes a bundle with random weights of a small configuration (tests and benchmarks).
+struct RandomBundleOptions
+{
+    int hidden = 64, heads = 2, doubleBlocks = 2, singleBlocks = 2;
+    int imageSize = 64, refSize = 64, steps = 4;
+    bool guidanceEmbed = true;
+    uint64_t seed = 1;
+};
+Status writeRandomBundle(const std::string &path, const RandomBundleOptions &options);
+
+} // namespace mosaic

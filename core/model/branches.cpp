@@ -1,0 +1,262 @@
+#include "model/branches.h"
+
+#include "model/attention.h"
+#include "model/rope.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+#include <algorithm>
+
+namespace mosaic::model {
+
+bool AttentionCapture::wantsDouble(int64_t index) const
+{
+    return doubleBlocks.empty() || std::find(doubleBlocks.begin(), doubleBlocks.end(), index) != doubleBlocks.end();
+}
+
+namespace {
+
+struct QKV
+{
+    at::Tensor q, k, v; // [B, H, L, d], q and k rotated
+};
+
+torch::nn::Linear seqLinear(torch::nn::Sequential &seq, size_t index)
+{
+    return torch::nn::Linear(std::dynamic_pointer_cast<torch::nn::LinearImpl>(seq->ptr(index)));
+}
+
+// "B L (K H D) -> K B H L D", QK-norm, RoPE.
+QKV toHeads(const at::Tensor &qkv, int64_t heads, QKNormImpl &norm, const at::Tensor &pe)
+{
+    const int64_t B = qkv.size(0), L = qkv.size(1), d = qkv.size(2) / (3 * heads);
+    at::Tensor t = qkv.view({B, L, 3, heads, d}).permute({2, 0, 3, 1, 4});
+    at::Tensor v = t[2];
+    at::Tensor q = norm.query_norm->forward(t[0]).to(v.scalar_type());
+    at::Tensor k = norm.key_norm->forward(t[1]).to(v.scalar_type());
+    return {applyRope(q, pe), applyRope(k, pe), v};
+}
+
+at::Tensor fromHeads(const at::Tensor &x) // [B, H, L, d] -> [B, L, H d]
+{
+    return x.permute({0, 2, 1, 3}).reshape({x.size(0), x.size(2), x.size(1) * x.size(3)});
+}
+
+std::vector<ModulationOut> modulate(ModulationImpl &mod, const std::string &name, const at::Tensor &vec,
+                                    const LoraSet *lora)
+{
+    auto chunks = linearWithLora(mod.lin, name, at::silu(vec), lora).unsqueeze(1).chunk(mod.multiplier, -1);
+    std::vector<ModulationOut> out;
+    for (int64_t i = 0; i < mod.multiplier; i += 3)
+        out.push_back({chunks[i], chunks[i + 1], chunks[i + 2]});
+    return out;
+}
+
+at::Tensor embedVec(FluxImpl &m, const at::Tensor &t, const at::Tensor &g, const at::Tensor &y)
+{
+    const auto dt = m.dtype();
+    at::Tensor vec = m.time_in->forward(timestepEmbedding(t).to(dt));
+    if (m.config.guidance_embed)
+        vec = vec + m.guidance_in->forward(timestepEmbedding(g).to(dt));
+    return vec + m.vector_in->forward(y.to(dt));
+}
+
+void checkCancel(const BranchOptions &o)
+{
+    if (o.cancel && o.cancel->load(std::memory_order_relaxed))
+        throw Error(StatusCode::Cancelled, "cancelled");
+}
+
+// The attention of all branches in one block, by query group. Returns the outputs per branch in
+// [B, L, H d] layout: main = [text; target] rows, then one tensor per reference.
+struct GroupOut
+{
+    at::Tensor main;
+    std::vector<at::Tensor> refs;
+};
+
+GroupOut attendGroups(const QKV &main, const std::vector<QKV> &refs, int64_t lTxt, const BranchOptions &o,
+                      bool captureRefMaps, bool captureShares)
+{
+    std::vector<at::Tensor> ks{main.k}, vs{main.v};
+    for (const auto &r : refs) {
+        ks.push_back(r.k);
+        vs.push_back(r.v);
+    }
+    AttentionOptions ao;
+    ao.chunkBytes = o.attentionChunkBytes;
+    const bool biased = o.bias && !o.bias->empty();
+    const at::Tensor kAll = refs.empty() ? main.k : at::cat(ks, 2);
+    const at::Tensor vAll = refs.empty() ? main.v : at::cat(vs, 2);
+    GroupOut out;
+    out.main = fromHeads(scaledDotProductAttention(main.q, kAll, vAll, ao, biased ? o.bias->mainRows : at::Tensor()));
+
+    const int64_t lMain = main.q.size(2), lTgt = lMain - lTxt;
+    AttentionCapture *cap = o.capture;
+    if (cap && captureShares && !refs.empty()) {
+        // Target queries: the share of their (biased) attention that lands on each reference.
+        const at::Tensor qT = main.q.narrow(2, lTxt, lTgt);
+        const at::Tensor bT = biased ? o.bias->mainRows.narrow(0, lTxt, lTgt) : at::Tensor();
+        std::vector<at::Tensor> shares(refs.size());
+        for (auto &s : shares)
+            s = at::zeros({main.q.size(0), lTgt}, at::kFloat);
+        forEachHeadMeanProbabilities(qT, kAll, bT, cap->chunkBytes, [&](int64_t first, const at::Tensor &p) {
+            int64_t col = lMain;
+            for (size_t i = 0; i < refs.size(); ++i) {
+                const int64_t lr = refs[i].k.size(2);
+                shares[i].narrow(1, first, p.size(1)).copy_(p.narrow(2, col, lr).sum(2));
+                col += lr;
+            }
+        });
+        if (cap->targetShare.size() != refs.size())
+            cap->targetShare.assign(refs.size(), at::Tensor());
+        for (size_t i = 0; i < refs.size(); ++i)
+            cap->targetShare[i] = cap->targetShare[i].defined() ? cap->targetShare[i] + shares[i] : shares[i];
+    }
+
+    for (size_t i = 0; i < refs.size(); ++i) {
+        const at::Tensor k = at::cat({main.k, refs[i].k}, 2), v = at::cat({main.v, refs[i].v}, 2);
+        const at::Tensor b = biased ? o.bias->refRows[i] : at::Tensor();
+        out.refs.push_back(fromHeads(scaledDotProductAttention(refs[i].q, k, v, ao, b)));
+        if (cap && captureRefMaps) {
+            // MOSAIC's map: reference queries over the target keys only, softmax over the target.
+            const at::Tensor kT = main.k.narrow(2, lTxt, lTgt);
+            const at::Tensor bT = b.defined() ? b.narrow(1, lTxt, lTgt) : at::Tensor();
+            at::Tensor map = at::empty({refs[i].q.size(0), refs[i].q.size(2), lTgt}, at::kFloat);
+            forEachHeadMeanProbabilities(refs[i].q, kT, bT, cap->chunkBytes, [&](int64_t first, const at::Tensor &p) {
+                map.narrow(1, first, p.size(1)).copy_(p);
+            });
+            if (cap->refToTarget.size() != refs.size())
+                cap->refToTarget.assign(refs.size(), at::Tensor());
+            cap->refToTarget[i] = cap->refToTarget[i].defined() ? cap->refToTarget[i] + map : map;
+        }
+    }
+    return out;
+}
+
+void prepareCache(FluxImpl &m, const BranchInputs &in, const BranchOptions &o, BranchCache &c)
+{
+    const auto &axes = m.config.axes_dim;
+    const double theta = m.config.theta;
+    const int64_t B = in.target.size(0);
+    c.peTxt = embedNd(at::zeros({B, in.txt.size(1), 3}, at::kFloat), axes, theta);
+    c.peTgt = embedNd(in.targetIds.to(at::kFloat), axes, theta);
+    c.peRefs.clear();
+    c.refEmbedded.clear();
+    for (size_t i = 0; i < in.refs.size(); ++i) {
+        c.peRefs.push_back(embedNd(in.refIds[i].to(at::kFloat), axes, theta));
+        c.refEmbedded.push_back(linearWithLora(m.img_in, "img_in", in.refs[i].to(m.dtype()), o.lora));
+    }
+    c.refVec = embedVec(m, at::full({B}, in.refTimestep, at::kFloat), at::full({B}, in.refGuidance, at::kFloat), in.y);
+    c.valid = true;
+}
+
+} // namespace
+
+at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOptions &o, BranchCache *cache)
+{
+    return forwardBranches(m, in, o, cache, nullptr);
+}
+
+at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOptions &o, BranchCache *cache,
+                           BranchStates *states)
+{
+    const auto dt = m.dtype();
+    const int64_t heads = m.config.num_heads, D = m.config.hidden_size;
+    if (in.refs.size() != in.refIds.size())
+        throw Error(StatusCode::InvalidArgument, "every reference needs its position ids");
+    if (m.config.guidance_embed && !in.guidance.defined())
+        throw Error(StatusCode::InvalidArgument, "this model needs a guidance value");
+    BranchCache local;
+    BranchCache &c = cache ? *cache : local;
+    if (!c.valid)
+        prepareCache(m, in, o, c);
+    const LoraSet *lora = o.lora;
+
+    const at::Tensor vec = embedVec(m, in.timesteps, in.guidance, in.y);
+    at::Tensor txt = m.txt_in->forward(in.txt.to(dt));
+    at::Tensor tgt = m.img_in->forward(in.target.to(dt));
+    std::vector<at::Tensor> refs = c.refEmbedded;
+    const int64_t lTxt = txt.size(1), nRefs = static_cast<int64_t>(refs.size());
+    const bool captureShares = o.capture != nullptr;
+
+    for (int64_t bi = 0; bi < m.config.depth; ++bi) {
+        checkCancel(o);
+        auto &blk = *m.double_blocks->ptr<DoubleStreamBlockImpl>(bi);
+        const std::string name = format("double_blocks.{}.", bi);
+        const auto txtMod = blk.txt_mod->forward(vec);
+        const auto tgtMod = blk.img_mod->forward(vec);
+        const auto refMod = modulate(*blk.img_mod, name + "img_mod.lin", c.refVec, lora);
+
+        QKV tq = toHeads(blk.txt_attn->qkv->forward(txtMod[0].apply(layerNormNoAffine(txt))), heads,
+                         *blk.txt_attn->norm, c.peTxt);
+        QKV gq = toHeads(blk.img_attn->qkv->forward(tgtMod[0].apply(layerNormNoAffine(tgt))), heads,
+                         *blk.img_attn->norm, c.peTgt);
+        std::vector<QKV> rq;
+        for (int64_t r = 0; r < nRefs; ++r)
+            rq.push_back(toHeads(linearWithLora(blk.img_attn->qkv, name + "img_attn.qkv",
+                                                refMod[0].apply(layerNormNoAffine(refs[r])), lora),
+                                 heads, *blk.img_attn->norm, c.peRefs[r]));
+        const QKV main{at::cat({tq.q, gq.q}, 2), at::cat({tq.k, gq.k}, 2), at::cat({tq.v, gq.v}, 2)};
+        const bool capHere = o.capture && o.capture->wantsDouble(bi);
+        GroupOut a = attendGroups(main, rq, lTxt, o, capHere, capHere && captureShares);
+        if (capHere && nRefs > 0) {
+            ++o.capture->refMapLayers;
+            ++o.capture->shareLayers;
+        }
+
+        const at::Tensor txtAttn = a.main.narrow(1, 0, lTxt), tgtAttn = a.main.narrow(1, lTxt, tgt.size(1));
+        txt = txt + txtMod[0].gate * blk.txt_attn->proj->forward(txtAttn);
+        txt = txt + txtMod[1].gate * blk.txt_mlp->forward(txtMod[1].apply(layerNormNoAffine(txt)));
+        tgt = tgt + tgtMod[0].gate * blk.img_attn->proj->forward(tgtAttn);
+        tgt = tgt + tgtMod[1].gate * blk.img_mlp->forward(tgtMod[1].apply(layerNormNoAffine(tgt)));
+        auto mlp0 = seqLinear(blk.img_mlp, 0), mlp2 = seqLinear(blk.img_mlp, 2);
+        for (int64_t r = 0; r < nRefs; ++r) {
+            at::Tensor x = refs[r] + refMod[0].gate * linearWithLora(blk.img_attn->proj, name + "img_attn.proj",
+                                                                      a.refs[r], lora);
+            at::Tensor h = at::gelu(linearWithLora(mlp0, name + "img_mlp.0", refMod[1].apply(layerNormNoAffine(x)), lora),
+                                    "tanh");
+            refs[r] = x + refMod[1].gate * linearWithLora(mlp2, name + "img_mlp.2", h, lora);
+        }
+    }
+
+    at::Tensor mainX = at::cat({txt, tgt}, 1);
+    const at::Tensor peMain = at::cat({c.peTxt, c.peTgt}, 2);
+    for (int64_t bi = 0; bi < m.config.depth_single_blocks; ++bi) {
+        checkCancel(o);
+        auto &blk = *m.single_blocks->ptr<SingleStreamBlockImpl>(bi);
+        const std::string name = format("single_blocks.{}.", bi);
+        const int64_t M = blk.mlp_hidden_dim;
+        const ModulationOut mainMod = blk.modulation->forward(vec)[0];
+        const ModulationOut refMod = modulate(*blk.modulation, name + "modulation.lin", c.refVec, lora)[0];
+
+        at::Tensor h = blk.linear1->forward(mainMod.apply(layerNormNoAffine(mainX)));
+        const QKV main = toHeads(h.narrow(-1, 0, 3 * D).contiguous(), heads, *blk.norm, peMain);
+        const at::Tensor mainMlp = h.narrow(-1, 3 * D, M);
+        std::vector<QKV> rq;
+        std::vector<at::Tensor> refMlp;
+        for (int64_t r = 0; r < nRefs; ++r) {
+            at::Tensor hr = linearWithLora(blk.linear1, name + "linear1", refMod.apply(layerNormNoAffine(refs[r])), lora);
+            rq.push_back(toHeads(hr.narrow(-1, 0, 3 * D).contiguous(), heads, *blk.norm, c.peRefs[r]));
+            refMlp.push_back(hr.narrow(-1, 3 * D, M));
+        }
+        const bool capShares = o.capture && o.capture->includeSingleBlocks;
+        GroupOut a = attendGroups(main, rq, lTxt, o, false, capShares);
+        if (capShares && nRefs > 0)
+            ++o.capture->shareLayers;
+        mainX = mainX + mainMod.gate * blk.linear2->forward(at::cat({a.main, at::gelu(mainMlp, "tanh")}, 2));
+        for (int64_t r = 0; r < nRefs; ++r)
+            refs[r] = refs[r] + refMod.gate * linearWithLora(blk.linear2, name + "linear2",
+                                                             at::cat({a.refs[r], at::gelu(refMlp[r], "tanh")}, 2), lora);
+    }
+    checkCancel(o);
+    tgt = mainX.narrow(1, lTxt, mainX.size(1) - lTxt);
+    if (states) {
+        states->txt = mainX.narrow(1, 0, lTxt);
+        states->target = tgt;
+        states->refs = refs;
+    }
+    return m.final_layer->forward(tgt, vec);
+}
+
+} // namespace mosaic::model

@@ -1,0 +1,86 @@
+#pragma once
+// MOSAIC's multi-branch forward pass over a FLUX transformer (mosaic-method.md §1.2-1.6):
+// branches [text, target, ref_1 ... ref_N], each with its own tokens, position ids and modulation
+// vector; the LoRA only on reference rows; references attend to text, target and themselves, never to
+// each other; text and target attend to everything. Only the target branch is read out.
+//
+// Attention is computed per query group without materialising a dense mask: one call for
+// [text; target] over all keys, and one call per reference over [text; target; itself].
+
+#include "model/flux.h"
+#include "model/lora.h"
+
+#include <atomic>
+#include <vector>
+
+namespace mosaic::model {
+
+// Additive attention logits for region and point guidance, built once per generation.
+struct AttentionBias
+{
+    at::Tensor mainRows;              // [L_txt + L_tgt, L_all] or undefined
+    std::vector<at::Tensor> refRows;  // per ref: [L_ref, L_txt + L_tgt + L_ref] or undefined
+    bool empty() const { return !mainRows.defined(); }
+};
+
+// Accumulates attention maps during a forward pass (only on the chosen double blocks).
+struct AttentionCapture
+{
+    std::vector<int64_t> doubleBlocks; // empty: every double block
+    bool includeSingleBlocks = false;  // ownership shares from single blocks too
+    // Sums over captured layers (and steps); divide by the matching count.
+    std::vector<at::Tensor> refToTarget; // per ref: [B, L_ref, L_tgt], rows are distributions (softmax over target)
+    std::vector<at::Tensor> targetShare; // per ref: [B, L_tgt], share of each target query's attention on that ref
+    int64_t refMapLayers = 0;            // (layer, step) pairs summed into refToTarget
+    int64_t shareLayers = 0;             // ... into targetShare
+    int64_t chunkBytes = 128ll << 20;
+    bool wantsDouble(int64_t index) const;
+};
+
+struct BranchInputs
+{
+    at::Tensor txt;                // [B, L_txt, context_in_dim]
+    at::Tensor y;                  // [B, vec_in_dim]
+    at::Tensor target;             // [B, L_tgt, in_channels]
+    at::Tensor targetIds;          // [B, L_tgt, 3]
+    std::vector<at::Tensor> refs;  // each [B, L_ref, in_channels] (clean latents, packed)
+    std::vector<at::Tensor> refIds;
+    at::Tensor timesteps;          // [B] for text and target
+    at::Tensor guidance;           // [B] for text and target (guidance-distilled models)
+    double refTimestep = 0.0;      // MOSAIC: references at t = 0
+    double refGuidance = 1.0;      // and guidance 1
+};
+
+struct BranchOptions
+{
+    const LoraSet *lora = nullptr;
+    const AttentionBias *bias = nullptr;
+    AttentionCapture *capture = nullptr;
+    const std::atomic<bool> *cancel = nullptr; // checked between blocks; throws Error(Cancelled)
+    int64_t attentionChunkBytes = 256ll << 20;
+};
+
+// Cached per-generation state that does not change across steps (reference modulation and RoPE).
+struct BranchCache
+{
+    at::Tensor peTxt, peTgt;
+    std::vector<at::Tensor> peRefs;
+    at::Tensor refVec; // [B, D]
+    std::vector<at::Tensor> refEmbedded; // img_in(ref) with LoRA, per ref
+    bool valid = false;
+};
+
+// Returns the target's prediction [B, L_tgt, out_channels].
+at::Tensor forwardBranches(FluxImpl &model, const BranchInputs &in, const BranchOptions &options,
+                           BranchCache *cache = nullptr);
+
+// The hidden states of every branch after the last block (for tests: independence of references).
+struct BranchStates
+{
+    at::Tensor txt, target;
+    std::vector<at::Tensor> refs;
+};
+at::Tensor forwardBranches(FluxImpl &model, const BranchInputs &in, const BranchOptions &options, BranchCache *cache,
+                           BranchStates *states);
+
+} // namespace mosaic::model

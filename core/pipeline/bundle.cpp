@@ -1,0 +1,128 @@
+#include "pipeline/bundle.h"
+
+#include "io/checkpoint.h"
+#include "model/state_dict.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+#include <nlohmann/json.hpp>
+#include <torch/csrc/autograd/grad_mode.h>
+
+namespace mosaic::pipeline {
+
+namespace {
+
+st::TensorMap withPrefix(const std::string &prefix, const st::TensorMap &in)
+{
+    st::TensorMap out;
+    for (const auto &e : in)
+        if (startsWith(e.first, prefix))
+            out[e.first.substr(prefix.size())] = e.second;
+    return out;
+}
+
+template <typename M> void freeze(M &module)
+{
+    module->eval();
+    for (auto &p : module->parameters())
+        p.set_requires_grad(false);
+}
+
+} // namespace
+
+std::string describeBundleJson(const Bundle &b)
+{
+    nlohmann::json j;
+    j["format"] = "mosaic-bundle";
+    j["version"] = 1;
+    j["name"] = b.name;
+    j["transformer"] = nlohmann::json::parse(b.flux->config.toJson());
+    j["autoencoder"] = nlohmann::json::parse(b.ae->config.toJson());
+    j["text"] = {{"max_length", b.text->config.max_length}, {"vocabulary", b.tokenizer.vocabulary()}};
+    j["defaults"] = {{"size", b.defaults.size},
+                     {"steps", b.defaults.steps},
+                     {"guidance", b.defaults.guidance},
+                     {"ref_size", b.defaults.refSize},
+                     {"max_subjects", b.defaults.maxSubjects}};
+    return j.dump();
+}
+
+std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype)
+{
+    const Checkpoint ck = Checkpoint::open(path);
+    auto meta = ck.metadata().find("mosaic.bundle");
+    if (meta == ck.metadata().end())
+        throw Error(StatusCode::Unsupported, path + ": not a MOSAIC Studio model bundle (no \"mosaic.bundle\" "
+                                                    "description in its metadata)");
+    nlohmann::json j;
+    try {
+        j = nlohmann::json::parse(meta->second);
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(StatusCode::CorruptFile, path + ": the bundle description is not valid JSON: " + e.what());
+    }
+    auto b = std::make_unique<Bundle>();
+    b->path = path;
+    b->dtype = dtype;
+    try {
+        if (j.value("format", "") != "mosaic-bundle" || j.value("version", 0) != 1)
+            throw Error(StatusCode::Unsupported, path + ": unknown bundle format or version");
+        b->name = j.value("name", "unnamed");
+        const auto fluxConfig = model::FluxConfig::fromJson(j.at("transformer").dump());
+        const auto aeConfig = model::AutoEncoderConfig::fromJson(j.at("autoencoder").dump());
+        if (aeConfig.z_channels * 4 != fluxConfig.in_channels)
+            throw Error(StatusCode::CorruptFile, format("{}: the autoencoder's {} latent channels do not make the "
+                                                        "transformer's {} input channels",
+                                                        path, aeConfig.z_channels, fluxConfig.in_channels));
+        b->tokenizer = model::Tokenizer(j.at("text").at("vocabulary").get<std::vector<std::string>>());
+        model::TextEncoderConfig tc;
+        tc.vocab_size = static_cast<int64_t>(b->tokenizer.vocabulary().size());
+        tc.max_length = j.at("text").at("max_length").get<int64_t>();
+        tc.context_dim = fluxConfig.context_in_dim;
+        tc.vec_dim = fluxConfig.vec_in_dim;
+        const auto &d = j.at("defaults");
+        b->defaults.size = d.value("size", b->defaults.size);
+        b->defaults.steps = d.value("steps", b->defaults.steps);
+        b->defaults.guidance = d.value("guidance", b->defaults.guidance);
+        b->defaults.refSize = d.value("ref_size", b->defaults.refSize);
+        b->defaults.maxSubjects = d.value("max_subjects", b->defaults.maxSubjects);
+        if (tc.vocab_size < 2 || tc.max_length < 1 || b->defaults.size % 16 || b->defaults.refSize % 16)
+            throw Error(StatusCode::CorruptFile, path + ": the bundle description has impossible sizes");
+
+        torch::NoGradGuard noGrad;
+        b->flux = model::Flux(fluxConfig);
+        b->ae = model::AutoEncoder(aeConfig);
+        b->text = model::TextEncoder(tc);
+        b->flux->to(dtype);
+        b->ae->to(dtype);
+        const st::TensorMap all = ck.loadAll();
+        model::loadStateDict(*b->flux, withPrefix("transformer.", all), path + " (transformer)");
+        model::loadStateDict(*b->ae, withPrefix("ae.", all), path + " (autoencoder)");
+        model::loadStateDict(*b->text, withPrefix("text.", all), path + " (text encoder)");
+        for (const auto &e : all)
+            if (!startsWith(e.first, "transformer.") && !startsWith(e.first, "ae.") && !startsWith(e.first, "text."))
+                throw Error(StatusCode::CorruptFile, path + ": unexpected tensor '" + e.first + "' in a bundle");
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(StatusCode::CorruptFile, path + ": the bundle description is incomplete: " + e.what());
+    }
+    freeze(b->flux);
+    freeze(b->ae);
+    freeze(b->text);
+    log::info("core.model", "loaded bundle '{}' from {} ({} transformer parameters)", b->name, path,
+              humanCount(static_cast<uint64_t>(b->flux->config.parameterCount())));
+    return b;
+}
+
+void saveBundle(const Bundle &b, const std::string &path)
+{
+    st::TensorMap out;
+    for (const auto &e : model::stateDict(*b.flux))
+        out["transformer." + e.first] = e.second;
+    for (const auto &e : model::stateDict(*b.ae))
+        out["ae." + e.first] = e.second;
+    for (const auto &e : model::stateDict(*b.text))
+        out["text." + e.first] = e.second;
+    st::write(path, out, {{"mosaic.bundle", describeBundleJson(b)}, {"format", "mosaic-bundle"}});
+}
+
+} // namespace mosaic::pipeline

@@ -1,0 +1,49 @@
+#pragma once
+// A model bundle: the transformer, the autoencoder and the text encoder in one .safetensors file,
+// under the prefixes "transformer." (BFL keys), "ae." (BFL autoencoder keys) and "text.", with a JSON
+// description in __metadata__["mosaic.bundle"]:
+//   {"format": "mosaic-bundle", "version": 1, "name": ..., "transformer": {FluxConfig},
+//    "autoencoder": {AutoEncoderConfig}, "text": {"max_length": L, "vocabulary": [...]},
+//    "defaults": {"size": 256, "steps": 8, "guidance": 3.5, "ref_size": 256, "max_subjects": 8}}
+
+#include "model/autoencoder.h"
+#include "model/flux.h"
+#include "model/lora.h"
+#include "model/text_encoder.h"
+
+#include <mosaic/pipeline.h>
+
+#include <memory>
+#include <mutex>
+
+namespace mosaic::pipeline {
+
+struct BundleDefaults
+{
+    int size = 256;
+    int steps = 8;
+    float guidance = 3.5f;
+    int refSize = 256;
+    int maxSubjects = 8;
+};
+
+struct Bundle
+{
+    std::string path;
+    std::string name;
+    model::Flux flux{nullptr};
+    model::AutoEncoder ae{nullptr};
+    model::TextEncoder text{nullptr};
+    model::Tokenizer tokenizer;
+    std::unique_ptr<model::LoraSet> lora;
+    BundleDefaults defaults;
+    at::ScalarType dtype = at::kFloat;
+    std::mutex runMutex; // one generation at a time per bundle
+};
+
+std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype = at::kFloat);
+// Writes the bundle's weights and description atomically.
+void saveBundle(const Bundle &bundle, const std::string &path);
+std::string describeBundleJson(const Bundle &bundle);
+
+} // namespace mosaic::pipeline

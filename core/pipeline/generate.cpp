@@ -1,0 +1,455 @@
+#include <mosaic/pipeline.h>
+
+#include "image/convert.h"
+#include "model/branches.h"
+#include "pipeline/bundle.h"
+#include "pipeline/sampling.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/strings.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <c10/core/InferenceMode.h>
+#include <nlohmann/json.hpp>
+#include <torch/csrc/autograd/grad_mode.h>
+
+#include <chrono>
+#include <cmath>
+
+namespace mosaic {
+
+struct ModelBundle::Impl
+{
+    std::unique_ptr<pipeline::Bundle> bundle;
+    BundleDescription description;
+};
+
+ModelBundle::ModelBundle(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ModelBundle::~ModelBundle() = default;
+
+const BundleDescription &ModelBundle::description() const
+{
+    return m_impl->description;
+}
+
+std::shared_ptr<ModelBundle> ModelBundle::load(const std::string &path, Status *status, const std::string &loraPath)
+{
+    std::shared_ptr<ModelBundle> out;
+    const Status s = guarded([&] {
+        auto impl = std::make_unique<Impl>();
+        impl->bundle = pipeline::loadBundle(path);
+        auto &b = *impl->bundle;
+        if (!loraPath.empty())
+            b.lora = std::make_unique<model::LoraSet>(model::LoraSet::fromFile(loraPath, *b.flux));
+        BundleDescription &d = impl->description;
+        d.path = path;
+        d.name = b.name;
+        d.configJson = pipeline::describeBundleJson(b);
+        d.defaultSize = b.defaults.size;
+        d.defaultSteps = b.defaults.steps;
+        d.defaultGuidance = b.defaults.guidance;
+        d.refSize = b.defaults.refSize;
+        d.maxSubjects = b.defaults.maxSubjects;
+        d.guidanceDistilled = b.flux->config.guidance_embed;
+        d.parameterCount = static_cast<uint64_t>(b.flux->config.parameterCount());
+        d.hasLora = b.lora != nullptr;
+        out.reset(new ModelBundle(std::move(impl)));
+    });
+    if (status)
+        *status = s;
+    return s.ok() ? out : nullptr;
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+[[noreturn]] void invalid(const std::string &m)
+{
+    throw Error(StatusCode::InvalidArgument, m);
+}
+
+struct Resolved
+{
+    int width, height, steps, refSize;
+    float guidance;
+};
+
+Resolved resolve(const pipeline::Bundle &b, const GenerationRequest &r)
+{
+    Resolved v{r.width > 0 ? r.width : b.defaults.size, r.height > 0 ? r.height : b.defaults.size,
+               r.steps > 0 ? r.steps : b.defaults.steps, b.defaults.refSize,
+               r.guidance >= 0 ? r.guidance : b.defaults.guidance};
+    if (v.width % 16 || v.height % 16 || v.width < 16 || v.height < 16 || v.width > 2048 || v.height > 2048)
+        invalid(format("the image size {}x{} must be a multiple of 16 between 16 and 2048", v.width, v.height));
+    if (v.steps > 500)
+        invalid(format("{} steps is more than the 500 allowed", v.steps));
+    if (static_cast<int>(r.subjects.size()) > b.defaults.maxSubjects)
+        invalid(format("{} subjects is more than the {} this model supports", r.subjects.size(), b.defaults.maxSubjects));
+    if (r.cfgScale < 1.0f || !std::isfinite(r.cfgScale) || !std::isfinite(r.guidance))
+        invalid("the guidance scales must be finite, and the CFG scale at least 1");
+    for (size_t i = 0; i < r.subjects.size(); ++i) {
+        const Subject &s = r.subjects[i];
+        const std::string who = format("subject {} ({})", i + 1, s.name.empty() ? "unnamed" : s.name);
+        if (s.image.isNull())
+            invalid(who + " has no image");
+        if (s.box) {
+            const auto &bx = *s.box;
+            if (!(bx.w > 0 && bx.h > 0 && bx.x >= 0 && bx.y >= 0 && bx.x + bx.w <= 1.0001f && bx.y + bx.h <= 1.0001f))
+                invalid(format("{}: the box ({}, {}, {}, {}) is not inside the canvas", who, bx.x, bx.y, bx.w, bx.h));
+        }
+        for (const auto &p : s.points)
+            if (!(p.refX >= 0 && p.refX <= 1 && p.refY >= 0 && p.refY <= 1 && p.tgtX >= 0 && p.tgtX <= 1 &&
+                  p.tgtY >= 0 && p.tgtY <= 1))
+                invalid(who + ": a point lies outside its image");
+    }
+    return v;
+}
+
+// Target-token coverage of each subject's region: [gh, gw] in {0, 1}, or undefined.
+std::vector<at::Tensor> regionGrids(const GenerationRequest &r, int64_t gh, int64_t gw)
+{
+    std::vector<at::Tensor> grids;
+    for (const auto &s : r.subjects) {
+        at::Tensor g;
+        if (s.mask.width > 0) {
+            g = (image::maskToGrid(s.mask, gh, gw) > 0.5).to(at::kFloat);
+        } else if (s.box) {
+            const at::Tensor ys = (at::arange(gh, at::kFloat) + 0.5) / static_cast<double>(gh);
+            const at::Tensor xs = (at::arange(gw, at::kFloat) + 0.5) / static_cast<double>(gw);
+            const auto &b = *s.box;
+            const at::Tensor iy = (ys >= b.y).logical_and(ys <= b.y + b.h).to(at::kFloat);
+            const at::Tensor ix = (xs >= b.x).logical_and(xs <= b.x + b.w).to(at::kFloat);
+            g = iy.unsqueeze(1) * ix.unsqueeze(0);
+            if (g.sum().item<float>() == 0) // a box smaller than a token still claims its nearest token
+                g[std::min<int64_t>(gh - 1, static_cast<int64_t>((b.y + b.h / 2) * gh))]
+                 [std::min<int64_t>(gw - 1, static_cast<int64_t>((b.x + b.w / 2) * gw))] = 1.0;
+        }
+        grids.push_back(g);
+    }
+    return grids;
+}
+
+model::AttentionBias buildBias(const GenerationRequest &r, const std::vector<at::Tensor> &regions, int64_t lTxt,
+                               int64_t gh, int64_t gw, int64_t rg)
+{
+    model::AttentionBias bias;
+    bool any = false;
+    for (size_t i = 0; i < r.subjects.size(); ++i)
+        any = any || (regions[i].defined() && r.regionStrength != 0) ||
+              (!r.subjects[i].points.empty() && r.pointStrength != 0);
+    if (!any)
+        return bias;
+    const int64_t lTgt = gh * gw, lRef = rg * rg, n = static_cast<int64_t>(r.subjects.size());
+    const int64_t lMain = lTxt + lTgt, lAll = lMain + n * lRef;
+    bias.mainRows = at::zeros({lMain, lAll}, at::kFloat);
+    for (int64_t i = 0; i < n; ++i) {
+        at::Tensor rr = at::zeros({lRef, lMain + lRef}, at::kFloat);
+        const int64_t refCol = lMain + i * lRef;
+        if (regions[i].defined() && r.regionStrength != 0) {
+            // Inside the region: favour this reference (+s); outside: avoid it (-s). Both directions.
+            const at::Tensor sign = regions[i].reshape({lTgt}) * 2.0 - 1.0; // [L_tgt]
+            bias.mainRows.narrow(0, lTxt, lTgt).narrow(1, refCol, lRef).add_(sign.unsqueeze(1) * r.regionStrength);
+            rr.narrow(1, lTxt, lTgt).add_(sign.unsqueeze(0) * r.regionStrength);
+        }
+        for (const auto &p : r.subjects[static_cast<size_t>(i)].points) {
+            const int64_t t = std::min<int64_t>(gh - 1, static_cast<int64_t>(p.tgtY * gh)) * gw +
+                              std::min<int64_t>(gw - 1, static_cast<int64_t>(p.tgtX * gw));
+            const int64_t q = std::min<int64_t>(rg - 1, static_cast<int64_t>(p.refY * rg)) * rg +
+                              std::min<int64_t>(rg - 1, static_cast<int64_t>(p.refX * rg));
+            bias.mainRows[lTxt + t][refCol + q] += r.pointStrength;
+            rr[q][lTxt + t] += r.pointStrength;
+        }
+        bias.refRows.push_back(rr);
+    }
+    return bias;
+}
+
+struct Conditioning
+{
+    at::Tensor txt, y;
+};
+
+Conditioning encodeText(pipeline::Bundle &b, const std::string &prompt)
+{
+    int64_t unknown = 0;
+    const auto ids = b.tokenizer.encode(prompt, b.text->config.max_length, &unknown);
+    if (unknown > 0)
+        log::info("core.pipeline", "{} word(s) of the prompt are not in the model's vocabulary", unknown);
+    auto [txt, y] = b.text->forward(at::tensor(ids, at::kLong).unsqueeze(0));
+    return {txt, y};
+}
+
+std::string a1111Parameters(const GenerationRequest &r, const Resolved &v, const std::string &model)
+{
+    std::string s = r.prompt;
+    if (!r.negativePrompt.empty())
+        s += "\nNegative prompt: " + r.negativePrompt;
+    s += format("\nSteps: {}, Sampler: Euler, CFG scale: {}, Distilled guidance: {}, Seed: {}, Size: {}x{}, Model: {}",
+                v.steps, r.cfgScale, v.guidance, r.seed, v.width, v.height, model);
+    if (!r.subjects.empty()) {
+        s += ", Subjects: ";
+        for (size_t i = 0; i < r.subjects.size(); ++i)
+            s += (i ? "; " : "") + (r.subjects[i].name.empty() ? format("subject {}", i + 1) : r.subjects[i].name);
+    }
+    return s;
+}
+
+std::string parametersJson(const GenerationRequest &r, const Resolved &v, const BundleDescription &d,
+                           const std::vector<uint64_t> &refHashes)
+{
+    nlohmann::json j;
+    j["generator"] = "MOSAIC Studio";
+    j["model"] = {{"name", d.name}, {"path", d.path}, {"lora", d.hasLora}};
+    j["prompt"] = r.prompt;
+    j["negative_prompt"] = r.negativePrompt;
+    j["seed"] = r.seed;
+    j["steps"] = v.steps;
+    j["guidance"] = v.guidance;
+    j["cfg_scale"] = r.cfgScale;
+    j["width"] = v.width;
+    j["height"] = v.height;
+    j["region_strength"] = r.regionStrength;
+    j["point_strength"] = r.pointStrength;
+    j["lora_scale"] = r.loraScale;
+    j["sampler"] = "euler (rectified flow, shifted schedule)";
+    nlohmann::json subjects = nlohmann::json::array();
+    for (size_t i = 0; i < r.subjects.size(); ++i) {
+        const auto &s = r.subjects[i];
+        nlohmann::json sj = {{"name", s.name}, {"image_hash", format("{}", refHashes[i])}};
+        if (s.box)
+            sj["box"] = {s.box->x, s.box->y, s.box->w, s.box->h};
+        if (s.mask.width > 0)
+            sj["mask"] = {{"width", s.mask.width}, {"height", s.mask.height}};
+        nlohmann::json pts = nlohmann::json::array();
+        for (const auto &p : s.points)
+            pts.push_back({p.refX, p.refY, p.tgtX, p.tgtY});
+        sj["points"] = pts;
+        subjects.push_back(sj);
+    }
+    j["subjects"] = subjects;
+    return j.dump();
+}
+
+uint64_t fnv1a(const std::vector<uint8_t> &bytes)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (uint8_t c : bytes)
+        h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
+} // namespace
+
+Status generate(ModelBundle &handle, const GenerationRequest &request, GenerationResult *result,
+                const GenerationCallbacks &callbacks)
+{
+    return guarded([&] {
+        pipeline::Bundle &b = *handle.impl().bundle;
+        std::lock_guard<std::mutex> runLock(b.runMutex);
+        c10::InferenceMode inference;
+        const Resolved v = resolve(b, request);
+        GenerationResult out;
+        auto t0 = Clock::now();
+        auto cancelled = [&] { return callbacks.cancel && callbacks.cancel->load(std::memory_order_relaxed); };
+
+        // References: prepared as MOSAIC prepares them, encoded with the posterior mean, packed, and
+        // placed to the left of the target: columns shifted by -(ref width in tokens) * (i + 1).
+        const int64_t rg = v.refSize / 16;
+        std::vector<at::Tensor> refs, refIds;
+        std::vector<uint64_t> hashes;
+        for (size_t i = 0; i < request.subjects.size(); ++i) {
+            const Subject &s = request.subjects[i];
+            RgbaImage prepared = s.image;
+            if (!s.prepared) {
+                if (Status st = prepareReference(s.image, v.refSize, &prepared); !st.ok())
+                    throw Error(st.code, format("subject {} ({}): {}", i + 1, s.name, st.message));
+            } else if (s.image.width != v.refSize || s.image.height != v.refSize) {
+                invalid(format("subject {}: a prepared reference must be {}x{}", i + 1, v.refSize, v.refSize));
+            }
+            hashes.push_back(fnv1a(s.image.pixels));
+            at::Tensor z = b.ae->encode(image::toTensor(prepared));          // [1, z, ref/8, ref/8]
+            refs.push_back(pipeline::pack(z));
+            refIds.push_back(pipeline::imageIds(1, z.size(2), z.size(3), 0, -rg * static_cast<int64_t>(i + 1)));
+            if (cancelled())
+                throw Error(StatusCode::Cancelled, "cancelled");
+        }
+        const Conditioning cond = encodeText(b, request.prompt);
+        const bool cfg = request.cfgScale > 1.0f;
+        Conditioning uncond;
+        if (cfg)
+            uncond = encodeText(b, request.negativePrompt);
+        out.prepareSeconds = since(t0);
+
+        // Noise from a CPU generator: the same seed gives the same image on the same build.
+        const int64_t lh = pipeline::latentSize(v.height), lw = pipeline::latentSize(v.width);
+        const int64_t zc = b.ae->config.z_channels;
+        auto gen = at::make_generator<at::CPUGeneratorImpl>(request.seed);
+        at::Tensor x = pipeline::pack(at::randn({1, zc, lh, lw}, gen, at::TensorOptions().dtype(at::kFloat)));
+        const int64_t gh = lh / 2, gw = lw / 2;
+        const at::Tensor ids = pipeline::imageIds(1, lh, lw);
+        const auto schedule = pipeline::getSchedule(v.steps, gh * gw);
+
+        const auto regions = regionGrids(request, gh, gw);
+        const model::AttentionBias bias = buildBias(request, regions, cond.txt.size(1), gh, gw, rg);
+        model::LoraSet *lora = b.lora.get();
+        if (lora)
+            lora->scale = request.loraScale;
+
+        model::AttentionCapture capture;
+        for (int blk : request.capture.doubleBlocks) {
+            if (blk < 0 || blk >= b.flux->config.depth)
+                invalid(format("capture block {} does not exist (the model has {} double blocks)", blk,
+                               b.flux->config.depth));
+            capture.doubleBlocks.push_back(blk);
+        }
+        const int lastCapture = request.capture.lastStep < 0 ? v.steps - 1 : request.capture.lastStep;
+
+        model::BranchInputs in;
+        in.y = cond.y;
+        in.txt = cond.txt;
+        in.targetIds = ids;
+        in.refs = refs;
+        in.refIds = refIds;
+        in.guidance = at::full({1}, static_cast<double>(v.guidance), at::kFloat);
+        model::BranchOptions opt;
+        opt.lora = lora;
+        opt.bias = bias.empty() ? nullptr : &bias;
+        opt.cancel = callbacks.cancel;
+        model::BranchCache condCache, uncondCache;
+
+        const auto tDenoise = Clock::now();
+        for (int step = 0; step < v.steps; ++step) {
+            if (cancelled())
+                throw Error(StatusCode::Cancelled, "cancelled");
+            const auto tStep = Clock::now();
+            const double tCur = schedule[static_cast<size_t>(step)], tPrev = schedule[static_cast<size_t>(step) + 1];
+            in.target = x;
+            in.timesteps = at::full({1}, tCur, at::kFloat);
+            const bool capStep = request.capture.enabled && !refs.empty() && step >= request.capture.firstStep &&
+                                 step <= lastCapture;
+            opt.capture = capStep ? &capture : nullptr;
+            at::Tensor pred = model::forwardBranches(*b.flux, in, opt, &condCache).to(at::kFloat);
+            if (cfg) {
+                model::BranchInputs un = in;
+                un.txt = uncond.txt;
+                un.y = uncond.y;
+                model::BranchOptions uo = opt;
+                uo.capture = nullptr;
+                const at::Tensor predU = model::forwardBranches(*b.flux, un, uo, &uncondCache).to(at::kFloat);
+                pred = predU + request.cfgScale * (pred - predU);
+            }
+            RgbaImage preview;
+            const bool wantPreview = request.previewEvery > 0 && callbacks.progress &&
+                                     ((step + 1) % request.previewEvery == 0 || step + 1 == v.steps);
+            if (wantPreview) // the predicted clean latent: x0 = x_t - t * v
+                preview = image::fromTensor(b.ae->decode(pipeline::unpack(x - tCur * pred, lh, lw)));
+            x = x + (tPrev - tCur) * pred;
+            out.stepSeconds.push_back(since(tStep));
+            if (callbacks.progress) {
+                ProgressInfo p;
+                p.step = step + 1;
+                p.steps = v.steps;
+                p.elapsedSeconds = since(t0);
+                p.preview = wantPreview ? &preview : nullptr;
+                callbacks.progress(p);
+            }
+        }
+        out.denoiseSeconds = since(tDenoise);
+
+        const auto tDecode = Clock::now();
+        out.image = image::fromTensor(b.ae->decode(pipeline::unpack(x, lh, lw)));
+        out.decodeSeconds = since(tDecode);
+
+        // Maps: token grids upsampled to pixels (nearest), so that sums are exact.
+        const int64_t lRefTokens = rg * rg;
+        const int64_t lAll = cond.txt.size(1) + gh * gw + static_cast<int64_t>(refs.size()) * lRefTokens;
+        const int64_t px = v.width / gw; // pixels per token side (16)
+        std::vector<at::Tensor> shares;
+        for (size_t i = 0; i < request.subjects.size(); ++i) {
+            SubjectMaps m;
+            m.name = request.subjects[i].name;
+            if (capture.refMapLayers > 0 && i < capture.refToTarget.size()) {
+                at::Tensor dist = (capture.refToTarget[i] / static_cast<double>(capture.refMapLayers)).mean(1)[0];
+                dist = dist.reshape({gh, gw}).repeat_interleave(px, 0).repeat_interleave(px, 1) /
+                       static_cast<double>(px * px);
+                m.attention = image::toFloatMap(dist, v.width, v.height);
+            }
+            if (capture.shareLayers > 0 && i < capture.targetShare.size()) {
+                at::Tensor share = (capture.targetShare[i] / static_cast<double>(capture.shareLayers))[0];
+                shares.push_back(share);
+                if (regions[i].defined()) {
+                    const double total = share.sum().item<double>();
+                    m.massInRegion = total > 0 ? (share * regions[i].reshape({-1})).sum().item<double>() / total : 0;
+                }
+                m.share = image::toFloatMap(share.reshape({gh, gw}).repeat_interleave(px, 0).repeat_interleave(px, 1),
+                                            v.width, v.height);
+            }
+            out.subjects.push_back(std::move(m));
+        }
+        if (!shares.empty()) {
+            // Argmax over subjects, where the winner holds at least 1.5x the share a uniform
+            // attention would give it (L_ref / L_all); elsewhere -1 (text, background).
+            at::Tensor s = at::stack(shares, 0);                              // [N, L_tgt]
+            auto [best, idx] = s.max(0);
+            const double uniform = static_cast<double>(lRefTokens) / static_cast<double>(lAll);
+            idx = at::where(best >= 1.5 * uniform, idx, at::full_like(idx, -1));
+            at::Tensor grid = idx.reshape({gh, gw}).repeat_interleave(px, 0).repeat_interleave(px, 1).to(at::kShort)
+                                  .contiguous();
+            out.ownership.width = v.width;
+            out.ownership.height = v.height;
+            out.ownership.values.assign(grid.data_ptr<int16_t>(), grid.data_ptr<int16_t>() + grid.numel());
+        }
+        out.parametersText = a1111Parameters(request, v, handle.description().name);
+        out.parametersJson = parametersJson(request, v, handle.description(), hashes);
+        log::info("core.pipeline", "generated {}x{} with {} subject(s) in {} s ({} steps)", v.width, v.height,
+                  request.subjects.size(), since(t0), v.steps);
+        *result = std::move(out);
+    });
+}
+
+Status writeRandomBundle(const std::string &path, const RandomBundleOptions &o)
+{
+    return guarded([&] {
+        torch::NoGradGuard noGrad;
+        at::manual_seed(o.seed);
+        pipeline::Bundle b;
+        b.name = "random-test-bundle";
+        model::FluxConfig fc;
+        fc.hidden_size = o.hidden;
+        fc.num_heads = o.heads;
+        fc.depth = o.doubleBlocks;
+        fc.depth_single_blocks = o.singleBlocks;
+        fc.in_channels = fc.out_channels = 16;
+        fc.vec_in_dim = fc.context_in_dim = o.hidden;
+        const int64_t hd = o.hidden / o.heads;
+        fc.axes_dim = {hd / 8, hd * 7 / 16, hd * 7 / 16};
+        fc.guidance_embed = o.guidanceEmbed;
+        model::AutoEncoderConfig ac;
+        ac.ch = 32;
+        ac.ch_mult = {1, 1, 1, 1};
+        ac.num_res_blocks = 1;
+        ac.z_channels = 4;
+        b.flux = model::Flux(fc);
+        b.ae = model::AutoEncoder(ac);
+        b.tokenizer = model::Tokenizer({"<pad>", "<unk>", "a", "and", "the", "cat", "dog", "bag", "clock", "on",
+                                        "grass", "beach", "snow", "left", "right", "two", "three", "sitting"});
+        model::TextEncoderConfig tc;
+        tc.vocab_size = static_cast<int64_t>(b.tokenizer.vocabulary().size());
+        tc.max_length = 16;
+        tc.context_dim = fc.context_in_dim;
+        tc.vec_dim = fc.vec_in_dim;
+        b.text = model::TextEncoder(tc);
+        b.defaults.size = o.imageSize;
+        b.defaults.refSize = o.refSize;
+        b.defaults.steps = o.steps;
+        pipeline::saveBundle(b, path);
+    });
+}
+
+} // namespace mosaic
