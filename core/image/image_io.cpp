@@ -78,6 +78,8 @@ void checkBuffer(const RgbaImage &img)
 Status decodeImage(const std::vector<uint8_t> &bytes, const std::string &name, RgbaImage *out)
 {
     return guarded([&] {
+        if (bytes.empty())
+            throw Error(StatusCode::CorruptFile, name + ": the file is empty, not an image");
         // OpenCV refuses larger images itself; the limit is read once, before the first decode.
         ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(kMaxImagePixels).c_str(), 0);
         if (bytes.size() >= 24 && bytes[0] == 0x89 && bytes[1] == 'P') {

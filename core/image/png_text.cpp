@@ -113,10 +113,10 @@ std::map<std::string, std::string> parsePngText(const std::vector<uint8_t> &png,
             }
         }
         if (type == "IEND")
-            break;
+            return text;
         pos += 12 + len;
     }
-    return text;
+    throw Error(StatusCode::CorruptFile, name + ": the PNG ends before its IEND chunk (truncated?)");
 }
 
 } // namespace mosaic::image

@@ -8,6 +8,7 @@
 #include "model/branches.h"
 #include "model/flux_keymap.h"
 #include "model/loader.h"
+#include "model/rope.h"
 #include "pipeline/sampling.h"
 #include "util/error.h"
 
@@ -169,6 +170,10 @@ private Q_SLOTS:
         model::forwardBranches(*m, a, {}, &ca);
         model::forwardBranches(*m, b, {}, &cb);
         QVERIFY(at::equal(ca.refVec, cb.refVec));
+        const at::Tensor expected = m->time_in->forward(model::timestepEmbedding(at::zeros({1}))) +
+                                    m->guidance_in->forward(model::timestepEmbedding(at::ones({1}))) +
+                                    m->vector_in->forward(a.y);
+        QVERIFY(at::allclose(ca.refVec, expected, 1e-6, 1e-6));
     }
 
     void loraTouchesReferenceRowsOnly()

@@ -6,6 +6,11 @@
 #include "io/checkpoint.h"
 #include "io/safetensors.h"
 
+#include <mosaic/image.h>
+#include <mosaic/pipeline.h>
+
+#include <filesystem>
+
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -175,12 +180,122 @@ private Q_SLOTS:
         QVERIFY(r.output.find("f32") != std::string::npos);
     }
 
+    void generateWritesImageMapsAndMetadata()
+    {
+        if (!prepareGenerate())
+            QSKIP("image files need OpenCV (LibTorch-only build)");
+        const std::string out = m_dir + "/gen.png", maps = m_dir + "/maps";
+        std::string refs;
+        for (int i = 0; i < 4; ++i)
+            refs += " --ref " + m_refs[static_cast<size_t>(i)] + " --name s" + std::to_string(i + 1);
+        Run r = run("generate --model " + m_bundle + refs + " --prompt 'four toys on the grass' --seed 7 --steps 2" +
+                    " --box 1:0,0,0.5,0.5 --box 2:32,0,32,32 --size 64 --point 3:0.5,0.5:0.2,0.8 --out " + out +
+                    " --maps " + maps);
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        mosaic::RgbaImage img;
+        QVERIFY(mosaic::loadImage(out, &img).ok());
+        QCOMPARE(img.width, 64);
+        std::map<std::string, std::string> text;
+        QVERIFY(mosaic::readPngText(out, &text).ok());
+        QVERIFY(text["parameters"].find("four toys on the grass") != std::string::npos);
+        QVERIFY(text["parameters"].find("Seed: 7") != std::string::npos);
+        QVERIFY2(text["mosaic"].find("\"box\":[0.5,0.0,0.5,0.5]") != std::string::npos, text["mosaic"].c_str());
+        for (int i = 1; i <= 4; ++i) {
+            QVERIFY(std::filesystem::exists(maps + "/" + std::to_string(i) + "_s" + std::to_string(i) + "_attention.png"));
+            QVERIFY(std::filesystem::exists(maps + "/" + std::to_string(i) + "_s" + std::to_string(i) + "_share.png"));
+        }
+        QVERIFY(std::filesystem::exists(maps + "/ownership.png"));
+        QVERIFY(r.output.find("of its attention share lies inside its region") != std::string::npos);
+    }
+
+    void generateBadInputs_data()
+    {
+        QTest::addColumn<std::string>("args");
+        QTest::addColumn<std::string>("message");
+        QTest::newRow("missing reference") << std::string("--ref /nonexistent/cat.png") << std::string("/nonexistent/cat.png");
+        QTest::newRow("corrupt PNG") << std::string("--ref CORRUPT") << std::string("not an image, or a corrupt");
+        QTest::newRow("box outside") << std::string("--ref REF0 --box 1:0.8,0.8,0.5,0.5")
+                                     << std::string("is not inside the canvas");
+        QTest::newRow("box for a missing subject") << std::string("--ref REF0 --box 2:0,0,0.5,0.5")
+                                                   << std::string("names subject 2, but there are 1");
+        QTest::newRow("too many references") << std::string("NINE") << std::string("more than the 8 this model supports");
+        QTest::newRow("LoRA for another architecture") << std::string("--ref REF0 --lora OTHERLORA")
+                                                       << std::string("needs A [r, 64]");
+        QTest::newRow("not a bundle") << std::string("--ref REF0 MODEL=GOLDEN") << std::string("not a MOSAIC Studio model bundle");
+    }
+
+    void generateBadInputs()
+    {
+        QFETCH(std::string, args);
+        QFETCH(std::string, message);
+        if (!prepareGenerate())
+            QSKIP("image files need OpenCV (LibTorch-only build)");
+        auto replace = [&](const std::string &from, const std::string &to) {
+            for (size_t p; (p = args.find(from)) != std::string::npos;)
+                args.replace(p, from.size(), to);
+        };
+        std::string model = m_bundle;
+        if (args.find("MODEL=GOLDEN") != std::string::npos) {
+            model = m_golden + "/flux_tiny.weights.safetensors";
+            replace(" MODEL=GOLDEN", "");
+        }
+        std::string nine;
+        for (int i = 0; i < 9; ++i)
+            nine += " --ref " + m_refs[0];
+        replace("NINE", nine);
+        replace("REF0", m_refs[0]);
+        replace("CORRUPT", m_dir + "/corrupt.png");
+        replace("OTHERLORA", m_dir + "/other_lora.safetensors");
+        Run r = run("generate --model " + model + " " + args + " --prompt x --steps 1 --out " + m_dir + "/bad.png");
+        QVERIFY(r.exitCode != 0);
+        QVERIFY2(r.output.find(message) != std::string::npos, r.output.c_str());
+        QVERIFY(!std::filesystem::exists(m_dir + "/bad.png"));
+    }
+
 private:
+    // A random bundle, four reference PNGs, a corrupt PNG and a LoRA of the wrong width.
+    bool prepareGenerate()
+    {
+        if (!m_bundle.empty())
+            return true;
+        mosaic::RgbaImage probe;
+        probe.width = probe.height = 2;
+        probe.pixels.assign(16, 255);
+        if (!mosaic::savePng(m_dir + "/probe.png", probe).ok())
+            return false;
+        mosaic::RandomBundleOptions o;
+        o.imageSize = o.refSize = 64;
+        if (!mosaic::writeRandomBundle(m_dir + "/bundle.safetensors", o).ok())
+            return false;
+        for (int i = 0; i < 4; ++i) {
+            mosaic::RgbaImage img;
+            img.width = 50 + 10 * i;
+            img.height = 40;
+            img.pixels.assign(static_cast<size_t>(img.width) * img.height * 4, 255);
+            for (int y = 10; y < 30; ++y)
+                for (int x = 10; x < img.width - 10; ++x) {
+                    uint8_t *p = &img.pixels[(static_cast<size_t>(y) * img.width + x) * 4];
+                    p[i % 3] = 30;
+                }
+            const std::string path = m_dir + "/ref" + std::to_string(i) + ".png";
+            mosaic::savePng(path, img);
+            m_refs.push_back(path);
+        }
+        std::ofstream(m_dir + "/corrupt.png", std::ios::binary) << std::string("\x89PNG\r\n\x1a\nIHDR", 12);
+        st::write(m_dir + "/other_lora.safetensors",
+                  {{"transformer.transformer_blocks.0.attn.to_q.lora_A.weight", at::zeros({4, 3072})},
+                   {"transformer.transformer_blocks.0.attn.to_q.lora_B.weight", at::zeros({3072, 4})}});
+        m_bundle = m_dir + "/bundle.safetensors";
+        return true;
+    }
+
     std::string m_golden;
     std::string m_dir;
+    std::string m_bundle;
+    std::vector<std::string> m_refs;
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(inspectGolden) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs))
 
 #include "tst_cli.moc"
