@@ -240,13 +240,13 @@ void logMessage(LogLevel level, const std::string &logger, const std::string &me
     auto &st = plainState();
     {
         std::lock_guard<std::mutex> lock(st.mutex);
-        if (level >= st.options.level) {
-            if (st.options.console)
-                std::fprintf(stderr, "[%s] [%s] %s\n", logger.c_str(), logLevelName(level), message.c_str());
-            if (st.fp) {
-                std::fprintf(st.fp, "[%s] [%s] %s\n", logger.c_str(), logLevelName(level), message.c_str());
-                std::fflush(st.fp);
-            }
+        if (level < st.options.level)
+            return;
+        if (st.options.console)
+            std::fprintf(stderr, "[%s] [%s] %s\n", logger.c_str(), logLevelName(level), message.c_str());
+        if (st.fp) {
+            std::fprintf(st.fp, "[%s] [%s] %s\n", logger.c_str(), logLevelName(level), message.c_str());
+            std::fflush(st.fp);
         }
     }
     dispatchToExtraSinks({level, logger, message});
