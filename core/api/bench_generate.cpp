@@ -4,6 +4,7 @@
 #include "util/error.h"
 #include "util/strings.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -78,18 +79,23 @@ Status benchGenerate(const GenerateBenchOptions &o, std::vector<GenerateBenchRow
                 s.prepared = true;
                 req.subjects.push_back(std::move(s));
             }
-            GenerationResult r;
-            if (Status s = generate(*bundle, req, &r); !s.ok())
-                return s;
             GenerateBenchRow row;
             row.refs = n;
             row.capture = capture;
-            row.steps = static_cast<int>(r.stepSeconds.size());
-            double steps = 0;
-            for (double t : r.stepSeconds)
-                steps += t;
-            row.secondsPerStep = steps / std::max<size_t>(1, r.stepSeconds.size());
-            row.secondsPerImage = r.prepareSeconds + r.denoiseSeconds + r.decodeSeconds;
+            row.secondsPerStep = row.secondsPerImage = 1e30;
+            for (int rep = 0; rep <= std::max(1, o.repeats); ++rep) { // run 0 warms up
+                GenerationResult r;
+                if (Status s = generate(*bundle, req, &r); !s.ok())
+                    return s;
+                if (rep == 0)
+                    continue;
+                row.steps = static_cast<int>(r.stepSeconds.size());
+                double steps = 0;
+                for (double t : r.stepSeconds)
+                    steps += t;
+                row.secondsPerStep = std::min(row.secondsPerStep, steps / std::max<size_t>(1, r.stepSeconds.size()));
+                row.secondsPerImage = std::min(row.secondsPerImage, r.prepareSeconds + r.denoiseSeconds + r.decodeSeconds);
+            }
             rows->push_back(row);
             if (progress)
                 progress(format("{} reference(s), capture {}: {} s per step", n, capture ? "on" : "off",

@@ -1,6 +1,5 @@
 #include "model/attention.h"
 
-#include "model/rope.h"
 
 #include <torch/version.h>
 
@@ -21,7 +20,9 @@ at::Tensor scaledDotProductAttention(const at::Tensor &q, const at::Tensor &k, c
     const double scale = 1.0 / std::sqrt(static_cast<double>(D));
     const int64_t rowBytes = B * H * Lk * static_cast<int64_t>(q.element_size());
     const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(Lq, options.chunkBytes / std::max<int64_t>(1, rowBytes)));
-    const at::Tensor kt = k.transpose(-2, -1); // [B, H, D, Lk]
+    // Made contiguous once here: otherwise every chunk's matmul copies them again.
+    const at::Tensor kt = k.transpose(-2, -1).contiguous(); // [B, H, D, Lk]
+    const at::Tensor vc = v.contiguous();
 
     const at::Tensor b = bias.defined() ? bias.to(q.scalar_type()) : bias;
     auto block = [&](const at::Tensor &qc, int64_t first) {
@@ -29,7 +30,7 @@ at::Tensor scaledDotProductAttention(const at::Tensor &q, const at::Tensor &k, c
         if (b.defined())
             scores = scores + b.narrow(0, first, qc.size(2));
         at::Tensor probs = at::softmax(scores, -1);           // kernel accumulates in float for bf16
-        return at::matmul(probs, v);                          // [B, H, c, D]
+        return at::matmul(probs, vc);                         // [B, H, c, D]
     };
     if (chunk >= Lq)
         return block(q, 0);
@@ -58,12 +59,8 @@ void forEachHeadMeanProbabilities(const at::Tensor &q, const at::Tensor &k, cons
     }
 }
 
-at::Tensor fluxAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v, const at::Tensor &pe,
-                         const AttentionOptions &options)
+at::Tensor fromHeads(const at::Tensor &x)
 {
-    at::Tensor qr = applyRope(q, pe);
-    at::Tensor kr = applyRope(k, pe);
-    at::Tensor x = scaledDotProductAttention(qr, kr, v, options); // [B, H, L, D]
     return x.permute({0, 2, 1, 3}).reshape({x.size(0), x.size(2), x.size(1) * x.size(3)});
 }
 

@@ -15,8 +15,10 @@ namespace mosaic::model {
 
 struct AttentionOptions
 {
-    // Upper bound for one chunk's score block, in bytes.
-    int64_t chunkBytes = 256ll << 20;
+    // Upper bound for one chunk's score block, in bytes. Small enough that a block of scores stays
+    // in cache between the QK^T product, the softmax and the product with V: measured here for 24
+    // heads x 1536 tokens in bfloat16, 134 ms in one block vs 61-66 ms in blocks of 9-12 MB.
+    int64_t chunkBytes = 12ll << 20;
     // Force the chunked path even where a fused kernel exists (tests compare the two).
     bool forceChunked = false;
 };
@@ -32,8 +34,7 @@ void forEachHeadMeanProbabilities(const at::Tensor &q, const at::Tensor &k, cons
                                   int64_t chunkBytes,
                                   const std::function<void(int64_t, const at::Tensor &)> &consume);
 
-// FLUX attention: RoPE on q and k, SDPA, then [B, H, L, D] -> [B, L, H*D].
-at::Tensor fluxAttention(const at::Tensor &q, const at::Tensor &k, const at::Tensor &v, const at::Tensor &pe,
-                         const AttentionOptions &options = {});
+// [B, H, L, D] -> [B, L, H*D] (BFL's "B H L D -> B L (H D)").
+at::Tensor fromHeads(const at::Tensor &x);
 
 } // namespace mosaic::model

@@ -31,16 +31,9 @@ QKV toHeads(const at::Tensor &qkv, int64_t heads, QKNormImpl &norm, const at::Te
 {
     const int64_t B = qkv.size(0), L = qkv.size(1), d = qkv.size(2) / (3 * heads);
     at::Tensor t = qkv.view({B, L, 3, heads, d}).permute({2, 0, 3, 1, 4});
-    at::Tensor v = t[2];
-    at::Tensor q = norm.query_norm->forward(t[0]).to(v.scalar_type());
-    at::Tensor k = norm.key_norm->forward(t[1]).to(v.scalar_type());
-    return {applyRope(q, pe), applyRope(k, pe), v};
+    return {rmsNormRope(t[0], norm.query_norm->scale, pe), rmsNormRope(t[1], norm.key_norm->scale, pe), t[2]};
 }
 
-at::Tensor fromHeads(const at::Tensor &x) // [B, H, L, d] -> [B, L, H d]
-{
-    return x.permute({0, 2, 1, 3}).reshape({x.size(0), x.size(2), x.size(1) * x.size(3)});
-}
 
 std::vector<ModulationOut> modulate(ModulationImpl &mod, const std::string &name, const at::Tensor &vec,
                                     const LoraSet *lora)
@@ -174,8 +167,8 @@ at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOpti
     const LoraSet *lora = o.lora;
 
     const at::Tensor vec = embedVec(m, in.timesteps, in.guidance, in.y);
-    at::Tensor txt = m.txt_in->forward(in.txt.to(dt));
-    at::Tensor tgt = m.img_in->forward(in.target.to(dt));
+    at::Tensor txt = linearForward(*m.txt_in, in.txt.to(dt));
+    at::Tensor tgt = linearForward(*m.img_in, in.target.to(dt));
     std::vector<at::Tensor> refs = c.refEmbedded;
     const int64_t lTxt = txt.size(1), nRefs = static_cast<int64_t>(refs.size());
     const bool captureShares = o.capture != nullptr;
@@ -188,9 +181,9 @@ at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOpti
         const auto tgtMod = blk.img_mod->forward(vec);
         const auto refMod = modulate(*blk.img_mod, name + "img_mod.lin", c.refVec, lora);
 
-        QKV tq = toHeads(blk.txt_attn->qkv->forward(txtMod[0].apply(layerNormNoAffine(txt))), heads,
+        QKV tq = toHeads(linearForward(*blk.txt_attn->qkv, txtMod[0].apply(layerNormNoAffine(txt))), heads,
                          *blk.txt_attn->norm, c.peTxt);
-        QKV gq = toHeads(blk.img_attn->qkv->forward(tgtMod[0].apply(layerNormNoAffine(tgt))), heads,
+        QKV gq = toHeads(linearForward(*blk.img_attn->qkv, tgtMod[0].apply(layerNormNoAffine(tgt))), heads,
                          *blk.img_attn->norm, c.peTgt);
         std::vector<QKV> rq;
         for (int64_t r = 0; r < nRefs; ++r)
@@ -206,17 +199,16 @@ at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOpti
         }
 
         const at::Tensor txtAttn = a.main.narrow(1, 0, lTxt), tgtAttn = a.main.narrow(1, lTxt, tgt.size(1));
-        txt = txt + txtMod[0].gate * blk.txt_attn->proj->forward(txtAttn);
-        txt = txt + txtMod[1].gate * blk.txt_mlp->forward(txtMod[1].apply(layerNormNoAffine(txt)));
-        tgt = tgt + tgtMod[0].gate * blk.img_attn->proj->forward(tgtAttn);
-        tgt = tgt + tgtMod[1].gate * blk.img_mlp->forward(tgtMod[1].apply(layerNormNoAffine(tgt)));
+        txt = txtMod[0].residual(txt, linearForward(*blk.txt_attn->proj, txtAttn));
+        txt = txtMod[1].residual(txt, mlpForward(blk.txt_mlp, txtMod[1].apply(layerNormNoAffine(txt))));
+        tgt = tgtMod[0].residual(tgt, linearForward(*blk.img_attn->proj, tgtAttn));
+        tgt = tgtMod[1].residual(tgt, mlpForward(blk.img_mlp, tgtMod[1].apply(layerNormNoAffine(tgt))));
         auto mlp0 = seqLinear(blk.img_mlp, 0), mlp2 = seqLinear(blk.img_mlp, 2);
         for (int64_t r = 0; r < nRefs; ++r) {
-            at::Tensor x = refs[r] + refMod[0].gate * linearWithLora(blk.img_attn->proj, name + "img_attn.proj",
-                                                                      a.refs[r], lora);
-            at::Tensor h = at::gelu(linearWithLora(mlp0, name + "img_mlp.0", refMod[1].apply(layerNormNoAffine(x)), lora),
-                                    "tanh");
-            refs[r] = x + refMod[1].gate * linearWithLora(mlp2, name + "img_mlp.2", h, lora);
+            at::Tensor x = refMod[0].residual(refs[r], linearWithLora(blk.img_attn->proj, name + "img_attn.proj",
+                                                                       a.refs[r], lora));
+            at::Tensor h = fluxGelu(linearWithLora(mlp0, name + "img_mlp.0", refMod[1].apply(layerNormNoAffine(x)), lora));
+            refs[r] = refMod[1].residual(x, linearWithLora(mlp2, name + "img_mlp.2", h, lora));
         }
     }
 
@@ -230,7 +222,7 @@ at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOpti
         const ModulationOut mainMod = blk.modulation->forward(vec)[0];
         const ModulationOut refMod = modulate(*blk.modulation, name + "modulation.lin", c.refVec, lora)[0];
 
-        at::Tensor h = blk.linear1->forward(mainMod.apply(layerNormNoAffine(mainX)));
+        at::Tensor h = linearForward(*blk.linear1, mainMod.apply(layerNormNoAffine(mainX)));
         const QKV main = toHeads(h.narrow(-1, 0, 3 * D).contiguous(), heads, *blk.norm, peMain);
         const at::Tensor mainMlp = h.narrow(-1, 3 * D, M);
         std::vector<QKV> rq;
@@ -244,10 +236,10 @@ at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOpti
         GroupOut a = attendGroups(main, rq, lTxt, o, false, capShares);
         if (capShares && nRefs > 0)
             ++o.capture->shareLayers;
-        mainX = mainX + mainMod.gate * blk.linear2->forward(at::cat({a.main, at::gelu(mainMlp, "tanh")}, 2));
+        mainX = mainMod.residual(mainX, linearForward(*blk.linear2, at::cat({a.main, fluxGelu(mainMlp)}, 2)));
         for (int64_t r = 0; r < nRefs; ++r)
-            refs[r] = refs[r] + refMod.gate * linearWithLora(blk.linear2, name + "linear2",
-                                                             at::cat({a.refs[r], at::gelu(refMlp[r], "tanh")}, 2), lora);
+            refs[r] = refMod.residual(refs[r], linearWithLora(blk.linear2, name + "linear2",
+                                                              at::cat({a.refs[r], fluxGelu(refMlp[r])}, 2), lora));
     }
     checkCancel(o);
     tgt = mainX.narrow(1, lTxt, mainX.size(1) - lTxt);

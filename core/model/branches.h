@@ -57,7 +57,7 @@ struct BranchOptions
     const AttentionBias *bias = nullptr;
     AttentionCapture *capture = nullptr;
     const std::atomic<bool> *cancel = nullptr; // checked between blocks; throws Error(Cancelled)
-    int64_t attentionChunkBytes = 256ll << 20;
+    int64_t attentionChunkBytes = 12ll << 20; // see AttentionOptions::chunkBytes
 };
 
 // Cached per-generation state that does not change across steps (reference modulation and RoPE).

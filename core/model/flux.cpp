@@ -20,14 +20,14 @@ torch::nn::Linear linear(int64_t in, int64_t out, bool bias = true)
     return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
 }
 
-at::Tensor geluTanh(at::Tensor x)
+at::Tensor geluModule(at::Tensor x)
 {
-    return at::gelu(x, "tanh");
+    return fluxGelu(x);
 }
 
 torch::nn::Sequential mlp(int64_t hidden, int64_t mlpHidden)
 {
-    return torch::nn::Sequential(linear(hidden, mlpHidden), torch::nn::Functional(geluTanh),
+    return torch::nn::Sequential(linear(hidden, mlpHidden), torch::nn::Functional(geluModule),
                                  linear(mlpHidden, hidden));
 }
 
@@ -39,19 +39,44 @@ StreamQKV splitQkv(const at::Tensor &qkv, int64_t heads)
     return {t[0], t[1], t[2]};
 }
 
-StreamQKV projectQkv(SelfAttentionImpl &attn, const at::Tensor &x)
+StreamQKV projectQkv(SelfAttentionImpl &attn, const at::Tensor &x, const at::Tensor &pe)
 {
-    StreamQKV s = splitQkv(attn.qkv->forward(x), attn.num_heads);
-    s.q = attn.norm->query_norm->forward(s.q).to(s.v.scalar_type());
-    s.k = attn.norm->key_norm->forward(s.k).to(s.v.scalar_type());
+    StreamQKV s = splitQkv(linearForward(*attn.qkv, x), attn.num_heads);
+    s.q = rmsNormRope(s.q, attn.norm->query_norm->scale, pe);
+    s.k = rmsNormRope(s.k, attn.norm->key_norm->scale, pe);
     return s;
 }
+
 
 } // namespace
 
 at::Tensor layerNormNoAffine(const at::Tensor &x)
 {
     return at::layer_norm(x, {x.size(-1)}, {}, {}, 1e-6);
+}
+
+at::Tensor linearForward(torch::nn::LinearImpl &layer, const at::Tensor &x)
+{
+    if (x.dim() == 2)
+        return layer.bias.defined() ? at::addmm(layer.bias, x, layer.weight.t()) : at::mm(x, layer.weight.t());
+    auto sizes = x.sizes().vec();
+    const at::Tensor x2 = x.reshape({-1, sizes.back()});
+    sizes.back() = layer.weight.size(0);
+    const at::Tensor y = layer.bias.defined() ? at::addmm(layer.bias, x2, layer.weight.t()) : at::mm(x2, layer.weight.t());
+    return y.view(sizes);
+}
+
+at::Tensor fluxGelu(const at::Tensor &x)
+{
+    const bool reduced = x.scalar_type() == at::kBFloat16 || x.scalar_type() == at::kHalf;
+    return reduced && x.device().is_cpu() ? at::gelu(x) : at::gelu(x, "tanh");
+}
+
+at::Tensor mlpForward(torch::nn::Sequential &mlp, const at::Tensor &x)
+{
+    auto *l0 = mlp->ptr(0)->as<torch::nn::Linear>();
+    auto *l2 = mlp->ptr(2)->as<torch::nn::Linear>();
+    return linearForward(*l2, fluxGelu(linearForward(*l0, x)));
 }
 
 // ---- config ------------------------------------------------------------------------------------
@@ -196,7 +221,7 @@ MLPEmbedderImpl::MLPEmbedderImpl(int64_t inDim, int64_t hidden)
 
 at::Tensor MLPEmbedderImpl::forward(const at::Tensor &x)
 {
-    return out_layer->forward(at::silu(in_layer->forward(x)));
+    return linearForward(*out_layer, at::silu(linearForward(*in_layer, x)));
 }
 
 RMSNormImpl::RMSNormImpl(int64_t dim)
@@ -224,7 +249,7 @@ ModulationImpl::ModulationImpl(int64_t dim, bool isDouble) : multiplier(isDouble
 
 std::vector<ModulationOut> ModulationImpl::forward(const at::Tensor &vec)
 {
-    auto chunks = lin->forward(at::silu(vec)).unsqueeze(1).chunk(multiplier, -1); // multiplier x [B, 1, D]
+    auto chunks = linearForward(*lin, at::silu(vec)).unsqueeze(1).chunk(multiplier, -1); // multiplier x [B, 1, D]
     std::vector<ModulationOut> out;
     for (int64_t i = 0; i < multiplier; i += 3)
         out.push_back({chunks[i], chunks[i + 1], chunks[i + 2]});
@@ -255,19 +280,19 @@ std::pair<at::Tensor, at::Tensor> DoubleStreamBlockImpl::forward(const at::Tenso
 {
     const auto imgMod = img_mod->forward(vec);
     const auto txtMod = txt_mod->forward(vec);
-    StreamQKV im = projectQkv(*img_attn, imgMod[0].apply(layerNormNoAffine(img)));
-    StreamQKV tx = projectQkv(*txt_attn, txtMod[0].apply(layerNormNoAffine(txt)));
+    const int64_t lt = txt.size(1);
+    StreamQKV im = projectQkv(*img_attn, imgMod[0].apply(layerNormNoAffine(img)), pe.narrow(2, lt, img.size(1)));
+    StreamQKV tx = projectQkv(*txt_attn, txtMod[0].apply(layerNormNoAffine(txt)), pe.narrow(2, 0, lt));
 
     // Joint attention over (txt, img) along the sequence.
-    at::Tensor attn = fluxAttention(at::cat({tx.q, im.q}, 2), at::cat({tx.k, im.k}, 2), at::cat({tx.v, im.v}, 2),
-                                    pe);                                        // [B, L_txt + L_img, D]
-    const int64_t lt = txt.size(1);
+    at::Tensor attn = fromHeads(scaledDotProductAttention(at::cat({tx.q, im.q}, 2), at::cat({tx.k, im.k}, 2),
+                                                          at::cat({tx.v, im.v}, 2))); // [B, L_txt + L_img, D]
     at::Tensor txtAttn = attn.narrow(1, 0, lt), imgAttn = attn.narrow(1, lt, img.size(1));
 
-    at::Tensor imgOut = img + imgMod[0].gate * img_attn->proj->forward(imgAttn);
-    imgOut = imgOut + imgMod[1].gate * img_mlp->forward(imgMod[1].apply(layerNormNoAffine(imgOut)));
-    at::Tensor txtOut = txt + txtMod[0].gate * txt_attn->proj->forward(txtAttn);
-    txtOut = txtOut + txtMod[1].gate * txt_mlp->forward(txtMod[1].apply(layerNormNoAffine(txtOut)));
+    at::Tensor imgOut = imgMod[0].residual(img, linearForward(*img_attn->proj, imgAttn));
+    imgOut = imgMod[1].residual(imgOut, mlpForward(img_mlp, imgMod[1].apply(layerNormNoAffine(imgOut))));
+    at::Tensor txtOut = txtMod[0].residual(txt, linearForward(*txt_attn->proj, txtAttn));
+    txtOut = txtMod[1].residual(txtOut, mlpForward(txt_mlp, txtMod[1].apply(layerNormNoAffine(txtOut))));
     return {imgOut, txtOut};
 }
 
@@ -283,15 +308,15 @@ SingleStreamBlockImpl::SingleStreamBlockImpl(int64_t hidden, int64_t numHeads, d
 at::Tensor SingleStreamBlockImpl::forward(const at::Tensor &x, const at::Tensor &vec, const at::Tensor &pe)
 {
     const ModulationOut mod = modulation->forward(vec)[0];
-    at::Tensor h = linear1->forward(mod.apply(layerNormNoAffine(x)));       // [B, L, 3D + M]
+    at::Tensor h = linearForward(*linear1, mod.apply(layerNormNoAffine(x))); // [B, L, 3D + M]
     at::Tensor qkv = h.narrow(-1, 0, 3 * hidden_size);
     at::Tensor mlpIn = h.narrow(-1, 3 * hidden_size, mlp_hidden_dim);
     StreamQKV s = splitQkv(qkv, num_heads);
-    s.q = norm->query_norm->forward(s.q).to(s.v.scalar_type());
-    s.k = norm->key_norm->forward(s.k).to(s.v.scalar_type());
-    at::Tensor attn = fluxAttention(s.q, s.k, s.v, pe);                      // [B, L, D]
-    at::Tensor out = linear2->forward(at::cat({attn, at::gelu(mlpIn, "tanh")}, 2));
-    return x + mod.gate * out;
+    s.q = rmsNormRope(s.q, norm->query_norm->scale, pe);
+    s.k = rmsNormRope(s.k, norm->key_norm->scale, pe);
+    at::Tensor attn = fromHeads(scaledDotProductAttention(s.q, s.k, s.v));   // [B, L, D]
+    at::Tensor out = linearForward(*linear2, at::cat({attn, fluxGelu(mlpIn)}, 2));
+    return mod.residual(x, out);
 }
 
 LastLayerImpl::LastLayerImpl(int64_t hidden, int64_t outChannels)
@@ -305,7 +330,7 @@ at::Tensor LastLayerImpl::forward(const at::Tensor &x, const at::Tensor &vec)
 {
     auto ss = adaLN_modulation->forward(vec).chunk(2, 1); // (shift, scale), each [B, D]
     at::Tensor h = (1 + ss[1].unsqueeze(1)) * layerNormNoAffine(x) + ss[0].unsqueeze(1);
-    return linear->forward(h);
+    return linearForward(*linear, h);
 }
 
 FluxImpl::FluxImpl(const FluxConfig &cfg) : config(cfg)
@@ -376,13 +401,13 @@ at::Tensor FluxImpl::forward(const FluxInputs &in, FluxTrace *trace)
 {
     checkInputs(in);
     const auto dt = dtype();
-    at::Tensor img = img_in->forward(in.img.to(dt));                      // [B, L_img, D]
+    at::Tensor img = linearForward(*img_in, in.img.to(dt));               // [B, L_img, D]
     at::Tensor temb = timestepEmbedding(in.timesteps);                   // [B, 256] float32
     at::Tensor vec = time_in->forward(temb.to(dt));                      // [B, D]
     if (config.guidance_embed)
         vec = vec + guidance_in->forward(timestepEmbedding(in.guidance).to(dt));
     vec = vec + vector_in->forward(in.y.to(dt));
-    at::Tensor txt = txt_in->forward(in.txt.to(dt));                     // [B, L_txt, D]
+    at::Tensor txt = linearForward(*txt_in, in.txt.to(dt));              // [B, L_txt, D]
     at::Tensor pe = embedNd(at::cat({in.txt_ids, in.img_ids}, 1), config.axes_dim, config.theta);
     if (trace) {
         trace->pe = pe;

@@ -191,7 +191,7 @@ void LoraSet::addDelta(const std::string &layer, const at::Tensor &x, at::Tensor
 
 at::Tensor linearWithLora(torch::nn::Linear &layer, const std::string &name, const at::Tensor &x, const LoraSet *lora)
 {
-    at::Tensor y = layer->forward(x);
+    at::Tensor y = linearForward(*layer, x);
     if (lora)
         lora->addDelta(name, x, y);
     return y;

@@ -39,6 +39,16 @@ at::Tensor applyRope(const at::Tensor &x, const at::Tensor &pe)
     return out.reshape(sizes).to(x.scalar_type());
 }
 
+at::Tensor rmsNormRope(const at::Tensor &x, const at::Tensor &scale, const at::Tensor &pe)
+{
+    auto sizes = x.sizes().vec();                                   // [B, H, L, D]
+    const at::Tensor xf = x.to(at::kFloat);
+    const at::Tensor normed = xf * at::rsqrt(xf.pow(2).mean(-1, true) + 1e-6) * scale.to(at::kFloat);
+    const at::Tensor v = normed.reshape({sizes[0], sizes[1], sizes[2], sizes[3] / 2, 1, 2});
+    const at::Tensor out = pe.select(-1, 0) * v.select(-1, 0) + pe.select(-1, 1) * v.select(-1, 1);
+    return out.reshape(sizes).to(x.scalar_type());
+}
+
 at::Tensor timestepEmbedding(const at::Tensor &t, int64_t dim, double maxPeriod, double timeFactor)
 {
     const int64_t half = dim / 2;

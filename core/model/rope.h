@@ -19,6 +19,11 @@ at::Tensor embedNd(const at::Tensor &ids, const std::vector<int64_t> &axesDim, d
 // x: [B, H, L, D] any float dtype; rotation in float32, result cast back to x's dtype.
 at::Tensor applyRope(const at::Tensor &x, const at::Tensor &pe);
 
+// FLUX's QK-norm followed by RoPE in one float32 pass: x * rsqrt(mean(x^2) + 1e-6) * scale, rotated,
+// cast back to x's dtype once. (BFL rounds to the model dtype between the two; in float32 the
+// result is identical, in bfloat16 one rounding fewer.)
+at::Tensor rmsNormRope(const at::Tensor &x, const at::Tensor &scale, const at::Tensor &pe);
+
 // t: [N] in [0, 1] -> [N, dim] float32: [cos(1000 t f), sin(1000 t f)], f_i = exp(-ln(max_period) i / half).
 at::Tensor timestepEmbedding(const at::Tensor &t, int64_t dim = 256, double maxPeriod = 10000.0,
                              double timeFactor = 1000.0);

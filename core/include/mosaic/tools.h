@@ -71,7 +71,7 @@ struct TransformerBenchOptions
     int singleBlocks = 1;
     int imageTokens = 1024;
     int textTokens = 512;
-    int iterations = 2;
+    int iterations = 3;
     int warmup = 1;
     std::vector<std::string> dtypes{"f32", "bf16"};
 };
@@ -79,7 +79,7 @@ struct TransformerBenchOptions
 struct TransformerBenchRow
 {
     std::string dtype;
-    double secondsPerForward = 0;
+    double secondsPerForward = 0; // best of the timed runs
     double gflopPerForward = 0;
     double gflopPerSecond = 0;
     double matmulGflopPerSecond = 0; // the machine's own rate for a [tokens x hidden] x [hidden x hidden] linear
@@ -99,6 +99,7 @@ struct GenerateBenchOptions
     int hidden = 256, heads = 4, doubleBlocks = 4, singleBlocks = 4, imageSize = 256;
     std::vector<int> refCounts{1, 2, 4, 6};
     int steps = 0;                     // 0: the model's default
+    int repeats = 2;                   // each configuration runs this often after a warm-up; best kept
 };
 
 struct GenerateBenchRow
