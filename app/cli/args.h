@@ -40,5 +40,7 @@ int runForward(const Args &args);
 int runBench(const Args &args);
 int runGenerate(const Args &args);
 int runBenchGenerate(const Args &args);
+int runSynth(const Args &args);
+int runDataset(const Args &args);
 
 } // namespace cli

@@ -31,6 +31,11 @@ Commands:
                                  Generate one image with every reference subject in it. The PNG carries
                                  its parameters ("parameters" text chunk and full JSON); --maps writes a
                                  heat map per subject and the ownership map.
+  synth --count N [--subjects 1-6] [--size 256] [--split train|test] [--seed K] --out DIR
+                                 Render MOSAIC-Toys samples (exact correspondences) as a dataset folder.
+  dataset validate DIR           Report every problem of a dataset folder, by line and field.
+  dataset import-semalign --source DIR --index INDEX.jsonl --out DIR
+                                 Convert SemAlign-MS-Subjects200K files to the project's format.
   bench generate [--model BUNDLE] [--refs 1,2,4,6] [--steps N]
                                  Time generation per step and per image, with and without attention capture.
   bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]
@@ -133,6 +138,10 @@ int main(int argc, char **argv)
             return cli::runBench(cli::Args(rest, {}));
         if (verb == "generate")
             return cli::runGenerate(cli::Args(rest, {}));
+        if (verb == "synth")
+            return cli::runSynth(cli::Args(rest, {}));
+        if (verb == "dataset")
+            return cli::runDataset(cli::Args(rest, {}));
     } catch (const std::invalid_argument &e) {
         std::fprintf(stderr, "mosaic %s: %s\n", verb.c_str(), e.what());
         return cli::kExitUsage;
