@@ -158,19 +158,32 @@ Layer appearance(const ToyIdentity &id, const at::Tensor &u, const at::Tensor &v
     return L;
 }
 
-// Canonical bounding box of the subject's visible pixels (as MOSAIC crops non-white pixels).
+// Canonical bounding box of the subject (as MOSAIC crops the non-white pixels), from the parts'
+// analytic extents: x0, y0, x1, y1.
 std::array<double, 4> canonicalBox(const ToyIdentity &id)
 {
-    const int n = 360;
-    const double lo = -1.4, step = 2.8 / n;
-    const at::Tensor c = at::arange(n, at::kFloat) * step + (lo + step / 2);
-    const at::Tensor v = c.unsqueeze(1).expand({n, n}), u = c.unsqueeze(0).expand({n, n});
-    const at::Tensor a = appearance(id, u, v, step).alpha > (1.0 / 255.0);
-    const at::Tensor rows = a.any(1), cols = a.any(0);
-    const auto ri = rows.nonzero(), ci = cols.nonzero();
-    const double y0 = lo + ri.min().item<int64_t>() * step, y1 = lo + (ri.max().item<int64_t>() + 1) * step;
-    const double x0 = lo + ci.min().item<int64_t>() * step, x1 = lo + (ci.max().item<int64_t>() + 1) * step;
-    return {x0, y0, x1, y1};
+    static const double body[5][4] = {{-0.60, -0.50, 0.60, 0.70}, {-0.55, -0.40, 0.55, 0.60}, {-0.48, -0.61, 0.48, 0.71},
+                                      {-0.68, -0.30, 0.68, 0.60}, {-0.59, -0.52, 0.59, 0.60}};
+    std::array<double, 4> b{body[id.shape][0], body[id.shape][1], body[id.shape][2], body[id.shape][3]};
+    auto add = [&](double x0, double y0, double x1, double y1) {
+        b = {std::min(b[0], x0), std::min(b[1], y0), std::max(b[2], x1), std::max(b[3], y1)};
+    };
+    const double top = kTop[id.shape];
+    if (id.tail == 1)
+        add(0.42, 0.30, 0.90, 0.46);
+    else if (id.tail == 2)
+        add(-0.81, 0.17, -0.51, 0.47);
+    if (id.ears == 1)
+        add(-0.48, top - 0.14, 0.48, top + 0.18);
+    else if (id.ears == 2)
+        add(-0.36, top - 0.32, 0.36, top + 0.16);
+    else if (id.ears == 3)
+        add(-0.53, top - 0.17, -0.19, top + 0.17);
+    if (id.hat == 1)
+        add(-0.24, top - 0.14, 0.40, top + 0.02);
+    else if (id.hat == 2)
+        add(-0.36, top - 0.46, 0.24, top + 0.01);
+    return b;
 }
 
 struct RefFrame
@@ -313,9 +326,21 @@ ToySample renderToySample(const ToysOptions &o, int64_t index)
     for (const auto &p : place) {
         const at::Tensor u = ((px - p.cx) / p.s * (p.flip ? -1.0 : 1.0)).unsqueeze(0).expand({H, W});
         const at::Tensor v = ((py - p.cy) / p.s).unsqueeze(1).expand({H, W});
-        const Layer L = appearance(p.id, u, v, 1.0 / p.s);
-        s.target = L.rgb * L.alpha + s.target * (1 - L.alpha);
-        alphas.push_back(L.alpha);
+        // Only the window around the subject is evaluated (the canonical box plus a margin).
+        const auto cb = canonicalBox(p.id);
+        const double ext = std::max({std::abs(cb[0]), std::abs(cb[2])}) + 0.05;
+        const int x0 = std::max(0, static_cast<int>(p.cx - ext * p.s)), x1 = std::min(W, static_cast<int>(p.cx + ext * p.s) + 2);
+        const int y0 = std::max(0, static_cast<int>(p.cy + (cb[1] - 0.05) * p.s)),
+                  y1 = std::min(H, static_cast<int>(p.cy + (cb[3] + 0.05) * p.s) + 2);
+        at::Tensor alpha = at::zeros({H, W}, f);
+        if (x1 > x0 && y1 > y0) {
+            const Layer L = appearance(p.id, u.narrow(0, y0, y1 - y0).narrow(1, x0, x1 - x0),
+                                       v.narrow(0, y0, y1 - y0).narrow(1, x0, x1 - x0), 1.0 / p.s);
+            at::Tensor win = s.target.narrow(1, y0, y1 - y0).narrow(2, x0, x1 - x0);
+            win.copy_(L.rgb * L.alpha + win * (1 - L.alpha));
+            alpha.narrow(0, y0, y1 - y0).narrow(1, x0, x1 - x0).copy_(L.alpha);
+        }
+        alphas.push_back(alpha);
 
         ToySubject sub;
         sub.identity = p.id;
@@ -327,7 +352,7 @@ ToySample renderToySample(const ToysOptions &o, int64_t index)
         const at::Tensor rx = ((u - rf.cx) * rf.k + o.refSize / 2.0) / o.refSize;
         const at::Tensor ry = ((v - rf.cy) * rf.k + o.refSize / 2.0) / o.refSize;
         sub.refCoords = at::stack({rx, ry}, -1);
-        const auto a = L.alpha > (1.0 / 255.0);
+        const auto a = alpha > (1.0 / 255.0);
         const auto ys = a.any(1).nonzero(), xs = a.any(0).nonzero();
         if (ys.numel() > 0)
             sub.box = {static_cast<float>(xs.min().item<int64_t>()) / W, static_cast<float>(ys.min().item<int64_t>()) / H,
