@@ -252,6 +252,48 @@ private Q_SLOTS:
         QVERIFY(!std::filesystem::exists(m_dir + "/bad.png"));
     }
 
+    void synthAndValidate()
+    {
+        if (!prepareGenerate())
+            QSKIP("image files need OpenCV (LibTorch-only build)");
+        const std::string dir = m_dir + "/toys";
+        Run r = run("synth --count 3 --subjects 2-3 --size 128 --seed 5 --out " + dir);
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        QVERIFY(r.output.find("samples/s") != std::string::npos);
+        Run v = run("dataset validate " + dir);
+        QVERIFY2(v.exitCode == 0, v.output.c_str());
+        QVERIFY(v.output.find("3 samples, no problems") != std::string::npos);
+        // Break one line: a clear message naming the line and field, exit 1.
+        std::vector<std::string> lines;
+        {
+            std::ifstream in(dir + "/index.jsonl");
+            for (std::string l; std::getline(in, l);)
+                lines.push_back(l);
+        }
+        size_t k = 0;
+        while (k < lines.size() && lines[k].find("\"status\":\"accepted\"") == std::string::npos)
+            ++k;
+        QVERIFY(k < lines.size());
+        const std::string accepted = "\"status\":\"accepted\"";
+        lines[k].replace(lines[k].find(accepted), accepted.size(), "\"status\":\"approved\"");
+        {
+            std::ofstream outFile(dir + "/index.jsonl");
+            for (const auto &l : lines)
+                outFile << l << "\n";
+        }
+        Run bad = run("dataset validate " + dir);
+        QCOMPARE(bad.exitCode, 1);
+        const std::string where = "line " + std::to_string(k + 1) + ", subjects[";
+        QVERIFY2(bad.output.find(where) != std::string::npos, bad.output.c_str());
+        QVERIFY(bad.output.find("unknown status \"approved\"") != std::string::npos);
+        Run usage = run("synth --count 2 --subjects 0-9 --out " + dir + "2");
+        QCOMPARE(usage.exitCode, 2);
+        QVERIFY(usage.output.find("subjects 1 to 6") != std::string::npos);
+        Run missing = run("dataset validate /nonexistent");
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.output.find("not a dataset folder") != std::string::npos);
+    }
+
 private:
     // A random bundle, four reference PNGs, a corrupt PNG and a LoRA of the wrong width.
     bool prepareGenerate()
@@ -296,6 +338,6 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(inspectGolden) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate))
 
 #include "tst_cli.moc"
