@@ -1,0 +1,91 @@
+#include "train/losses.h"
+
+#include "pipeline/sampling.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+#include <cmath>
+
+namespace mosaic::train {
+
+at::Tensor sampleTimesteps(int64_t n, int64_t imageTokens, at::Generator &generator)
+{
+    const double mu = pipeline::linearMu(imageTokens);
+    const at::Tensor sigma = at::sigmoid(at::randn({n}, generator, at::TensorOptions().dtype(at::kFloat)));
+    // e^mu / (e^mu + (1/sigma - 1)); sigma is in (0, 1), never exactly 0.
+    return std::exp(mu) / (std::exp(mu) + (1.0 / sigma - 1.0));
+}
+
+FlowTargets flowMatchingTargets(const at::Tensor &x0, const at::Tensor &noise, const at::Tensor &t)
+{
+    std::vector<int64_t> shape(static_cast<size_t>(x0.dim()), 1);
+    shape[0] = x0.size(0);
+    const at::Tensor tt = t.to(x0.scalar_type()).view(shape);
+    return {(1 - tt) * x0 + tt * noise, noise - x0};
+}
+
+at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &target)
+{
+    return (prediction - target).pow(2).mean();
+}
+
+at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::vector<std::vector<TokenPairs>> &pairs)
+{
+    std::vector<at::Tensor> picked;
+    for (size_t b = 0; b < pairs.size(); ++b) {
+        for (size_t r = 0; r < pairs[b].size() && r < maps.size(); ++r) {
+            if (pairs[b][r].empty())
+                continue;
+            const at::Tensor &m = maps[r];
+            if (static_cast<int64_t>(b) >= m.size(0))
+                throw Error(StatusCode::InvalidArgument, format("pairs for sample {} but the maps hold {}", b, m.size(0)));
+            std::vector<int64_t> rows, cols;
+            for (const auto &[i, j] : pairs[b][r]) {
+                if (i < 0 || j < 0 || i >= m.size(1) || j >= m.size(2))
+                    throw Error(StatusCode::InvalidArgument,
+                                format("token pair ({}, {}) is outside the {}x{} map", i, j, m.size(1), m.size(2)));
+                rows.push_back(i);
+                cols.push_back(j);
+            }
+            const at::Tensor ri = at::tensor(rows, at::kLong).to(m.device()), ci = at::tensor(cols, at::kLong).to(m.device());
+            picked.push_back(m[static_cast<int64_t>(b)].index({ri, ci}));
+        }
+    }
+    if (picked.empty())
+        return maps.empty() ? at::zeros({}) : (maps[0].sum() * 0.0); // keeps the graph and device
+    return -at::log(at::cat(picked) + 1e-9).mean();
+}
+
+at::Tensor jensenShannon(const at::Tensor &p, const at::Tensor &q)
+{
+    const double eps = 1e-8;
+    const at::Tensor m = 0.5 * (p + q);
+    const at::Tensor lm = at::log(m + eps);
+    return 0.5 * (p * (at::log(p + eps) - lm)).sum(-1) + 0.5 * (q * (at::log(q + eps) - lm)).sum(-1);
+}
+
+at::Tensor disentanglementLoss(const std::vector<at::Tensor> &maps)
+{
+    const int64_t n = static_cast<int64_t>(maps.size());
+    if (n < 2)
+        return maps.empty() ? at::zeros({}) : maps[0].sum() * 0.0;
+    std::vector<at::Tensor> mu;
+    for (const auto &m : maps)
+        mu.push_back(m.mean(1)); // [B, L_tgt]
+    at::Tensor total = at::zeros({maps[0].size(0)}, maps[0].options());
+    for (int64_t r = 0; r < n; ++r)
+        for (int64_t s = r + 1; s < n; ++s)
+            total = total + jensenShannon(mu[static_cast<size_t>(r)], mu[static_cast<size_t>(s)]);
+    return -(2.0 / static_cast<double>(n * (n - 1))) * total.mean();
+}
+
+double disentanglementWeight(int64_t step, int64_t start, int64_t ramp, double weight)
+{
+    if (step < start)
+        return 0.0;
+    if (ramp <= 0 || step >= start + ramp)
+        return weight;
+    return weight * static_cast<double>(step - start) / static_cast<double>(ramp);
+}
+
+} // namespace mosaic::train

@@ -1,0 +1,46 @@
+#pragma once
+// MOSAIC's training losses (mosaic-method.md §2-§4), batched (the released code assumes batch 1).
+
+#include <ATen/ATen.h>
+
+#include <utility>
+#include <vector>
+
+namespace mosaic::train {
+
+// ---- flow matching --------------------------------------------------------------------------------
+
+// t = shift_mu(sigmoid(u)), u ~ N(0, 1), mu from the image token count (FLUX's resolution shift).
+at::Tensor sampleTimesteps(int64_t n, int64_t imageTokens, at::Generator &generator);
+
+struct FlowTargets
+{
+    at::Tensor xt;     // (1 - t) x0 + t eps
+    at::Tensor target; // eps - x0
+};
+// x0, noise: [B, ...]; t: [B].
+FlowTargets flowMatchingTargets(const at::Tensor &x0, const at::Tensor &noise, const at::Tensor &t);
+// Mean squared error over every element.
+at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &target);
+
+// ---- attention losses -----------------------------------------------------------------------------
+
+// maps[r]: [B, L_ref, L_tgt], MOSAIC's averaged reference -> target attention of reference r (each
+// row a distribution over target tokens). pairs[b][r]: (reference token, target token) of sample b.
+using TokenPairs = std::vector<std::pair<int, int>>;
+
+// L_SCA = mean over all annotated pairs of the batch of -log(A[b, r][i, j] + 1e-9); 0 without pairs.
+at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::vector<std::vector<TokenPairs>> &pairs);
+
+// Jensen-Shannon divergence (natural log, eps 1e-8) between distributions along the last dimension.
+at::Tensor jensenShannon(const at::Tensor &p, const at::Tensor &q);
+
+// L_MD = -(2 / (N (N - 1))) sum_{r < s} JSD(mu_r, mu_s), mu_r = the mean row of maps[r], averaged
+// over the batch; 0 with fewer than two references. In [-ln 2, 0].
+at::Tensor disentanglementLoss(const std::vector<at::Tensor> &maps);
+
+// The weight of L_MD: 0 before `start`, rising linearly to `weight` over `ramp` steps.
+// (MOSAIC: start 10000, ramp 1000, weight 1; recipes scale these for short runs.)
+double disentanglementWeight(int64_t step, int64_t start, int64_t ramp, double weight = 1.0);
+
+} // namespace mosaic::train

@@ -1,0 +1,152 @@
+// MOSAIC's training losses: hand-computed cases and float64 gradient checks against central
+// differences (relative error < 1e-6).
+#include "testsupport.h"
+#include "tensorcheck.h"
+
+#include "train/losses.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/autograd/autograd.h>
+
+#include <cmath>
+#include <functional>
+
+using namespace mosaic;
+
+namespace {
+
+// Max relative difference between autograd's gradient of f at x and central differences.
+double gradientCheck(const std::function<at::Tensor(const at::Tensor &)> &f, at::Tensor x)
+{
+    x = x.detach().clone().set_requires_grad(true);
+    const at::Tensor y = f(x);
+    const at::Tensor analytic = torch::autograd::grad({y}, {x})[0];
+    at::Tensor numeric = at::zeros_like(x);
+    const double h = 1e-6;
+    auto flat = x.detach().view({-1});
+    auto nflat = numeric.view({-1});
+    for (int64_t i = 0; i < flat.numel(); ++i) {
+        const double keep = flat[i].item<double>();
+        at::Tensor xp = x.detach().clone(), xm = x.detach().clone();
+        xp.view({-1})[i] = keep + h;
+        xm.view({-1})[i] = keep - h;
+        nflat[i] = (f(xp).item<double>() - f(xm).item<double>()) / (2 * h);
+    }
+    return testsupport::relativeError(analytic, numeric);
+}
+
+} // namespace
+
+class TstLosses : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void flowMatchingByHand()
+    {
+        const at::Tensor x0 = at::tensor({1.0, 2.0, -1.0, 0.5}, at::kDouble).view({2, 2});
+        const at::Tensor eps = at::tensor({0.0, 1.0, 3.0, -0.5}, at::kDouble).view({2, 2});
+        const at::Tensor t = at::tensor({0.25, 1.0}, at::kDouble);
+        const auto ft = train::flowMatchingTargets(x0, eps, t);
+        // sample 0: 0.75 x0 + 0.25 eps; sample 1: eps
+        QVERIFY(at::allclose(ft.xt, at::tensor({0.75, 1.75, 3.0, -0.5}, at::kDouble).view({2, 2})));
+        QVERIFY(at::allclose(ft.target, at::tensor({-1.0, -1.0, 4.0, -1.0}, at::kDouble).view({2, 2})));
+        const at::Tensor loss = train::flowMatchingLoss(at::zeros({2, 2}, at::kDouble), ft.target);
+        QVERIFY(std::abs(loss.item<double>() - (1 + 1 + 16 + 1) / 4.0) < 1e-12);
+    }
+
+    void timestepsFollowTheShiftedLogitNormal()
+    {
+        auto gen = at::make_generator<at::CPUGeneratorImpl>(3);
+        const at::Tensor t = train::sampleTimesteps(20000, 1024, gen);
+        QVERIFY(t.min().item<float>() > 0.0f && t.max().item<float>() < 1.0f);
+        // The median maps u = 0 (sigma = 0.5) through the shift: e^0.63 / (e^0.63 + 1) = 0.6525.
+        const double median = t.median().item<float>();
+        QVERIFY2(std::abs(median - std::exp(0.63) / (std::exp(0.63) + 1.0)) < 0.01, std::to_string(median).c_str());
+    }
+
+    void correspondenceByHand()
+    {
+        // Two references (2 rows each, 3 target tokens); pairs in sample 0: ref 0 (0 -> 0),
+        // (1 -> 1); ref 1 (1 -> 2). The mean runs over the 3 pairs, not over references.
+        const at::Tensor a = at::tensor({0.5, 0.25, 0.25, 0.1, 0.8, 0.1}, at::kDouble).view({1, 2, 3});
+        const at::Tensor b = at::tensor({0.2, 0.2, 0.6, 0.3, 0.3, 0.4}, at::kDouble).view({1, 2, 3});
+        const std::vector<std::vector<train::TokenPairs>> pairs{{{{0, 0}, {1, 1}}, {{1, 2}}}};
+        const double expected = -(std::log(0.5 + 1e-9) + std::log(0.8 + 1e-9) + std::log(0.4 + 1e-9)) / 3.0;
+        QVERIFY(std::abs(train::correspondenceLoss({a, b}, pairs).item<double>() - expected) < 1e-12);
+        // No pairs: zero.
+        QCOMPARE(train::correspondenceLoss({a, b}, {{{}, {}}}).item<double>(), 0.0);
+        // Uniform attention over 1024 tokens: ln 1024 = 6.93 (the spec's reference point).
+        const at::Tensor u = at::full({1, 4, 1024}, 1.0 / 1024, at::kDouble);
+        train::TokenPairs two;
+        two.emplace_back(0, 5);
+        two.emplace_back(3, 7);
+        const std::vector<std::vector<train::TokenPairs>> uniformPairs(1, std::vector<train::TokenPairs>(1, two));
+        const double lu = train::correspondenceLoss({u}, uniformPairs).item<double>();
+        QVERIFY2(std::abs(lu + std::log(1.0 / 1024 + 1e-9)) < 1e-12, std::to_string(lu).c_str()); // ~ ln 1024
+    }
+
+    void correspondenceGradient()
+    {
+        at::manual_seed(1);
+        const std::vector<std::vector<train::TokenPairs>> pairs{{{{0, 1}, {2, 3}}, {{1, 0}}}, {{{1, 2}}, {}}};
+        auto f = [&](const at::Tensor &logits) { // [2 refs, B = 2, 3 rows, 4 tokens]
+            return train::correspondenceLoss({at::softmax(logits[0], -1), at::softmax(logits[1], -1)}, pairs);
+        };
+        const double e = gradientCheck(f, at::randn({2, 2, 3, 4}, at::kDouble));
+        QVERIFY2(e < 1e-6, testsupport::describeError("L_SCA gradient", e, 1e-6).c_str());
+    }
+
+    void disentanglementByHand()
+    {
+        // Disjoint mean distributions: JSD = ln 2, the loss's floor.
+        const at::Tensor a = at::tensor({1.0, 0.0, 1.0, 0.0}, at::kDouble).view({1, 2, 2});
+        const at::Tensor b = at::tensor({0.0, 1.0, 0.0, 1.0}, at::kDouble).view({1, 2, 2});
+        QVERIFY(std::abs(train::disentanglementLoss({a, b}).item<double>() + std::log(2.0)) < 1e-6);
+        QVERIFY(std::abs(train::disentanglementLoss({a, a}).item<double>()) < 1e-12);
+        QCOMPARE(train::disentanglementLoss({a}).item<double>(), 0.0);
+        // Three references: -(JSD(a,b) + JSD(a,c) + JSD(b,c)) / 3 with c uniform.
+        const at::Tensor c = at::full({1, 2, 2}, 0.5, at::kDouble);
+        auto jsd = [](std::vector<double> p, std::vector<double> q) {
+            double s = 0;
+            for (size_t i = 0; i < p.size(); ++i) {
+                const double m = 0.5 * (p[i] + q[i]);
+                s += 0.5 * p[i] * (std::log(p[i] + 1e-8) - std::log(m + 1e-8)) +
+                     0.5 * q[i] * (std::log(q[i] + 1e-8) - std::log(m + 1e-8));
+            }
+            return s;
+        };
+        const double expected = -(jsd({1, 0}, {0, 1}) + jsd({1, 0}, {0.5, 0.5}) + jsd({0, 1}, {0.5, 0.5})) / 3.0;
+        QVERIFY(std::abs(train::disentanglementLoss({a, b, c}).item<double>() - expected) < 1e-12);
+        // Batches: the mean of the per-sample losses.
+        const at::Tensor ab = at::cat({a, a}, 0), bb = at::cat({b, a}, 0);
+        QVERIFY(std::abs(train::disentanglementLoss({ab, bb}).item<double>() + std::log(2.0) / 2) < 1e-6);
+    }
+
+    void disentanglementGradient()
+    {
+        at::manual_seed(2);
+        auto f = [](const at::Tensor &logits) { // 3 refs, B = 2, 2 rows, 5 tokens
+            return train::disentanglementLoss(
+                {at::softmax(logits[0], -1), at::softmax(logits[1], -1), at::softmax(logits[2], -1)});
+        };
+        const double e = gradientCheck(f, at::randn({3, 2, 2, 5}, at::kDouble));
+        QVERIFY2(e < 1e-6, testsupport::describeError("L_MD gradient", e, 1e-6).c_str());
+    }
+
+    void rampOfTheDisentanglementWeight()
+    {
+        QCOMPARE(train::disentanglementWeight(9999, 10000, 1000), 0.0);
+        QCOMPARE(train::disentanglementWeight(10000, 10000, 1000), 0.0);
+        QCOMPARE(train::disentanglementWeight(10500, 10000, 1000), 0.5);
+        QCOMPARE(train::disentanglementWeight(11000, 10000, 1000), 1.0);
+        QCOMPARE(train::disentanglementWeight(50, 0, 100, 0.2), 0.1);
+        QCOMPARE(train::disentanglementWeight(5, 0, 0, 0.2), 0.2);
+    }
+};
+
+MOSAIC_TEST_MAIN(TstLosses, MT_FN(flowMatchingByHand) MT_FN(timestepsFollowTheShiftedLogitNormal)
+                                MT_FN(correspondenceByHand) MT_FN(correspondenceGradient) MT_FN(disentanglementByHand)
+                                    MT_FN(disentanglementGradient) MT_FN(rampOfTheDisentanglementWeight))
+
+#include "tst_losses.moc"
