@@ -1,6 +1,7 @@
 #include "args.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <stdexcept>
 
 namespace cli {
@@ -84,6 +85,17 @@ std::vector<std::string> Args::unknown(const std::vector<std::string> &known) co
         if (std::find(known.begin(), known.end(), e.first) == known.end())
             out.push_back("--" + e.first);
     return out;
+}
+
+void printProgress(int done, int total, double seconds)
+{
+    const int width = 30, filled = total > 0 ? width * done / total : 0;
+    std::fprintf(stderr, "\r  [%.*s%*s] %d/%d", filled, "##############################", width - filled, "", done, total);
+    if (seconds >= 0)
+        std::fprintf(stderr, "  %.1f s", seconds);
+    if (done == total)
+        std::fputc('\n', stderr);
+    std::fflush(stderr);
 }
 
 } // namespace cli

@@ -30,6 +30,9 @@ private:
     std::string m_error;
 };
 
+// A one-line progress bar on stderr: [#####     ] done/total, and the elapsed time when known.
+void printProgress(int done, int total, double seconds = -1.0);
+
 // Exit codes: 0 ok, 1 the operation failed, 2 bad usage.
 constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;

@@ -32,13 +32,8 @@ int runSynth(const Args &args)
         o.maxSubjects = o.minSubjects;
     }
     mosaic::ToysReport report;
-    const auto st = mosaic::synthesizeToys(args.value("out"), o, &report, [](int done, int total) {
-        const int width = 30, filled = width * done / total;
-        std::fprintf(stderr, "\r  [%.*s%*s] %d/%d", filled, "##############################", width - filled, "", done,
-                     total);
-        if (done == total)
-            std::fputc('\n', stderr);
-    });
+    const auto st = mosaic::synthesizeToys(args.value("out"), o, &report,
+                                           [](int done, int total) { printProgress(done, total); });
     if (!st.ok()) {
         std::fprintf(stderr, "\nmosaic synth: %s\n", st.message.c_str());
         return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;

@@ -57,12 +57,7 @@ size_t subjectIndex(const std::string &spec, size_t count, const std::string &op
 
 void progressBar(const mosaic::ProgressInfo &p)
 {
-    const int width = 30, filled = p.steps ? width * p.step / p.steps : 0;
-    std::fprintf(stderr, "\r  [%.*s%*s] %d/%d  %.1f s", filled, "##############################", width - filled, "",
-                 p.step, p.steps, p.elapsedSeconds);
-    if (p.step == p.steps)
-        std::fputc('\n', stderr);
-    std::fflush(stderr);
+    printProgress(p.step, p.steps, p.elapsedSeconds);
 }
 
 std::string safeName(const std::string &name, size_t index)

@@ -86,7 +86,6 @@ struct ToysOptions
     int refSize = 256;     // reference side
     std::string split = "train"; // train | test (held-out identities)
     uint64_t seed = 1;
-    int threads = 0;       // 0: all cores
 };
 
 struct ToysReport
