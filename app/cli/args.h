@@ -45,5 +45,6 @@ int runGenerate(const Args &args);
 int runBenchGenerate(const Args &args);
 int runSynth(const Args &args);
 int runDataset(const Args &args);
+int runTrain(const Args &args);
 
 } // namespace cli

@@ -36,6 +36,8 @@ Commands:
   dataset validate DIR           Report every problem of a dataset folder, by line and field.
   dataset import-semalign --source DIR --index INDEX.jsonl --out DIR
                                  Convert SemAlign-MS-Subjects200K files to the project's format.
+  train --recipe FILE [--out DIR] [--steps N] [--resume]
+                                 Train with MOSAIC's losses (resources/recipes/); Ctrl-C saves a checkpoint.
   bench generate [--model BUNDLE] [--refs 1,2,4,6] [--steps N]
                                  Time generation per step and per image, with and without attention capture.
   bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]
@@ -142,6 +144,8 @@ int main(int argc, char **argv)
             return cli::runSynth(cli::Args(rest, {}));
         if (verb == "dataset")
             return cli::runDataset(cli::Args(rest, {}));
+        if (verb == "train")
+            return cli::runTrain(cli::Args(rest, {"resume"}));
     } catch (const std::invalid_argument &e) {
         std::fprintf(stderr, "mosaic %s: %s\n", verb.c_str(), e.what());
         return cli::kExitUsage;

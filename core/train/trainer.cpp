@@ -12,6 +12,8 @@
 #include <torch/serialize.h>
 
 #include <algorithm>
+#include <cmath>
+#include <random>
 
 namespace mosaic::train {
 
@@ -45,6 +47,16 @@ TokenPairs toyPairs(const data::ToySubject &s, int targetSize, int refGrid)
 }
 
 } // namespace
+
+double learningRateAt(const TrainOptions &o, int64_t step)
+{
+    if (o.warmup > 0 && step < o.warmup)
+        return o.learningRate * static_cast<double>(step + 1) / static_cast<double>(o.warmup);
+    if (!o.cosine || o.totalSteps <= o.warmup)
+        return o.learningRate;
+    const double progress = std::min(1.0, static_cast<double>(step - o.warmup) / static_cast<double>(o.totalSteps - o.warmup));
+    return o.learningRate * (0.1 + 0.9 * 0.5 * (1.0 + std::cos(M_PI * progress)));
+}
 
 Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options) : m_bundle(bundle), m_options(options)
 {
@@ -82,20 +94,30 @@ StepLosses Trainer::step()
     // the same number of references (the smallest), so that branches stack.
     std::vector<data::ToySample> samples;
     size_t refs = 6;
+    std::mt19937_64 rng(mix(m_options.seed ^ 0xd20d0u, static_cast<uint64_t>(m_step)));
+    std::uniform_real_distribution<double> coin(0.0, 1.0);
+    std::vector<bool> dropText, dropImage;
     for (int i = 0; i < m_options.batch; ++i) {
         samples.push_back(data::renderToySample(m_options.data, m_step * m_options.batch + i));
         refs = std::min(refs, samples.back().subjects.size());
+        dropText.push_back(coin(rng) < m_options.textDropout);
+        dropImage.push_back(coin(rng) < m_options.imageDropout);
     }
     std::vector<at::Tensor> x0, txt, ids;
     std::vector<std::vector<at::Tensor>> refLatents(refs);
     std::vector<std::vector<TokenPairs>> pairs;
     {
         torch::NoGradGuard noGrad; // the autoencoder is frozen
-        for (const auto &s : samples) {
+        for (size_t i = 0; i < samples.size(); ++i) {
+            const auto &s = samples[i];
             x0.push_back(pipeline::pack(b.ae->encode(s.target.unsqueeze(0) * 2.0 - 1.0)));
-            for (size_t r = 0; r < refs; ++r)
-                refLatents[r].push_back(pipeline::pack(b.ae->encode(s.subjects[r].reference.unsqueeze(0) * 2.0 - 1.0)));
-            ids.push_back(at::tensor(b.tokenizer.encode(s.prompt, b.text->config.max_length), at::kLong));
+            for (size_t r = 0; r < refs; ++r) {
+                at::Tensor z = pipeline::pack(b.ae->encode(s.subjects[r].reference.unsqueeze(0) * 2.0 - 1.0));
+                refLatents[r].push_back(dropImage[i] ? at::zeros_like(z) : z);
+            }
+            // (MOSAIC keeps the correspondence supervision on dropped references; so does this.)
+            ids.push_back(at::tensor(b.tokenizer.encode(dropText[i] ? std::string() : s.prompt, b.text->config.max_length),
+                                     at::kLong));
             std::vector<TokenPairs> p;
             for (size_t r = 0; r < refs; ++r)
                 p.push_back(toyPairs(s.subjects[r], S, refGrid));
@@ -140,6 +162,9 @@ StepLosses Trainer::step()
         out.sca = sca.item<double>();
         out.md = md.item<double>();
     }
+    out.learningRate = learningRateAt(m_options, m_step);
+    for (auto &group : m_optimizer->param_groups())
+        static_cast<torch::optim::AdamWOptions &>(group.options()).lr(out.learningRate);
     m_optimizer->zero_grad();
     total.backward();
     out.gradNorm = torch::nn::utils::clip_grad_norm_(trainable(), m_options.clipNorm);

@@ -4,8 +4,8 @@
 // EMA weights, checkpoints with the optimizer state. Every random draw derives from (seed, step), so
 // a resumed run repeats an uninterrupted one.
 //
-// Not yet here: LoRA-only training, the learning-rate schedule, text/image dropout, recipes, the
-// autoencoder and text-encoder training of the bundled model.
+// Not yet here: LoRA-only training, bfloat16 autocast, CUDA, the autoencoder training of the
+// bundled model.
 
 #include "pipeline/bundle.h"
 #include "train/losses.h"
@@ -31,14 +31,24 @@ struct TrainOptions
     double scaWeight = 0.1;
     double mdWeight = 1.0;
     int64_t mdStart = 0, mdRamp = 0; // MOSAIC: 10000 and 1000 steps
+    // Learning rate: linear warm-up over `warmup` steps, then constant or cosine down to 10 % at
+    // `totalSteps`.
+    int64_t warmup = 0;
+    int64_t totalSteps = 0;
+    bool cosine = false;
+    // Per-sample dropout as MOSAIC trains (for guidance at inference): the caption replaced by "",
+    // the reference latents by zeros.
+    double textDropout = 0.0, imageDropout = 0.0;
     ToysOptions data;                // the in-memory MOSAIC-Toys stream
 };
 
 struct StepLosses
 {
-    double total = 0, flow = 0, sca = 0, md = 0, gradNorm = 0;
+    double total = 0, flow = 0, sca = 0, md = 0, gradNorm = 0, learningRate = 0;
     int64_t step = 0;
 };
+
+double learningRateAt(const TrainOptions &o, int64_t step);
 
 class Trainer
 {

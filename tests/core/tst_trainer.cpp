@@ -7,9 +7,13 @@
 #include "pipeline/bundle.h"
 #include "train/trainer.h"
 
+#include <mosaic/train.h>
+
 #include <ATen/Parallel.h>
 
+#include <atomic>
 #include <cmath>
+#include <filesystem>
 #include <cstdio>
 #include <fstream>
 
@@ -109,6 +113,60 @@ private Q_SLOTS:
         }
     }
 
+    void recipeRunStopAndResume()
+    {
+        const std::string out = testsupport::scratchDir("recipe_run");
+        TrainRunOptions o;
+        o.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/resources/recipes/smoke.json";
+        o.outDir = out;
+        o.steps = 6;
+        std::atomic<bool> stop{false};
+        TrainRunReport first;
+        QVERIFY(runTraining(o, &first, [&](const TrainProgress &p) { stop = p.step >= 3; }, &stop).ok());
+        QVERIFY(first.interrupted); // "Ctrl-C" after step 3: a checkpoint, no model yet
+        QCOMPARE(first.lastStep, int64_t{3});
+        QVERIFY(std::filesystem::exists(first.checkpoint));
+        QVERIFY(!std::filesystem::exists(first.model));
+        o.resume = true;
+        TrainRunReport second;
+        QVERIFY(runTraining(o, &second).ok());
+        QVERIFY(!second.interrupted);
+        QCOMPARE(second.firstStep, int64_t{3});
+        QCOMPARE(second.lastStep, int64_t{6});
+        // Every step once in the metrics, and a bundle that loads.
+        std::ifstream in(second.metrics);
+        std::string line;
+        std::vector<int> steps;
+        std::getline(in, line);
+        QCOMPARE(line, std::string("step,total,flow,sca,md,lr,grad_norm,seconds"));
+        while (std::getline(in, line))
+            steps.push_back(std::stoi(line.substr(0, line.find(','))));
+        QVERIFY((steps == std::vector<int>{0, 1, 2, 3, 4, 5}));
+        Status st;
+        auto bundle = ModelBundle::load(second.model, &st);
+        QVERIFY2(bundle, st.message.c_str());
+    }
+
+    void badRecipes()
+    {
+        const std::string dir = testsupport::scratchDir("bad_recipes");
+        TrainRunOptions o;
+        o.outDir = dir + "/out";
+        TrainRunReport r;
+        o.recipePath = dir + "/missing.json";
+        QCOMPARE(runTraining(o, &r).code, StatusCode::NotFound);
+        std::ofstream(dir + "/broken.json") << "{\"init\": ";
+        o.recipePath = dir + "/broken.json";
+        const Status broken = runTraining(o, &r);
+        QCOMPARE(broken.code, StatusCode::CorruptFile);
+        QVERIFY(broken.message.find("not valid JSON") != std::string::npos);
+        std::ofstream(dir + "/folder.json") << R"({"init": {"random": {"hidden": 64, "heads": 2, "double": 1, "single": 1,)"
+                                            << R"( "image_size": 64, "ref_size": 64}}, "data": {"source": "dataset"}})";
+        o.recipePath = dir + "/folder.json";
+        const Status folder = runTraining(o, &r);
+        QCOMPARE(folder.code, StatusCode::Unsupported);
+    }
+
     void badCheckpointIsAnError()
     {
         const std::string dir = testsupport::scratchDir("badck");
@@ -126,6 +184,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstTrainer, MT_FN(lossFalls) MT_FN(resumeRepeatsTheRun) MT_FN(badCheckpointIsAnError))
+MOSAIC_TEST_MAIN(TstTrainer, MT_FN(lossFalls) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(badRecipes) MT_FN(badCheckpointIsAnError))
 
 #include "tst_trainer.moc"

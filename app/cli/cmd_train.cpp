@@ -1,0 +1,62 @@
+// mosaic train --recipe FILE: a training run with a progress line, Ctrl-C saves a checkpoint.
+#include "args.h"
+
+#include <mosaic/train.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+namespace cli {
+
+namespace {
+std::atomic<bool> g_stop{false};
+extern "C" void onInterrupt(int)
+{
+    g_stop = true;
+}
+} // namespace
+
+int runTrain(const Args &args)
+{
+    const auto unknown = args.unknown({"recipe", "out", "steps", "resume"});
+    if (!unknown.empty() || !args.error().empty() || !args.has("recipe") || !args.positional().empty()) {
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic train: unknown option %s\n", u.c_str());
+        std::fprintf(stderr, "usage: mosaic train --recipe FILE [--out DIR] [--steps N] [--resume]\n");
+        return kExitUsage;
+    }
+    mosaic::TrainRunOptions o;
+    o.recipePath = args.value("recipe");
+    o.outDir = args.value("out");
+    o.steps = args.intValue("steps", 0);
+    o.resume = args.has("resume");
+    std::signal(SIGINT, onInterrupt);
+    mosaic::TrainRunReport report;
+    const auto st = mosaic::runTraining(
+        o, &report,
+        [](const mosaic::TrainProgress &p) {
+            std::fprintf(stderr, "\r  step %lld/%lld  loss %.4f (flow %.4f, sca %.3f, md %.3f)  lr %.2e  %.0f s, ETA %.0f s ",
+                         static_cast<long long>(p.step), static_cast<long long>(p.total), p.loss, p.flow, p.sca, p.md,
+                         p.learningRate, p.elapsedSeconds, p.etaSeconds);
+            std::fflush(stderr);
+        },
+        &g_stop);
+    std::signal(SIGINT, SIG_DFL);
+    std::fputc('\n', stderr);
+    if (!st.ok()) {
+        std::fprintf(stderr, "mosaic train: %s\n", st.message.c_str());
+        return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    if (report.interrupted) {
+        std::printf("interrupted at step %lld: checkpoint %s (continue with --resume)\n",
+                    static_cast<long long>(report.lastStep), report.checkpoint.c_str());
+        return 130;
+    }
+    std::printf("trained steps %lld-%lld in %.1f s: loss %.4f -> %.4f\nmodel %s, metrics %s\n",
+                static_cast<long long>(report.firstStep), static_cast<long long>(report.lastStep), report.seconds,
+                report.firstLoss, report.lastLoss, report.model.c_str(), report.metrics.c_str());
+    return kExitOk;
+}
+
+} // namespace cli

@@ -1,0 +1,194 @@
+// Training runs from JSON recipes (format: resources/recipes/README.md).
+#include <mosaic/pipeline.h>
+#include <mosaic/runtime.h>
+#include <mosaic/train.h>
+
+#include "pipeline/bundle.h"
+#include "train/trainer.h"
+#include "util/atomic_file.h"
+#include "util/error.h"
+#include "util/log.h"
+#include "util/paths.h"
+#include "util/strings.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace mosaic {
+
+namespace {
+
+json readRecipe(const std::string &path)
+{
+    std::ifstream in(path);
+    if (!in)
+        throw Error(StatusCode::NotFound, path + ": cannot open the recipe");
+    try {
+        return json::parse(in);
+    } catch (const json::exception &e) {
+        throw Error(StatusCode::CorruptFile, path + ": not valid JSON: " + e.what());
+    }
+}
+
+// The rows of an existing metrics file before `step` (a resumed run rewrites what follows).
+std::string metricsBefore(const std::string &path, int64_t step)
+{
+    std::ifstream in(path);
+    std::string line, kept;
+    bool header = true;
+    while (std::getline(in, line)) {
+        if (header) {
+            header = false;
+            continue;
+        }
+        if (std::stoll(line.substr(0, line.find(','))) < step)
+            kept += line + "\n";
+    }
+    return kept;
+}
+
+} // namespace
+
+Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::function<void(const TrainProgress &)> &progress,
+                   const std::atomic<bool> *stop)
+{
+    return guarded([&] {
+        const json r = readRecipe(o.recipePath);
+        const fs::path recipeDir = fs::path(o.recipePath).parent_path();
+        const std::string out = !o.outDir.empty() ? o.outDir : r.value("out", std::string("runs/") + r.value("name", "run"));
+        std::string err;
+        if (!makeDirectories(out, &err))
+            throw Error(StatusCode::IoError, "cannot create the run folder " + err);
+        if (r.value("threads", 0) > 0)
+            configureThreads(r.value("threads", 0));
+
+        // The model to train: a random bundle of the recipe's size, or an existing bundle.
+        std::string bundlePath;
+        try {
+            const json &init = r.at("init");
+            if (init.contains("bundle")) {
+                bundlePath = (recipeDir / init.at("bundle").get<std::string>()).string();
+            } else {
+                const json &m = init.at("random");
+                RandomBundleOptions ro;
+                ro.hidden = m.value("hidden", ro.hidden);
+                ro.heads = m.value("heads", ro.heads);
+                ro.doubleBlocks = m.value("double", ro.doubleBlocks);
+                ro.singleBlocks = m.value("single", ro.singleBlocks);
+                ro.imageSize = m.value("image_size", ro.imageSize);
+                ro.refSize = m.value("ref_size", ro.refSize);
+                ro.seed = m.value("seed", ro.seed);
+                bundlePath = (fs::path(out) / "init.safetensors").string();
+                if (Status s = writeRandomBundle(bundlePath, ro); !s.ok())
+                    throw Error(s.code, s.message);
+            }
+        } catch (const json::exception &e) {
+            throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"init\" needs {\"bundle\": PATH} or {\"random\": {...}} (" +
+                                                         e.what() + ")");
+        }
+        auto bundle = pipeline::loadBundle(bundlePath);
+
+        train::TrainOptions t;
+        try {
+            t.seed = r.value("seed", t.seed);
+            t.batch = r.value("batch", t.batch);
+            t.learningRate = r.value("lr", t.learningRate);
+            t.weightDecay = r.value("weight_decay", t.weightDecay);
+            t.clipNorm = r.value("clip", t.clipNorm);
+            t.emaDecay = r.value("ema", t.emaDecay);
+            t.scaWeight = r.value("sca_weight", t.scaWeight);
+            t.mdWeight = r.value("md_weight", t.mdWeight);
+            t.mdStart = r.value("md_start", t.mdStart);
+            t.mdRamp = r.value("md_ramp", t.mdRamp);
+            t.warmup = r.value("warmup", t.warmup);
+            t.cosine = r.value("schedule", std::string("constant")) == "cosine";
+            t.textDropout = r.value("text_dropout", t.textDropout);
+            t.imageDropout = r.value("image_dropout", t.imageDropout);
+            const json &d = r.at("data");
+            if (d.value("source", std::string("toys")) != "toys")
+                throw Error(StatusCode::Unsupported, o.recipePath + ": only \"source\": \"toys\" (in-memory MOSAIC-Toys) "
+                                                                    "is supported for training so far");
+            t.data.size = d.value("size", bundle->defaults.size);
+            t.data.refSize = bundle->defaults.refSize;
+            t.data.split = d.value("split", std::string("train"));
+            t.data.seed = d.value("seed", static_cast<uint64_t>(1));
+            const auto subjects = d.value("subjects", std::vector<int>{1, 6});
+            t.data.minSubjects = subjects.at(0);
+            t.data.maxSubjects = subjects.at(subjects.size() - 1);
+        } catch (const json::exception &e) {
+            throw Error(StatusCode::InvalidArgument, o.recipePath + ": " + e.what());
+        }
+        const int64_t total = o.steps > 0 ? o.steps : r.value("steps", int64_t{100});
+        t.totalSteps = total;
+        const int64_t checkpointEvery = r.value("checkpoint_every", int64_t{100});
+
+        train::Trainer trainer(*bundle, t);
+        TrainRunReport rep;
+        rep.checkpoint = (fs::path(out) / "checkpoint.pt").string();
+        rep.metrics = (fs::path(out) / "metrics.csv").string();
+        rep.model = (fs::path(out) / "model.safetensors").string();
+        std::string rows;
+        if (o.resume && fs::exists(rep.checkpoint)) {
+            trainer.loadCheckpoint(rep.checkpoint);
+            rows = metricsBefore(rep.metrics, trainer.stepCount());
+            log::info("core.train", "resuming {} at step {}", out, trainer.stepCount());
+        }
+        const std::string header = "step,total,flow,sca,md,lr,grad_norm,seconds\n";
+        rep.firstStep = trainer.stepCount();
+        const auto t0 = std::chrono::steady_clock::now();
+        auto save = [&] {
+            trainer.saveCheckpoint(rep.checkpoint);
+            writeFileAtomically(rep.metrics, header + rows);
+        };
+        bool first = true;
+        while (trainer.stepCount() < total) {
+            if (stop && stop->load()) {
+                rep.interrupted = true;
+                break;
+            }
+            const train::StepLosses l = trainer.step();
+            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            rows += format("{},{},{},{},{},{},{},{}\n", l.step, l.total, l.flow, l.sca, l.md, l.learningRate, l.gradNorm,
+                           elapsed);
+            if (first)
+                rep.firstLoss = l.total;
+            first = false;
+            rep.lastLoss = l.total;
+            if (progress) {
+                TrainProgress p;
+                p.step = l.step + 1;
+                p.total = total;
+                p.loss = l.total;
+                p.flow = l.flow;
+                p.sca = l.sca;
+                p.md = l.md;
+                p.learningRate = l.learningRate;
+                p.elapsedSeconds = elapsed;
+                const double done = static_cast<double>(p.step - rep.firstStep);
+                p.etaSeconds = done > 0 ? elapsed / done * static_cast<double>(total - p.step) : 0;
+                progress(p);
+            }
+            if (trainer.stepCount() % checkpointEvery == 0)
+                save();
+        }
+        save();
+        if (!rep.interrupted) {
+            trainer.applyEma();
+            pipeline::saveBundle(*bundle, rep.model);
+        }
+        rep.lastStep = trainer.stepCount();
+        rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        writeFileAtomically((fs::path(out) / "recipe.json").string(), r.dump(2) + "\n");
+        if (report)
+            *report = rep;
+    });
+}
+
+} // namespace mosaic
