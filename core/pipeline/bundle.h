@@ -46,4 +46,8 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
 void saveBundle(const Bundle &bundle, const std::string &path);
 std::string describeBundleJson(const Bundle &bundle);
 
+// The pipeline on a bundle that is not wrapped in a ModelBundle (the trainer's sample grids).
+Status generateWithBundle(Bundle &bundle, const BundleDescription &description, const GenerationRequest &request,
+                          GenerationResult *result, const GenerationCallbacks &callbacks = {});
+
 } // namespace mosaic::pipeline

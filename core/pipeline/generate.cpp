@@ -249,8 +249,15 @@ uint64_t fnv1a(const std::vector<uint8_t> &bytes)
 Status generate(ModelBundle &handle, const GenerationRequest &request, GenerationResult *result,
                 const GenerationCallbacks &callbacks)
 {
+    return pipeline::generateWithBundle(*handle.impl().bundle, handle.description(), request, result, callbacks);
+}
+
+namespace pipeline {
+
+Status generateWithBundle(Bundle &b, const BundleDescription &description, const GenerationRequest &request,
+                          GenerationResult *result, const GenerationCallbacks &callbacks)
+{
     return guarded([&] {
-        pipeline::Bundle &b = *handle.impl().bundle;
         std::lock_guard<std::mutex> runLock(b.runMutex);
         c10::InferenceMode inference;
         const Resolved v = resolve(b, request);
@@ -405,13 +412,15 @@ Status generate(ModelBundle &handle, const GenerationRequest &request, Generatio
             out.ownership.height = v.height;
             out.ownership.values.assign(grid.data_ptr<int16_t>(), grid.data_ptr<int16_t>() + grid.numel());
         }
-        out.parametersText = a1111Parameters(request, v, handle.description().name);
-        out.parametersJson = parametersJson(request, v, handle.description(), hashes);
+        out.parametersText = a1111Parameters(request, v, description.name);
+        out.parametersJson = parametersJson(request, v, description, hashes);
         log::info("core.pipeline", "generated {}x{} with {} subject(s) in {} s ({} steps)", v.width, v.height,
                   request.subjects.size(), since(t0), v.steps);
         *result = std::move(out);
     });
 }
+
+} // namespace pipeline
 
 Status writeRandomBundle(const std::string &path, const RandomBundleOptions &o)
 {

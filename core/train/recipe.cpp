@@ -1,8 +1,11 @@
 // Training runs from JSON recipes (format: resources/recipes/README.md).
+#include <mosaic/image.h>
 #include <mosaic/pipeline.h>
 #include <mosaic/runtime.h>
 #include <mosaic/train.h>
 
+#include "data/toys.h"
+#include "image/convert.h"
 #include "pipeline/bundle.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
@@ -52,6 +55,57 @@ std::string metricsBefore(const std::string &path, int64_t step)
             kept += line + "\n";
     }
     return kept;
+}
+
+at::Tensor toHeight(const at::Tensor &img, int64_t h) // [3, H, W] -> [3, h, W h / H]
+{
+    if (img.size(1) == h)
+        return img;
+    const int64_t w = img.size(2) * h / img.size(1);
+    return at::upsample_bilinear2d(img.unsqueeze(0), {h, w}, false)[0];
+}
+
+// One row per held-out sample: its target, what the model generates from its references and
+// prompt, and the references. Written as <out>/samples/step_NNNNNN.png.
+void writeSampleGrid(pipeline::Bundle &bundle, const train::TrainOptions &t, int64_t step, const std::string &out)
+{
+    ToysOptions held = t.data;
+    held.split = "test";
+    held.seed = 12345;
+    const int64_t h = bundle.defaults.size;
+    std::vector<at::Tensor> rows;
+    for (int i = 0; i < 3; ++i) {
+        const data::ToySample s = data::renderToySample(held, i);
+        GenerationRequest req;
+        req.prompt = s.prompt;
+        req.seed = 7;
+        std::vector<at::Tensor> row{toHeight(s.target, h)};
+        for (const auto &sub : s.subjects) {
+            Subject subject;
+            subject.image = image::fromTensor(sub.reference * 2.0 - 1.0);
+            subject.prepared = true;
+            req.subjects.push_back(std::move(subject));
+        }
+        GenerationResult res;
+        BundleDescription d;
+        d.name = bundle.name;
+        if (Status st = pipeline::generateWithBundle(bundle, d, req, &res); !st.ok())
+            throw Error(st.code, st.message);
+        row.push_back(toHeight((image::toTensor(res.image)[0] + 1.0) / 2.0, h));
+        for (const auto &sub : s.subjects)
+            row.push_back(toHeight(sub.reference, h));
+        rows.push_back(at::cat(row, 2));
+    }
+    int64_t width = 0;
+    for (const auto &r : rows)
+        width = std::max(width, r.size(2));
+    for (auto &r : rows)
+        r = at::constant_pad_nd(r, {0, width - r.size(2)}, 1.0);
+    std::string err;
+    makeDirectories((fs::path(out) / "samples").string(), &err);
+    const std::string path = (fs::path(out) / "samples" / format("step_{}.png", step)).string();
+    if (Status st = savePng(path, image::fromTensor(at::cat(rows, 1) * 2.0 - 1.0)); !st.ok())
+        log::warn("core.train", "no sample grid: {}", st.message);
 }
 
 } // namespace
@@ -128,6 +182,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         const int64_t total = o.steps > 0 ? o.steps : r.value("steps", int64_t{100});
         t.totalSteps = total;
         const int64_t checkpointEvery = r.value("checkpoint_every", int64_t{100});
+        const int64_t sampleEvery = r.value("sample_every", int64_t{0});
 
         train::Trainer trainer(*bundle, t);
         TrainRunReport rep;
@@ -177,6 +232,8 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             }
             if (trainer.stepCount() % checkpointEvery == 0)
                 save();
+            if (sampleEvery > 0 && trainer.stepCount() % sampleEvery == 0)
+                writeSampleGrid(*bundle, t, trainer.stepCount(), out);
         }
         save();
         if (!rep.interrupted) {

@@ -7,6 +7,7 @@
 #include "pipeline/bundle.h"
 #include "train/trainer.h"
 
+#include <mosaic/image.h>
 #include <mosaic/train.h>
 
 #include <ATen/Parallel.h>
@@ -145,6 +146,15 @@ private Q_SLOTS:
         Status st;
         auto bundle = ModelBundle::load(second.model, &st);
         QVERIFY2(bundle, st.message.c_str());
+        // Up to step 12: the recipe's sample grid appears (where PNGs can be written).
+        o.steps = 12;
+        TrainRunReport third;
+        QVERIFY(runTraining(o, &third).ok());
+        RgbaImage probe;
+        probe.width = probe.height = 1;
+        probe.pixels.assign(4, 255);
+        if (savePng(out + "/probe.png", probe).ok())
+            QVERIFY(std::filesystem::exists(out + "/samples/step_12.png"));
     }
 
     void badRecipes()
