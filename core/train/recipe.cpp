@@ -51,8 +51,12 @@ std::string metricsBefore(const std::string &path, int64_t step)
             header = false;
             continue;
         }
-        if (std::stoll(line.substr(0, line.find(','))) < step)
-            kept += line + "\n";
+        try {
+            if (std::stoll(line.substr(0, line.find(','))) < step)
+                kept += line + "\n";
+        } catch (const std::exception &) {
+            // a damaged row (an interrupted write of an older version): dropped
+        }
     }
     return kept;
 }

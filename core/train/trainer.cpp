@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <random>
 
 namespace mosaic::train {
@@ -195,9 +196,17 @@ void Trainer::saveCheckpoint(const std::string &path) const
     archive.write("optimizer", opt);
     // Write-then-rename through a temporary beside the target.
     const std::string temp = path + ".tmp";
-    archive.save_to(temp);
-    if (std::rename(temp.c_str(), path.c_str()) != 0)
+    try {
+        archive.save_to(temp);
+    } catch (const c10::Error &e) {
+        std::remove(temp.c_str());
+        throw Error(StatusCode::IoError, "cannot write the checkpoint " + path + " (" +
+                                             std::string(e.what_without_backtrace()).substr(0, 200) + ")");
+    }
+    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+        std::remove(temp.c_str());
         throw Error(StatusCode::IoError, "cannot write the checkpoint " + path);
+    }
 }
 
 void Trainer::loadCheckpoint(const std::string &path)
