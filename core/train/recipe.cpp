@@ -7,6 +7,7 @@
 #include "data/toys.h"
 #include "image/convert.h"
 #include "pipeline/bundle.h"
+#include "train/ae_trainer.h"
 #include "train/trainer.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -188,63 +189,94 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         const int64_t checkpointEvery = r.value("checkpoint_every", int64_t{100});
         const int64_t sampleEvery = r.value("sample_every", int64_t{0});
 
-        train::Trainer trainer(*bundle, t);
+        // Two kinds of run share the loop: the transformer (MOSAIC's losses) and the autoencoder.
+        const bool aeRun = r.value("component", std::string("transformer")) == "autoencoder";
+        std::unique_ptr<train::Trainer> trainer;
+        std::unique_ptr<train::AutoEncoderTrainer> aeTrainer;
+        if (aeRun) {
+            train::AutoEncoderTrainOptions ao;
+            ao.seed = t.seed;
+            ao.batch = t.batch;
+            ao.learningRate = t.learningRate;
+            ao.clipNorm = t.clipNorm;
+            ao.klWeight = r.value("kl_weight", ao.klWeight);
+            ao.data = t.data;
+            ao.data.refSize = t.data.size;
+            aeTrainer = std::make_unique<train::AutoEncoderTrainer>(*bundle, ao);
+        } else {
+            trainer = std::make_unique<train::Trainer>(*bundle, t);
+        }
+        auto stepCount = [&] { return aeRun ? aeTrainer->stepCount() : trainer->stepCount(); };
         TrainRunReport rep;
         rep.checkpoint = (fs::path(out) / "checkpoint.pt").string();
         rep.metrics = (fs::path(out) / "metrics.csv").string();
         rep.model = (fs::path(out) / "model.safetensors").string();
         std::string rows;
         if (o.resume && fs::exists(rep.checkpoint)) {
-            trainer.loadCheckpoint(rep.checkpoint);
-            rows = metricsBefore(rep.metrics, trainer.stepCount());
-            log::info("core.train", "resuming {} at step {}", out, trainer.stepCount());
+            aeRun ? aeTrainer->loadCheckpoint(rep.checkpoint) : trainer->loadCheckpoint(rep.checkpoint);
+            rows = metricsBefore(rep.metrics, stepCount());
+            log::info("core.train", "resuming {} at step {}", out, stepCount());
         }
-        const std::string header = "step,total,flow,sca,md,lr,grad_norm,seconds\n";
-        rep.firstStep = trainer.stepCount();
+        const std::string header = aeRun ? "step,total,reconstruction,kl,seconds\n"
+                                         : "step,total,flow,sca,md,lr,grad_norm,seconds\n";
+        rep.firstStep = stepCount();
         const auto t0 = std::chrono::steady_clock::now();
         auto save = [&] {
-            trainer.saveCheckpoint(rep.checkpoint);
+            aeRun ? aeTrainer->saveCheckpoint(rep.checkpoint) : trainer->saveCheckpoint(rep.checkpoint);
             writeFileAtomically(rep.metrics, header + rows);
         };
         bool first = true;
-        while (trainer.stepCount() < total) {
+        while (stepCount() < total) {
             if (stop && stop->load()) {
                 rep.interrupted = true;
                 break;
             }
-            const train::StepLosses l = trainer.step();
-            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            rows += format("{},{},{},{},{},{},{},{}\n", l.step, l.total, l.flow, l.sca, l.md, l.learningRate, l.gradNorm,
-                           elapsed);
-            if (first)
-                rep.firstLoss = l.total;
-            first = false;
-            rep.lastLoss = l.total;
-            if (progress) {
-                TrainProgress p;
+            TrainProgress p;
+            if (aeRun) {
+                const train::AutoEncoderStep l = aeTrainer->step();
                 p.step = l.step + 1;
-                p.total = total;
+                p.loss = l.total;
+                p.flow = l.reconstruction;
+                rows += format("{},{},{},{},", l.step, l.total, l.reconstruction, l.kl);
+            } else {
+                const train::StepLosses l = trainer->step();
+                p.step = l.step + 1;
                 p.loss = l.total;
                 p.flow = l.flow;
                 p.sca = l.sca;
                 p.md = l.md;
                 p.learningRate = l.learningRate;
+                rows += format("{},{},{},{},{},{},{},", l.step, l.total, l.flow, l.sca, l.md, l.learningRate, l.gradNorm);
+            }
+            const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            rows += format("{}\n", elapsed);
+            if (first)
+                rep.firstLoss = p.loss;
+            first = false;
+            rep.lastLoss = p.loss;
+            if (progress) {
+                p.total = total;
                 p.elapsedSeconds = elapsed;
                 const double done = static_cast<double>(p.step - rep.firstStep);
                 p.etaSeconds = done > 0 ? elapsed / done * static_cast<double>(total - p.step) : 0;
                 progress(p);
             }
-            if (trainer.stepCount() % checkpointEvery == 0)
+            if (stepCount() % checkpointEvery == 0)
                 save();
-            if (sampleEvery > 0 && trainer.stepCount() % sampleEvery == 0)
-                writeSampleGrid(*bundle, t, trainer.stepCount(), out);
+            if (!aeRun && sampleEvery > 0 && stepCount() % sampleEvery == 0)
+                writeSampleGrid(*bundle, t, stepCount(), out);
         }
         save();
         if (!rep.interrupted) {
-            trainer.applyEma();
+            if (aeRun) {
+                const auto [shift, scale] = aeTrainer->calibrate();
+                log::info("core.train", "autoencoder latents: shift {}, scale {}", shift, scale);
+            } else {
+                trainer->applyEma();
+            }
             pipeline::saveBundle(*bundle, rep.model);
         }
-        rep.lastStep = trainer.stepCount();
+        rep.lastStep = stepCount();
         rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         writeFileAtomically((fs::path(out) / "recipe.json").string(), r.dump(2) + "\n");
         if (report)

@@ -4,13 +4,16 @@
 
 #include <mosaic/pipeline.h>
 
+#include "data/toys.h"
 #include "pipeline/bundle.h"
+#include "train/ae_trainer.h"
 #include "train/trainer.h"
 
 #include <mosaic/image.h>
 #include <mosaic/train.h>
 
 #include <ATen/Parallel.h>
+#include <torch/csrc/autograd/grad_mode.h>
 
 #include <atomic>
 #include <cmath>
@@ -157,6 +160,25 @@ private Q_SLOTS:
             QVERIFY(std::filesystem::exists(out + "/samples/step_12.png"));
     }
 
+    void autoencoderRecipe()
+    {
+        const std::string out = testsupport::scratchDir("recipe_ae");
+        TrainRunOptions o;
+        o.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/resources/recipes/smoke-ae.json";
+        o.outDir = out;
+        o.steps = 4;
+        TrainRunReport rep;
+        const Status st = runTraining(o, &rep);
+        QVERIFY2(st.ok(), st.message.c_str());
+        QCOMPARE(rep.lastStep, int64_t{4});
+        std::ifstream in(rep.metrics);
+        std::string header;
+        std::getline(in, header);
+        QCOMPARE(header, std::string("step,total,reconstruction,kl,seconds"));
+        auto bundle = pipeline::loadBundle(rep.model);
+        QVERIFY(bundle->ae->config.scale_factor != 0.3611); // calibrated
+    }
+
     void badRecipes()
     {
         const std::string dir = testsupport::scratchDir("bad_recipes");
@@ -177,6 +199,42 @@ private Q_SLOTS:
         QCOMPARE(folder.code, StatusCode::Unsupported);
     }
 
+    void autoencoderLearnsAndCalibrates()
+    {
+        at::set_num_threads(1);
+        const std::string dir = testsupport::scratchDir("ae_train");
+        auto b = tinyBundle(dir);
+        QVERIFY(b);
+        train::AutoEncoderTrainOptions o;
+        o.batch = 4;
+        o.learningRate = 5e-3;
+        o.data.size = o.data.refSize = 64;
+        o.data.minSubjects = 1;
+        o.data.maxSubjects = 2;
+        train::AutoEncoderTrainer t(*b, o);
+        std::vector<double> losses;
+        for (int i = 0; i < 30; ++i)
+            losses.push_back(t.step().reconstruction);
+        double first = 0, last = 0;
+        for (int i = 0; i < 5; ++i) {
+            first += losses[static_cast<size_t>(i)] / 5;
+            last += losses[losses.size() - 1 - static_cast<size_t>(i)] / 5;
+        }
+        std::printf("autoencoder: reconstruction MSE %.4f (steps 1-5) -> %.4f (steps 26-30)\n", first, last);
+        QVERIFY2(last < 0.8 * first, (std::to_string(first) + " -> " + std::to_string(last)).c_str());
+        // After calibration the encoded latents have about zero mean and unit variance.
+        t.calibrate(8);
+        torch::NoGradGuard noGrad;
+        ToysOptions other = o.data;
+        other.seed = 99;
+        std::vector<at::Tensor> imgs;
+        for (int i = 0; i < 6; ++i)
+            imgs.push_back(data::renderToySample(other, i).target * 2.0 - 1.0);
+        const at::Tensor z = b->ae->encode(at::stack(imgs, 0));
+        QVERIFY2(std::abs(z.mean().item<double>()) < 0.3, std::to_string(z.mean().item<double>()).c_str());
+        QVERIFY2(std::abs(z.std().item<double>() - 1.0) < 0.3, std::to_string(z.std().item<double>()).c_str());
+    }
+
     void badCheckpointIsAnError()
     {
         const std::string dir = testsupport::scratchDir("badck");
@@ -194,6 +252,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstTrainer, MT_FN(lossFalls) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(badRecipes) MT_FN(badCheckpointIsAnError))
+MOSAIC_TEST_MAIN(TstTrainer, MT_FN(lossFalls) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(badCheckpointIsAnError))
 
 #include "tst_trainer.moc"

@@ -1,0 +1,127 @@
+#include "train/ae_trainer.h"
+
+#include "data/toys.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+#include <torch/csrc/autograd/grad_mode.h>
+#include <torch/nn/utils/clip_grad.h>
+#include <torch/serialize.h>
+
+#include <cstdio>
+
+namespace mosaic::train {
+
+AutoEncoderTrainer::AutoEncoderTrainer(pipeline::Bundle &bundle, const AutoEncoderTrainOptions &options)
+    : m_bundle(bundle), m_options(options)
+{
+    if (options.batch < 1 || options.data.size % bundle.ae->config.downsampleFactor())
+        throw Error(StatusCode::InvalidArgument, "autoencoder training: bad batch or image size");
+    for (auto &p : m_bundle.ae->parameters())
+        p.set_requires_grad(true);
+    m_bundle.ae->train();
+    m_optimizer = std::make_unique<torch::optim::AdamW>(m_bundle.ae->parameters(),
+                                                        torch::optim::AdamWOptions(options.learningRate).weight_decay(0.0));
+}
+
+at::Tensor AutoEncoderTrainer::images(int64_t firstIndex, int count) const
+{
+    // Targets and their references, alternately, at the target size.
+    std::vector<at::Tensor> out;
+    const int64_t S = m_options.data.size;
+    for (int64_t i = firstIndex; static_cast<int>(out.size()) < count; ++i) {
+        const data::ToySample s = data::renderToySample(m_options.data, i);
+        out.push_back(s.target);
+        if (static_cast<int>(out.size()) < count && !s.subjects.empty()) {
+            at::Tensor ref = s.subjects[static_cast<size_t>(i) % s.subjects.size()].reference.unsqueeze(0);
+            if (ref.size(2) != S)
+                ref = at::upsample_bilinear2d(ref, {S, S}, false);
+            out.push_back(ref[0]);
+        }
+    }
+    return at::stack(out, 0) * 2.0 - 1.0;
+}
+
+AutoEncoderStep AutoEncoderTrainer::step()
+{
+    auto &ae = *m_bundle.ae;
+    const at::Tensor x = images(m_step * m_options.batch, m_options.batch);
+    auto moments = ae.encoder->forward(x).chunk(2, 1);
+    const at::Tensor mean = moments[0], logvar = moments[1].clamp(-30.0, 20.0);
+    // Decode the raw posterior mean (scale and shift cancel between encode and decode).
+    const at::Tensor recon = ae.decoder->forward(mean);
+    const at::Tensor rec = (recon - x).pow(2).mean();
+    const at::Tensor kl = 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).mean();
+    const at::Tensor total = rec + m_options.klWeight * kl;
+    m_optimizer->zero_grad();
+    total.backward();
+    torch::nn::utils::clip_grad_norm_(ae.parameters(), m_options.clipNorm);
+    m_optimizer->step();
+    AutoEncoderStep s;
+    s.step = m_step++;
+    s.total = total.item<double>();
+    s.reconstruction = rec.item<double>();
+    s.kl = kl.item<double>();
+    return s;
+}
+
+std::pair<double, double> AutoEncoderTrainer::calibrate(int samples)
+{
+    torch::NoGradGuard noGrad;
+    auto &ae = *m_bundle.ae;
+    const at::Tensor x = images(1000000, samples); // images the training stream does not use first
+    const at::Tensor mean = ae.encoder->forward(x).chunk(2, 1)[0];
+    const double shift = mean.mean().item<double>();
+    const double stdv = mean.std().item<double>();
+    ae.config.shift_factor = shift;
+    ae.config.scale_factor = stdv > 1e-6 ? 1.0 / stdv : 1.0;
+    return {shift, ae.config.scale_factor};
+}
+
+void AutoEncoderTrainer::saveCheckpoint(const std::string &path) const
+{
+    torch::serialize::OutputArchive archive;
+    const auto ps = m_bundle.ae->parameters();
+    for (size_t i = 0; i < ps.size(); ++i)
+        archive.write(format("param.{}", i), ps[i].detach());
+    archive.write("step", at::tensor(m_step, at::kLong));
+    torch::serialize::OutputArchive opt;
+    m_optimizer->save(opt);
+    archive.write("optimizer", opt);
+    const std::string temp = path + ".tmp";
+    try {
+        archive.save_to(temp);
+    } catch (const c10::Error &e) {
+        std::remove(temp.c_str());
+        throw Error(StatusCode::IoError, "cannot write the checkpoint " + path);
+    }
+    if (std::rename(temp.c_str(), path.c_str()) != 0)
+        throw Error(StatusCode::IoError, "cannot write the checkpoint " + path);
+}
+
+void AutoEncoderTrainer::loadCheckpoint(const std::string &path)
+{
+    torch::serialize::InputArchive archive;
+    try {
+        archive.load_from(path);
+    } catch (const c10::Error &) {
+        throw Error(StatusCode::CorruptFile, path + ": not a training checkpoint");
+    }
+    torch::NoGradGuard noGrad;
+    auto ps = m_bundle.ae->parameters();
+    for (size_t i = 0; i < ps.size(); ++i) {
+        at::Tensor p;
+        archive.read(format("param.{}", i), p);
+        if (p.sizes() != ps[i].sizes())
+            throw Error(StatusCode::CorruptFile, path + ": the checkpoint is for another autoencoder");
+        ps[i].copy_(p);
+    }
+    at::Tensor step;
+    archive.read("step", step);
+    m_step = step.item<int64_t>();
+    torch::serialize::InputArchive opt;
+    archive.read("optimizer", opt);
+    m_optimizer->load(opt);
+}
+
+} // namespace mosaic::train

@@ -1,0 +1,52 @@
+#pragma once
+// Training the bundle's autoencoder on MOSAIC-Toys images (targets and references): reconstruction
+// MSE plus a small KL term on the posterior, then a calibration of the latent scale and shift so that
+// the transformer sees latents of about unit variance (FLUX's 0.3611 / 0.1159 are for its own AE).
+
+#include "pipeline/bundle.h"
+
+#include <mosaic/dataset.h>
+
+#include <torch/optim/adamw.h>
+
+#include <memory>
+
+namespace mosaic::train {
+
+struct AutoEncoderTrainOptions
+{
+    uint64_t seed = 1;
+    int batch = 4;
+    double learningRate = 1e-3;
+    double klWeight = 1e-6;
+    double clipNorm = 1.0;
+    ToysOptions data;
+};
+
+struct AutoEncoderStep
+{
+    int64_t step = 0;
+    double total = 0, reconstruction = 0, kl = 0;
+};
+
+class AutoEncoderTrainer
+{
+public:
+    AutoEncoderTrainer(pipeline::Bundle &bundle, const AutoEncoderTrainOptions &options);
+    AutoEncoderStep step();
+    int64_t stepCount() const { return m_step; }
+    // Sets config.shift_factor / scale_factor from the latent mean and standard deviation of
+    // `samples` rendered images; returns {shift, scale}.
+    std::pair<double, double> calibrate(int samples = 16);
+    void saveCheckpoint(const std::string &path) const;
+    void loadCheckpoint(const std::string &path);
+
+private:
+    at::Tensor images(int64_t firstIndex, int count) const; // [N, 3, S, S] in [-1, 1]
+    pipeline::Bundle &m_bundle;
+    AutoEncoderTrainOptions m_options;
+    std::unique_ptr<torch::optim::AdamW> m_optimizer;
+    int64_t m_step = 0;
+};
+
+} // namespace mosaic::train
