@@ -103,8 +103,7 @@ Status benchTransformer(const TransformerBenchOptions &o, std::vector<Transforme
         c.num_heads = o.heads;
         c.depth = o.doubleBlocks;
         c.depth_single_blocks = o.singleBlocks;
-        const int64_t hd = o.hidden / o.heads;
-        c.axes_dim = {hd / 8, hd * 7 / 16, hd * 7 / 16};
+        c.axes_dim = model::FluxConfig::defaultAxes(o.hidden / o.heads);
         const FlopCount flops = countFlops(c, o.imageTokens, o.textTokens);
 
         for (const auto &name : o.dtypes) {

@@ -186,13 +186,17 @@ FluxConfig FluxConfig::detect(const std::map<std::string, std::vector<int64_t>> 
         c.mlp_ratio = static_cast<double>(shape("single_blocks.0.linear1.weight")[0] - 3 * c.hidden_size) /
                       c.hidden_size;
     c.qkv_bias = c.depth == 0 || shapes.count("double_blocks.0.img_attn.qkv.bias") != 0;
-    if (headDim % 16 == 0)
-        c.axes_dim = {headDim / 8, headDim * 7 / 16, headDim * 7 / 16};
-    else
-        c.axes_dim = {headDim - 2 * ((headDim * 7 / 16) / 2 * 2), (headDim * 7 / 16) / 2 * 2,
-                      (headDim * 7 / 16) / 2 * 2};
+    c.axes_dim = defaultAxes(headDim);
     c.validate();
     return c;
+}
+
+std::vector<int64_t> FluxConfig::defaultAxes(int64_t headDim)
+{
+    if (headDim % 32 == 0) // all three even
+        return {headDim / 8, headDim * 7 / 16, headDim * 7 / 16};
+    const int64_t side = (headDim * 7 / 16) / 2 * 2; // even
+    return {headDim - 2 * side, side, side};
 }
 
 int64_t FluxConfig::parameterCount() const

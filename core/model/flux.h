@@ -43,6 +43,9 @@ struct FluxConfig
     // From tensor shapes of a BFL-layout state dict; axes_dim follows FLUX's 1/8, 7/16, 7/16 split
     // of head_dim unless a config in the metadata says otherwise.
     static FluxConfig detect(const std::map<std::string, std::vector<int64_t>> &shapes);
+    // FLUX's split of a head into RoPE axes, (1/8, 7/16, 7/16) of head_dim ([16, 56, 56] at 128),
+    // rounded to even sizes for heads that are not multiples of 32.
+    static std::vector<int64_t> defaultAxes(int64_t headDim);
     int64_t parameterCount() const;
 };
 

@@ -436,8 +436,9 @@ Status writeRandomBundle(const std::string &path, const RandomBundleOptions &o)
         fc.depth_single_blocks = o.singleBlocks;
         fc.in_channels = fc.out_channels = 16;
         fc.vec_in_dim = fc.context_in_dim = o.hidden;
-        const int64_t hd = o.hidden / o.heads;
-        fc.axes_dim = {hd / 8, hd * 7 / 16, hd * 7 / 16};
+        if (o.hidden <= 0 || o.heads <= 0 || o.hidden % o.heads)
+            throw Error(StatusCode::InvalidArgument, format("hidden {} does not split into {} heads", o.hidden, o.heads));
+        fc.axes_dim = model::FluxConfig::defaultAxes(o.hidden / o.heads);
         fc.guidance_embed = o.guidanceEmbed;
         model::AutoEncoderConfig ac;
         ac.ch = 32;

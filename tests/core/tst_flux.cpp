@@ -103,6 +103,19 @@ private Q_SLOTS:
         }
     }
 
+    void defaultAxesAreValid()
+    {
+        QVERIFY((model::FluxConfig::defaultAxes(128) == std::vector<int64_t>{16, 56, 56})); // FLUX.1
+        QVERIFY((model::FluxConfig::defaultAxes(64) == std::vector<int64_t>{8, 28, 28}));   // golden tiny
+        QVERIFY((model::FluxConfig::defaultAxes(32) == std::vector<int64_t>{4, 14, 14}));   // golden schnell
+        for (int64_t hd = 8; hd <= 256; hd += 8) {
+            const auto a = model::FluxConfig::defaultAxes(hd);
+            QCOMPARE(a[0] + a[1] + a[2], hd);
+            for (int64_t v : a)
+                QVERIFY(v > 0 && v % 2 == 0);
+        }
+    }
+
     void diffusersLayoutRoundTrip_data()
     {
         QTest::addColumn<std::string>("name");
@@ -221,7 +234,7 @@ private:
     std::string m_golden;
 };
 
-MOSAIC_TEST_MAIN(TstFlux, MT_FN(initTestCase) MT_DATA(matchesReference) MT_FN(detectsConfigWithoutMetadata)
+MOSAIC_TEST_MAIN(TstFlux, MT_FN(initTestCase) MT_DATA(matchesReference) MT_FN(detectsConfigWithoutMetadata) MT_FN(defaultAxesAreValid)
                               MT_DATA(diffusersLayoutRoundTrip) MT_FN(reportsEveryKeyProblemAtOnce) MT_FN(checksInputs)
                                   MT_DATA(chunkedAttentionMatchesWhole))
 
