@@ -1,20 +1,22 @@
-// Compiled in a target with no LibTorch, OpenCV or Qt include paths: proves that the public
-// headers stand on plain C++ alone.
+// Compiled in a target whose only include path is core/include (no LibTorch, OpenCV or Qt): if a
+// public header pulled in any of them, this file would not compile.
+#include <mosaic/dataset.h>
+#include <mosaic/image.h>
 #include <mosaic/log.h>
+#include <mosaic/pipeline.h>
 #include <mosaic/runtime.h>
 #include <mosaic/status.h>
 #include <mosaic/tools.h>
+#include <mosaic/train.h>
 #include <mosaic/version.h>
-
-#if __has_include(<torch/torch.h>) && defined(MOSAIC_FACADE_EXPECT_NO_TORCH)
-#error "LibTorch headers are visible to the façade check"
-#endif
 
 namespace {
 [[maybe_unused]] bool facadeCompiles()
 {
     mosaic::Status s;
     mosaic::CheckpointSummary summary;
-    return s.ok() && summary.tensors.empty();
+    mosaic::GenerationRequest request;
+    mosaic::DatasetSample sample;
+    return s.ok() && summary.tensors.empty() && request.subjects.empty() && sample.subjects.empty();
 }
 } // namespace
