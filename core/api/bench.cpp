@@ -132,22 +132,29 @@ Status benchTransformer(const TransformerBenchOptions &o, std::vector<Transforme
                 flux->forward(in);
             const double window = seconds(t0, Clock::now()) / std::max(1, o.warmup);
             const MatmulProbe probe(o.imageTokens + o.textTokens, c.hidden_size, dtype, window);
-            double best = 1e30, bestMatmul = 0;
+            // Each forward pass is paired with a probe run right after it; the ratio is the median of
+            // the pairs' ratios, so that the VM's speed drifts cancel within a pair.
+            std::vector<double> forwardTimes, probeRates, ratios;
             for (int i = 0; i < o.iterations; ++i) {
                 t0 = Clock::now();
                 flux->forward(in);
-                best = std::min(best, seconds(t0, Clock::now()));
-                bestMatmul = std::max(bestMatmul, probe.run());
+                forwardTimes.push_back(seconds(t0, Clock::now()));
+                probeRates.push_back(probe.run());
+                ratios.push_back(flops.total() / 1e9 / forwardTimes.back() / probeRates.back());
                 if (progress)
                     progress(format("{}: forward {}/{}", name, i + 1, o.iterations));
             }
+            auto median = [](std::vector<double> v) {
+                std::sort(v.begin(), v.end());
+                return v[v.size() / 2];
+            };
             TransformerBenchRow row;
             row.dtype = name;
-            row.secondsPerForward = best; // best of the timed runs, like the matmul rate
+            row.secondsPerForward = median(forwardTimes);
             row.gflopPerForward = flops.total() / 1e9;
             row.gflopPerSecond = row.gflopPerForward / row.secondsPerForward;
-            row.matmulGflopPerSecond = bestMatmul;
-            row.ratio = row.gflopPerSecond / row.matmulGflopPerSecond;
+            row.matmulGflopPerSecond = median(probeRates);
+            row.ratio = median(ratios);
             row.attentionShare = flops.attention / flops.total();
             rows->push_back(row);
         }

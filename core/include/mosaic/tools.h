@@ -71,7 +71,7 @@ struct TransformerBenchOptions
     int singleBlocks = 1;
     int imageTokens = 1024;
     int textTokens = 512;
-    int iterations = 3;
+    int iterations = 5;
     int warmup = 1;
     std::vector<std::string> dtypes{"f32", "bf16"};
 };
@@ -79,11 +79,12 @@ struct TransformerBenchOptions
 struct TransformerBenchRow
 {
     std::string dtype;
-    double secondsPerForward = 0; // best of the timed runs
+    double secondsPerForward = 0; // median of the timed runs
     double gflopPerForward = 0;
     double gflopPerSecond = 0;
-    double matmulGflopPerSecond = 0; // the machine's own rate for a [tokens x hidden] x [hidden x hidden] linear
-    double ratio = 0;                // gflopPerSecond / matmulGflopPerSecond
+    double matmulGflopPerSecond = 0; // the machine's own rate for a [tokens x hidden] x [hidden x hidden]
+                                     // linear, measured right after each forward pass (median)
+    double ratio = 0;                // median over the (forward, probe) pairs of their GFLOP/s ratio
     double attentionShare = 0;       // of the forward's FLOPs
 };
 
