@@ -1,6 +1,7 @@
 #include "train/ae_trainer.h"
 
 #include "data/toys.h"
+#include "train/archive.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -88,25 +89,13 @@ void AutoEncoderTrainer::saveCheckpoint(const std::string &path) const
     torch::serialize::OutputArchive opt;
     m_optimizer->save(opt);
     archive.write("optimizer", opt);
-    const std::string temp = path + ".tmp";
-    try {
-        archive.save_to(temp);
-    } catch (const c10::Error &e) {
-        std::remove(temp.c_str());
-        throw Error(StatusCode::IoError, "cannot write the checkpoint " + path);
-    }
-    if (std::rename(temp.c_str(), path.c_str()) != 0)
-        throw Error(StatusCode::IoError, "cannot write the checkpoint " + path);
+    saveArchive(archive, path);
 }
 
 void AutoEncoderTrainer::loadCheckpoint(const std::string &path)
 {
     torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(path);
-    } catch (const c10::Error &) {
-        throw Error(StatusCode::CorruptFile, path + ": not a training checkpoint");
-    }
+    loadArchive(archive, path);
     torch::NoGradGuard noGrad;
     auto ps = m_bundle.ae->parameters();
     for (size_t i = 0; i < ps.size(); ++i) {

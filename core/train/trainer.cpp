@@ -3,6 +3,7 @@
 #include "data/toys.h"
 #include "model/branches.h"
 #include "pipeline/sampling.h"
+#include "train/archive.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -194,30 +195,13 @@ void Trainer::saveCheckpoint(const std::string &path) const
     torch::serialize::OutputArchive opt;
     m_optimizer->save(opt);
     archive.write("optimizer", opt);
-    // Write-then-rename through a temporary beside the target.
-    const std::string temp = path + ".tmp";
-    try {
-        archive.save_to(temp);
-    } catch (const c10::Error &e) {
-        std::remove(temp.c_str());
-        throw Error(StatusCode::IoError, "cannot write the checkpoint " + path + " (" +
-                                             std::string(e.what_without_backtrace()).substr(0, 200) + ")");
-    }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
-        std::remove(temp.c_str());
-        throw Error(StatusCode::IoError, "cannot write the checkpoint " + path);
-    }
+    saveArchive(archive, path);
 }
 
 void Trainer::loadCheckpoint(const std::string &path)
 {
     torch::serialize::InputArchive archive;
-    try {
-        archive.load_from(path);
-    } catch (const c10::Error &e) {
-        throw Error(StatusCode::CorruptFile, path + ": not a training checkpoint (" +
-                                                 std::string(e.what_without_backtrace()).substr(0, 200) + ")");
-    }
+    loadArchive(archive, path);
     torch::NoGradGuard noGrad;
     auto ps = trainable();
     for (size_t i = 0; i < ps.size(); ++i) {
