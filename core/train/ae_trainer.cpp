@@ -7,7 +7,6 @@
 
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/utils/clip_grad.h>
-#include <torch/serialize.h>
 
 #include <cstdio>
 
@@ -81,36 +80,13 @@ std::pair<double, double> AutoEncoderTrainer::calibrate(int samples)
 
 void AutoEncoderTrainer::saveCheckpoint(const std::string &path) const
 {
-    torch::serialize::OutputArchive archive;
-    const auto ps = m_bundle.ae->parameters();
-    for (size_t i = 0; i < ps.size(); ++i)
-        archive.write(format("param.{}", i), ps[i].detach());
-    archive.write("step", at::tensor(m_step, at::kLong));
-    torch::serialize::OutputArchive opt;
-    m_optimizer->save(opt);
-    archive.write("optimizer", opt);
-    saveArchive(archive, path);
+    saveTrainingState(path, {{"param", m_bundle.ae->parameters()}}, m_step, *m_optimizer);
 }
 
 void AutoEncoderTrainer::loadCheckpoint(const std::string &path)
 {
-    torch::serialize::InputArchive archive;
-    loadArchive(archive, path);
-    torch::NoGradGuard noGrad;
-    auto ps = m_bundle.ae->parameters();
-    for (size_t i = 0; i < ps.size(); ++i) {
-        at::Tensor p;
-        archive.read(format("param.{}", i), p);
-        if (p.sizes() != ps[i].sizes())
-            throw Error(StatusCode::CorruptFile, path + ": the checkpoint is for another autoencoder");
-        ps[i].copy_(p);
-    }
-    at::Tensor step;
-    archive.read("step", step);
-    m_step = step.item<int64_t>();
-    torch::serialize::InputArchive opt;
-    archive.read("optimizer", opt);
-    m_optimizer->load(opt);
+    TensorLists into{{"param", m_bundle.ae->parameters()}};
+    m_step = loadTrainingState(path, into, *m_optimizer);
 }
 
 } // namespace mosaic::train

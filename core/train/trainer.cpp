@@ -10,7 +10,6 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/utils/clip_grad.h>
-#include <torch/serialize.h>
 
 #include <algorithm>
 #include <cmath>
@@ -185,40 +184,13 @@ StepLosses Trainer::step()
 
 void Trainer::saveCheckpoint(const std::string &path) const
 {
-    torch::serialize::OutputArchive archive;
-    const auto ps = trainable();
-    for (size_t i = 0; i < ps.size(); ++i) {
-        archive.write(format("param.{}", i), ps[i].detach());
-        archive.write(format("ema.{}", i), m_ema[i]);
-    }
-    archive.write("step", at::tensor(m_step, at::kLong));
-    torch::serialize::OutputArchive opt;
-    m_optimizer->save(opt);
-    archive.write("optimizer", opt);
-    saveArchive(archive, path);
+    saveTrainingState(path, {{"param", trainable()}, {"ema", m_ema}}, m_step, *m_optimizer);
 }
 
 void Trainer::loadCheckpoint(const std::string &path)
 {
-    torch::serialize::InputArchive archive;
-    loadArchive(archive, path);
-    torch::NoGradGuard noGrad;
-    auto ps = trainable();
-    for (size_t i = 0; i < ps.size(); ++i) {
-        at::Tensor p, e;
-        archive.read(format("param.{}", i), p);
-        archive.read(format("ema.{}", i), e);
-        if (p.sizes() != ps[i].sizes())
-            throw Error(StatusCode::CorruptFile, path + ": the checkpoint is for another model configuration");
-        ps[i].copy_(p);
-        m_ema[i].copy_(e);
-    }
-    at::Tensor step;
-    archive.read("step", step);
-    m_step = step.item<int64_t>();
-    torch::serialize::InputArchive opt;
-    archive.read("optimizer", opt);
-    m_optimizer->load(opt);
+    TensorLists into{{"param", trainable()}, {"ema", m_ema}}; // tensors share storage: loaded in place
+    m_step = loadTrainingState(path, into, *m_optimizer);
 }
 
 void Trainer::applyEma()
