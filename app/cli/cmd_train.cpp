@@ -6,6 +6,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <unistd.h>
 
 namespace cli {
 
@@ -32,25 +33,37 @@ int runTrain(const Args &args)
     o.steps = args.intValue("steps", 0);
     o.resume = args.has("resume");
     std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+    const bool tty = isatty(fileno(stderr)) != 0;
     mosaic::TrainRunReport report;
     const auto st = mosaic::runTraining(
         o, &report,
-        [](const mosaic::TrainProgress &p) {
-            std::fprintf(stderr, "\r  step %lld/%lld  loss %.4f (flow %.4f, sca %.3f, md %.3f)  lr %.2e  %.0f s, ETA %.0f s ",
-                         static_cast<long long>(p.step), static_cast<long long>(p.total), p.loss, p.flow, p.sca, p.md,
-                         p.learningRate, p.elapsedSeconds, p.etaSeconds);
+        [tty](const mosaic::TrainProgress &p) {
+            // On a terminal one line that updates; into a log file one line per 10 steps.
+            if (!tty && p.step % 10 != 0 && p.step != p.total)
+                return;
+            const int width = 20, filled = p.total > 0 ? static_cast<int>(width * p.step / p.total) : 0;
+            std::fprintf(stderr, "%s[%.*s%*s] %lld/%lld  loss %.4f ", tty ? "\r" : "", filled, "####################",
+                         width - filled, "", static_cast<long long>(p.step), static_cast<long long>(p.total), p.loss);
+            if (p.autoencoder)
+                std::fprintf(stderr, "(reconstruction %.4f, kl %.3f)", p.flow, p.kl);
+            else
+                std::fprintf(stderr, "(flow %.4f, sca %.3f, md %.3f)", p.flow, p.sca, p.md);
+            std::fprintf(stderr, "  lr %.2e  %.0f s, ETA %.0f s %s", p.learningRate, p.elapsedSeconds, p.etaSeconds,
+                         tty ? "" : "\n");
             std::fflush(stderr);
         },
         &g_stop);
     std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     std::fputc('\n', stderr);
     if (!st.ok()) {
         std::fprintf(stderr, "mosaic train: %s\n", st.message.c_str());
         return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
     }
     if (report.interrupted) {
-        std::printf("interrupted at step %lld: checkpoint %s (continue with --resume)\n",
-                    static_cast<long long>(report.lastStep), report.checkpoint.c_str());
+        std::printf("interrupted at step %lld: checkpoint %s (continue with --resume), model so far %s\n",
+                    static_cast<long long>(report.lastStep), report.checkpoint.c_str(), report.model.c_str());
         return 130;
     }
     std::printf("trained steps %lld-%lld in %.1f s: loss %.4f -> %.4f\nmodel %s, metrics %s\n",

@@ -268,6 +268,25 @@ bool ToyIdentity::heldOut() const
     return splitmix(static_cast<uint64_t>(id) ^ 0x5eed5eedULL) % 10 == 0;
 }
 
+std::vector<std::string> toyVocabulary()
+{
+    std::vector<std::string> v{"toy", "toys", "a", "an", "and"};
+    auto add = [&v](const std::string &text) {
+        for (const auto &w : split(text, ' '))
+            if (std::find(v.begin(), v.end(), w) == v.end())
+                v.push_back(w);
+    };
+    for (const char *c : kCounts)
+        add(c);
+    for (const char *p : kBackgroundPhrases)
+        add(p);
+    for (const char *k : kKinds)
+        add(k);
+    for (float x : {0.1f, 0.3f, 0.5f, 0.7f, 0.9f})
+        add(positionWord(x));
+    return v;
+}
+
 const char *ToyIdentity::kind() const
 {
     return kKinds[shape];

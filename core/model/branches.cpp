@@ -92,7 +92,7 @@ GroupOut attendGroups(const QKV &main, const std::vector<QKV> &refs, int64_t lTx
         const at::Tensor bT = biased ? o.bias->mainRows.narrow(0, lTxt, lTgt) : at::Tensor();
         std::vector<at::Tensor> shares(refs.size());
         for (auto &s : shares)
-            s = at::zeros({main.q.size(0), lTgt}, at::kFloat);
+            s = at::zeros({main.q.size(0), lTgt}, main.q.options().dtype(at::kFloat));
         forEachHeadMeanProbabilities(qT, kAll, bT, cap->chunkBytes, [&](int64_t first, const at::Tensor &p) {
             int64_t col = lMain;
             for (size_t i = 0; i < refs.size(); ++i) {
@@ -115,7 +115,7 @@ GroupOut attendGroups(const QKV &main, const std::vector<QKV> &refs, int64_t lTx
             // MOSAIC's map: reference queries over the target keys only, softmax over the target.
             const at::Tensor kT = main.k.narrow(2, lTxt, lTgt);
             const at::Tensor bT = b.defined() ? b.narrow(1, lTxt, lTgt) : at::Tensor();
-            at::Tensor map = at::empty({refs[i].q.size(0), refs[i].q.size(2), lTgt}, at::kFloat);
+            at::Tensor map = at::empty({refs[i].q.size(0), refs[i].q.size(2), lTgt}, refs[i].q.options().dtype(at::kFloat));
             forEachHeadMeanProbabilities(refs[i].q, kT, bT, cap->chunkBytes, [&](int64_t first, const at::Tensor &p) {
                 map.narrow(1, first, p.size(1)).copy_(p);
             });
@@ -132,7 +132,8 @@ void prepareCache(FluxImpl &m, const BranchInputs &in, const BranchOptions &o, B
     const auto &axes = m.config.axes_dim;
     const double theta = m.config.theta;
     const int64_t B = in.target.size(0);
-    c.peTxt = embedNd(at::zeros({B, in.txt.size(1), 3}, at::kFloat), axes, theta);
+    const auto f32 = in.target.options().dtype(at::kFloat);
+    c.peTxt = embedNd(at::zeros({B, in.txt.size(1), 3}, f32), axes, theta);
     c.peTgt = embedNd(in.targetIds.to(at::kFloat), axes, theta);
     c.peRefs.clear();
     c.refEmbedded.clear();
@@ -140,7 +141,7 @@ void prepareCache(FluxImpl &m, const BranchInputs &in, const BranchOptions &o, B
         c.peRefs.push_back(embedNd(in.refIds[i].to(at::kFloat), axes, theta));
         c.refEmbedded.push_back(linearWithLora(m.img_in, "img_in", in.refs[i].to(m.dtype()), o.lora));
     }
-    c.refVec = embedVec(m, at::full({B}, in.refTimestep, at::kFloat), at::full({B}, in.refGuidance, at::kFloat), in.y);
+    c.refVec = embedVec(m, at::full({B}, in.refTimestep, f32), at::full({B}, in.refGuidance, f32), in.y);
     c.valid = true;
 }
 

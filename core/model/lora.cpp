@@ -5,7 +5,10 @@
 #include "util/log.h"
 #include "util/strings.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <algorithm>
+#include <cmath>
 
 namespace mosaic::model {
 
@@ -149,6 +152,60 @@ LoraSet LoraSet::fromTensors(const st::TensorMap &input, FluxImpl &model, const 
     log::info("core.model", "LoRA {}: {} layers, rank {}, {} parameters", source, set.layerCount(), set.m_rank,
               humanCount(static_cast<uint64_t>(set.parameterCount())));
     return set;
+}
+
+LoraSet LoraSet::create(FluxImpl &model, int64_t rank, double alpha, const std::vector<std::string> &targets, uint64_t seed)
+{
+    if (rank < 1 || alpha <= 0 || targets.empty())
+        throw Error(StatusCode::InvalidArgument, "a LoRA needs a rank of at least 1, a positive alpha and target layers");
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    LoraSet set;
+    set.m_rank = rank;
+    for (const auto &item : model.named_modules("", false)) {
+        auto *lin = item.value()->as<torch::nn::Linear>();
+        if (!lin || isTextStream(item.key()))
+            continue;
+        const bool wanted = std::any_of(targets.begin(), targets.end(), [&](const std::string &t) {
+            return endsWith(item.key(), "." + t) || item.key() == t;
+        });
+        if (!wanted)
+            continue;
+        const int64_t in = lin->weight.size(1), out = lin->weight.size(0);
+        const double bound = 1.0 / std::sqrt(static_cast<double>(in)); // kaiming_uniform_(a=sqrt(5))
+        LoraPart part;
+        part.down = (at::rand({rank, in}, gen, at::TensorOptions().dtype(at::kFloat)) * 2.0 - 1.0) * bound;
+        part.up = at::zeros({out, rank}, at::kFloat);
+        part.alphaScale = alpha / static_cast<double>(rank);
+        set.m_parts[item.key()].push_back(std::move(part));
+    }
+    if (set.m_parts.empty())
+        throw Error(StatusCode::InvalidArgument, "no reference-path layer of this model matches the LoRA targets");
+    return set;
+}
+
+std::vector<at::Tensor> LoraSet::parameters() const
+{
+    std::vector<at::Tensor> out;
+    for (const auto &e : m_parts)
+        for (const auto &p : e.second) {
+            out.push_back(p.down);
+            out.push_back(p.up);
+        }
+    return out;
+}
+
+st::TensorMap LoraSet::toTensors() const
+{
+    st::TensorMap out;
+    for (const auto &[layer, parts] : m_parts) {
+        if (parts.size() != 1 || parts[0].rowOffset != 0)
+            throw Error(StatusCode::Unsupported, "only whole-layer adapters are written (" + layer + ")");
+        const LoraPart &p = parts[0];
+        out[layer + ".lora_A.weight"] = p.down.detach().to(at::kCPU, at::kFloat).contiguous();
+        out[layer + ".lora_B.weight"] = p.up.detach().to(at::kCPU, at::kFloat).contiguous();
+        out[layer + ".alpha"] = at::tensor(static_cast<float>(p.alphaScale * static_cast<double>(p.down.size(0))));
+    }
+    return out;
 }
 
 LoraSet LoraSet::fromFile(const std::string &path, FluxImpl &model)

@@ -36,6 +36,15 @@ public:
     // (CorruptFile) for shape mismatches or A without B.
     static LoraSet fromTensors(const st::TensorMap &tensors, FluxImpl &model, const std::string &source);
     static LoraSet fromFile(const std::string &path, FluxImpl &model);
+    // Fresh adapters for training (MOSAIC's recipe): on every reference-path linear layer whose BFL
+    // name ends with one of `targets` (e.g. "img_attn.qkv", "linear1"), A drawn as PyTorch's
+    // kaiming-uniform and B zero, so that training starts from the base model.
+    static LoraSet create(FluxImpl &model, int64_t rank, double alpha, const std::vector<std::string> &targets,
+                          uint64_t seed);
+    // The trainable tensors (A and B of every layer) and the PEFT layout with BFL names that
+    // fromTensors reads back: <layer>.lora_A.weight, <layer>.lora_B.weight, <layer>.alpha.
+    std::vector<at::Tensor> parameters() const;
+    st::TensorMap toTensors() const;
 
     bool empty() const { return m_parts.empty(); }
     size_t layerCount() const { return m_parts.size(); }

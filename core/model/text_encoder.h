@@ -1,14 +1,19 @@
 #pragma once
 // The bundled model's text encoder. T5-XXL and CLIP-L (FLUX's encoders, 4.9 B parameters) cannot ship
-// or run in a 10-second CPU budget, so the small model conditions on a word-level vocabulary: token
-// embeddings plus learned positions give `txt` [B, L, context_dim] (padding attended, as FLUX does
-// with T5), and the mean of the non-padding embeddings through a linear layer gives the pooled `y`.
-// Keys: text.embed.weight [V, C], text.position [L, C], text.pooled.weight [vec, C], text.pooled.bias.
+// or run in a 10-second CPU budget, so the small model conditions on a word-level vocabulary with an
+// unknown-word token: token embeddings plus learned positions, then `layers` pre-norm transformer
+// blocks (self-attention over the non-padding words, GELU MLP) give `txt` [B, L, context_dim]; the
+// mean of the non-padding outputs through a linear layer gives the pooled `y` (CLIP's role).
+// Keys: text.embed.weight [V, C], text.position [L, C], text.layers.N.{norm1,norm2}.{weight,bias},
+// text.layers.N.qkv.{weight,bias} [3C, C], text.layers.N.proj, .fc1 [4C, C], .fc2 [C, 4C],
+// text.norm (when layers > 0), text.pooled.weight [vec, C], text.pooled.bias.
 
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/embedding.h>
+#include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/linear.h>
+#include <torch/nn/modules/normalization.h>
 
 #include <map>
 #include <string>
@@ -39,7 +44,21 @@ struct TextEncoderConfig
     int64_t max_length = 32;
     int64_t context_dim = 64;
     int64_t vec_dim = 64;
+    int64_t layers = 0; // transformer blocks after the embedding (0: embeddings only, format 1 bundles)
+    int64_t heads = 1;
 };
+
+class TextBlockImpl : public torch::nn::Module
+{
+public:
+    TextBlockImpl(int64_t dim, int64_t heads);
+    // x [B, L, C]; keyMask [B, 1, 1, L] additive (0 or -inf-like)
+    at::Tensor forward(const at::Tensor &x, const at::Tensor &keyMask);
+    int64_t heads;
+    torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
+    torch::nn::Linear qkv{nullptr}, proj{nullptr}, fc1{nullptr}, fc2{nullptr};
+};
+TORCH_MODULE(TextBlock);
 
 class TextEncoderImpl : public torch::nn::Module
 {
@@ -50,6 +69,8 @@ public:
     TextEncoderConfig config;
     torch::nn::Embedding embed{nullptr};
     at::Tensor position;
+    torch::nn::ModuleList layers{nullptr};
+    torch::nn::LayerNorm norm{nullptr};
     torch::nn::Linear pooled{nullptr};
 };
 TORCH_MODULE(TextEncoder);

@@ -39,7 +39,10 @@ std::string describeBundleJson(const Bundle &b)
     j["name"] = b.name;
     j["transformer"] = nlohmann::json::parse(b.flux->config.toJson());
     j["autoencoder"] = nlohmann::json::parse(b.ae->config.toJson());
-    j["text"] = {{"max_length", b.text->config.max_length}, {"vocabulary", b.tokenizer.vocabulary()}};
+    j["text"] = {{"max_length", b.text->config.max_length},
+                 {"layers", b.text->config.layers},
+                 {"heads", b.text->config.heads},
+                 {"vocabulary", b.tokenizer.vocabulary()}};
     j["defaults"] = {{"size", b.defaults.size},
                      {"steps", b.defaults.steps},
                      {"guidance", b.defaults.guidance},
@@ -78,6 +81,8 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
         model::TextEncoderConfig tc;
         tc.vocab_size = static_cast<int64_t>(b->tokenizer.vocabulary().size());
         tc.max_length = j.at("text").at("max_length").get<int64_t>();
+        tc.layers = j.at("text").value("layers", int64_t{0});
+        tc.heads = j.at("text").value("heads", int64_t{1});
         tc.context_dim = fluxConfig.context_in_dim;
         tc.vec_dim = fluxConfig.vec_in_dim;
         const auto &d = j.at("defaults");
@@ -86,7 +91,8 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
         b->defaults.guidance = d.value("guidance", b->defaults.guidance);
         b->defaults.refSize = d.value("ref_size", b->defaults.refSize);
         b->defaults.maxSubjects = d.value("max_subjects", b->defaults.maxSubjects);
-        if (tc.vocab_size < 2 || tc.max_length < 1 || b->defaults.size % 16 || b->defaults.refSize % 16)
+        if (tc.vocab_size < 2 || tc.max_length < 1 || tc.layers < 0 || tc.layers > 64 || tc.heads < 1 ||
+            b->defaults.size % 16 || b->defaults.refSize % 16)
             throw Error(StatusCode::CorruptFile, path + ": the bundle description has impossible sizes");
 
         torch::NoGradGuard noGrad;
@@ -113,15 +119,23 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
     return b;
 }
 
-void saveBundle(const Bundle &b, const std::string &path)
+void saveBundle(const Bundle &b, const std::string &path, at::ScalarType storage)
 {
+    if (storage != at::kFloat && storage != at::kBFloat16 && storage != at::kHalf)
+        throw Error(StatusCode::InvalidArgument, "a bundle is stored in float32, bfloat16 or float16");
+    // Matrices and convolution kernels take the storage type; vectors (biases, norms, scales) and the
+    // text embeddings stay float32, where rounding would change the most for the fewest bytes saved.
+    auto stored = [storage](const at::Tensor &t) {
+        at::Tensor c = t.detach().to(at::kCPU);
+        return c.dim() >= 2 ? c.to(storage).contiguous() : c.to(at::kFloat).contiguous();
+    };
     st::TensorMap out;
     for (const auto &e : model::stateDict(*b.flux))
-        out["transformer." + e.first] = e.second;
+        out["transformer." + e.first] = stored(e.second);
     for (const auto &e : model::stateDict(*b.ae))
-        out["ae." + e.first] = e.second;
+        out["ae." + e.first] = stored(e.second);
     for (const auto &e : model::stateDict(*b.text))
-        out["text." + e.first] = e.second;
+        out["text." + e.first] = e.second.detach().to(at::kCPU, at::kFloat).contiguous();
     st::write(path, out, {{"mosaic.bundle", describeBundleJson(b)}, {"format", "mosaic-bundle"}});
 }
 

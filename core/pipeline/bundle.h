@@ -42,8 +42,9 @@ struct Bundle
 };
 
 std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype = at::kFloat);
-// Writes the bundle's weights and description atomically.
-void saveBundle(const Bundle &bundle, const std::string &path);
+// Writes the bundle's weights (from any device, stored as `storage`: float32, bfloat16 or float16;
+// the tokenizer's and the norms' small tensors stay float32) and description atomically.
+void saveBundle(const Bundle &bundle, const std::string &path, at::ScalarType storage = at::kFloat);
 std::string describeBundleJson(const Bundle &bundle);
 
 // The pipeline on a bundle that is not wrapped in a ModelBundle (the trainer's sample grids).

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/csrc/autograd/grad_mode.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -428,33 +429,45 @@ Status writeRandomBundle(const std::string &path, const RandomBundleOptions &o)
         torch::NoGradGuard noGrad;
         at::manual_seed(o.seed);
         pipeline::Bundle b;
-        b.name = "random-test-bundle";
+        b.name = o.name;
         model::FluxConfig fc;
         fc.hidden_size = o.hidden;
         fc.num_heads = o.heads;
         fc.depth = o.doubleBlocks;
         fc.depth_single_blocks = o.singleBlocks;
-        fc.in_channels = fc.out_channels = 16;
+        fc.in_channels = fc.out_channels = 4 * o.latentChannels;
         fc.vec_in_dim = fc.context_in_dim = o.hidden;
         if (o.hidden <= 0 || o.heads <= 0 || o.hidden % o.heads)
             throw Error(StatusCode::InvalidArgument, format("hidden {} does not split into {} heads", o.hidden, o.heads));
         fc.axes_dim = model::FluxConfig::defaultAxes(o.hidden / o.heads);
         fc.guidance_embed = o.guidanceEmbed;
         model::AutoEncoderConfig ac;
-        ac.ch = 32;
-        ac.ch_mult = {1, 1, 1, 1};
-        ac.num_res_blocks = 1;
-        ac.z_channels = 4;
+        ac.ch = o.aeChannels;
+        ac.ch_mult.assign(o.aeMultipliers.begin(), o.aeMultipliers.end());
+        ac.num_res_blocks = o.aeResBlocks;
+        ac.z_channels = o.latentChannels;
+        if (o.aeMultipliers.size() != 4 || o.latentChannels < 1 || o.aeChannels < 1)
+            throw Error(StatusCode::InvalidArgument, "the autoencoder needs four levels (an 8x downsampling, as FLUX's "
+                                                     "token packing assumes) and positive channel counts");
         b.flux = model::Flux(fc);
         b.ae = model::AutoEncoder(ac);
-        b.tokenizer = model::Tokenizer({"<pad>", "<unk>", "a", "and", "the", "cat", "dog", "bag", "clock", "on",
-                                        "grass", "beach", "snow", "left", "right", "two", "three", "sitting"});
+        std::vector<std::string> vocab{"<pad>", "<unk>"};
+        if (o.vocabulary.empty())
+            vocab.insert(vocab.end(), {"a", "and", "the", "cat", "dog", "bag", "clock", "on", "grass", "beach", "snow",
+                                       "left", "right", "two", "three", "sitting"});
+        for (const auto &w : o.vocabulary)
+            if (w != "<pad>" && w != "<unk>" && std::find(vocab.begin(), vocab.end(), w) == vocab.end())
+                vocab.push_back(w);
+        b.tokenizer = model::Tokenizer(vocab);
         model::TextEncoderConfig tc;
         tc.vocab_size = static_cast<int64_t>(b.tokenizer.vocabulary().size());
-        tc.max_length = 16;
+        tc.max_length = o.maxWords;
         tc.context_dim = fc.context_in_dim;
         tc.vec_dim = fc.vec_in_dim;
+        tc.layers = o.textLayers;
+        tc.heads = o.textHeads;
         b.text = model::TextEncoder(tc);
+        b.defaults.guidance = o.guidance;
         b.defaults.size = o.imageSize;
         b.defaults.refSize = o.refSize;
         b.defaults.steps = o.steps;

@@ -2,6 +2,7 @@
 
 #include "data/toys.h"
 #include "train/archive.h"
+#include "train/device.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -17,6 +18,8 @@ AutoEncoderTrainer::AutoEncoderTrainer(pipeline::Bundle &bundle, const AutoEncod
 {
     if (options.batch < 1 || options.data.size % bundle.ae->config.downsampleFactor())
         throw Error(StatusCode::InvalidArgument, "autoencoder training: bad batch or image size");
+    m_device = trainingDevice(options.device);
+    m_bundle.ae->to(m_device);
     for (auto &p : m_bundle.ae->parameters())
         p.set_requires_grad(true);
     m_bundle.ae->train();
@@ -39,17 +42,19 @@ at::Tensor AutoEncoderTrainer::images(int64_t firstIndex, int count) const
             out.push_back(ref[0]);
         }
     }
-    return at::stack(out, 0) * 2.0 - 1.0;
+    return (at::stack(out, 0) * 2.0 - 1.0).to(m_device);
 }
 
 AutoEncoderStep AutoEncoderTrainer::step()
 {
     auto &ae = *m_bundle.ae;
     const at::Tensor x = images(m_step * m_options.batch, m_options.batch);
-    auto moments = ae.encoder->forward(x).chunk(2, 1);
+    auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device);
+    auto moments = ae.encoder->forward(x).to(at::kFloat).chunk(2, 1);
     const at::Tensor mean = moments[0], logvar = moments[1].clamp(-30.0, 20.0);
     // Decode the raw posterior mean (scale and shift cancel between encode and decode).
-    const at::Tensor recon = ae.decoder->forward(mean);
+    const at::Tensor recon = ae.decoder->forward(mean).to(at::kFloat);
+    autocast.reset();
     const at::Tensor rec = (recon - x).pow(2).mean();
     const at::Tensor kl = 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).mean();
     const at::Tensor total = rec + m_options.klWeight * kl;

@@ -21,6 +21,8 @@ struct AutoEncoderTrainOptions
     double klWeight = 1e-6;
     double clipNorm = 1.0;
     ToysOptions data;
+    std::string device = "cpu"; // cpu, cuda, auto
+    bool autocast = false;      // bfloat16 autocast for the forward pass
 };
 
 struct AutoEncoderStep
@@ -47,6 +49,7 @@ private:
     AutoEncoderTrainOptions m_options;
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     int64_t m_step = 0;
+    at::Device m_device = at::kCPU;
 };
 
 } // namespace mosaic::train

@@ -1,4 +1,5 @@
 // Training runs from JSON recipes (format: resources/recipes/README.md).
+#include <mosaic/dataset.h>
 #include <mosaic/image.h>
 #include <mosaic/pipeline.h>
 #include <mosaic/runtime.h>
@@ -6,6 +7,7 @@
 
 #include "data/toys.h"
 #include "image/convert.h"
+#include "io/safetensors.h"
 #include "pipeline/bundle.h"
 #include "train/ae_trainer.h"
 #include "train/trainer.h"
@@ -20,6 +22,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <numeric>
+#include <random>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -113,6 +118,63 @@ void writeSampleGrid(pipeline::Bundle &bundle, const train::TrainOptions &t, int
         log::warn("core.train", "no sample grid: {}", st.message);
 }
 
+// A dataset folder in the project's format as training examples: the split's samples in a fresh
+// order every epoch (seeded), targets resized to size x size, references prepared as MOSAIC prepares
+// them, the accepted points. Images are decoded when an example is drawn.
+train::ExampleSource folderExamples(const std::string &dir, const std::string &split, int size, int refSize,
+                                    uint64_t seed)
+{
+    std::vector<DatasetSample> all, kept;
+    std::vector<DatasetProblem> problems;
+    if (Status st = readDataset(dir, &all, &problems); !st.ok())
+        throw Error(st.code, st.message);
+    for (const auto &p : problems)
+        log::warn("core.train", "{}: {}", dir, p.text());
+    for (auto &smp : all)
+        if ((split.empty() || smp.split == split || smp.split.empty()) && !smp.subjects.empty())
+            kept.push_back(std::move(smp));
+    if (kept.empty())
+        throw Error(StatusCode::InvalidArgument, dir + ": no samples with subjects in the split '" + split + "'");
+    log::info("core.train", "{}: {} training samples", dir, kept.size());
+    auto samples = std::make_shared<const std::vector<DatasetSample>>(std::move(kept));
+    return [samples, dir, size, refSize, seed](int64_t index) {
+        const int64_t n = static_cast<int64_t>(samples->size());
+        std::vector<int64_t> order(static_cast<size_t>(n));
+        std::iota(order.begin(), order.end(), 0);
+        std::mt19937_64 rng(seed * 0x9e3779b97f4a7c15ULL + static_cast<uint64_t>(index / n));
+        std::shuffle(order.begin(), order.end(), rng);
+        const DatasetSample &smp = (*samples)[static_cast<size_t>(order[static_cast<size_t>(index % n)])];
+        auto load = [&](const std::string &rel) {
+            RgbaImage img;
+            if (Status st = loadImage((fs::path(dir) / rel).string(), &img); !st.ok())
+                throw Error(st.code, "sample " + smp.id + ": " + st.message);
+            return img;
+        };
+        train::TrainingExample e;
+        at::Tensor t = (image::toTensor(load(smp.target)) + 1.0) / 2.0; // [1, 3, H, W]
+        e.target = at::upsample_bilinear2d(t, {size, size}, false)[0].clamp(0.0, 1.0);
+        e.prompt = smp.prompt;
+        for (const auto &sub : smp.subjects) {
+            RgbaImage prepared;
+            if (Status st = prepareReference(load(sub.image), refSize, &prepared); !st.ok())
+                throw Error(st.code, "sample " + smp.id + ": " + st.message);
+            e.references.push_back(((image::toTensor(prepared) + 1.0) / 2.0)[0]);
+            DatasetSubject points;
+            points.points = sub.points;
+            e.subjects.push_back(std::move(points));
+        }
+        return e;
+    };
+}
+
+// A path in a recipe: as given when it exists from the current folder, else beside the recipe.
+std::string recipePath(const fs::path &recipeDir, const std::string &path)
+{
+    if (fs::path(path).is_absolute() || fs::exists(path))
+        return path;
+    return (recipeDir / path).string();
+}
+
 } // namespace
 
 Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::function<void(const TrainProgress &)> &progress,
@@ -133,16 +195,28 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         try {
             const json &init = r.at("init");
             if (init.contains("bundle")) {
-                bundlePath = (recipeDir / init.at("bundle").get<std::string>()).string();
+                bundlePath = recipePath(recipeDir, init.at("bundle").get<std::string>());
             } else {
                 const json &m = init.at("random");
                 RandomBundleOptions ro;
+                ro.name = m.value("name", r.value("name", ro.name));
                 ro.hidden = m.value("hidden", ro.hidden);
                 ro.heads = m.value("heads", ro.heads);
                 ro.doubleBlocks = m.value("double", ro.doubleBlocks);
                 ro.singleBlocks = m.value("single", ro.singleBlocks);
                 ro.imageSize = m.value("image_size", ro.imageSize);
                 ro.refSize = m.value("ref_size", ro.refSize);
+                ro.steps = m.value("sample_steps", ro.steps);
+                ro.guidance = m.value("guidance", ro.guidance);
+                ro.aeChannels = m.value("ae_channels", ro.aeChannels);
+                ro.aeMultipliers = m.value("ae_multipliers", ro.aeMultipliers);
+                ro.aeResBlocks = m.value("ae_res_blocks", ro.aeResBlocks);
+                ro.latentChannels = m.value("latent_channels", ro.latentChannels);
+                ro.maxWords = m.value("max_words", ro.maxWords);
+                ro.textLayers = m.value("text_layers", ro.textLayers);
+                ro.textHeads = m.value("text_heads", ro.textHeads);
+                if (m.value("vocabulary", std::string()) == "toys")
+                    ro.vocabulary = data::toyVocabulary();
                 ro.seed = m.value("seed", ro.seed);
                 bundlePath = (fs::path(out) / "init.safetensors").string();
                 if (Status s = writeRandomBundle(bundlePath, ro); !s.ok())
@@ -153,8 +227,16 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                                                          e.what() + ")");
         }
         auto bundle = pipeline::loadBundle(bundlePath);
+        // A trained autoencoder from another bundle (the bundled model trains its autoencoder first).
+        if (const auto it = r.at("init").find("autoencoder"); it != r.at("init").end()) {
+            const std::string aePath = recipePath(recipeDir, it->get<std::string>());
+            auto other = pipeline::loadBundle(aePath);
+            bundle->ae = other->ae;
+            log::info("core.train", "autoencoder from {}", aePath);
+        }
 
         train::TrainOptions t;
+        std::string dataFolder;
         try {
             t.seed = r.value("seed", t.seed);
             t.batch = r.value("batch", t.batch);
@@ -170,10 +252,22 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             t.cosine = r.value("schedule", std::string("constant")) == "cosine";
             t.textDropout = r.value("text_dropout", t.textDropout);
             t.imageDropout = r.value("image_dropout", t.imageDropout);
+            if (const auto l = r.find("lora"); l != r.end()) {
+                t.loraRank = l->at("rank").get<int64_t>();
+                t.loraAlpha = l->value("alpha", static_cast<double>(t.loraRank));
+                t.loraTargets = l->value("targets", t.loraTargets);
+                if (t.loraRank < 1)
+                    throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"lora\": the rank must be at least 1");
+            }
+            t.device = r.value("device", t.device);
+            t.autocast = r.value("autocast", t.autocast);
             const json &d = r.at("data");
-            if (d.value("source", std::string("toys")) != "toys")
-                throw Error(StatusCode::Unsupported, o.recipePath + ": only \"source\": \"toys\" (in-memory MOSAIC-Toys) "
-                                                                    "is supported for training so far");
+            const std::string sourceKind = d.value("source", std::string("toys"));
+            if (sourceKind == "folder")
+                dataFolder = recipePath(recipeDir, d.at("path").get<std::string>());
+            else if (sourceKind != "toys")
+                throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"data.source\" is \"toys\" (MOSAIC-Toys "
+                                                                        "rendered in memory) or \"folder\" (a dataset)");
             t.data.size = d.value("size", bundle->defaults.size);
             t.data.refSize = bundle->defaults.refSize;
             t.data.split = d.value("split", std::string("train"));
@@ -184,6 +278,9 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         } catch (const json::exception &e) {
             throw Error(StatusCode::InvalidArgument, o.recipePath + ": " + e.what());
         }
+        const std::string storage = r.value("store", std::string("f32"));
+        if (storage != "f32" && storage != "bf16" && storage != "f16")
+            throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"store\" is f32, bf16 or f16");
         const int64_t total = o.steps > 0 ? o.steps : r.value("steps", int64_t{100});
         t.totalSteps = total;
         const int64_t checkpointEvery = r.value("checkpoint_every", int64_t{100});
@@ -193,6 +290,8 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         const bool aeRun = r.value("component", std::string("transformer")) == "autoencoder";
         std::unique_ptr<train::Trainer> trainer;
         std::unique_ptr<train::AutoEncoderTrainer> aeTrainer;
+        if (aeRun && !dataFolder.empty())
+            throw Error(StatusCode::Unsupported, o.recipePath + ": the autoencoder trains on MOSAIC-Toys only");
         if (aeRun) {
             train::AutoEncoderTrainOptions ao;
             ao.seed = t.seed;
@@ -200,17 +299,23 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             ao.learningRate = t.learningRate;
             ao.clipNorm = t.clipNorm;
             ao.klWeight = r.value("kl_weight", ao.klWeight);
+            ao.device = t.device;
+            ao.autocast = t.autocast;
             ao.data = t.data;
             ao.data.refSize = t.data.size;
             aeTrainer = std::make_unique<train::AutoEncoderTrainer>(*bundle, ao);
         } else {
-            trainer = std::make_unique<train::Trainer>(*bundle, t);
+            trainer = std::make_unique<train::Trainer>(
+                *bundle, t,
+                dataFolder.empty() ? train::ExampleSource()
+                                   : folderExamples(dataFolder, t.data.split, t.data.size, t.data.refSize, t.data.seed));
         }
         auto stepCount = [&] { return aeRun ? aeTrainer->stepCount() : trainer->stepCount(); };
         TrainRunReport rep;
         rep.checkpoint = (fs::path(out) / "checkpoint.pt").string();
         rep.metrics = (fs::path(out) / "metrics.csv").string();
-        rep.model = (fs::path(out) / "model.safetensors").string();
+        const bool loraRun = !aeRun && t.loraRank > 0;
+        rep.model = (fs::path(out) / (loraRun ? "lora.safetensors" : "model.safetensors")).string();
         std::string rows;
         if (o.resume && fs::exists(rep.checkpoint)) {
             aeRun ? aeTrainer->loadCheckpoint(rep.checkpoint) : trainer->loadCheckpoint(rep.checkpoint);
@@ -235,8 +340,11 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             if (aeRun) {
                 const train::AutoEncoderStep l = aeTrainer->step();
                 p.step = l.step + 1;
+                p.autoencoder = true;
                 p.loss = l.total;
                 p.flow = l.reconstruction;
+                p.kl = l.kl;
+                p.learningRate = t.learningRate;
                 rows += format("{},{},{},{},", l.step, l.total, l.reconstruction, l.kl);
             } else {
                 const train::StepLosses l = trainer->step();
@@ -263,18 +371,25 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             }
             if (stepCount() % checkpointEvery == 0)
                 save();
-            if (!aeRun && sampleEvery > 0 && stepCount() % sampleEvery == 0)
-                writeSampleGrid(*bundle, t, stepCount(), out);
+            if (!aeRun && sampleEvery > 0 && stepCount() % sampleEvery == 0 && t.device == "cpu")
+                writeSampleGrid(*bundle, t, stepCount(), out); // (the pipeline samples on the CPU)
         }
         save();
-        if (!rep.interrupted) {
-            if (aeRun) {
-                const auto [shift, scale] = aeTrainer->calibrate();
-                log::info("core.train", "autoencoder latents: shift {}, scale {}", shift, scale);
-            } else {
-                trainer->applyEma();
-            }
-            pipeline::saveBundle(*bundle, rep.model);
+        // The model reached so far is exported also when the run is stopped (the checkpoint, saved
+        // first, holds the raw weights that a resumed run continues from).
+        if (aeRun) {
+            const auto [shift, scale] = aeTrainer->calibrate();
+            log::info("core.train", "autoencoder latents: shift {}, scale {}", shift, scale);
+        } else {
+            trainer->applyEma();
+        }
+        if (loraRun) {
+            const json meta = {{"rank", t.loraRank}, {"alpha", t.loraAlpha}, {"targets", t.loraTargets},
+                               {"base", bundle->name}, {"steps", stepCount()}};
+            st::write(rep.model, trainer->lora()->toTensors(), {{"format", "pt"}, {"mosaic.lora", meta.dump()}});
+        } else {
+            pipeline::saveBundle(*bundle, rep.model,
+                                 storage == "bf16" ? at::kBFloat16 : storage == "f16" ? at::kHalf : at::kFloat);
         }
         rep.lastStep = stepCount();
         rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -4,6 +4,7 @@
 #include "model/branches.h"
 #include "pipeline/sampling.h"
 #include "train/archive.h"
+#include "train/device.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -28,9 +29,8 @@ uint64_t mix(uint64_t a, uint64_t b)
     return x ^ (x >> 31);
 }
 
-// Reference token -> target token for one toy subject: the target token centres it covers, the
-// first target per reference token (the dataset rule).
-TokenPairs toyPairs(const data::ToySubject &s, int targetSize, int refGrid)
+// A toy subject's correspondences: at every target token centre it covers, the exact reference point.
+DatasetSubject toyPoints(const data::ToySubject &s, int targetSize)
 {
     const int grid = targetSize / 16;
     DatasetSubject sub;
@@ -44,10 +44,25 @@ TokenPairs toyPairs(const data::ToySubject &s, int targetSize, int refGrid)
                                   (x + 0.5f) / targetSize, (y + 0.5f) / targetSize, PointSource::Synthetic, 1.0f,
                                   ReviewStatus::Accepted});
         }
-    return tokenPairs(sub, refGrid, grid, grid);
+    return sub;
 }
 
 } // namespace
+
+ExampleSource toyExamples(const ToysOptions &options)
+{
+    return [options](int64_t index) {
+        data::ToySample s = data::renderToySample(options, index);
+        TrainingExample e;
+        e.target = s.target;
+        e.prompt = s.prompt;
+        for (const auto &sub : s.subjects) {
+            e.references.push_back(sub.reference);
+            e.subjects.push_back(toyPoints(sub, options.size));
+        }
+        return e;
+    };
+}
 
 double learningRateAt(const TrainOptions &o, int64_t step)
 {
@@ -59,17 +74,34 @@ double learningRateAt(const TrainOptions &o, int64_t step)
     return o.learningRate * (0.1 + 0.9 * 0.5 * (1.0 + std::cos(M_PI * progress)));
 }
 
-Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options) : m_bundle(bundle), m_options(options)
+Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source)
+    : m_bundle(bundle), m_options(options), m_source(source ? std::move(source) : toyExamples(options.data))
 {
     if (options.batch < 1)
         throw Error(StatusCode::InvalidArgument, "the batch size must be at least 1");
     if (options.data.size % 16 || options.data.refSize != bundle.defaults.refSize)
         throw Error(StatusCode::InvalidArgument, "the toys' sizes must match the bundle (reference size " +
                                                      std::to_string(bundle.defaults.refSize) + ")");
+    m_device = trainingDevice(options.device);
+    m_bundle.flux->to(m_device);
+    m_bundle.ae->to(m_device);
+    m_bundle.text->to(m_device);
+    if (options.loraRank > 0) {
+        m_lora = std::make_unique<model::LoraSet>(model::LoraSet::create(
+            *m_bundle.flux, options.loraRank, options.loraAlpha > 0 ? options.loraAlpha : static_cast<double>(options.loraRank),
+            options.loraTargets, mix(options.seed, 0x10aaULL)));
+        m_lora->to(at::kFloat, m_device);
+        for (auto &p : m_bundle.flux->parameters())
+            p.set_requires_grad(false);
+        for (auto &p : m_bundle.text->parameters())
+            p.set_requires_grad(false);
+    }
     for (auto &p : trainable())
         p.set_requires_grad(true);
-    m_bundle.flux->train();
-    m_bundle.text->train();
+    if (!m_lora) {
+        m_bundle.flux->train();
+        m_bundle.text->train();
+    }
     torch::optim::AdamWOptions o(options.learningRate);
     o.weight_decay(options.weightDecay);
     m_optimizer = std::make_unique<torch::optim::AdamW>(trainable(), o);
@@ -80,6 +112,8 @@ Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options) : m_bund
 
 std::vector<at::Tensor> Trainer::trainable() const
 {
+    if (m_lora)
+        return m_lora->parameters();
     std::vector<at::Tensor> ps = m_bundle.flux->parameters();
     for (const auto &p : m_bundle.text->parameters())
         ps.push_back(p);
@@ -93,14 +127,21 @@ StepLosses Trainer::step()
     auto gen = at::make_generator<at::CPUGeneratorImpl>(mix(m_options.seed, static_cast<uint64_t>(m_step)));
     // The batch: rendered from the stream at indices step * batch + i; all samples of one batch get
     // the same number of references (the smallest), so that branches stack.
-    std::vector<data::ToySample> samples;
-    size_t refs = 6;
+    std::vector<TrainingExample> samples;
+    size_t refs = 64;
     std::mt19937_64 rng(mix(m_options.seed ^ 0xd20d0u, static_cast<uint64_t>(m_step)));
     std::uniform_real_distribution<double> coin(0.0, 1.0);
     std::vector<bool> dropText, dropImage;
     for (int i = 0; i < m_options.batch; ++i) {
-        samples.push_back(data::renderToySample(m_options.data, m_step * m_options.batch + i));
-        refs = std::min(refs, samples.back().subjects.size());
+        samples.push_back(m_source(m_step * m_options.batch + i));
+        const auto &e = samples.back();
+        if (e.target.dim() != 3 || e.target.size(1) != S || e.target.size(2) != S || e.references.size() != e.subjects.size())
+            throw Error(StatusCode::InvalidArgument, format("a training example must be a {}x{} target with one point "
+                                                            "list per reference", S, S));
+        for (const auto &r : e.references)
+            if (r.dim() != 3 || r.size(1) != R || r.size(2) != R)
+                throw Error(StatusCode::InvalidArgument, format("training references must be {}x{}", R, R));
+        refs = std::min(refs, e.references.size());
         dropText.push_back(coin(rng) < m_options.textDropout);
         dropImage.push_back(coin(rng) < m_options.imageDropout);
     }
@@ -111,9 +152,9 @@ StepLosses Trainer::step()
         torch::NoGradGuard noGrad; // the autoencoder is frozen
         for (size_t i = 0; i < samples.size(); ++i) {
             const auto &s = samples[i];
-            x0.push_back(pipeline::pack(b.ae->encode(s.target.unsqueeze(0) * 2.0 - 1.0)));
+            x0.push_back(pipeline::pack(b.ae->encode(s.target.unsqueeze(0).to(m_device) * 2.0 - 1.0)));
             for (size_t r = 0; r < refs; ++r) {
-                at::Tensor z = pipeline::pack(b.ae->encode(s.subjects[r].reference.unsqueeze(0) * 2.0 - 1.0));
+                at::Tensor z = pipeline::pack(b.ae->encode(s.references[r].unsqueeze(0).to(m_device) * 2.0 - 1.0));
                 refLatents[r].push_back(dropImage[i] ? at::zeros_like(z) : z);
             }
             // (MOSAIC keeps the correspondence supervision on dropped references; so does this.)
@@ -121,40 +162,43 @@ StepLosses Trainer::step()
                                      at::kLong));
             std::vector<TokenPairs> p;
             for (size_t r = 0; r < refs; ++r)
-                p.push_back(toyPairs(s.subjects[r], S, refGrid));
+                p.push_back(tokenPairs(s.subjects[r], refGrid, S / 16, S / 16));
             pairs.push_back(p);
         }
     }
     const at::Tensor X0 = at::cat(x0, 0);
     const int64_t B = X0.size(0), lh = pipeline::latentSize(S);
-    auto [txtEmb, y] = b.text->forward(at::stack(ids, 0));
-    const at::Tensor t = sampleTimesteps(B, (lh / 2) * (lh / 2), gen);
-    const at::Tensor noise = at::randn(X0.sizes(), gen, X0.options());
+    auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device); // the forward pass only
+    auto [txtEmb, y] = b.text->forward(at::stack(ids, 0).to(m_device));
+    const at::Tensor t = sampleTimesteps(B, (lh / 2) * (lh / 2), gen).to(m_device);
+    const at::Tensor noise = at::randn(X0.sizes(), gen, X0.options().device(at::kCPU)).to(m_device);
     const FlowTargets ft = flowMatchingTargets(X0, noise, t);
 
     model::BranchInputs in;
     in.txt = txtEmb;
     in.y = y;
     in.target = ft.xt;
-    in.targetIds = pipeline::imageIds(B, lh, lh);
+    in.targetIds = pipeline::imageIds(B, lh, lh).to(m_device);
     for (size_t r = 0; r < refs; ++r) {
         in.refs.push_back(at::cat(refLatents[r], 0));
-        in.refIds.push_back(pipeline::imageIds(B, R / 8, R / 8, 0, -refGrid * static_cast<int64_t>(r + 1)));
+        in.refIds.push_back(pipeline::imageIds(B, R / 8, R / 8, 0, -refGrid * static_cast<int64_t>(r + 1)).to(m_device));
     }
     in.timesteps = t;
-    in.guidance = at::ones({B}); // MOSAIC trains with guidance 1
+    in.guidance = at::ones({B}, X0.options()); // MOSAIC trains with guidance 1
     model::AttentionCapture capture;
     model::BranchOptions opt;
     opt.capture = refs > 0 ? &capture : nullptr;
+    opt.lora = m_lora.get();
     const at::Tensor pred = model::forwardBranches(*b.flux, in, opt);
 
     StepLosses out;
     out.step = m_step;
-    at::Tensor flow = flowMatchingLoss(pred, ft.target);
+    autocast.reset();
+    at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), ft.target);
     at::Tensor total = flow;
     std::vector<at::Tensor> maps;
     for (size_t r = 0; r < capture.refToTarget.size(); ++r)
-        maps.push_back(capture.refToTarget[r] / static_cast<double>(std::max<int64_t>(1, capture.refMapLayers)));
+        maps.push_back(capture.refToTarget[r].to(at::kFloat) / static_cast<double>(std::max<int64_t>(1, capture.refMapLayers)));
     if (!maps.empty()) {
         const at::Tensor sca = correspondenceLoss(maps, pairs);
         const at::Tensor md = disentanglementLoss(maps);

@@ -4,8 +4,8 @@
 // EMA weights, checkpoints with the optimizer state. Every random draw derives from (seed, step), so
 // a resumed run repeats an uninterrupted one.
 //
-// Not yet here: LoRA-only training, bfloat16 autocast, CUDA, the autoencoder training of the
-// bundled model.
+// Runs on the CPU or a CUDA device (the toys are rendered on the CPU and moved), optionally under
+// bfloat16 autocast.
 
 #include "pipeline/bundle.h"
 #include "train/losses.h"
@@ -14,6 +14,7 @@
 
 #include <torch/optim/adamw.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -40,7 +41,30 @@ struct TrainOptions
     // the reference latents by zeros.
     double textDropout = 0.0, imageDropout = 0.0;
     ToysOptions data;                // the in-memory MOSAIC-Toys stream
+    // LoRA-only training (MOSAIC's recipe for FLUX-scale weights): rank > 0 trains fresh adapters on
+    // the reference path's layers named by `loraTargets`; the transformer and the text encoder stay
+    // frozen.
+    int64_t loraRank = 0;
+    double loraAlpha = 0; // 0: the rank
+    std::vector<std::string> loraTargets{"img_attn.qkv", "img_attn.proj", "img_mlp.0", "img_mlp.2", "linear1", "linear2"};
+    std::string device = "cpu";      // cpu, cuda, auto
+    bool autocast = false;           // bfloat16 autocast for the forward and backward passes
 };
+
+// One training example, from whatever source: the target and the prepared references in [0, 1],
+// the caption, and per reference its correspondences (points in [0, 1]; token pairs are derived at
+// the model's grids).
+struct TrainingExample
+{
+    at::Tensor target;                  // [3, S, S]
+    std::vector<at::Tensor> references; // [3, R, R] each
+    std::vector<DatasetSubject> subjects; // points only
+    std::string prompt;
+};
+// Example `index` of the stream (deterministic: the same index gives the same example).
+using ExampleSource = std::function<TrainingExample(int64_t index)>;
+// MOSAIC-Toys rendered in memory, with dense correspondences at the target's token centres.
+ExampleSource toyExamples(const ToysOptions &options);
 
 struct StepLosses
 {
@@ -54,22 +78,28 @@ class Trainer
 {
 public:
     // Trains the bundle's transformer and text encoder; the autoencoder stays frozen.
-    Trainer(pipeline::Bundle &bundle, const TrainOptions &options);
+    // Examples come from `source`, or, when it is empty, from MOSAIC-Toys as options.data says.
+    Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source = {});
     StepLosses step();
     int64_t stepCount() const { return m_step; }
     // Parameters, EMA weights, optimizer state and the step counter.
     void saveCheckpoint(const std::string &path) const;
     void loadCheckpoint(const std::string &path);
-    // Copies the EMA weights into the bundle (for sampling and for shipping).
+    // Copies the EMA weights into the bundle, or into the adapters (for sampling and for shipping).
     void applyEma();
+    // The adapters of a LoRA run (null otherwise).
+    const model::LoraSet *lora() const { return m_lora.get(); }
 
 private:
     std::vector<at::Tensor> trainable() const;
     pipeline::Bundle &m_bundle;
     TrainOptions m_options;
+    std::unique_ptr<model::LoraSet> m_lora;
+    ExampleSource m_source;
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     std::vector<at::Tensor> m_ema;
     int64_t m_step = 0;
+    at::Device m_device = at::kCPU;
 };
 
 } // namespace mosaic::train

@@ -128,9 +128,20 @@ Status generate(ModelBundle &bundle, const GenerationRequest &request, Generatio
 // Writes a bundle with random weights of a small configuration (tests and benchmarks).
 struct RandomBundleOptions
 {
+    std::string name = "random-test-bundle";
     int hidden = 64, heads = 2, doubleBlocks = 2, singleBlocks = 2;
     int imageSize = 64, refSize = 64, steps = 4;
     bool guidanceEmbed = true;
+    float guidance = 3.5f;
+    // The autoencoder (FLUX architecture): base channels, multipliers (one per level; n levels
+    // downsample by 2^(n-1)), residual blocks per level, latent channels.
+    int aeChannels = 32;
+    std::vector<int> aeMultipliers{1, 1, 1, 1};
+    int aeResBlocks = 1, latentChannels = 4;
+    // The text encoder: vocabulary (empty: a small generic one; <pad> and <unk> are added),
+    // prompt length in words, transformer blocks and heads.
+    std::vector<std::string> vocabulary;
+    int maxWords = 16, textLayers = 0, textHeads = 1;
     uint64_t seed = 1;
 };
 Status writeRandomBundle(const std::string &path, const RandomBundleOptions &options);

@@ -21,7 +21,8 @@ struct TrainRunOptions
 struct TrainProgress
 {
     int64_t step = 0, total = 0;
-    double loss = 0, flow = 0, sca = 0, md = 0, learningRate = 0;
+    bool autoencoder = false; // then `flow` holds the reconstruction term and `kl` the KL term
+    double loss = 0, flow = 0, sca = 0, md = 0, kl = 0, learningRate = 0;
     double elapsedSeconds = 0, etaSeconds = 0;
 };
 
@@ -35,8 +36,8 @@ struct TrainRunReport
 };
 
 // Runs until the recipe's step count or until *stop becomes true (then a checkpoint is saved and the
-// report says interrupted). Writes <out>/metrics.csv, <out>/checkpoint.pt and, at the end,
-// <out>/model.safetensors (a bundle with the EMA weights).
+// report says interrupted). Writes <out>/metrics.csv, <out>/checkpoint.pt and, at the end or when
+// stopped, <out>/model.safetensors (a bundle with the EMA weights reached).
 Status runTraining(const TrainRunOptions &options, TrainRunReport *report,
                    const std::function<void(const TrainProgress &)> &progress = {},
                    const std::atomic<bool> *stop = nullptr);

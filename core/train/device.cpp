@@ -1,0 +1,70 @@
+#include "train/device.h"
+
+#include "util/error.h"
+
+#include <ATen/autocast_mode.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
+
+namespace mosaic::train {
+
+namespace {
+
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+bool autocastEnabled(bool cuda) { return at::autocast::is_autocast_enabled(cuda ? at::kCUDA : at::kCPU); }
+void setAutocast(bool cuda, bool on)
+{
+    const auto type = cuda ? at::kCUDA : at::kCPU;
+    at::autocast::set_autocast_enabled(type, on);
+    at::autocast::set_autocast_dtype(type, at::kBFloat16);
+}
+#else
+bool autocastEnabled(bool cuda) { return cuda ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled(); }
+void setAutocast(bool cuda, bool on)
+{
+    if (cuda) {
+        at::autocast::set_enabled(on);
+        at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    } else {
+        at::autocast::set_cpu_enabled(on);
+        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    }
+}
+#endif
+
+} // namespace
+
+at::Device trainingDevice(const std::string &name)
+{
+    if (name.empty() || name == "cpu")
+        return at::kCPU;
+    const bool cuda = torch::cuda::is_available();
+    if (name == "auto")
+        return cuda ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+    if (name == "cuda") {
+        if (!cuda)
+            throw Error(StatusCode::Unsupported, "the recipe asks for \"device\": \"cuda\" but this LibTorch has no "
+                                                 "CUDA device (use \"auto\" or \"cpu\")");
+        return at::kCUDA;
+    }
+    throw Error(StatusCode::InvalidArgument, "unknown device '" + name + "' (cpu, cuda or auto)");
+}
+
+AutocastScope::AutocastScope(bool enabled, const at::Device &device) : m_active(enabled), m_cuda(device.is_cuda())
+{
+    if (!m_active)
+        return;
+    m_previous = autocastEnabled(m_cuda);
+    setAutocast(m_cuda, true);
+}
+
+AutocastScope::~AutocastScope()
+{
+    if (!m_active)
+        return;
+    setAutocast(m_cuda, m_previous);
+    if (!m_previous)
+        at::autocast::clear_cache();
+}
+
+} // namespace mosaic::train

@@ -1,0 +1,26 @@
+#pragma once
+// Where training runs and in which precision: "cpu", "cuda" (when LibTorch was built with it) or
+// "auto"; bfloat16 autocast as a scope (matrix products and convolutions in bfloat16, reductions,
+// norms and the losses in float32, the weights and the optimizer in float32).
+
+#include <ATen/ATen.h>
+
+#include <string>
+
+namespace mosaic::train {
+
+at::Device trainingDevice(const std::string &name);
+
+class AutocastScope
+{
+public:
+    AutocastScope(bool enabled, const at::Device &device);
+    ~AutocastScope();
+    AutocastScope(const AutocastScope &) = delete;
+    AutocastScope &operator=(const AutocastScope &) = delete;
+
+private:
+    bool m_active = false, m_cuda = false, m_previous = false;
+};
+
+} // namespace mosaic::train
