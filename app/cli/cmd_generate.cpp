@@ -14,12 +14,13 @@ namespace cli {
 namespace {
 
 const char *kGenerateUsage =
-    "usage: mosaic generate --model BUNDLE --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
+    "usage: mosaic generate [--model BUNDLE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
     "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"
     "         [--cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
     "         [--maps DIR]\n"
     "  I is the 1-based subject number. Box values are fractions of the canvas (0-1) when all are <= 1,\n"
-    "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n";
+    "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n"
+    "  Without --model the bundled MOSAIC-Toys model is used ($MOSAIC_MODEL overrides where it is found).\n";
 
 std::vector<double> numbers(const std::string &text, char sep, const std::string &what)
 {
@@ -75,16 +76,26 @@ int runGenerate(const Args &args)
     const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
                                        "steps", "guidance", "cfg", "size", "region-strength", "point-strength", "lora",
                                        "lora-scale", "out", "maps"});
-    if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out") ||
-        !args.has("model")) {
+    if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
         if (!args.error().empty())
             std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic generate: unknown option %s\n", u.c_str());
-        if (!args.has("model"))
-            std::fprintf(stderr, "mosaic generate: --model is required\n");
+        if (!args.has("out"))
+            std::fprintf(stderr, "mosaic generate: --out is required\n");
         std::fputs(kGenerateUsage, stderr);
         return kExitUsage;
+    }
+    // No --model: the bundled MOSAIC-Toys model.
+    std::string modelPath = args.value("model");
+    if (modelPath.empty()) {
+        modelPath = mosaic::findDefaultModel();
+        if (modelPath.empty()) {
+            std::fprintf(stderr, "mosaic generate: no --model given and the bundled model was not found; looked in:\n");
+            for (const auto &c : mosaic::defaultModelCandidates())
+                std::fprintf(stderr, "  %s\n", c.c_str());
+            return kExitFailure;
+        }
     }
     mosaic::GenerationRequest req;
     req.prompt = args.value("prompt");
@@ -173,7 +184,7 @@ int runGenerate(const Args &args)
     req.capture.enabled = !mapsDir.empty();
 
     mosaic::Status st;
-    auto bundle = mosaic::ModelBundle::load(args.value("model"), &st, args.value("lora"));
+    auto bundle = mosaic::ModelBundle::load(modelPath, &st, args.value("lora"));
     if (!bundle) {
         std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
         return kExitFailure;

@@ -20,11 +20,11 @@ extern "C" void onInterrupt(int)
 
 int runTrain(const Args &args)
 {
-    const auto unknown = args.unknown({"recipe", "out", "steps", "resume"});
+    const auto unknown = args.unknown({"recipe", "out", "steps", "resume", "device"});
     if (!unknown.empty() || !args.error().empty() || !args.has("recipe") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic train: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic train --recipe FILE [--out DIR] [--steps N] [--resume]\n");
+        std::fprintf(stderr, "usage: mosaic train --recipe FILE [--out DIR] [--steps N] [--resume] [--device cpu|cuda|auto]\n");
         return kExitUsage;
     }
     mosaic::TrainRunOptions o;
@@ -32,6 +32,7 @@ int runTrain(const Args &args)
     o.outDir = args.value("out");
     o.steps = args.intValue("steps", 0);
     o.resume = args.has("resume");
+    o.device = args.value("device");
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     const bool tty = isatty(fileno(stderr)) != 0;

@@ -36,7 +36,7 @@ Commands:
   dataset validate DIR           Report every problem of a dataset folder, by line and field.
   dataset import-semalign --source DIR --index INDEX.jsonl --out DIR
                                  Convert SemAlign-MS-Subjects200K files to the project's format.
-  train --recipe FILE [--out DIR] [--steps N] [--resume]
+  train --recipe FILE [--out DIR] [--steps N] [--resume] [--device cpu|cuda|auto]
                                  Train with MOSAIC's losses (resources/recipes/); Ctrl-C saves a checkpoint.
   bench generate [--model BUNDLE] [--refs 1,2,4,6] [--steps N]
                                  Time generation per step and per image, with and without attention capture.

@@ -259,7 +259,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                 if (t.loraRank < 1)
                     throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"lora\": the rank must be at least 1");
             }
-            t.device = r.value("device", t.device);
+            t.device = !o.device.empty() ? o.device : r.value("device", t.device);
             t.autocast = r.value("autocast", t.autocast);
             const json &d = r.at("data");
             const std::string sourceKind = d.value("source", std::string("toys"));

@@ -26,10 +26,10 @@ struct Run
     std::string output; // stdout and stderr together
 };
 
-Run run(const std::string &args)
+Run run(const std::string &args, const std::string &env = {})
 {
     Run r;
-    const std::string cmd = std::string(MOSAIC_CLI) + " --no-log-file " + args + " 2>&1";
+    const std::string cmd = (env.empty() ? "" : env + " ") + std::string(MOSAIC_CLI) + " --no-log-file " + args + " 2>&1";
     FILE *p = ::popen(cmd.c_str(), "r");
     if (!p)
         return r;
@@ -206,6 +206,16 @@ private Q_SLOTS:
         }
         QVERIFY(std::filesystem::exists(maps + "/ownership.png"));
         QVERIFY(r.output.find("of its attention share lies inside its region") != std::string::npos);
+
+        // No --model: the bundled model, found through $MOSAIC_MODEL first; a clear list when missing.
+        Run d = run("generate --prompt 'one toy on the grass' --ref " + m_refs[0] + " --steps 1 --size 64 --out " +
+                    m_dir + "/default.png", "MOSAIC_MODEL=" + m_bundle);
+        QVERIFY2(d.exitCode == 0, d.output.c_str());
+        QVERIFY2(d.output.find("model '") != std::string::npos, d.output.c_str());
+        QVERIFY(std::filesystem::exists(m_dir + "/default.png"));
+        Run missing = run("generate --prompt x --out " + m_dir + "/none.png", "MOSAIC_MODEL=" + m_dir + "/absent.safetensors");
+        if (missing.output.find("not found") != std::string::npos) // (no bundled model beside this build)
+            QVERIFY(missing.output.find("absent.safetensors") != std::string::npos && missing.exitCode != 0);
     }
 
     void generateBadInputs_data()

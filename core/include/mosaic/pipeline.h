@@ -125,6 +125,13 @@ private:
 Status generate(ModelBundle &bundle, const GenerationRequest &request, GenerationResult *result,
                 const GenerationCallbacks &callbacks = {});
 
+// The bundled model ("MOSAIC-Toys", resources/models/): used when no model is given. Looked for in
+// $MOSAIC_MODEL, then <prefix>/share/mosaic-studio/models beside the installed executable, then the
+// source tree the program was built from. findDefaultModel returns "" when none exists.
+constexpr const char *kBundledModelFile = "mosaic-toys.safetensors";
+std::vector<std::string> defaultModelCandidates();
+std::string findDefaultModel();
+
 // Writes a bundle with random weights of a small configuration (tests and benchmarks).
 struct RandomBundleOptions
 {

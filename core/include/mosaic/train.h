@@ -16,6 +16,7 @@ struct TrainRunOptions
     std::string outDir;  // empty: the recipe's "out", relative to the current folder
     int64_t steps = 0;   // > 0 overrides the recipe
     bool resume = false; // continue from <out>/checkpoint.pt when it exists
+    std::string device;  // non-empty overrides the recipe's "device" (cpu, cuda, auto)
 };
 
 struct TrainProgress
