@@ -1,7 +1,11 @@
 #include "mainwindow.h"
 
+#include "canvas.h"
+#include "composition.h"
+#include "gallery.h"
 #include "logdock.h"
 #include "loghub.h"
+#include "subjectspanel.h"
 
 #include <mosaic/log.h>
 #include <mosaic/runtime.h>
@@ -9,13 +13,41 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDoubleSpinBox>
 #include <QEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
 #include <QIcon>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QKeySequence>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QPalette>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QStyleFactory>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QUndoStack>
+#include <QVBoxLayout>
 
 namespace ui {
 
@@ -23,23 +55,156 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/mosaic-studio.svg")));
+    m_composition = new Composition(this);
+    m_service = new GenerationService(this);
     m_logHub = new LogHub(this);
     m_logDock = new LogDock(m_logHub, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+    resizeDocks({m_logDock}, {140}, Qt::Vertical);
 
-    m_welcome = new QLabel(this);
-    m_welcome->setAlignment(Qt::AlignCenter);
-    m_welcome->setWordWrap(true);
-    m_welcome->setTextFormat(Qt::RichText);
-    m_welcome->setMargin(24);
-    setCentralWidget(m_welcome);
+    m_subjects = new SubjectsPanel(m_composition, this);
+    m_canvas = new Canvas(m_composition, this);
+    m_gallery = new Gallery(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(QStringLiteral("centralTabs"));
+    m_tabs->addTab(m_canvas, QString());
+    m_tabs->addTab(m_gallery, QString());
+    m_banner = new QLabel(this);
+    m_banner->setObjectName(QStringLiteral("banner"));
+    m_banner->setWordWrap(true);
+    m_banner->setVisible(false);
+    m_banner->setMargin(8);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    createSettingsPanel();
+    auto *center = new QWidget(this);
+    auto *centerLayout = new QVBoxLayout(center);
+    centerLayout->setContentsMargins(0, 0, 0, 0);
+    centerLayout->addWidget(m_banner);
+    centerLayout->addWidget(m_tabs, 1);
+    auto *settingsWidget = new QWidget(this);
+    auto *form = new QFormLayout;
+    form->addRow(m_promptLabel);
+    form->addRow(m_prompt);
+    auto *seedRow = new QHBoxLayout;
+    seedRow->addWidget(m_seed, 1);
+    seedRow->addWidget(m_dice);
+    seedRow->addWidget(m_seedLock);
+    form->addRow(m_seedLabel, seedRow);
+    form->addRow(m_stepsLabel, m_steps);
+    form->addRow(m_guidanceLabel, m_guidance);
+    form->addRow(m_sizeLabel, m_size);
+    form->addRow(m_regionLabel, m_region);
+    form->addRow(m_busyLabel, m_busyMode);
+    form->addRow(m_autoLayout);
+    form->addRow(m_generate);
+    form->addRow(m_cancel);
+    form->addRow(m_modelTitle);
+    form->addRow(m_modelInfo);
+    form->addRow(m_loadModel);
+    auto *settingsColumn = new QVBoxLayout(settingsWidget);
+    settingsColumn->addLayout(form);
+    settingsColumn->addStretch(1);
+    settingsWidget->setMinimumWidth(260);
+
+    auto *split = new QSplitter(this);
+    split->addWidget(m_subjects);
+    split->addWidget(center);
+    split->addWidget(settingsWidget);
+    split->setStretchFactor(1, 1);
+    setCentralWidget(split);
 
     m_engineStatus = new QLabel(this);
+    m_modelStatus = new QLabel(this);
+    m_modelStatus->setObjectName(QStringLiteral("modelStatus"));
+    m_timingStatus = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("generationProgress"));
+    m_progress->setMaximumWidth(220);
+    m_progress->setVisible(false);
+    statusBar()->addWidget(m_progress);
+    statusBar()->addWidget(m_timingStatus);
+    statusBar()->addPermanentWidget(m_modelStatus);
     statusBar()->addPermanentWidget(m_engineStatus);
 
     createActions();
+
+    connect(m_subjects, &SubjectsPanel::currentChanged, m_canvas, &Canvas::setCurrentSubject);
+    connect(m_canvas, &Canvas::subjectPicked, m_subjects, &SubjectsPanel::setCurrentIndex);
+    connect(m_subjects, &SubjectsPanel::errorOccurred, this, [this](const QString &m) { showBanner(m); });
+    connect(m_gallery, &Gallery::errorOccurred, this, [this](const QString &m) { showBanner(m); });
+    connect(m_composition, &Composition::settingsChanged, this, &MainWindow::syncSettingsFromComposition);
+    connect(m_gallery, &Gallery::reuseRequested, this, [this](const mosaic::GenerationRequest &r) {
+        Settings s = m_composition->settings();
+        s.prompt = QString::fromStdString(r.prompt);
+        s.seed = r.seed;
+        s.seedLocked = true;
+        s.steps = r.steps;
+        s.guidance = r.guidance;
+        s.size = r.width;
+        s.regionStrength = r.regionStrength;
+        m_composition->setSettings(s);
+        m_tabs->setCurrentWidget(m_canvas);
+    });
+
+    connect(m_service, &GenerationService::modelLoaded, this, [this](const QString &path, const QString &, const QString &summary) {
+        m_modelInfo->setText(summary);
+        m_modelInfo->setToolTip(path);
+        updateStatus();
+        QSettings().setValue(QStringLiteral("model/path"), path);
+        mosaic::logMessage(mosaic::LogLevel::Info, "ui", "model ready: " + summary.toStdString());
+    });
+    connect(m_service, &GenerationService::modelFailed, this, [this](const QString &path, const QString &message) {
+        showBanner(tr("The model %1 could not be loaded: %2").arg(path, message));
+        updateStatus();
+    });
+    connect(m_service, &GenerationService::busyChanged, this, [this](bool busy) {
+        m_cancel->setEnabled(busy);
+        m_cancelAction->setEnabled(busy);
+        m_progress->setVisible(busy);
+        if (!busy)
+            m_canvas->setBackdrop(QImage());
+    });
+    connect(m_service, &GenerationService::progress, this,
+            [this](quint64, int step, int steps, double seconds, const QImage &preview) {
+                m_progress->setRange(0, steps);
+                m_progress->setValue(step);
+                m_progress->setFormat(tr("step %1/%2 · %3 s").arg(step).arg(steps).arg(seconds, 0, 'f', 1));
+                if (!preview.isNull())
+                    m_canvas->setBackdrop(preview);
+            });
+    connect(m_service, &GenerationService::finished, this, [this](const GenerationOutcome &o) {
+        GalleryEntry e;
+        e.outcome = o;
+        for (const auto &s : m_composition->subjects()) {
+            e.colors.push_back(s.color);
+            e.references.push_back(s.prepared);
+        }
+        m_gallery->add(e);
+        m_tabs->setCurrentWidget(m_gallery);
+        const auto &r = o.result;
+        m_lastTiming = tr("last image: %1 s (denoise %2 s)")
+                           .arg(r.prepareSeconds + r.denoiseSeconds + r.decodeSeconds, 0, 'f', 1)
+                           .arg(r.denoiseSeconds, 0, 'f', 1);
+        updateStatus();
+    });
+    connect(m_service, &GenerationService::failed, this, [this](quint64, const QString &message) {
+        showBanner(tr("The generation failed: %1").arg(message));
+    });
+    connect(m_service, &GenerationService::cancelled, this, [this](quint64) {
+        statusBar()->showMessage(tr("Generation cancelled."), 4000);
+    });
+
     retranslateUi();
-    resize(1100, 720);
+    syncSettingsFromComposition();
+    QSettings settings;
+    m_busyMode->setCurrentIndex(settings.value(QStringLiteral("generation/replaceRunning"), false).toBool() ? 1 : 0);
+    setDarkTheme(settings.value(QStringLiteral("ui/dark"), false).toBool());
+    if (!restoreGeometry(settings.value(QStringLiteral("ui/geometry")).toByteArray()))
+        resize(1280, 800);
+    m_cancel->setEnabled(false);
+    m_cancelAction->setEnabled(false);
+    updateStatus();
     mosaic::logMessage(mosaic::LogLevel::Info, "ui", "main window ready: " + engineSummary().toStdString());
 }
 
@@ -52,21 +217,350 @@ QString MainWindow::engineSummary() const
              mosaic::cudaAvailable() ? tr("CUDA") : tr("CPU"));
 }
 
+QString MainWindow::bannerText() const
+{
+    return m_banner->isVisible() ? m_banner->text() : QString();
+}
+
+void MainWindow::createSettingsPanel()
+{
+    m_promptLabel = new QLabel(this);
+    m_prompt = new QPlainTextEdit(this);
+    m_prompt->setObjectName(QStringLiteral("promptEdit"));
+    m_prompt->setMaximumHeight(110);
+    m_seedLabel = new QLabel(this);
+    m_seed = new QSpinBox(this);
+    m_seed->setObjectName(QStringLiteral("seedSpin"));
+    m_seed->setRange(0, 2147483647);
+    m_seedLock = new QCheckBox(this);
+    m_seedLock->setObjectName(QStringLiteral("seedLock"));
+    m_dice = new QToolButton(this);
+    m_dice->setObjectName(QStringLiteral("diceButton"));
+    m_stepsLabel = new QLabel(this);
+    m_steps = new QSpinBox(this);
+    m_steps->setRange(0, 100);
+    m_guidanceLabel = new QLabel(this);
+    m_guidance = new QDoubleSpinBox(this);
+    m_guidance->setRange(-1, 20);
+    m_guidance->setSingleStep(0.5);
+    m_sizeLabel = new QLabel(this);
+    m_size = new QComboBox(this);
+    m_size->setObjectName(QStringLiteral("sizeCombo"));
+    m_regionLabel = new QLabel(this);
+    m_region = new QDoubleSpinBox(this);
+    m_region->setRange(0, 10);
+    m_region->setSingleStep(0.5);
+    m_busyLabel = new QLabel(this);
+    m_busyMode = new QComboBox(this);
+    m_busyMode->setObjectName(QStringLiteral("busyMode"));
+    m_busyMode->addItems({QString(), QString()});
+    m_autoLayout = new QPushButton(this);
+    m_generate = new QPushButton(this);
+    m_generate->setObjectName(QStringLiteral("generateButton"));
+    m_generate->setDefault(true);
+    m_cancel = new QPushButton(this);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_modelTitle = new QLabel(this);
+    m_modelInfo = new QLabel(this);
+    m_modelInfo->setObjectName(QStringLiteral("modelInfo"));
+    m_modelInfo->setWordWrap(true);
+    m_loadModel = new QPushButton(this);
+
+    connect(m_prompt, &QPlainTextEdit::textChanged, this, &MainWindow::commitSettings);
+    for (auto *spin : {m_seed, m_steps})
+        connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &MainWindow::commitSettings);
+    for (auto *spin : {m_guidance, m_region})
+        connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &MainWindow::commitSettings);
+    connect(m_seedLock, &QCheckBox::toggled, this, &MainWindow::commitSettings);
+    connect(m_size, qOverload<int>(&QComboBox::currentIndexChanged), this, &MainWindow::commitSettings);
+    connect(m_dice, &QToolButton::clicked, this, [this] { m_seed->setValue(QRandomGenerator::global()->bounded(2147483647)); });
+    connect(m_busyMode, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [](int i) { QSettings().setValue(QStringLiteral("generation/replaceRunning"), i == 1); });
+    connect(m_autoLayout, &QPushButton::clicked, m_composition, &Composition::autoLayout);
+    connect(m_generate, &QPushButton::clicked, this, [this] { generate(); });
+    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancel);
+    connect(m_loadModel, &QPushButton::clicked, this, &MainWindow::chooseModel);
+}
+
 void MainWindow::createActions()
 {
     m_fileMenu = menuBar()->addMenu(QString());
+    m_demoAction = m_fileMenu->addAction(QString(), this, [this] {
+        QString error;
+        if (!openDemo(findDemo(), &error))
+            showBanner(error);
+    });
+    m_loadModelAction = m_fileMenu->addAction(QString(), this, &MainWindow::chooseModel);
+    m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), qApp, &QApplication::closeAllWindows);
     m_quitAction->setShortcut(QKeySequence::Quit);
     m_quitAction->setObjectName(QStringLiteral("quitAction"));
+
+    m_editMenu = menuBar()->addMenu(QString());
+    m_undoAction = m_composition->undoStack()->createUndoAction(this);
+    m_undoAction->setShortcut(QKeySequence::Undo);
+    m_undoAction->setObjectName(QStringLiteral("undoAction"));
+    m_redoAction = m_composition->undoStack()->createRedoAction(this);
+    m_redoAction->setShortcut(QKeySequence::Redo);
+    m_redoAction->setObjectName(QStringLiteral("redoAction"));
+    m_editMenu->addAction(m_undoAction);
+    m_editMenu->addAction(m_redoAction);
+    m_editMenu->addSeparator();
+    m_pasteAction = m_editMenu->addAction(QString(), this, &MainWindow::pasteSubject);
+    m_pasteAction->setShortcut(QKeySequence::Paste);
+    m_autoLayoutAction = m_editMenu->addAction(QString(), m_composition, &Composition::autoLayout);
+    m_editMenu->addSeparator();
+    m_generateAction = m_editMenu->addAction(QString(), this, [this] { generate(); });
+    m_generateAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
+    m_generateAction->setObjectName(QStringLiteral("generateAction"));
+    m_cancelAction = m_editMenu->addAction(QString(), this, &MainWindow::cancel);
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setObjectName(QStringLiteral("cancelAction"));
 
     m_viewMenu = menuBar()->addMenu(QString());
     QAction *toggleLog = m_logDock->toggleViewAction();
     toggleLog->setObjectName(QStringLiteral("toggleLogAction"));
     m_viewMenu->addAction(toggleLog);
+    m_darkAction = m_viewMenu->addAction(QString(), this, [this](bool on) { setDarkTheme(on); });
+    m_darkAction->setCheckable(true);
+    m_darkAction->setObjectName(QStringLiteral("darkThemeAction"));
 
     m_helpMenu = menuBar()->addMenu(QString());
+    m_shortcutsAction = m_helpMenu->addAction(QString(), this, &MainWindow::showShortcuts);
+    m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
     m_aboutAction = m_helpMenu->addAction(QString(), this, &MainWindow::showAbout);
     m_aboutAction->setObjectName(QStringLiteral("aboutAction"));
+}
+
+void MainWindow::loadModel(const QString &path)
+{
+    QString p = path;
+    if (p.isEmpty()) {
+        p = QString::fromStdString(mosaic::findDefaultModel());
+        if (p.isEmpty()) {
+            QStringList where;
+            for (const auto &c : mosaic::defaultModelCandidates())
+                where << QString::fromStdString(c);
+            showBanner(tr("The bundled model was not found (looked in %1). Load a model with File › Load model….")
+                           .arg(where.join(QStringLiteral(", "))));
+            return;
+        }
+    }
+    m_modelInfo->setText(tr("Loading %1…").arg(QFileInfo(p).fileName()));
+    m_service->loadModel(p);
+}
+
+void MainWindow::chooseModel()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load a model bundle"), QString(),
+                                                      tr("MOSAIC Studio bundles (*.safetensors)"));
+    if (!path.isEmpty())
+        loadModel(path);
+}
+
+QString MainWindow::findDemo()
+{
+    const QString exeDir = QCoreApplication::applicationDirPath();
+    const QStringList candidates{exeDir + QStringLiteral("/../share/mosaic-studio/demo/demo.json"),
+                                 QStringLiteral(MOSAIC_SOURCE_DIR "/resources/demo/demo.json")};
+    for (const auto &c : candidates)
+        if (QFileInfo::exists(c))
+            return QDir::cleanPath(c);
+    return candidates.last();
+}
+
+bool MainWindow::openDemo(const QString &demoJson, QString *error)
+{
+    QFile f(demoJson);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = tr("Cannot open the demo %1: %2").arg(demoJson, f.errorString());
+        return false;
+    }
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.read(1 << 20), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = tr("The demo %1 is not valid JSON: %2").arg(demoJson, pe.errorString());
+        return false;
+    }
+    const QJsonObject o = doc.object();
+    const QDir dir = QFileInfo(demoJson).dir();
+    QVector<SubjectItem> subjects;
+    for (const auto &v : o.value(QStringLiteral("subjects")).toArray()) {
+        const QJsonObject s = v.toObject();
+        SubjectItem item;
+        item.name = s.value(QStringLiteral("name")).toString();
+        item.sourcePath = dir.filePath(s.value(QStringLiteral("image")).toString());
+        mosaic::RgbaImage img;
+        if (const auto st = mosaic::loadImage(item.sourcePath.toStdString(), &img); !st.ok()) {
+            *error = QString::fromStdString(st.message);
+            return false;
+        }
+        item.image = toQImage(img);
+        item.color = Composition::defaultColor(subjects.size());
+        const QJsonArray b = s.value(QStringLiteral("box")).toArray();
+        if (b.size() == 4)
+            item.box = QRectF(b[0].toDouble(), b[1].toDouble(), b[2].toDouble(), b[3].toDouble());
+        subjects.push_back(item);
+    }
+    Settings settings;
+    settings.prompt = o.value(QStringLiteral("prompt")).toString();
+    settings.seed = static_cast<quint64>(o.value(QStringLiteral("seed")).toInteger(7));
+    settings.seedLocked = true;
+    m_composition->reset(subjects, settings);
+    m_subjects->setCurrentIndex(0);
+    m_tabs->setCurrentWidget(m_canvas);
+    return true;
+}
+
+quint64 MainWindow::generate()
+{
+    if (!m_service->modelReady()) {
+        showBanner(tr("No model is loaded yet."));
+        return 0;
+    }
+    const Settings s = m_composition->settings();
+    if (!s.seedLocked && m_gallery->count() > 0) // a fresh seed per image unless locked
+        m_seed->setValue(QRandomGenerator::global()->bounded(2147483647));
+    mosaic::GenerationRequest req;
+    req.prompt = m_composition->settings().prompt.toStdString();
+    req.seed = m_composition->settings().seed;
+    req.steps = s.steps;
+    req.guidance = static_cast<float>(s.guidance);
+    req.width = req.height = s.size;
+    req.regionStrength = static_cast<float>(s.regionStrength);
+    req.capture.enabled = true;
+    req.previewEvery = 1;
+    for (const auto &item : m_composition->subjects()) {
+        mosaic::Subject sub;
+        sub.name = item.name.toStdString();
+        sub.image = fromQImage(item.image);
+        if (!item.box.isNull())
+            sub.box = mosaic::NormalizedBox{static_cast<float>(item.box.x()), static_cast<float>(item.box.y()),
+                                            static_cast<float>(item.box.width()), static_cast<float>(item.box.height())};
+        req.subjects.push_back(std::move(sub));
+    }
+    m_banner->setVisible(false);
+    return m_service->submit(req, m_busyMode->currentIndex() == 1);
+}
+
+void MainWindow::cancel()
+{
+    m_service->cancel();
+}
+
+void MainWindow::setReplaceRunning(bool replace)
+{
+    m_busyMode->setCurrentIndex(replace ? 1 : 0);
+}
+
+void MainWindow::setDarkTheme(bool dark)
+{
+    m_dark = dark;
+    if (m_darkAction->isChecked() != dark)
+        m_darkAction->setChecked(dark);
+    QSettings().setValue(QStringLiteral("ui/dark"), dark);
+    if (!qApp)
+        return;
+    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette p = QApplication::style()->standardPalette();
+    if (dark) {
+        p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
+        p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Base, QColor(0x1f, 0x20, 0x22));
+        p.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2d, 0x30));
+        p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3b));
+        p.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::ToolTipBase, QColor(0x35, 0x37, 0x3b));
+        p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
+        p.setColor(QPalette::Highlight, QColor(0x3d, 0x7e, 0xdb));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x70, 0x70, 0x70));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x70, 0x70, 0x70));
+    }
+    QApplication::setPalette(p);
+}
+
+void MainWindow::showBanner(const QString &text, bool error)
+{
+    m_banner->setText(text);
+    m_banner->setStyleSheet(error ? QStringLiteral("background:#fde2e1;color:#7a1712;border:1px solid #e0a19c;")
+                                  : QStringLiteral("background:#e3effd;color:#123f7a;border:1px solid #9cbbe0;"));
+    m_banner->setVisible(true);
+    mosaic::logMessage(error ? mosaic::LogLevel::Warn : mosaic::LogLevel::Info, "ui", text.toStdString());
+}
+
+void MainWindow::syncSettingsFromComposition()
+{
+    m_syncing = true;
+    const Settings &s = m_composition->settings();
+    if (m_prompt->toPlainText() != s.prompt)
+        m_prompt->setPlainText(s.prompt);
+    m_seed->setValue(static_cast<int>(s.seed & 0x7fffffff));
+    m_seedLock->setChecked(s.seedLocked);
+    m_steps->setValue(s.steps);
+    m_guidance->setValue(s.guidance);
+    const int sizeIndex = m_size->findData(s.size);
+    m_size->setCurrentIndex(sizeIndex < 0 ? 0 : sizeIndex);
+    m_region->setValue(s.regionStrength);
+    m_syncing = false;
+}
+
+void MainWindow::commitSettings()
+{
+    if (m_syncing)
+        return;
+    Settings s = m_composition->settings();
+    s.prompt = m_prompt->toPlainText();
+    s.seed = static_cast<quint64>(m_seed->value());
+    s.seedLocked = m_seedLock->isChecked();
+    s.steps = m_steps->value();
+    s.guidance = m_guidance->value();
+    s.size = m_size->currentData().toInt();
+    s.regionStrength = m_region->value();
+    m_composition->setSettings(s);
+}
+
+void MainWindow::pasteSubject()
+{
+    const QMimeData *mime = QApplication::clipboard()->mimeData();
+    if (!mime)
+        return;
+    if (mime->hasUrls()) {
+        QStringList paths;
+        for (const QUrl &u : mime->urls())
+            if (u.isLocalFile())
+                paths << u.toLocalFile();
+        m_subjects->addFiles(paths);
+    } else if (mime->hasImage()) {
+        QString error;
+        if (!m_composition->addSubjectFromImage(qvariant_cast<QImage>(mime->imageData()), QString(), &error))
+            showBanner(error);
+    }
+}
+
+void MainWindow::updateStatus()
+{
+    m_engineStatus->setText(engineSummary());
+    m_modelStatus->setText(m_service->modelReady() ? tr("Model: %1").arg(m_service->modelName()) : tr("No model loaded"));
+    if (m_service->modelReady() && m_service->modelName().startsWith(QStringLiteral("mosaic-toys")))
+        m_modelStatus->setToolTip(tr("The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes "
+                                     "toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model…."));
+    m_timingStatus->setText(m_lastTiming);
+}
+
+void MainWindow::showShortcuts()
+{
+    QMessageBox::information(this, tr("Keyboard shortcuts"),
+                             tr("<table>"
+                                "<tr><td><b>Ctrl+Enter</b></td><td>Generate</td></tr>"
+                                "<tr><td><b>Esc</b></td><td>Cancel the generation</td></tr>"
+                                "<tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo</td></tr>"
+                                "<tr><td><b>Ctrl+V</b></td><td>Paste an image or files as subjects</td></tr>"
+                                "<tr><td><b>Delete</b></td><td>Remove the selected region</td></tr>"
+                                "<tr><td><b>Ctrl+wheel</b></td><td>Zoom the canvas</td></tr>"
+                                "<tr><td><b>F1</b></td><td>This sheet</td></tr></table>"));
 }
 
 void MainWindow::showAbout()
@@ -77,6 +571,13 @@ void MainWindow::showAbout()
                            .arg(QString::fromLatin1(mosaic::versionString()),
                                 QString::fromStdString(mosaic::buildSummary()).toHtmlEscaped(),
                                 QString::fromStdString(mosaic::currentLogFile()).toHtmlEscaped()));
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings().setValue(QStringLiteral("ui/geometry"), saveGeometry());
+    m_service->cancel();
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::changeEvent(QEvent *event)
@@ -90,16 +591,56 @@ void MainWindow::retranslateUi()
 {
     setWindowTitle(tr("MOSAIC Studio %1").arg(QString::fromLatin1(mosaic::versionString())));
     m_fileMenu->setTitle(tr("&File"));
+    m_demoAction->setText(tr("Open the &demo composition"));
+    m_loadModelAction->setText(tr("&Load model…"));
     m_quitAction->setText(tr("&Quit"));
+    m_editMenu->setTitle(tr("&Edit"));
+    m_pasteAction->setText(tr("&Paste subject"));
+    m_autoLayoutAction->setText(tr("&Auto layout"));
+    m_generateAction->setText(tr("&Generate"));
+    m_cancelAction->setText(tr("&Cancel generation"));
     m_viewMenu->setTitle(tr("&View"));
+    m_darkAction->setText(tr("&Dark theme"));
     m_helpMenu->setTitle(tr("&Help"));
+    m_shortcutsAction->setText(tr("&Keyboard shortcuts"));
     m_aboutAction->setText(tr("&About MOSAIC Studio"));
-    m_welcome->setText(tr("<h2>MOSAIC Studio</h2>"
-                          "<p>Compose one image from several reference subjects, and see where each "
-                          "subject's attention landed.</p>"
-                          "<p><b>Engine:</b> %1</p>")
-                           .arg(engineSummary().toHtmlEscaped()));
-    m_engineStatus->setText(engineSummary());
+    m_tabs->setTabText(0, tr("Compose"));
+    m_tabs->setTabText(1, tr("Gallery"));
+    m_promptLabel->setText(tr("<b>Prompt</b> (name subjects by their card names)"));
+    m_prompt->setPlaceholderText(tr("e.g. three toys on the beach: a blob on the left, …"));
+    m_seedLabel->setText(tr("Seed"));
+    m_seedLock->setText(tr("Lock"));
+    m_seedLock->setToolTip(tr("Unlocked, every generation draws a new seed"));
+    m_dice->setText(tr("Random"));
+    m_dice->setToolTip(tr("Draw a random seed"));
+    m_stepsLabel->setText(tr("Steps"));
+    m_steps->setSpecialValueText(tr("model default"));
+    m_guidanceLabel->setText(tr("Guidance"));
+    m_guidance->setSpecialValueText(tr("model default"));
+    m_sizeLabel->setText(tr("Size"));
+    {
+        const int keep = m_size->currentIndex();
+        m_syncing = true;
+        m_size->clear();
+        m_size->addItem(tr("model default"), 0);
+        for (int s : {128, 192, 256, 384, 512})
+            m_size->addItem(tr("%1 × %1 px").arg(s), s);
+        m_size->setCurrentIndex(std::max(0, keep));
+        m_syncing = false;
+    }
+    m_regionLabel->setText(tr("Region strength"));
+    m_region->setToolTip(tr("How strongly each subject's attention is steered into its drawn region (0: off)"));
+    m_busyLabel->setText(tr("While busy"));
+    m_busyMode->setItemText(0, tr("queue the new request"));
+    m_busyMode->setItemText(1, tr("replace the running one"));
+    m_autoLayout->setText(tr("Auto layout"));
+    m_generate->setText(tr("Generate (Ctrl+Enter)"));
+    m_cancel->setText(tr("Cancel (Esc)"));
+    m_modelTitle->setText(tr("<b>Model</b>"));
+    if (!m_service->modelReady())
+        m_modelInfo->setText(tr("none loaded"));
+    m_loadModel->setText(tr("Load model…"));
+    updateStatus();
 }
 
 } // namespace ui

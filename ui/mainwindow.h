@@ -1,17 +1,32 @@
 #pragma once
-// The main window. For now a skeleton: engine information, the log dock, menus; the subjects panel,
-// canvas and gallery arrive with the pipeline (see the issues).
+// The main window: subjects on the left, the canvas and the gallery in the middle, prompt and
+// settings on the right, the log dock below; generation runs on the GenerationService's thread.
+
+#include "worker.h"
 
 #include <QMainWindow>
 
 class QAction;
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
 class QLabel;
 class QMenu;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTabWidget;
+class QToolButton;
 
 namespace ui {
 
+class Canvas;
+class Composition;
+class Gallery;
 class LogDock;
 class LogHub;
+class SubjectsPanel;
 
 class MainWindow : public QMainWindow
 {
@@ -23,24 +38,72 @@ public:
 
     LogDock *logDock() const { return m_logDock; }
     QString engineSummary() const;
+    Composition *composition() const { return m_composition; }
+    GenerationService *service() const { return m_service; }
+    Gallery *gallery() const { return m_gallery; }
+    Canvas *canvas() const { return m_canvas; }
+    SubjectsPanel *subjectsPanel() const { return m_subjects; }
+    QString bannerText() const;
+
+    // Loads a model bundle on the worker (the bundled model when path is empty).
+    void loadModel(const QString &path = {});
+    // Opens a prepared composition (resources/demo/demo.json layout); false with *error on failure.
+    bool openDemo(const QString &demoJson, QString *error);
+    static QString findDemo();
+    // Starts a generation from the current composition and settings; returns its id (0: refused).
+    quint64 generate();
+    void cancel();
+    void setReplaceRunning(bool replace);
+    void setDarkTheme(bool dark);
+    bool darkTheme() const { return m_dark; }
 
 protected:
     void changeEvent(QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     void createActions();
+    void createSettingsPanel();
     void retranslateUi();
     void showAbout();
+    void showShortcuts();
+    void showBanner(const QString &text, bool error = true);
+    void syncSettingsFromComposition();
+    void commitSettings();
+    void pasteSubject();
+    void chooseModel();
+    void updateStatus();
 
+    Composition *m_composition = nullptr;
+    GenerationService *m_service = nullptr;
     LogHub *m_logHub = nullptr;
     LogDock *m_logDock = nullptr;
-    QLabel *m_welcome = nullptr;
-    QLabel *m_engineStatus = nullptr;
-    QMenu *m_fileMenu = nullptr;
-    QMenu *m_viewMenu = nullptr;
-    QMenu *m_helpMenu = nullptr;
-    QAction *m_quitAction = nullptr;
-    QAction *m_aboutAction = nullptr;
+    SubjectsPanel *m_subjects = nullptr;
+    Canvas *m_canvas = nullptr;
+    Gallery *m_gallery = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    QLabel *m_banner = nullptr;
+
+    QLabel *m_promptLabel = nullptr, *m_seedLabel = nullptr, *m_stepsLabel = nullptr, *m_guidanceLabel = nullptr,
+           *m_sizeLabel = nullptr, *m_regionLabel = nullptr, *m_modelTitle = nullptr, *m_modelInfo = nullptr,
+           *m_busyLabel = nullptr;
+    QPlainTextEdit *m_prompt = nullptr;
+    QSpinBox *m_seed = nullptr, *m_steps = nullptr;
+    QCheckBox *m_seedLock = nullptr;
+    QToolButton *m_dice = nullptr;
+    QDoubleSpinBox *m_guidance = nullptr, *m_region = nullptr;
+    QComboBox *m_size = nullptr, *m_busyMode = nullptr;
+    QPushButton *m_generate = nullptr, *m_cancel = nullptr, *m_autoLayout = nullptr, *m_loadModel = nullptr;
+
+    QLabel *m_engineStatus = nullptr, *m_modelStatus = nullptr, *m_timingStatus = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QMenu *m_fileMenu = nullptr, *m_editMenu = nullptr, *m_viewMenu = nullptr, *m_helpMenu = nullptr;
+    QAction *m_quitAction = nullptr, *m_aboutAction = nullptr, *m_undoAction = nullptr, *m_redoAction = nullptr,
+            *m_generateAction = nullptr, *m_cancelAction = nullptr, *m_pasteAction = nullptr, *m_loadModelAction = nullptr,
+            *m_darkAction = nullptr, *m_shortcutsAction = nullptr, *m_demoAction = nullptr, *m_autoLayoutAction = nullptr;
+    bool m_syncing = false, m_dark = false;
+    int m_defaultSize = 0;
+    QString m_lastTiming;
 };
 
 } // namespace ui

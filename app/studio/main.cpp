@@ -37,6 +37,14 @@ int main(int argc, char *argv[])
                                      QApplication::translate("main", "LibTorch threads (default: all cores)."),
                                      QStringLiteral("N"));
     parser.addOption(threadsOption);
+    QCommandLineOption demoOption(QStringLiteral("demo"),
+                                  QApplication::translate("main", "Open the prepared demo composition (bundled subjects, "
+                                                                  "prompt and regions): one click generates."));
+    parser.addOption(demoOption);
+    QCommandLineOption modelOption(QStringLiteral("model"),
+                                   QApplication::translate("main", "A model bundle to load instead of the bundled one."),
+                                   QStringLiteral("FILE"));
+    parser.addOption(modelOption);
     parser.process(app);
 
     int threads = 0;
@@ -60,5 +68,11 @@ int main(int argc, char *argv[])
 
     ui::MainWindow window;
     window.show();
+    window.loadModel(parser.value(modelOption));
+    if (parser.isSet(demoOption)) {
+        QString error;
+        if (!window.openDemo(ui::MainWindow::findDemo(), &error))
+            std::fprintf(stderr, "mosaic-studio: %s\n", error.toLocal8Bit().constData());
+    }
     return app.exec();
 }

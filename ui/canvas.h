@@ -1,0 +1,53 @@
+#pragma once
+// The composition canvas: the target frame with a box per subject that has a region. Drag on an
+// empty spot to draw the current subject's region; drag a box to move it, its lower-right corner to
+// resize it; Delete removes the selected region; Ctrl+wheel zooms, the scroll bars (or the middle
+// button) pan. Every finished gesture is one undoable action on the composition.
+
+#include <QGraphicsView>
+
+namespace ui {
+
+class Composition;
+
+class Canvas : public QGraphicsView
+{
+    Q_OBJECT
+
+public:
+    explicit Canvas(Composition *composition, QWidget *parent = nullptr);
+    void setCurrentSubject(int index) { m_current = index; }
+    int currentSubject() const { return m_current; }
+    static constexpr double kSide = 512.0; // scene units for the [0, 1] frame
+    double zoom() const;
+    void setBackdrop(const QImage &image); // the latest result, shown faintly under the regions
+
+Q_SIGNALS:
+    void subjectPicked(int index);
+
+protected:
+    void mousePressEvent(QMouseEvent *event) override;
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void drawBackground(QPainter *painter, const QRectF &rect) override;
+    void drawForeground(QPainter *painter, const QRectF &rect) override;
+
+private:
+    enum class Gesture { None, Draw, Move, Resize, Pan };
+    int boxAt(const QPointF &scenePos, bool *corner) const;
+    QRectF sceneRectOf(int index) const;
+    void rebuild();
+
+    Composition *m_composition;
+    int m_current = -1;
+    Gesture m_gesture = Gesture::None;
+    int m_target = -1;
+    QPointF m_anchor;
+    QRectF m_live; // the box being drawn/moved/resized, in scene units
+    QPoint m_panFrom;
+    QImage m_backdrop;
+};
+
+} // namespace ui

@@ -1,0 +1,240 @@
+#include "composition.h"
+
+#include "worker.h"
+
+#include <mosaic/image.h>
+
+#include <QFileInfo>
+#include <QUndoCommand>
+
+#include <algorithm>
+#include <functional>
+
+namespace ui {
+
+namespace {
+
+// An undo command from two closures (each user action builds one).
+class LambdaCommand : public QUndoCommand
+{
+public:
+    LambdaCommand(const QString &text, std::function<void()> redo, std::function<void()> undo, int mergeId = -1)
+        : QUndoCommand(text), m_redo(std::move(redo)), m_undo(std::move(undo)), m_id(mergeId)
+    {
+    }
+    void redo() override { m_redo(); }
+    void undo() override { m_undo(); }
+    int id() const override { return m_id; }
+    bool mergeWith(const QUndoCommand *other) override
+    {
+        if (other->id() != m_id || m_id < 0)
+            return false;
+        m_redo = static_cast<const LambdaCommand *>(other)->m_redo; // keep the first undo, the last redo
+        return true;
+    }
+
+private:
+    std::function<void()> m_redo, m_undo;
+    int m_id;
+};
+
+} // namespace
+
+Composition::Composition(QObject *parent) : QObject(parent) {}
+
+QColor Composition::defaultColor(int index)
+{
+    static const QColor colors[] = {QColor(0xe6, 0x4b, 0x35), QColor(0x1f, 0x77, 0xb4), QColor(0x2c, 0xa0, 0x2c),
+                                    QColor(0x94, 0x67, 0xbd), QColor(0xff, 0x9f, 0x1c), QColor(0x17, 0xbe, 0xcf),
+                                    QColor(0xe3, 0x77, 0xc2), QColor(0x8c, 0x56, 0x4b)};
+    return colors[index % 8];
+}
+
+QImage Composition::prepareReference(const QImage &image, int size)
+{
+    mosaic::RgbaImage prepared;
+    if (!mosaic::prepareReference(fromQImage(image), size, &prepared).ok())
+        return {};
+    return toQImage(prepared);
+}
+
+bool Composition::addSubjectFromFile(const QString &path, QString *error)
+{
+    mosaic::RgbaImage img;
+    const mosaic::Status st = mosaic::loadImage(path.toStdString(), &img);
+    if (!st.ok()) {
+        if (error)
+            *error = QString::fromStdString(st.message);
+        return false;
+    }
+    const QString name = QFileInfo(path).completeBaseName();
+    if (!addSubjectFromImage(toQImage(img), name, error))
+        return false;
+    m_subjects.last().sourcePath = path;
+    return true;
+}
+
+bool Composition::addSubjectFromImage(const QImage &image, const QString &name, QString *error)
+{
+    if (m_subjects.size() >= kMaxSubjects) {
+        if (error)
+            *error = tr("A composition holds at most %1 subjects.").arg(kMaxSubjects);
+        return false;
+    }
+    if (image.isNull() || image.width() < 8 || image.height() < 8) {
+        if (error)
+            *error = tr("The image is empty or smaller than 8×8 pixels.");
+        return false;
+    }
+    SubjectItem item;
+    item.name = name.isEmpty() ? tr("Subject %1").arg(m_subjects.size() + 1) : name;
+    // A colour no other subject uses.
+    for (int c = 0; c < 8; ++c) {
+        const QColor color = defaultColor(m_subjects.size() + c);
+        if (std::none_of(m_subjects.begin(), m_subjects.end(), [&](const SubjectItem &s) { return s.color == color; })) {
+            item.color = color;
+            break;
+        }
+    }
+    item.image = image;
+    item.prepared = prepareReference(image);
+    const int index = m_subjects.size();
+    m_undo.push(new LambdaCommand(
+        tr("Add subject %1").arg(item.name), [this, index, item] { insertRaw(index, item); }, [this, index] { removeRaw(index); }));
+    return true;
+}
+
+void Composition::removeSubject(int index)
+{
+    if (index < 0 || index >= m_subjects.size())
+        return;
+    const SubjectItem item = m_subjects.at(index);
+    m_undo.push(new LambdaCommand(
+        tr("Remove subject %1").arg(item.name), [this, index] { removeRaw(index); }, [this, index, item] { insertRaw(index, item); }));
+}
+
+void Composition::renameSubject(int index, const QString &name)
+{
+    if (index < 0 || index >= m_subjects.size() || m_subjects[index].name == name || name.trimmed().isEmpty())
+        return;
+    SubjectItem before = m_subjects[index], after = before;
+    after.name = name.trimmed();
+    m_undo.push(new LambdaCommand(
+        tr("Rename %1 to %2").arg(before.name, after.name), [this, index, after] { replaceRaw(index, after); },
+        [this, index, before] { replaceRaw(index, before); }));
+}
+
+void Composition::recolorSubject(int index, const QColor &color)
+{
+    if (index < 0 || index >= m_subjects.size() || !color.isValid() || m_subjects[index].color == color)
+        return;
+    SubjectItem before = m_subjects[index], after = before;
+    after.color = color;
+    m_undo.push(new LambdaCommand(
+        tr("Change the colour of %1").arg(before.name), [this, index, after] { replaceRaw(index, after); },
+        [this, index, before] { replaceRaw(index, before); }));
+}
+
+void Composition::moveSubject(int from, int to)
+{
+    if (from == to || from < 0 || to < 0 || from >= m_subjects.size() || to >= m_subjects.size())
+        return;
+    m_undo.push(new LambdaCommand(
+        tr("Move %1").arg(m_subjects[from].name), [this, from, to] { moveRaw(from, to); }, [this, from, to] { moveRaw(to, from); }));
+}
+
+void Composition::setBox(int index, const QRectF &box, const QString &actionText)
+{
+    if (index < 0 || index >= m_subjects.size() || m_subjects[index].box == box)
+        return;
+    SubjectItem before = m_subjects[index], after = before;
+    after.box = box.isNull() ? QRectF() : box.normalized().intersected(QRectF(0, 0, 1, 1));
+    const QString text = !actionText.isEmpty() ? actionText
+                         : box.isNull()        ? tr("Remove the region of %1").arg(before.name)
+                                               : tr("Set the region of %1").arg(before.name);
+    m_undo.push(new LambdaCommand(text, [this, index, after] { replaceRaw(index, after); },
+                                  [this, index, before] { replaceRaw(index, before); }));
+}
+
+void Composition::autoLayout()
+{
+    const int n = m_subjects.size();
+    if (n == 0)
+        return;
+    // One row for up to 4 subjects, two rows beyond; boxes fill 80 % of their cell, square.
+    const int rows = n <= 4 ? 1 : 2, cols = (n + rows - 1) / rows;
+    QVector<QRectF> before, after;
+    for (int i = 0; i < n; ++i) {
+        before.push_back(m_subjects[i].box);
+        const int r = i / cols, c = i % cols;
+        const int inRow = std::min(cols, n - r * cols);
+        const double cell = std::min(1.0 / cols, 1.0 / rows) * 0.8;
+        const double cx = (c + 0.5) / inRow, cy = rows == 1 ? 0.62 : 0.33 + 0.4 * r;
+        after.push_back(QRectF(cx - cell / 2, cy - cell / 2, cell, cell));
+    }
+    m_undo.push(new LambdaCommand(tr("Auto layout"), [this, after] { setAllBoxesRaw(after); },
+                                  [this, before] { setAllBoxesRaw(before); }));
+}
+
+void Composition::setSettings(const Settings &settings)
+{
+    if (settings == m_settings)
+        return;
+    const Settings before = m_settings;
+    // Consecutive edits of the prompt merge into one undo step.
+    const int merge = before.prompt != settings.prompt ? 1 : -1;
+    m_undo.push(new LambdaCommand(tr("Change settings"), [this, settings] { setSettingsRaw(settings); },
+                                  [this, before] { setSettingsRaw(before); }, merge));
+}
+
+void Composition::reset(const QVector<SubjectItem> &subjects, const Settings &settings)
+{
+    m_undo.clear();
+    m_subjects = subjects;
+    for (auto &s : m_subjects)
+        if (s.prepared.isNull())
+            s.prepared = prepareReference(s.image);
+    m_settings = settings;
+    Q_EMIT subjectsChanged();
+    Q_EMIT settingsChanged();
+}
+
+void Composition::insertRaw(int index, const SubjectItem &item)
+{
+    m_subjects.insert(index, item);
+    Q_EMIT subjectsChanged();
+}
+
+void Composition::removeRaw(int index)
+{
+    m_subjects.removeAt(index);
+    Q_EMIT subjectsChanged();
+}
+
+void Composition::replaceRaw(int index, const SubjectItem &item)
+{
+    m_subjects[index] = item;
+    Q_EMIT subjectChanged(index);
+}
+
+void Composition::moveRaw(int from, int to)
+{
+    m_subjects.move(from, to);
+    Q_EMIT subjectsChanged();
+}
+
+void Composition::setSettingsRaw(const Settings &settings)
+{
+    m_settings = settings;
+    Q_EMIT settingsChanged();
+}
+
+void Composition::setAllBoxesRaw(const QVector<QRectF> &boxes)
+{
+    for (int i = 0; i < boxes.size() && i < m_subjects.size(); ++i) {
+        m_subjects[i].box = boxes[i];
+        Q_EMIT subjectChanged(i);
+    }
+}
+
+} // namespace ui

@@ -1,0 +1,97 @@
+#pragma once
+// The composition being edited: the subjects (reference image, name, colour, region) and the prompt
+// and settings. Every user edit goes through an undo command on the composition's QUndoStack (one
+// command per user action); views listen to the change signals.
+
+#include <QColor>
+#include <QImage>
+#include <QObject>
+#include <QRectF>
+#include <QString>
+#include <QUndoStack>
+#include <QVector>
+
+namespace ui {
+
+struct SubjectItem
+{
+    QString name;
+    QColor color;
+    QString sourcePath; // where the reference came from (empty: pasted)
+    QImage image;       // as loaded
+    QImage prepared;    // as the pipeline prepares it (white, cropped, scaled, centred)
+    QRectF box;         // region in [0, 1] of the canvas; null: none
+    bool operator==(const SubjectItem &o) const
+    {
+        return name == o.name && color == o.color && sourcePath == o.sourcePath && image == o.image && box == o.box;
+    }
+};
+
+struct Settings
+{
+    QString prompt;
+    quint64 seed = 1;
+    bool seedLocked = false;
+    int steps = 0;          // 0: the model's default
+    double guidance = -1;   // < 0: the model's default
+    int size = 0;           // 0: the model's default
+    double regionStrength = 2.0;
+    bool operator==(const Settings &o) const
+    {
+        return prompt == o.prompt && seed == o.seed && seedLocked == o.seedLocked && steps == o.steps &&
+               guidance == o.guidance && size == o.size && regionStrength == o.regionStrength;
+    }
+};
+
+class Composition : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kMaxSubjects = 8;
+    explicit Composition(QObject *parent = nullptr);
+
+    QUndoStack *undoStack() { return &m_undo; }
+    const QVector<SubjectItem> &subjects() const { return m_subjects; }
+    int count() const { return m_subjects.size(); }
+    const SubjectItem &subject(int i) const { return m_subjects.at(i); }
+    const Settings &settings() const { return m_settings; }
+
+    // Loads an image file as a new subject (undoable). Returns false with *error set for files that
+    // are missing, corrupt, too large, or when the composition is full; nothing is added then.
+    bool addSubjectFromFile(const QString &path, QString *error);
+    bool addSubjectFromImage(const QImage &image, const QString &name, QString *error);
+    void removeSubject(int index);
+    void renameSubject(int index, const QString &name);
+    void recolorSubject(int index, const QColor &color);
+    void moveSubject(int from, int to);
+    void setBox(int index, const QRectF &box, const QString &actionText = {});
+    // Non-overlapping boxes for every subject, left to right (undoable as one action).
+    void autoLayout();
+    void setSettings(const Settings &settings);
+    // Replaces everything without undo history (loading a project, --demo).
+    void reset(const QVector<SubjectItem> &subjects, const Settings &settings);
+
+    static QColor defaultColor(int index);
+    static QImage prepareReference(const QImage &image, int size = 256);
+
+    // Raw mutators used by the undo commands.
+    void insertRaw(int index, const SubjectItem &item);
+    void removeRaw(int index);
+    void replaceRaw(int index, const SubjectItem &item);
+    void moveRaw(int from, int to);
+    void setSettingsRaw(const Settings &settings);
+    void setAllBoxesRaw(const QVector<QRectF> &boxes);
+
+Q_SIGNALS:
+    void subjectsChanged();        // structure (added, removed, moved)
+    void subjectChanged(int index); // name, colour or box
+    void settingsChanged();
+
+private:
+    QVector<SubjectItem> m_subjects;
+    Settings m_settings;
+    QUndoStack m_undo;
+};
+
+} // namespace ui

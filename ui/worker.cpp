@@ -1,0 +1,173 @@
+#include "worker.h"
+
+#include <mosaic/log.h>
+
+#include <QMetaObject>
+
+#include <cstring>
+
+namespace ui {
+
+QImage toQImage(const mosaic::RgbaImage &image)
+{
+    if (image.isNull())
+        return {};
+    QImage out(image.width, image.height, QImage::Format_RGBA8888);
+    for (int y = 0; y < image.height; ++y)
+        std::memcpy(out.scanLine(y), image.pixels.data() + static_cast<size_t>(y) * image.width * 4,
+                    static_cast<size_t>(image.width) * 4);
+    return out;
+}
+
+mosaic::RgbaImage fromQImage(const QImage &image)
+{
+    mosaic::RgbaImage out;
+    if (image.isNull())
+        return out;
+    const QImage rgba = image.convertToFormat(QImage::Format_RGBA8888);
+    out.width = rgba.width();
+    out.height = rgba.height();
+    out.pixels.resize(static_cast<size_t>(out.width) * out.height * 4);
+    for (int y = 0; y < out.height; ++y)
+        std::memcpy(out.pixels.data() + static_cast<size_t>(y) * out.width * 4, rgba.constScanLine(y),
+                    static_cast<size_t>(out.width) * 4);
+    return out;
+}
+
+GenerationWorker::GenerationWorker() = default;
+GenerationWorker::~GenerationWorker() = default;
+
+void GenerationWorker::loadModel(const QString &path)
+{
+    mosaic::Status st;
+    auto bundle = mosaic::ModelBundle::load(path.toStdString(), &st);
+    if (!bundle) {
+        Q_EMIT modelFailed(path, QString::fromStdString(st.message));
+        return;
+    }
+    m_bundle = std::move(bundle);
+    const auto &d = m_bundle->description();
+    Q_EMIT modelLoaded(path, QString::fromStdString(d.name),
+                       tr("%1 · %2 px · %3 steps · up to %4 subjects")
+                           .arg(QString::fromStdString(d.name))
+                           .arg(d.defaultSize)
+                           .arg(d.defaultSteps)
+                           .arg(d.maxSubjects));
+}
+
+void GenerationWorker::generate(quint64 id, const mosaic::GenerationRequest &request)
+{
+    m_cancel = false;
+    Q_EMIT started(id);
+    if (!m_bundle) {
+        Q_EMIT failed(id, tr("No model is loaded."));
+        return;
+    }
+    mosaic::GenerationCallbacks cb;
+    cb.cancel = &m_cancel;
+    cb.progress = [this, id](const mosaic::ProgressInfo &p) {
+        Q_EMIT progress(id, p.step, p.steps, p.elapsedSeconds, p.preview ? toQImage(*p.preview) : QImage());
+    };
+    GenerationOutcome out;
+    out.id = id;
+    out.request = request;
+    out.modelName = QString::fromStdString(m_bundle->description().name);
+    const mosaic::Status st = mosaic::generate(*m_bundle, request, &out.result, cb);
+    if (st.code == mosaic::StatusCode::Cancelled) {
+        Q_EMIT cancelled(id);
+        return;
+    }
+    if (!st.ok()) {
+        Q_EMIT failed(id, QString::fromStdString(st.message));
+        return;
+    }
+    out.image = toQImage(out.result.image);
+    Q_EMIT finished(out);
+}
+
+GenerationService::GenerationService(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<ui::GenerationOutcome>();
+    qRegisterMetaType<mosaic::GenerationRequest>();
+    m_thread.setObjectName(QStringLiteral("generation"));
+    m_worker = new GenerationWorker;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &GenerationWorker::modelLoaded, this, [this](const QString &path, const QString &name, const QString &summary) {
+        m_modelReady = true;
+        m_modelName = name;
+        m_modelPath = path;
+        Q_EMIT modelLoaded(path, name, summary);
+    });
+    connect(m_worker, &GenerationWorker::modelFailed, this, &GenerationService::modelFailed);
+    connect(m_worker, &GenerationWorker::started, this, &GenerationService::started);
+    connect(m_worker, &GenerationWorker::progress, this, &GenerationService::progress);
+    auto done = [this] {
+        m_running = 0;
+        startNext();
+        if (!m_running)
+            Q_EMIT busyChanged(false);
+    };
+    connect(m_worker, &GenerationWorker::finished, this, [this, done](const GenerationOutcome &o) {
+        Q_EMIT finished(o);
+        done();
+    });
+    connect(m_worker, &GenerationWorker::failed, this, [this, done](quint64 id, const QString &m) {
+        Q_EMIT failed(id, m);
+        done();
+    });
+    connect(m_worker, &GenerationWorker::cancelled, this, [this, done](quint64 id) {
+        Q_EMIT cancelled(id);
+        done();
+    });
+    m_thread.start();
+}
+
+GenerationService::~GenerationService()
+{
+    m_waiting.reset();
+    m_worker->requestCancel();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void GenerationService::loadModel(const QString &path)
+{
+    m_modelReady = false;
+    QMetaObject::invokeMethod(m_worker, "loadModel", Qt::QueuedConnection, Q_ARG(QString, path));
+}
+
+quint64 GenerationService::submit(const mosaic::GenerationRequest &request, bool replaceRunning)
+{
+    const quint64 id = m_nextId++;
+    m_waiting = std::make_unique<mosaic::GenerationRequest>(request);
+    m_waitingId = id;
+    if (m_running && replaceRunning)
+        m_worker->requestCancel();
+    if (!m_running)
+        startNext();
+    return id;
+}
+
+void GenerationService::cancel()
+{
+    m_waiting.reset();
+    if (m_running)
+        m_worker->requestCancel();
+}
+
+void GenerationService::startNext()
+{
+    if (!m_waiting)
+        return;
+    const bool wasIdle = m_running == 0;
+    m_running = m_waitingId;
+    const mosaic::GenerationRequest req = *m_waiting;
+    m_waiting.reset();
+    QMetaObject::invokeMethod(m_worker, "generate", Qt::QueuedConnection, Q_ARG(quint64, m_running),
+                              Q_ARG(mosaic::GenerationRequest, req));
+    if (wasIdle)
+        Q_EMIT busyChanged(true);
+}
+
+} // namespace ui

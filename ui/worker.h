@@ -1,0 +1,103 @@
+#pragma once
+// The generation worker: one long-lived QThread owns the loaded model bundle (loading happens there
+// too) and runs one request at a time; the GUI thread only posts requests and receives queued
+// signals, so it never blocks on LibTorch. Cancel is an atomic flag the pipeline polls between steps
+// and blocks.
+
+#include <mosaic/pipeline.h>
+
+#include <QImage>
+#include <QObject>
+#include <QString>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+
+namespace ui {
+
+// What the GUI keeps of a finished run (plain Qt types plus the core's maps).
+struct GenerationOutcome
+{
+    quint64 id = 0;
+    QImage image;
+    mosaic::GenerationRequest request;
+    mosaic::GenerationResult result;
+    QString modelName;
+};
+
+class GenerationWorker : public QObject
+{
+    Q_OBJECT
+
+public:
+    GenerationWorker();
+    ~GenerationWorker() override;
+    // Thread-safe: asks the running generation (if any) to stop at the next step.
+    void requestCancel() { m_cancel = true; }
+
+public Q_SLOTS:
+    void loadModel(const QString &path);
+    void generate(quint64 id, const mosaic::GenerationRequest &request);
+
+Q_SIGNALS:
+    void modelLoaded(const QString &path, const QString &name, const QString &summary);
+    void modelFailed(const QString &path, const QString &message);
+    void started(quint64 id);
+    void progress(quint64 id, int step, int steps, double seconds, const QImage &preview);
+    void finished(const ui::GenerationOutcome &outcome);
+    void failed(quint64 id, const QString &message);
+    void cancelled(quint64 id);
+
+private:
+    std::shared_ptr<mosaic::ModelBundle> m_bundle;
+    std::atomic<bool> m_cancel{false};
+};
+
+// Owns the thread and the worker; the GUI's single entry point. A request while one runs either
+// waits in a queue of one (the newest replaces a waiting one) or cancels the running one first, as
+// the user chooses (replaceRunning).
+class GenerationService : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit GenerationService(QObject *parent = nullptr);
+    ~GenerationService() override;
+
+    void loadModel(const QString &path);
+    // Returns the request's id.
+    quint64 submit(const mosaic::GenerationRequest &request, bool replaceRunning = false);
+    void cancel();
+    bool busy() const { return m_running != 0; }
+    bool modelReady() const { return m_modelReady; }
+    QString modelName() const { return m_modelName; }
+    QString modelPath() const { return m_modelPath; }
+
+Q_SIGNALS:
+    void modelLoaded(const QString &path, const QString &name, const QString &summary);
+    void modelFailed(const QString &path, const QString &message);
+    void started(quint64 id);
+    void progress(quint64 id, int step, int steps, double seconds, const QImage &preview);
+    void finished(const ui::GenerationOutcome &outcome);
+    void failed(quint64 id, const QString &message);
+    void cancelled(quint64 id);
+    void busyChanged(bool busy);
+
+private:
+    void startNext();
+    QThread m_thread;
+    GenerationWorker *m_worker = nullptr;
+    quint64 m_nextId = 1, m_running = 0, m_waitingId = 0;
+    std::unique_ptr<mosaic::GenerationRequest> m_waiting;
+    bool m_modelReady = false;
+    QString m_modelName, m_modelPath;
+};
+
+QImage toQImage(const mosaic::RgbaImage &image);
+mosaic::RgbaImage fromQImage(const QImage &image);
+
+} // namespace ui
+
+Q_DECLARE_METATYPE(ui::GenerationOutcome)
+Q_DECLARE_METATYPE(mosaic::GenerationRequest)
