@@ -219,7 +219,7 @@ QString MainWindow::engineSummary() const
 
 QString MainWindow::bannerText() const
 {
-    return m_banner->isVisible() ? m_banner->text() : QString();
+    return m_banner->isHidden() ? QString() : m_banner->text();
 }
 
 void MainWindow::createSettingsPanel()

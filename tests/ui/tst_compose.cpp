@@ -1,0 +1,280 @@
+// The composer as a user drives it, offscreen: subjects added (a corrupt image gives a message and
+// adds nothing), a region drawn on the canvas and undone, a generation on a tiny model whose result
+// and maps reach the gallery while the event loop keeps running, a cancelled run, the demo.
+#include "testsupport.h"
+
+#include "canvas.h"
+#include "composition.h"
+#include "gallery.h"
+#include "mainwindow.h"
+#include "subjectspanel.h"
+
+#include <mosaic/image.h>
+#include <mosaic/pipeline.h>
+
+#include <QAction>
+#include <QElapsedTimer>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QTimer>
+#include <QUndoStack>
+
+#include <cmath>
+#include <fstream>
+
+namespace {
+
+QString writeDisc(const std::string &dir, const char *name, uint8_t r, uint8_t g, uint8_t b)
+{
+    mosaic::RgbaImage img;
+    img.width = img.height = 96;
+    img.pixels.assign(96 * 96 * 4, 255);
+    for (int y = 0; y < 96; ++y)
+        for (int x = 0; x < 96; ++x)
+            if (std::hypot(x - 48.0, y - 48.0) < 30) {
+                uint8_t *p = &img.pixels[(static_cast<size_t>(y) * 96 + x) * 4];
+                p[0] = r;
+                p[1] = g;
+                p[2] = b;
+            }
+    const std::string path = dir + "/" + name;
+    return mosaic::savePng(path, img).ok() ? QString::fromStdString(path) : QString();
+}
+
+} // namespace
+
+class TstCompose : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_dir = testsupport::scratchDir("compose");
+        m_red = writeDisc(m_dir, "red.png", 220, 40, 40);
+        m_blue = writeDisc(m_dir, "blue.png", 40, 40, 220);
+        QVERIFY(!m_red.isEmpty() && !m_blue.isEmpty());
+        mosaic::RandomBundleOptions o;
+        o.name = "tiny-test";
+        o.imageSize = 64;
+        o.refSize = 64;
+        o.steps = 3;
+        m_model = QString::fromStdString(m_dir + "/tiny.safetensors");
+        QVERIFY(mosaic::writeRandomBundle(m_model.toStdString(), o).ok());
+        o.steps = 40; // slow enough to cancel
+        o.imageSize = 128;
+        m_slowModel = QString::fromStdString(m_dir + "/slow.safetensors");
+        QVERIFY(mosaic::writeRandomBundle(m_slowModel.toStdString(), o).ok());
+    }
+
+    void addSubjects()
+    {
+        ui::MainWindow w;
+        auto *panel = w.subjectsPanel();
+        QSignalSpy errors(panel, &ui::SubjectsPanel::errorOccurred);
+        QCOMPARE(panel->addFiles({m_red, m_blue}), 2);
+        QCOMPARE(w.composition()->count(), 2);
+        QCOMPARE(panel->list()->count(), 2);
+        QCOMPARE(w.composition()->subject(0).name, QStringLiteral("red"));
+        QVERIFY(w.composition()->subject(0).prepared.width() == 256); // prepared as the pipeline does
+        QVERIFY(w.composition()->subject(0).color != w.composition()->subject(1).color);
+
+        // A corrupt file and a missing one: a message naming them, nothing added.
+        const std::string corrupt = m_dir + "/corrupt.png";
+        std::ofstream(corrupt) << "\x89PNG\r\n\x1a\n garbage";
+        QCOMPARE(panel->addFiles({QString::fromStdString(corrupt), QStringLiteral("/nonexistent/cat.png")}), 0);
+        QCOMPARE(w.composition()->count(), 2);
+        QCOMPARE(errors.count(), 1);
+        const QString message = errors.first().first().toString();
+        QVERIFY2(message.contains(QStringLiteral("corrupt.png")) && message.contains(QStringLiteral("cat.png")), qPrintable(message));
+
+        // Rename, recolour, reorder: each one undo step.
+        w.composition()->renameSubject(0, QStringLiteral("Ruby"));
+        w.composition()->moveSubject(0, 1);
+        QCOMPARE(w.composition()->subject(1).name, QStringLiteral("Ruby"));
+        QCOMPARE(panel->list()->item(1)->text(), QStringLiteral("Ruby"));
+        w.composition()->undoStack()->undo();
+        w.composition()->undoStack()->undo();
+        QCOMPARE(w.composition()->subject(0).name, QStringLiteral("red"));
+
+        // At most eight.
+        for (int i = 0; i < 6; ++i)
+            QCOMPARE(panel->addFiles({m_red}), 1);
+        QCOMPARE(panel->addFiles({m_red}), 0);
+        QCOMPARE(w.composition()->count(), 8);
+        w.composition()->undoStack()->undo();
+        QCOMPARE(w.composition()->count(), 7);
+    }
+
+    void drawRegionAndUndo()
+    {
+        ui::MainWindow w;
+        w.resize(1200, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.subjectsPanel()->addFiles({m_red, m_blue}), 2);
+        w.subjectsPanel()->setCurrentIndex(1);
+        ui::Canvas *c = w.canvas();
+        QCOMPARE(c->currentSubject(), 1);
+        const QPoint a = c->mapFromScene(QPointF(0.25, 0.25) * ui::Canvas::kSide);
+        const QPoint b = c->mapFromScene(QPointF(0.75, 0.5) * ui::Canvas::kSide);
+        QTest::mousePress(c->viewport(), Qt::LeftButton, {}, a);
+        QTest::mouseMove(c->viewport(), (a + b) / 2);
+        QTest::mouseMove(c->viewport(), b);
+        QTest::mouseRelease(c->viewport(), Qt::LeftButton, {}, b);
+        const QRectF box = w.composition()->subject(1).box;
+        QVERIFY2(std::abs(box.x() - 0.25) < 0.01 && std::abs(box.width() - 0.5) < 0.01 && std::abs(box.height() - 0.25) < 0.01,
+                 qPrintable(QStringLiteral("%1 %2 %3 %4").arg(box.x()).arg(box.y()).arg(box.width()).arg(box.height())));
+        QVERIFY(w.composition()->subject(0).box.isNull());
+        // Move it by dragging its inside: one more undo step.
+        const QPoint inside = c->mapFromScene(QPointF(0.5, 0.4) * ui::Canvas::kSide);
+        const QPoint moved = inside + (c->mapFromScene(QPointF(0.6, 0.4) * ui::Canvas::kSide) - inside);
+        QTest::mousePress(c->viewport(), Qt::LeftButton, {}, inside);
+        QTest::mouseMove(c->viewport(), moved);
+        QTest::mouseRelease(c->viewport(), Qt::LeftButton, {}, moved);
+        QVERIFY(std::abs(w.composition()->subject(1).box.x() - 0.35) < 0.01);
+        QCOMPARE(w.composition()->undoStack()->count(), 4); // two adds, draw, move
+        w.findChild<QAction *>(QStringLiteral("undoAction"))->trigger();
+        QVERIFY(std::abs(w.composition()->subject(1).box.x() - 0.25) < 0.01);
+        w.findChild<QAction *>(QStringLiteral("undoAction"))->trigger();
+        QVERIFY(w.composition()->subject(1).box.isNull());
+        w.findChild<QAction *>(QStringLiteral("redoAction"))->trigger();
+        QVERIFY(!w.composition()->subject(1).box.isNull());
+        // Delete removes the region; auto layout gives every subject a box, none overlapping.
+        c->setFocus();
+        QTest::keyClick(c, Qt::Key_Delete);
+        QVERIFY(w.composition()->subject(1).box.isNull());
+        w.composition()->autoLayout();
+        const QRectF r0 = w.composition()->subject(0).box, r1 = w.composition()->subject(1).box;
+        QVERIFY(!r0.isNull() && !r1.isNull() && !r0.intersects(r1));
+    }
+
+    void generateShowsResultAndMaps()
+    {
+        ui::MainWindow w;
+        w.show();
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(m_model);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(w.service()->modelReady());
+        QCOMPARE(w.subjectsPanel()->addFiles({m_red, m_blue}), 2);
+        w.composition()->setBox(0, QRectF(0, 0, 0.5, 1));
+        w.composition()->setBox(1, QRectF(0.5, 0, 0.5, 1));
+        ui::Settings s = w.composition()->settings();
+        s.prompt = QStringLiteral("two toys on the grass");
+        s.seed = 9;
+        s.seedLocked = true;
+        w.composition()->setSettings(s);
+
+        // The event loop keeps turning while the worker runs: the longest gap between 2 ms ticks.
+        QElapsedTimer clock;
+        qint64 last = 0, longest = 0;
+        QTimer tick;
+        tick.setInterval(2);
+        connect(&tick, &QTimer::timeout, this, [&] {
+            const qint64 now = clock.elapsed();
+            longest = std::max(longest, now - last);
+            last = now;
+        });
+        QSignalSpy progress(w.service(), &ui::GenerationService::progress);
+        clock.start();
+        tick.start();
+        QVERIFY(w.generate() != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
+        tick.stop();
+        qInfo("longest event-loop stall during the generation: %lld ms (%d progress signals)", longest,
+              static_cast<int>(progress.count()));
+        QVERIFY(progress.count() >= 3); // one per step, with previews
+        QVERIFY(!progress.last().at(4).value<QImage>().isNull());
+
+        const ui::GalleryEntry *e = w.gallery()->current();
+        QVERIFY(e);
+        QCOMPARE(e->outcome.image.width(), 64);
+        QCOMPARE(static_cast<int>(e->outcome.result.subjects.size()), 2);
+        QVERIFY(e->outcome.result.subjects[0].attention.width > 0);
+        QCOMPARE(e->outcome.request.seed, quint64{9});
+        // Overlays change what is shown; off again gives the plain result back.
+        const QImage plain = w.gallery()->composedImage();
+        w.gallery()->setSubjectOverlay(0, true);
+        QVERIFY(w.gallery()->composedImage() != plain);
+        w.gallery()->setSubjectOverlay(0, false);
+        w.gallery()->setOwnershipShown(true);
+        QVERIFY(w.gallery()->composedImage() != plain);
+        w.gallery()->setOwnershipShown(false);
+        QCOMPARE(w.gallery()->composedImage(), plain.convertToFormat(QImage::Format_ARGB32));
+        w.gallery()->setReferencesShown(true);
+        QVERIFY(w.gallery()->composedImage().width() > plain.width());
+        w.gallery()->setReferencesShown(false);
+
+        const QImage first = e->outcome.image; // (e points into the gallery, which grows below)
+        // Save as PNG carries the parameters; the same seed regenerates the same image.
+        const QString png = QString::fromStdString(m_dir + "/saved.png");
+        QString error;
+        QVERIFY2(w.gallery()->savePng(0, png, &error), qPrintable(error));
+        std::map<std::string, std::string> text;
+        QVERIFY(mosaic::readPngText(png.toStdString(), &text).ok());
+        QVERIFY(text["parameters"].find("two toys on the grass") != std::string::npos);
+        QVERIFY(w.generate() != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 2, 60000);
+        QCOMPARE(w.gallery()->current()->outcome.image, first);
+        w.gallery()->removeAt(1);
+        QCOMPARE(w.gallery()->count(), 1);
+    }
+
+    void cancelKeepsTheModelUsable()
+    {
+        ui::MainWindow w;
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(m_slowModel);
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(w.subjectsPanel()->addFiles({m_red}), 1);
+        QSignalSpy progress(w.service(), &ui::GenerationService::progress);
+        QSignalSpy cancelled(w.service(), &ui::GenerationService::cancelled);
+        QVERIFY(w.generate() != 0);
+        QVERIFY(progress.wait(30000));
+        w.findChild<QAction *>(QStringLiteral("cancelAction"))->trigger();
+        QVERIFY(cancelled.wait(30000));
+        QVERIFY(progress.count() < 40);
+        QCOMPARE(w.gallery()->count(), 0);
+        QTRY_VERIFY(!w.service()->busy());
+        // Still usable: a short run completes.
+        ui::Settings s = w.composition()->settings();
+        s.steps = 2;
+        w.composition()->setSettings(s);
+        QVERIFY(w.generate() != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
+    }
+
+    void failedGenerationShowsBanner()
+    {
+        ui::MainWindow w;
+        QVERIFY(w.generate() == 0); // no model yet
+        QVERIFY(w.bannerText().contains(QStringLiteral("No model")));
+        QSignalSpy failed(w.service(), &ui::GenerationService::modelFailed);
+        const std::string bad = m_dir + "/bad.safetensors";
+        std::ofstream(bad) << "not a model";
+        w.loadModel(QString::fromStdString(bad));
+        QVERIFY(failed.wait(30000));
+        QVERIFY(w.bannerText().contains(QStringLiteral("bad.safetensors")));
+    }
+
+    void demoOpens()
+    {
+        ui::MainWindow w;
+        QString error;
+        QVERIFY2(w.openDemo(ui::MainWindow::findDemo(), &error), qPrintable(error));
+        QCOMPARE(w.composition()->count(), 4);
+        QVERIFY(!w.composition()->settings().prompt.isEmpty());
+        for (const auto &s : w.composition()->subjects())
+            QVERIFY(!s.box.isNull() && !s.prepared.isNull());
+        QVERIFY(!w.openDemo(QStringLiteral("/nonexistent/demo.json"), &error));
+        QVERIFY(error.contains(QStringLiteral("/nonexistent/demo.json")));
+    }
+
+private:
+    std::string m_dir;
+    QString m_red, m_blue, m_model, m_slowModel;
+};
+
+QTEST_MAIN(TstCompose)
+#include "tst_compose.moc"
