@@ -129,6 +129,19 @@ void Gallery::add(const GalleryEntry &entry)
     Q_EMIT countChanged(count());
 }
 
+void Gallery::setEntries(const QVector<GalleryEntry> &entries)
+{
+    m_entries.clear();
+    m_history->clear();
+    for (const auto &e : entries)
+        add(e);
+    if (entries.isEmpty()) {
+        rebuildToggles();
+        compose();
+        Q_EMIT countChanged(0);
+    }
+}
+
 int Gallery::currentIndex() const
 {
     return m_history->currentRow();

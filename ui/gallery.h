@@ -44,6 +44,8 @@ public:
     void setReferencesShown(bool on);
     bool savePng(int index, const QString &path, QString *error) const;
     void removeAt(int index);
+    const QVector<GalleryEntry> &entries() const { return m_entries; }
+    void setEntries(const QVector<GalleryEntry> &entries);
 
 Q_SIGNALS:
     void reuseRequested(const mosaic::GenerationRequest &request);

@@ -4,6 +4,7 @@
 #include "composition.h"
 #include "gallery.h"
 #include "logdock.h"
+#include "project.h"
 #include "loghub.h"
 #include "subjectspanel.h"
 
@@ -46,7 +47,11 @@
 #include <QStyleFactory>
 #include <QTabWidget>
 #include <QToolButton>
+#include <QTimer>
 #include <QUndoStack>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QStandardPaths>
 #include <QVBoxLayout>
 
 namespace ui {
@@ -195,7 +200,20 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         statusBar()->showMessage(tr("Generation cancelled."), 4000);
     });
 
+    connect(m_composition->undoStack(), &QUndoStack::indexChanged, this, &MainWindow::markDirty);
+    connect(m_composition, &Composition::subjectsChanged, this, &MainWindow::markDirty);
+    connect(m_gallery, &Gallery::countChanged, this, &MainWindow::markDirty);
+    auto *autosave = new QTimer(this);
+    autosave->setInterval(60 * 1000);
+    connect(autosave, &QTimer::timeout, this, [this] {
+        if (m_dirty)
+            autosaveNow();
+    });
+    autosave->start();
+    setAcceptDrops(true);
+
     retranslateUi();
+    rebuildRecentMenu();
     syncSettingsFromComposition();
     QSettings settings;
     m_busyMode->setCurrentIndex(settings.value(QStringLiteral("generation/replaceRunning"), false).toBool() ? 1 : 0);
@@ -285,6 +303,22 @@ void MainWindow::createSettingsPanel()
 void MainWindow::createActions()
 {
     m_fileMenu = menuBar()->addMenu(QString());
+    m_newAction = m_fileMenu->addAction(QString(), this, [this] {
+        m_composition->reset({}, Settings());
+        m_gallery->setEntries({});
+        m_projectPath.clear();
+        m_dirty = false;
+        updateStatus();
+    });
+    m_newAction->setShortcut(QKeySequence::New);
+    m_openAction = m_fileMenu->addAction(QString(), this, &MainWindow::openProjectInteractive);
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_recentMenu = m_fileMenu->addMenu(QString());
+    m_saveAction = m_fileMenu->addAction(QString(), this, [this] { saveProjectInteractive(false); });
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAsAction = m_fileMenu->addAction(QString(), this, [this] { saveProjectInteractive(true); });
+    m_saveAsAction->setShortcut(QKeySequence::SaveAs);
+    m_fileMenu->addSeparator();
     m_demoAction = m_fileMenu->addAction(QString(), this, [this] {
         QString error;
         if (!openDemo(findDemo(), &error))
@@ -548,6 +582,9 @@ void MainWindow::updateStatus()
         m_modelStatus->setToolTip(tr("The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes "
                                      "toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model…."));
     m_timingStatus->setText(m_lastTiming);
+    const QString file = m_projectPath.isEmpty() ? tr("untitled") : QFileInfo(m_projectPath).fileName();
+    setWindowTitle(tr("%1%2 — MOSAIC Studio %3").arg(file, m_dirty ? QStringLiteral("*") : QString(),
+                                                    QString::fromLatin1(mosaic::versionString())));
 }
 
 void MainWindow::showShortcuts()
@@ -575,9 +612,195 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    if (m_dirty && (m_composition->count() > 0 || m_gallery->count() > 0) && isVisible() &&
+        !qEnvironmentVariableIsSet("MOSAIC_NO_CLOSE_PROMPT")) {
+        const auto answer = QMessageBox::question(this, tr("Unsaved work"),
+                                                  tr("The composition has unsaved changes. Save them before closing?"),
+                                                  QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel);
+        if (answer == QMessageBox::Cancel) {
+            event->ignore();
+            return;
+        }
+        if (answer == QMessageBox::Save) {
+            saveProjectInteractive(false);
+            if (m_dirty) {
+                event->ignore();
+                return;
+            }
+        }
+    }
     QSettings().setValue(QStringLiteral("ui/geometry"), saveGeometry());
     m_service->cancel();
+    QFile::remove(autosavePath()); // a normal close: nothing to recover
     QMainWindow::closeEvent(event);
+}
+
+void MainWindow::markDirty()
+{
+    m_dirty = true;
+    updateStatus();
+}
+
+QString MainWindow::autosavePath()
+{
+    QString dir = qEnvironmentVariable("XDG_DATA_HOME");
+    dir = dir.isEmpty() ? QDir::homePath() + QStringLiteral("/.local/share/mosaic-studio") : dir + QStringLiteral("/mosaic-studio");
+    QDir().mkpath(dir);
+    return dir + QStringLiteral("/autosave.mosaic");
+}
+
+bool MainWindow::autosaveNow()
+{
+    ProjectContent c{m_composition->subjects(), m_composition->settings(), m_gallery->entries()};
+    QString error;
+    if (!saveProject(autosavePath(), c, &error)) {
+        mosaic::logMessage(mosaic::LogLevel::Warn, "ui", "autosave failed: " + error.toStdString());
+        return false;
+    }
+    return true;
+}
+
+bool MainWindow::hasRecovery()
+{
+    return QFileInfo::exists(autosavePath());
+}
+
+bool MainWindow::recover(QString *error)
+{
+    if (!openProject(autosavePath(), error))
+        return false;
+    m_projectPath.clear(); // recovered work has no file yet
+    m_dirty = true;
+    updateStatus();
+    return true;
+}
+
+bool MainWindow::saveProjectAs(const QString &path, QString *error)
+{
+    ProjectContent c{m_composition->subjects(), m_composition->settings(), m_gallery->entries()};
+    if (!saveProject(path, c, error))
+        return false;
+    m_projectPath = path;
+    m_dirty = false;
+    m_composition->undoStack()->setClean();
+    addRecent(path);
+    QFile::remove(autosavePath());
+    updateStatus();
+    return true;
+}
+
+bool MainWindow::openProject(const QString &path, QString *error)
+{
+    ProjectContent c;
+    if (!loadProject(path, &c, error))
+        return false;
+    m_composition->reset(c.subjects, c.settings);
+    m_gallery->setEntries(c.results);
+    m_projectPath = path;
+    m_dirty = false;
+    addRecent(path);
+    updateStatus();
+    return true;
+}
+
+void MainWindow::saveProjectInteractive(bool askPath)
+{
+    QString path = m_projectPath;
+    if (askPath || path.isEmpty()) {
+        path = QFileDialog::getSaveFileName(this, tr("Save project"), path.isEmpty() ? tr("untitled.mosaic") : path,
+                                            tr("MOSAIC Studio projects (*.mosaic)"));
+        if (path.isEmpty())
+            return;
+        if (!path.endsWith(QLatin1String(".mosaic")))
+            path += QLatin1String(".mosaic");
+    }
+    QString error;
+    if (!saveProjectAs(path, &error))
+        showBanner(error);
+}
+
+void MainWindow::openProjectInteractive()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
+                                                      tr("MOSAIC Studio projects (*.mosaic)"));
+    QString error;
+    if (!path.isEmpty() && !openProject(path, &error))
+        showBanner(error);
+}
+
+void MainWindow::addRecent(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("files/recent")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > 8)
+        recent.removeLast();
+    settings.setValue(QStringLiteral("files/recent"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("files/recent")).toStringList();
+    for (const auto &path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
+            QString error;
+            if (!openProject(path, &error))
+                showBanner(error);
+        })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+bool MainWindow::restoreFromPng(const QString &path, QString *error)
+{
+    Settings s = m_composition->settings();
+    QVector<QRectF> boxes;
+    if (!settingsFromPng(path, &s, &boxes, error))
+        return false;
+    m_composition->undoStack()->beginMacro(tr("Restore settings from %1").arg(QFileInfo(path).fileName()));
+    m_composition->setSettings(s);
+    for (int i = 0; i < boxes.size() && i < m_composition->count(); ++i)
+        m_composition->setBox(i, boxes[i]);
+    m_composition->undoStack()->endMacro();
+    showBanner(tr("Settings restored from %1 (the references are not stored in images; the current subjects keep "
+                  "their places in order).").arg(QFileInfo(path).fileName()), false);
+    return true;
+}
+
+void MainWindow::openFiles(const QStringList &paths)
+{
+    QStringList images;
+    for (const auto &path : paths) {
+        QString error;
+        if (path.endsWith(QLatin1String(".mosaic"), Qt::CaseInsensitive)) {
+            if (!openProject(path, &error))
+                showBanner(error);
+        } else if (path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) && restoreFromPng(path, &error)) {
+            // settings restored
+        } else {
+            images << path;
+        }
+    }
+    if (!images.isEmpty())
+        m_subjects->addFiles(images);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &u : event->mimeData()->urls())
+        if (u.isLocalFile())
+            paths << u.toLocalFile();
+    openFiles(paths);
+    event->acceptProposedAction();
 }
 
 void MainWindow::changeEvent(QEvent *event)
@@ -589,8 +812,12 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::retranslateUi()
 {
-    setWindowTitle(tr("MOSAIC Studio %1").arg(QString::fromLatin1(mosaic::versionString())));
     m_fileMenu->setTitle(tr("&File"));
+    m_newAction->setText(tr("&New composition"));
+    m_openAction->setText(tr("&Open project…"));
+    m_recentMenu->setTitle(tr("Open &recent"));
+    m_saveAction->setText(tr("&Save project"));
+    m_saveAsAction->setText(tr("Save project &as…"));
     m_demoAction->setText(tr("Open the &demo composition"));
     m_loadModelAction->setText(tr("&Load model…"));
     m_quitAction->setText(tr("&Quit"));

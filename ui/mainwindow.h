@@ -57,9 +57,28 @@ public:
     void setDarkTheme(bool dark);
     bool darkTheme() const { return m_dark; }
 
+    // Project files (.mosaic).
+    bool saveProjectAs(const QString &path, QString *error);
+    bool openProject(const QString &path, QString *error);
+    QString projectPath() const { return m_projectPath; }
+    bool isDirty() const { return m_dirty; }
+    // Autosave and crash recovery: the autosave file exists while unsaved work exists and the
+    // window has not been closed normally.
+    static QString autosavePath();
+    bool autosaveNow();
+    static bool hasRecovery();
+    bool recover(QString *error);
+    // A dropped or opened PNG written by MOSAIC Studio or the CLI: its settings and regions.
+    bool restoreFromPng(const QString &path, QString *error);
+    // What a drop of these local files does: projects open, PNGs with parameters restore settings,
+    // other images become subjects.
+    void openFiles(const QStringList &paths);
+
 protected:
     void changeEvent(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void createActions();
@@ -73,6 +92,11 @@ private:
     void pasteSubject();
     void chooseModel();
     void updateStatus();
+    void markDirty();
+    void addRecent(const QString &path);
+    void rebuildRecentMenu();
+    void saveProjectInteractive(bool askPath);
+    void openProjectInteractive();
 
     Composition *m_composition = nullptr;
     GenerationService *m_service = nullptr;
@@ -101,6 +125,10 @@ private:
     QAction *m_quitAction = nullptr, *m_aboutAction = nullptr, *m_undoAction = nullptr, *m_redoAction = nullptr,
             *m_generateAction = nullptr, *m_cancelAction = nullptr, *m_pasteAction = nullptr, *m_loadModelAction = nullptr,
             *m_darkAction = nullptr, *m_shortcutsAction = nullptr, *m_demoAction = nullptr, *m_autoLayoutAction = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_newAction = nullptr, *m_openAction = nullptr, *m_saveAction = nullptr, *m_saveAsAction = nullptr;
+    QString m_projectPath;
+    bool m_dirty = false;
     bool m_syncing = false, m_dark = false;
     int m_defaultSize = 0;
     QString m_lastTiming;

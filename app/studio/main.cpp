@@ -7,6 +7,8 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFile>
+#include <QMessageBox>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QTranslator>
@@ -68,6 +70,17 @@ int main(int argc, char *argv[])
 
     ui::MainWindow window;
     window.show();
+    if (ui::MainWindow::hasRecovery()) {
+        const auto answer = QMessageBox::question(
+            &window, QApplication::translate("main", "Recover unsaved work?"),
+            QApplication::translate("main", "MOSAIC Studio did not close normally last time. Recover the composition "
+                                            "and results from the last autosave?"));
+        QString error;
+        if (answer == QMessageBox::Yes && !window.recover(&error))
+            QMessageBox::warning(&window, QApplication::translate("main", "Recovery failed"), error);
+        else if (answer != QMessageBox::Yes)
+            QFile::remove(ui::MainWindow::autosavePath());
+    }
     window.loadModel(parser.value(modelOption));
     if (parser.isSet(demoOption)) {
         QString error;

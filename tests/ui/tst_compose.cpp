@@ -7,6 +7,7 @@
 #include "composition.h"
 #include "gallery.h"
 #include "mainwindow.h"
+#include "project.h"
 #include "subjectspanel.h"
 
 #include <mosaic/image.h>
@@ -50,6 +51,7 @@ class TstCompose : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        QFile::remove(ui::MainWindow::autosavePath());
         m_dir = testsupport::scratchDir("compose");
         m_red = writeDisc(m_dir, "red.png", 220, 40, 40);
         m_blue = writeDisc(m_dir, "blue.png", 40, 40, 220);
@@ -256,6 +258,108 @@ private Q_SLOTS:
         w.loadModel(QString::fromStdString(bad));
         QVERIFY(failed.wait(30000));
         QVERIFY(w.bannerText().contains(QStringLiteral("bad.safetensors")));
+    }
+
+    // Save and reopen: identical subjects, settings, results and maps. A crash (no normal close)
+    // leaves an autosave that a new window recovers. A PNG's parameters restore the settings.
+    void projectsAutosaveAndPngRestore()
+    {
+        const QString project = QString::fromStdString(m_dir + "/p.mosaic");
+        ui::ProjectContent saved;
+        QString png = QString::fromStdString(m_dir + "/result.png");
+        {
+            ui::MainWindow w;
+            QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+            w.loadModel(m_model);
+            QVERIFY(loaded.wait(30000));
+            QCOMPARE(w.subjectsPanel()->addFiles({m_red, m_blue}), 2);
+            w.composition()->setBox(1, QRectF(0.5, 0.25, 0.5, 0.5));
+            ui::Settings s = w.composition()->settings();
+            s.prompt = QStringLiteral("two toys by the ocean");
+            s.seed = 1234;
+            s.seedLocked = true;
+            s.steps = 2;
+            w.composition()->setSettings(s);
+            QVERIFY(w.generate() != 0);
+            QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
+            QVERIFY(w.isDirty());
+            QString error;
+            QVERIFY2(w.saveProjectAs(project, &error), qPrintable(error));
+            QVERIFY(!w.isDirty());
+            QVERIFY(w.gallery()->savePng(0, png, &error));
+            saved = {w.composition()->subjects(), w.composition()->settings(), w.gallery()->entries()};
+        }
+        {
+            ui::MainWindow w;
+            QString error;
+            QVERIFY2(w.openProject(project, &error), qPrintable(error));
+            QCOMPARE(w.composition()->count(), 2);
+            for (int i = 0; i < 2; ++i) {
+                const auto &a = saved.subjects[i], &b = w.composition()->subject(i);
+                QCOMPARE(b.name, a.name);
+                QCOMPARE(b.color, a.color);
+                QCOMPARE(b.box, a.box);
+                QCOMPARE(b.image.convertToFormat(QImage::Format_RGBA8888), a.image.convertToFormat(QImage::Format_RGBA8888));
+            }
+            QVERIFY(w.composition()->settings() == saved.settings);
+            QCOMPARE(w.gallery()->count(), 1);
+            const auto &r0 = saved.results[0].outcome, &r1 = w.gallery()->entries()[0].outcome;
+            QCOMPARE(r1.image.convertToFormat(QImage::Format_RGBA8888), r0.image.convertToFormat(QImage::Format_RGBA8888));
+            QCOMPARE(r1.request.seed, r0.request.seed);
+            QCOMPARE(r1.result.subjects.size(), r0.result.subjects.size());
+            QVERIFY(r1.result.subjects[1].attention.values == r0.result.subjects[1].attention.values);
+            QVERIFY(r1.result.ownership.values == r0.result.ownership.values);
+            QCOMPARE(r1.result.parametersJson, r0.result.parametersJson);
+
+            // Unsaved work, then a "crash": the window goes away without a normal close.
+            w.composition()->renameSubject(0, QStringLiteral("Scarlet"));
+            QVERIFY(w.autosaveNow());
+        }
+        QVERIFY(ui::MainWindow::hasRecovery());
+        {
+            ui::MainWindow w;
+            QString error;
+            QVERIFY2(w.recover(&error), qPrintable(error));
+            QCOMPARE(w.composition()->subject(0).name, QStringLiteral("Scarlet"));
+            QCOMPARE(w.gallery()->count(), 1);
+            QVERIFY(w.isDirty());
+            w.close(); // a normal close removes the autosave
+            QVERIFY(!ui::MainWindow::hasRecovery());
+
+            // The PNG's parameters: prompt, seed, steps, regions back after other edits.
+            ui::Settings s = w.composition()->settings();
+            s.prompt = QStringLiteral("something else");
+            s.seed = 5;
+            w.composition()->setSettings(s);
+            w.composition()->setBox(1, QRectF());
+            w.openFiles({png});
+            QCOMPARE(w.composition()->settings().prompt, QStringLiteral("two toys by the ocean"));
+            QCOMPARE(w.composition()->settings().seed, quint64{1234});
+            QCOMPARE(w.composition()->settings().steps, 2);
+            QVERIFY(std::abs(w.composition()->subject(1).box.x() - 0.5) < 1e-6);
+            // One undo step takes the restore back.
+            w.composition()->undoStack()->undo();
+            QCOMPARE(w.composition()->settings().prompt, QStringLiteral("something else"));
+            // A PNG without parameters is a subject, not settings.
+            w.openFiles({m_red});
+            QCOMPARE(w.composition()->count(), 3);
+        }
+        // Damaged projects: a message, nothing replaced.
+        ui::MainWindow w;
+        QCOMPARE(w.subjectsPanel()->addFiles({m_red}), 1);
+        const std::string broken = m_dir + "/broken.mosaic";
+        for (const std::string &text : {std::string("{not json"), std::string("{\"format\": \"mosaic-project\", \"version\": 9}"),
+                                        std::string("{\"format\": \"mosaic-project\", \"version\": 1, \"subjects\": [{\"name\": \"x\", \"color\": \"#ff0000\", \"image\": \"AAAA\"}]}")}) {
+            std::ofstream(broken) << text;
+            QString error;
+            QVERIFY(!w.openProject(QString::fromStdString(broken), &error));
+            QVERIFY2(error.contains(QStringLiteral("broken.mosaic")), qPrintable(error));
+            QCOMPARE(w.composition()->count(), 1);
+        }
+        // A save into a folder that does not exist fails cleanly and keeps the state dirty.
+        QString error;
+        QVERIFY(!w.saveProjectAs(QStringLiteral("/nonexistent/dir/x.mosaic"), &error));
+        QVERIFY(!error.isEmpty());
     }
 
     void demoOpens()

@@ -1,0 +1,337 @@
+#include "project.h"
+
+#include <mosaic/image.h>
+
+#include <QBuffer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSaveFile>
+#include <QtEndian>
+
+#include <cstring>
+
+namespace ui {
+
+namespace {
+
+constexpr int kMaxMapSide = 4096;
+
+QString pngBase64(const QImage &img)
+{
+    QByteArray bytes;
+    QBuffer buf(&bytes);
+    buf.open(QIODevice::WriteOnly);
+    img.save(&buf, "PNG");
+    return QString::fromLatin1(bytes.toBase64());
+}
+
+bool imageFromBase64(const QJsonValue &v, QImage *out)
+{
+    const QByteArray bytes = QByteArray::fromBase64(v.toString().toLatin1());
+    mosaic::RgbaImage img;
+    if (bytes.isEmpty() ||
+        !mosaic::decodeImage(std::vector<uint8_t>(bytes.begin(), bytes.end()), "project image", &img).ok())
+        return false;
+    *out = toQImage(img);
+    return true;
+}
+
+QJsonObject floatMap(const mosaic::FloatMap &m)
+{
+    QByteArray raw(static_cast<int>(m.values.size() * 4), Qt::Uninitialized);
+    for (size_t i = 0; i < m.values.size(); ++i)
+        qToLittleEndian(m.values[i], raw.data() + i * 4);
+    return {{QStringLiteral("width"), m.width}, {QStringLiteral("height"), m.height},
+            {QStringLiteral("f32"), QString::fromLatin1(raw.toBase64())}};
+}
+
+bool readFloatMap(const QJsonObject &o, mosaic::FloatMap *m)
+{
+    const int w = o.value(QStringLiteral("width")).toInt(-1), h = o.value(QStringLiteral("height")).toInt(-1);
+    if (w == 0 && h == 0) {
+        *m = {};
+        return true;
+    }
+    if (w < 1 || h < 1 || w > kMaxMapSide || h > kMaxMapSide)
+        return false;
+    const QByteArray raw = QByteArray::fromBase64(o.value(QStringLiteral("f32")).toString().toLatin1());
+    if (raw.size() != qsizetype(w) * h * 4)
+        return false;
+    m->width = w;
+    m->height = h;
+    m->values.resize(static_cast<size_t>(w) * h);
+    for (size_t i = 0; i < m->values.size(); ++i)
+        m->values[i] = qFromLittleEndian<float>(raw.constData() + i * 4);
+    return true;
+}
+
+QJsonArray rectArray(const QRectF &r)
+{
+    return {r.x(), r.y(), r.width(), r.height()};
+}
+
+QRectF readRect(const QJsonValue &v)
+{
+    const QJsonArray a = v.toArray();
+    if (a.size() != 4)
+        return {};
+    const QRectF r(a[0].toDouble(), a[1].toDouble(), a[2].toDouble(), a[3].toDouble());
+    return r.width() > 0 && r.height() > 0 ? r.intersected(QRectF(0, 0, 1, 1)) : QRectF();
+}
+
+QJsonObject settingsJson(const Settings &s)
+{
+    return {{QStringLiteral("prompt"), s.prompt},
+            {QStringLiteral("seed"), QString::number(s.seed)},
+            {QStringLiteral("seed_locked"), s.seedLocked},
+            {QStringLiteral("steps"), s.steps},
+            {QStringLiteral("guidance"), s.guidance},
+            {QStringLiteral("size"), s.size},
+            {QStringLiteral("region_strength"), s.regionStrength}};
+}
+
+Settings readSettings(const QJsonObject &o)
+{
+    Settings s;
+    s.prompt = o.value(QStringLiteral("prompt")).toString();
+    s.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
+    s.seedLocked = o.value(QStringLiteral("seed_locked")).toBool();
+    s.steps = std::clamp(o.value(QStringLiteral("steps")).toInt(), 0, 1000);
+    s.guidance = o.value(QStringLiteral("guidance")).toDouble(-1);
+    s.size = std::clamp(o.value(QStringLiteral("size")).toInt(), 0, 4096);
+    s.regionStrength = o.value(QStringLiteral("region_strength")).toDouble(2.0);
+    return s;
+}
+
+} // namespace
+
+bool saveProject(const QString &path, const ProjectContent &c, QString *error)
+{
+    QJsonArray subjects;
+    for (const auto &s : c.subjects) {
+        QJsonObject o{{QStringLiteral("name"), s.name},
+                      {QStringLiteral("color"), s.color.name()},
+                      {QStringLiteral("source"), s.sourcePath},
+                      {QStringLiteral("image"), pngBase64(s.image)}};
+        if (!s.box.isNull())
+            o.insert(QStringLiteral("box"), rectArray(s.box));
+        subjects.append(o);
+    }
+    QJsonArray results;
+    for (const auto &e : c.results) {
+        const auto &o = e.outcome;
+        const auto &r = o.result;
+        QJsonArray maps, colors, refs, requestSubjects;
+        for (const auto &m : r.subjects)
+            maps.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(m.name)},
+                                    {QStringLiteral("attention"), floatMap(m.attention)},
+                                    {QStringLiteral("share"), floatMap(m.share)},
+                                    {QStringLiteral("mass_in_region"), m.massInRegion}});
+        for (const auto &col : e.colors)
+            colors.append(col.name());
+        for (const auto &ref : e.references)
+            refs.append(pngBase64(ref));
+        for (const auto &s : o.request.subjects) {
+            QJsonObject rs{{QStringLiteral("name"), QString::fromStdString(s.name)}};
+            if (s.box)
+                rs.insert(QStringLiteral("box"), QJsonArray{s.box->x, s.box->y, s.box->w, s.box->h});
+            requestSubjects.append(rs);
+        }
+        QByteArray own(static_cast<int>(r.ownership.values.size() * 2), Qt::Uninitialized);
+        for (size_t i = 0; i < r.ownership.values.size(); ++i)
+            qToLittleEndian(r.ownership.values[i], own.data() + i * 2);
+        results.append(QJsonObject{
+            {QStringLiteral("id"), QString::number(o.id)},
+            {QStringLiteral("model"), o.modelName},
+            {QStringLiteral("image"), pngBase64(o.image)},
+            {QStringLiteral("request"),
+             QJsonObject{{QStringLiteral("prompt"), QString::fromStdString(o.request.prompt)},
+                         {QStringLiteral("seed"), QString::number(o.request.seed)},
+                         {QStringLiteral("steps"), o.request.steps},
+                         {QStringLiteral("guidance"), o.request.guidance},
+                         {QStringLiteral("size"), o.request.width},
+                         {QStringLiteral("region_strength"), o.request.regionStrength},
+                         {QStringLiteral("subjects"), requestSubjects}}},
+            {QStringLiteral("maps"), maps},
+            {QStringLiteral("ownership"), QJsonObject{{QStringLiteral("width"), r.ownership.width},
+                                                      {QStringLiteral("height"), r.ownership.height},
+                                                      {QStringLiteral("i16"), QString::fromLatin1(own.toBase64())}}},
+            {QStringLiteral("colors"), colors},
+            {QStringLiteral("references"), refs},
+            {QStringLiteral("seconds"), QJsonArray{r.prepareSeconds, r.denoiseSeconds, r.decodeSeconds}},
+            {QStringLiteral("parameters_json"), QString::fromStdString(r.parametersJson)},
+            {QStringLiteral("parameters_text"), QString::fromStdString(r.parametersText)}});
+    }
+    const QJsonObject root{{QStringLiteral("format"), QStringLiteral("mosaic-project")},
+                           {QStringLiteral("version"), 1},
+                           {QStringLiteral("settings"), settingsJson(c.settings)},
+                           {QStringLiteral("subjects"), subjects},
+                           {QStringLiteral("results"), results}};
+    QSaveFile f(path);
+    if (!f.open(QIODevice::WriteOnly)) {
+        *error = QObject::tr("Cannot write %1: %2").arg(path, f.errorString());
+        return false;
+    }
+    const QByteArray bytes = QJsonDocument(root).toJson(QJsonDocument::Compact);
+    if (f.write(bytes) != bytes.size() || !f.commit()) {
+        *error = QObject::tr("Cannot write %1: %2 (the previous file, if any, is unchanged)").arg(path, f.errorString());
+        f.cancelWriting();
+        return false;
+    }
+    return true;
+}
+
+bool loadProject(const QString &path, ProjectContent *out, QString *error)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        *error = QObject::tr("Cannot open %1: %2").arg(path, f.errorString());
+        return false;
+    }
+    if (f.size() > kMaxProjectBytes) {
+        *error = QObject::tr("%1 is larger than %2 MB; not a project this version writes").arg(path).arg(kMaxProjectBytes >> 20);
+        return false;
+    }
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(f.readAll(), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = QObject::tr("%1 is not a MOSAIC Studio project (JSON error at byte %2: %3)").arg(path).arg(pe.offset).arg(pe.errorString());
+        return false;
+    }
+    const QJsonObject root = doc.object();
+    if (root.value(QStringLiteral("format")).toString() != QLatin1String("mosaic-project") ||
+        root.value(QStringLiteral("version")).toInt() != 1) {
+        *error = QObject::tr("%1 is not a MOSAIC Studio project of version 1").arg(path);
+        return false;
+    }
+    ProjectContent c;
+    c.settings = readSettings(root.value(QStringLiteral("settings")).toObject());
+    const QJsonArray subjects = root.value(QStringLiteral("subjects")).toArray();
+    if (subjects.size() > Composition::kMaxSubjects) {
+        *error = QObject::tr("%1 has %2 subjects; at most %3 are supported").arg(path).arg(subjects.size()).arg(Composition::kMaxSubjects);
+        return false;
+    }
+    for (int i = 0; i < subjects.size(); ++i) {
+        const QJsonObject o = subjects[i].toObject();
+        SubjectItem s;
+        s.name = o.value(QStringLiteral("name")).toString();
+        s.color = QColor(o.value(QStringLiteral("color")).toString());
+        s.sourcePath = o.value(QStringLiteral("source")).toString();
+        s.box = readRect(o.value(QStringLiteral("box")));
+        if (!imageFromBase64(o.value(QStringLiteral("image")), &s.image) || s.name.isEmpty() || !s.color.isValid()) {
+            *error = QObject::tr("%1: subject %2 is damaged (name, colour or image)").arg(path).arg(i + 1);
+            return false;
+        }
+        s.prepared = Composition::prepareReference(s.image);
+        c.subjects.push_back(s);
+    }
+    const QJsonArray results = root.value(QStringLiteral("results")).toArray();
+    for (int k = 0; k < results.size(); ++k) {
+        const QJsonObject o = results[k].toObject();
+        auto bad = [&](const char *what) {
+            *error = QObject::tr("%1: result %2 is damaged (%3)").arg(path).arg(k + 1).arg(QLatin1String(what));
+            return false;
+        };
+        GalleryEntry e;
+        auto &out = e.outcome;
+        out.id = o.value(QStringLiteral("id")).toString().toULongLong();
+        out.modelName = o.value(QStringLiteral("model")).toString();
+        if (!imageFromBase64(o.value(QStringLiteral("image")), &out.image))
+            return bad("image");
+        out.result.image = fromQImage(out.image);
+        const QJsonObject req = o.value(QStringLiteral("request")).toObject();
+        out.request.prompt = req.value(QStringLiteral("prompt")).toString().toStdString();
+        out.request.seed = req.value(QStringLiteral("seed")).toString().toULongLong();
+        out.request.steps = req.value(QStringLiteral("steps")).toInt();
+        out.request.guidance = static_cast<float>(req.value(QStringLiteral("guidance")).toDouble(-1));
+        out.request.width = out.request.height = req.value(QStringLiteral("size")).toInt();
+        out.request.regionStrength = static_cast<float>(req.value(QStringLiteral("region_strength")).toDouble(2));
+        for (const auto &v : req.value(QStringLiteral("subjects")).toArray()) {
+            mosaic::Subject s;
+            s.name = v.toObject().value(QStringLiteral("name")).toString().toStdString();
+            const QRectF r = readRect(v.toObject().value(QStringLiteral("box")));
+            if (!r.isNull())
+                s.box = mosaic::NormalizedBox{float(r.x()), float(r.y()), float(r.width()), float(r.height())};
+            out.request.subjects.push_back(s);
+        }
+        for (const auto &v : o.value(QStringLiteral("maps")).toArray()) {
+            const QJsonObject m = v.toObject();
+            mosaic::SubjectMaps sm;
+            sm.name = m.value(QStringLiteral("name")).toString().toStdString();
+            sm.massInRegion = m.value(QStringLiteral("mass_in_region")).toDouble(-1);
+            if (!readFloatMap(m.value(QStringLiteral("attention")).toObject(), &sm.attention) ||
+                !readFloatMap(m.value(QStringLiteral("share")).toObject(), &sm.share))
+                return bad("maps");
+            out.result.subjects.push_back(sm);
+        }
+        if (out.result.subjects.size() > size_t(Composition::kMaxSubjects))
+            return bad("too many maps");
+        const QJsonObject own = o.value(QStringLiteral("ownership")).toObject();
+        const int ow = own.value(QStringLiteral("width")).toInt(-1), oh = own.value(QStringLiteral("height")).toInt(-1);
+        const QByteArray raw = QByteArray::fromBase64(own.value(QStringLiteral("i16")).toString().toLatin1());
+        if (ow < 0 || oh < 0 || ow > kMaxMapSide || oh > kMaxMapSide || raw.size() != qsizetype(ow) * oh * 2)
+            return bad("ownership map");
+        out.result.ownership.width = ow;
+        out.result.ownership.height = oh;
+        out.result.ownership.values.resize(static_cast<size_t>(ow) * oh);
+        for (size_t i = 0; i < out.result.ownership.values.size(); ++i)
+            out.result.ownership.values[i] = qFromLittleEndian<int16_t>(raw.constData() + i * 2);
+        for (const auto &v : o.value(QStringLiteral("colors")).toArray())
+            e.colors.push_back(QColor(v.toString()));
+        for (const auto &v : o.value(QStringLiteral("references")).toArray()) {
+            QImage ref;
+            if (!imageFromBase64(v, &ref))
+                return bad("reference");
+            e.references.push_back(ref);
+        }
+        const QJsonArray secs = o.value(QStringLiteral("seconds")).toArray();
+        if (secs.size() == 3) {
+            out.result.prepareSeconds = secs[0].toDouble();
+            out.result.denoiseSeconds = secs[1].toDouble();
+            out.result.decodeSeconds = secs[2].toDouble();
+        }
+        out.result.parametersJson = o.value(QStringLiteral("parameters_json")).toString().toStdString();
+        out.result.parametersText = o.value(QStringLiteral("parameters_text")).toString().toStdString();
+        c.results.push_back(e);
+    }
+    *out = std::move(c);
+    return true;
+}
+
+bool settingsFromPng(const QString &path, Settings *settings, QVector<QRectF> *boxes, QString *error)
+{
+    std::map<std::string, std::string> text;
+    const mosaic::Status st = mosaic::readPngText(path.toStdString(), &text);
+    if (!st.ok()) {
+        *error = QString::fromStdString(st.message);
+        return false;
+    }
+    const auto it = text.find("mosaic");
+    if (it == text.end()) {
+        *error = QObject::tr("%1 carries no MOSAIC Studio parameters").arg(path);
+        return false;
+    }
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(it->second));
+    if (!doc.isObject()) {
+        *error = QObject::tr("%1: its MOSAIC Studio parameters are damaged").arg(path);
+        return false;
+    }
+    const QJsonObject o = doc.object();
+    Settings s = *settings;
+    s.prompt = o.value(QStringLiteral("prompt")).toString();
+    s.seed = static_cast<quint64>(o.value(QStringLiteral("seed")).toDouble());
+    s.seedLocked = true;
+    s.steps = std::clamp(o.value(QStringLiteral("steps")).toInt(), 0, 1000);
+    s.guidance = o.value(QStringLiteral("guidance")).toDouble(-1);
+    s.size = std::clamp(o.value(QStringLiteral("width")).toInt(), 0, 4096);
+    s.regionStrength = o.value(QStringLiteral("region_strength")).toDouble(2.0);
+    *settings = s;
+    boxes->clear();
+    for (const auto &v : o.value(QStringLiteral("subjects")).toArray())
+        boxes->push_back(readRect(v.toObject().value(QStringLiteral("box"))));
+    return true;
+}
+
+} // namespace ui

@@ -1,0 +1,31 @@
+#pragma once
+// The `.mosaic` project file: one JSON document (format "mosaic-project", version 1) holding the
+// subjects (reference images as PNG, name, colour, region), the prompt and settings, and the results
+// with their maps (float32 little-endian and int16 as base64). Written with QSaveFile (atomic);
+// read with every size, count and length checked before use. Layout: docs/project-format.md.
+
+#include "composition.h"
+#include "gallery.h"
+
+#include <QString>
+#include <QVector>
+
+namespace ui {
+
+struct ProjectContent
+{
+    QVector<SubjectItem> subjects;
+    Settings settings;
+    QVector<GalleryEntry> results;
+};
+
+constexpr qint64 kMaxProjectBytes = 512ll << 20;
+
+bool saveProject(const QString &path, const ProjectContent &content, QString *error);
+bool loadProject(const QString &path, ProjectContent *content, QString *error);
+
+// Settings (and regions, by subject order) from a PNG written by MOSAIC Studio or the CLI (its
+// "mosaic" text chunk). False with *error when the file has none.
+bool settingsFromPng(const QString &path, Settings *settings, QVector<QRectF> *boxes, QString *error);
+
+} // namespace ui
