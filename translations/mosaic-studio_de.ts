@@ -1,15 +1,254 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de_DE">
+<context>
+    <name>QObject</name>
+    <message>
+        <location filename="../ui/project.cpp" line="174" />
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="179" />
+        <source>Cannot write %1: %2 (the previous file, if any, is unchanged)</source>
+        <translation>%1 kann nicht geschrieben werden: %2 (eine vorhandene Datei bleibt unverändert)</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="190" />
+        <source>Cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="194" />
+        <source>%1 is larger than %2 MB; not a project this version writes</source>
+        <translation>%1 ist größer als %2 MB; kein Projekt dieser Version</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="200" />
+        <source>%1 is not a MOSAIC Studio project (JSON error at byte %2: %3)</source>
+        <translation>%1 ist kein MOSAIC-Studio-Projekt (JSON-Fehler bei Byte %2: %3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="206" />
+        <source>%1 is not a MOSAIC Studio project of version 1</source>
+        <translation>%1 ist kein MOSAIC-Studio-Projekt der Version 1</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="213" />
+        <source>%1 has %2 subjects; at most %3 are supported</source>
+        <translation>%1 hat %2 Motive; höchstens %3 werden unterstützt</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="224" />
+        <source>%1: subject %2 is damaged (name, colour or image)</source>
+        <translation>%1: Motiv %2 ist beschädigt (Name, Farbe oder Bild)</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="234" />
+        <source>%1: result %2 is damaged (%3)</source>
+        <translation>%1: Ergebnis %2 ist beschädigt (%3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="313" />
+        <source>%1 carries no MOSAIC Studio parameters</source>
+        <translation>%1 enthält keine MOSAIC-Studio-Parameter</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="318" />
+        <source>%1: its MOSAIC Studio parameters are damaged</source>
+        <translation>%1: die MOSAIC-Studio-Parameter sind beschädigt</translation>
+    </message>
+</context>
+<context>
+    <name>ui::Canvas</name>
+    <message>
+        <location filename="../ui/canvas.cpp" line="148" />
+        <source>Draw the region of %1</source>
+        <translation>Bereich von %1 zeichnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/canvas.cpp" line="149" />
+        <source>Move the region of %1</source>
+        <translation>Bereich von %1 verschieben</translation>
+    </message>
+    <message>
+        <location filename="../ui/canvas.cpp" line="150" />
+        <source>Resize the region of %1</source>
+        <translation>Größe des Bereichs von %1 ändern</translation>
+    </message>
+    <message>
+        <location filename="../ui/canvas.cpp" line="217" />
+        <source>Add subjects on the left, then drag here to place the selected one.</source>
+        <translation>Links Motive hinzufügen, dann hier ziehen, um das ausgewählte zu platzieren.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::Composition</name>
+    <message>
+        <location filename="../ui/composition.cpp" line="81" />
+        <source>A composition holds at most %1 subjects.</source>
+        <translation>Eine Komposition fasst höchstens %1 Motive.</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="86" />
+        <source>The image is empty or smaller than 8×8 pixels.</source>
+        <translation>Das Bild ist leer oder kleiner als 8×8 Pixel.</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="90" />
+        <source>Subject %1</source>
+        <translation>Motiv %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="103" />
+        <source>Add subject %1</source>
+        <translation>Motiv %1 hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="113" />
+        <source>Remove subject %1</source>
+        <translation>Motiv %1 entfernen</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="123" />
+        <source>Rename %1 to %2</source>
+        <translation>%1 in %2 umbenennen</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="134" />
+        <source>Change the colour of %1</source>
+        <translation>Farbe von %1 ändern</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="143" />
+        <source>Move %1</source>
+        <translation>%1 verschieben</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="153" />
+        <source>Remove the region of %1</source>
+        <translation>Bereich von %1 entfernen</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="154" />
+        <source>Set the region of %1</source>
+        <translation>Bereich von %1 festlegen</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="175" />
+        <source>Auto layout</source>
+        <translation>Automatisch anordnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="186" />
+        <source>Change settings</source>
+        <translation>Einstellungen ändern</translation>
+    </message>
+</context>
+<context>
+    <name>ui::Gallery</name>
+    <message>
+        <location filename="../ui/gallery.cpp" line="126" />
+        <source>#%1</source>
+        <translation>#%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="226" />
+        <source>Results appear here. Press Ctrl+Enter to generate.</source>
+        <translation>Hier erscheinen die Ergebnisse. Strg+Eingabe erzeugt ein Bild.</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="271" />
+        <source>#%1 · %2 · seed %3</source>
+        <translation>#%1 · %2 · Seed %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="272" />
+        <source>%1 × %2 px in %3 s</source>
+        <translation>%1 × %2 px in %3 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="276" />
+        <source>%1: %2 % of its attention in its region</source>
+        <translation>%1: %2 % seiner Aufmerksamkeit im eigenen Bereich</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="297" />
+        <source>Save image</source>
+        <translation>Bild speichern</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="297" />
+        <source>mosaic-%1.png</source>
+        <translation>mosaic-%1.png</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="298" />
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="333" />
+        <source>&lt;b&gt;Attention overlays&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Aufmerksamkeitskarten&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="334" />
+        <source>Overlay opacity</source>
+        <translation>Deckkraft der Überlagerung</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="335" />
+        <source>Ownership map</source>
+        <translation>Zuordnungskarte</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="336" />
+        <source>Beside the references</source>
+        <translation>Neben den Referenzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="337" />
+        <source>Save as PNG…</source>
+        <translation>Als PNG speichern…</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="338" />
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="339" />
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="340" />
+        <source>Reuse these settings</source>
+        <translation>Diese Einstellungen übernehmen</translation>
+    </message>
+</context>
+<context>
+    <name>ui::GenerationWorker</name>
+    <message>
+        <location filename="../ui/worker.cpp" line="51" />
+        <source>%1 · %2 px · %3 steps · up to %4 subjects</source>
+        <translation>%1 · %2 px · %3 Schritte · bis zu %4 Motive</translation>
+    </message>
+    <message>
+        <location filename="../ui/worker.cpp" line="63" />
+        <source>No model is loaded.</source>
+        <translation>Kein Modell geladen.</translation>
+    </message>
+</context>
 <context>
     <name>ui::LogDock</name>
     <message>
-        <location filename="../ui/logdock.cpp" line="64"/>
+        <location filename="../ui/logdock.cpp" line="64" />
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../ui/logdock.cpp" line="65"/>
+        <location filename="../ui/logdock.cpp" line="65" />
         <source>Open Log Folder</source>
         <translation>Protokollordner öffnen</translation>
     </message>
@@ -17,64 +256,460 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="50"/>
+        <location filename="../ui/mainwindow.cpp" line="166" />
+        <source>The model %1 could not be loaded: %2</source>
+        <translation>Das Modell %1 konnte nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="180" />
+        <source>step %1/%2 · %3 s</source>
+        <translation>Schritt %1/%2 · %3 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="194" />
+        <source>last image: %1 s (denoise %2 s)</source>
+        <translation>letztes Bild: %1 s (Entrauschen %2 s)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="200" />
+        <source>The generation failed: %1</source>
+        <translation>Die Erzeugung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="203" />
+        <source>Generation cancelled.</source>
+        <translation>Erzeugung abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="236" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · Threads: %2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="52"/>
+        <location filename="../ui/mainwindow.cpp" line="238" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="52"/>
+        <location filename="../ui/mainwindow.cpp" line="238" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="74"/>
+        <location filename="../ui/mainwindow.cpp" line="396" />
+        <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
+        <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="401" />
+        <source>Loading %1…</source>
+        <translation>Lade %1…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="407" />
+        <source>Load a model bundle</source>
+        <translation>Modellpaket laden</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="408" />
+        <source>MOSAIC Studio bundles (*.safetensors)</source>
+        <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="428" />
+        <source>Cannot open the demo %1: %2</source>
+        <translation>Die Demo %1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="434" />
+        <source>The demo %1 is not valid JSON: %2</source>
+        <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="470" />
+        <source>No model is loaded yet.</source>
+        <translation>Noch ist kein Modell geladen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="534" />
+        <source>No translation for %1 is built into this program.</source>
+        <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="627" />
+        <source>Model: %1</source>
+        <translation>Modell: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="627" />
+        <source>No model loaded</source>
+        <translation>Kein Modell geladen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="629" />
+        <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
+        <translation>Das mitgelieferte MOSAIC-Toys-Modell ist klein und auf prozedurale Spielzeuge trainiert: Es erzeugt Spielzeugszenen, keine Fotos. FLUX-Modellpakete laden Sie über Datei › Modell laden….</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="632" />
+        <source>untitled</source>
+        <translation>unbenannt</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="633" />
+        <source>%1%2 — MOSAIC Studio %3</source>
+        <translation>%1%2 — MOSAIC Studio %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="639" />
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="640" />
+        <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
+        <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="652" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="75"/>
+        <location filename="../ui/mainwindow.cpp" line="653" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="91"/>
-        <source>MOSAIC Studio %1</source>
-        <translation>MOSAIC Studio %1</translation>
+        <location filename="../ui/mainwindow.cpp" line="664" />
+        <source>Unsaved work</source>
+        <translation>Ungespeicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="92"/>
+        <location filename="../ui/mainwindow.cpp" line="665" />
+        <source>The composition has unsaved changes. Save them before closing?</source>
+        <translation>Die Komposition hat ungespeicherte Änderungen. Vor dem Schließen speichern?</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="757" />
+        <source>Save project</source>
+        <translation>Projekt speichern</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="757" />
+        <source>untitled.mosaic</source>
+        <translation>unbenannt.mosaic</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="758" />
+        <location filename="../ui/mainwindow.cpp" line="772" />
+        <source>MOSAIC Studio projects (*.mosaic)</source>
+        <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="771" />
+        <source>Open project</source>
+        <translation>Projekt öffnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="809" />
+        <source>Restore settings from %1</source>
+        <translation>Einstellungen aus %1 übernehmen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="814" />
+        <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
+        <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="878" />
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="879" />
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="883" />
+        <source>Compose</source>
+        <translation>Komponieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="884" />
+        <source>Gallery</source>
+        <translation>Galerie</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="885" />
+        <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
+        <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="886" />
+        <source>e.g. three toys on the beach: a blob on the left, …</source>
+        <translation>z. B. three toys on the beach: a blob on the left, …</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="887" />
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="888" />
+        <source>Lock</source>
+        <translation>Sperren</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="889" />
+        <source>Unlocked, every generation draws a new seed</source>
+        <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="890" />
+        <source>Random</source>
+        <translation>Zufall</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="891" />
+        <source>Draw a random seed</source>
+        <translation>Einen zufälligen Seed ziehen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="892" />
+        <source>Steps</source>
+        <translation>Schritte</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="893" />
+        <location filename="../ui/mainwindow.cpp" line="895" />
+        <location filename="../ui/mainwindow.cpp" line="901" />
+        <source>model default</source>
+        <translation>Modellvorgabe</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="894" />
+        <source>Guidance</source>
+        <translation>Guidance</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="896" />
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="903" />
+        <source>%1 × %1 px</source>
+        <translation>%1 × %1 px</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="907" />
+        <source>Region strength</source>
+        <translation>Bereichsstärke</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="908" />
+        <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
+        <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="909" />
+        <source>While busy</source>
+        <translation>Während der Arbeit</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="910" />
+        <source>queue the new request</source>
+        <translation>neue Anfrage einreihen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="911" />
+        <source>replace the running one</source>
+        <translation>laufende ersetzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="912" />
+        <source>Auto layout</source>
+        <translation>Automatisch anordnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="913" />
+        <source>Generate (Ctrl+Enter)</source>
+        <translation>Erzeugen (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="914" />
+        <source>Cancel (Esc)</source>
+        <translation>Abbrechen (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="915" />
+        <source>&lt;b&gt;Model&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="917" />
+        <source>none loaded</source>
+        <translation>keines geladen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="918" />
+        <source>Load model…</source>
+        <translation>Modell laden…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="862" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="93"/>
+        <location filename="../ui/mainwindow.cpp" line="863" />
+        <source>&amp;New composition</source>
+        <translation>&amp;Neue Komposition</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="864" />
+        <source>&amp;Open project…</source>
+        <translation>Projekt ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="865" />
+        <source>Open &amp;recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="866" />
+        <source>&amp;Save project</source>
+        <translation>Projekt &amp;speichern</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="867" />
+        <source>Save project &amp;as…</source>
+        <translation>Projekt speichern &amp;unter…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="868" />
+        <source>Open the &amp;demo composition</source>
+        <translation>&amp;Demo-Komposition öffnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="869" />
+        <source>&amp;Load model…</source>
+        <translation>Modell &amp;laden…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="870" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="94"/>
+        <location filename="../ui/mainwindow.cpp" line="871" />
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="872" />
+        <source>&amp;Paste subject</source>
+        <translation>Motiv &amp;einfügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="873" />
+        <source>&amp;Auto layout</source>
+        <translation>&amp;Automatisch anordnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="874" />
+        <source>&amp;Generate</source>
+        <translation>&amp;Erzeugen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="875" />
+        <source>&amp;Cancel generation</source>
+        <translation>Erzeugung &amp;abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="876" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="95"/>
+        <location filename="../ui/mainwindow.cpp" line="877" />
+        <source>&amp;Dark theme</source>
+        <translation>&amp;Dunkles Design</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="880" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="96"/>
+        <location filename="../ui/mainwindow.cpp" line="881" />
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="882" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>
+</context>
+<context>
+    <name>ui::SubjectsPanel</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="97"/>
-        <source>&lt;h2&gt;MOSAIC Studio&lt;/h2&gt;&lt;p&gt;Compose one image from several reference subjects, and see where each subject&apos;s attention landed.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Engine:&lt;/b&gt; %1&lt;/p&gt;</source>
-        <translation>&lt;h2&gt;MOSAIC Studio&lt;/h2&gt;&lt;p&gt;Setzen Sie ein Bild aus mehreren Referenzmotiven zusammen und sehen Sie, wohin die Aufmerksamkeit jedes Motivs gefallen ist.&lt;/p&gt;&lt;p&gt;&lt;b&gt;Engine:&lt;/b&gt; %1&lt;/p&gt;</translation>
+        <location filename="../ui/subjectspanel.cpp" line="159" />
+        <source>No subject</source>
+        <translation>Kein Motiv</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="164" />
+        <source>The reference as the model sees it: on white, cropped to the subject, centred.</source>
+        <translation>Die Referenz, wie das Modell sie sieht: auf Weiß, auf das Motiv zugeschnitten, zentriert.</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="188" />
+        <source>Add subjects</source>
+        <translation>Motive hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="188" />
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;All files (*)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="197" />
+        <source>Subject colour</source>
+        <translation>Farbe des Motivs</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="249" />
+        <source>&lt;b&gt;Subjects&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Motive&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="250" />
+        <source>Add…</source>
+        <translation>Hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="251" />
+        <source>Add reference images (or drop files here, or paste with Ctrl+V)</source>
+        <translation>Referenzbilder hinzufügen (oder Dateien hier ablegen oder mit Strg+V einfügen)</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="252" />
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="253" />
+        <source>Colour…</source>
+        <translation>Farbe…</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="254" />
+        <source>Double-click a name to rename; drag cards to reorder.</source>
+        <translation>Doppelklick auf einen Namen benennt um; Karten ziehen ordnet neu.</translation>
     </message>
 </context>
 </TS>

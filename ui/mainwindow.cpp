@@ -13,6 +13,9 @@
 #include <mosaic/version.h>
 
 #include <QAction>
+#include <QActionGroup>
+#include <QLocale>
+#include <QTranslator>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
@@ -359,6 +362,21 @@ void MainWindow::createActions()
     m_darkAction->setCheckable(true);
     m_darkAction->setObjectName(QStringLiteral("darkThemeAction"));
 
+    m_languageMenu = m_viewMenu->addMenu(QString());
+    auto *languages = new QActionGroup(this);
+    const QString current = QSettings().value(QStringLiteral("ui/language")).toString();
+    for (const auto &[code, name] : std::initializer_list<std::pair<QString, QString>>{
+             {QString(), QString()}, {QStringLiteral("en"), QStringLiteral("English")},
+             {QStringLiteral("de"), QStringLiteral("Deutsch")}, {QStringLiteral("zh_CN"), QStringLiteral("简体中文")}}) {
+        QAction *a = m_languageMenu->addAction(name, this, [this, code = code] { setLanguage(code); });
+        a->setCheckable(true);
+        a->setChecked(code == current);
+        a->setObjectName(QStringLiteral("language_") + (code.isEmpty() ? QStringLiteral("system") : code));
+        languages->addAction(a);
+        if (code.isEmpty())
+            m_systemLanguageAction = a;
+    }
+
     m_helpMenu = menuBar()->addMenu(QString());
     m_shortcutsAction = m_helpMenu->addAction(QString(), this, &MainWindow::showShortcuts);
     m_shortcutsAction->setShortcut(QKeySequence(Qt::Key_F1));
@@ -485,6 +503,35 @@ void MainWindow::cancel()
 void MainWindow::setReplaceRunning(bool replace)
 {
     m_busyMode->setCurrentIndex(replace ? 1 : 0);
+}
+
+bool MainWindow::installLanguage(const QString &code)
+{
+    static QTranslator *translator = nullptr;
+    if (translator) {
+        QCoreApplication::removeTranslator(translator);
+        delete translator;
+        translator = nullptr;
+    }
+    if (code == QLatin1String("en"))
+        return true;
+    auto *t = new QTranslator;
+    const bool ok = code.isEmpty() ? t->load(QLocale(), QStringLiteral("mosaic-studio"), QStringLiteral("_"), QStringLiteral(":/i18n"))
+                                   : t->load(QStringLiteral(":/i18n/mosaic-studio_") + code);
+    if (!ok) {
+        delete t;
+        return code.isEmpty();
+    }
+    QCoreApplication::installTranslator(t);
+    translator = t;
+    return true;
+}
+
+void MainWindow::setLanguage(const QString &code)
+{
+    QSettings().setValue(QStringLiteral("ui/language"), code);
+    if (!installLanguage(code))
+        showBanner(tr("No translation for %1 is built into this program.").arg(code));
 }
 
 void MainWindow::setDarkTheme(bool dark)
@@ -828,6 +875,8 @@ void MainWindow::retranslateUi()
     m_cancelAction->setText(tr("&Cancel generation"));
     m_viewMenu->setTitle(tr("&View"));
     m_darkAction->setText(tr("&Dark theme"));
+    m_languageMenu->setTitle(tr("&Language"));
+    m_systemLanguageAction->setText(tr("System language"));
     m_helpMenu->setTitle(tr("&Help"));
     m_shortcutsAction->setText(tr("&Keyboard shortcuts"));
     m_aboutAction->setText(tr("&About MOSAIC Studio"));

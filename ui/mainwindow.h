@@ -54,6 +54,10 @@ public:
     quint64 generate();
     void cancel();
     void setReplaceRunning(bool replace);
+    // The interface language: "" (the system's), "en", "de", "zh_CN"; stored in the settings and
+    // applied at once (every widget retranslates on QEvent::LanguageChange).
+    static bool installLanguage(const QString &code);
+    void setLanguage(const QString &code);
     void setDarkTheme(bool dark);
     bool darkTheme() const { return m_dark; }
 
@@ -125,7 +129,8 @@ private:
     QAction *m_quitAction = nullptr, *m_aboutAction = nullptr, *m_undoAction = nullptr, *m_redoAction = nullptr,
             *m_generateAction = nullptr, *m_cancelAction = nullptr, *m_pasteAction = nullptr, *m_loadModelAction = nullptr,
             *m_darkAction = nullptr, *m_shortcutsAction = nullptr, *m_demoAction = nullptr, *m_autoLayoutAction = nullptr;
-    QMenu *m_recentMenu = nullptr;
+    QMenu *m_recentMenu = nullptr, *m_languageMenu = nullptr;
+    QAction *m_systemLanguageAction = nullptr;
     QAction *m_newAction = nullptr, *m_openAction = nullptr, *m_saveAction = nullptr, *m_saveAsAction = nullptr;
     QString m_projectPath;
     bool m_dirty = false;

@@ -8,6 +8,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QFile>
+#include <QSettings>
 #include <QMessageBox>
 #include <QLibraryInfo>
 #include <QLocale>
@@ -24,12 +25,11 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QString::fromLatin1(mosaic::versionString()));
 
     // Qt's own strings, then ours (":/i18n/mosaic-studio_<lang>.qm").
-    QTranslator qtTranslator, appTranslator;
+    QTranslator qtTranslator;
     if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
                           QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(&qtTranslator);
-    if (appTranslator.load(QLocale(), QStringLiteral("mosaic-studio"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&appTranslator);
+    ui::MainWindow::installLanguage(QSettings().value(QStringLiteral("ui/language")).toString());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate("main", "Multi-subject personalized image generation"));

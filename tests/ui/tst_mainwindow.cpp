@@ -11,6 +11,8 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QMenuBar>
+#include <QSettings>
 #include <QLabel>
 #include <QTranslator>
 
@@ -45,6 +47,22 @@ private Q_SLOTS:
         QTRY_VERIFY(w.logDock()->text().contains(QStringLiteral("from a worker thread")));
         QVERIFY(w.logDock()->text().contains(QStringLiteral("[core.pipeline] [warning]")));
         QVERIFY(w.logDock()->lineCount() > before);
+    }
+
+    // The language choice applies at once and is remembered.
+    void languageSwitches()
+    {
+        ui::MainWindow w;
+        auto *fileMenu = w.menuBar()->actions().first();
+        w.findChild<QAction *>(QStringLiteral("language_zh_CN"))->trigger();
+        QTRY_COMPARE(fileMenu->text(), QStringLiteral("文件(&F)")); // (LanguageChange is posted)
+        QVERIFY(w.engineSummary().contains(QStringLiteral("线程")));
+        w.findChild<QAction *>(QStringLiteral("language_de"))->trigger();
+        QTRY_COMPARE(fileMenu->text(), QStringLiteral("&Datei"));
+        QCOMPARE(QSettings().value(QStringLiteral("ui/language")).toString(), QStringLiteral("de"));
+        w.findChild<QAction *>(QStringLiteral("language_en"))->trigger();
+        QTRY_COMPARE(fileMenu->text(), QStringLiteral("&File"));
+        QSettings().remove(QStringLiteral("ui/language"));
     }
 
     void logDockToggles()
