@@ -79,6 +79,20 @@ void Canvas::mousePressEvent(QMouseEvent *event)
     if (event->button() != Qt::LeftButton)
         return;
     const QPointF p = mapToScene(event->pos());
+    if (m_tool != Tool::Box) {
+        if (m_current < 0 || m_current >= m_composition->count())
+            return;
+        m_target = m_current;
+        m_gesture = Gesture::Paint;
+        const QImage &existing = m_composition->subject(m_current).mask;
+        m_stroke = existing.isNull() ? QImage(Composition::kMaskSide, Composition::kMaskSide, QImage::Format_Grayscale8)
+                                     : existing.copy();
+        if (existing.isNull())
+            m_stroke.fill(0);
+        m_lastPaint = p;
+        paintAt(p);
+        return;
+    }
     bool corner = false;
     const int hit = boxAt(p, &corner);
     if (hit >= 0) {
@@ -113,6 +127,9 @@ void Canvas::mouseMoveEvent(QMouseEvent *event)
     case Gesture::Draw:
         m_live = QRectF(m_anchor, p).normalized();
         break;
+    case Gesture::Paint:
+        paintAt(p);
+        return;
     case Gesture::Move:
         m_live = sceneRectOf(m_target).translated(p - m_anchor);
         break;
@@ -138,6 +155,15 @@ void Canvas::mouseReleaseEvent(QMouseEvent *event)
     m_gesture = Gesture::None;
     if (g == Gesture::None || g == Gesture::Pan || m_target < 0 || m_target >= m_composition->count())
         return;
+    if (g == Gesture::Paint) {
+        const QString name = m_composition->subject(m_target).name;
+        m_composition->setMask(m_target, m_stroke,
+                               m_tool == Tool::Eraser ? tr("Erase in the region of %1").arg(name)
+                                                      : tr("Paint the region of %1").arg(name));
+        m_stroke = QImage();
+        viewport()->update();
+        return;
+    }
     QRectF r = m_live.intersected(QRectF(0, 0, kSide, kSide));
     if (g == Gesture::Draw && (r.width() < 6 || r.height() < 6)) { // a click, not a drag
         viewport()->update();
@@ -152,11 +178,28 @@ void Canvas::mouseReleaseEvent(QMouseEvent *event)
     viewport()->update();
 }
 
+void Canvas::paintAt(const QPointF &scenePos)
+{
+    // A round brush of 6 % of the canvas, stroked from the last point so that fast drags stay whole.
+    const double k = Composition::kMaskSide / kSide;
+    QPainter painter(&m_stroke);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(QPen(m_tool == Tool::Eraser ? Qt::black : Qt::white, Composition::kMaskSide * 0.06 * 2, Qt::SolidLine,
+                        Qt::RoundCap));
+    painter.drawLine(m_lastPaint * k, scenePos * k);
+    m_lastPaint = scenePos;
+    viewport()->update();
+}
+
 void Canvas::keyPressEvent(QKeyEvent *event)
 {
     if ((event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace) && m_current >= 0 &&
-        m_current < m_composition->count() && !m_composition->subject(m_current).box.isNull()) {
-        m_composition->setBox(m_current, QRectF());
+        m_current < m_composition->count()) {
+        const auto &s = m_composition->subject(m_current);
+        if (!s.mask.isNull())
+            m_composition->setMask(m_current, QImage());
+        else if (!s.box.isNull())
+            m_composition->setBox(m_current, QRectF());
         return;
     }
     QGraphicsView::keyPressEvent(event);
@@ -198,7 +241,22 @@ void Canvas::drawForeground(QPainter *painter, const QRectF &)
     painter->setFont(f);
     for (int i = 0; i < n; ++i) {
         const auto &s = m_composition->subject(i);
-        const bool live = m_gesture != Gesture::None && m_gesture != Gesture::Pan && i == m_target;
+        const QImage &mask = (m_gesture == Gesture::Paint && i == m_target) ? m_stroke : s.mask;
+        if (!mask.isNull()) {
+            QImage tint(mask.size(), QImage::Format_ARGB32);
+            QColor c = s.color;
+            for (int y = 0; y < mask.height(); ++y) {
+                const uchar *src = mask.constScanLine(y);
+                for (int x = 0; x < mask.width(); ++x) {
+                    c.setAlpha(src[x] > 127 ? (i == m_current ? 110 : 70) : 0);
+                    tint.setPixelColor(x, y, c);
+                }
+            }
+            painter->drawImage(QRectF(0, 0, kSide, kSide), tint);
+            continue; // a mask wins over the box
+        }
+        const bool live = m_gesture != Gesture::None && m_gesture != Gesture::Pan && m_gesture != Gesture::Paint &&
+                          i == m_target;
         if (s.box.isNull() && !live)
             continue;
         const QRectF r = live ? m_live : sceneRectOf(i);

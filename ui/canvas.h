@@ -1,8 +1,9 @@
 #pragma once
-// The composition canvas: the target frame with a box per subject that has a region. Drag on an
-// empty spot to draw the current subject's region; drag a box to move it, its lower-right corner to
-// resize it; Delete removes the selected region; Ctrl+wheel zooms, the scroll bars (or the middle
-// button) pan. Every finished gesture is one undoable action on the composition.
+// The composition canvas: the target frame with each subject's region, a box or a brush mask. With
+// the box tool, drag on an empty spot to draw the current subject's box, drag a box to move it, its
+// lower-right corner to resize it; with the brush (or eraser) paint the current subject's mask;
+// Delete removes the selected region; Ctrl+wheel zooms, the scroll bars (or the middle button) pan.
+// Every finished gesture is one undoable action on the composition.
 
 #include <QGraphicsView>
 
@@ -16,6 +17,9 @@ class Canvas : public QGraphicsView
 
 public:
     explicit Canvas(Composition *composition, QWidget *parent = nullptr);
+    enum class Tool { Box, Brush, Eraser };
+    void setTool(Tool tool) { m_tool = tool; }
+    Tool tool() const { return m_tool; }
     void setCurrentSubject(int index) { m_current = index; }
     int currentSubject() const { return m_current; }
     static constexpr double kSide = 512.0; // scene units for the [0, 1] frame
@@ -35,7 +39,8 @@ protected:
     void drawForeground(QPainter *painter, const QRectF &rect) override;
 
 private:
-    enum class Gesture { None, Draw, Move, Resize, Pan };
+    enum class Gesture { None, Draw, Move, Resize, Pan, Paint };
+    void paintAt(const QPointF &scenePos);
     int boxAt(const QPointF &scenePos, bool *corner) const;
     QRectF sceneRectOf(int index) const;
     void rebuild();
@@ -48,6 +53,9 @@ private:
     QRectF m_live; // the box being drawn/moved/resized, in scene units
     QPoint m_panFrom;
     QImage m_backdrop;
+    Tool m_tool = Tool::Box;
+    QImage m_stroke; // the mask being painted
+    QPointF m_lastPaint;
 };
 
 } // namespace ui

@@ -156,6 +156,32 @@ void Composition::setBox(int index, const QRectF &box, const QString &actionText
                                   [this, index, before] { replaceRaw(index, before); }));
 }
 
+void Composition::setMask(int index, const QImage &mask, const QString &actionText)
+{
+    if (index < 0 || index >= m_subjects.size())
+        return;
+    SubjectItem before = m_subjects[index], after = before;
+    after.mask = mask.isNull() ? QImage()
+                               : mask.convertToFormat(QImage::Format_Grayscale8).scaled(kMaskSide, kMaskSide);
+    // An empty mask is no mask.
+    if (!after.mask.isNull()) {
+        bool any = false;
+        for (int y = 0; y < kMaskSide && !any; ++y) {
+            const uchar *row = after.mask.constScanLine(y);
+            any = std::any_of(row, row + kMaskSide, [](uchar v) { return v > 127; });
+        }
+        if (!any)
+            after.mask = QImage();
+    }
+    if (after.mask == before.mask)
+        return;
+    const QString text = !actionText.isEmpty() ? actionText
+                         : after.mask.isNull() ? tr("Clear the brush region of %1").arg(before.name)
+                                               : tr("Paint the region of %1").arg(before.name);
+    m_undo.push(new LambdaCommand(text, [this, index, after] { replaceRaw(index, after); },
+                                  [this, index, before] { replaceRaw(index, before); }));
+}
+
 void Composition::autoLayout()
 {
     const int n = m_subjects.size();

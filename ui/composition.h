@@ -21,9 +21,11 @@ struct SubjectItem
     QImage image;       // as loaded
     QImage prepared;    // as the pipeline prepares it (white, cropped, scaled, centred)
     QRectF box;         // region in [0, 1] of the canvas; null: none
+    QImage mask;        // brush region (Grayscale8, kMaskSide square, > 127 inside); null: none. Wins over the box.
     bool operator==(const SubjectItem &o) const
     {
-        return name == o.name && color == o.color && sourcePath == o.sourcePath && image == o.image && box == o.box;
+        return name == o.name && color == o.color && sourcePath == o.sourcePath && image == o.image && box == o.box &&
+               mask == o.mask;
     }
 };
 
@@ -49,6 +51,7 @@ class Composition : public QObject
 
 public:
     static constexpr int kMaxSubjects = 8;
+    static constexpr int kMaskSide = 128;
     explicit Composition(QObject *parent = nullptr);
 
     QUndoStack *undoStack() { return &m_undo; }
@@ -66,6 +69,7 @@ public:
     void recolorSubject(int index, const QColor &color);
     void moveSubject(int from, int to);
     void setBox(int index, const QRectF &box, const QString &actionText = {});
+    void setMask(int index, const QImage &mask, const QString &actionText = {});
     // Non-overlapping boxes for every subject, left to right (undoable as one action).
     void autoLayout();
     void setSettings(const Settings &settings);

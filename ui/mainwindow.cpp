@@ -57,6 +57,8 @@
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
+#include <tuple>
+
 namespace ui {
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
@@ -347,6 +349,18 @@ void MainWindow::createActions()
     m_pasteAction->setShortcut(QKeySequence::Paste);
     m_autoLayoutAction = m_editMenu->addAction(QString(), m_composition, &Composition::autoLayout);
     m_editMenu->addSeparator();
+    auto *tools = new QActionGroup(this);
+    for (auto [tool, name, key] : {std::tuple{Canvas::Tool::Box, "boxTool", Qt::Key_R}, std::tuple{Canvas::Tool::Brush, "brushTool", Qt::Key_B},
+                                   std::tuple{Canvas::Tool::Eraser, "eraserTool", Qt::Key_E}}) {
+        QAction *a = m_editMenu->addAction(QString(), this, [this, tool = tool] { m_canvas->setTool(tool); });
+        a->setCheckable(true);
+        a->setChecked(tool == Canvas::Tool::Box);
+        a->setShortcut(QKeySequence(key));
+        a->setObjectName(QString::fromLatin1(name));
+        tools->addAction(a);
+        m_toolActions.push_back(a);
+    }
+    m_editMenu->addSeparator();
     m_generateAction = m_editMenu->addAction(QString(), this, [this] { generate(); });
     m_generateAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)});
     m_generateAction->setObjectName(QStringLiteral("generateAction"));
@@ -486,6 +500,15 @@ quint64 MainWindow::generate()
         mosaic::Subject sub;
         sub.name = item.name.toStdString();
         sub.image = fromQImage(item.image);
+        if (!item.mask.isNull()) {
+            sub.mask.width = item.mask.width();
+            sub.mask.height = item.mask.height();
+            for (int y = 0; y < item.mask.height(); ++y) {
+                const uchar *row = item.mask.constScanLine(y);
+                for (int x = 0; x < item.mask.width(); ++x)
+                    sub.mask.values.push_back(row[x] > 127 ? 1.0f : 0.0f);
+            }
+        }
         if (!item.box.isNull())
             sub.box = mosaic::NormalizedBox{static_cast<float>(item.box.x()), static_cast<float>(item.box.y()),
                                             static_cast<float>(item.box.width()), static_cast<float>(item.box.height())};
@@ -642,6 +665,7 @@ void MainWindow::showShortcuts()
                                 "<tr><td><b>Esc</b></td><td>Cancel the generation</td></tr>"
                                 "<tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo</td></tr>"
                                 "<tr><td><b>Ctrl+V</b></td><td>Paste an image or files as subjects</td></tr>"
+                                "<tr><td><b>R / B / E</b></td><td>Box, brush, eraser tool</td></tr>"
                                 "<tr><td><b>Delete</b></td><td>Remove the selected region</td></tr>"
                                 "<tr><td><b>Ctrl+wheel</b></td><td>Zoom the canvas</td></tr>"
                                 "<tr><td><b>F1</b></td><td>This sheet</td></tr></table>"));
@@ -871,6 +895,9 @@ void MainWindow::retranslateUi()
     m_editMenu->setTitle(tr("&Edit"));
     m_pasteAction->setText(tr("&Paste subject"));
     m_autoLayoutAction->setText(tr("&Auto layout"));
+    m_toolActions[0]->setText(tr("&Box tool"));
+    m_toolActions[1]->setText(tr("B&rush tool"));
+    m_toolActions[2]->setText(tr("&Eraser tool"));
     m_generateAction->setText(tr("&Generate"));
     m_cancelAction->setText(tr("&Cancel generation"));
     m_viewMenu->setTitle(tr("&View"));

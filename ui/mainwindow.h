@@ -132,6 +132,7 @@ private:
     QMenu *m_recentMenu = nullptr, *m_languageMenu = nullptr;
     QAction *m_systemLanguageAction = nullptr;
     QAction *m_newAction = nullptr, *m_openAction = nullptr, *m_saveAction = nullptr, *m_saveAsAction = nullptr;
+    QList<QAction *> m_toolActions;
     QString m_projectPath;
     bool m_dirty = false;
     bool m_syncing = false, m_dark = false;

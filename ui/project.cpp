@@ -117,6 +117,8 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
                       {QStringLiteral("image"), pngBase64(s.image)}};
         if (!s.box.isNull())
             o.insert(QStringLiteral("box"), rectArray(s.box));
+        if (!s.mask.isNull())
+            o.insert(QStringLiteral("mask"), pngBase64(s.mask));
         subjects.append(o);
     }
     QJsonArray results;
@@ -223,6 +225,14 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         if (!imageFromBase64(o.value(QStringLiteral("image")), &s.image) || s.name.isEmpty() || !s.color.isValid()) {
             *error = QObject::tr("%1: subject %2 is damaged (name, colour or image)").arg(path).arg(i + 1);
             return false;
+        }
+        if (o.contains(QStringLiteral("mask"))) {
+            QImage mask;
+            if (!imageFromBase64(o.value(QStringLiteral("mask")), &mask)) {
+                *error = QObject::tr("%1: the brush region of subject %2 is damaged").arg(path).arg(i + 1);
+                return false;
+            }
+            s.mask = mask.convertToFormat(QImage::Format_Grayscale8).scaled(Composition::kMaskSide, Composition::kMaskSide);
         }
         s.prepared = Composition::prepareReference(s.image);
         c.subjects.push_back(s);

@@ -149,6 +149,32 @@ private Q_SLOTS:
         w.composition()->autoLayout();
         const QRectF r0 = w.composition()->subject(0).box, r1 = w.composition()->subject(1).box;
         QVERIFY(!r0.isNull() && !r1.isNull() && !r0.intersects(r1));
+
+        // The brush paints a mask for the current subject (one undo step per stroke); the eraser
+        // takes it away again.
+        w.findChild<QAction *>(QStringLiteral("brushTool"))->trigger();
+        QCOMPARE(c->tool(), ui::Canvas::Tool::Brush);
+        const QPoint s0 = c->mapFromScene(QPointF(0.2, 0.8) * ui::Canvas::kSide);
+        const QPoint s1 = c->mapFromScene(QPointF(0.6, 0.8) * ui::Canvas::kSide);
+        const int before = w.composition()->undoStack()->count();
+        QTest::mousePress(c->viewport(), Qt::LeftButton, {}, s0);
+        QTest::mouseMove(c->viewport(), s1);
+        QTest::mouseRelease(c->viewport(), Qt::LeftButton, {}, s1);
+        const QImage mask = w.composition()->subject(1).mask;
+        QVERIFY(!mask.isNull());
+        const int side = ui::Composition::kMaskSide;
+        QVERIFY(qGray(mask.pixel(int(0.4 * side), int(0.8 * side))) > 127); // on the stroke
+        QVERIFY(qGray(mask.pixel(int(0.4 * side), int(0.3 * side))) < 128); // far from it
+        QCOMPARE(w.composition()->undoStack()->count(), before + 1);
+        w.findChild<QAction *>(QStringLiteral("eraserTool"))->trigger();
+        QTest::mousePress(c->viewport(), Qt::LeftButton, {}, s0);
+        QTest::mouseMove(c->viewport(), s1);
+        QTest::mouseRelease(c->viewport(), Qt::LeftButton, {}, s1);
+        QVERIFY(w.composition()->subject(1).mask.isNull()); // all erased: no mask
+        w.composition()->undoStack()->undo();
+        QVERIFY(!w.composition()->subject(1).mask.isNull());
+        w.composition()->undoStack()->undo();
+        QVERIFY(w.composition()->subject(1).mask.isNull());
     }
 
     void generateShowsResultAndMaps()
@@ -274,6 +300,12 @@ private Q_SLOTS:
             QVERIFY(loaded.wait(30000));
             QCOMPARE(w.subjectsPanel()->addFiles({m_red, m_blue}), 2);
             w.composition()->setBox(1, QRectF(0.5, 0.25, 0.5, 0.5));
+            QImage mask(ui::Composition::kMaskSide, ui::Composition::kMaskSide, QImage::Format_Grayscale8);
+            mask.fill(0);
+            for (int y = 10; y < 60; ++y)
+                for (int x = 5; x < 50; ++x)
+                    mask.setPixel(x, y, qRgb(255, 255, 255));
+            w.composition()->setMask(0, mask);
             ui::Settings s = w.composition()->settings();
             s.prompt = QStringLiteral("two toys by the ocean");
             s.seed = 1234;
@@ -299,6 +331,7 @@ private Q_SLOTS:
                 QCOMPARE(b.name, a.name);
                 QCOMPARE(b.color, a.color);
                 QCOMPARE(b.box, a.box);
+                QCOMPARE(b.mask, a.mask);
                 QCOMPARE(b.image.convertToFormat(QImage::Format_RGBA8888), a.image.convertToFormat(QImage::Format_RGBA8888));
             }
             QVERIFY(w.composition()->settings() == saved.settings);
@@ -310,6 +343,8 @@ private Q_SLOTS:
             QVERIFY(r1.result.subjects[1].attention.values == r0.result.subjects[1].attention.values);
             QVERIFY(r1.result.ownership.values == r0.result.ownership.values);
             QCOMPARE(r1.result.parametersJson, r0.result.parametersJson);
+            QVERIFY(!w.composition()->subject(0).mask.isNull());
+            QVERIFY(r0.result.subjects[0].massInRegion >= 0); // the painted region reached the pipeline
 
             // Unsaved work, then a "crash": the window goes away without a normal close.
             w.composition()->renameSubject(0, QStringLiteral("Scarlet"));
