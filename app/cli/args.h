@@ -46,5 +46,6 @@ int runBenchGenerate(const Args &args);
 int runSynth(const Args &args);
 int runDataset(const Args &args);
 int runTrain(const Args &args);
+int runEval(const Args &args);
 
 } // namespace cli

@@ -25,7 +25,7 @@ Commands:
                                  transformer: img, img_ids, txt, txt_ids, y, timesteps, guidance -> out
                                  (plus the intermediates pe and timestep_embedding);
                                  ae-encode: x -> z; ae-decode: z -> decoded.
-  generate --model BUNDLE --prompt TEXT [--ref FILE [--name NAME]]... --out OUT.png [--maps DIR]
+  generate [--model BUNDLE] --prompt TEXT [--ref FILE [--name NAME]]... --out OUT.png [--maps DIR]
           [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N]
           [--guidance G] [--cfg S --negative TEXT] [--size N|WxH] [--lora FILE] [--lora-scale S]
                                  Generate one image with every reference subject in it. The PNG carries
@@ -38,6 +38,9 @@ Commands:
                                  Convert SemAlign-MS-Subjects200K files to the project's format.
   train --recipe FILE [--out DIR] [--steps N] [--resume] [--device cpu|cuda|auto]
                                  Train with MOSAIC's losses (resources/recipes/); Ctrl-C saves a checkpoint.
+  eval [--model BUNDLE] --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8]
+                                 Measure identity retrieval, leakage, scene and layout on held-out
+                                 MOSAIC-Toys identities (with and without regions); write report.md.
   bench generate [--model BUNDLE] [--refs 1,2,4,6] [--steps N]
                                  Time generation per step and per image, with and without attention capture.
   bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]
@@ -146,6 +149,8 @@ int main(int argc, char **argv)
             return cli::runDataset(cli::Args(rest, {}));
         if (verb == "train")
             return cli::runTrain(cli::Args(rest, {"resume"}));
+        if (verb == "eval")
+            return cli::runEval(cli::Args(rest, {}));
     } catch (const std::invalid_argument &e) {
         std::fprintf(stderr, "mosaic %s: %s\n", verb.c_str(), e.what());
         return cli::kExitUsage;

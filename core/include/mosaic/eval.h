@@ -1,0 +1,46 @@
+#pragma once
+// `mosaic eval`: a model measured on held-out MOSAIC-Toys identities (docs/results.md). The metrics
+// (core/eval/metrics.h) are analytic and validated on ground truth and on shuffled subjects.
+
+#include <mosaic/status.h>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace mosaic {
+
+struct EvalOptions
+{
+    std::string model;            // a bundle
+    std::string reportDir;        // report.md and sample grids
+    int samples = 16;             // per subject count and condition
+    std::vector<int> subjectCounts{1, 2, 3, 4};
+    int distractors = 8;          // held-out identities added to every retrieval
+    int steps = 0;                // 0: the model's default
+    uint64_t seed = 2026;
+};
+
+struct EvalRow
+{
+    std::string condition;        // "generated, regions", "generated, no regions", "ground truth", "shuffled"
+    int subjects = 0, images = 0;
+    double identityTop1 = 0;      // retrieval accuracy
+    double chance = 0;            // 1 / candidates
+    double leakage = 0;           // mean extra intersection of a subject's colours in other subjects' regions
+    double scene = 0;             // background recognised as the prompt's
+    double layout = -1;           // mean share of attention mass inside the region (-1: no regions)
+    double secondsPerImage = 0;
+};
+
+struct EvalReport
+{
+    std::vector<EvalRow> rows;
+    std::string markdown;         // path of report.md
+};
+
+Status runEvaluation(const EvalOptions &options, EvalReport *report,
+                     const std::function<void(int done, int total)> &progress = {});
+
+} // namespace mosaic
