@@ -565,7 +565,10 @@ void MainWindow::setDarkTheme(bool dark)
     QSettings().setValue(QStringLiteral("ui/dark"), dark);
     if (!qApp)
         return;
-    QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    // The style is set once per process: replacing the application style while widgets exist leaves
+    // Qt's style caches pointing at the deleted style. Themes change only the palette.
+    if (QApplication::style()->name().compare(QLatin1String("fusion"), Qt::CaseInsensitive) != 0)
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
     QPalette p = QApplication::style()->standardPalette();
     if (dark) {
         p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
@@ -589,8 +592,13 @@ void MainWindow::setDarkTheme(bool dark)
 void MainWindow::showBanner(const QString &text, bool error)
 {
     m_banner->setText(text);
-    m_banner->setStyleSheet(error ? QStringLiteral("background:#fde2e1;color:#7a1712;border:1px solid #e0a19c;")
-                                  : QStringLiteral("background:#e3effd;color:#123f7a;border:1px solid #9cbbe0;"));
+    // A palette, not a style sheet (style sheets and a later QApplication::setStyle do not mix).
+    QPalette p = m_banner->palette();
+    p.setColor(QPalette::Window, error ? QColor(0xfd, 0xe2, 0xe1) : QColor(0xe3, 0xef, 0xfd));
+    p.setColor(QPalette::WindowText, error ? QColor(0x7a, 0x17, 0x12) : QColor(0x12, 0x3f, 0x7a));
+    m_banner->setPalette(p);
+    m_banner->setAutoFillBackground(true);
+    m_banner->setFrameShape(QFrame::Box);
     m_banner->setVisible(true);
     mosaic::logMessage(error ? mosaic::LogLevel::Warn : mosaic::LogLevel::Info, "ui", text.toStdString());
 }

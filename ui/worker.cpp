@@ -2,6 +2,7 @@
 
 #include <mosaic/log.h>
 
+#include <QCoreApplication>
 #include <QMetaObject>
 
 #include <cstring>
@@ -85,14 +86,31 @@ void GenerationWorker::generate(quint64 id, const mosaic::GenerationRequest &req
     Q_EMIT finished(out);
 }
 
+QThread *GenerationService::generationThread()
+{
+    static QThread *thread = nullptr;
+    if (!thread) {
+        thread = new QThread;
+        thread->setObjectName(QStringLiteral("generation"));
+        thread->start();
+        // Stopped (after the running request, which is cancelled) when the application object is
+        // destroyed; its workers are deleted in it before it ends.
+        qAddPostRoutine([] {
+            thread->quit();
+            thread->wait();
+            delete thread;
+            thread = nullptr;
+        });
+    }
+    return thread;
+}
+
 GenerationService::GenerationService(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<ui::GenerationOutcome>();
     qRegisterMetaType<mosaic::GenerationRequest>();
-    m_thread.setObjectName(QStringLiteral("generation"));
     m_worker = new GenerationWorker;
-    m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    m_worker->moveToThread(generationThread());
     connect(m_worker, &GenerationWorker::modelLoaded, this, [this](const QString &path, const QString &name, const QString &summary) {
         m_modelReady = true;
         m_modelName = name;
@@ -120,15 +138,15 @@ GenerationService::GenerationService(QObject *parent) : QObject(parent)
         Q_EMIT cancelled(id);
         done();
     });
-    m_thread.start();
 }
 
 GenerationService::~GenerationService()
 {
     m_waiting.reset();
+    // The worker finishes (cancelled) what it runs, then is deleted on its own thread, with its model.
     m_worker->requestCancel();
-    m_thread.quit();
-    m_thread.wait();
+    disconnect(m_worker, nullptr, this, nullptr);
+    m_worker->deleteLater();
 }
 
 void GenerationService::loadModel(const QString &path)

@@ -54,7 +54,9 @@ private:
     std::atomic<bool> m_cancel{false};
 };
 
-// Owns the thread and the worker; the GUI's single entry point. A request while one runs either
+// The GUI's single entry point. Its worker lives on the process-wide generation thread (started on
+// first use, stopped when the application object goes away), so that LibTorch runs on one
+// long-lived thread for the whole session. A request while one runs either
 // waits in a queue of one (the newest replaces a waiting one) or cancels the running one first, as
 // the user chooses (replaceRunning).
 class GenerationService : public QObject
@@ -86,7 +88,7 @@ Q_SIGNALS:
 
 private:
     void startNext();
-    QThread m_thread;
+    static QThread *generationThread();
     GenerationWorker *m_worker = nullptr;
     quint64 m_nextId = 1, m_running = 0, m_waitingId = 0;
     std::unique_ptr<mosaic::GenerationRequest> m_waiting;
