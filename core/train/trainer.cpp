@@ -75,7 +75,7 @@ double learningRateAt(const TrainOptions &o, int64_t step)
 }
 
 Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source)
-    : m_bundle(bundle), m_options(options), m_source(source ? std::move(source) : toyExamples(options.data))
+    : m_bundle(bundle), m_options(options), m_source(source ? source : toyExamples(options.data)), m_toys(!source)
 {
     if (options.batch < 1)
         throw Error(StatusCode::InvalidArgument, "the batch size must be at least 1");
@@ -132,8 +132,17 @@ StepLosses Trainer::step()
     std::mt19937_64 rng(mix(m_options.seed ^ 0xd20d0u, static_cast<uint64_t>(m_step)));
     std::uniform_real_distribution<double> coin(0.0, 1.0);
     std::vector<bool> dropText, dropImage;
+    // MOSAIC-Toys batches share one subject count, drawn per step, so that every sample brings all
+    // its references (the branches of a batch stack); other sources use the smallest count.
+    ExampleSource source = m_source;
+    if (m_toys) {
+        ToysOptions o = m_options.data;
+        std::uniform_int_distribution<int> count(o.minSubjects, std::max(o.minSubjects, o.maxSubjects));
+        o.minSubjects = o.maxSubjects = count(rng);
+        source = toyExamples(o);
+    }
     for (int i = 0; i < m_options.batch; ++i) {
-        samples.push_back(m_source(m_step * m_options.batch + i));
+        samples.push_back(source(m_step * m_options.batch + i));
         const auto &e = samples.back();
         if (e.target.dim() != 3 || e.target.size(1) != S || e.target.size(2) != S || e.references.size() != e.subjects.size())
             throw Error(StatusCode::InvalidArgument, format("a training example must be a {}x{} target with one point "

@@ -96,6 +96,7 @@ private:
     TrainOptions m_options;
     std::unique_ptr<model::LoraSet> m_lora;
     ExampleSource m_source;
+    bool m_toys = false; // the in-memory toys (one subject count per batch)
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     std::vector<at::Tensor> m_ema;
     int64_t m_step = 0;
