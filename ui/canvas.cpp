@@ -79,6 +79,11 @@ void Canvas::mousePressEvent(QMouseEvent *event)
     if (event->button() != Qt::LeftButton)
         return;
     const QPointF p = mapToScene(event->pos());
+    if (m_tool == Tool::Point) {
+        if (m_current >= 0 && m_current < m_composition->count() && QRectF(0, 0, kSide, kSide).contains(p))
+            m_composition->addPoint(m_current, m_refPoint, p / kSide);
+        return;
+    }
     if (m_tool != Tool::Box) {
         if (m_current < 0 || m_current >= m_composition->count())
             return;
@@ -196,7 +201,9 @@ void Canvas::keyPressEvent(QKeyEvent *event)
     if ((event->key() == Qt::Key_Delete || event->key() == Qt::Key_Backspace) && m_current >= 0 &&
         m_current < m_composition->count()) {
         const auto &s = m_composition->subject(m_current);
-        if (!s.mask.isNull())
+        if (m_tool == Tool::Point && !s.points.isEmpty())
+            m_composition->clearPoints(m_current);
+        else if (!s.mask.isNull())
             m_composition->setMask(m_current, QImage());
         else if (!s.box.isNull())
             m_composition->setBox(m_current, QRectF());
@@ -268,6 +275,20 @@ void Canvas::drawForeground(QPainter *painter, const QRectF &)
         painter->fillRect(QRectF(r.bottomRight() - QPointF(7, 7) / zoom(), QSizeF(7, 7) / zoom()), s.color);
         painter->setPen(s.color.darker(160));
         painter->drawText(r.adjusted(4, 2, -4, -2), Qt::AlignLeft | Qt::AlignTop, QStringLiteral("%1 %2").arg(i + 1).arg(s.name));
+    }
+    // Point pins: a ring in the subject's colour with its number.
+    for (int i = 0; i < n; ++i) {
+        const auto &s = m_composition->subject(i);
+        for (int k = 0; k < s.points.size(); ++k) {
+            const QPointF c = s.points[k].second * kSide;
+            const double r = 6.0 / zoom();
+            painter->setPen(QPen(Qt::white, 3.0 / zoom()));
+            painter->setBrush(Qt::NoBrush);
+            painter->drawEllipse(c, r, r);
+            painter->setPen(QPen(s.color, 2.0 / zoom()));
+            painter->drawEllipse(c, r, r);
+            painter->drawText(c + QPointF(r + 2 / zoom(), -r), QString::number(i + 1));
+        }
     }
     if (n == 0) {
         painter->setPen(QColor(0x80, 0x80, 0x80));

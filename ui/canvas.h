@@ -17,7 +17,10 @@ class Canvas : public QGraphicsView
 
 public:
     explicit Canvas(Composition *composition, QWidget *parent = nullptr);
-    enum class Tool { Box, Brush, Eraser };
+    enum class Tool { Box, Brush, Eraser, Point };
+    // The reference point the next pin pairs with (picked on the subjects panel's preview; default
+    // the reference's centre).
+    void setReferencePoint(const QPointF &p) { m_refPoint = p; }
     void setTool(Tool tool) { m_tool = tool; }
     Tool tool() const { return m_tool; }
     void setCurrentSubject(int index) { m_current = index; }
@@ -56,6 +59,7 @@ private:
     Tool m_tool = Tool::Box;
     QImage m_stroke; // the mask being painted
     QPointF m_lastPaint;
+    QPointF m_refPoint{0.5, 0.5};
 };
 
 } // namespace ui

@@ -182,6 +182,27 @@ void Composition::setMask(int index, const QImage &mask, const QString &actionTe
                                   [this, index, before] { replaceRaw(index, before); }));
 }
 
+void Composition::addPoint(int index, const QPointF &reference, const QPointF &target)
+{
+    if (index < 0 || index >= m_subjects.size())
+        return;
+    auto clamp01 = [](const QPointF &p) { return QPointF(std::clamp(p.x(), 0.0, 1.0), std::clamp(p.y(), 0.0, 1.0)); };
+    SubjectItem before = m_subjects[index], after = before;
+    after.points.push_back({clamp01(reference), clamp01(target)});
+    m_undo.push(new LambdaCommand(tr("Pin a point of %1").arg(before.name), [this, index, after] { replaceRaw(index, after); },
+                                  [this, index, before] { replaceRaw(index, before); }));
+}
+
+void Composition::clearPoints(int index)
+{
+    if (index < 0 || index >= m_subjects.size() || m_subjects[index].points.isEmpty())
+        return;
+    SubjectItem before = m_subjects[index], after = before;
+    after.points.clear();
+    m_undo.push(new LambdaCommand(tr("Remove the points of %1").arg(before.name), [this, index, after] { replaceRaw(index, after); },
+                                  [this, index, before] { replaceRaw(index, before); }));
+}
+
 void Composition::autoLayout()
 {
     const int n = m_subjects.size();

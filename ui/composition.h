@@ -6,6 +6,8 @@
 #include <QColor>
 #include <QImage>
 #include <QObject>
+#include <QPair>
+#include <QPointF>
 #include <QRectF>
 #include <QString>
 #include <QUndoStack>
@@ -22,10 +24,12 @@ struct SubjectItem
     QImage prepared;    // as the pipeline prepares it (white, cropped, scaled, centred)
     QRectF box;         // region in [0, 1] of the canvas; null: none
     QImage mask;        // brush region (Grayscale8, kMaskSide square, > 127 inside); null: none. Wins over the box.
+    // Point guidance: (point in the prepared reference, point on the canvas), both in [0, 1].
+    QVector<QPair<QPointF, QPointF>> points;
     bool operator==(const SubjectItem &o) const
     {
         return name == o.name && color == o.color && sourcePath == o.sourcePath && image == o.image && box == o.box &&
-               mask == o.mask;
+               mask == o.mask && points == o.points;
     }
 };
 
@@ -70,6 +74,8 @@ public:
     void moveSubject(int from, int to);
     void setBox(int index, const QRectF &box, const QString &actionText = {});
     void setMask(int index, const QImage &mask, const QString &actionText = {});
+    void addPoint(int index, const QPointF &reference, const QPointF &target);
+    void clearPoints(int index);
     // Non-overlapping boxes for every subject, left to right (undoable as one action).
     void autoLayout();
     void setSettings(const Settings &settings);

@@ -141,6 +141,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     connect(m_subjects, &SubjectsPanel::currentChanged, m_canvas, &Canvas::setCurrentSubject);
     connect(m_canvas, &Canvas::subjectPicked, m_subjects, &SubjectsPanel::setCurrentIndex);
+    connect(m_subjects, &SubjectsPanel::referencePointPicked, this, [this](const QPointF &p) {
+        m_canvas->setReferencePoint(p);
+        m_canvas->setTool(Canvas::Tool::Point);
+        m_toolActions[3]->setChecked(true);
+        statusBar()->showMessage(tr("Reference point (%1, %2) picked: click the canvas to pin where it goes.")
+                                     .arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'f', 2), 5000);
+    });
     connect(m_subjects, &SubjectsPanel::errorOccurred, this, [this](const QString &m) { showBanner(m); });
     connect(m_gallery, &Gallery::errorOccurred, this, [this](const QString &m) { showBanner(m); });
     connect(m_composition, &Composition::settingsChanged, this, &MainWindow::syncSettingsFromComposition);
@@ -351,7 +358,8 @@ void MainWindow::createActions()
     m_editMenu->addSeparator();
     auto *tools = new QActionGroup(this);
     for (auto [tool, name, key] : {std::tuple{Canvas::Tool::Box, "boxTool", Qt::Key_R}, std::tuple{Canvas::Tool::Brush, "brushTool", Qt::Key_B},
-                                   std::tuple{Canvas::Tool::Eraser, "eraserTool", Qt::Key_E}}) {
+                                   std::tuple{Canvas::Tool::Eraser, "eraserTool", Qt::Key_E},
+                                   std::tuple{Canvas::Tool::Point, "pointTool", Qt::Key_P}}) {
         QAction *a = m_editMenu->addAction(QString(), this, [this, tool = tool] { m_canvas->setTool(tool); });
         a->setCheckable(true);
         a->setChecked(tool == Canvas::Tool::Box);
@@ -509,6 +517,8 @@ quint64 MainWindow::generate()
                     sub.mask.values.push_back(row[x] > 127 ? 1.0f : 0.0f);
             }
         }
+        for (const auto &pt : item.points)
+            sub.points.push_back({float(pt.first.x()), float(pt.first.y()), float(pt.second.x()), float(pt.second.y())});
         if (!item.box.isNull())
             sub.box = mosaic::NormalizedBox{static_cast<float>(item.box.x()), static_cast<float>(item.box.y()),
                                             static_cast<float>(item.box.width()), static_cast<float>(item.box.height())};
@@ -673,7 +683,7 @@ void MainWindow::showShortcuts()
                                 "<tr><td><b>Esc</b></td><td>Cancel the generation</td></tr>"
                                 "<tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo</td></tr>"
                                 "<tr><td><b>Ctrl+V</b></td><td>Paste an image or files as subjects</td></tr>"
-                                "<tr><td><b>R / B / E</b></td><td>Box, brush, eraser tool</td></tr>"
+                                "<tr><td><b>R / B / E / P</b></td><td>Box, brush, eraser, point tool</td></tr>"
                                 "<tr><td><b>Delete</b></td><td>Remove the selected region</td></tr>"
                                 "<tr><td><b>Ctrl+wheel</b></td><td>Zoom the canvas</td></tr>"
                                 "<tr><td><b>F1</b></td><td>This sheet</td></tr></table>"));
@@ -906,6 +916,7 @@ void MainWindow::retranslateUi()
     m_toolActions[0]->setText(tr("&Box tool"));
     m_toolActions[1]->setText(tr("B&rush tool"));
     m_toolActions[2]->setText(tr("&Eraser tool"));
+    m_toolActions[3]->setText(tr("&Point tool"));
     m_generateAction->setText(tr("&Generate"));
     m_cancelAction->setText(tr("&Cancel generation"));
     m_viewMenu->setTitle(tr("&View"));

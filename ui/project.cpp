@@ -119,6 +119,12 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
             o.insert(QStringLiteral("box"), rectArray(s.box));
         if (!s.mask.isNull())
             o.insert(QStringLiteral("mask"), pngBase64(s.mask));
+        if (!s.points.isEmpty()) {
+            QJsonArray pts;
+            for (const auto &pt : s.points)
+                pts.append(QJsonArray{pt.first.x(), pt.first.y(), pt.second.x(), pt.second.y()});
+            o.insert(QStringLiteral("points"), pts);
+        }
         subjects.append(o);
     }
     QJsonArray results;
@@ -233,6 +239,20 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
                 return false;
             }
             s.mask = mask.convertToFormat(QImage::Format_Grayscale8).scaled(Composition::kMaskSide, Composition::kMaskSide);
+        }
+        const QJsonArray pts = o.value(QStringLiteral("points")).toArray();
+        if (pts.size() > 256) {
+            *error = QObject::tr("%1: subject %2 has more than 256 points").arg(path).arg(i + 1);
+            return false;
+        }
+        for (const auto &v : pts) {
+            const QJsonArray a = v.toArray();
+            if (a.size() != 4) {
+                *error = QObject::tr("%1: a point of subject %2 is damaged").arg(path).arg(i + 1);
+                return false;
+            }
+            auto c01 = [](double x) { return std::clamp(x, 0.0, 1.0); };
+            s.points.push_back({QPointF(c01(a[0].toDouble()), c01(a[1].toDouble())), QPointF(c01(a[2].toDouble()), c01(a[3].toDouble()))});
         }
         s.prepared = Composition::prepareReference(s.image);
         c.subjects.push_back(s);

@@ -11,6 +11,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QPushButton>
 #include <QTimer>
@@ -55,6 +56,7 @@ SubjectsPanel::SubjectsPanel(Composition *composition, QWidget *parent) : QWidge
     m_preview->setFixedSize(128, 128);
     m_preview->setAlignment(Qt::AlignCenter);
     m_preview->setFrameShape(QFrame::StyledPanel);
+    m_preview->installEventFilter(this);
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
 
@@ -223,6 +225,15 @@ void SubjectsPanel::dropEvent(QDropEvent *event)
 
 bool SubjectsPanel::eventFilter(QObject *watched, QEvent *event)
 {
+    // A click on the prepared preview picks the reference point of the next pin.
+    if (watched == m_preview && event->type() == QEvent::MouseButtonPress && currentIndex() >= 0) {
+        const QPointF pos = static_cast<QMouseEvent *>(event)->position();
+        const QSizeF shown = m_preview->size() - QSize(4, 4);
+        const QPointF p((pos.x() - 2) / shown.width(), (pos.y() - 2) / shown.height());
+        if (p.x() >= 0 && p.x() <= 1 && p.y() >= 0 && p.y() <= 1)
+            Q_EMIT referencePointPicked(p);
+        return true;
+    }
     // Files dropped onto the list from outside are added, not moved.
     if (watched == m_list->viewport() && (event->type() == QEvent::DragEnter || event->type() == QEvent::Drop)) {
         auto *drop = static_cast<QDropEvent *>(event);

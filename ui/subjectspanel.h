@@ -28,6 +28,7 @@ public:
 Q_SIGNALS:
     void currentChanged(int index);
     void errorOccurred(const QString &message);
+    void referencePointPicked(const QPointF &point); // a click on the prepared preview, in [0, 1]
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;

@@ -176,6 +176,18 @@ private Q_SLOTS:
         QVERIFY(!w.composition()->subject(1).mask.isNull());
         w.composition()->undoStack()->undo();
         QVERIFY(w.composition()->subject(1).mask.isNull());
+
+        // The point tool pins the picked reference point (default: its centre) where the user clicks.
+        w.findChild<QAction *>(QStringLiteral("pointTool"))->trigger();
+        c->setReferencePoint(QPointF(0.25, 0.75));
+        const QPoint pin = c->mapFromScene(QPointF(0.7, 0.3) * ui::Canvas::kSide);
+        QTest::mouseClick(c->viewport(), Qt::LeftButton, {}, pin);
+        QCOMPARE(w.composition()->subject(1).points.size(), 1);
+        const auto pt = w.composition()->subject(1).points[0];
+        QCOMPARE(pt.first, QPointF(0.25, 0.75));
+        QVERIFY(std::abs(pt.second.x() - 0.7) < 0.01 && std::abs(pt.second.y() - 0.3) < 0.01);
+        w.composition()->undoStack()->undo();
+        QVERIFY(w.composition()->subject(1).points.isEmpty());
     }
 
     void generateShowsResultAndMaps()
@@ -313,6 +325,7 @@ private Q_SLOTS:
                 for (int x = 5; x < 50; ++x)
                     mask.setPixel(x, y, qRgb(255, 255, 255));
             w.composition()->setMask(0, mask);
+            w.composition()->addPoint(1, QPointF(0.5, 0.5), QPointF(0.75, 0.5));
             ui::Settings s = w.composition()->settings();
             s.prompt = QStringLiteral("two toys by the ocean");
             s.seed = 1234;
@@ -339,6 +352,7 @@ private Q_SLOTS:
                 QCOMPARE(b.color, a.color);
                 QCOMPARE(b.box, a.box);
                 QCOMPARE(b.mask, a.mask);
+                QCOMPARE(b.points, a.points);
                 QCOMPARE(b.image.convertToFormat(QImage::Format_RGBA8888), a.image.convertToFormat(QImage::Format_RGBA8888));
             }
             QVERIFY(w.composition()->settings() == saved.settings);

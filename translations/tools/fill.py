@@ -4,6 +4,21 @@ Strings missing from a table stay unfinished, which lrelease reports."""
 import sys, xml.etree.ElementTree as ET, pathlib
 
 DE = {
+ '&Box tool': '&Rechteck-Werkzeug',
+ 'B&rush tool': '&Pinsel',
+ '&Eraser tool': 'Radier&gummi',
+ '&Point tool': 'P&unkt-Werkzeug',
+ 'Paint the region of %1': 'Bereich von %1 malen',
+ 'Erase in the region of %1': 'Im Bereich von %1 radieren',
+ 'Clear the brush region of %1': 'Gemalten Bereich von %1 entfernen',
+ 'Pin a point of %1': 'Punkt von %1 festlegen',
+ 'Remove the points of %1': 'Punkte von %1 entfernen',
+ 'Reference point (%1, %2) picked: click the canvas to pin where it goes.': 'Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.',
+ '%1: subject %2 has more than 256 points': '%1: Motiv %2 hat mehr als 256 Punkte',
+ '%1: a point of subject %2 is damaged': '%1: ein Punkt von Motiv %2 ist beschädigt',
+ '%1: the brush region of subject %2 is damaged': '%1: der gemalte Bereich von Motiv %2 ist beschädigt',
+ '<table><tr><td><b>Ctrl+Enter</b></td><td>Generate</td></tr><tr><td><b>Esc</b></td><td>Cancel the generation</td></tr><tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo</td></tr><tr><td><b>Ctrl+V</b></td><td>Paste an image or files as subjects</td></tr><tr><td><b>R / B / E / P</b></td><td>Box, brush, eraser, point tool</td></tr><tr><td><b>Delete</b></td><td>Remove the selected region</td></tr><tr><td><b>Ctrl+wheel</b></td><td>Zoom the canvas</td></tr><tr><td><b>F1</b></td><td>This sheet</td></tr></table>':
+   '<table><tr><td><b>Strg+Eingabe</b></td><td>Erzeugen</td></tr><tr><td><b>Esc</b></td><td>Erzeugung abbrechen</td></tr><tr><td><b>Strg+Z / Strg+Umschalt+Z</b></td><td>Rückgängig / Wiederholen</td></tr><tr><td><b>Strg+V</b></td><td>Bild oder Dateien als Motive einfügen</td></tr><tr><td><b>R / B / E / P</b></td><td>Rechteck, Pinsel, Radiergummi, Punkt</td></tr><tr><td><b>Entf</b></td><td>Ausgewählten Bereich entfernen</td></tr><tr><td><b>Strg+Mausrad</b></td><td>Leinwand zoomen</td></tr><tr><td><b>F1</b></td><td>Diese Übersicht</td></tr></table>',
  'Cannot write %1: %2': '%1 kann nicht geschrieben werden: %2',
  'Cannot write %1: %2 (the previous file, if any, is unchanged)': '%1 kann nicht geschrieben werden: %2 (eine vorhandene Datei bleibt unverändert)',
  'Cannot open %1: %2': '%1 kann nicht geöffnet werden: %2',
@@ -143,6 +158,21 @@ DE = {
 }
 
 ZH = {
+ '&Box tool': '矩形工具(&B)',
+ 'B&rush tool': '画笔工具(&R)',
+ '&Eraser tool': '橡皮擦(&E)',
+ '&Point tool': '点工具(&P)',
+ 'Paint the region of %1': '绘制 %1 的区域',
+ 'Erase in the region of %1': '擦除 %1 的区域',
+ 'Clear the brush region of %1': '清除 %1 的画笔区域',
+ 'Pin a point of %1': '为 %1 固定一个点',
+ 'Remove the points of %1': '移除 %1 的点',
+ 'Reference point (%1, %2) picked: click the canvas to pin where it goes.': '已选择参考点 (%1, %2)：在画布上单击以指定它的位置。',
+ '%1: subject %2 has more than 256 points': '%1：主体 %2 的点超过 256 个',
+ '%1: a point of subject %2 is damaged': '%1：主体 %2 的一个点已损坏',
+ '%1: the brush region of subject %2 is damaged': '%1：主体 %2 的画笔区域已损坏',
+ '<table><tr><td><b>Ctrl+Enter</b></td><td>Generate</td></tr><tr><td><b>Esc</b></td><td>Cancel the generation</td></tr><tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo</td></tr><tr><td><b>Ctrl+V</b></td><td>Paste an image or files as subjects</td></tr><tr><td><b>R / B / E / P</b></td><td>Box, brush, eraser, point tool</td></tr><tr><td><b>Delete</b></td><td>Remove the selected region</td></tr><tr><td><b>Ctrl+wheel</b></td><td>Zoom the canvas</td></tr><tr><td><b>F1</b></td><td>This sheet</td></tr></table>':
+   '<table><tr><td><b>Ctrl+Enter</b></td><td>生成</td></tr><tr><td><b>Esc</b></td><td>取消生成</td></tr><tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>撤销 / 重做</td></tr><tr><td><b>Ctrl+V</b></td><td>将图像或文件粘贴为主体</td></tr><tr><td><b>R / B / E / P</b></td><td>矩形、画笔、橡皮擦、点工具</td></tr><tr><td><b>Delete</b></td><td>移除所选区域</td></tr><tr><td><b>Ctrl+滚轮</b></td><td>缩放画布</td></tr><tr><td><b>F1</b></td><td>本列表</td></tr></table>',
  'Cannot write %1: %2': '无法写入 %1：%2',
  'Cannot write %1: %2 (the previous file, if any, is unchanged)': '无法写入 %1：%2（原有文件保持不变）',
  'Cannot open %1: %2': '无法打开 %1：%2',
