@@ -197,6 +197,11 @@ inline qtestlite::RowBuilder newRow(const char *name)
 #define QCOMPARE(a, b) qtestlite::compare((a), (b), #a, #b, __FILE__, __LINE__)
 #define QFAIL(msg) throw qtestlite::Failure{std::string(msg)}
 #define QSKIP(msg) throw qtestlite::Skip{std::string(msg)}
+// Figures that suites print (format strings are literals, as with Qt's qInfo).
+#define qInfo(...) (std::printf("QINFO  : " __VA_ARGS__), std::printf("\n"))
+#ifndef Q_UNUSED
+#define Q_UNUSED(x) (void)(x)
+#endif
 #define QFETCH(Type, name) Type name = qtestlite::fetch<Type>(#name, __FILE__, __LINE__)
 
 #define MT_FN(fn) {#fn, &Self::fn, nullptr},
