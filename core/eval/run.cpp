@@ -78,13 +78,6 @@ std::string fixed(double v, int digits)
     return buf;
 }
 
-at::Tensor toHeight(const at::Tensor &img, int64_t h)
-{
-    if (img.size(1) == h)
-        return img;
-    return at::upsample_bilinear2d(img.unsqueeze(0), {h, img.size(2) * h / img.size(1)}, false)[0];
-}
-
 } // namespace
 
 Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::function<void(int, int)> &progress)
@@ -179,7 +172,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                     else if (n == 0) {
                         std::vector<at::Tensor> row{s.target, firstImage, img};
                         for (const auto &sub : s.subjects)
-                            row.push_back(toHeight(sub.reference, size));
+                            row.push_back(image::toHeight(sub.reference, size));
                         gridRows.push_back(at::cat(row, 2));
                     }
                     if (progress)
@@ -212,13 +205,8 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
               "the share of each subject's attention mass inside its region (region guidance on). The ground-truth "
               "rows validate the metrics (near their best), the rotated rows their sensitivity (near chance).\n";
         if (!gridRows.empty()) {
-            int64_t width = 0;
-            for (const auto &r : gridRows)
-                width = std::max(width, r.size(2));
-            for (auto &r : gridRows)
-                r = at::constant_pad_nd(r, {0, width - r.size(2)}, 1.0);
             const std::string grid = (fs::path(o.reportDir) / "samples.png").string();
-            if (savePng(grid, image::fromTensor(at::cat(gridRows, 1) * 2.0 - 1.0)).ok())
+            if (savePng(grid, image::fromTensor(image::stackRows(gridRows) * 2.0 - 1.0)).ok())
                 md += "\n![samples](samples.png)\n\nRows: one sample per subject count. Columns: ground truth, "
                       "generated with regions, generated without, the references.\n";
         }

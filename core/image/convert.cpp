@@ -2,6 +2,8 @@
 
 #include "util/error.h"
 
+#include <algorithm>
+
 namespace mosaic::image {
 
 at::Tensor toTensor(const RgbaImage &img)
@@ -47,6 +49,23 @@ at::Tensor maskToGrid(const FloatMap &mask, int64_t h, int64_t w)
     at::Tensor m = at::from_blob(const_cast<float *>(mask.values.data()), {1, 1, mask.height, mask.width}, at::kFloat)
                        .clamp(0.0, 1.0);
     return at::adaptive_avg_pool2d(m, {h, w}).reshape({h, w});
+}
+
+at::Tensor toHeight(const at::Tensor &img, int64_t h)
+{
+    if (img.size(1) == h)
+        return img;
+    return at::upsample_bilinear2d(img.unsqueeze(0), {h, img.size(2) * h / img.size(1)}, false)[0];
+}
+
+at::Tensor stackRows(std::vector<at::Tensor> rows)
+{
+    int64_t width = 0;
+    for (const auto &r : rows)
+        width = std::max(width, r.size(2));
+    for (auto &r : rows)
+        r = at::constant_pad_nd(r, {0, width - r.size(2)}, 1.0);
+    return at::cat(rows, 1);
 }
 
 } // namespace mosaic::image

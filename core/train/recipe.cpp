@@ -67,14 +67,6 @@ std::string metricsBefore(const std::string &path, int64_t step)
     return kept;
 }
 
-at::Tensor toHeight(const at::Tensor &img, int64_t h) // [3, H, W] -> [3, h, W h / H]
-{
-    if (img.size(1) == h)
-        return img;
-    const int64_t w = img.size(2) * h / img.size(1);
-    return at::upsample_bilinear2d(img.unsqueeze(0), {h, w}, false)[0];
-}
-
 // One row per held-out sample: its target, what the model generates from its references and
 // prompt, and the references. Written as <out>/samples/step_NNNNNN.png.
 void writeSampleGrid(pipeline::Bundle &bundle, const train::TrainOptions &t, int64_t step, const std::string &out)
@@ -89,7 +81,7 @@ void writeSampleGrid(pipeline::Bundle &bundle, const train::TrainOptions &t, int
         GenerationRequest req;
         req.prompt = s.prompt;
         req.seed = 7;
-        std::vector<at::Tensor> row{toHeight(s.target, h)};
+        std::vector<at::Tensor> row{image::toHeight(s.target, h)};
         for (const auto &sub : s.subjects) {
             Subject subject;
             subject.image = image::fromTensor(sub.reference * 2.0 - 1.0);
@@ -101,20 +93,15 @@ void writeSampleGrid(pipeline::Bundle &bundle, const train::TrainOptions &t, int
         d.name = bundle.name;
         if (Status st = pipeline::generateWithBundle(bundle, d, req, &res); !st.ok())
             throw Error(st.code, st.message);
-        row.push_back(toHeight((image::toTensor(res.image)[0] + 1.0) / 2.0, h));
+        row.push_back(image::toHeight((image::toTensor(res.image)[0] + 1.0) / 2.0, h));
         for (const auto &sub : s.subjects)
-            row.push_back(toHeight(sub.reference, h));
+            row.push_back(image::toHeight(sub.reference, h));
         rows.push_back(at::cat(row, 2));
     }
-    int64_t width = 0;
-    for (const auto &r : rows)
-        width = std::max(width, r.size(2));
-    for (auto &r : rows)
-        r = at::constant_pad_nd(r, {0, width - r.size(2)}, 1.0);
     std::string err;
     makeDirectories((fs::path(out) / "samples").string(), &err);
     const std::string path = (fs::path(out) / "samples" / format("step_{}.png", step)).string();
-    if (Status st = savePng(path, image::fromTensor(at::cat(rows, 1) * 2.0 - 1.0)); !st.ok())
+    if (Status st = savePng(path, image::fromTensor(image::stackRows(rows) * 2.0 - 1.0)); !st.ok())
         log::warn("core.train", "no sample grid: {}", st.message);
 }
 
