@@ -67,14 +67,10 @@ bool Composition::addSubjectFromFile(const QString &path, QString *error)
             *error = QString::fromStdString(st.message);
         return false;
     }
-    const QString name = QFileInfo(path).completeBaseName();
-    if (!addSubjectFromImage(toQImage(img), name, error))
-        return false;
-    m_subjects.last().sourcePath = path;
-    return true;
+    return addSubjectFromImage(toQImage(img), QFileInfo(path).completeBaseName(), error, path);
 }
 
-bool Composition::addSubjectFromImage(const QImage &image, const QString &name, QString *error)
+bool Composition::addSubjectFromImage(const QImage &image, const QString &name, QString *error, const QString &sourcePath)
 {
     if (m_subjects.size() >= kMaxSubjects) {
         if (error)
@@ -97,6 +93,7 @@ bool Composition::addSubjectFromImage(const QImage &image, const QString &name, 
         }
     }
     item.image = image;
+    item.sourcePath = sourcePath; // part of the undo command, so that redo keeps it
     item.prepared = prepareReference(image);
     const int index = m_subjects.size();
     m_undo.push(new LambdaCommand(

@@ -67,7 +67,7 @@ public:
     // Loads an image file as a new subject (undoable). Returns false with *error set for files that
     // are missing, corrupt, too large, or when the composition is full; nothing is added then.
     bool addSubjectFromFile(const QString &path, QString *error);
-    bool addSubjectFromImage(const QImage &image, const QString &name, QString *error);
+    bool addSubjectFromImage(const QImage &image, const QString &name, QString *error, const QString &sourcePath = {});
     void removeSubject(int index);
     void renameSubject(int index, const QString &name);
     void recolorSubject(int index, const QColor &color);

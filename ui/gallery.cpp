@@ -25,7 +25,7 @@ namespace {
 // A map as an alpha mask in one colour (values scaled by their peak), at the given size.
 QImage tinted(const mosaic::FloatMap &map, const QColor &color, const QSize &size)
 {
-    if (map.width <= 0 || map.height <= 0)
+    if (map.width <= 0 || map.height <= 0 || map.values.size() != static_cast<size_t>(map.width) * map.height)
         return {};
     const float peak = *std::max_element(map.values.begin(), map.values.end());
     QImage small(map.width, map.height, QImage::Format_ARGB32);
@@ -238,7 +238,8 @@ void Gallery::compose()
             p.setOpacity(m_opacity);
             p.drawImage(img.rect(), tinted(res.subjects[static_cast<size_t>(i)].attention, c, img.size()));
         }
-        if (m_ownership && res.ownership.width > 0) {
+        if (m_ownership && res.ownership.width > 0 &&
+            res.ownership.values.size() == static_cast<size_t>(res.ownership.width) * res.ownership.height) {
             QImage own(res.ownership.width, res.ownership.height, QImage::Format_ARGB32);
             for (int y = 0; y < own.height(); ++y)
                 for (int x = 0; x < own.width(); ++x) {

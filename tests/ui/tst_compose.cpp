@@ -99,6 +99,12 @@ private Q_SLOTS:
         w.composition()->undoStack()->undo();
         w.composition()->undoStack()->undo();
         QCOMPARE(w.composition()->subject(0).name, QStringLiteral("red"));
+        // Undoing and redoing an add keeps where the image came from.
+        w.composition()->undoStack()->undo();
+        w.composition()->undoStack()->undo();
+        w.composition()->undoStack()->redo();
+        w.composition()->undoStack()->redo();
+        QCOMPARE(w.composition()->subject(0).sourcePath, m_red);
 
         // At most eight.
         for (int i = 0; i < 6; ++i)
