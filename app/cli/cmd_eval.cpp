@@ -5,25 +5,39 @@
 #include <mosaic/pipeline.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 
 namespace cli {
 
 int runEval(const Args &args)
 {
-    const auto unknown = args.unknown({"model", "report", "samples", "subjects", "distractors", "steps", "seed"});
+    const auto unknown = args.unknown({"model", "variants", "data", "report", "samples", "subjects", "distractors", "steps", "seed"});
     if (!unknown.empty() || !args.error().empty() || !args.has("report") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic eval: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic eval [--model BUNDLE] --report DIR [--samples 16] [--subjects 1,2,3,4] "
-                             "[--distractors 8] [--steps N] [--seed K]\n");
+        std::fprintf(stderr, "usage: mosaic eval [--model BUNDLE | --variants NAME=BUNDLE,NAME=BUNDLE...] [--data DATASET_DIR]\n"
+                             "                   --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--steps N] [--seed K]\n");
         return kExitUsage;
     }
     mosaic::EvalOptions o;
     o.model = args.value("model");
-    if (o.model.empty())
+    o.dataDir = args.value("data");
+    if (args.has("variants")) {
+        std::stringstream ss(args.value("variants"));
+        std::string item;
+        while (std::getline(ss, item, ',')) {
+            const auto eq = item.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+                std::fprintf(stderr, "mosaic eval: --variants takes NAME=BUNDLE pairs separated by commas, not '%s'\n", item.c_str());
+                return kExitUsage;
+            }
+            o.variants.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+        }
+    }
+    if (o.model.empty() && o.variants.empty())
         o.model = mosaic::findDefaultModel();
-    if (o.model.empty()) {
+    if (o.model.empty() && o.variants.empty()) {
         std::fprintf(stderr, "mosaic eval: no --model given and the bundled model was not found\n");
         return kExitFailure;
     }
@@ -36,8 +50,15 @@ int runEval(const Args &args)
         o.subjectCounts.clear();
         std::stringstream ss(args.value("subjects"));
         std::string item;
-        while (std::getline(ss, item, ','))
-            o.subjectCounts.push_back(std::stoi(item));
+        while (std::getline(ss, item, ',')) {
+            char *end = nullptr;
+            const long k = std::strtol(item.c_str(), &end, 10);
+            if (item.empty() || *end != '\0' || k < 1 || k > 64) {
+                std::fprintf(stderr, "mosaic eval: --subjects takes counts separated by commas, not '%s'\n", item.c_str());
+                return kExitUsage;
+            }
+            o.subjectCounts.push_back(static_cast<int>(k));
+        }
     }
     mosaic::EvalReport report;
     const auto st = mosaic::runEvaluation(o, &report, [](int done, int total) { printProgress(done, total, -1); });
@@ -45,11 +66,11 @@ int runEval(const Args &args)
         std::fprintf(stderr, "\nmosaic eval: %s\n", st.message.c_str());
         return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
     }
-    std::printf("%-3s %-32s %6s %9s %7s %8s %6s %7s\n", "k", "condition", "images", "identity", "chance", "leakage",
-                "scene", "layout");
+    std::printf("%-12s %-3s %-32s %6s %9s %7s %8s %6s %7s\n", "variant", "k", "condition", "images", "identity", "chance",
+                "leakage", "scene", "layout");
     for (const auto &r : report.rows)
-        std::printf("%-3d %-32s %6d %9.3f %7.3f %8.3f %6.3f %7.3f\n", r.subjects, r.condition.c_str(), r.images,
-                    r.identityTop1, r.chance, r.leakage, r.scene, r.layout);
+        std::printf("%-12s %-3d %-32s %6d %9.3f %7.3f %8.3f %6.3f %7.3f\n", r.variant.empty() ? "-" : r.variant.c_str(),
+                    r.subjects, r.condition.c_str(), r.images, r.identityTop1, r.chance, r.leakage, r.scene, r.layout);
     std::printf("report %s\n", report.markdown.c_str());
     return kExitOk;
 }

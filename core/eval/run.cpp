@@ -1,10 +1,12 @@
-// mosaic eval: generation on held-out MOSAIC-Toys samples, scored with the analytic metrics.
+// mosaic eval: generation on held-out MOSAIC-Toys samples (or a dataset folder), scored with the
+// analytic metrics, for one model or several variants side by side.
 #include <mosaic/eval.h>
 #include <mosaic/image.h>
 #include <mosaic/pipeline.h>
 
 #include "data/toys.h"
 #include "eval/metrics.h"
+#include "eval/plot.h"
 #include "image/convert.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
@@ -12,6 +14,7 @@
 #include "util/paths.h"
 #include "util/strings.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -26,26 +29,62 @@ namespace {
 
 struct Scores
 {
-    double correct = 0, retrievals = 0, leakage = 0, leakageCount = 0, scene = 0, images = 0, layout = 0, layoutCount = 0,
-           chance = 0, seconds = 0;
-    EvalRow row(const std::string &condition, int subjects) const
+    double correct = 0, retrievals = 0, leakage = 0, leakageCount = 0, scene = 0, sceneCount = 0, images = 0, layout = 0,
+           layoutCount = 0, chance = 0, seconds = 0;
+    EvalRow row(const std::string &variant, const std::string &condition, int subjects) const
     {
         EvalRow r;
+        r.variant = variant;
         r.condition = condition;
         r.subjects = subjects;
         r.images = static_cast<int>(images);
         r.identityTop1 = retrievals > 0 ? correct / retrievals : 0;
         r.chance = chance;
         r.leakage = leakageCount > 0 ? leakage / leakageCount : 0;
-        r.scene = images > 0 ? scene / images : 0;
+        r.scene = sceneCount > 0 ? scene / sceneCount : -1;
         r.layout = layoutCount > 0 ? layout / layoutCount : -1;
         r.secondsPerImage = images > 0 ? seconds / images : 0;
         return r;
     }
 };
 
-// Scores one image against its sample: `regionOf[j]` is where subject j is looked for.
-void score(const at::Tensor &image, const data::ToySample &s, const std::vector<at::Tensor> &regionOf,
+// One evaluation sample, from MOSAIC-Toys or from a dataset folder.
+struct EvalSubject
+{
+    at::Tensor reference;  // [3, R, R] in [0, 1], prepared
+    NormalizedBox box;     // region guidance, and where the subject is looked for without a mask
+    at::Tensor mask;       // [h, w] bool at any size, or undefined
+};
+
+struct EvalSample
+{
+    std::string id;
+    at::Tensor target;     // [3, S, S] in [0, 1]
+    std::string prompt;
+    int background = -1;   // the MOSAIC-Toys background kind the prompt names (-1: none)
+    std::vector<EvalSubject> subjects;
+};
+
+// Where subject j is looked for in an H x W image: its mask when it has one, else its box.
+at::Tensor regionOf(const EvalSubject &s, int64_t H, int64_t W)
+{
+    if (s.mask.defined()) {
+        at::Tensor m = s.mask.to(at::kFloat).unsqueeze(0).unsqueeze(0);
+        return at::upsample_nearest2d(m, {H, W})[0][0] > 0.5;
+    }
+    return eval::boxMask(s.box.x, s.box.y, s.box.w, s.box.h, H, W);
+}
+
+int backgroundNamed(const std::string &prompt)
+{
+    for (int i = 0; i < 8; ++i)
+        if (prompt.find(data::kBackgroundNames[i]) != std::string::npos)
+            return i;
+    return -1;
+}
+
+// Scores one image against its sample: `regions[j]` is where subject j is looked for.
+void score(const at::Tensor &image, const EvalSample &s, const std::vector<at::Tensor> &regions,
            const std::vector<at::Tensor> &refHist, const std::vector<at::Tensor> &distractors,
            const std::vector<at::Tensor> &truthHist, const eval::SceneClassifier &scenes, Scores *out)
 {
@@ -55,8 +94,8 @@ void score(const at::Tensor &image, const data::ToySample &s, const std::vector<
     std::vector<at::Tensor> genHist;
     at::Tensor all = at::zeros({image.size(1), image.size(2)}, at::kBool);
     for (size_t j = 0; j < k; ++j) {
-        genHist.push_back(eval::colorHistogram(image, regionOf[j], true));
-        all = all.logical_or(regionOf[j]);
+        genHist.push_back(eval::colorHistogram(image, regions[j], true));
+        all = all.logical_or(regions[j]);
         out->correct += eval::retrieve(genHist[j], candidates) == static_cast<int>(j);
         out->retrievals += 1;
     }
@@ -66,7 +105,10 @@ void score(const at::Tensor &image, const data::ToySample &s, const std::vector<
                 out->leakage += std::max(0.0, eval::intersection(refHist[i], genHist[j]) - eval::intersection(refHist[i], truthHist[j]));
                 out->leakageCount += 1;
             }
-    out->scene += scenes.classify(image, all) == s.background;
+    if (s.background >= 0) {
+        out->scene += scenes.classify(image, all) == s.background;
+        out->sceneCount += 1;
+    }
     out->images += 1;
     out->chance = 1.0 / static_cast<double>(candidates.size());
 }
@@ -78,6 +120,154 @@ std::string fixed(double v, int digits)
     return buf;
 }
 
+// The samples to evaluate with k subjects: rendered MOSAIC-Toys (held-out identities), or the
+// dataset's samples with k subjects.
+class SampleSource
+{
+public:
+    SampleSource(const EvalOptions &o) : m_o(o)
+    {
+        if (o.dataDir.empty())
+            return;
+        std::vector<DatasetProblem> problems;
+        if (Status st = readDataset(o.dataDir, &m_dataset, &problems); !st.ok())
+            throw Error(st.code, st.message);
+        for (const auto &p : problems)
+            log::warn("core.eval", "{}: {}", o.dataDir, p.text());
+        if (m_dataset.empty())
+            throw Error(StatusCode::InvalidArgument, o.dataDir + ": the dataset has no samples");
+    }
+
+    bool fromDataset() const { return !m_o.dataDir.empty(); }
+
+    // The subject counts to evaluate: the requested ones (toys), or those the dataset has.
+    std::vector<int> subjectCounts(int maxSubjects) const
+    {
+        std::vector<int> counts;
+        for (int k : m_o.subjectCounts) {
+            if (k < 1 || k > maxSubjects)
+                throw Error(StatusCode::InvalidArgument, format("eval: {} subjects is outside 1..{}", k, maxSubjects));
+            if (!fromDataset() || indices(k).size() > 0)
+                counts.push_back(k);
+        }
+        if (counts.empty())
+            throw Error(StatusCode::InvalidArgument, m_o.dataDir + ": no sample has one of the requested subject counts");
+        return counts;
+    }
+
+    int count(int k) const { return fromDataset() ? std::min<int>(m_o.samples, static_cast<int>(indices(k).size())) : m_o.samples; }
+
+    EvalSample sample(int k, int n, int size, int refSize) const
+    {
+        EvalSample e;
+        if (!fromDataset()) {
+            ToysOptions to;
+            to.split = "test";
+            to.seed = m_o.seed + static_cast<uint64_t>(k);
+            to.size = size;
+            to.refSize = refSize;
+            to.minSubjects = to.maxSubjects = k;
+            const data::ToySample s = data::renderToySample(to, n);
+            e.id = format("toys-{}-{}", k, n);
+            e.target = s.target;
+            e.prompt = s.prompt;
+            e.background = s.background;
+            for (const auto &sub : s.subjects)
+                e.subjects.push_back({sub.reference, sub.box, at::Tensor()});
+            return e;
+        }
+        const DatasetSample &smp = m_dataset[indices(k)[static_cast<size_t>(n)]];
+        auto load = [&](const std::string &rel) {
+            RgbaImage img;
+            if (Status st = loadImage((fs::path(m_o.dataDir) / rel).string(), &img); !st.ok())
+                throw Error(st.code, "sample " + smp.id + ": " + st.message);
+            return img;
+        };
+        e.id = smp.id;
+        e.prompt = smp.prompt;
+        e.background = backgroundNamed(smp.prompt);
+        const at::Tensor t = (image::toTensor(load(smp.target)) + 1.0) / 2.0;
+        e.target = at::upsample_bilinear2d(t, {size, size}, false)[0].clamp(0.0, 1.0);
+        for (const auto &sub : smp.subjects) {
+            EvalSubject es;
+            RgbaImage prepared;
+            if (Status st = prepareReference(load(sub.image), refSize, &prepared); !st.ok())
+                throw Error(st.code, "sample " + smp.id + ": " + st.message);
+            es.reference = ((image::toTensor(prepared) + 1.0) / 2.0)[0];
+            if (!sub.mask.empty()) {
+                const at::Tensor m = image::toTensor(load(sub.mask))[0];
+                es.mask = m.slice(0, 0, 3).mean(0) > 0.0; // > 50 % grey
+                const at::Tensor nz = es.mask.nonzero();
+                if (nz.size(0) == 0)
+                    throw Error(StatusCode::CorruptFile, "sample " + smp.id + ": the mask of " + sub.name + " is empty");
+                const auto ys = nz.select(1, 0), xs = nz.select(1, 1);
+                const float h = static_cast<float>(es.mask.size(0)), w = static_cast<float>(es.mask.size(1));
+                const float x0 = xs.min().item<float>(), x1 = xs.max().item<float>() + 1;
+                const float y0 = ys.min().item<float>(), y1 = ys.max().item<float>() + 1;
+                es.box = {x0 / w, y0 / h, (x1 - x0) / w, (y1 - y0) / h};
+            }
+            if (sub.box)
+                es.box = *sub.box;
+            e.subjects.push_back(std::move(es));
+        }
+        return e;
+    }
+
+private:
+    std::vector<size_t> indices(int k) const
+    {
+        std::vector<size_t> out;
+        for (size_t i = 0; i < m_dataset.size(); ++i) {
+            const auto &subs = m_dataset[i].subjects;
+            const bool located = std::all_of(subs.begin(), subs.end(), [](const DatasetSubject &d) { return d.box || !d.mask.empty(); });
+            if (static_cast<int>(subs.size()) == k && located && (m_dataset[i].split == "test" || m_dataset[i].split.empty()))
+                out.push_back(i);
+        }
+        return out;
+    }
+
+    const EvalOptions &m_o;
+    std::vector<DatasetSample> m_dataset;
+};
+
+const uint32_t kVariantColors[] = {0xff1f77b4, 0xffd62728, 0xff2ca02c, 0xffff7f0e, 0xff9467bd, 0xff8c564b};
+
+// Plots of one metric against the subject count: per variant the "regions" line (solid) and the
+// "no regions" line (dashed), plus the ground truth and chance where they apply.
+bool writePlot(const std::string &path, const std::string &title, const std::string &yLabel, const std::vector<EvalRow> &rows,
+               const std::vector<std::string> &variants, double EvalRow::*metric, bool withReferenceLines)
+{
+    eval::LinePlot plot;
+    plot.title = title;
+    plot.xLabel = "subjects";
+    plot.yLabel = yLabel;
+    plot.yMin = 0;
+    plot.yMax = withReferenceLines ? 1 : 0;
+    for (size_t v = 0; v < variants.size(); ++v)
+        for (int regions = 1; regions >= 0; --regions) {
+            eval::PlotSeries s;
+            s.name = variants[v] + (regions ? "" : " no reg.");
+            s.color = kVariantColors[v % 6];
+            s.dashed = !regions;
+            for (const auto &r : rows)
+                if (r.variant == variants[v] && r.condition == (regions ? "generated, regions" : "generated, no regions"))
+                    s.points.emplace_back(r.subjects, r.*metric);
+            plot.series.push_back(std::move(s));
+        }
+    if (withReferenceLines) {
+        eval::PlotSeries truth{"ground truth", 0xff777777, false, {}}, chance{"chance", 0xffaaaaaa, true, {}};
+        for (const auto &r : rows)
+            if (r.condition == "ground truth") {
+                truth.points.emplace_back(r.subjects, r.*metric);
+                chance.points.emplace_back(r.subjects, r.chance);
+            }
+        plot.series.push_back(truth);
+        if (metric == &EvalRow::identityTop1)
+            plot.series.push_back(chance);
+    }
+    return savePng(path, plot.render()).ok();
+}
+
 } // namespace
 
 Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::function<void(int, int)> &progress)
@@ -85,132 +275,166 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
     return guarded([&] {
         if (o.samples < 1 || o.subjectCounts.empty() || o.distractors < 0)
             throw Error(StatusCode::InvalidArgument, "eval: at least one sample and one subject count");
-        Status st;
-        auto bundle = ModelBundle::load(o.model, &st);
-        if (!bundle)
-            throw Error(st.code, st.message);
-        const auto &d = bundle->description();
+        std::vector<std::pair<std::string, std::string>> variants = o.variants;
+        if (variants.empty())
+            variants.emplace_back(fs::path(o.model).stem().string(), o.model);
+        for (const auto &[label, path] : variants)
+            if (label.empty() || path.empty())
+                throw Error(StatusCode::InvalidArgument, "eval: every variant needs a name and a model");
         std::string err;
         if (!makeDirectories(o.reportDir, &err))
             throw Error(StatusCode::IoError, "cannot create the report folder " + err);
-        const int size = d.defaultSize, refSize = d.refSize;
-        const eval::SceneClassifier scenes(12, size);
-        // Distractors: held-out identities that no evaluated sample uses (another seed of the test split).
-        std::vector<at::Tensor> distractors;
-        {
-            ToysOptions dopt;
-            dopt.split = "test";
-            dopt.seed = o.seed + 99991;
-            dopt.size = size;
-            dopt.refSize = refSize;
-            dopt.minSubjects = dopt.maxSubjects = 1;
-            for (int i = 0; static_cast<int>(distractors.size()) < o.distractors; ++i) {
-                const auto s = data::renderToySample(dopt, i);
-                distractors.push_back(eval::colorHistogram(s.subjects[0].reference, at::Tensor(), true));
-            }
-        }
-        const int total = static_cast<int>(o.subjectCounts.size()) * o.samples * 2;
-        int done = 0;
+        const SampleSource source(o);
+
         std::vector<EvalRow> rows;
-        std::vector<at::Tensor> gridRows;
-        for (int k : o.subjectCounts) {
-            if (k < 1 || k > d.maxSubjects)
-                throw Error(StatusCode::InvalidArgument, format("eval: {} subjects is outside 1..{}", k, d.maxSubjects));
-            ToysOptions to;
-            to.split = "test";
-            to.seed = o.seed + static_cast<uint64_t>(k);
-            to.size = size;
-            to.refSize = refSize;
-            to.minSubjects = to.maxSubjects = k;
-            Scores withRegions, without, truth, shuffled;
-            for (int n = 0; n < o.samples; ++n) {
-                const data::ToySample s = data::renderToySample(to, n);
-                std::vector<at::Tensor> boxes, refHist, truthHist;
-                for (const auto &sub : s.subjects) {
-                    boxes.push_back(eval::boxMask(sub.box.x, sub.box.y, sub.box.w, sub.box.h, size, size));
-                    refHist.push_back(eval::colorHistogram(sub.reference, at::Tensor(), true));
-                }
-                for (const auto &b : boxes)
-                    truthHist.push_back(eval::colorHistogram(s.target, b, true));
-                // Validation rows: the ground truth, and the ground truth with regions rotated.
-                score(s.target, s, boxes, refHist, distractors, truthHist, scenes, &truth);
-                if (k > 1) {
-                    std::vector<at::Tensor> rotated(boxes.begin() + 1, boxes.end());
-                    rotated.push_back(boxes.front());
-                    score(s.target, s, rotated, refHist, distractors, truthHist, scenes, &shuffled);
-                }
-                at::Tensor firstImage;
-                for (int withBoxes = 1; withBoxes >= 0; --withBoxes) {
-                    GenerationRequest req;
-                    req.prompt = s.prompt;
-                    req.seed = o.seed * 1000 + static_cast<uint64_t>(n);
-                    req.steps = o.steps;
-                    req.capture.enabled = true;
-                    for (const auto &sub : s.subjects) {
-                        Subject subject;
-                        subject.image = image::fromTensor(sub.reference * 2.0 - 1.0);
-                        subject.prepared = true;
-                        if (withBoxes)
-                            subject.box = sub.box;
-                        req.subjects.push_back(std::move(subject));
-                    }
-                    GenerationResult res;
-                    if (Status g = generate(*bundle, req, &res); !g.ok())
-                        throw Error(g.code, g.message);
-                    const at::Tensor img = (image::toTensor(res.image)[0] + 1.0) / 2.0;
-                    Scores &sc = withBoxes ? withRegions : without;
-                    score(img, s, boxes, refHist, distractors, truthHist, scenes, &sc);
-                    sc.seconds += res.prepareSeconds + res.denoiseSeconds + res.decodeSeconds;
-                    if (withBoxes)
-                        for (const auto &m : res.subjects)
-                            if (m.massInRegion >= 0) {
-                                sc.layout += m.massInRegion;
-                                sc.layoutCount += 1;
-                            }
-                    if (withBoxes)
-                        firstImage = img;
-                    else if (n == 0) {
-                        std::vector<at::Tensor> row{s.target, firstImage, img};
-                        for (const auto &sub : s.subjects)
-                            row.push_back(image::toHeight(sub.reference, size));
-                        gridRows.push_back(at::cat(row, 2));
-                    }
-                    if (progress)
-                        progress(++done, total);
+        std::vector<std::string> descriptions, grids;
+        int done = 0, total = 0;
+        for (size_t v = 0; v < variants.size(); ++v) {
+            const auto &[label, modelPath] = variants[v];
+            Status st;
+            auto bundle = ModelBundle::load(modelPath, &st);
+            if (!bundle)
+                throw Error(st.code, modelPath + ": " + st.message);
+            const auto &d = bundle->description();
+            descriptions.push_back(format("`{}`: {} ({}, {} transformer parameters), {} px, {} steps", label,
+                                          fileNameOf(modelPath), d.name, d.parameterCount, d.defaultSize,
+                                          o.steps > 0 ? o.steps : d.defaultSteps));
+            const int size = d.defaultSize, refSize = d.refSize;
+            const auto counts = source.subjectCounts(d.maxSubjects);
+            if (v == 0)
+                for (int k : counts)
+                    total += source.count(k) * 2 * static_cast<int>(variants.size());
+            const eval::SceneClassifier scenes(12, size);
+            // Distractors: held-out identities that no evaluated sample uses (another seed of the test split).
+            std::vector<at::Tensor> distractors;
+            {
+                ToysOptions dopt;
+                dopt.split = "test";
+                dopt.seed = o.seed + 99991;
+                dopt.size = size;
+                dopt.refSize = refSize;
+                dopt.minSubjects = dopt.maxSubjects = 1;
+                for (int i = 0; static_cast<int>(distractors.size()) < o.distractors; ++i) {
+                    const auto s = data::renderToySample(dopt, i);
+                    distractors.push_back(eval::colorHistogram(s.subjects[0].reference, at::Tensor(), true));
                 }
             }
-            rows.push_back(withRegions.row("generated, regions", k));
-            rows.push_back(without.row("generated, no regions", k));
-            rows.push_back(truth.row("ground truth", k));
-            if (k > 1)
-                rows.push_back(shuffled.row("ground truth, regions rotated", k));
+            std::vector<at::Tensor> gridRows;
+            for (int k : counts) {
+                Scores withRegions, without, truth, shuffled;
+                for (int n = 0; n < source.count(k); ++n) {
+                    const EvalSample s = source.sample(k, n, size, refSize);
+                    std::vector<at::Tensor> regions, refHist, truthHist;
+                    for (const auto &sub : s.subjects) {
+                        regions.push_back(regionOf(sub, size, size));
+                        refHist.push_back(eval::colorHistogram(sub.reference, at::Tensor(), true));
+                    }
+                    for (const auto &r : regions)
+                        truthHist.push_back(eval::colorHistogram(s.target, r, true));
+                    // Validation rows: the ground truth, and the ground truth with regions rotated.
+                    score(s.target, s, regions, refHist, distractors, truthHist, scenes, &truth);
+                    if (k > 1) {
+                        std::vector<at::Tensor> rotated(regions.begin() + 1, regions.end());
+                        rotated.push_back(regions.front());
+                        score(s.target, s, rotated, refHist, distractors, truthHist, scenes, &shuffled);
+                    }
+                    at::Tensor firstImage;
+                    for (int withBoxes = 1; withBoxes >= 0; --withBoxes) {
+                        GenerationRequest req;
+                        req.prompt = s.prompt;
+                        req.seed = o.seed * 1000 + static_cast<uint64_t>(n);
+                        req.steps = o.steps;
+                        req.capture.enabled = true;
+                        for (const auto &sub : s.subjects) {
+                            Subject subject;
+                            subject.image = image::fromTensor(sub.reference * 2.0 - 1.0);
+                            subject.prepared = true;
+                            if (withBoxes)
+                                subject.box = sub.box;
+                            req.subjects.push_back(std::move(subject));
+                        }
+                        GenerationResult res;
+                        if (Status g = generate(*bundle, req, &res); !g.ok())
+                            throw Error(g.code, s.id + ": " + g.message);
+                        const at::Tensor img = (image::toTensor(res.image)[0] + 1.0) / 2.0;
+                        Scores &sc = withBoxes ? withRegions : without;
+                        score(img, s, regions, refHist, distractors, truthHist, scenes, &sc);
+                        sc.seconds += res.prepareSeconds + res.denoiseSeconds + res.decodeSeconds;
+                        if (withBoxes)
+                            for (const auto &m : res.subjects)
+                                if (m.massInRegion >= 0) {
+                                    sc.layout += m.massInRegion;
+                                    sc.layoutCount += 1;
+                                }
+                        if (withBoxes)
+                            firstImage = img;
+                        else if (n == 0) {
+                            std::vector<at::Tensor> row{s.target, firstImage, img};
+                            for (const auto &sub : s.subjects)
+                                row.push_back(image::toHeight(sub.reference, size));
+                            gridRows.push_back(at::cat(row, 2));
+                        }
+                        if (progress)
+                            progress(++done, total);
+                    }
+                }
+                rows.push_back(withRegions.row(label, "generated, regions", k));
+                rows.push_back(without.row(label, "generated, no regions", k));
+                if (v == 0) {
+                    rows.push_back(truth.row("", "ground truth", k));
+                    if (k > 1)
+                        rows.push_back(shuffled.row("", "ground truth, regions rotated", k));
+                }
+            }
+            const std::string gridName = variants.size() > 1 ? "samples-" + label + ".png" : "samples.png";
+            if (!gridRows.empty() &&
+                savePng((fs::path(o.reportDir) / gridName).string(), image::fromTensor(image::stackRows(gridRows) * 2.0 - 1.0)).ok())
+                grids.push_back(format("![samples of {}]({})", label, gridName));
         }
 
         // The report.
-        std::string md = format("# MOSAIC-Toys evaluation of `{}`\n\nModel: {} ({} transformer parameters), {} px, "
-                                "{} steps. {} held-out samples per subject count, seed {}; {} distractor identities.\n\n",
-                                fileNameOf(o.model), d.name, d.parameterCount, size, o.steps > 0 ? o.steps : d.defaultSteps,
-                                o.samples, o.seed, o.distractors);
-        md += "| subjects | condition | images | identity top-1 | chance | leakage | scene | layout | s/image |\n"
-              "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
+        std::vector<std::string> labels;
+        for (const auto &vv : variants)
+            labels.push_back(vv.first);
+        const bool many = variants.size() > 1;
+        std::string md = format("# Evaluation on {}\n\n", source.fromDataset() ? "the dataset `" + o.dataDir + "`"
+                                                                                : std::string("held-out MOSAIC-Toys identities"));
+        md += many ? "Variants:\n\n" : "Model: ";
+        for (const auto &dsc : descriptions)
+            md += (many ? "- " : "") + dsc + (many ? "\n" : ".\n");
+        md += format("\nUp to {} samples per subject count, seed {}; {} distractor identities.\n\n", o.samples, o.seed,
+                     o.distractors);
+        md += std::string(many ? "| variant " : "") + "| subjects | condition | images | identity top-1 | chance | leakage | scene | layout | s/image |\n" +
+              (many ? "|---" : "") + "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
+        auto orDash = [](double v) { return v < 0 ? std::string("–") : fixed(v, 3); };
         for (const auto &r : rows)
-            md += format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.subjects, r.condition, r.images,
-                         fixed(r.identityTop1, 3), fixed(r.chance, 3), fixed(r.leakage, 3), fixed(r.scene, 3),
-                         r.layout < 0 ? std::string("–") : fixed(r.layout, 3),
+            md += (many ? "| " + (r.variant.empty() ? std::string("–") : r.variant) + " " : std::string()) +
+                  format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.subjects, r.condition, r.images,
+                         fixed(r.identityTop1, 3), fixed(r.chance, 3), fixed(r.leakage, 3), orDash(r.scene), orDash(r.layout),
                          r.secondsPerImage > 0 ? fixed(r.secondsPerImage, 2) : std::string("–"));
         md += "\nIdentity: top-1 retrieval of each subject's reference (among the sample's references and the "
-              "distractors) from the colour histogram of the image inside the subject's ground-truth box. "
-              "Leakage: how much more of a subject's colours appear in the other subjects' boxes than in the "
-              "ground truth. Scene: the background kind recognised from the pixels outside all boxes. Layout: "
-              "the share of each subject's attention mass inside its region (region guidance on). The ground-truth "
-              "rows validate the metrics (near their best), the rotated rows their sensitivity (near chance).\n";
-        if (!gridRows.empty()) {
-            const std::string grid = (fs::path(o.reportDir) / "samples.png").string();
-            if (savePng(grid, image::fromTensor(image::stackRows(gridRows) * 2.0 - 1.0)).ok())
-                md += "\n![samples](samples.png)\n\nRows: one sample per subject count. Columns: ground truth, "
-                      "generated with regions, generated without, the references.\n";
+              "distractors) from the colour histogram of the image inside the subject's region (its mask, else its "
+              "box). Leakage: how much more of a subject's colours appear in the other subjects' regions than in the "
+              "ground truth. Scene: the background kind recognised from the pixels outside all regions (– where the "
+              "prompt names no MOSAIC-Toys background). Layout: the share of each subject's attention mass inside its "
+              "region (region guidance on). The ground-truth rows validate the metrics (near their best), the rotated "
+              "rows their sensitivity (near chance).\n";
+        const fs::path dir(o.reportDir);
+        bool plotted = writePlot((dir / "identity.png").string(), "identity top-1 against subject count", "top-1", rows,
+                                 labels, &EvalRow::identityTop1, true);
+        plotted = writePlot((dir / "leakage.png").string(), "attribute leakage against subject count", "leakage", rows, labels,
+                            &EvalRow::leakage, false) && plotted;
+        if (plotted)
+            md += "\n![identity against subject count](identity.png)\n\n![leakage against subject count](leakage.png)\n\n"
+                  "Solid: region guidance on; dashed: off.\n";
+        if (!grids.empty()) {
+            md += "\n";
+            for (const auto &g : grids)
+                md += g + "\n\n";
+            md += "Rows: one sample per subject count. Columns: ground truth, generated with regions, generated "
+                  "without, the references.\n";
         }
-        const std::string path = (fs::path(o.reportDir) / "report.md").string();
+        const std::string path = (dir / "report.md").string();
         writeFileAtomically(path, md);
         if (report) {
             report->rows = rows;

@@ -134,6 +134,12 @@ private Q_SLOTS:
                                      << std::string("--threads expects a positive number");
         QTest::newRow("bench bad number") << std::string("bench transformer --hidden lots") << 2
                                           << std::string("--hidden expects a whole number");
+        QTest::newRow("eval bad variants") << std::string("eval --variants nameless --report /tmp/x") << 2
+                                           << std::string("--variants takes NAME=BUNDLE pairs");
+        QTest::newRow("eval bad subjects") << std::string("eval --subjects 1,two --report /tmp/x") << 2
+                                           << std::string("--subjects takes counts separated by commas, not 'two'");
+        QTest::newRow("eval missing dataset") << std::string("eval --variants a=/nonexistent.safetensors --report /tmp/mosaic-tst-eval")
+                                              << 1 << std::string("/nonexistent.safetensors");
         QTest::newRow("bench bad heads") << std::string("bench transformer --hidden 100 --heads 3") << 2
                                          << std::string("must split into heads");
     }

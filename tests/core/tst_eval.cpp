@@ -5,12 +5,14 @@
 
 #include "data/toys.h"
 #include "eval/metrics.h"
+#include "eval/plot.h"
 
 #include <mosaic/eval.h>
 #include <mosaic/pipeline.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 using namespace mosaic;
 
@@ -115,7 +117,126 @@ private Q_SLOTS:
         o.subjectCounts = {1};
         QVERIFY(!runEvaluation(o, &r).ok());
     }
+
+    // The report's plots: each point lands where toPixel says, in its series' colour; dashed lines
+    // have gaps that solid ones lack; titles and legends are drawn.
+    void plotDrawsSeriesAndText()
+    {
+        eval::LinePlot p;
+        p.title = "identity top-1";
+        p.xLabel = "subjects";
+        p.series.push_back({"solid", 0xffd62728, false, {{1, 0.9}, {2, 0.5}, {4, 0.25}}});
+        p.series.push_back({"dashed", 0xff1f77b4, true, {{1, 0.1}, {4, 0.1}}});
+        const RgbaImage img = p.render();
+        QCOMPARE(img.width, p.width);
+        QCOMPARE(img.height, p.height);
+        auto rgb = [&](double x, double y) {
+            const size_t i = (static_cast<size_t>(std::lround(y)) * img.width + static_cast<size_t>(std::lround(x))) * 4;
+            return (uint32_t{img.pixels[i]} << 16) | (uint32_t{img.pixels[i + 1]} << 8) | img.pixels[i + 2];
+        };
+        double x, y;
+        for (const auto &[px, py] : p.series[0].points) {
+            p.toPixel(px, py, &x, &y);
+            QCOMPARE(rgb(x, y), 0xd62728u);
+        }
+        // Higher values are higher up; x spreads left to right.
+        double x1, y1, x4, y4;
+        p.toPixel(1, 0.9, &x1, &y1);
+        p.toPixel(4, 0.25, &x4, &y4);
+        QVERIFY(x1 < x4 && y1 < y4);
+        // Along the dashed line, some samples are background; along the solid one, none.
+        int dashedGaps = 0, solidGaps = 0;
+        for (int i = 1; i < 60; ++i) {
+            const double t = 1 + 3.0 * i / 60;
+            p.toPixel(t, 0.1, &x, &y);
+            dashedGaps += rgb(x, y) != 0x1f77b4u;
+            p.toPixel(1 + 1.0 * i / 60, 0.9 - 0.4 * i / 60, &x, &y);
+            solidGaps += rgb(x, y) != 0xd62728u;
+        }
+        QVERIFY2(dashedGaps > 10 && dashedGaps < 50, std::to_string(dashedGaps).c_str());
+        QCOMPARE(solidGaps, 0);
+        // The title's ink is in the top band, the legend's colours at the right.
+        int ink = 0, legend = 0;
+        for (int yy = 0; yy < 30; ++yy)
+            for (int xx = 0; xx < img.width; ++xx)
+                ink += rgb(xx, yy) == 0x202020u;
+        for (int yy = 0; yy < img.height; ++yy)
+            for (int xx = img.width - 220; xx < img.width; ++xx)
+                legend += rgb(xx, yy) == 0xd62728u;
+        QVERIFY(ink > 100);
+        QVERIFY(legend > 20);
+        QCOMPARE(eval::textWidth("abc", 2), 36);
+    }
+
+    // `--data DIR` evaluates a dataset folder's samples (masks as regions), `--variants` several
+    // models side by side, and the report carries its plots.
+    void evalReadsADatasetAndComparesVariants()
+    {
+        const std::string dir = testsupport::scratchDir("eval_data");
+        ToysOptions to;
+        to.count = 3;
+        to.size = 64;
+        to.refSize = 64;
+        to.minSubjects = to.maxSubjects = 2;
+        to.split = "test";
+        ToysReport tr;
+        if (!synthesizeToys(dir + "/data", to, &tr).ok())
+            QSKIP("writing a dataset needs OpenCV (LibTorch-only build)");
+        RandomBundleOptions b;
+        b.imageSize = 64;
+        b.refSize = 64;
+        b.steps = 2;
+        QVERIFY(writeRandomBundle(dir + "/a.safetensors", b).ok());
+        b.seed = 77;
+        QVERIFY(writeRandomBundle(dir + "/b.safetensors", b).ok());
+        EvalOptions o;
+        o.variants = {{"first", dir + "/a.safetensors"}, {"second", dir + "/b.safetensors"}};
+        o.dataDir = dir + "/data";
+        o.reportDir = dir + "/report";
+        o.samples = 2;
+        o.subjectCounts = {1, 2}; // the dataset has only 2-subject samples: 1 is left out
+        o.distractors = 3;
+        EvalReport r;
+        int calls = 0, lastTotal = 0;
+        const Status st = runEvaluation(o, &r, [&](int, int total) { ++calls, lastTotal = total; });
+        QVERIFY2(st.ok(), st.message.c_str());
+        QCOMPARE(calls, 8); // 2 variants x 2 samples x regions on/off
+        QCOMPARE(lastTotal, 8);
+        int truthRows = 0;
+        std::set<std::string> variants;
+        for (const auto &row : r.rows) {
+            QCOMPARE(row.subjects, 2);
+            if (row.condition == "ground truth") {
+                ++truthRows;
+                QVERIFY2(row.identityTop1 >= 0.75, std::to_string(row.identityTop1).c_str()); // masks find the subjects
+                QCOMPARE(row.images, 2);
+            } else if (row.condition.rfind("generated", 0) == 0) {
+                variants.insert(row.variant);
+            }
+        }
+        QCOMPARE(truthRows, 1);
+        QCOMPARE(variants, (std::set<std::string>{"first", "second"}));
+        for (const char *f : {"identity.png", "leakage.png", "samples-first.png", "samples-second.png"}) {
+            RgbaImage img;
+            QVERIFY2(loadImage(dir + "/report/" + f, &img).ok(), f);
+        }
+        std::ifstream in(r.markdown);
+        const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        QVERIFY(text.find("| second | 2 | generated, regions |") != std::string::npos);
+        QVERIFY(text.find("![identity against subject count](identity.png)") != std::string::npos);
+        // A subject count that the dataset lacks, a missing dataset, and a nameless variant are errors.
+        o.subjectCounts = {3};
+        Status bad = runEvaluation(o, &r);
+        QVERIFY(!bad.ok() && bad.message.find("no sample has") != std::string::npos);
+        o.subjectCounts = {2};
+        o.dataDir = dir + "/absent";
+        QVERIFY(!runEvaluation(o, &r).ok());
+        o.dataDir.clear();
+        o.variants = {{"", dir + "/a.safetensors"}};
+        QVERIFY(!runEvaluation(o, &r).ok());
+    }
 };
 
-MOSAIC_TEST_MAIN(TstEval, MT_FN(identityRetrievalIsValid) MT_FN(sceneRecognitionIsValid) MT_FN(evalWritesItsReport))
+MOSAIC_TEST_MAIN(TstEval, MT_FN(identityRetrievalIsValid) MT_FN(sceneRecognitionIsValid) MT_FN(evalWritesItsReport)
+                              MT_FN(plotDrawsSeriesAndText) MT_FN(evalReadsADatasetAndComparesVariants))
 #include "tst_eval.moc"

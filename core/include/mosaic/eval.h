@@ -7,13 +7,16 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace mosaic {
 
 struct EvalOptions
 {
-    std::string model;            // a bundle
+    std::string model;            // a bundle (when `variants` is empty)
+    std::vector<std::pair<std::string, std::string>> variants; // (name, bundle), evaluated side by side
+    std::string dataDir;          // a dataset folder (docs/dataset-format.md); empty: MOSAIC-Toys
     std::string reportDir;        // report.md and sample grids
     int samples = 16;             // per subject count and condition
     std::vector<int> subjectCounts{1, 2, 3, 4};
@@ -24,12 +27,13 @@ struct EvalOptions
 
 struct EvalRow
 {
+    std::string variant;          // the variant's name; empty for the ground-truth rows
     std::string condition;        // "generated, regions", "generated, no regions", "ground truth", "shuffled"
     int subjects = 0, images = 0;
     double identityTop1 = 0;      // retrieval accuracy
     double chance = 0;            // 1 / candidates
     double leakage = 0;           // mean extra intersection of a subject's colours in other subjects' regions
-    double scene = 0;             // background recognised as the prompt's
+    double scene = 0;             // background recognised as the prompt's (-1: not measured)
     double layout = -1;           // mean share of attention mass inside the region (-1: no regions)
     double secondsPerImage = 0;
 };
@@ -37,7 +41,7 @@ struct EvalRow
 struct EvalReport
 {
     std::vector<EvalRow> rows;
-    std::string markdown;         // path of report.md
+    std::string markdown;         // path of report.md (identity.png and leakage.png beside it)
 };
 
 Status runEvaluation(const EvalOptions &options, EvalReport *report,
