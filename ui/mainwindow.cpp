@@ -169,7 +169,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         m_modelInfo->setToolTip(path);
         updateStatus();
         QSettings().setValue(QStringLiteral("model/path"), path);
-        mosaic::logMessage(mosaic::LogLevel::Info, "ui", "model ready: " + summary.toStdString());
+        mosaic::logMessage(mosaic::LogLevel::Info, "ui", "model ready: " + summary.toStdString() + " (from " + path.toStdString() + ")");
     });
     connect(m_service, &GenerationService::modelFailed, this, [this](const QString &path, const QString &message) {
         showBanner(tr("The model %1 could not be loaded: %2").arg(path, message));
@@ -434,13 +434,9 @@ void MainWindow::chooseModel()
 
 QString MainWindow::findDemo()
 {
-    const QString exeDir = QCoreApplication::applicationDirPath();
-    const QStringList candidates{exeDir + QStringLiteral("/../share/mosaic-studio/demo/demo.json"),
-                                 QStringLiteral(MOSAIC_SOURCE_DIR "/resources/demo/demo.json")};
-    for (const auto &c : candidates)
-        if (QFileInfo::exists(c))
-            return QDir::cleanPath(c);
-    return candidates.last();
+    if (const std::string found = mosaic::findDataFile("demo/demo.json"); !found.empty())
+        return QDir::cleanPath(QString::fromStdString(found));
+    return QStringLiteral(MOSAIC_SOURCE_DIR "/resources/demo/demo.json"); // its error names this path
 }
 
 bool MainWindow::openDemo(const QString &demoJson, QString *error)
@@ -548,9 +544,20 @@ bool MainWindow::installLanguage(const QString &code)
     }
     if (code == QLatin1String("en"))
         return true;
+    // The installed .qm files first (<prefix>/share/mosaic-studio/translations: an updated
+    // translation can be dropped in), then the copies compiled into the program.
     auto *t = new QTranslator;
-    const bool ok = code.isEmpty() ? t->load(QLocale(), QStringLiteral("mosaic-studio"), QStringLiteral("_"), QStringLiteral(":/i18n"))
-                                   : t->load(QStringLiteral(":/i18n/mosaic-studio_") + code);
+    QStringList dirs;
+    if (const std::string installed = mosaic::findDataFile("translations"); !installed.empty())
+        dirs << QString::fromStdString(installed);
+    dirs << QStringLiteral(":/i18n");
+    bool ok = false;
+    for (const auto &dir : dirs) {
+        ok = code.isEmpty() ? t->load(QLocale(), QStringLiteral("mosaic-studio"), QStringLiteral("_"), dir)
+                            : t->load(QStringLiteral("mosaic-studio_") + code, dir);
+        if (ok)
+            break;
+    }
     if (!ok) {
         delete t;
         return code.isEmpty();
@@ -776,6 +783,24 @@ bool MainWindow::saveProjectAs(const QString &path, QString *error)
     QFile::remove(autosavePath());
     updateStatus();
     return true;
+}
+
+void MainWindow::openFiles(const QStringList &paths, QStringList *errors)
+{
+    QStringList images;
+    for (const auto &p : paths) {
+        if (p.endsWith(QLatin1String(".mosaic"), Qt::CaseInsensitive)) {
+            QString error;
+            if (!openProject(p, &error))
+                *errors << error;
+        } else if (!QFileInfo::exists(p)) {
+            *errors << tr("%1 does not exist").arg(p);
+        } else {
+            images << p;
+        }
+    }
+    if (!images.isEmpty())
+        m_subjects->addFiles(images); // the panel reports images it cannot read
 }
 
 bool MainWindow::openProject(const QString &path, QString *error)

@@ -65,6 +65,9 @@ public:
     bool saveProjectAs(const QString &path, QString *error);
     bool openProject(const QString &path, QString *error);
     QString projectPath() const { return m_projectPath; }
+    // Files given on the command line or by the desktop's "Open with": projects open, images become
+    // subjects. Projects that cannot open and missing files are collected in *errors.
+    void openFiles(const QStringList &paths, QStringList *errors);
     bool isDirty() const { return m_dirty; }
     // Autosave and crash recovery: the autosave file exists while unsaved work exists and the
     // window has not been closed normally.

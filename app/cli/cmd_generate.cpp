@@ -189,8 +189,8 @@ int runGenerate(const Args &args)
         std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
         return kExitFailure;
     }
-    std::fprintf(stderr, "mosaic generate: %zu subject(s), model '%s'\n", req.subjects.size(),
-                 bundle->description().name.c_str());
+    std::fprintf(stderr, "mosaic generate: %zu subject(s), model '%s' from %s\n", req.subjects.size(),
+                 bundle->description().name.c_str(), modelPath.c_str());
     mosaic::GenerationResult result;
     mosaic::GenerationCallbacks cb;
     cb.progress = progressBar;

@@ -6,6 +6,7 @@
 #include <mosaic/version.h>
 
 #include <QApplication>
+#include <QCoreApplication>
 #include <QCommandLineParser>
 #include <QFile>
 #include <QSettings>
@@ -16,13 +17,53 @@
 
 #include <cstdio>
 
+namespace {
+
+void setApplicationNames()
+{
+    QCoreApplication::setApplicationName(QStringLiteral("mosaic-studio"));
+    QCoreApplication::setOrganizationName(QStringLiteral("MOSAIC Studio"));
+    QCoreApplication::setApplicationVersion(QString::fromLatin1(mosaic::versionString()));
+}
+
+void addOptions(QCommandLineParser &parser)
+{
+    parser.setApplicationDescription(QCoreApplication::translate("main", "Multi-subject personalized image generation"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({QStringLiteral("threads"), QCoreApplication::translate("main", "LibTorch threads (default: all cores)."),
+                      QStringLiteral("N")});
+    parser.addOption({QStringLiteral("demo"),
+                      QCoreApplication::translate("main", "Open the prepared demo composition (bundled subjects, "
+                                                          "prompt and regions): one click generates.")});
+    parser.addOption({QStringLiteral("model"),
+                      QCoreApplication::translate("main", "A model bundle to load instead of the bundled one."),
+                      QStringLiteral("FILE")});
+    parser.addPositionalArgument(QStringLiteral("files"),
+                                 QCoreApplication::translate("main", "Projects (.mosaic) to open, or images to add as subjects."),
+                                 QStringLiteral("[FILE...]"));
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
+    // --help and --version answer without a display (a terminal, an SSH session, a package check).
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version") {
+            QCoreApplication core(argc, argv);
+            setApplicationNames();
+            QCommandLineParser parser;
+            addOptions(parser);
+            parser.process(core); // prints and exits
+            return 0;
+        }
+    }
+
     QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("mosaic-studio"));
+    setApplicationNames();
     QApplication::setApplicationDisplayName(QStringLiteral("MOSAIC Studio"));
-    QApplication::setOrganizationName(QStringLiteral("MOSAIC Studio"));
-    QApplication::setApplicationVersion(QString::fromLatin1(mosaic::versionString()));
 
     // Qt's own strings, then ours (":/i18n/mosaic-studio_<lang>.qm").
     QTranslator qtTranslator;
@@ -32,22 +73,10 @@ int main(int argc, char *argv[])
     ui::MainWindow::installLanguage(QSettings().value(QStringLiteral("ui/language")).toString());
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Multi-subject personalized image generation"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    QCommandLineOption threadsOption(QStringLiteral("threads"),
-                                     QApplication::translate("main", "LibTorch threads (default: all cores)."),
-                                     QStringLiteral("N"));
-    parser.addOption(threadsOption);
-    QCommandLineOption demoOption(QStringLiteral("demo"),
-                                  QApplication::translate("main", "Open the prepared demo composition (bundled subjects, "
-                                                                  "prompt and regions): one click generates."));
-    parser.addOption(demoOption);
-    QCommandLineOption modelOption(QStringLiteral("model"),
-                                   QApplication::translate("main", "A model bundle to load instead of the bundled one."),
-                                   QStringLiteral("FILE"));
-    parser.addOption(modelOption);
+    addOptions(parser);
     parser.process(app);
+    const QString threadsOption = QStringLiteral("threads"), demoOption = QStringLiteral("demo"),
+                  modelOption = QStringLiteral("model");
 
     int threads = 0;
     if (parser.isSet(threadsOption)) {
@@ -82,6 +111,12 @@ int main(int argc, char *argv[])
             QFile::remove(ui::MainWindow::autosavePath());
     }
     window.loadModel(parser.value(modelOption));
+    if (!parser.positionalArguments().isEmpty()) {
+        QStringList errors;
+        window.openFiles(parser.positionalArguments(), &errors);
+        if (!errors.isEmpty())
+            QMessageBox::warning(&window, QApplication::translate("main", "Cannot open"), errors.join(QLatin1Char('\n')));
+    }
     if (parser.isSet(demoOption)) {
         QString error;
         if (!window.openDemo(ui::MainWindow::findDemo(), &error))

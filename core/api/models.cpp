@@ -20,17 +20,46 @@ std::string executableDirectory()
 
 } // namespace
 
+std::vector<std::string> dataDirectories()
+{
+    std::vector<std::string> out;
+    auto add = [&](const fs::path &p) {
+        const std::string s = p.lexically_normal().string();
+        for (const auto &o : out)
+            if (o == s)
+                return;
+        out.push_back(s);
+    };
+    // Installed: <prefix>/bin/mosaic -> <prefix>/share/mosaic-studio (a relocated tree too).
+    if (const std::string exe = executableDirectory(); !exe.empty())
+        add(fs::path(exe) / ".." / "share" / "mosaic-studio");
+#ifdef MOSAIC_INSTALL_DATADIR
+    add(fs::path(MOSAIC_INSTALL_DATADIR)); // the prefix this build installs to
+#endif
+#ifdef MOSAIC_SOURCE_DIR
+    add(fs::path(MOSAIC_SOURCE_DIR) / "resources"); // run from a build tree
+#endif
+    return out;
+}
+
+std::string findDataFile(const std::string &relative)
+{
+    for (const auto &d : dataDirectories()) {
+        std::error_code ec;
+        const fs::path p = fs::path(d) / relative;
+        if (fs::exists(p, ec))
+            return p.string();
+    }
+    return {};
+}
+
 std::vector<std::string> defaultModelCandidates()
 {
     std::vector<std::string> out;
     if (const char *env = std::getenv("MOSAIC_MODEL"); env && *env)
         out.emplace_back(env);
-    const std::string exe = executableDirectory();
-    if (!exe.empty()) // installed: <prefix>/bin/mosaic -> <prefix>/share/mosaic-studio/models
-        out.push_back((fs::path(exe) / ".." / "share" / "mosaic-studio" / "models" / kBundledModelFile).lexically_normal().string());
-#ifdef MOSAIC_SOURCE_DIR
-    out.push_back((fs::path(MOSAIC_SOURCE_DIR) / "resources" / "models" / kBundledModelFile).string()); // a build tree
-#endif
+    for (const auto &d : dataDirectories())
+        out.push_back((fs::path(d) / "models" / kBundledModelFile).string());
     return out;
 }
 

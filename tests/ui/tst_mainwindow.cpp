@@ -3,6 +3,7 @@
 #include "testsupport.h"
 
 #include "logdock.h"
+#include "composition.h"
 #include "mainwindow.h"
 
 #include <mosaic/log.h>
@@ -14,7 +15,9 @@
 #include <QMenuBar>
 #include <QSettings>
 #include <QLabel>
+#include <QTemporaryDir>
 #include <QTranslator>
+#include <QImage>
 
 #include <thread>
 
@@ -86,6 +89,34 @@ private Q_SLOTS:
         QTRY_COMPARE(w.logDock()->windowTitle(), QStringLiteral("Protokoll"));
         QApplication::removeTranslator(&de);
         QTRY_COMPARE(w.logDock()->windowTitle(), QStringLiteral("Log"));
+    }
+
+    // `mosaic-studio FILE...` and the desktop's "Open with": images become subjects, projects open,
+    // and what cannot open is reported, the rest still opens.
+    void opensFilesFromTheCommandLine()
+    {
+        QTemporaryDir dir;
+        QImage img(48, 40, QImage::Format_RGB32);
+        img.fill(Qt::red);
+        const QString png = dir.filePath(QStringLiteral("red.png"));
+        QVERIFY(img.save(png));
+        ui::MainWindow w;
+        QStringList errors;
+        w.openFiles({png, dir.filePath(QStringLiteral("absent.png")), dir.filePath(QStringLiteral("absent.mosaic"))}, &errors);
+        QCOMPARE(w.composition()->count(), 1);
+        QCOMPARE(errors.size(), 2);
+        QVERIFY(errors[0].contains(QStringLiteral("absent.png")));
+        QVERIFY(errors[1].contains(QStringLiteral("absent.mosaic")));
+        // A project saved from this window opens again from the command line.
+        const QString project = dir.filePath(QStringLiteral("p.mosaic"));
+        QString error;
+        QVERIFY2(w.saveProjectAs(project, &error), qPrintable(error));
+        ui::MainWindow other;
+        errors.clear();
+        other.openFiles({project}, &errors);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
+        QCOMPARE(other.composition()->count(), 1);
+        QCOMPARE(other.projectPath(), project);
     }
 };
 

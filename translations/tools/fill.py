@@ -155,6 +155,7 @@ DE = {
  'Remove': 'Entfernen',
  'Colour…': 'Farbe…',
  'Double-click a name to rename; drag cards to reorder.': 'Doppelklick auf einen Namen benennt um; Karten ziehen ordnet neu.',
+ '%1 does not exist': '%1 existiert nicht',
 }
 
 ZH = {
@@ -309,6 +310,7 @@ ZH = {
  'Remove': '移除',
  'Colour…': '颜色…',
  'Double-click a name to rename; drag cards to reorder.': '双击名称可重命名；拖动卡片可调整顺序。',
+ '%1 does not exist': '%1 不存在',
 }
 
 def fill(path, table):

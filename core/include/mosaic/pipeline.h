@@ -125,9 +125,16 @@ private:
 Status generate(ModelBundle &bundle, const GenerationRequest &request, GenerationResult *result,
                 const GenerationCallbacks &callbacks = {});
 
+// Where the resources (models/, recipes/, demo/, translations/) are looked for, in order:
+// <exe>/../share/mosaic-studio (an installed or relocated tree), the install prefix this build was
+// configured with, then the source tree's resources/ (run from a build folder).
+std::vector<std::string> dataDirectories();
+// The first dataDirectories() entry holding `relative` (e.g. "demo/demo.json"); "" when none does.
+std::string findDataFile(const std::string &relative);
+
 // The bundled model ("MOSAIC-Toys", resources/models/): used when no model is given. Looked for in
-// $MOSAIC_MODEL, then <prefix>/share/mosaic-studio/models beside the installed executable, then the
-// source tree the program was built from. findDefaultModel returns "" when none exists.
+// $MOSAIC_MODEL, then models/ of each dataDirectories() entry. findDefaultModel returns "" when none
+// exists.
 constexpr const char *kBundledModelFile = "mosaic-toys.safetensors";
 std::vector<std::string> defaultModelCandidates();
 std::string findDefaultModel();
