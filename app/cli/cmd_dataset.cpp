@@ -1,9 +1,11 @@
-// mosaic synth, mosaic dataset validate, mosaic dataset import-semalign.
+// mosaic synth, mosaic dataset validate|import-semalign|suggest|stats.
 #include "args.h"
 
+#include <mosaic/annotate.h>
 #include <mosaic/dataset.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace cli {
 
@@ -42,6 +44,61 @@ int runSynth(const Args &args)
                 report.seconds, report.samplesPerSecond);
     return kExitOk;
 }
+
+namespace {
+
+int runSuggest(const Args &args, const std::string &dir)
+{
+    const auto unknown = args.unknown({"method", "min-confidence", "grid", "model", "noise", "seed", "max-pairs"});
+    mosaic::SuggestOptions o;
+    if (!unknown.empty() || !args.error().empty() || !args.has("method") ||
+        !mosaic::parseSuggestMethod(args.value("method"), &o.method) || o.method == mosaic::SuggestMethod::Generation) {
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic dataset suggest: unknown option %s\n", u.c_str());
+        if (args.has("method"))
+            std::fprintf(stderr, "mosaic dataset suggest: --method is region, features or model, not '%s'\n",
+                         args.value("method").c_str());
+        std::fprintf(stderr, "usage: mosaic dataset suggest DIR --method region|features|model [--min-confidence C]"
+                             " [--grid N] [--model BUNDLE] [--noise T] [--seed K] [--max-pairs N]\n");
+        return kExitUsage;
+    }
+    auto number = [&](const char *name, double fallback, double lo, double hi, double *out) {
+        if (!args.has(name)) {
+            *out = fallback;
+            return true;
+        }
+        char *end = nullptr;
+        const std::string v = args.value(name);
+        *out = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != '\0' || !(*out >= lo && *out <= hi)) {
+            std::fprintf(stderr, "mosaic dataset suggest: --%s expects a number in [%g, %g], got '%s'\n", name, lo, hi, v.c_str());
+            return false;
+        }
+        return true;
+    };
+    double minConf, noise;
+    if (!number("min-confidence", 0.0, 0.0, 1.0, &minConf) || !number("noise", 0.5, 0.01, 0.99, &noise))
+        return kExitUsage;
+    o.minConfidence = static_cast<float>(minConf);
+    o.noise = static_cast<float>(noise);
+    o.grid = args.intValue("grid", o.grid);
+    o.maxPairs = args.intValue("max-pairs", o.maxPairs);
+    o.seed = static_cast<uint64_t>(args.intValue("seed", 1));
+    o.model = args.value("model");
+    mosaic::SuggestReport report;
+    const auto st = mosaic::suggestDataset(dir, o, &report, [](int done, int total) { printProgress(done, total); });
+    for (const auto &w : report.warnings)
+        std::fprintf(stderr, "warning: %s\n", w.c_str());
+    if (!st.ok()) {
+        std::fprintf(stderr, "\nmosaic dataset suggest: %s\n", st.message.c_str());
+        return kExitFailure;
+    }
+    std::printf("%s: %d suggested pairs (%s) for %d subjects in %d samples; %d skipped\n", dir.c_str(), report.pairs,
+                mosaic::suggestMethodName(o.method), report.subjects, report.samples, report.skipped);
+    return kExitOk;
+}
+
+} // namespace
 
 int runDataset(const Args &args)
 {
@@ -87,8 +144,35 @@ int runDataset(const Args &args)
                     report.pairs, o.outputDir.c_str());
         return kExitOk;
     }
+    if (pos.size() == 2 && pos[0] == "suggest")
+        return runSuggest(args, pos[1]);
+    if (pos.size() == 2 && pos[0] == "stats") {
+        mosaic::DatasetStats s;
+        const auto st = mosaic::datasetStats(pos[1], &s);
+        if (!st.ok()) {
+            std::fprintf(stderr, "mosaic dataset stats: %s\n", st.message.c_str());
+            return kExitFailure;
+        }
+        std::printf("%s: %d samples (%d done), %d subjects, %d pairs\n", pos[1].c_str(), s.samples, s.done, s.subjects, s.pairs);
+        std::printf("%-24s %9s %9s %9s %7s\n", "subject", "suggested", "accepted", "rejected", "total");
+        for (const auto &[name, counts] : s.perSubject) {
+            auto get = [&](const char *k) { const auto it = counts.find(k); return it == counts.end() ? 0 : it->second; };
+            std::printf("%-24s %9d %9d %9d %7d\n", name.c_str(), get("suggested"), get("accepted"), get("rejected"),
+                        get("suggested") + get("accepted") + get("rejected"));
+        }
+        std::printf("by source:");
+        for (const auto &[src, n] : s.perSource)
+            std::printf(" %s %d", src.c_str(), n);
+        std::printf("\n");
+        for (const auto &p : s.problems)
+            std::printf("problem: %s\n", p.text().c_str());
+        return kExitOk;
+    }
     std::fprintf(stderr, "usage: mosaic dataset validate DIR\n"
-                         "       mosaic dataset import-semalign --source DIR --index INDEX.jsonl --out DIR\n");
+                         "       mosaic dataset import-semalign --source DIR --index INDEX.jsonl --out DIR\n"
+                         "       mosaic dataset suggest DIR --method region|features|model [--min-confidence C] [--grid N]\n"
+                         "                              [--model BUNDLE] [--noise T] [--seed K]\n"
+                         "       mosaic dataset stats DIR\n");
     return kExitUsage;
 }
 

@@ -34,6 +34,9 @@ Commands:
   synth --count N [--subjects 1-6] [--size 256] [--split train|test] [--seed K] --out DIR
                                  Render MOSAIC-Toys samples (exact correspondences) as a dataset folder.
   dataset validate DIR           Report every problem of a dataset folder, by line and field.
+  dataset suggest DIR --method region|features|model [--min-confidence C]
+                                 Pre-annotate: suggested point pairs for every sample, for review.
+  dataset stats DIR              Pairs per subject, per review status and per source.
   dataset import-semalign --source DIR --index INDEX.jsonl --out DIR
                                  Convert SemAlign-MS-Subjects200K files to the project's format.
   train --recipe FILE [--out DIR] [--steps N] [--resume] [--device cpu|cuda|auto]

@@ -21,7 +21,7 @@ namespace mosaic {
 
 namespace {
 
-const char *kSources[] = {"manual", "synthetic", "feature-match", "model"};
+const char *kSources[] = {"manual", "synthetic", "feature-match", "model", "region", "generation"};
 const char *kStatuses[] = {"suggested", "accepted", "rejected"};
 
 struct Reader
@@ -152,7 +152,7 @@ DatasetSample parseSample(const json &j, Reader &r)
                 const std::string st = r.string(p, "status", pf + ".status", true);
                 const auto si = std::find(std::begin(kSources), std::end(kSources), src);
                 if (!src.empty() && si == std::end(kSources)) {
-                    r.problem(pf + ".source", "unknown source \"" + src + "\" (manual, synthetic, feature-match, model)");
+                    r.problem(pf + ".source", "unknown source \"" + src + "\" (manual, synthetic, feature-match, model, region, generation)");
                     ok = false;
                 } else if (si != std::end(kSources)) {
                     c.source = static_cast<PointSource>(si - std::begin(kSources));

@@ -16,7 +16,7 @@ namespace mosaic {
 
 constexpr int kDatasetFormatVersion = 1;
 
-enum class PointSource { Manual, Synthetic, FeatureMatch, Model };
+enum class PointSource { Manual, Synthetic, FeatureMatch, Model, Region, Generation };
 enum class ReviewStatus { Suggested, Accepted, Rejected };
 const char *pointSourceName(PointSource s);
 const char *reviewStatusName(ReviewStatus s);
