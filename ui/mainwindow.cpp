@@ -1,5 +1,8 @@
 #include "mainwindow.h"
 
+#include "annotatepanel.h"
+#include "annotation.h"
+
 #include "canvas.h"
 #include "composition.h"
 #include "gallery.h"
@@ -51,6 +54,7 @@
 #include <QTabWidget>
 #include <QToolButton>
 #include <QTimer>
+#include <QUndoGroup>
 #include <QUndoStack>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -79,6 +83,34 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_tabs->setObjectName(QStringLiteral("centralTabs"));
     m_tabs->addTab(m_canvas, QString());
     m_tabs->addTab(m_gallery, QString());
+    m_annotate = new AnnotatePanel(this);
+    m_tabs->addTab(m_annotate, QString());
+    connect(m_annotate, &AnnotatePanel::errorOccurred, this, [this](const QString &m) { showBanner(m); });
+    connect(m_annotate, &AnnotatePanel::statusMessage, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
+    connect(m_annotate, &AnnotatePanel::addFromResultRequested, this, [this] {
+        QString error;
+        if (!m_gallery->current()) {
+            showBanner(tr("Select a result in the gallery first."));
+            return;
+        }
+        const int i = m_annotate->set()->addSampleFromResult(*m_gallery->current(), &error);
+        if (i < 0)
+            showBanner(error);
+        else
+            m_annotate->setCurrentSample(i);
+    });
+    connect(m_annotate, &AnnotatePanel::addFromCompositionRequested, this, [this] {
+        QString target;
+        if (!m_gallery->current()) {
+            target = QFileDialog::getOpenFileName(this, tr("The target image for this composition"), QString(),
+                                                  tr("Images (*.png *.jpg *.jpeg *.webp *.bmp)"));
+            if (target.isEmpty())
+                return;
+        }
+        QString error;
+        if (!addCompositionToDataset(target, &error))
+            showBanner(error);
+    });
     m_banner = new QLabel(this);
     m_banner->setObjectName(QStringLiteral("banner"));
     m_banner->setWordWrap(true);
@@ -121,6 +153,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     split->addWidget(m_subjects);
     split->addWidget(center);
     split->addWidget(settingsWidget);
+    m_settingsPanel = settingsWidget;
     split->setStretchFactor(1, 1);
     setCentralWidget(split);
 
@@ -343,10 +376,23 @@ void MainWindow::createActions()
     m_quitAction->setObjectName(QStringLiteral("quitAction"));
 
     m_editMenu = menuBar()->addMenu(QString());
-    m_undoAction = m_composition->undoStack()->createUndoAction(this);
+    // Undo follows the mode: the composition's stack, or the annotator's in Annotate mode.
+    m_undoGroup = new QUndoGroup(this);
+    m_undoGroup->addStack(m_composition->undoStack());
+    m_undoGroup->addStack(m_annotate->set()->undoStack());
+    m_undoGroup->setActiveStack(m_composition->undoStack());
+    connect(m_tabs, &QTabWidget::currentChanged, this, [this] {
+        const bool annotating = m_tabs->currentWidget() == m_annotate;
+        m_undoGroup->setActiveStack(annotating ? m_annotate->set()->undoStack() : m_composition->undoStack());
+        // Annotate mode has its own side panels; the composition's step aside.
+        m_subjects->setVisible(!annotating);
+        if (m_settingsPanel)
+            m_settingsPanel->setVisible(!annotating);
+    });
+    m_undoAction = m_undoGroup->createUndoAction(this);
     m_undoAction->setShortcut(QKeySequence::Undo);
     m_undoAction->setObjectName(QStringLiteral("undoAction"));
-    m_redoAction = m_composition->undoStack()->createRedoAction(this);
+    m_redoAction = m_undoGroup->createRedoAction(this);
     m_redoAction->setShortcut(QKeySequence::Redo);
     m_redoAction->setObjectName(QStringLiteral("redoAction"));
     m_editMenu->addAction(m_undoAction);
@@ -785,16 +831,61 @@ bool MainWindow::saveProjectAs(const QString &path, QString *error)
     return true;
 }
 
+bool MainWindow::openDataset(const QString &dir, QString *error)
+{
+    if (!m_annotate->set()->open(dir, error))
+        return false;
+    m_tabs->setCurrentWidget(m_annotate);
+    return true;
+}
+
+bool MainWindow::addCompositionToDataset(const QString &targetFile, QString *error)
+{
+    QImage target;
+    if (!targetFile.isEmpty()) {
+        target = QImage(targetFile);
+        if (target.isNull()) {
+            *error = tr("Cannot read the target image %1").arg(targetFile);
+            return false;
+        }
+    } else if (const auto *entry = m_gallery->current()) {
+        target = entry->outcome.image;
+    } else {
+        *error = tr("Select a result in the gallery or choose a target image.");
+        return false;
+    }
+    QVector<QImage> refs;
+    QStringList names;
+    QVector<std::optional<mosaic::NormalizedBox>> boxes;
+    for (int i = 0; i < m_composition->count(); ++i) {
+        const auto &s = m_composition->subject(i);
+        refs << s.image;
+        names << s.name;
+        if (s.box.isNull())
+            boxes << std::nullopt;
+        else
+            boxes << mosaic::NormalizedBox{static_cast<float>(s.box.x()), static_cast<float>(s.box.y()),
+                                           static_cast<float>(s.box.width()), static_cast<float>(s.box.height())};
+    }
+    const int i = m_annotate->set()->addSample(target, refs, names, m_composition->settings().prompt, boxes, error);
+    if (i < 0)
+        return false;
+    m_annotate->setCurrentSample(i);
+    return true;
+}
+
 void MainWindow::openFiles(const QStringList &paths, QStringList *errors)
 {
     QStringList images;
     for (const auto &p : paths) {
+        QString error;
         if (p.endsWith(QLatin1String(".mosaic"), Qt::CaseInsensitive)) {
-            QString error;
             if (!openProject(p, &error))
                 *errors << error;
         } else if (!QFileInfo::exists(p)) {
             *errors << tr("%1 does not exist").arg(p);
+        } else if (p.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) && restoreFromPng(p, &error)) {
+            // a PNG written by MOSAIC Studio or the CLI: its settings and regions restored
         } else {
             images << p;
         }
@@ -883,24 +974,6 @@ bool MainWindow::restoreFromPng(const QString &path, QString *error)
     return true;
 }
 
-void MainWindow::openFiles(const QStringList &paths)
-{
-    QStringList images;
-    for (const auto &path : paths) {
-        QString error;
-        if (path.endsWith(QLatin1String(".mosaic"), Qt::CaseInsensitive)) {
-            if (!openProject(path, &error))
-                showBanner(error);
-        } else if (path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive) && restoreFromPng(path, &error)) {
-            // settings restored
-        } else {
-            images << path;
-        }
-    }
-    if (!images.isEmpty())
-        m_subjects->addFiles(images);
-}
-
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
     if (event->mimeData()->hasUrls())
@@ -913,7 +986,10 @@ void MainWindow::dropEvent(QDropEvent *event)
     for (const QUrl &u : event->mimeData()->urls())
         if (u.isLocalFile())
             paths << u.toLocalFile();
-    openFiles(paths);
+    QStringList errors;
+    openFiles(paths, &errors);
+    if (!errors.isEmpty())
+        showBanner(errors.join(QLatin1Char('\n')));
     event->acceptProposedAction();
 }
 
@@ -953,6 +1029,7 @@ void MainWindow::retranslateUi()
     m_aboutAction->setText(tr("&About MOSAIC Studio"));
     m_tabs->setTabText(0, tr("Compose"));
     m_tabs->setTabText(1, tr("Gallery"));
+    m_tabs->setTabText(2, tr("Annotate"));
     m_promptLabel->setText(tr("<b>Prompt</b> (name subjects by their card names)"));
     m_prompt->setPlaceholderText(tr("e.g. three toys on the beach: a blob on the left, …"));
     m_seedLabel->setText(tr("Seed"));

@@ -18,9 +18,11 @@ class QPushButton;
 class QSpinBox;
 class QTabWidget;
 class QToolButton;
+class QUndoGroup;
 
 namespace ui {
 
+class AnnotatePanel;
 class Canvas;
 class Composition;
 class Gallery;
@@ -39,6 +41,12 @@ public:
     LogDock *logDock() const { return m_logDock; }
     QString engineSummary() const;
     Composition *composition() const { return m_composition; }
+    AnnotatePanel *annotatePanel() const { return m_annotate; }
+    // Opens a dataset folder in Annotate mode and switches to it.
+    bool openDataset(const QString &dir, QString *error);
+    // Annotate mode: the current composition (subjects, regions, prompt) with the selected result,
+    // or else a target image file, as a new sample of the open dataset.
+    bool addCompositionToDataset(const QString &targetFile, QString *error);
     GenerationService *service() const { return m_service; }
     Gallery *gallery() const { return m_gallery; }
     Canvas *canvas() const { return m_canvas; }
@@ -65,8 +73,9 @@ public:
     bool saveProjectAs(const QString &path, QString *error);
     bool openProject(const QString &path, QString *error);
     QString projectPath() const { return m_projectPath; }
-    // Files given on the command line or by the desktop's "Open with": projects open, images become
-    // subjects. Projects that cannot open and missing files are collected in *errors.
+    // Files given on the command line, by the desktop's "Open with" or dropped: projects open, PNGs
+    // written by MOSAIC restore their settings, other images become subjects. Projects that cannot
+    // open and missing files are collected in *errors.
     void openFiles(const QStringList &paths, QStringList *errors);
     bool isDirty() const { return m_dirty; }
     // Autosave and crash recovery: the autosave file exists while unsaved work exists and the
@@ -79,7 +88,6 @@ public:
     bool restoreFromPng(const QString &path, QString *error);
     // What a drop of these local files does: projects open, PNGs with parameters restore settings,
     // other images become subjects.
-    void openFiles(const QStringList &paths);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -113,6 +121,9 @@ private:
     Canvas *m_canvas = nullptr;
     Gallery *m_gallery = nullptr;
     QTabWidget *m_tabs = nullptr;
+    AnnotatePanel *m_annotate = nullptr;
+    QUndoGroup *m_undoGroup = nullptr;
+    QWidget *m_settingsPanel = nullptr;
     QLabel *m_banner = nullptr;
 
     QLabel *m_promptLabel = nullptr, *m_seedLabel = nullptr, *m_stepsLabel = nullptr, *m_guidanceLabel = nullptr,

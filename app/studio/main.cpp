@@ -39,6 +39,9 @@ void addOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("model"),
                       QCoreApplication::translate("main", "A model bundle to load instead of the bundled one."),
                       QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("dataset"),
+                      QCoreApplication::translate("main", "Open a correspondence dataset folder in Annotate mode."),
+                      QStringLiteral("DIR")});
     parser.addPositionalArgument(QStringLiteral("files"),
                                  QCoreApplication::translate("main", "Projects (.mosaic) to open, or images to add as subjects."),
                                  QStringLiteral("[FILE...]"));
@@ -116,6 +119,11 @@ int main(int argc, char *argv[])
         window.openFiles(parser.positionalArguments(), &errors);
         if (!errors.isEmpty())
             QMessageBox::warning(&window, QApplication::translate("main", "Cannot open"), errors.join(QLatin1Char('\n')));
+    }
+    if (parser.isSet(QStringLiteral("dataset"))) {
+        QString error;
+        if (!window.openDataset(parser.value(QStringLiteral("dataset")), &error))
+            QMessageBox::warning(&window, QApplication::translate("main", "Cannot open the dataset"), error);
     }
     if (parser.isSet(demoOption)) {
         QString error;

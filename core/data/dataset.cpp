@@ -286,6 +286,14 @@ Status readDataset(const std::string &dir, std::vector<DatasetSample> *samples, 
     return readImpl(dir, samples, problems, &lines, &truncated);
 }
 
+Status readDataset(const std::string &dir, std::vector<DatasetSample> *samples, std::vector<DatasetProblem> *problems,
+                   std::vector<int> *lines)
+{
+    bool truncated = false;
+    lines->clear();
+    return readImpl(dir, samples, problems, lines, &truncated);
+}
+
 Status writeDataset(const std::string &dir, const std::vector<DatasetSample> &samples, const std::string &name)
 {
     return guarded([&] {

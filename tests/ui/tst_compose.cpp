@@ -394,7 +394,9 @@ private Q_SLOTS:
             s.seed = 5;
             w.composition()->setSettings(s);
             w.composition()->setBox(1, QRectF());
-            w.openFiles({png});
+            QStringList errors;
+            w.openFiles({png}, &errors);
+            QVERIFY(errors.isEmpty());
             QCOMPARE(w.composition()->settings().prompt, QStringLiteral("two toys by the ocean"));
             QCOMPARE(w.composition()->settings().seed, quint64{1234});
             QCOMPARE(w.composition()->settings().steps, 2);
@@ -403,7 +405,8 @@ private Q_SLOTS:
             w.composition()->undoStack()->undo();
             QCOMPARE(w.composition()->settings().prompt, QStringLiteral("something else"));
             // A PNG without parameters is a subject, not settings.
-            w.openFiles({m_red});
+            w.openFiles({m_red}, &errors);
+            QVERIFY(errors.isEmpty());
             QCOMPARE(w.composition()->count(), 3);
         }
         // Damaged projects: a message, nothing replaced.

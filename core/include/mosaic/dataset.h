@@ -63,6 +63,9 @@ struct DatasetProblem
 // Reads every parsable sample; problems (malformed lines, bad fields) are collected, not thrown.
 // The Status is an error only when the folder or its index cannot be read at all.
 Status readDataset(const std::string &dir, std::vector<DatasetSample> *samples, std::vector<DatasetProblem> *problems);
+// The same, with the index.jsonl line of each sample read (so problems can be shown at their sample).
+Status readDataset(const std::string &dir, std::vector<DatasetSample> *samples, std::vector<DatasetProblem> *problems,
+                   std::vector<int> *lines);
 // Writes dataset.json and index.jsonl atomically (files the samples name must already exist).
 Status writeDataset(const std::string &dir, const std::vector<DatasetSample> &samples, const std::string &name = {});
 // Everything readDataset finds, plus: files that do not exist, duplicate ids, coordinates out of
