@@ -72,6 +72,508 @@
         <source>%1: its MOSAIC Studio parameters are damaged</source>
         <translation>%1: die MOSAIC-Studio-Parameter sind beschädigt</translation>
     </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="45" />
+        <source>Cannot copy %1 to %2</source>
+        <translation>%1 kann nicht nach %2 kopiert werden</translation>
+    </message>
+</context>
+<context>
+    <name>ui::AnnotatePanel</name>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="38" />
+        <source>suggested</source>
+        <translation>vorgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="39" />
+        <source>accepted</source>
+        <translation>angenommen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="40" />
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="255" />
+        <source>Draw a box around the subject first (box tool), then GrabCut fills its mask.</source>
+        <translation>Ziehen Sie zuerst ein Rechteck um das Motiv (Rechteck-Werkzeug); dann füllt GrabCut seine Maske.</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="272" />
+        <source>GrabCut region</source>
+        <translation>GrabCut-Bereich</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="331" />
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="334" />
+        <source>Export the dataset into a folder</source>
+        <translation>Datensatz in einen Ordner exportieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="340" />
+        <source>Import the samples of another dataset</source>
+        <translation>Beispiele eines anderen Datensatzes importieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="346" />
+        <source>The target image</source>
+        <translation>Das Zielbild</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="346" />
+        <location filename="../ui/annotatepanel.cpp" line="350" />
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="349" />
+        <source>The references (one per subject)</source>
+        <translation>Die Referenzen (eine je Motiv)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="369" />
+        <source>A new, empty folder for the dataset</source>
+        <translation>Ein neuer, leerer Ordner für den Datensatz</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="379" />
+        <source>Open a dataset folder</source>
+        <translation>Datensatz-Ordner öffnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="403" />
+        <source>Choose a sample first</source>
+        <translation>Wählen Sie zuerst ein Beispiel</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="434" />
+        <source>Suggest pairs (%1)</source>
+        <translation>Paare vorschlagen (%1)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotatepanel.cpp" line="440" />
+        <source>%n pair(s) suggested; review them on the right</source>
+        <translation><numerusform>%n Paar vorgeschlagen; prüfen Sie es rechts</numerusform><numerusform>%n Paare vorgeschlagen; prüfen Sie sie rechts</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="509" />
+        <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
+        <translation>%1: %2 angenommen · %3 vorgeschlagen · %4 abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="553" />
+        <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 Beispiele</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="554" />
+        <source> (unsaved)</source>
+        <translation> (ungespeichert)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="556" />
+        <source>No dataset open</source>
+        <translation>Kein Datensatz geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="558" />
+        <source>New…</source>
+        <translation>Neu…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="559" />
+        <source>Open…</source>
+        <translation>Öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="561" />
+        <source>Import…</source>
+        <translation>Importieren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="562" />
+        <source>Export…</source>
+        <translation>Exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="563" />
+        <source>Add a sample from files…</source>
+        <translation>Beispiel aus Dateien hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="564" />
+        <source>Add the current composition</source>
+        <translation>Aktuelle Komposition hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="565" />
+        <source>Add the selected result</source>
+        <translation>Ausgewähltes Ergebnis hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="566" />
+        <source>No problems</source>
+        <translation>Keine Probleme</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="566" />
+        <source>Problems (%1): click one to go to its sample</source>
+        <translation>Probleme (%1): Klicken führt zum Beispiel</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="567" />
+        <source>Pairs</source>
+        <translation>Paare</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="568" />
+        <source>Click a reference point, then its target point (1)</source>
+        <translation>Referenzpunkt anklicken, dann seinen Zielpunkt (1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="569" />
+        <source>Box</source>
+        <translation>Rechteck</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="570" />
+        <source>Drag the subject's box in the target (2)</source>
+        <translation>Rechteck des Motivs im Ziel aufziehen (2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="571" />
+        <source>Brush</source>
+        <translation>Pinsel</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="572" />
+        <source>Paint the subject's mask in the target (3)</source>
+        <translation>Maske des Motivs im Ziel malen (3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="573" />
+        <source>Eraser</source>
+        <translation>Radiergummi</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="574" />
+        <source>Erase from the subject's mask (4)</source>
+        <translation>Aus der Maske des Motivs radieren (4)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="575" />
+        <source>Polygon</source>
+        <translation>Polygon</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="576" />
+        <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
+        <translation>Ecken des Motivumrisses anklicken; Doppelklick oder Eingabe schließt ihn (5)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="577" />
+        <source>GrabCut</source>
+        <translation>GrabCut</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="578" />
+        <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
+        <translation>Maske des Motivs aus seinem Rechteck füllen (OpenCV GrabCut)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="579" />
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="580" />
+        <source>From the region</source>
+        <translation>Aus dem Bereich</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="581" />
+        <source>Feature matching (photos)</source>
+        <translation>Merkmalsabgleich (Fotos)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="582" />
+        <source>The model's attention</source>
+        <translation>Aufmerksamkeit des Modells</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="583" />
+        <source>min </source>
+        <translation>min. </translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="584" />
+        <source>Suggest</source>
+        <translation>Vorschlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="585" />
+        <source>All pairs</source>
+        <translation>Alle Paare</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="586" />
+        <source>Suggested</source>
+        <translation>Vorgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="587" />
+        <source>Accepted</source>
+        <translation>Angenommen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="588" />
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>#</source>
+        <translation>Nr.</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>Source</source>
+        <translation>Quelle</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>Conf.</source>
+        <translation>Konf.</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>Reference → target</source>
+        <translation>Referenz → Ziel</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <source>Accept (A)</source>
+        <translation>Annehmen (A)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="591" />
+        <source>Reject (X)</source>
+        <translation>Ablehnen (X)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="592" />
+        <source>Threshold</source>
+        <translation>Schwelle</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="593" />
+        <source>Accept ≥</source>
+        <translation>Annehmen ≥</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="594" />
+        <source>Reject &lt;</source>
+        <translation>Ablehnen &lt;</translation>
+    </message>
+</context>
+<context>
+    <name>ui::AnnotateView</name>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="213" />
+        <source>This dataset has no samples yet: add one from files, the composition or a result.</source>
+        <translation>Dieser Datensatz hat noch keine Beispiele: Fügen Sie eines aus Dateien, der Komposition oder einem Ergebnis hinzu.</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="214" />
+        <source>Create or open a dataset to annotate correspondences.</source>
+        <translation>Legen Sie einen Datensatz an oder öffnen Sie einen, um Korrespondenzen zu annotieren.</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="227" />
+        <source>The image cannot be read</source>
+        <translation>Das Bild kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="349" />
+        <source>Now click where this point is in the target (Esc cancels).</source>
+        <translation>Klicken Sie jetzt, wo dieser Punkt im Ziel liegt (Esc bricht ab).</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="365" />
+        <source>Click a point of the reference first, then its place in the target.</source>
+        <translation>Klicken Sie zuerst einen Punkt der Referenz an, dann seine Stelle im Ziel.</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="471" />
+        <source>Erase in the region</source>
+        <translation>Im Bereich radieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="471" />
+        <source>Paint the region</source>
+        <translation>Bereich malen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="490" />
+        <source>Polygon region</source>
+        <translation>Polygon-Bereich</translation>
+    </message>
+</context>
+<context>
+    <name>ui::AnnotationSet</name>
+    <message>
+        <location filename="../ui/annotation.cpp" line="68" />
+        <source>%1 already holds a dataset; open it instead</source>
+        <translation>%1 enthält bereits einen Datensatz; öffnen Sie ihn stattdessen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="130" />
+        <source>Cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="139" />
+        <location filename="../ui/annotation.cpp" line="183" />
+        <location filename="../ui/annotation.cpp" line="213" />
+        <source>No dataset is open</source>
+        <translation>Kein Datensatz ist geöffnet</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="147" />
+        <source>Cannot keep the original index as %1; nothing was saved</source>
+        <translation>Der ursprüngliche Index kann nicht als %1 aufbewahrt werden; nichts wurde gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="187" />
+        <source>Export into another folder than the dataset's own</source>
+        <translation>Exportieren Sie in einen anderen Ordner als den des Datensatzes</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="242" />
+        <source>Cannot copy %1</source>
+        <translation>%1 kann nicht kopiert werden</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="258" />
+        <source>Import %n sample(s)</source>
+        <translation><numerusform>%n Beispiel importieren</numerusform><numerusform>%n Beispiele importieren</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="342" />
+        <source>Add pair %1</source>
+        <translation>Paar %1 hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="353" />
+        <source>Delete pair %1</source>
+        <translation>Paar %1 löschen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="367" />
+        <source>Move pair %1</source>
+        <translation>Paar %1 verschieben</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="378" />
+        <source>Accept</source>
+        <translation>Annehmen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="378" />
+        <source>Reject</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="378" />
+        <source>Reopen</source>
+        <translation>Wieder öffnen</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="379" />
+        <source>%1 %n pair(s)</source>
+        <translation><numerusform>%1: %n Paar</numerusform><numerusform>%1: %n Paare</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="390" />
+        <source>Accept %n suggestion(s)</source>
+        <translation><numerusform>%n Vorschlag annehmen</numerusform><numerusform>%n Vorschläge annehmen</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="390" />
+        <source>Reject %n suggestion(s)</source>
+        <translation><numerusform>%n Vorschlag ablehnen</numerusform><numerusform>%n Vorschläge ablehnen</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="403" />
+        <source>Suggest %n pair(s)</source>
+        <translation><numerusform>%n Paar vorschlagen</numerusform><numerusform>%n Paare vorschlagen</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="413" />
+        <source>Mark %1 done</source>
+        <translation>%1 als fertig markieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="413" />
+        <source>Reopen %1</source>
+        <translation>%1 wieder öffnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="427" />
+        <source>Set the box of %1</source>
+        <translation>Rechteck von %1 setzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="448" />
+        <source>Create or open a dataset first</source>
+        <translation>Legen Sie zuerst einen Datensatz an oder öffnen Sie einen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="452" />
+        <source>A sample needs a target image and at least one reference</source>
+        <translation>Ein Beispiel braucht ein Zielbild und mindestens eine Referenz</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="472" />
+        <source>subject %1</source>
+        <translation>Motiv %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="483" />
+        <source>Add sample %1</source>
+        <translation>Beispiel %1 hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="507" />
+        <source>Cannot read the target image %1</source>
+        <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="515" />
+        <source>Cannot read the reference image %1</source>
+        <translation>Das Referenzbild %1 kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="535" />
+        <source>Add a sample from result #%1</source>
+        <translation>Beispiel aus Ergebnis #%1 hinzufügen</translation>
+    </message>
 </context>
 <context>
     <name>ui::Canvas</name>
@@ -109,82 +611,82 @@
 <context>
     <name>ui::Composition</name>
     <message>
-        <location filename="../ui/composition.cpp" line="77" />
+        <location filename="../ui/composition.cpp" line="51" />
         <source>A composition holds at most %1 subjects.</source>
         <translation>Eine Komposition fasst höchstens %1 Motive.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="82" />
+        <location filename="../ui/composition.cpp" line="56" />
         <source>The image is empty or smaller than 8×8 pixels.</source>
         <translation>Das Bild ist leer oder kleiner als 8×8 Pixel.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="86" />
+        <location filename="../ui/composition.cpp" line="60" />
         <source>Subject %1</source>
         <translation>Motiv %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="100" />
+        <location filename="../ui/composition.cpp" line="74" />
         <source>Add subject %1</source>
         <translation>Motiv %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="110" />
+        <location filename="../ui/composition.cpp" line="84" />
         <source>Remove subject %1</source>
         <translation>Motiv %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="120" />
+        <location filename="../ui/composition.cpp" line="94" />
         <source>Rename %1 to %2</source>
         <translation>%1 in %2 umbenennen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="131" />
+        <location filename="../ui/composition.cpp" line="105" />
         <source>Change the colour of %1</source>
         <translation>Farbe von %1 ändern</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="140" />
+        <location filename="../ui/composition.cpp" line="114" />
         <source>Move %1</source>
         <translation>%1 verschieben</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="150" />
+        <location filename="../ui/composition.cpp" line="124" />
         <source>Remove the region of %1</source>
         <translation>Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="151" />
+        <location filename="../ui/composition.cpp" line="125" />
         <source>Set the region of %1</source>
         <translation>Bereich von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="176" />
+        <location filename="../ui/composition.cpp" line="150" />
         <source>Clear the brush region of %1</source>
         <translation>Gemalten Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="177" />
+        <location filename="../ui/composition.cpp" line="151" />
         <source>Paint the region of %1</source>
         <translation>Bereich von %1 malen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="189" />
+        <location filename="../ui/composition.cpp" line="163" />
         <source>Pin a point of %1</source>
         <translation>Punkt von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="199" />
+        <location filename="../ui/composition.cpp" line="173" />
         <source>Remove the points of %1</source>
         <translation>Punkte von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="219" />
+        <location filename="../ui/composition.cpp" line="193" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="230" />
+        <location filename="../ui/composition.cpp" line="204" />
         <source>Change settings</source>
         <translation>Einstellungen ändern</translation>
     </message>
@@ -301,430 +803,460 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="175" />
+        <location filename="../ui/mainwindow.cpp" line="208" />
         <source>The model %1 could not be loaded: %2</source>
         <translation>Das Modell %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="189" />
+        <location filename="../ui/mainwindow.cpp" line="222" />
         <source>step %1/%2 · %3 s</source>
         <translation>Schritt %1/%2 · %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="203" />
+        <location filename="../ui/mainwindow.cpp" line="236" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>letztes Bild: %1 s (Entrauschen %2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="209" />
+        <location filename="../ui/mainwindow.cpp" line="242" />
         <source>The generation failed: %1</source>
         <translation>Die Erzeugung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="212" />
+        <location filename="../ui/mainwindow.cpp" line="245" />
         <source>Generation cancelled.</source>
         <translation>Erzeugung abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="245" />
+        <location filename="../ui/mainwindow.cpp" line="278" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · Threads: %2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247" />
+        <location filename="../ui/mainwindow.cpp" line="280" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247" />
+        <location filename="../ui/mainwindow.cpp" line="280" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="418" />
+        <location filename="../ui/mainwindow.cpp" line="464" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="423" />
+        <location filename="../ui/mainwindow.cpp" line="469" />
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="429" />
+        <location filename="../ui/mainwindow.cpp" line="475" />
         <source>Load a model bundle</source>
         <translation>Modellpaket laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="430" />
+        <location filename="../ui/mainwindow.cpp" line="476" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="446" />
+        <location filename="../ui/mainwindow.cpp" line="492" />
         <source>Cannot open the demo %1: %2</source>
         <translation>Die Demo %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="452" />
+        <location filename="../ui/mainwindow.cpp" line="498" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="488" />
+        <location filename="../ui/mainwindow.cpp" line="534" />
         <source>No model is loaded yet.</source>
         <translation>Noch ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="574" />
+        <location filename="../ui/mainwindow.cpp" line="620" />
         <source>No translation for %1 is built into this program.</source>
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="675" />
+        <location filename="../ui/mainwindow.cpp" line="721" />
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="675" />
+        <location filename="../ui/mainwindow.cpp" line="721" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="677" />
+        <location filename="../ui/mainwindow.cpp" line="723" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>Das mitgelieferte MOSAIC-Toys-Modell ist klein und auf prozedurale Spielzeuge trainiert: Es erzeugt Spielzeugszenen, keine Fotos. FLUX-Modellpakete laden Sie über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="680" />
+        <location filename="../ui/mainwindow.cpp" line="726" />
         <source>untitled</source>
         <translation>unbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="681" />
+        <location filename="../ui/mainwindow.cpp" line="727" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="687" />
+        <location filename="../ui/mainwindow.cpp" line="733" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="701" />
+        <location filename="../ui/mainwindow.cpp" line="747" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="702" />
+        <location filename="../ui/mainwindow.cpp" line="748" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="713" />
+        <location filename="../ui/mainwindow.cpp" line="759" />
         <source>Unsaved work</source>
         <translation>Ungespeicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="714" />
+        <location filename="../ui/mainwindow.cpp" line="760" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>Die Komposition hat ungespeicherte Änderungen. Vor dem Schließen speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="797" />
+        <location filename="../ui/mainwindow.cpp" line="848" />
+        <source>Cannot read the target image %1</source>
+        <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="854" />
+        <source>Select a result in the gallery or choose a target image.</source>
+        <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="886" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="824" />
+        <location filename="../ui/mainwindow.cpp" line="915" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="824" />
+        <location filename="../ui/mainwindow.cpp" line="915" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="825" />
-        <location filename="../ui/mainwindow.cpp" line="839" />
+        <location filename="../ui/mainwindow.cpp" line="916" />
+        <location filename="../ui/mainwindow.cpp" line="930" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="838" />
+        <location filename="../ui/mainwindow.cpp" line="929" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="876" />
+        <location filename="../ui/mainwindow.cpp" line="967" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="881" />
+        <location filename="../ui/mainwindow.cpp" line="972" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="941" />
+        <location filename="../ui/mainwindow.cpp" line="1017" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="942" />
+        <location filename="../ui/mainwindow.cpp" line="1018" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="943" />
+        <location filename="../ui/mainwindow.cpp" line="1019" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="944" />
+        <location filename="../ui/mainwindow.cpp" line="1020" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="949" />
+        <location filename="../ui/mainwindow.cpp" line="1025" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="950" />
+        <location filename="../ui/mainwindow.cpp" line="1026" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="954" />
+        <location filename="../ui/mainwindow.cpp" line="1030" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="955" />
+        <location filename="../ui/mainwindow.cpp" line="1031" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="956" />
+        <location filename="../ui/mainwindow.cpp" line="1032" />
+        <source>Annotate</source>
+        <translation>Annotieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="1033" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="957" />
+        <location filename="../ui/mainwindow.cpp" line="1034" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="958" />
+        <location filename="../ui/mainwindow.cpp" line="1035" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="959" />
+        <location filename="../ui/mainwindow.cpp" line="1036" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="960" />
+        <location filename="../ui/mainwindow.cpp" line="1037" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="961" />
+        <location filename="../ui/mainwindow.cpp" line="1038" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="962" />
+        <location filename="../ui/mainwindow.cpp" line="1039" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="963" />
+        <location filename="../ui/mainwindow.cpp" line="1040" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="964" />
-        <location filename="../ui/mainwindow.cpp" line="966" />
-        <location filename="../ui/mainwindow.cpp" line="972" />
+        <location filename="../ui/mainwindow.cpp" line="1041" />
+        <location filename="../ui/mainwindow.cpp" line="1043" />
+        <location filename="../ui/mainwindow.cpp" line="1049" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="965" />
+        <location filename="../ui/mainwindow.cpp" line="1042" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="967" />
+        <location filename="../ui/mainwindow.cpp" line="1044" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="974" />
+        <location filename="../ui/mainwindow.cpp" line="1051" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="978" />
+        <location filename="../ui/mainwindow.cpp" line="1055" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="979" />
+        <location filename="../ui/mainwindow.cpp" line="1056" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="980" />
+        <location filename="../ui/mainwindow.cpp" line="1057" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="981" />
+        <location filename="../ui/mainwindow.cpp" line="1058" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="982" />
+        <location filename="../ui/mainwindow.cpp" line="1059" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="983" />
+        <location filename="../ui/mainwindow.cpp" line="1060" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="984" />
+        <location filename="../ui/mainwindow.cpp" line="1061" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="985" />
+        <location filename="../ui/mainwindow.cpp" line="1062" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="986" />
+        <location filename="../ui/mainwindow.cpp" line="1063" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="988" />
+        <location filename="../ui/mainwindow.cpp" line="1065" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="989" />
+        <location filename="../ui/mainwindow.cpp" line="1066" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="929" />
+        <location filename="../ui/mainwindow.cpp" line="1005" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="148" />
+        <location filename="../ui/mainwindow.cpp" line="93" />
+        <source>Select a result in the gallery first.</source>
+        <translation>Wählen Sie zuerst ein Ergebnis in der Galerie.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="105" />
+        <source>The target image for this composition</source>
+        <translation>Das Zielbild für diese Komposition</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="106" />
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
+        <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="181" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="688" />
+        <location filename="../ui/mainwindow.cpp" line="734" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="930" />
+        <location filename="../ui/mainwindow.cpp" line="1006" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="931" />
+        <location filename="../ui/mainwindow.cpp" line="1007" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="932" />
+        <location filename="../ui/mainwindow.cpp" line="1008" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="933" />
+        <location filename="../ui/mainwindow.cpp" line="1009" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="934" />
+        <location filename="../ui/mainwindow.cpp" line="1010" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="935" />
+        <location filename="../ui/mainwindow.cpp" line="1011" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="936" />
+        <location filename="../ui/mainwindow.cpp" line="1012" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="937" />
+        <location filename="../ui/mainwindow.cpp" line="1013" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="938" />
+        <location filename="../ui/mainwindow.cpp" line="1014" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="939" />
+        <location filename="../ui/mainwindow.cpp" line="1015" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="940" />
+        <location filename="../ui/mainwindow.cpp" line="1016" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="945" />
+        <location filename="../ui/mainwindow.cpp" line="1021" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="946" />
+        <location filename="../ui/mainwindow.cpp" line="1022" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="947" />
+        <location filename="../ui/mainwindow.cpp" line="1023" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="948" />
+        <location filename="../ui/mainwindow.cpp" line="1024" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="951" />
+        <location filename="../ui/mainwindow.cpp" line="1027" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="952" />
+        <location filename="../ui/mainwindow.cpp" line="1028" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="953" />
+        <location filename="../ui/mainwindow.cpp" line="1029" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>

@@ -72,6 +72,508 @@
         <source>%1: its MOSAIC Studio parameters are damaged</source>
         <translation>%1：其中的 MOSAIC Studio 参数已损坏</translation>
     </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="45" />
+        <source>Cannot copy %1 to %2</source>
+        <translation>无法将 %1 复制到 %2</translation>
+    </message>
+</context>
+<context>
+    <name>ui::AnnotatePanel</name>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="38" />
+        <source>suggested</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="39" />
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="40" />
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="255" />
+        <source>Draw a box around the subject first (box tool), then GrabCut fills its mask.</source>
+        <translation>请先用矩形工具框出主体，然后 GrabCut 会填充其蒙版。</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="272" />
+        <source>GrabCut region</source>
+        <translation>GrabCut 区域</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="331" />
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="334" />
+        <source>Export the dataset into a folder</source>
+        <translation>将数据集导出到文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="340" />
+        <source>Import the samples of another dataset</source>
+        <translation>导入另一个数据集的样本</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="346" />
+        <source>The target image</source>
+        <translation>目标图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="346" />
+        <location filename="../ui/annotatepanel.cpp" line="350" />
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
+        <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="349" />
+        <source>The references (one per subject)</source>
+        <translation>参考图（每个主体一张）</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="369" />
+        <source>A new, empty folder for the dataset</source>
+        <translation>用于数据集的新空文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="379" />
+        <source>Open a dataset folder</source>
+        <translation>打开数据集文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="403" />
+        <source>Choose a sample first</source>
+        <translation>请先选择一个样本</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="434" />
+        <source>Suggest pairs (%1)</source>
+        <translation>建议点对（%1）</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotatepanel.cpp" line="440" />
+        <source>%n pair(s) suggested; review them on the right</source>
+        <translation><numerusform>已建议 %n 个点对；请在右侧审核</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="509" />
+        <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
+        <translation>%1：%2 已接受 · %3 建议 · %4 已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="553" />
+        <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 个样本</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="554" />
+        <source> (unsaved)</source>
+        <translation>（未保存）</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="556" />
+        <source>No dataset open</source>
+        <translation>未打开数据集</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="558" />
+        <source>New…</source>
+        <translation>新建…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="559" />
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="561" />
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="562" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="563" />
+        <source>Add a sample from files…</source>
+        <translation>从文件添加样本…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="564" />
+        <source>Add the current composition</source>
+        <translation>添加当前构图</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="565" />
+        <source>Add the selected result</source>
+        <translation>添加所选结果</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="566" />
+        <source>No problems</source>
+        <translation>没有问题</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="566" />
+        <source>Problems (%1): click one to go to its sample</source>
+        <translation>问题（%1）：点击可跳转到对应样本</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="567" />
+        <source>Pairs</source>
+        <translation>点对</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="568" />
+        <source>Click a reference point, then its target point (1)</source>
+        <translation>先点击参考点，再点击其目标点 (1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="569" />
+        <source>Box</source>
+        <translation>矩形</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="570" />
+        <source>Drag the subject's box in the target (2)</source>
+        <translation>在目标图中拖出主体的矩形 (2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="571" />
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="572" />
+        <source>Paint the subject's mask in the target (3)</source>
+        <translation>在目标图中绘制主体蒙版 (3)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="573" />
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="574" />
+        <source>Erase from the subject's mask (4)</source>
+        <translation>从主体蒙版中擦除 (4)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="575" />
+        <source>Polygon</source>
+        <translation>多边形</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="576" />
+        <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
+        <translation>点击主体轮廓的各个角点；双击或回车闭合 (5)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="577" />
+        <source>GrabCut</source>
+        <translation>GrabCut</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="578" />
+        <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
+        <translation>根据矩形填充主体蒙版（OpenCV GrabCut）</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="579" />
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="580" />
+        <source>From the region</source>
+        <translation>由区域生成</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="581" />
+        <source>Feature matching (photos)</source>
+        <translation>特征匹配（照片）</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="582" />
+        <source>The model's attention</source>
+        <translation>模型注意力</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="583" />
+        <source>min </source>
+        <translation>最低 </translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="584" />
+        <source>Suggest</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="585" />
+        <source>All pairs</source>
+        <translation>全部点对</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="586" />
+        <source>Suggested</source>
+        <translation>建议</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="587" />
+        <source>Accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="588" />
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>#</source>
+        <translation>#</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>Conf.</source>
+        <translation>置信度</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <source>Reference → target</source>
+        <translation>参考 → 目标</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <source>Accept (A)</source>
+        <translation>接受 (A)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="591" />
+        <source>Reject (X)</source>
+        <translation>拒绝 (X)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="592" />
+        <source>Threshold</source>
+        <translation>阈值</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="593" />
+        <source>Accept ≥</source>
+        <translation>接受 ≥</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="594" />
+        <source>Reject &lt;</source>
+        <translation>拒绝 &lt;</translation>
+    </message>
+</context>
+<context>
+    <name>ui::AnnotateView</name>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="213" />
+        <source>This dataset has no samples yet: add one from files, the composition or a result.</source>
+        <translation>该数据集还没有样本：请从文件、构图或生成结果添加。</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="214" />
+        <source>Create or open a dataset to annotate correspondences.</source>
+        <translation>新建或打开数据集以标注对应点。</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="227" />
+        <source>The image cannot be read</source>
+        <translation>无法读取该图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="349" />
+        <source>Now click where this point is in the target (Esc cancels).</source>
+        <translation>现在点击该点在目标图中的位置（Esc 取消）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="365" />
+        <source>Click a point of the reference first, then its place in the target.</source>
+        <translation>请先点击参考图上的点，再点击其在目标图中的位置。</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="471" />
+        <source>Erase in the region</source>
+        <translation>在区域中擦除</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="471" />
+        <source>Paint the region</source>
+        <translation>绘制区域</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotateview.cpp" line="490" />
+        <source>Polygon region</source>
+        <translation>多边形区域</translation>
+    </message>
+</context>
+<context>
+    <name>ui::AnnotationSet</name>
+    <message>
+        <location filename="../ui/annotation.cpp" line="68" />
+        <source>%1 already holds a dataset; open it instead</source>
+        <translation>%1 已包含数据集；请直接打开</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="130" />
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="139" />
+        <location filename="../ui/annotation.cpp" line="183" />
+        <location filename="../ui/annotation.cpp" line="213" />
+        <source>No dataset is open</source>
+        <translation>没有打开的数据集</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="147" />
+        <source>Cannot keep the original index as %1; nothing was saved</source>
+        <translation>无法将原索引保留为 %1；未保存任何内容</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="187" />
+        <source>Export into another folder than the dataset's own</source>
+        <translation>请导出到数据集自身以外的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="242" />
+        <source>Cannot copy %1</source>
+        <translation>无法复制 %1</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="258" />
+        <source>Import %n sample(s)</source>
+        <translation><numerusform>导入 %n 个样本</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="342" />
+        <source>Add pair %1</source>
+        <translation>添加点对 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="353" />
+        <source>Delete pair %1</source>
+        <translation>删除点对 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="367" />
+        <source>Move pair %1</source>
+        <translation>移动点对 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="378" />
+        <source>Accept</source>
+        <translation>接受</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="378" />
+        <source>Reject</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="378" />
+        <source>Reopen</source>
+        <translation>重新打开</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="379" />
+        <source>%1 %n pair(s)</source>
+        <translation><numerusform>%1 %n 个点对</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="390" />
+        <source>Accept %n suggestion(s)</source>
+        <translation><numerusform>接受 %n 个建议</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="390" />
+        <source>Reject %n suggestion(s)</source>
+        <translation><numerusform>拒绝 %n 个建议</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/annotation.cpp" line="403" />
+        <source>Suggest %n pair(s)</source>
+        <translation><numerusform>建议 %n 个点对</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="413" />
+        <source>Mark %1 done</source>
+        <translation>将 %1 标记为完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="413" />
+        <source>Reopen %1</source>
+        <translation>重新打开 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="427" />
+        <source>Set the box of %1</source>
+        <translation>设置 %1 的矩形</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="448" />
+        <source>Create or open a dataset first</source>
+        <translation>请先新建或打开数据集</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="452" />
+        <source>A sample needs a target image and at least one reference</source>
+        <translation>样本需要一张目标图和至少一张参考图</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="472" />
+        <source>subject %1</source>
+        <translation>主体 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="483" />
+        <source>Add sample %1</source>
+        <translation>添加样本 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="507" />
+        <source>Cannot read the target image %1</source>
+        <translation>无法读取目标图像 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="515" />
+        <source>Cannot read the reference image %1</source>
+        <translation>无法读取参考图像 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="535" />
+        <source>Add a sample from result #%1</source>
+        <translation>从结果 #%1 添加样本</translation>
+    </message>
 </context>
 <context>
     <name>ui::Canvas</name>
@@ -109,82 +611,82 @@
 <context>
     <name>ui::Composition</name>
     <message>
-        <location filename="../ui/composition.cpp" line="77" />
+        <location filename="../ui/composition.cpp" line="51" />
         <source>A composition holds at most %1 subjects.</source>
         <translation>一个构图最多容纳 %1 个主体。</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="82" />
+        <location filename="../ui/composition.cpp" line="56" />
         <source>The image is empty or smaller than 8×8 pixels.</source>
         <translation>图像为空或小于 8×8 像素。</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="86" />
+        <location filename="../ui/composition.cpp" line="60" />
         <source>Subject %1</source>
         <translation>主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="100" />
+        <location filename="../ui/composition.cpp" line="74" />
         <source>Add subject %1</source>
         <translation>添加主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="110" />
+        <location filename="../ui/composition.cpp" line="84" />
         <source>Remove subject %1</source>
         <translation>移除主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="120" />
+        <location filename="../ui/composition.cpp" line="94" />
         <source>Rename %1 to %2</source>
         <translation>将 %1 重命名为 %2</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="131" />
+        <location filename="../ui/composition.cpp" line="105" />
         <source>Change the colour of %1</source>
         <translation>更改 %1 的颜色</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="140" />
+        <location filename="../ui/composition.cpp" line="114" />
         <source>Move %1</source>
         <translation>移动 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="150" />
+        <location filename="../ui/composition.cpp" line="124" />
         <source>Remove the region of %1</source>
         <translation>移除 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="151" />
+        <location filename="../ui/composition.cpp" line="125" />
         <source>Set the region of %1</source>
         <translation>设置 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="176" />
+        <location filename="../ui/composition.cpp" line="150" />
         <source>Clear the brush region of %1</source>
         <translation>清除 %1 的画笔区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="177" />
+        <location filename="../ui/composition.cpp" line="151" />
         <source>Paint the region of %1</source>
         <translation>绘制 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="189" />
+        <location filename="../ui/composition.cpp" line="163" />
         <source>Pin a point of %1</source>
         <translation>为 %1 固定一个点</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="199" />
+        <location filename="../ui/composition.cpp" line="173" />
         <source>Remove the points of %1</source>
         <translation>移除 %1 的点</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="219" />
+        <location filename="../ui/composition.cpp" line="193" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="230" />
+        <location filename="../ui/composition.cpp" line="204" />
         <source>Change settings</source>
         <translation>更改设置</translation>
     </message>
@@ -301,430 +803,460 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="175" />
+        <location filename="../ui/mainwindow.cpp" line="208" />
         <source>The model %1 could not be loaded: %2</source>
         <translation>无法加载模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="189" />
+        <location filename="../ui/mainwindow.cpp" line="222" />
         <source>step %1/%2 · %3 s</source>
         <translation>第 %1/%2 步 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="203" />
+        <location filename="../ui/mainwindow.cpp" line="236" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>上一张图像：%1 秒（去噪 %2 秒）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="209" />
+        <location filename="../ui/mainwindow.cpp" line="242" />
         <source>The generation failed: %1</source>
         <translation>生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="212" />
+        <location filename="../ui/mainwindow.cpp" line="245" />
         <source>Generation cancelled.</source>
         <translation>已取消生成。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="245" />
+        <location filename="../ui/mainwindow.cpp" line="278" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · 线程：%2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247" />
+        <location filename="../ui/mainwindow.cpp" line="280" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247" />
+        <location filename="../ui/mainwindow.cpp" line="280" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="418" />
+        <location filename="../ui/mainwindow.cpp" line="464" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>未找到内置模型（查找位置：%1）。请通过“文件 › 加载模型…”加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="423" />
+        <location filename="../ui/mainwindow.cpp" line="469" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="429" />
+        <location filename="../ui/mainwindow.cpp" line="475" />
         <source>Load a model bundle</source>
         <translation>加载模型包</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="430" />
+        <location filename="../ui/mainwindow.cpp" line="476" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC Studio 模型包 (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="446" />
+        <location filename="../ui/mainwindow.cpp" line="492" />
         <source>Cannot open the demo %1: %2</source>
         <translation>无法打开演示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="452" />
+        <location filename="../ui/mainwindow.cpp" line="498" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>演示 %1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="488" />
+        <location filename="../ui/mainwindow.cpp" line="534" />
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="574" />
+        <location filename="../ui/mainwindow.cpp" line="620" />
         <source>No translation for %1 is built into this program.</source>
         <translation>本程序未内置 %1 的翻译。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="675" />
+        <location filename="../ui/mainwindow.cpp" line="721" />
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="675" />
+        <location filename="../ui/mainwindow.cpp" line="721" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="677" />
+        <location filename="../ui/mainwindow.cpp" line="723" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>内置的 MOSAIC-Toys 模型很小，只在程序生成的玩具上训练：它生成玩具场景，而不是照片。FLUX 架构的模型包可通过“文件 › 加载模型…”加载。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="680" />
+        <location filename="../ui/mainwindow.cpp" line="726" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="681" />
+        <location filename="../ui/mainwindow.cpp" line="727" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="687" />
+        <location filename="../ui/mainwindow.cpp" line="733" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="148" />
+        <location filename="../ui/mainwindow.cpp" line="181" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>已选择参考点 (%1, %2)：在画布上单击以指定它的位置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="688" />
+        <location filename="../ui/mainwindow.cpp" line="93" />
+        <source>Select a result in the gallery first.</source>
+        <translation>请先在图库中选择一个结果。</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="105" />
+        <source>The target image for this composition</source>
+        <translation>此构图的目标图像</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="106" />
+        <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
+        <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="734" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;取消生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;将图像或文件粘贴为主体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;矩形、画笔、橡皮擦、点工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;移除所选区域&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+滚轮&lt;/b&gt;&lt;/td&gt;&lt;td&gt;缩放画布&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;本列表&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="701" />
+        <location filename="../ui/mainwindow.cpp" line="747" />
         <source>About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="702" />
+        <location filename="../ui/mainwindow.cpp" line="748" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;多主体个性化图像生成。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="713" />
+        <location filename="../ui/mainwindow.cpp" line="759" />
         <source>Unsaved work</source>
         <translation>未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="714" />
+        <location filename="../ui/mainwindow.cpp" line="760" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>构图有未保存的更改。关闭前保存吗？</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="797" />
+        <location filename="../ui/mainwindow.cpp" line="848" />
+        <source>Cannot read the target image %1</source>
+        <translation>无法读取目标图像 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="854" />
+        <source>Select a result in the gallery or choose a target image.</source>
+        <translation>请在图库中选择结果或选择目标图像。</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="886" />
         <source>%1 does not exist</source>
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="824" />
+        <location filename="../ui/mainwindow.cpp" line="915" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="824" />
+        <location filename="../ui/mainwindow.cpp" line="915" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="825" />
-        <location filename="../ui/mainwindow.cpp" line="839" />
+        <location filename="../ui/mainwindow.cpp" line="916" />
+        <location filename="../ui/mainwindow.cpp" line="930" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="838" />
+        <location filename="../ui/mainwindow.cpp" line="929" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="876" />
+        <location filename="../ui/mainwindow.cpp" line="967" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="881" />
+        <location filename="../ui/mainwindow.cpp" line="972" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>已从 %1 恢复设置（图像中不保存参考图；当前主体按顺序保持其位置）。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="929" />
+        <location filename="../ui/mainwindow.cpp" line="1005" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="930" />
+        <location filename="../ui/mainwindow.cpp" line="1006" />
         <source>&amp;New composition</source>
         <translation>新建构图(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="931" />
+        <location filename="../ui/mainwindow.cpp" line="1007" />
         <source>&amp;Open project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="932" />
+        <location filename="../ui/mainwindow.cpp" line="1008" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="933" />
+        <location filename="../ui/mainwindow.cpp" line="1009" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="934" />
+        <location filename="../ui/mainwindow.cpp" line="1010" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="935" />
+        <location filename="../ui/mainwindow.cpp" line="1011" />
         <source>Open the &amp;demo composition</source>
         <translation>打开演示构图(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="936" />
+        <location filename="../ui/mainwindow.cpp" line="1012" />
         <source>&amp;Load model…</source>
         <translation>加载模型(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="937" />
+        <location filename="../ui/mainwindow.cpp" line="1013" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="938" />
+        <location filename="../ui/mainwindow.cpp" line="1014" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="939" />
+        <location filename="../ui/mainwindow.cpp" line="1015" />
         <source>&amp;Paste subject</source>
         <translation>粘贴主体(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="940" />
+        <location filename="../ui/mainwindow.cpp" line="1016" />
         <source>&amp;Auto layout</source>
         <translation>自动布局(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="941" />
+        <location filename="../ui/mainwindow.cpp" line="1017" />
         <source>&amp;Box tool</source>
         <translation>矩形工具(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="942" />
+        <location filename="../ui/mainwindow.cpp" line="1018" />
         <source>B&amp;rush tool</source>
         <translation>画笔工具(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="943" />
+        <location filename="../ui/mainwindow.cpp" line="1019" />
         <source>&amp;Eraser tool</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="944" />
+        <location filename="../ui/mainwindow.cpp" line="1020" />
         <source>&amp;Point tool</source>
         <translation>点工具(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="945" />
+        <location filename="../ui/mainwindow.cpp" line="1021" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="946" />
+        <location filename="../ui/mainwindow.cpp" line="1022" />
         <source>&amp;Cancel generation</source>
         <translation>取消生成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="947" />
+        <location filename="../ui/mainwindow.cpp" line="1023" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="948" />
+        <location filename="../ui/mainwindow.cpp" line="1024" />
         <source>&amp;Dark theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="949" />
+        <location filename="../ui/mainwindow.cpp" line="1025" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="950" />
+        <location filename="../ui/mainwindow.cpp" line="1026" />
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="951" />
+        <location filename="../ui/mainwindow.cpp" line="1027" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="952" />
+        <location filename="../ui/mainwindow.cpp" line="1028" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="953" />
+        <location filename="../ui/mainwindow.cpp" line="1029" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="954" />
+        <location filename="../ui/mainwindow.cpp" line="1030" />
         <source>Compose</source>
         <translation>构图</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="955" />
+        <location filename="../ui/mainwindow.cpp" line="1031" />
         <source>Gallery</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="956" />
+        <location filename="../ui/mainwindow.cpp" line="1032" />
+        <source>Annotate</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="1033" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;（可用卡片名称指代主体）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="957" />
+        <location filename="../ui/mainwindow.cpp" line="1034" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>例如 three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="958" />
+        <location filename="../ui/mainwindow.cpp" line="1035" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="959" />
+        <location filename="../ui/mainwindow.cpp" line="1036" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="960" />
+        <location filename="../ui/mainwindow.cpp" line="1037" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>未锁定时，每次生成都会抽取新种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="961" />
+        <location filename="../ui/mainwindow.cpp" line="1038" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="962" />
+        <location filename="../ui/mainwindow.cpp" line="1039" />
         <source>Draw a random seed</source>
         <translation>抽取随机种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="963" />
+        <location filename="../ui/mainwindow.cpp" line="1040" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="964" />
-        <location filename="../ui/mainwindow.cpp" line="966" />
-        <location filename="../ui/mainwindow.cpp" line="972" />
+        <location filename="../ui/mainwindow.cpp" line="1041" />
+        <location filename="../ui/mainwindow.cpp" line="1043" />
+        <location filename="../ui/mainwindow.cpp" line="1049" />
         <source>model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="965" />
+        <location filename="../ui/mainwindow.cpp" line="1042" />
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="967" />
+        <location filename="../ui/mainwindow.cpp" line="1044" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="974" />
+        <location filename="../ui/mainwindow.cpp" line="1051" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="978" />
+        <location filename="../ui/mainwindow.cpp" line="1055" />
         <source>Region strength</source>
         <translation>区域强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="979" />
+        <location filename="../ui/mainwindow.cpp" line="1056" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>将每个主体的注意力引导到其绘制区域的强度（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="980" />
+        <location filename="../ui/mainwindow.cpp" line="1057" />
         <source>While busy</source>
         <translation>忙碌时</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="981" />
+        <location filename="../ui/mainwindow.cpp" line="1058" />
         <source>queue the new request</source>
         <translation>排队新请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="982" />
+        <location filename="../ui/mainwindow.cpp" line="1059" />
         <source>replace the running one</source>
         <translation>替换正在运行的请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="983" />
+        <location filename="../ui/mainwindow.cpp" line="1060" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="984" />
+        <location filename="../ui/mainwindow.cpp" line="1061" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="985" />
+        <location filename="../ui/mainwindow.cpp" line="1062" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="986" />
+        <location filename="../ui/mainwindow.cpp" line="1063" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;模型&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="988" />
+        <location filename="../ui/mainwindow.cpp" line="1065" />
         <source>none loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="989" />
+        <location filename="../ui/mainwindow.cpp" line="1066" />
         <source>Load model…</source>
         <translation>加载模型…</translation>
     </message>

@@ -7,6 +7,8 @@
 #include "annotatepanel.h"
 #include "annotateview.h"
 #include "annotation.h"
+#include "gallery.h"
+#include "worker.h"
 #include "mainwindow.h"
 
 #include <mosaic/dataset.h>
@@ -403,6 +405,50 @@ private Q_SLOTS:
         QVERIFY(!panel.set()->open(m_tmp.filePath(QStringLiteral("nothing-here")), &error));
         QVERIFY2(error.contains(QStringLiteral("nothing-here")), qPrintable(error));
         QCOMPARE(panel.set()->count(), 2);
+    }
+
+    // A gallery result becomes a sample: its image, subjects, regions, and pairs suggested from its
+    // attention maps (source "generation") inside where each map is strong.
+    void resultBecomesASample()
+    {
+        ui::AnnotationSet set;
+        QString error;
+        QVERIFY(set.create(m_tmp.filePath(QStringLiteral("from-result")), QStringLiteral("r"), &error));
+        ui::GalleryEntry e;
+        e.outcome.id = 7;
+        e.outcome.image = picture(128, 128, Qt::blue, Qt::white);
+        e.outcome.request.prompt = "two toys";
+        for (int k = 0; k < 2; ++k) {
+            mosaic::Subject s;
+            s.name = k ? "green" : "red";
+            s.image = ui::fromQImage(QImage(k ? m_ref2 : m_ref1).convertToFormat(QImage::Format_RGBA8888));
+            s.box = mosaic::NormalizedBox{k ? 0.5f : 0.05f, 0.1f, 0.4f, 0.5f};
+            e.outcome.request.subjects.push_back(s);
+            mosaic::SubjectMaps maps;
+            maps.attention.width = maps.attention.height = 8; // strong over the left or the right half
+            for (int y = 0; y < 8; ++y)
+                for (int x = 0; x < 8; ++x)
+                    maps.attention.values.push_back(((x < 4) == (k == 0)) ? 0.03f : 0.001f);
+            e.outcome.result.subjects.push_back(maps);
+        }
+        const int i = set.addSampleFromResult(e, &error);
+        QVERIFY2(i == 0, qPrintable(error));
+        const auto &smp = set.sample(0);
+        QCOMPARE(smp.prompt, std::string("two toys"));
+        QCOMPARE(smp.subjects.size(), size_t{2});
+        QCOMPARE(set.target(0).size(), QSize(128, 128));
+        for (int k = 0; k < 2; ++k) {
+            const auto &pts = smp.subjects[static_cast<size_t>(k)].points;
+            QVERIFY(pts.size() >= 4);
+            for (const auto &p : pts) {
+                QCOMPARE(p.source, mosaic::PointSource::Generation);
+                QVERIFY(k == 0 ? p.tgtX < 0.5f : p.tgtX > 0.5f);
+            }
+            QVERIFY(smp.subjects[static_cast<size_t>(k)].box.has_value());
+        }
+        // One undo step takes the whole sample back.
+        set.undoStack()->undo();
+        QCOMPARE(set.count(), 0);
     }
 
     // In the main window, Edit › Undo follows the mode: in Annotate it undoes annotations only.
