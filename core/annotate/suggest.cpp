@@ -121,6 +121,31 @@ std::shared_ptr<pipeline::Bundle> cachedBundle(const std::string &path)
     return b;
 }
 
+// prepareReference without OpenCV (the LibTorch-only build): the same crop, bilinear scaling, centred
+// on white, following referenceTransform.
+RgbaImage prepareWithTensors(const RgbaImage &in, int size)
+{
+    const ReferenceTransform t = referenceTransform(in, size);
+    at::Tensor img; // [1, 3, H, W] in [-1, 1]
+    {
+        // Alpha over white, as prepareReference does.
+        at::Tensor a = at::from_blob(const_cast<uint8_t *>(in.pixels.data()), {in.height, in.width, 4}, at::kByte)
+                           .select(2, 3).to(at::kFloat).div(255.0);
+        const at::Tensor rgb = at::from_blob(const_cast<uint8_t *>(in.pixels.data()), {in.height, in.width, 4}, at::kByte)
+                                   .slice(2, 0, 3).permute({2, 0, 1}).to(at::kFloat).div(255.0);
+        img = (rgb * a + (1 - a)).unsqueeze(0) * 2.0 - 1.0;
+    }
+    const int64_t x0 = static_cast<int64_t>(t.cropX), y0 = static_cast<int64_t>(t.cropY);
+    const at::Tensor crop = img.slice(2, y0, y0 + static_cast<int64_t>(t.cropH)).slice(3, x0, x0 + static_cast<int64_t>(t.cropW));
+    const int64_t w = std::max<int64_t>(1, static_cast<int64_t>(t.cropW * t.scale + 1e-6)),
+                  h = std::max<int64_t>(1, static_cast<int64_t>(t.cropH * t.scale + 1e-6));
+    const at::Tensor scaled = at::upsample_bilinear2d(crop, {h, w}, false);
+    at::Tensor canvas = at::ones({1, 3, size, size});
+    const int64_t ox = static_cast<int64_t>(t.offsetX), oy = static_cast<int64_t>(t.offsetY);
+    canvas.slice(2, oy, oy + h).slice(3, ox, ox + w).copy_(scaled.slice(2, 0, std::min<int64_t>(h, size - oy)).slice(3, 0, std::min<int64_t>(w, size - ox)));
+    return image::fromTensor(canvas[0].clamp(-1.0, 1.0));
+}
+
 at::Tensor maskTensor(const FloatMap &m)
 {
     return at::from_blob(const_cast<float *>(m.values.data()), {m.height, m.width}, at::kFloat).clone();
@@ -288,7 +313,9 @@ Status suggestWithModel(const RgbaImage &target, const std::string &prompt, cons
         std::vector<RgbaImage> prepared(subjects.size());
         for (size_t i = 0; i < subjects.size(); ++i) {
             checkImage(subjects[i].reference, "a reference");
-            if (Status st = prepareReference(subjects[i].reference, R, &prepared[i]); !st.ok())
+            if (Status st = prepareReference(subjects[i].reference, R, &prepared[i]); st.code == StatusCode::Unsupported)
+                prepared[i] = prepareWithTensors(subjects[i].reference, R); // no OpenCV in this build
+            else if (!st.ok())
                 throw Error(st.code, st.message);
             transforms.push_back(referenceTransform(subjects[i].reference, R));
             const at::Tensor z = b.ae->encode(image::toTensor(prepared[i]));
