@@ -84,6 +84,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_tabs->addTab(m_canvas, QString());
     m_tabs->addTab(m_gallery, QString());
     m_annotate = new AnnotatePanel(this);
+    // The tabs share one minimum size: annotate mode, which hides the side panels, must not widen
+    // the window in compose mode (1280 px screens, and 2x HiDPI at 2560).
+    m_annotate->setMinimumSize(240, 200);
     m_tabs->addTab(m_annotate, QString());
     connect(m_annotate, &AnnotatePanel::errorOccurred, this, [this](const QString &m) { showBanner(m); });
     connect(m_annotate, &AnnotatePanel::statusMessage, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
