@@ -3,72 +3,72 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/project.cpp" line="182" />
+        <location filename="../ui/project.cpp" line="184" />
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="187" />
+        <location filename="../ui/project.cpp" line="189" />
         <source>Cannot write %1: %2 (the previous file, if any, is unchanged)</source>
         <translation>%1 kann nicht geschrieben werden: %2 (eine vorhandene Datei bleibt unverändert)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="198" />
+        <location filename="../ui/project.cpp" line="200" />
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="202" />
+        <location filename="../ui/project.cpp" line="204" />
         <source>%1 is larger than %2 MB; not a project this version writes</source>
         <translation>%1 ist größer als %2 MB; kein Projekt dieser Version</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="208" />
+        <location filename="../ui/project.cpp" line="210" />
         <source>%1 is not a MOSAIC Studio project (JSON error at byte %2: %3)</source>
         <translation>%1 ist kein MOSAIC-Studio-Projekt (JSON-Fehler bei Byte %2: %3)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="214" />
+        <location filename="../ui/project.cpp" line="216" />
         <source>%1 is not a MOSAIC Studio project of version 1</source>
         <translation>%1 ist kein MOSAIC-Studio-Projekt der Version 1</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="221" />
+        <location filename="../ui/project.cpp" line="223" />
         <source>%1 has %2 subjects; at most %3 are supported</source>
         <translation>%1 hat %2 Motive; höchstens %3 werden unterstützt</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="232" />
+        <location filename="../ui/project.cpp" line="235" />
         <source>%1: subject %2 is damaged (name, colour or image)</source>
         <translation>%1: Motiv %2 ist beschädigt (Name, Farbe oder Bild)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="238" />
+        <location filename="../ui/project.cpp" line="241" />
         <source>%1: the brush region of subject %2 is damaged</source>
         <translation>%1: der gemalte Bereich von Motiv %2 ist beschädigt</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="245" />
+        <location filename="../ui/project.cpp" line="248" />
         <source>%1: subject %2 has more than 256 points</source>
         <translation>%1: Motiv %2 hat mehr als 256 Punkte</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="251" />
+        <location filename="../ui/project.cpp" line="254" />
         <source>%1: a point of subject %2 is damaged</source>
         <translation>%1: ein Punkt von Motiv %2 ist beschädigt</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="264" />
+        <location filename="../ui/project.cpp" line="267" />
         <source>%1: result %2 is damaged (%3)</source>
         <translation>%1: Ergebnis %2 ist beschädigt (%3)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="343" />
+        <location filename="../ui/project.cpp" line="346" />
         <source>%1 carries no MOSAIC Studio parameters</source>
         <translation>%1 enthält keine MOSAIC-Studio-Parameter</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="348" />
+        <location filename="../ui/project.cpp" line="351" />
         <source>%1: its MOSAIC Studio parameters are damaged</source>
         <translation>%1: die MOSAIC-Studio-Parameter sind beschädigt</translation>
     </message>
@@ -611,82 +611,87 @@
 <context>
     <name>ui::Composition</name>
     <message>
-        <location filename="../ui/composition.cpp" line="51" />
+        <location filename="../ui/composition.cpp" line="52" />
         <source>A composition holds at most %1 subjects.</source>
         <translation>Eine Komposition fasst höchstens %1 Motive.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="56" />
+        <location filename="../ui/composition.cpp" line="57" />
         <source>The image is empty or smaller than 8×8 pixels.</source>
         <translation>Das Bild ist leer oder kleiner als 8×8 Pixel.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="60" />
+        <location filename="../ui/composition.cpp" line="61" />
         <source>Subject %1</source>
         <translation>Motiv %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="74" />
+        <location filename="../ui/composition.cpp" line="75" />
         <source>Add subject %1</source>
         <translation>Motiv %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="84" />
+        <location filename="../ui/composition.cpp" line="85" />
         <source>Remove subject %1</source>
         <translation>Motiv %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="94" />
+        <location filename="../ui/composition.cpp" line="95" />
         <source>Rename %1 to %2</source>
         <translation>%1 in %2 umbenennen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="105" />
+        <location filename="../ui/composition.cpp" line="106" />
+        <source>Set the word for %1 to “%2”</source>
+        <translation>Wort für %1 auf „%2“ setzen</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="135" />
         <source>Change the colour of %1</source>
         <translation>Farbe von %1 ändern</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="114" />
+        <location filename="../ui/composition.cpp" line="144" />
         <source>Move %1</source>
         <translation>%1 verschieben</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="124" />
+        <location filename="../ui/composition.cpp" line="154" />
         <source>Remove the region of %1</source>
         <translation>Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="125" />
+        <location filename="../ui/composition.cpp" line="155" />
         <source>Set the region of %1</source>
         <translation>Bereich von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="150" />
+        <location filename="../ui/composition.cpp" line="180" />
         <source>Clear the brush region of %1</source>
         <translation>Gemalten Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="151" />
+        <location filename="../ui/composition.cpp" line="181" />
         <source>Paint the region of %1</source>
         <translation>Bereich von %1 malen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="163" />
+        <location filename="../ui/composition.cpp" line="193" />
         <source>Pin a point of %1</source>
         <translation>Punkt von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="173" />
+        <location filename="../ui/composition.cpp" line="203" />
         <source>Remove the points of %1</source>
         <translation>Punkte von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="193" />
+        <location filename="../ui/composition.cpp" line="223" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="204" />
+        <location filename="../ui/composition.cpp" line="234" />
         <source>Change settings</source>
         <translation>Einstellungen ändern</translation>
     </message>
@@ -803,460 +808,465 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="208" />
+        <location filename="../ui/mainwindow.cpp" line="249" />
         <source>The model %1 could not be loaded: %2</source>
         <translation>Das Modell %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="222" />
+        <location filename="../ui/mainwindow.cpp" line="263" />
         <source>step %1/%2 · %3 s</source>
         <translation>Schritt %1/%2 · %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="236" />
+        <location filename="../ui/mainwindow.cpp" line="277" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>letztes Bild: %1 s (Entrauschen %2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="242" />
+        <location filename="../ui/mainwindow.cpp" line="283" />
         <source>The generation failed: %1</source>
         <translation>Die Erzeugung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="245" />
+        <location filename="../ui/mainwindow.cpp" line="286" />
         <source>Generation cancelled.</source>
         <translation>Erzeugung abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="278" />
+        <location filename="../ui/mainwindow.cpp" line="319" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · Threads: %2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="280" />
+        <location filename="../ui/mainwindow.cpp" line="321" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="280" />
+        <location filename="../ui/mainwindow.cpp" line="321" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="464" />
+        <location filename="../ui/mainwindow.cpp" line="516" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="469" />
+        <location filename="../ui/mainwindow.cpp" line="521" />
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="475" />
+        <location filename="../ui/mainwindow.cpp" line="527" />
         <source>Load a model bundle</source>
         <translation>Modellpaket laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="476" />
+        <location filename="../ui/mainwindow.cpp" line="528" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="492" />
+        <location filename="../ui/mainwindow.cpp" line="544" />
         <source>Cannot open the demo %1: %2</source>
         <translation>Die Demo %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="498" />
+        <location filename="../ui/mainwindow.cpp" line="550" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="534" />
+        <location filename="../ui/mainwindow.cpp" line="587" />
         <source>No model is loaded yet.</source>
         <translation>Noch ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="620" />
+        <location filename="../ui/mainwindow.cpp" line="673" />
         <source>No translation for %1 is built into this program.</source>
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="721" />
+        <location filename="../ui/mainwindow.cpp" line="774" />
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="721" />
+        <location filename="../ui/mainwindow.cpp" line="774" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="723" />
+        <location filename="../ui/mainwindow.cpp" line="776" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>Das mitgelieferte MOSAIC-Toys-Modell ist klein und auf prozedurale Spielzeuge trainiert: Es erzeugt Spielzeugszenen, keine Fotos. FLUX-Modellpakete laden Sie über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="726" />
+        <location filename="../ui/mainwindow.cpp" line="779" />
         <source>untitled</source>
         <translation>unbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="727" />
+        <location filename="../ui/mainwindow.cpp" line="780" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="733" />
+        <location filename="../ui/mainwindow.cpp" line="786" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="747" />
+        <location filename="../ui/mainwindow.cpp" line="800" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="748" />
+        <location filename="../ui/mainwindow.cpp" line="801" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="759" />
+        <location filename="../ui/mainwindow.cpp" line="812" />
         <source>Unsaved work</source>
         <translation>Ungespeicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="760" />
+        <location filename="../ui/mainwindow.cpp" line="813" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>Die Komposition hat ungespeicherte Änderungen. Vor dem Schließen speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="848" />
+        <location filename="../ui/mainwindow.cpp" line="901" />
         <source>Cannot read the target image %1</source>
         <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="854" />
+        <location filename="../ui/mainwindow.cpp" line="907" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="886" />
+        <location filename="../ui/mainwindow.cpp" line="939" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="915" />
+        <location filename="../ui/mainwindow.cpp" line="968" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="915" />
+        <location filename="../ui/mainwindow.cpp" line="968" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="916" />
-        <location filename="../ui/mainwindow.cpp" line="930" />
+        <location filename="../ui/mainwindow.cpp" line="969" />
+        <location filename="../ui/mainwindow.cpp" line="983" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="929" />
+        <location filename="../ui/mainwindow.cpp" line="982" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="967" />
+        <location filename="../ui/mainwindow.cpp" line="1020" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="972" />
+        <location filename="../ui/mainwindow.cpp" line="1025" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1017" />
+        <location filename="../ui/mainwindow.cpp" line="1070" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1018" />
+        <location filename="../ui/mainwindow.cpp" line="1071" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1019" />
+        <location filename="../ui/mainwindow.cpp" line="1072" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1020" />
+        <location filename="../ui/mainwindow.cpp" line="1073" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1025" />
+        <location filename="../ui/mainwindow.cpp" line="1078" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1026" />
+        <location filename="../ui/mainwindow.cpp" line="1079" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1030" />
+        <location filename="../ui/mainwindow.cpp" line="1083" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1031" />
+        <location filename="../ui/mainwindow.cpp" line="1084" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1032" />
+        <location filename="../ui/mainwindow.cpp" line="1085" />
         <source>Annotate</source>
         <translation>Annotieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1033" />
+        <location filename="../ui/mainwindow.cpp" line="1086" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1034" />
+        <location filename="../ui/mainwindow.cpp" line="1087" />
+        <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
+        <translation>Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="1089" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1035" />
+        <location filename="../ui/mainwindow.cpp" line="1090" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1036" />
+        <location filename="../ui/mainwindow.cpp" line="1091" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1037" />
+        <location filename="../ui/mainwindow.cpp" line="1092" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1038" />
+        <location filename="../ui/mainwindow.cpp" line="1093" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1039" />
+        <location filename="../ui/mainwindow.cpp" line="1094" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1040" />
+        <location filename="../ui/mainwindow.cpp" line="1095" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1041" />
-        <location filename="../ui/mainwindow.cpp" line="1043" />
-        <location filename="../ui/mainwindow.cpp" line="1049" />
+        <location filename="../ui/mainwindow.cpp" line="1096" />
+        <location filename="../ui/mainwindow.cpp" line="1098" />
+        <location filename="../ui/mainwindow.cpp" line="1104" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1042" />
+        <location filename="../ui/mainwindow.cpp" line="1097" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1044" />
+        <location filename="../ui/mainwindow.cpp" line="1099" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1051" />
+        <location filename="../ui/mainwindow.cpp" line="1106" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1055" />
+        <location filename="../ui/mainwindow.cpp" line="1110" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1056" />
+        <location filename="../ui/mainwindow.cpp" line="1111" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1057" />
+        <location filename="../ui/mainwindow.cpp" line="1112" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1058" />
+        <location filename="../ui/mainwindow.cpp" line="1113" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1059" />
+        <location filename="../ui/mainwindow.cpp" line="1114" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1060" />
+        <location filename="../ui/mainwindow.cpp" line="1115" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1061" />
+        <location filename="../ui/mainwindow.cpp" line="1116" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1062" />
+        <location filename="../ui/mainwindow.cpp" line="1117" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1063" />
+        <location filename="../ui/mainwindow.cpp" line="1118" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1065" />
+        <location filename="../ui/mainwindow.cpp" line="1120" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1066" />
+        <location filename="../ui/mainwindow.cpp" line="1121" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1005" />
+        <location filename="../ui/mainwindow.cpp" line="1058" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="93" />
+        <location filename="../ui/mainwindow.cpp" line="134" />
         <source>Select a result in the gallery first.</source>
         <translation>Wählen Sie zuerst ein Ergebnis in der Galerie.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="105" />
+        <location filename="../ui/mainwindow.cpp" line="146" />
         <source>The target image for this composition</source>
         <translation>Das Zielbild für diese Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="106" />
+        <location filename="../ui/mainwindow.cpp" line="147" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="181" />
+        <location filename="../ui/mainwindow.cpp" line="222" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="734" />
+        <location filename="../ui/mainwindow.cpp" line="787" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1006" />
+        <location filename="../ui/mainwindow.cpp" line="1059" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1007" />
+        <location filename="../ui/mainwindow.cpp" line="1060" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1008" />
+        <location filename="../ui/mainwindow.cpp" line="1061" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1009" />
+        <location filename="../ui/mainwindow.cpp" line="1062" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1010" />
+        <location filename="../ui/mainwindow.cpp" line="1063" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1011" />
+        <location filename="../ui/mainwindow.cpp" line="1064" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1012" />
+        <location filename="../ui/mainwindow.cpp" line="1065" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1013" />
+        <location filename="../ui/mainwindow.cpp" line="1066" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1014" />
+        <location filename="../ui/mainwindow.cpp" line="1067" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1015" />
+        <location filename="../ui/mainwindow.cpp" line="1068" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1016" />
+        <location filename="../ui/mainwindow.cpp" line="1069" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1021" />
+        <location filename="../ui/mainwindow.cpp" line="1074" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1022" />
+        <location filename="../ui/mainwindow.cpp" line="1075" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1023" />
+        <location filename="../ui/mainwindow.cpp" line="1076" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1024" />
+        <location filename="../ui/mainwindow.cpp" line="1077" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1027" />
+        <location filename="../ui/mainwindow.cpp" line="1080" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1028" />
+        <location filename="../ui/mainwindow.cpp" line="1081" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1029" />
+        <location filename="../ui/mainwindow.cpp" line="1082" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>
@@ -1264,59 +1274,74 @@
 <context>
     <name>ui::SubjectsPanel</name>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="161" />
+        <location filename="../ui/subjectspanel.cpp" line="172" />
         <source>No subject</source>
         <translation>Kein Motiv</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="166" />
+        <location filename="../ui/subjectspanel.cpp" line="180" />
         <source>The reference as the model sees it: on white, cropped to the subject, centred.</source>
         <translation>Die Referenz, wie das Modell sie sieht: auf Weiß, auf das Motiv zugeschnitten, zentriert.</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="190" />
+        <location filename="../ui/subjectspanel.cpp" line="204" />
         <source>Add subjects</source>
         <translation>Motive hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="190" />
+        <location filename="../ui/subjectspanel.cpp" line="204" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;All files (*)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="199" />
+        <location filename="../ui/subjectspanel.cpp" line="213" />
         <source>Subject colour</source>
         <translation>Farbe des Motivs</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="260" />
+        <location filename="../ui/subjectspanel.cpp" line="274" />
         <source>&lt;b&gt;Subjects&lt;/b&gt;</source>
         <translation>&lt;b&gt;Motive&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="261" />
+        <location filename="../ui/subjectspanel.cpp" line="275" />
         <source>Add…</source>
         <translation>Hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="262" />
+        <location filename="../ui/subjectspanel.cpp" line="276" />
         <source>Add reference images (or drop files here, or paste with Ctrl+V)</source>
         <translation>Referenzbilder hinzufügen (oder Dateien hier ablegen oder mit Strg+V einfügen)</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="263" />
+        <location filename="../ui/subjectspanel.cpp" line="277" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="264" />
+        <location filename="../ui/subjectspanel.cpp" line="278" />
         <source>Colour…</source>
         <translation>Farbe…</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="265" />
+        <location filename="../ui/subjectspanel.cpp" line="279" />
         <source>Double-click a name to rename; drag cards to reorder.</source>
         <translation>Doppelklick auf einen Namen benennt um; Karten ziehen ordnet neu.</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="280" />
+        <source>Word</source>
+        <translation>Wort</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="281" />
+        <source>e.g. a cat</source>
+        <translation>z. B. eine Katze</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="282" />
+        <source>What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.</source>
+        <translation>Wie das Modell dieses Motiv nennt. Wo der Prompt den Namen des Motivs verwendet, erhält das Modell stattdessen dieses Wort.</translation>
     </message>
 </context>
 </TS>

@@ -3,72 +3,72 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/project.cpp" line="182" />
+        <location filename="../ui/project.cpp" line="184" />
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="187" />
+        <location filename="../ui/project.cpp" line="189" />
         <source>Cannot write %1: %2 (the previous file, if any, is unchanged)</source>
         <translation>无法写入 %1：%2（原有文件保持不变）</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="198" />
+        <location filename="../ui/project.cpp" line="200" />
         <source>Cannot open %1: %2</source>
         <translation>无法打开 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="202" />
+        <location filename="../ui/project.cpp" line="204" />
         <source>%1 is larger than %2 MB; not a project this version writes</source>
         <translation>%1 大于 %2 MB，不是本版本写出的项目</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="208" />
+        <location filename="../ui/project.cpp" line="210" />
         <source>%1 is not a MOSAIC Studio project (JSON error at byte %2: %3)</source>
         <translation>%1 不是 MOSAIC Studio 项目（第 %2 字节处 JSON 错误：%3）</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="214" />
+        <location filename="../ui/project.cpp" line="216" />
         <source>%1 is not a MOSAIC Studio project of version 1</source>
         <translation>%1 不是版本 1 的 MOSAIC Studio 项目</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="221" />
+        <location filename="../ui/project.cpp" line="223" />
         <source>%1 has %2 subjects; at most %3 are supported</source>
         <translation>%1 含有 %2 个主体，最多支持 %3 个</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="232" />
+        <location filename="../ui/project.cpp" line="235" />
         <source>%1: subject %2 is damaged (name, colour or image)</source>
         <translation>%1：主体 %2 已损坏（名称、颜色或图像）</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="238" />
+        <location filename="../ui/project.cpp" line="241" />
         <source>%1: the brush region of subject %2 is damaged</source>
         <translation>%1：主体 %2 的画笔区域已损坏</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="245" />
+        <location filename="../ui/project.cpp" line="248" />
         <source>%1: subject %2 has more than 256 points</source>
         <translation>%1：主体 %2 的点超过 256 个</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="251" />
+        <location filename="../ui/project.cpp" line="254" />
         <source>%1: a point of subject %2 is damaged</source>
         <translation>%1：主体 %2 的一个点已损坏</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="264" />
+        <location filename="../ui/project.cpp" line="267" />
         <source>%1: result %2 is damaged (%3)</source>
         <translation>%1：结果 %2 已损坏（%3）</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="343" />
+        <location filename="../ui/project.cpp" line="346" />
         <source>%1 carries no MOSAIC Studio parameters</source>
         <translation>%1 不含 MOSAIC Studio 参数</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="348" />
+        <location filename="../ui/project.cpp" line="351" />
         <source>%1: its MOSAIC Studio parameters are damaged</source>
         <translation>%1：其中的 MOSAIC Studio 参数已损坏</translation>
     </message>
@@ -611,82 +611,87 @@
 <context>
     <name>ui::Composition</name>
     <message>
-        <location filename="../ui/composition.cpp" line="51" />
+        <location filename="../ui/composition.cpp" line="52" />
         <source>A composition holds at most %1 subjects.</source>
         <translation>一个构图最多容纳 %1 个主体。</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="56" />
+        <location filename="../ui/composition.cpp" line="57" />
         <source>The image is empty or smaller than 8×8 pixels.</source>
         <translation>图像为空或小于 8×8 像素。</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="60" />
+        <location filename="../ui/composition.cpp" line="61" />
         <source>Subject %1</source>
         <translation>主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="74" />
+        <location filename="../ui/composition.cpp" line="75" />
         <source>Add subject %1</source>
         <translation>添加主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="84" />
+        <location filename="../ui/composition.cpp" line="85" />
         <source>Remove subject %1</source>
         <translation>移除主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="94" />
+        <location filename="../ui/composition.cpp" line="95" />
         <source>Rename %1 to %2</source>
         <translation>将 %1 重命名为 %2</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="105" />
+        <location filename="../ui/composition.cpp" line="106" />
+        <source>Set the word for %1 to “%2”</source>
+        <translation>将 %1 的词设为“%2”</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="135" />
         <source>Change the colour of %1</source>
         <translation>更改 %1 的颜色</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="114" />
+        <location filename="../ui/composition.cpp" line="144" />
         <source>Move %1</source>
         <translation>移动 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="124" />
+        <location filename="../ui/composition.cpp" line="154" />
         <source>Remove the region of %1</source>
         <translation>移除 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="125" />
+        <location filename="../ui/composition.cpp" line="155" />
         <source>Set the region of %1</source>
         <translation>设置 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="150" />
+        <location filename="../ui/composition.cpp" line="180" />
         <source>Clear the brush region of %1</source>
         <translation>清除 %1 的画笔区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="151" />
+        <location filename="../ui/composition.cpp" line="181" />
         <source>Paint the region of %1</source>
         <translation>绘制 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="163" />
+        <location filename="../ui/composition.cpp" line="193" />
         <source>Pin a point of %1</source>
         <translation>为 %1 固定一个点</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="173" />
+        <location filename="../ui/composition.cpp" line="203" />
         <source>Remove the points of %1</source>
         <translation>移除 %1 的点</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="193" />
+        <location filename="../ui/composition.cpp" line="223" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="204" />
+        <location filename="../ui/composition.cpp" line="234" />
         <source>Change settings</source>
         <translation>更改设置</translation>
     </message>
@@ -803,460 +808,465 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="208" />
+        <location filename="../ui/mainwindow.cpp" line="249" />
         <source>The model %1 could not be loaded: %2</source>
         <translation>无法加载模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="222" />
+        <location filename="../ui/mainwindow.cpp" line="263" />
         <source>step %1/%2 · %3 s</source>
         <translation>第 %1/%2 步 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="236" />
+        <location filename="../ui/mainwindow.cpp" line="277" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>上一张图像：%1 秒（去噪 %2 秒）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="242" />
+        <location filename="../ui/mainwindow.cpp" line="283" />
         <source>The generation failed: %1</source>
         <translation>生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="245" />
+        <location filename="../ui/mainwindow.cpp" line="286" />
         <source>Generation cancelled.</source>
         <translation>已取消生成。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="278" />
+        <location filename="../ui/mainwindow.cpp" line="319" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · 线程：%2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="280" />
+        <location filename="../ui/mainwindow.cpp" line="321" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="280" />
+        <location filename="../ui/mainwindow.cpp" line="321" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="464" />
+        <location filename="../ui/mainwindow.cpp" line="516" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>未找到内置模型（查找位置：%1）。请通过“文件 › 加载模型…”加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="469" />
+        <location filename="../ui/mainwindow.cpp" line="521" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="475" />
+        <location filename="../ui/mainwindow.cpp" line="527" />
         <source>Load a model bundle</source>
         <translation>加载模型包</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="476" />
+        <location filename="../ui/mainwindow.cpp" line="528" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC Studio 模型包 (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="492" />
+        <location filename="../ui/mainwindow.cpp" line="544" />
         <source>Cannot open the demo %1: %2</source>
         <translation>无法打开演示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="498" />
+        <location filename="../ui/mainwindow.cpp" line="550" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>演示 %1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="534" />
+        <location filename="../ui/mainwindow.cpp" line="587" />
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="620" />
+        <location filename="../ui/mainwindow.cpp" line="673" />
         <source>No translation for %1 is built into this program.</source>
         <translation>本程序未内置 %1 的翻译。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="721" />
+        <location filename="../ui/mainwindow.cpp" line="774" />
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="721" />
+        <location filename="../ui/mainwindow.cpp" line="774" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="723" />
+        <location filename="../ui/mainwindow.cpp" line="776" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>内置的 MOSAIC-Toys 模型很小，只在程序生成的玩具上训练：它生成玩具场景，而不是照片。FLUX 架构的模型包可通过“文件 › 加载模型…”加载。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="726" />
+        <location filename="../ui/mainwindow.cpp" line="779" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="727" />
+        <location filename="../ui/mainwindow.cpp" line="780" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="733" />
+        <location filename="../ui/mainwindow.cpp" line="786" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="181" />
+        <location filename="../ui/mainwindow.cpp" line="222" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>已选择参考点 (%1, %2)：在画布上单击以指定它的位置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="93" />
+        <location filename="../ui/mainwindow.cpp" line="134" />
         <source>Select a result in the gallery first.</source>
         <translation>请先在图库中选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="105" />
+        <location filename="../ui/mainwindow.cpp" line="146" />
         <source>The target image for this composition</source>
         <translation>此构图的目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="106" />
+        <location filename="../ui/mainwindow.cpp" line="147" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="734" />
+        <location filename="../ui/mainwindow.cpp" line="787" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;取消生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;将图像或文件粘贴为主体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;矩形、画笔、橡皮擦、点工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;移除所选区域&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+滚轮&lt;/b&gt;&lt;/td&gt;&lt;td&gt;缩放画布&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;本列表&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="747" />
+        <location filename="../ui/mainwindow.cpp" line="800" />
         <source>About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="748" />
+        <location filename="../ui/mainwindow.cpp" line="801" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;多主体个性化图像生成。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="759" />
+        <location filename="../ui/mainwindow.cpp" line="812" />
         <source>Unsaved work</source>
         <translation>未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="760" />
+        <location filename="../ui/mainwindow.cpp" line="813" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>构图有未保存的更改。关闭前保存吗？</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="848" />
+        <location filename="../ui/mainwindow.cpp" line="901" />
         <source>Cannot read the target image %1</source>
         <translation>无法读取目标图像 %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="854" />
+        <location filename="../ui/mainwindow.cpp" line="907" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>请在图库中选择结果或选择目标图像。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="886" />
+        <location filename="../ui/mainwindow.cpp" line="939" />
         <source>%1 does not exist</source>
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="915" />
+        <location filename="../ui/mainwindow.cpp" line="968" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="915" />
+        <location filename="../ui/mainwindow.cpp" line="968" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="916" />
-        <location filename="../ui/mainwindow.cpp" line="930" />
+        <location filename="../ui/mainwindow.cpp" line="969" />
+        <location filename="../ui/mainwindow.cpp" line="983" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="929" />
+        <location filename="../ui/mainwindow.cpp" line="982" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="967" />
+        <location filename="../ui/mainwindow.cpp" line="1020" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="972" />
+        <location filename="../ui/mainwindow.cpp" line="1025" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>已从 %1 恢复设置（图像中不保存参考图；当前主体按顺序保持其位置）。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1005" />
+        <location filename="../ui/mainwindow.cpp" line="1058" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1006" />
+        <location filename="../ui/mainwindow.cpp" line="1059" />
         <source>&amp;New composition</source>
         <translation>新建构图(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1007" />
+        <location filename="../ui/mainwindow.cpp" line="1060" />
         <source>&amp;Open project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1008" />
+        <location filename="../ui/mainwindow.cpp" line="1061" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1009" />
+        <location filename="../ui/mainwindow.cpp" line="1062" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1010" />
+        <location filename="../ui/mainwindow.cpp" line="1063" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1011" />
+        <location filename="../ui/mainwindow.cpp" line="1064" />
         <source>Open the &amp;demo composition</source>
         <translation>打开演示构图(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1012" />
+        <location filename="../ui/mainwindow.cpp" line="1065" />
         <source>&amp;Load model…</source>
         <translation>加载模型(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1013" />
+        <location filename="../ui/mainwindow.cpp" line="1066" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1014" />
+        <location filename="../ui/mainwindow.cpp" line="1067" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1015" />
+        <location filename="../ui/mainwindow.cpp" line="1068" />
         <source>&amp;Paste subject</source>
         <translation>粘贴主体(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1016" />
+        <location filename="../ui/mainwindow.cpp" line="1069" />
         <source>&amp;Auto layout</source>
         <translation>自动布局(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1017" />
+        <location filename="../ui/mainwindow.cpp" line="1070" />
         <source>&amp;Box tool</source>
         <translation>矩形工具(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1018" />
+        <location filename="../ui/mainwindow.cpp" line="1071" />
         <source>B&amp;rush tool</source>
         <translation>画笔工具(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1019" />
+        <location filename="../ui/mainwindow.cpp" line="1072" />
         <source>&amp;Eraser tool</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1020" />
+        <location filename="../ui/mainwindow.cpp" line="1073" />
         <source>&amp;Point tool</source>
         <translation>点工具(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1021" />
+        <location filename="../ui/mainwindow.cpp" line="1074" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1022" />
+        <location filename="../ui/mainwindow.cpp" line="1075" />
         <source>&amp;Cancel generation</source>
         <translation>取消生成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1023" />
+        <location filename="../ui/mainwindow.cpp" line="1076" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1024" />
+        <location filename="../ui/mainwindow.cpp" line="1077" />
         <source>&amp;Dark theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1025" />
+        <location filename="../ui/mainwindow.cpp" line="1078" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1026" />
+        <location filename="../ui/mainwindow.cpp" line="1079" />
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1027" />
+        <location filename="../ui/mainwindow.cpp" line="1080" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1028" />
+        <location filename="../ui/mainwindow.cpp" line="1081" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1029" />
+        <location filename="../ui/mainwindow.cpp" line="1082" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1030" />
+        <location filename="../ui/mainwindow.cpp" line="1083" />
         <source>Compose</source>
         <translation>构图</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1031" />
+        <location filename="../ui/mainwindow.cpp" line="1084" />
         <source>Gallery</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1032" />
+        <location filename="../ui/mainwindow.cpp" line="1085" />
         <source>Annotate</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1033" />
+        <location filename="../ui/mainwindow.cpp" line="1086" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;（可用卡片名称指代主体）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1034" />
+        <location filename="../ui/mainwindow.cpp" line="1087" />
+        <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
+        <translation>提示词中的主体名称以其颜色显示；模型收到的是各主体的词（在其预览下方），而不是名称。</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="1089" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>例如 three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1035" />
+        <location filename="../ui/mainwindow.cpp" line="1090" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1036" />
+        <location filename="../ui/mainwindow.cpp" line="1091" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1037" />
+        <location filename="../ui/mainwindow.cpp" line="1092" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>未锁定时，每次生成都会抽取新种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1038" />
+        <location filename="../ui/mainwindow.cpp" line="1093" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1039" />
+        <location filename="../ui/mainwindow.cpp" line="1094" />
         <source>Draw a random seed</source>
         <translation>抽取随机种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1040" />
+        <location filename="../ui/mainwindow.cpp" line="1095" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1041" />
-        <location filename="../ui/mainwindow.cpp" line="1043" />
-        <location filename="../ui/mainwindow.cpp" line="1049" />
+        <location filename="../ui/mainwindow.cpp" line="1096" />
+        <location filename="../ui/mainwindow.cpp" line="1098" />
+        <location filename="../ui/mainwindow.cpp" line="1104" />
         <source>model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1042" />
+        <location filename="../ui/mainwindow.cpp" line="1097" />
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1044" />
+        <location filename="../ui/mainwindow.cpp" line="1099" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1051" />
+        <location filename="../ui/mainwindow.cpp" line="1106" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1055" />
+        <location filename="../ui/mainwindow.cpp" line="1110" />
         <source>Region strength</source>
         <translation>区域强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1056" />
+        <location filename="../ui/mainwindow.cpp" line="1111" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>将每个主体的注意力引导到其绘制区域的强度（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1057" />
+        <location filename="../ui/mainwindow.cpp" line="1112" />
         <source>While busy</source>
         <translation>忙碌时</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1058" />
+        <location filename="../ui/mainwindow.cpp" line="1113" />
         <source>queue the new request</source>
         <translation>排队新请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1059" />
+        <location filename="../ui/mainwindow.cpp" line="1114" />
         <source>replace the running one</source>
         <translation>替换正在运行的请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1060" />
+        <location filename="../ui/mainwindow.cpp" line="1115" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1061" />
+        <location filename="../ui/mainwindow.cpp" line="1116" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1062" />
+        <location filename="../ui/mainwindow.cpp" line="1117" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1063" />
+        <location filename="../ui/mainwindow.cpp" line="1118" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;模型&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1065" />
+        <location filename="../ui/mainwindow.cpp" line="1120" />
         <source>none loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1066" />
+        <location filename="../ui/mainwindow.cpp" line="1121" />
         <source>Load model…</source>
         <translation>加载模型…</translation>
     </message>
@@ -1264,59 +1274,74 @@
 <context>
     <name>ui::SubjectsPanel</name>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="161" />
+        <location filename="../ui/subjectspanel.cpp" line="172" />
         <source>No subject</source>
         <translation>无主体</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="166" />
+        <location filename="../ui/subjectspanel.cpp" line="180" />
         <source>The reference as the model sees it: on white, cropped to the subject, centred.</source>
         <translation>模型看到的参考图：白底、裁剪到主体、居中。</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="190" />
+        <location filename="../ui/subjectspanel.cpp" line="204" />
         <source>Add subjects</source>
         <translation>添加主体</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="190" />
+        <location filename="../ui/subjectspanel.cpp" line="204" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;All files (*)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="199" />
+        <location filename="../ui/subjectspanel.cpp" line="213" />
         <source>Subject colour</source>
         <translation>主体颜色</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="260" />
+        <location filename="../ui/subjectspanel.cpp" line="274" />
         <source>&lt;b&gt;Subjects&lt;/b&gt;</source>
         <translation>&lt;b&gt;主体&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="261" />
+        <location filename="../ui/subjectspanel.cpp" line="275" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="262" />
+        <location filename="../ui/subjectspanel.cpp" line="276" />
         <source>Add reference images (or drop files here, or paste with Ctrl+V)</source>
         <translation>添加参考图像（或将文件拖放到此处，或用 Ctrl+V 粘贴）</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="263" />
+        <location filename="../ui/subjectspanel.cpp" line="277" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="264" />
+        <location filename="../ui/subjectspanel.cpp" line="278" />
         <source>Colour…</source>
         <translation>颜色…</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="265" />
+        <location filename="../ui/subjectspanel.cpp" line="279" />
         <source>Double-click a name to rename; drag cards to reorder.</source>
         <translation>双击名称可重命名；拖动卡片可调整顺序。</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="280" />
+        <source>Word</source>
+        <translation>词</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="281" />
+        <source>e.g. a cat</source>
+        <translation>例如：一只猫</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="282" />
+        <source>What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.</source>
+        <translation>模型对该主体的称呼。提示词中使用主体名称的地方，模型将收到这个词。</translation>
     </message>
 </context>
 </TS>

@@ -6,6 +6,7 @@
 #include <mosaic/image.h>
 
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <QUndoCommand>
 
 #include <algorithm>
@@ -94,6 +95,35 @@ void Composition::renameSubject(int index, const QString &name)
         tr("Rename %1 to %2").arg(before.name, after.name), [this, index, after] { replaceRaw(index, after); },
         [this, index, before] { replaceRaw(index, before); }));
 }
+
+void Composition::setWord(int index, const QString &word)
+{
+    if (index < 0 || index >= m_subjects.size() || m_subjects[index].word == word.trimmed())
+        return;
+    SubjectItem before = m_subjects[index], after = before;
+    after.word = word.trimmed();
+    m_undo.push(new LambdaCommand(
+        tr("Set the word for %1 to “%2”").arg(before.name, after.word), [this, index, after] { replaceRaw(index, after); },
+        [this, index, before] { replaceRaw(index, before); }));
+}
+
+QString Composition::expandPrompt(const QString &prompt, const QVector<SubjectItem> &subjects)
+{
+    QVector<const SubjectItem *> order;
+    for (const auto &s : subjects)
+        if (!s.word.isEmpty() && !s.name.isEmpty())
+            order << &s;
+    std::sort(order.begin(), order.end(), [](const SubjectItem *a, const SubjectItem *b) { return a->name.size() > b->name.size(); });
+    QString out = prompt;
+    for (const SubjectItem *s : order) {
+        const QRegularExpression re(QStringLiteral("(?<![\\w])%1(?![\\w])").arg(QRegularExpression::escape(s->name)),
+                                    QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
+        out.replace(re, s->word);
+    }
+    return out;
+}
+
+QString Composition::expandedPrompt() const { return expandPrompt(m_settings.prompt, m_subjects); }
 
 void Composition::recolorSubject(int index, const QColor &color)
 {

@@ -18,6 +18,7 @@ namespace ui {
 struct SubjectItem
 {
     QString name;
+    QString word;       // what the model calls it ("a block", "a cat"): its name in the prompt becomes this
     QColor color;
     QString sourcePath; // where the reference came from (empty: pasted)
     QImage image;       // as loaded
@@ -28,7 +29,7 @@ struct SubjectItem
     QVector<QPair<QPointF, QPointF>> points;
     bool operator==(const SubjectItem &o) const
     {
-        return name == o.name && color == o.color && sourcePath == o.sourcePath && image == o.image && box == o.box &&
+        return name == o.name && word == o.word && color == o.color && sourcePath == o.sourcePath && image == o.image && box == o.box &&
                mask == o.mask && points == o.points;
     }
 };
@@ -70,6 +71,11 @@ public:
     bool addSubjectFromImage(const QImage &image, const QString &name, QString *error, const QString &sourcePath = {});
     void removeSubject(int index);
     void renameSubject(int index, const QString &name);
+    void setWord(int index, const QString &word);
+    // The prompt as the model gets it: each subject's name (a whole word, any case) replaced by the
+    // subject's word where it has one. Longer names first, so "Pip" does not eat "Pipkin".
+    QString expandedPrompt() const;
+    static QString expandPrompt(const QString &prompt, const QVector<SubjectItem> &subjects);
     void recolorSubject(int index, const QColor &color);
     void moveSubject(int from, int to);
     void setBox(int index, const QRectF &box, const QString &actionText = {});

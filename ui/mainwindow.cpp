@@ -54,6 +54,9 @@
 #include <QTabWidget>
 #include <QToolButton>
 #include <QTimer>
+#include <QRegularExpression>
+#include <QSyntaxHighlighter>
+#include <QTextCharFormat>
 #include <QUndoGroup>
 #include <QUndoStack>
 #include <QDragEnterEvent>
@@ -64,6 +67,41 @@
 #include <tuple>
 
 namespace ui {
+
+namespace {
+
+// Subject names in the prompt, in their subjects' colours: the names the model will be given the
+// subjects' words for.
+class PromptHighlighter : public QSyntaxHighlighter
+{
+public:
+    PromptHighlighter(QTextDocument *doc, const Composition *composition) : QSyntaxHighlighter(doc), m_composition(composition) {}
+
+protected:
+    void highlightBlock(const QString &text) override
+    {
+        for (const auto &s : m_composition->subjects()) {
+            if (s.name.isEmpty())
+                continue;
+            const QRegularExpression re(QStringLiteral("(?<![\\w])%1(?![\\w])").arg(QRegularExpression::escape(s.name)),
+                                        QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
+            QTextCharFormat f;
+            f.setFontWeight(QFont::Bold);
+            f.setForeground(s.color.darker(120));
+            if (!s.word.isEmpty())
+                f.setToolTip(s.word);
+            for (auto it = re.globalMatch(text); it.hasNext();) {
+                const auto m = it.next();
+                setFormat(static_cast<int>(m.capturedStart()), static_cast<int>(m.capturedLength()), f);
+            }
+        }
+    }
+
+private:
+    const Composition *m_composition;
+};
+
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
@@ -292,6 +330,17 @@ void MainWindow::createSettingsPanel()
 {
     m_promptLabel = new QLabel(this);
     m_prompt = new QPlainTextEdit(this);
+    auto *highlighter = new PromptHighlighter(m_prompt->document(), m_composition);
+    // Re-colouring changes only formats, but QPlainTextEdit reports it as a text change: it must not
+    // be taken for an edit of the prompt.
+    auto rehighlight = [this, highlighter] {
+        const bool was = m_syncing;
+        m_syncing = true;
+        highlighter->rehighlight();
+        m_syncing = was;
+    };
+    connect(m_composition, &Composition::subjectsChanged, this, rehighlight);
+    connect(m_composition, &Composition::subjectChanged, this, rehighlight);
     m_prompt->setObjectName(QStringLiteral("promptEdit"));
     m_prompt->setMaximumHeight(110);
     m_seedLabel = new QLabel(this);
@@ -508,6 +557,7 @@ bool MainWindow::openDemo(const QString &demoJson, QString *error)
         const QJsonObject s = v.toObject();
         SubjectItem item;
         item.name = s.value(QStringLiteral("name")).toString();
+        item.word = s.value(QStringLiteral("word")).toString();
         item.sourcePath = dir.filePath(s.value(QStringLiteral("image")).toString());
         mosaic::RgbaImage img;
         if (const auto st = mosaic::loadImage(item.sourcePath.toStdString(), &img); !st.ok()) {
@@ -541,7 +591,7 @@ quint64 MainWindow::generate()
     if (!s.seedLocked && m_gallery->count() > 0) // a fresh seed per image unless locked
         m_seed->setValue(QRandomGenerator::global()->bounded(2147483647));
     mosaic::GenerationRequest req;
-    req.prompt = m_composition->settings().prompt.toStdString();
+    req.prompt = m_composition->expandedPrompt().toStdString(); // subject names become their words
     req.seed = m_composition->settings().seed;
     req.steps = s.steps;
     req.guidance = static_cast<float>(s.guidance);
@@ -1034,6 +1084,8 @@ void MainWindow::retranslateUi()
     m_tabs->setTabText(1, tr("Gallery"));
     m_tabs->setTabText(2, tr("Annotate"));
     m_promptLabel->setText(tr("<b>Prompt</b> (name subjects by their card names)"));
+    m_promptLabel->setToolTip(tr("Subject names in the prompt are shown in their colours; the model is given each "
+                                 "subject's word (under its preview) in place of its name."));
     m_prompt->setPlaceholderText(tr("e.g. three toys on the beach: a blob on the left, …"));
     m_seedLabel->setText(tr("Seed"));
     m_seedLock->setText(tr("Lock"));

@@ -115,6 +115,8 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
                       {QStringLiteral("color"), s.color.name()},
                       {QStringLiteral("source"), s.sourcePath},
                       {QStringLiteral("image"), pngBase64(s.image)}};
+        if (!s.word.isEmpty())
+            o.insert(QStringLiteral("word"), s.word);
         if (!s.box.isNull())
             o.insert(QStringLiteral("box"), rectArray(s.box));
         if (!s.mask.isNull())
@@ -225,6 +227,7 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         const QJsonObject o = subjects[i].toObject();
         SubjectItem s;
         s.name = o.value(QStringLiteral("name")).toString();
+        s.word = o.value(QStringLiteral("word")).toString();
         s.color = QColor(o.value(QStringLiteral("color")).toString());
         s.sourcePath = o.value(QStringLiteral("source")).toString();
         s.box = readRect(o.value(QStringLiteral("box")));

@@ -9,6 +9,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QMimeData>
 #include <QMouseEvent>
@@ -59,6 +60,10 @@ SubjectsPanel::SubjectsPanel(Composition *composition, QWidget *parent) : QWidge
     m_preview->installEventFilter(this);
     m_hint = new QLabel(this);
     m_hint->setWordWrap(true);
+    m_wordLabel = new QLabel(this);
+    m_word = new QLineEdit(this);
+    m_word->setObjectName(QStringLiteral("subjectWord"));
+    m_word->setClearButtonEnabled(true);
 
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_add);
@@ -70,7 +75,12 @@ SubjectsPanel::SubjectsPanel(Composition *composition, QWidget *parent) : QWidge
     layout->addWidget(m_list, 1);
     layout->addLayout(buttons);
     layout->addWidget(m_preview, 0, Qt::AlignHCenter);
+    auto *wordRow = new QHBoxLayout;
+    wordRow->addWidget(m_wordLabel);
+    wordRow->addWidget(m_word, 1);
+    layout->addLayout(wordRow);
     layout->addWidget(m_hint);
+    connect(m_word, &QLineEdit::editingFinished, this, [this] { m_composition->setWord(currentIndex(), m_word->text()); });
 
     connect(m_add, &QPushButton::clicked, this, &SubjectsPanel::chooseFiles);
     connect(m_remove, &QPushButton::clicked, this, [this] { m_composition->removeSubject(currentIndex()); });
@@ -156,11 +166,15 @@ void SubjectsPanel::refresh(int index)
 void SubjectsPanel::updatePreview()
 {
     const int i = currentIndex();
+    m_word->setEnabled(i >= 0 && i < m_composition->count());
     if (i < 0 || i >= m_composition->count()) {
         m_preview->setPixmap(QPixmap());
         m_preview->setText(tr("No subject"));
+        m_word->clear();
         return;
     }
+    if (m_word->text() != m_composition->subject(i).word)
+        m_word->setText(m_composition->subject(i).word);
     m_preview->setPixmap(QPixmap::fromImage(m_composition->subject(i).prepared.scaled(
         m_preview->size() - QSize(4, 4), Qt::KeepAspectRatio, Qt::SmoothTransformation)));
     m_preview->setToolTip(tr("The reference as the model sees it: on white, cropped to the subject, centred."));
@@ -263,6 +277,10 @@ void SubjectsPanel::retranslateUi()
     m_remove->setText(tr("Remove"));
     m_color->setText(tr("Colour…"));
     m_hint->setText(tr("Double-click a name to rename; drag cards to reorder."));
+    m_wordLabel->setText(tr("Word"));
+    m_word->setPlaceholderText(tr("e.g. a cat"));
+    m_word->setToolTip(tr("What the model calls this subject. Where the prompt uses the subject's name, "
+                          "the model is given this word instead."));
     updatePreview();
 }
 

@@ -6,6 +6,7 @@
 #include <QWidget>
 
 class QLabel;
+class QLineEdit;
 class QListWidget;
 class QPushButton;
 
@@ -46,7 +47,8 @@ private:
 
     Composition *m_composition;
     QListWidget *m_list;
-    QLabel *m_title, *m_preview, *m_hint;
+    QLabel *m_title, *m_preview, *m_hint, *m_wordLabel;
+    QLineEdit *m_word;
     QPushButton *m_add, *m_remove, *m_color;
     bool m_rebuilding = false;
 };

@@ -16,6 +16,7 @@
 
 #include <QAction>
 #include <QElapsedTimer>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QTimer>
@@ -436,8 +437,53 @@ private Q_SLOTS:
         QVERIFY(!w.composition()->settings().prompt.isEmpty());
         for (const auto &s : w.composition()->subjects())
             QVERIFY(!s.box.isNull() && !s.prepared.isNull());
+        // The demo's prompt names its subjects; the model gets their words, which read as the
+        // prompt grammar it was trained on.
+        QVERIFY(w.composition()->settings().prompt.contains(QStringLiteral("Pip")));
+        QCOMPARE(w.composition()->expandedPrompt(),
+                 QStringLiteral("four toys on a room floor: a block in the middle, a blob in the middle, a block on the "
+                                "right and a star on the right"));
         QVERIFY(!w.openDemo(QStringLiteral("/nonexistent/demo.json"), &error));
         QVERIFY(error.contains(QStringLiteral("/nonexistent/demo.json")));
+    }
+
+    // Subject names in the prompt become the subjects' words: whole words, any case, longer names
+    // first; names without a word stay; the word is undoable and saved with the project.
+    void subjectNamesInThePrompt()
+    {
+        QVector<ui::SubjectItem> subs(4);
+        subs[0].name = QStringLiteral("Pip");
+        subs[0].word = QStringLiteral("a block");
+        subs[1].name = QStringLiteral("Pipkin");
+        subs[1].word = QStringLiteral("a star");
+        subs[2].name = QStringLiteral("Mo (2)"); // characters that mean something in a pattern
+        subs[2].word = QStringLiteral("a blob");
+        subs[3].name = QStringLiteral("Juno"); // no word: left as written
+        QCOMPARE(ui::Composition::expandPrompt(QStringLiteral("pip left, Pipkin right, Mo (2) between, Juno, Pippa and Pip."), subs),
+                 QStringLiteral("a block left, a star right, a blob between, Juno, Pippa and a block."));
+
+        ui::MainWindow w;
+        QString error;
+        w.composition()->addSubjectFromImage(QImage(m_red), QStringLiteral("Rex"), &error);
+        ui::Settings st = w.composition()->settings();
+        st.prompt = QStringLiteral("Rex on a beach");
+        w.composition()->setSettings(st);
+        QCOMPARE(w.composition()->expandedPrompt(), QStringLiteral("Rex on a beach"));
+        auto *word = w.findChild<QLineEdit *>(QStringLiteral("subjectWord"));
+        QVERIFY(word);
+        word->setText(QStringLiteral("a dog"));
+        Q_EMIT word->editingFinished();
+        QCOMPARE(w.composition()->subject(0).word, QStringLiteral("a dog"));
+        QCOMPARE(w.composition()->expandedPrompt(), QStringLiteral("a dog on a beach"));
+        w.composition()->undoStack()->undo();
+        QCOMPARE(w.composition()->subject(0).word, QString());
+        QCOMPARE(word->text(), QString());
+        w.composition()->undoStack()->redo();
+        const QString path = QString::fromStdString(m_dir) + QStringLiteral("/word.mosaic");
+        QVERIFY2(w.saveProjectAs(path, &error), qPrintable(error));
+        ui::MainWindow other;
+        QVERIFY2(other.openProject(path, &error), qPrintable(error));
+        QCOMPARE(other.composition()->subject(0).word, QStringLiteral("a dog"));
     }
 
 private:

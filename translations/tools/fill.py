@@ -257,6 +257,11 @@ DE = {
  'Annotate': 'Annotieren',
  'Select a result in the gallery first.': 'Wählen Sie zuerst ein Ergebnis in der Galerie.',
  'The target image for this composition': 'Das Zielbild für diese Komposition',
+ 'Set the word for %1 to “%2”': 'Wort für %1 auf „%2“ setzen',
+ "Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.": 'Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).',
+ 'Word': 'Wort',
+ 'e.g. a cat': 'z. B. eine Katze',
+ "What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.": 'Wie das Modell dieses Motiv nennt. Wo der Prompt den Namen des Motivs verwendet, erhält das Modell stattdessen dieses Wort.',
 }
 
 ZH = {
@@ -513,6 +518,11 @@ ZH = {
  'Annotate': '标注',
  'Select a result in the gallery first.': '请先在图库中选择一个结果。',
  'The target image for this composition': '此构图的目标图像',
+ 'Set the word for %1 to “%2”': '将 %1 的词设为“%2”',
+ "Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.": '提示词中的主体名称以其颜色显示；模型收到的是各主体的词（在其预览下方），而不是名称。',
+ 'Word': '词',
+ 'e.g. a cat': '例如：一只猫',
+ "What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.": '模型对该主体的称呼。提示词中使用主体名称的地方，模型将收到这个词。',
 }
 
 def fill(path, table):
