@@ -329,6 +329,7 @@ QString MainWindow::bannerText() const
 void MainWindow::createSettingsPanel()
 {
     m_promptLabel = new QLabel(this);
+    m_promptLabel->setWordWrap(true);
     m_prompt = new QPlainTextEdit(this);
     auto *highlighter = new PromptHighlighter(m_prompt->document(), m_composition);
     // Re-colouring changes only formats, but QPlainTextEdit reports it as a text change: it must not

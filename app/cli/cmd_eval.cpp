@@ -66,11 +66,12 @@ int runEval(const Args &args)
         std::fprintf(stderr, "\nmosaic eval: %s\n", st.message.c_str());
         return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
     }
-    std::printf("%-12s %-3s %-32s %6s %9s %7s %8s %6s %7s\n", "variant", "k", "condition", "images", "identity", "chance",
-                "leakage", "scene", "layout");
+    std::printf("%-12s %-3s %-32s %6s %9s %7s %8s %6s %7s %7s\n", "variant", "k", "condition", "images", "identity", "chance",
+                "leakage", "scene", "layout", "PCK@10");
     for (const auto &r : report.rows)
-        std::printf("%-12s %-3d %-32s %6d %9.3f %7.3f %8.3f %6.3f %7.3f\n", r.variant.empty() ? "-" : r.variant.c_str(),
-                    r.subjects, r.condition.c_str(), r.images, r.identityTop1, r.chance, r.leakage, r.scene, r.layout);
+        std::printf("%-12s %-3d %-32s %6d %9.3f %7.3f %8.3f %6.3f %7.3f %7.3f\n", r.variant.empty() ? "-" : r.variant.c_str(),
+                    r.subjects, r.condition.c_str(), r.images, r.identityTop1, r.chance, r.leakage, r.scene, r.layout,
+                    r.correspondence10);
     std::printf("report %s\n", report.markdown.c_str());
     return kExitOk;
 }

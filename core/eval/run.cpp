@@ -1,5 +1,6 @@
 // mosaic eval: generation on held-out MOSAIC-Toys samples (or a dataset folder), scored with the
 // analytic metrics, for one model or several variants side by side.
+#include <mosaic/annotate.h>
 #include <mosaic/eval.h>
 #include <mosaic/image.h>
 #include <mosaic/pipeline.h>
@@ -54,7 +55,34 @@ struct EvalSubject
     at::Tensor reference;  // [3, R, R] in [0, 1], prepared
     NormalizedBox box;     // region guidance, and where the subject is looked for without a mask
     at::Tensor mask;       // [h, w] bool at any size, or undefined
+    at::Tensor refCoords;  // [S, S, 2]: the exact reference point each target pixel shows (toys), or undefined
 };
+
+// Correspondence accuracy: MOSAIC's reference -> target attention on the ground-truth target
+// (noised to t = 0.5, the model suggester), scored against the exact map. A pair counts where its
+// reference point is visible in the target; correct within `radius` of the image size.
+struct CorrespondenceScore
+{
+    double within5 = 0, within10 = 0, counted = 0;
+};
+
+void scoreCorrespondence(const std::vector<Correspondence> &pairs, const at::Tensor &coords, CorrespondenceScore *out)
+{
+    const int64_t H = coords.size(0), W = coords.size(1);
+    const at::Tensor visible = coords.select(2, 0) >= 0;
+    for (const auto &p : pairs) {
+        const at::Tensor d = (coords.select(2, 0) - p.refX).pow(2) + (coords.select(2, 1) - p.refY).pow(2);
+        const at::Tensor near = visible.logical_and(d < 0.03 * 0.03);
+        if (!near.any().item<bool>())
+            continue;
+        const at::Tensor idx = near.nonzero().to(at::kFloat);
+        const double ty = (idx.select(1, 0).mean().item<double>() + 0.5) / H, tx = (idx.select(1, 1).mean().item<double>() + 0.5) / W;
+        const double e = std::hypot(p.tgtX - tx, p.tgtY - ty);
+        out->counted += 1;
+        out->within5 += e <= 0.05;
+        out->within10 += e <= 0.10;
+    }
+}
 
 struct EvalSample
 {
@@ -173,7 +201,7 @@ public:
             e.prompt = s.prompt;
             e.background = s.background;
             for (const auto &sub : s.subjects)
-                e.subjects.push_back({sub.reference, sub.box, at::Tensor()});
+                e.subjects.push_back({sub.reference, sub.box, at::Tensor(), sub.refCoords});
             return e;
         }
         const DatasetSample &smp = m_dataset[indices(k)[static_cast<size_t>(n)]];
@@ -268,6 +296,24 @@ bool writePlot(const std::string &path, const std::string &title, const std::str
     return savePng(path, plot.render()).ok();
 }
 
+bool writeCorrespondencePlot(const std::string &path, const std::vector<EvalRow> &rows, const std::vector<std::string> &variants)
+{
+    eval::LinePlot plot;
+    plot.title = "correspondence PCK@10% against subject count";
+    plot.xLabel = "subjects";
+    plot.yLabel = "PCK";
+    plot.yMin = 0;
+    plot.yMax = 1;
+    for (size_t v = 0; v < variants.size(); ++v) {
+        eval::PlotSeries s{variants[v], kVariantColors[v % 6], false, {}};
+        for (const auto &r : rows)
+            if (r.variant == variants[v] && r.correspondence10 >= 0)
+                s.points.emplace_back(r.subjects, r.correspondence10);
+        plot.series.push_back(std::move(s));
+    }
+    return savePng(path, plot.render()).ok();
+}
+
 } // namespace
 
 Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::function<void(int, int)> &progress)
@@ -322,6 +368,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             std::vector<at::Tensor> gridRows;
             for (int k : counts) {
                 Scores withRegions, without, truth, shuffled;
+                CorrespondenceScore corr;
                 for (int n = 0; n < source.count(k); ++n) {
                     const EvalSample s = source.sample(k, n, size, refSize);
                     std::vector<at::Tensor> regions, refHist, truthHist;
@@ -337,6 +384,26 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                         std::vector<at::Tensor> rotated(regions.begin() + 1, regions.end());
                         rotated.push_back(regions.front());
                         score(s.target, s, rotated, refHist, distractors, truthHist, scenes, &shuffled);
+                    }
+                    // Correspondence accuracy on the ground truth, where exact maps exist.
+                    if (std::all_of(s.subjects.begin(), s.subjects.end(), [](const EvalSubject &e) { return e.refCoords.defined(); })) {
+                        std::vector<SuggestSubject> subs;
+                        for (const auto &sub : s.subjects) {
+                            SuggestSubject ss;
+                            ss.reference = image::fromTensor(sub.reference * 2.0 - 1.0);
+                            ss.box = sub.box;
+                            subs.push_back(std::move(ss));
+                        }
+                        SuggestOptions so;
+                        so.method = SuggestMethod::Model;
+                        so.model = modelPath;
+                        so.noise = 0.5f;
+                        so.seed = o.seed + static_cast<uint64_t>(n);
+                        std::vector<std::vector<Correspondence>> found;
+                        if (Status cs = suggestWithModel(image::fromTensor(s.target * 2.0 - 1.0), s.prompt, subs, so, &found); !cs.ok())
+                            throw Error(cs.code, s.id + ": " + cs.message);
+                        for (size_t j = 0; j < found.size(); ++j)
+                            scoreCorrespondence(found[j], s.subjects[j].refCoords, &corr);
                     }
                     at::Tensor firstImage;
                     for (int withBoxes = 1; withBoxes >= 0; --withBoxes) {
@@ -379,6 +446,10 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                     }
                 }
                 rows.push_back(withRegions.row(label, "generated, regions", k));
+                if (corr.counted > 0) {
+                    rows.back().correspondence5 = corr.within5 / corr.counted;
+                    rows.back().correspondence10 = corr.within10 / corr.counted;
+                }
                 rows.push_back(without.row(label, "generated, no regions", k));
                 if (v == 0) {
                     rows.push_back(truth.row("", "ground truth", k));
@@ -404,29 +475,37 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             md += (many ? "- " : "") + dsc + (many ? "\n" : ".\n");
         md += format("\nUp to {} samples per subject count, seed {}; {} distractor identities.\n\n", o.samples, o.seed,
                      o.distractors);
-        md += std::string(many ? "| variant " : "") + "| subjects | condition | images | identity top-1 | chance | leakage | scene | layout | s/image |\n" +
-              (many ? "|---" : "") + "|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
+        md += std::string(many ? "| variant " : "") + "| subjects | condition | images | identity top-1 | chance | leakage | scene | layout | PCK@5% | PCK@10% | s/image |\n" +
+              (many ? "|---" : "") + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
         auto orDash = [](double v) { return v < 0 ? std::string("–") : fixed(v, 3); };
         for (const auto &r : rows)
             md += (many ? "| " + (r.variant.empty() ? std::string("–") : r.variant) + " " : std::string()) +
-                  format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.subjects, r.condition, r.images,
+                  format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.subjects, r.condition, r.images,
                          fixed(r.identityTop1, 3), fixed(r.chance, 3), fixed(r.leakage, 3), orDash(r.scene), orDash(r.layout),
+                         orDash(r.correspondence5), orDash(r.correspondence10),
                          r.secondsPerImage > 0 ? fixed(r.secondsPerImage, 2) : std::string("–"));
         md += "\nIdentity: top-1 retrieval of each subject's reference (among the sample's references and the "
               "distractors) from the colour histogram of the image inside the subject's region (its mask, else its "
               "box). Leakage: how much more of a subject's colours appear in the other subjects' regions than in the "
               "ground truth. Scene: the background kind recognised from the pixels outside all regions (– where the "
               "prompt names no MOSAIC-Toys background). Layout: the share of each subject's attention mass inside its "
-              "region (region guidance on). The ground-truth rows validate the metrics (near their best), the rotated "
-              "rows their sensitivity (near chance).\n";
+              "region (region guidance on). PCK: correspondence accuracy of the model's own attention: the ground-truth "
+              "target noised to t = 0.5 with the references as branches; for each reference token on the subject, the "
+              "target token inside its box where MOSAIC's reference -> target map peaks, against the exact "
+              "correspondence (within 5 % / 10 % of the image; target tokens are 16 px apart). The ground-truth rows "
+              "validate the metrics (near their best), the rotated rows their sensitivity (near chance).\n";
         const fs::path dir(o.reportDir);
         bool plotted = writePlot((dir / "identity.png").string(), "identity top-1 against subject count", "top-1", rows,
                                  labels, &EvalRow::identityTop1, true);
         plotted = writePlot((dir / "leakage.png").string(), "attribute leakage against subject count", "leakage", rows, labels,
                             &EvalRow::leakage, false) && plotted;
+        const bool corrPlotted = std::any_of(rows.begin(), rows.end(), [](const EvalRow &r) { return r.correspondence10 >= 0; }) &&
+                                 writeCorrespondencePlot((dir / "correspondence.png").string(), rows, labels);
         if (plotted)
             md += "\n![identity against subject count](identity.png)\n\n![leakage against subject count](leakage.png)\n\n"
                   "Solid: region guidance on; dashed: off.\n";
+        if (corrPlotted)
+            md += "\n![correspondence accuracy against subject count](correspondence.png)\n";
         if (!grids.empty()) {
             md += "\n";
             for (const auto &g : grids)

@@ -140,6 +140,14 @@ private Q_SLOTS:
                                            << std::string("--subjects takes counts separated by commas, not 'two'");
         QTest::newRow("eval missing dataset") << std::string("eval --variants a=/nonexistent.safetensors --report /tmp/mosaic-tst-eval")
                                               << 1 << std::string("/nonexistent.safetensors");
+        QTest::newRow("suggest bad method") << std::string("dataset suggest /tmp --method magic") << 2
+                                            << std::string("--method is region, features or model, not 'magic'");
+        QTest::newRow("suggest bad confidence") << std::string("dataset suggest /tmp --method region --min-confidence 2") << 2
+                                                << std::string("--min-confidence expects a number in [0, 1]");
+        QTest::newRow("suggest missing dataset") << std::string("dataset suggest /nonexistent-dataset --method region") << 1
+                                                 << std::string("/nonexistent-dataset");
+        QTest::newRow("stats missing dataset") << std::string("dataset stats /nonexistent-dataset") << 1
+                                               << std::string("mosaic dataset stats: ");
         QTest::newRow("bench bad heads") << std::string("bench transformer --hidden 100 --heads 3") << 2
                                          << std::string("must split into heads");
     }
@@ -184,6 +192,26 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.output.c_str());
         QVERIFY(r.output.find("matmul GFLOP/s") != std::string::npos);
         QVERIFY(r.output.find("f32") != std::string::npos);
+    }
+
+    // `dataset suggest` pre-annotates a folder and `dataset stats` counts the result.
+    void datasetSuggestAndStats()
+    {
+        const std::string dir = testsupport::scratchDir("cli_suggest");
+        const Run synth = run("synth --count 2 --subjects 2 --size 128 --ref-size 64 --seed 3 --out " + dir + "/ds");
+        if (synth.exitCode != 0 && synth.output.find("OpenCV") != std::string::npos)
+            QSKIP("writing a dataset needs OpenCV (LibTorch-only build)");
+        QVERIFY2(synth.exitCode == 0, synth.output.c_str());
+        const Run s = run("--no-log-file dataset suggest " + dir + "/ds --method region --min-confidence 0.5");
+        QVERIFY2(s.exitCode == 0, s.output.c_str());
+        int pairs = -1;
+        const auto at = s.output.find("suggested pairs (region) for 4 subjects in 2 samples");
+        QVERIFY2(at != std::string::npos, s.output.c_str());
+        QVERIFY(std::sscanf(s.output.c_str() + s.output.rfind(": ", at) + 2, "%d", &pairs) == 1 && pairs > 0);
+        const Run st = run("dataset stats " + dir + "/ds");
+        QVERIFY2(st.exitCode == 0, st.output.c_str());
+        QVERIFY2(st.output.find("region " + std::to_string(pairs)) != std::string::npos, st.output.c_str());
+        QVERIFY(st.output.find("2 samples (0 done), 4 subjects") != std::string::npos);
     }
 
     void generateWritesImageMapsAndMetadata()
@@ -354,6 +382,6 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(inspectGolden) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate))
 
 #include "tst_cli.moc"

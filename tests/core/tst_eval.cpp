@@ -106,6 +106,10 @@ private Q_SLOTS:
         QCOMPARE(r.rows.size(), size_t{7}); // k=1: 3 rows, k=2: 4 rows
         QCOMPARE(r.rows[0].condition, std::string("generated, regions"));
         QVERIFY(r.rows[0].layout >= 0 && r.rows[1].layout < 0);
+        // Correspondence accuracy is measured once per subject count (on the regions row) where exact maps exist.
+        QVERIFY(r.rows[0].correspondence10 >= 0 && r.rows[0].correspondence10 <= 1);
+        QVERIFY(r.rows[0].correspondence5 <= r.rows[0].correspondence10);
+        QVERIFY(r.rows[1].correspondence10 < 0);
         QVERIFY(std::abs(r.rows[0].chance - 1.0 / 4) < 1e-9);
         std::ifstream in(r.markdown);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -215,6 +219,8 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(truthRows, 1);
+        for (const auto &row : r.rows)
+            QVERIFY(row.correspondence10 < 0); // dataset samples here carry no exact dense maps
         QCOMPARE(variants, (std::set<std::string>{"first", "second"}));
         for (const char *f : {"identity.png", "leakage.png", "samples-first.png", "samples-second.png"}) {
             RgbaImage img;

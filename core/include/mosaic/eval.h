@@ -35,6 +35,8 @@ struct EvalRow
     double leakage = 0;           // mean extra intersection of a subject's colours in other subjects' regions
     double scene = 0;             // background recognised as the prompt's (-1: not measured)
     double layout = -1;           // mean share of attention mass inside the region (-1: no regions)
+    double correspondence5 = -1;  // PCK of the model's reference -> target attention within 5 % (-1: not measured)
+    double correspondence10 = -1; // ... within 10 % of the image
     double secondsPerImage = 0;
 };
 
