@@ -12,7 +12,7 @@ namespace mosaic::eval {
 
 namespace {
 
-constexpr int kMarginLeft = 74, kMarginRight = 220, kMarginTop = 54, kMarginBottom = 58;
+constexpr int kMarginLeft = 74, kMarginTop = 54, kMarginBottom = 58;
 
 // 5x7 glyphs, one byte per row, the low five bits left to right.
 const std::map<char, std::array<uint8_t, 7>> &font()
@@ -132,11 +132,19 @@ void LinePlot::range(double *x0, double *x1, double *y0, double *y1) const
     }
 }
 
+int LinePlot::legendWidth() const
+{
+    int longest = 0;
+    for (const auto &s : series)
+        longest = std::max(longest, textWidth(s.name));
+    return std::max(140, longest + 64);
+}
+
 void LinePlot::toPixel(double x, double y, double *px, double *py) const
 {
     double x0, x1, y0, y1;
     range(&x0, &x1, &y0, &y1);
-    const double w = width - kMarginLeft - kMarginRight, h = height - kMarginTop - kMarginBottom;
+    const double w = width - kMarginLeft - legendWidth(), h = height - kMarginTop - kMarginBottom;
     *px = kMarginLeft + 12 + (x - x0) / (x1 - x0) * (w - 24);
     *py = kMarginTop + h - (y - y0) / (y1 - y0) * h;
 }
@@ -150,7 +158,7 @@ RgbaImage LinePlot::render() const
     double x0, x1, y0, y1;
     range(&x0, &x1, &y0, &y1);
     const uint32_t ink = 0xff202020, grid = 0xffdddddd;
-    const int left = kMarginLeft, right = width - kMarginRight, top = kMarginTop, bottom = height - kMarginBottom;
+    const int left = kMarginLeft, right = width - legendWidth(), top = kMarginTop, bottom = height - kMarginBottom;
 
     // Grid and ticks: five steps on y, each distinct x value on x.
     for (int i = 0; i <= 4; ++i) {

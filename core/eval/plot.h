@@ -23,11 +23,14 @@ struct LinePlot
     std::string title, xLabel, yLabel;
     std::vector<PlotSeries> series;
     double yMin = 0, yMax = 1;   // yMax <= yMin: from the data
-    int width = 720, height = 420;
+    int width = 800, height = 420;
 
     RgbaImage render() const;
     // Where a data point lands in the rendered image (for tests and annotations).
     void toPixel(double x, double y, double *px, double *py) const;
+
+    // The legend's width: room for the longest series name.
+    int legendWidth() const;
 
 private:
     void range(double *x0, double *x1, double *y0, double *y1) const;
