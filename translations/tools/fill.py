@@ -262,6 +262,17 @@ DE = {
  'Word': 'Wort',
  'e.g. a cat': 'z. B. eine Katze',
  "What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.": 'Wie das Modell dieses Motiv nennt. Wo der Prompt den Namen des Motivs verwendet, erhält das Modell stattdessen dieses Wort.',
+ 'Multi-subject personalized image generation': 'Personalisierte Bilderzeugung mit mehreren Motiven',
+ 'LibTorch threads (default: all cores).': 'LibTorch-Threads (Standard: alle Kerne).',
+ 'Open the prepared demo composition (bundled subjects, prompt and regions): one click generates.': 'Die vorbereitete Demo-Komposition öffnen (mitgelieferte Motive, Prompt und Bereiche): ein Klick erzeugt.',
+ 'A model bundle to load instead of the bundled one.': 'Ein Modellpaket, das statt des mitgelieferten geladen wird.',
+ 'Open a correspondence dataset folder in Annotate mode.': 'Einen Korrespondenz-Datensatz im Annotationsmodus öffnen.',
+ 'Projects (.mosaic) to open, or images to add as subjects.': 'Zu öffnende Projekte (.mosaic) oder Bilder, die als Motive hinzugefügt werden.',
+ 'Recover unsaved work?': 'Ungespeicherte Arbeit wiederherstellen?',
+ 'MOSAIC Studio did not close normally last time. Recover the composition and results from the last autosave?': 'MOSAIC Studio wurde beim letzten Mal nicht normal beendet. Komposition und Ergebnisse aus der letzten automatischen Sicherung wiederherstellen?',
+ 'Recovery failed': 'Wiederherstellung fehlgeschlagen',
+ 'Cannot open': 'Öffnen nicht möglich',
+ 'Cannot open the dataset': 'Der Datensatz kann nicht geöffnet werden',
 }
 
 ZH = {
@@ -523,6 +534,17 @@ ZH = {
  'Word': '词',
  'e.g. a cat': '例如：一只猫',
  "What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.": '模型对该主体的称呼。提示词中使用主体名称的地方，模型将收到这个词。',
+ 'Multi-subject personalized image generation': '多主体个性化图像生成',
+ 'LibTorch threads (default: all cores).': 'LibTorch 线程数（默认：全部核心）。',
+ 'Open the prepared demo composition (bundled subjects, prompt and regions): one click generates.': '打开预置的演示构图（内置主体、提示词和区域）：一键即可生成。',
+ 'A model bundle to load instead of the bundled one.': '代替内置模型加载的模型包。',
+ 'Open a correspondence dataset folder in Annotate mode.': '在标注模式中打开对应点数据集文件夹。',
+ 'Projects (.mosaic) to open, or images to add as subjects.': '要打开的项目（.mosaic），或要添加为主体的图像。',
+ 'Recover unsaved work?': '恢复未保存的工作？',
+ 'MOSAIC Studio did not close normally last time. Recover the composition and results from the last autosave?': 'MOSAIC Studio 上次未正常关闭。要从最近的自动保存中恢复构图和结果吗？',
+ 'Recovery failed': '恢复失败',
+ 'Cannot open': '无法打开',
+ 'Cannot open the dataset': '无法打开数据集',
 }
 
 def fill(path, table):
