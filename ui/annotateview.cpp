@@ -390,6 +390,17 @@ void AnnotateView::mousePressEvent(QMouseEvent *event)
     }
 }
 
+void AnnotateView::dragTo(const QPointF &pos)
+{
+    const QPointF n = toImage(m_dragSide, pos);
+    const float x = static_cast<float>(std::clamp(n.x(), 0.0, 1.0)), y = static_cast<float>(std::clamp(n.y(), 0.0, 1.0));
+    if (m_dragSide == Side::Reference)
+        m_dragNow.refX = x, m_dragNow.refY = y;
+    else
+        m_dragNow.tgtX = x, m_dragNow.tgtY = y;
+    update();
+}
+
 void AnnotateView::mouseMoveEvent(QMouseEvent *event)
 {
     const QPointF pos = event->position();
@@ -400,13 +411,7 @@ void AnnotateView::mouseMoveEvent(QMouseEvent *event)
         return;
     }
     if (m_dragIndex >= 0) {
-        const QPointF n = toImage(m_dragSide, pos);
-        const float x = static_cast<float>(std::clamp(n.x(), 0.0, 1.0)), y = static_cast<float>(std::clamp(n.y(), 0.0, 1.0));
-        if (m_dragSide == Side::Reference)
-            m_dragNow.refX = x, m_dragNow.refY = y;
-        else
-            m_dragNow.tgtX = x, m_dragNow.tgtY = y;
-        update();
+        dragTo(pos);
         return;
     }
     if (m_boxStart) {
@@ -434,12 +439,7 @@ void AnnotateView::mouseReleaseEvent(QMouseEvent *event)
         return;
     }
     if (m_dragIndex >= 0) {
-        const QPointF n = toImage(m_dragSide, pos);
-        const float x = static_cast<float>(std::clamp(n.x(), 0.0, 1.0)), y = static_cast<float>(std::clamp(n.y(), 0.0, 1.0));
-        if (m_dragSide == Side::Reference)
-            m_dragNow.refX = x, m_dragNow.refY = y;
-        else
-            m_dragNow.tgtX = x, m_dragNow.tgtY = y;
+        dragTo(pos);
         const int index = m_dragIndex;
         m_dragIndex = -1;
         const auto before = m_dragBefore, after = m_dragNow;

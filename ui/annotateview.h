@@ -77,6 +77,7 @@ private:
     std::vector<mosaic::Correspondence> points() const;
     QImage currentMask() const;
     void paintInto(const QPointF &pos, bool erase);
+    void dragTo(const QPointF &pos); // the dragged end follows the pointer
     void step(int delta);
 
     AnnotationSet *m_set;

@@ -253,28 +253,32 @@ int AnnotationSet::importFrom(const QString &dir, QString *error)
         s.id = id.toStdString();
         added.push_back(s);
     }
+    appendSamples(added, tr("Import %n sample(s)", nullptr, added.size()));
+    return added.size();
+}
+
+void AnnotationSet::appendSamples(const QVector<mosaic::DatasetSample> &samples, const QString &text)
+{
     const int first = m_samples.size();
+    auto resize = [this](int n) {
+        m_samples.resize(n);
+        m_targets.resize(n);
+        m_references.resize(n);
+        m_masks.resize(n);
+        m_maskEdited.resize(n);
+    };
     m_undo->push(new LambdaCommand(
-        tr("Import %n sample(s)", nullptr, added.size()),
-        [this, added] {
-            for (const auto &s : added) {
-                m_samples.push_back(s);
-                m_targets.push_back({});
-                m_references.push_back({});
-                m_masks.push_back({});
-                m_maskEdited.push_back({});
-            }
+        text,
+        [this, samples, first, resize] {
+            resize(first);
+            m_samples.append(samples);
+            resize(m_samples.size());
             Q_EMIT samplesChanged();
         },
-        [this, first] {
-            m_samples.resize(first);
-            m_targets.resize(first);
-            m_references.resize(first);
-            m_masks.resize(first);
-            m_maskEdited.resize(first);
+        [this, first, resize] {
+            resize(first);
             Q_EMIT samplesChanged();
         }));
-    return added.size();
 }
 
 QImage AnnotationSet::target(int i) const
@@ -479,24 +483,7 @@ int AnnotationSet::addSample(const QImage &targetImage, const QVector<QImage> &r
         s.subjects.push_back(std::move(sub));
     }
     const int index = m_samples.size();
-    m_undo->push(new LambdaCommand(
-        tr("Add sample %1").arg(id),
-        [this, s] {
-            m_samples.push_back(s);
-            m_targets.push_back({});
-            m_references.push_back({});
-            m_masks.push_back({});
-            m_maskEdited.push_back({});
-            Q_EMIT samplesChanged();
-        },
-        [this, index] {
-            m_samples.resize(index);
-            m_targets.resize(index);
-            m_references.resize(index);
-            m_masks.resize(index);
-            m_maskEdited.resize(index);
-            Q_EMIT samplesChanged();
-        }));
+    appendSamples({s}, tr("Add sample %1").arg(id));
     return index;
 }
 

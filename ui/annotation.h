@@ -83,6 +83,7 @@ Q_SIGNALS:
 
 private:
     bool valid(int i, int subject) const;
+    void appendSamples(const QVector<mosaic::DatasetSample> &samples, const QString &text); // one undo step
     void apply(int i, int subject, const std::vector<mosaic::Correspondence> &points);
     void pushPoints(int i, int subject, std::vector<mosaic::Correspondence> after, const QString &text);
     QString writeImage(const QImage &image, const QString &relative, QString *error) const;

@@ -111,4 +111,18 @@ at::Tensor boxMask(float x, float y, float w, float h, int64_t H, int64_t W)
     return iy.unsqueeze(1).logical_and(ix.unsqueeze(0));
 }
 
+bool targetOfReferencePoint(const at::Tensor &coords, float refX, float refY, double *tx, double *ty, double tolerance)
+{
+    const int64_t H = coords.size(0), W = coords.size(1);
+    const at::Tensor visible = coords.select(2, 0) >= 0;
+    const at::Tensor d = (coords.select(2, 0) - refX).pow(2) + (coords.select(2, 1) - refY).pow(2);
+    const at::Tensor near = visible.logical_and(d < tolerance * tolerance);
+    if (!near.any().item<bool>())
+        return false;
+    const at::Tensor idx = near.nonzero().to(at::kFloat);
+    *ty = (idx.select(1, 0).mean().item<double>() + 0.5) / static_cast<double>(H);
+    *tx = (idx.select(1, 1).mean().item<double>() + 0.5) / static_cast<double>(W);
+    return true;
+}
+
 } // namespace mosaic::eval

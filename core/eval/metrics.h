@@ -39,6 +39,12 @@ private:
     std::vector<at::Tensor> m_prototypes;
 };
 
+// Where an exact correspondence map [H, W, 2] (for every target pixel the reference point it shows,
+// -1 where none) puts a reference point (normalised): the centre of the visible target pixels that
+// show a reference point within `tolerance` of it. False where no pixel does (the point is hidden).
+bool targetOfReferencePoint(const at::Tensor &refCoords, float refX, float refY, double *tx, double *ty,
+                            double tolerance = 0.03);
+
 // A box in [0, 1] as a mask [H, W].
 at::Tensor boxMask(float x, float y, float w, float h, int64_t H, int64_t W);
 

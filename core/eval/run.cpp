@@ -68,15 +68,10 @@ struct CorrespondenceScore
 
 void scoreCorrespondence(const std::vector<Correspondence> &pairs, const at::Tensor &coords, CorrespondenceScore *out)
 {
-    const int64_t H = coords.size(0), W = coords.size(1);
-    const at::Tensor visible = coords.select(2, 0) >= 0;
     for (const auto &p : pairs) {
-        const at::Tensor d = (coords.select(2, 0) - p.refX).pow(2) + (coords.select(2, 1) - p.refY).pow(2);
-        const at::Tensor near = visible.logical_and(d < 0.03 * 0.03);
-        if (!near.any().item<bool>())
+        double tx, ty;
+        if (!eval::targetOfReferencePoint(coords, p.refX, p.refY, &tx, &ty))
             continue;
-        const at::Tensor idx = near.nonzero().to(at::kFloat);
-        const double ty = (idx.select(1, 0).mean().item<double>() + 0.5) / H, tx = (idx.select(1, 1).mean().item<double>() + 0.5) / W;
         const double e = std::hypot(p.tgtX - tx, p.tgtY - ty);
         out->counted += 1;
         out->within5 += e <= 0.05;
