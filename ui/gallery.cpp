@@ -231,7 +231,7 @@ void Gallery::compose()
     QImage img = e->outcome.image.convertToFormat(QImage::Format_ARGB32);
     {
         QPainter p(&img);
-        for (int i = 0; i < m_overlay.size(); ++i) {
+        for (int i = 0; i < m_overlay.size() && i < static_cast<int>(res.subjects.size()); ++i) {
             if (!m_overlay[i])
                 continue;
             const QColor c = i < e->colors.size() ? e->colors[i] : QColor(Qt::red);
