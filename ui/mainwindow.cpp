@@ -921,7 +921,8 @@ bool MainWindow::addCompositionToDataset(const QString &targetFile, QString *err
             boxes << mosaic::NormalizedBox{static_cast<float>(s.box.x()), static_cast<float>(s.box.y()),
                                            static_cast<float>(s.box.width()), static_cast<float>(s.box.height())};
     }
-    const int i = m_annotate->set()->addSample(target, refs, names, m_composition->settings().prompt, boxes, error);
+    // The prompt as the model reads it: subject names become their words.
+    const int i = m_annotate->set()->addSample(target, refs, names, m_composition->expandedPrompt(), boxes, error);
     if (i < 0)
         return false;
     m_annotate->setCurrentSample(i);

@@ -7,6 +7,7 @@
 #include "annotatepanel.h"
 #include "annotateview.h"
 #include "annotation.h"
+#include "composition.h"
 #include "gallery.h"
 #include "worker.h"
 #include "mainwindow.h"
@@ -449,6 +450,33 @@ private Q_SLOTS:
         // One undo step takes the whole sample back.
         set.undoStack()->undo();
         QCOMPARE(set.count(), 0);
+    }
+
+    // The current composition (subjects, regions, prompt as the model reads it) with a chosen target
+    // image becomes a sample; without a result or a target it is a clear error.
+    void compositionBecomesASample()
+    {
+        ui::MainWindow w;
+        QString error;
+        QVERIFY(w.annotatePanel()->set()->create(m_tmp.filePath(QStringLiteral("from-composition")), QStringLiteral("c"), &error));
+        QVERIFY(w.composition()->addSubjectFromImage(QImage(m_ref1), QStringLiteral("Rex"), &error));
+        QVERIFY(w.composition()->addSubjectFromImage(QImage(m_ref2), QStringLiteral("Gus"), &error));
+        w.composition()->setBox(0, QRectF(0.1, 0.2, 0.3, 0.4));
+        w.composition()->setWord(0, QStringLiteral("a red block"));
+        ui::Settings st = w.composition()->settings();
+        st.prompt = QStringLiteral("Rex beside Gus");
+        w.composition()->setSettings(st);
+        QVERIFY(!w.addCompositionToDataset(QString(), &error)); // no result selected, no target given
+        QVERIFY(!error.isEmpty());
+        QVERIFY2(w.addCompositionToDataset(m_target, &error), qPrintable(error));
+        const auto &smp = w.annotatePanel()->set()->sample(0);
+        QCOMPARE(smp.prompt, std::string("a red block beside Gus"));
+        QCOMPARE(smp.subjects.size(), size_t{2});
+        QCOMPARE(smp.subjects[0].name, std::string("Rex"));
+        QVERIFY(smp.subjects[0].box && std::abs(smp.subjects[0].box->x - 0.1f) < 1e-6f && std::abs(smp.subjects[0].box->h - 0.4f) < 1e-6f);
+        QVERIFY(!smp.subjects[1].box);
+        QCOMPARE(w.annotatePanel()->set()->target(0).size(), QSize(200, 160));
+        QCOMPARE(w.annotatePanel()->currentSample(), 0);
     }
 
     // In the main window, Edit › Undo follows the mode: in Annotate it undoes annotations only.
