@@ -501,34 +501,39 @@
         <translation>%1 enthält bereits einen Datensatz; öffnen Sie ihn stattdessen</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="130" />
+        <location filename="../ui/annotation.cpp" line="122" />
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="139" />
-        <location filename="../ui/annotation.cpp" line="183" />
-        <location filename="../ui/annotation.cpp" line="213" />
+        <location filename="../ui/annotation.cpp" line="131" />
+        <location filename="../ui/annotation.cpp" line="175" />
+        <location filename="../ui/annotation.cpp" line="209" />
         <source>No dataset is open</source>
         <translation>Kein Datensatz ist geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="147" />
+        <location filename="../ui/annotation.cpp" line="139" />
         <source>Cannot keep the original index as %1; nothing was saved</source>
         <translation>Der ursprüngliche Index kann nicht als %1 aufbewahrt werden; nichts wurde gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="187" />
+        <location filename="../ui/annotation.cpp" line="179" />
         <source>Export into another folder than the dataset's own</source>
         <translation>Exportieren Sie in einen anderen Ordner als den des Datensatzes</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="242" />
+        <location filename="../ui/annotation.cpp" line="183" />
+        <source>%1 already holds a dataset; export into a new or empty folder (or import into that one)</source>
+        <translation>%1 enthält bereits einen Datensatz; exportieren Sie in einen neuen oder leeren Ordner (oder importieren Sie dort)</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="238" />
         <source>Cannot copy %1</source>
         <translation>%1 kann nicht kopiert werden</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/annotation.cpp" line="258" />
+        <location filename="../ui/annotation.cpp" line="252" />
         <source>Import %n sample(s)</source>
         <translation><numerusform>%n Beispiel importieren</numerusform><numerusform>%n Beispiele importieren</numerusform></translation>
     </message>
@@ -613,22 +618,22 @@
         <translation>Motiv %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="483" />
+        <location filename="../ui/annotation.cpp" line="482" />
         <source>Add sample %1</source>
         <translation>Beispiel %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="507" />
+        <location filename="../ui/annotation.cpp" line="490" />
         <source>Cannot read the target image %1</source>
         <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="515" />
+        <location filename="../ui/annotation.cpp" line="498" />
         <source>Cannot read the reference image %1</source>
         <translation>Das Referenzbild %1 kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="535" />
+        <location filename="../ui/annotation.cpp" line="518" />
         <source>Add a sample from result #%1</source>
         <translation>Beispiel aus Ergebnis #%1 hinzufügen</translation>
     </message>
@@ -1006,210 +1011,210 @@
         <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="940" />
+        <location filename="../ui/mainwindow.cpp" line="941" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="969" />
+        <location filename="../ui/mainwindow.cpp" line="970" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="969" />
+        <location filename="../ui/mainwindow.cpp" line="970" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="970" />
-        <location filename="../ui/mainwindow.cpp" line="984" />
+        <location filename="../ui/mainwindow.cpp" line="971" />
+        <location filename="../ui/mainwindow.cpp" line="985" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="983" />
+        <location filename="../ui/mainwindow.cpp" line="984" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1021" />
+        <location filename="../ui/mainwindow.cpp" line="1022" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1026" />
+        <location filename="../ui/mainwindow.cpp" line="1027" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1071" />
+        <location filename="../ui/mainwindow.cpp" line="1072" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1072" />
+        <location filename="../ui/mainwindow.cpp" line="1073" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1073" />
+        <location filename="../ui/mainwindow.cpp" line="1074" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1074" />
+        <location filename="../ui/mainwindow.cpp" line="1075" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1079" />
+        <location filename="../ui/mainwindow.cpp" line="1080" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1080" />
+        <location filename="../ui/mainwindow.cpp" line="1081" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1084" />
+        <location filename="../ui/mainwindow.cpp" line="1085" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1085" />
+        <location filename="../ui/mainwindow.cpp" line="1086" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1086" />
+        <location filename="../ui/mainwindow.cpp" line="1087" />
         <source>Annotate</source>
         <translation>Annotieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1087" />
+        <location filename="../ui/mainwindow.cpp" line="1088" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1088" />
+        <location filename="../ui/mainwindow.cpp" line="1089" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1090" />
+        <location filename="../ui/mainwindow.cpp" line="1091" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1091" />
+        <location filename="../ui/mainwindow.cpp" line="1092" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1092" />
+        <location filename="../ui/mainwindow.cpp" line="1093" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1093" />
+        <location filename="../ui/mainwindow.cpp" line="1094" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1094" />
+        <location filename="../ui/mainwindow.cpp" line="1095" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1095" />
+        <location filename="../ui/mainwindow.cpp" line="1096" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1096" />
+        <location filename="../ui/mainwindow.cpp" line="1097" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1097" />
-        <location filename="../ui/mainwindow.cpp" line="1099" />
-        <location filename="../ui/mainwindow.cpp" line="1105" />
+        <location filename="../ui/mainwindow.cpp" line="1098" />
+        <location filename="../ui/mainwindow.cpp" line="1100" />
+        <location filename="../ui/mainwindow.cpp" line="1106" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1098" />
+        <location filename="../ui/mainwindow.cpp" line="1099" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1100" />
+        <location filename="../ui/mainwindow.cpp" line="1101" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1107" />
+        <location filename="../ui/mainwindow.cpp" line="1108" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1111" />
+        <location filename="../ui/mainwindow.cpp" line="1112" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1112" />
+        <location filename="../ui/mainwindow.cpp" line="1113" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1113" />
+        <location filename="../ui/mainwindow.cpp" line="1114" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1114" />
+        <location filename="../ui/mainwindow.cpp" line="1115" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1115" />
+        <location filename="../ui/mainwindow.cpp" line="1116" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1116" />
+        <location filename="../ui/mainwindow.cpp" line="1117" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1117" />
+        <location filename="../ui/mainwindow.cpp" line="1118" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1118" />
+        <location filename="../ui/mainwindow.cpp" line="1119" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1119" />
+        <location filename="../ui/mainwindow.cpp" line="1120" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1121" />
+        <location filename="../ui/mainwindow.cpp" line="1122" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1122" />
+        <location filename="../ui/mainwindow.cpp" line="1123" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1059" />
+        <location filename="../ui/mainwindow.cpp" line="1060" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1239,92 +1244,92 @@
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1060" />
+        <location filename="../ui/mainwindow.cpp" line="1061" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1061" />
+        <location filename="../ui/mainwindow.cpp" line="1062" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1062" />
+        <location filename="../ui/mainwindow.cpp" line="1063" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1063" />
+        <location filename="../ui/mainwindow.cpp" line="1064" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1064" />
+        <location filename="../ui/mainwindow.cpp" line="1065" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1065" />
+        <location filename="../ui/mainwindow.cpp" line="1066" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1066" />
+        <location filename="../ui/mainwindow.cpp" line="1067" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1067" />
+        <location filename="../ui/mainwindow.cpp" line="1068" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1068" />
+        <location filename="../ui/mainwindow.cpp" line="1069" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1069" />
+        <location filename="../ui/mainwindow.cpp" line="1070" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1070" />
+        <location filename="../ui/mainwindow.cpp" line="1071" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1075" />
+        <location filename="../ui/mainwindow.cpp" line="1076" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1076" />
+        <location filename="../ui/mainwindow.cpp" line="1077" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1077" />
+        <location filename="../ui/mainwindow.cpp" line="1078" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1078" />
+        <location filename="../ui/mainwindow.cpp" line="1079" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1081" />
+        <location filename="../ui/mainwindow.cpp" line="1082" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1082" />
+        <location filename="../ui/mainwindow.cpp" line="1083" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1083" />
+        <location filename="../ui/mainwindow.cpp" line="1084" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>

@@ -501,34 +501,39 @@
         <translation>%1 已包含数据集；请直接打开</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="130" />
+        <location filename="../ui/annotation.cpp" line="122" />
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="139" />
-        <location filename="../ui/annotation.cpp" line="183" />
-        <location filename="../ui/annotation.cpp" line="213" />
+        <location filename="../ui/annotation.cpp" line="131" />
+        <location filename="../ui/annotation.cpp" line="175" />
+        <location filename="../ui/annotation.cpp" line="209" />
         <source>No dataset is open</source>
         <translation>没有打开的数据集</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="147" />
+        <location filename="../ui/annotation.cpp" line="139" />
         <source>Cannot keep the original index as %1; nothing was saved</source>
         <translation>无法将原索引保留为 %1；未保存任何内容</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="187" />
+        <location filename="../ui/annotation.cpp" line="179" />
         <source>Export into another folder than the dataset's own</source>
         <translation>请导出到数据集自身以外的文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="242" />
+        <location filename="../ui/annotation.cpp" line="183" />
+        <source>%1 already holds a dataset; export into a new or empty folder (or import into that one)</source>
+        <translation>%1 已包含数据集；请导出到新的或空的文件夹（或在那里导入）</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotation.cpp" line="238" />
         <source>Cannot copy %1</source>
         <translation>无法复制 %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/annotation.cpp" line="258" />
+        <location filename="../ui/annotation.cpp" line="252" />
         <source>Import %n sample(s)</source>
         <translation><numerusform>导入 %n 个样本</numerusform></translation>
     </message>
@@ -613,22 +618,22 @@
         <translation>主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="483" />
+        <location filename="../ui/annotation.cpp" line="482" />
         <source>Add sample %1</source>
         <translation>添加样本 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="507" />
+        <location filename="../ui/annotation.cpp" line="490" />
         <source>Cannot read the target image %1</source>
         <translation>无法读取目标图像 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="515" />
+        <location filename="../ui/annotation.cpp" line="498" />
         <source>Cannot read the reference image %1</source>
         <translation>无法读取参考图像 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotation.cpp" line="535" />
+        <location filename="../ui/annotation.cpp" line="518" />
         <source>Add a sample from result #%1</source>
         <translation>从结果 #%1 添加样本</translation>
     </message>
@@ -1031,300 +1036,300 @@
         <translation>请在图库中选择结果或选择目标图像。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="940" />
+        <location filename="../ui/mainwindow.cpp" line="941" />
         <source>%1 does not exist</source>
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="969" />
+        <location filename="../ui/mainwindow.cpp" line="970" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="969" />
+        <location filename="../ui/mainwindow.cpp" line="970" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="970" />
-        <location filename="../ui/mainwindow.cpp" line="984" />
+        <location filename="../ui/mainwindow.cpp" line="971" />
+        <location filename="../ui/mainwindow.cpp" line="985" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="983" />
+        <location filename="../ui/mainwindow.cpp" line="984" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1021" />
+        <location filename="../ui/mainwindow.cpp" line="1022" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1026" />
+        <location filename="../ui/mainwindow.cpp" line="1027" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>已从 %1 恢复设置（图像中不保存参考图；当前主体按顺序保持其位置）。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1059" />
+        <location filename="../ui/mainwindow.cpp" line="1060" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1060" />
+        <location filename="../ui/mainwindow.cpp" line="1061" />
         <source>&amp;New composition</source>
         <translation>新建构图(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1061" />
+        <location filename="../ui/mainwindow.cpp" line="1062" />
         <source>&amp;Open project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1062" />
+        <location filename="../ui/mainwindow.cpp" line="1063" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1063" />
+        <location filename="../ui/mainwindow.cpp" line="1064" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1064" />
+        <location filename="../ui/mainwindow.cpp" line="1065" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1065" />
+        <location filename="../ui/mainwindow.cpp" line="1066" />
         <source>Open the &amp;demo composition</source>
         <translation>打开演示构图(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1066" />
+        <location filename="../ui/mainwindow.cpp" line="1067" />
         <source>&amp;Load model…</source>
         <translation>加载模型(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1067" />
+        <location filename="../ui/mainwindow.cpp" line="1068" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1068" />
+        <location filename="../ui/mainwindow.cpp" line="1069" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1069" />
+        <location filename="../ui/mainwindow.cpp" line="1070" />
         <source>&amp;Paste subject</source>
         <translation>粘贴主体(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1070" />
+        <location filename="../ui/mainwindow.cpp" line="1071" />
         <source>&amp;Auto layout</source>
         <translation>自动布局(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1071" />
+        <location filename="../ui/mainwindow.cpp" line="1072" />
         <source>&amp;Box tool</source>
         <translation>矩形工具(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1072" />
+        <location filename="../ui/mainwindow.cpp" line="1073" />
         <source>B&amp;rush tool</source>
         <translation>画笔工具(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1073" />
+        <location filename="../ui/mainwindow.cpp" line="1074" />
         <source>&amp;Eraser tool</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1074" />
+        <location filename="../ui/mainwindow.cpp" line="1075" />
         <source>&amp;Point tool</source>
         <translation>点工具(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1075" />
+        <location filename="../ui/mainwindow.cpp" line="1076" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1076" />
+        <location filename="../ui/mainwindow.cpp" line="1077" />
         <source>&amp;Cancel generation</source>
         <translation>取消生成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1077" />
+        <location filename="../ui/mainwindow.cpp" line="1078" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1078" />
+        <location filename="../ui/mainwindow.cpp" line="1079" />
         <source>&amp;Dark theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1079" />
+        <location filename="../ui/mainwindow.cpp" line="1080" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1080" />
+        <location filename="../ui/mainwindow.cpp" line="1081" />
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1081" />
+        <location filename="../ui/mainwindow.cpp" line="1082" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1082" />
+        <location filename="../ui/mainwindow.cpp" line="1083" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1083" />
+        <location filename="../ui/mainwindow.cpp" line="1084" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1084" />
+        <location filename="../ui/mainwindow.cpp" line="1085" />
         <source>Compose</source>
         <translation>构图</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1085" />
+        <location filename="../ui/mainwindow.cpp" line="1086" />
         <source>Gallery</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1086" />
+        <location filename="../ui/mainwindow.cpp" line="1087" />
         <source>Annotate</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1087" />
+        <location filename="../ui/mainwindow.cpp" line="1088" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;（可用卡片名称指代主体）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1088" />
+        <location filename="../ui/mainwindow.cpp" line="1089" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>提示词中的主体名称以其颜色显示；模型收到的是各主体的词（在其预览下方），而不是名称。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1090" />
+        <location filename="../ui/mainwindow.cpp" line="1091" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>例如 three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1091" />
+        <location filename="../ui/mainwindow.cpp" line="1092" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1092" />
+        <location filename="../ui/mainwindow.cpp" line="1093" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1093" />
+        <location filename="../ui/mainwindow.cpp" line="1094" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>未锁定时，每次生成都会抽取新种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1094" />
+        <location filename="../ui/mainwindow.cpp" line="1095" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1095" />
+        <location filename="../ui/mainwindow.cpp" line="1096" />
         <source>Draw a random seed</source>
         <translation>抽取随机种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1096" />
+        <location filename="../ui/mainwindow.cpp" line="1097" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1097" />
-        <location filename="../ui/mainwindow.cpp" line="1099" />
-        <location filename="../ui/mainwindow.cpp" line="1105" />
+        <location filename="../ui/mainwindow.cpp" line="1098" />
+        <location filename="../ui/mainwindow.cpp" line="1100" />
+        <location filename="../ui/mainwindow.cpp" line="1106" />
         <source>model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1098" />
+        <location filename="../ui/mainwindow.cpp" line="1099" />
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1100" />
+        <location filename="../ui/mainwindow.cpp" line="1101" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1107" />
+        <location filename="../ui/mainwindow.cpp" line="1108" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1111" />
+        <location filename="../ui/mainwindow.cpp" line="1112" />
         <source>Region strength</source>
         <translation>区域强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1112" />
+        <location filename="../ui/mainwindow.cpp" line="1113" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>将每个主体的注意力引导到其绘制区域的强度（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1113" />
+        <location filename="../ui/mainwindow.cpp" line="1114" />
         <source>While busy</source>
         <translation>忙碌时</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1114" />
+        <location filename="../ui/mainwindow.cpp" line="1115" />
         <source>queue the new request</source>
         <translation>排队新请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1115" />
+        <location filename="../ui/mainwindow.cpp" line="1116" />
         <source>replace the running one</source>
         <translation>替换正在运行的请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1116" />
+        <location filename="../ui/mainwindow.cpp" line="1117" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1117" />
+        <location filename="../ui/mainwindow.cpp" line="1118" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1118" />
+        <location filename="../ui/mainwindow.cpp" line="1119" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1119" />
+        <location filename="../ui/mainwindow.cpp" line="1120" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;模型&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1121" />
+        <location filename="../ui/mainwindow.cpp" line="1122" />
         <source>none loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1122" />
+        <location filename="../ui/mainwindow.cpp" line="1123" />
         <source>Load model…</source>
         <translation>加载模型…</translation>
     </message>

@@ -90,17 +90,9 @@ bool AnnotationSet::loadFrom(const QString &dir, QString *error)
     }
     mosaic::validateDataset(d, &problems);
     m_dir = QDir(dir).absolutePath();
-    m_name = QDir(dir).dirName();
-    QFile meta(QDir(dir).filePath(QStringLiteral("dataset.json")));
-    if (meta.open(QIODevice::ReadOnly)) {
-        const QByteArray text = meta.readAll();
-        const int at = text.indexOf("\"name\"");
-        if (at >= 0) { // the name only; dataset.json is validated by core
-            const int q1 = text.indexOf('"', text.indexOf(':', at) + 1), q2 = q1 >= 0 ? text.indexOf('"', q1 + 1) : -1;
-            if (q1 >= 0 && q2 > q1)
-                m_name = QString::fromUtf8(text.mid(q1 + 1, q2 - q1 - 1));
-        }
-    }
+    m_name = QString::fromStdString(mosaic::readDatasetName(d));
+    if (m_name.isEmpty())
+        m_name = QDir(dir).dirName();
     m_samples = QVector<mosaic::DatasetSample>(samples.begin(), samples.end());
     m_problems.clear();
     for (const auto &p : problems) {
@@ -185,6 +177,10 @@ bool AnnotationSet::exportTo(const QString &dir, QString *error)
     }
     if (QDir(dir).absolutePath() == m_dir) {
         *error = tr("Export into another folder than the dataset's own");
+        return false;
+    }
+    if (QFileInfo::exists(QDir(dir).filePath(QStringLiteral("index.jsonl")))) {
+        *error = tr("%1 already holds a dataset; export into a new or empty folder (or import into that one)").arg(dir);
         return false;
     }
     if (isDirty() && !save(error))
@@ -311,7 +307,7 @@ QImage AnnotationSet::mask(int i, int subject) const
     const int n = static_cast<int>(m_samples[i].subjects.size());
     if (masks.size() != n) {
         masks.resize(n);
-        const_cast<AnnotationSet *>(this)->m_maskEdited[i].resize(n);
+        m_maskEdited[i].resize(n);
     }
     const auto &rel = m_samples[i].subjects[static_cast<size_t>(subject)].mask;
     if (masks[subject].isNull() && !m_maskEdited[i][subject] && safeRelative(rel)) {

@@ -96,7 +96,7 @@ private:
     QUndoStack *m_undo;
     mutable QVector<QImage> m_targets;
     mutable QVector<QVector<QImage>> m_references, m_masks;
-    QVector<QVector<bool>> m_maskEdited;
+    mutable QVector<QVector<bool>> m_maskEdited; // sized lazily with m_masks by mask()
 };
 
 } // namespace ui

@@ -10,13 +10,11 @@
 #include "util/log.h"
 #include "util/strings.h"
 
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 
 namespace fs = std::filesystem;
@@ -109,16 +107,23 @@ void dropBelow(std::vector<Correspondence> *v, float minConfidence)
              v->end());
 }
 
-// Bundles for the model suggester, loaded once per path.
-std::shared_ptr<pipeline::Bundle> cachedBundle(const std::string &path)
+// The path form of the model suggester keeps the last bundle it loaded (the annotator asks again and
+// again with the same model); another path replaces it.
+std::shared_ptr<ModelBundle> lastBundle(const std::string &path)
 {
     static std::mutex mutex;
-    static std::map<std::string, std::shared_ptr<pipeline::Bundle>> cache;
+    static std::string lastPath;
+    static std::shared_ptr<ModelBundle> last;
     std::lock_guard<std::mutex> lock(mutex);
-    auto &b = cache[path];
-    if (!b)
-        b = pipeline::loadBundle(path);
-    return b;
+    if (!last || lastPath != path) {
+        last.reset();
+        Status st;
+        last = ModelBundle::load(path, &st);
+        if (!last)
+            throw Error(st.code, st.message);
+        lastPath = path;
+    }
+    return last;
 }
 
 // prepareReference without OpenCV (the LibTorch-only build): the same crop, bilinear scaling, centred
@@ -278,17 +283,27 @@ Status suggestFromAttention(const SuggestSubject &subject, const FloatMap &atten
 Status suggestWithModel(const RgbaImage &target, const std::string &prompt, const std::vector<SuggestSubject> &subjects,
                         const SuggestOptions &options, std::vector<std::vector<Correspondence>> *out)
 {
+    std::shared_ptr<ModelBundle> bundle;
+    const Status st = guarded([&] {
+        const std::string path = options.model.empty() ? findDefaultModel() : options.model;
+        if (path.empty())
+            throw Error(StatusCode::NotFound, "no model given and the bundled model was not found");
+        bundle = lastBundle(path);
+    });
+    return st.ok() ? suggestWithModel(*bundle, target, prompt, subjects, options, out) : st;
+}
+
+Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::string &prompt,
+                        const std::vector<SuggestSubject> &subjects, const SuggestOptions &options,
+                        std::vector<std::vector<Correspondence>> *out)
+{
     return guarded([&] {
         checkImage(target, "the target");
         if (subjects.empty())
             throw Error(StatusCode::InvalidArgument, "no subjects to suggest pairs for");
         if (!(options.noise > 0.0f && options.noise < 1.0f))
             throw Error(StatusCode::InvalidArgument, "the noise level must lie strictly between 0 and 1");
-        const std::string path = options.model.empty() ? findDefaultModel() : options.model;
-        if (path.empty())
-            throw Error(StatusCode::NotFound, "no model given and the bundled model was not found");
-        auto bundle = cachedBundle(path);
-        pipeline::Bundle &b = *bundle;
+        pipeline::Bundle &b = pipeline::bundleOf(model);
         std::lock_guard<std::mutex> lock(b.runMutex);
         torch::NoGradGuard noGrad;
         if (static_cast<int>(subjects.size()) > b.defaults.maxSubjects)
@@ -409,17 +424,6 @@ FloatMap maskFromImage(const RgbaImage &img)
     return m;
 }
 
-std::string datasetName(const std::string &dir)
-{
-    std::ifstream in(fs::path(dir) / "dataset.json");
-    try {
-        const auto j = nlohmann::json::parse(in);
-        return j.value("name", std::string());
-    } catch (const std::exception &) {
-        return {};
-    }
-}
-
 PointSource sourceOf(SuggestMethod m)
 {
     switch (m) {
@@ -447,6 +451,16 @@ Status suggestDataset(const std::string &dir, const SuggestOptions &options, Sug
         for (const auto &p : problems)
             rep.warnings.push_back(p.text());
         const PointSource source = sourceOf(options.method);
+        std::shared_ptr<ModelBundle> model; // the model method: loaded once for the whole batch
+        if (options.method == SuggestMethod::Model) {
+            const std::string path = options.model.empty() ? findDefaultModel() : options.model;
+            if (path.empty())
+                throw Error(StatusCode::NotFound, "no model given and the bundled model was not found");
+            Status ls;
+            model = ModelBundle::load(path, &ls);
+            if (!model)
+                throw Error(ls.code, ls.message);
+        }
         for (size_t n = 0; n < samples.size(); ++n) {
             DatasetSample &smp = samples[n];
             try {
@@ -462,7 +476,7 @@ Status suggestDataset(const std::string &dir, const SuggestOptions &options, Sug
                 }
                 std::vector<std::vector<Correspondence>> found(subs.size());
                 if (options.method == SuggestMethod::Model) {
-                    if (Status st = suggestWithModel(target, smp.prompt, subs, options, &found); !st.ok())
+                    if (Status st = suggestWithModel(*model, target, smp.prompt, subs, options, &found); !st.ok())
                         throw Error(st.code, st.message);
                 } else {
                     for (size_t k = 0; k < subs.size(); ++k) {
@@ -496,7 +510,7 @@ Status suggestDataset(const std::string &dir, const SuggestOptions &options, Sug
             if (progress)
                 progress(static_cast<int>(n + 1), static_cast<int>(samples.size()));
         }
-        if (Status st = writeDataset(dir, samples, datasetName(dir)); !st.ok())
+        if (Status st = writeDataset(dir, samples, readDatasetName(dir)); !st.ok())
             throw Error(st.code, st.message);
         if (report)
             *report = rep;

@@ -294,6 +294,19 @@ Status readDataset(const std::string &dir, std::vector<DatasetSample> *samples, 
     return readImpl(dir, samples, problems, lines, &truncated);
 }
 
+std::string readDatasetName(const std::string &dir)
+{
+    std::ifstream in(fs::path(dir) / "dataset.json");
+    if (!in)
+        return {};
+    try {
+        const json j = json::parse(in);
+        return j.is_object() ? j.value("name", std::string()) : std::string();
+    } catch (const json::exception &) {
+        return {};
+    }
+}
+
 Status writeDataset(const std::string &dir, const std::vector<DatasetSample> &samples, const std::string &name)
 {
     return guarded([&] {

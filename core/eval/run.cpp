@@ -391,11 +391,10 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                         }
                         SuggestOptions so;
                         so.method = SuggestMethod::Model;
-                        so.model = modelPath;
                         so.noise = 0.5f;
                         so.seed = o.seed + static_cast<uint64_t>(n);
                         std::vector<std::vector<Correspondence>> found;
-                        if (Status cs = suggestWithModel(image::fromTensor(s.target * 2.0 - 1.0), s.prompt, subs, so, &found); !cs.ok())
+                        if (Status cs = suggestWithModel(*bundle, image::fromTensor(s.target * 2.0 - 1.0), s.prompt, subs, so, &found); !cs.ok())
                             throw Error(cs.code, s.id + ": " + cs.message);
                         for (size_t j = 0; j < found.size(); ++j)
                             scoreCorrespondence(found[j], s.subjects[j].refCoords, &corr);

@@ -47,6 +47,9 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
 void saveBundle(const Bundle &bundle, const std::string &path, at::ScalarType storage = at::kFloat);
 std::string describeBundleJson(const Bundle &bundle);
 
+// The bundle inside a loaded ModelBundle (core-internal users: the annotator's model suggester).
+Bundle &bundleOf(ModelBundle &model);
+
 // The pipeline on a bundle that is not wrapped in a ModelBundle (the trainer's sample grids).
 Status generateWithBundle(Bundle &bundle, const BundleDescription &description, const GenerationRequest &request,
                           GenerationResult *result, const GenerationCallbacks &callbacks = {});

@@ -26,6 +26,8 @@ struct ModelBundle::Impl
 };
 
 ModelBundle::ModelBundle(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+pipeline::Bundle &pipeline::bundleOf(ModelBundle &model) { return *model.impl().bundle; }
 ModelBundle::~ModelBundle() = default;
 
 const BundleDescription &ModelBundle::description() const

@@ -347,8 +347,16 @@ private Q_SLOTS:
         QCOMPARE(fresh.count(), 2);
         QVERIFY(fresh.sample(1).id != fresh.sample(0).id);
         QVERIFY(fresh.save(&error));
-        // Exporting onto itself is refused.
+        // Exporting onto itself is refused, and so is exporting over another dataset (its index stays).
         QVERIFY(!panel.set()->exportTo(panel.set()->directory(), &error));
+        QFile index(m_tmp.filePath(QStringLiteral("fresh/index.jsonl")));
+        QVERIFY(index.open(QIODevice::ReadOnly));
+        const QByteArray before = index.readAll();
+        index.close();
+        QVERIFY(!panel.set()->exportTo(m_tmp.filePath(QStringLiteral("fresh")), &error));
+        QVERIFY2(error.contains(QStringLiteral("already holds a dataset")), qPrintable(error));
+        QVERIFY(index.open(QIODevice::ReadOnly));
+        QCOMPARE(index.readAll(), before);
     }
 
     void malformedDatasetListsProblemsAndLosesNothing()

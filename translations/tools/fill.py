@@ -273,6 +273,7 @@ DE = {
  'Recovery failed': 'Wiederherstellung fehlgeschlagen',
  'Cannot open': 'Öffnen nicht möglich',
  'Cannot open the dataset': 'Der Datensatz kann nicht geöffnet werden',
+ '%1 already holds a dataset; export into a new or empty folder (or import into that one)': '%1 enthält bereits einen Datensatz; exportieren Sie in einen neuen oder leeren Ordner (oder importieren Sie dort)',
 }
 
 ZH = {
@@ -545,6 +546,7 @@ ZH = {
  'Recovery failed': '恢复失败',
  'Cannot open': '无法打开',
  'Cannot open the dataset': '无法打开数据集',
+ '%1 already holds a dataset; export into a new or empty folder (or import into that one)': '%1 已包含数据集；请导出到新的或空的文件夹（或在那里导入）',
 }
 
 def fill(path, table):

@@ -59,8 +59,13 @@ Status suggestPairs(const RgbaImage &target, const SuggestSubject &subject, cons
 // The model's own attention: the target noised to options.noise, the references as branches, and
 // per reference point the best target point of MOSAIC's reference -> target map inside the
 // subject's region (source "model"). One list per subject.
+// This form loads options.model (or the bundled model) and keeps it for the next call.
 Status suggestWithModel(const RgbaImage &target, const std::string &prompt, const std::vector<SuggestSubject> &subjects,
                         const SuggestOptions &options, std::vector<std::vector<Correspondence>> *out);
+// The same on a model already loaded (options.model is not used).
+Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::string &prompt,
+                        const std::vector<SuggestSubject> &subjects, const SuggestOptions &options,
+                        std::vector<std::vector<Correspondence>> *out);
 // From a generation: a subject's attention map over the result (GenerationResult::subjects[i].attention)
 // taken as its region; the reference grid mapped into it, weighted by the map (source "generation").
 Status suggestFromAttention(const SuggestSubject &subject, const FloatMap &attention, const SuggestOptions &options,

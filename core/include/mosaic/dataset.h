@@ -67,6 +67,9 @@ Status readDataset(const std::string &dir, std::vector<DatasetSample> *samples, 
 Status readDataset(const std::string &dir, std::vector<DatasetSample> *samples, std::vector<DatasetProblem> *problems,
                    std::vector<int> *lines);
 // Writes dataset.json and index.jsonl atomically (files the samples name must already exist).
+// The dataset's name from its dataset.json ("" when it has none or cannot be read).
+std::string readDatasetName(const std::string &dir);
+
 Status writeDataset(const std::string &dir, const std::vector<DatasetSample> &samples, const std::string &name = {});
 // Everything readDataset finds, plus: files that do not exist, duplicate ids, coordinates out of
 // range, unknown sources and statuses, a truncated last line.
