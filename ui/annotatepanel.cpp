@@ -3,6 +3,7 @@
 #include "annotateview.h"
 #include "annotation.h"
 #include "composition.h"
+#include "teardown.h"
 #include "worker.h"
 
 #include <mosaic/annotate.h>
@@ -592,6 +593,11 @@ void AnnotatePanel::retranslateUi()
     m_thresholdLabel->setText(tr("Threshold"));
     m_acceptAbove->setText(tr("Accept ≥"));
     m_rejectBelow->setText(tr("Reject <"));
+}
+
+AnnotatePanel::~AnnotatePanel()
+{
+    disconnectIncoming(this);
 }
 
 } // namespace ui

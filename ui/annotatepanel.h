@@ -25,6 +25,7 @@ class AnnotatePanel : public QWidget
 
 public:
     explicit AnnotatePanel(QWidget *parent = nullptr);
+    ~AnnotatePanel() override;
     AnnotationSet *set() const { return m_set; }
     AnnotateView *view() const { return m_view; }
     void setCurrentSample(int index);

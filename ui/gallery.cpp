@@ -1,5 +1,7 @@
 #include "gallery.h"
 
+#include "teardown.h"
+
 #include <mosaic/image.h>
 
 #include <QApplication>
@@ -340,6 +342,11 @@ void Gallery::retranslateUi()
     m_delete->setText(tr("Delete"));
     m_reuse->setText(tr("Reuse these settings"));
     compose();
+}
+
+Gallery::~Gallery()
+{
+    disconnectIncoming(this);
 }
 
 } // namespace ui

@@ -31,6 +31,7 @@ class Gallery : public QWidget
 
 public:
     explicit Gallery(QWidget *parent = nullptr);
+    ~Gallery() override;
     void add(const GalleryEntry &entry);
     int count() const { return m_entries.size(); }
     int currentIndex() const;

@@ -10,6 +10,7 @@
 #include "project.h"
 #include "loghub.h"
 #include "subjectspanel.h"
+#include "teardown.h"
 
 #include <mosaic/log.h>
 #include <mosaic/runtime.h>
@@ -312,7 +313,13 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     mosaic::logMessage(mosaic::LogLevel::Info, "ui", "main window ready: " + engineSummary().toStdString());
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The composition's undo stack clears itself as the composition goes, after this window's members
+    // are gone: its indexChanged must not reach markDirty() then.
+    m_tearingDown = true;
+    disconnectIncoming(this, {m_composition->undoStack(), m_annotate->set()->undoStack()});
+}
 
 QString MainWindow::engineSummary() const
 {
@@ -833,6 +840,10 @@ void MainWindow::closeEvent(QCloseEvent *event)
 
 void MainWindow::markDirty()
 {
+    if (m_tearingDown) {
+        qWarning("MainWindow::markDirty() reached during teardown");
+        return;
+    }
     m_dirty = true;
     updateStatus();
 }

@@ -149,6 +149,7 @@ private:
     QList<QAction *> m_toolActions;
     QString m_projectPath;
     bool m_dirty = false;
+    bool m_tearingDown = false; // set first thing in the destructor
     bool m_syncing = false, m_dark = false;
     int m_defaultSize = 0;
     QString m_lastTiming;

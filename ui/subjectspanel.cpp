@@ -1,6 +1,7 @@
 #include "subjectspanel.h"
 
 #include "composition.h"
+#include "teardown.h"
 
 #include <QColorDialog>
 #include <QDragEnterEvent>
@@ -282,6 +283,11 @@ void SubjectsPanel::retranslateUi()
     m_word->setToolTip(tr("What the model calls this subject. Where the prompt uses the subject's name, "
                           "the model is given this word instead."));
     updatePreview();
+}
+
+SubjectsPanel::~SubjectsPanel()
+{
+    disconnectIncoming(this);
 }
 
 } // namespace ui

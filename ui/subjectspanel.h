@@ -20,6 +20,7 @@ class SubjectsPanel : public QWidget
 
 public:
     explicit SubjectsPanel(Composition *composition, QWidget *parent = nullptr);
+    ~SubjectsPanel() override;
     int currentIndex() const;
     void setCurrentIndex(int index);
     QListWidget *list() const { return m_list; }
