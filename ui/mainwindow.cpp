@@ -293,7 +293,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     auto *autosave = new QTimer(this);
     autosave->setInterval(60 * 1000);
     connect(autosave, &QTimer::timeout, this, [this] {
-        if (m_dirty)
+        if (m_dirty && m_autosave)
             autosaveNow();
     });
     autosave->start();

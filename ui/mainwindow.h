@@ -81,6 +81,8 @@ public:
     // Autosave and crash recovery: the autosave file exists while unsaved work exists and the
     // window has not been closed normally.
     static QString autosavePath();
+    // Off for runs that must not touch the user's autosave (the --bench-ui benchmark).
+    void setAutosaveEnabled(bool on) { m_autosave = on; }
     bool autosaveNow();
     static bool hasRecovery();
     bool recover(QString *error);
@@ -150,6 +152,7 @@ private:
     QString m_projectPath;
     bool m_dirty = false;
     bool m_tearingDown = false; // set first thing in the destructor
+    bool m_autosave = true;
     bool m_syncing = false, m_dark = false;
     int m_defaultSize = 0;
     QString m_lastTiming;

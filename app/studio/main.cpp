@@ -1,5 +1,6 @@
 // `mosaic-studio`: the desktop application's composition root.
 #include "mainwindow.h"
+#include "uibench.h"
 
 #include <mosaic/log.h>
 #include <mosaic/runtime.h>
@@ -39,6 +40,12 @@ void addOptions(QCommandLineParser &parser)
     parser.addOption({QStringLiteral("model"),
                       QCoreApplication::translate("main", "A model bundle to load instead of the bundled one."),
                       QStringLiteral("FILE")});
+    parser.addOption({QStringLiteral("bench-ui"),
+                      QCoreApplication::translate("main", "Benchmark: generate RUNS times from the demo composition (or the "
+                                                          "given project) and print the longest event-loop stall of each "
+                                                          "run, then quit. Runs without a display with "
+                                                          "QT_QPA_PLATFORM=offscreen."),
+                      QStringLiteral("RUNS")});
     parser.addOption({QStringLiteral("dataset"),
                       QCoreApplication::translate("main", "Open a correspondence dataset folder in Annotate mode."),
                       QStringLiteral("DIR")});
@@ -81,6 +88,16 @@ int main(int argc, char *argv[])
     const QString threadsOption = QStringLiteral("threads"), demoOption = QStringLiteral("demo"),
                   modelOption = QStringLiteral("model");
 
+    int benchRuns = 0;
+    if (parser.isSet(QStringLiteral("bench-ui"))) {
+        bool ok = false;
+        benchRuns = parser.value(QStringLiteral("bench-ui")).toInt(&ok);
+        if (!ok || benchRuns < 1) {
+            std::fprintf(stderr, "mosaic-studio: --bench-ui expects a positive number of runs\n");
+            return 2;
+        }
+    }
+
     int threads = 0;
     if (parser.isSet(threadsOption)) {
         bool ok = false;
@@ -102,6 +119,27 @@ int main(int argc, char *argv[])
 
     ui::MainWindow window;
     window.show();
+    if (benchRuns > 0) {
+        window.setAutosaveEnabled(false);
+        window.loadModel(parser.value(modelOption));
+        QString error;
+        bool opened = false;
+        if (parser.positionalArguments().isEmpty()) {
+            opened = window.openDemo(ui::MainWindow::findDemo(), &error);
+        } else {
+            QStringList errors;
+            window.openFiles(parser.positionalArguments(), &errors);
+            opened = errors.isEmpty();
+            error = errors.join(QLatin1Char('\n'));
+        }
+        QVector<ui::UiBenchRun> runs;
+        if (!opened || !ui::runUiBenchmark(window, benchRuns, &runs, &error)) {
+            std::fprintf(stderr, "mosaic-studio: %s\n", qPrintable(error.isEmpty() ? QStringLiteral("nothing to generate") : error));
+            return 1;
+        }
+        std::printf("%s", qPrintable(ui::uiBenchReport(runs)));
+        return 0;
+    }
     if (ui::MainWindow::hasRecovery()) {
         const auto answer = QMessageBox::question(
             &window, QApplication::translate("main", "Recover unsaved work?"),

@@ -10,6 +10,7 @@
 #include "mainwindow.h"
 #include "project.h"
 #include "subjectspanel.h"
+#include "uibench.h"
 
 #include <mosaic/image.h>
 #include <mosaic/pipeline.h>
@@ -311,6 +312,41 @@ private Q_SLOTS:
         w.composition()->setSettings(s);
         QVERIFY(w.generate() != 0);
         QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
+    }
+
+    // The --bench-ui benchmark: runs, counts progress, reports; says why when the model fails.
+    void uiBenchmark()
+    {
+        {
+            ui::MainWindow w;
+            w.setAutosaveEnabled(false);
+            w.loadModel(m_model);
+            QCOMPARE(w.subjectsPanel()->addFiles({m_red, m_blue}), 2);
+            QVector<ui::UiBenchRun> runs;
+            QString error;
+            QVERIFY2(ui::runUiBenchmark(w, 2, &runs, &error), qPrintable(error));
+            QCOMPARE(runs.size(), 2);
+            for (const auto &r : runs) {
+                QVERIFY(r.progressUpdates >= 1);
+                QVERIFY(r.generationSeconds > 0);
+                QVERIFY(r.longestStallMs >= 0);
+            }
+            QCOMPARE(w.gallery()->count(), 2);
+            const QString report = ui::uiBenchReport(runs);
+            QVERIFY(report.contains(QStringLiteral("run 2: generation")));
+            QVERIFY(report.contains(QStringLiteral("longest stall: median")));
+        }
+        {
+            ui::MainWindow w;
+            const std::string bad = m_dir + "/bench-bad.safetensors";
+            std::ofstream(bad) << "not a model";
+            w.loadModel(QString::fromStdString(bad));
+            QVector<ui::UiBenchRun> runs;
+            QString error;
+            QVERIFY(!ui::runUiBenchmark(w, 1, &runs, &error));
+            QVERIFY(error.contains(QStringLiteral("could not be loaded")));
+            QVERIFY(runs.isEmpty());
+        }
     }
 
     void failedGenerationShowsBanner()

@@ -4,6 +4,7 @@ Strings missing from a table stay unfinished, which lrelease reports."""
 import sys, xml.etree.ElementTree as ET, pathlib
 
 DE = {
+ 'Benchmark: generate RUNS times from the demo composition (or the given project) and print the longest event-loop stall of each run, then quit. Runs without a display with QT_QPA_PLATFORM=offscreen.': 'Benchmark: RUNS-mal aus der Demo-Komposition (oder dem angegebenen Projekt) erzeugen, für jeden Lauf die längste Blockade der Ereignisschleife ausgeben und beenden. Läuft ohne Bildschirm mit QT_QPA_PLATFORM=offscreen.',
  '&Box tool': '&Rechteck-Werkzeug',
  'B&rush tool': '&Pinsel',
  '&Eraser tool': 'Radier&gummi',
@@ -277,6 +278,7 @@ DE = {
 }
 
 ZH = {
+ 'Benchmark: generate RUNS times from the demo composition (or the given project) and print the longest event-loop stall of each run, then quit. Runs without a display with QT_QPA_PLATFORM=offscreen.': '基准测试：用演示构图（或给定的项目）生成 RUNS 次，输出每次运行中事件循环最长的停顿，然后退出。设置 QT_QPA_PLATFORM=offscreen 可在无显示器时运行。',
  '&Box tool': '矩形工具(&B)',
  'B&rush tool': '画笔工具(&R)',
  '&Eraser tool': '橡皮擦(&E)',
