@@ -16,7 +16,8 @@ namespace testsupport {
 
 // The golden fixtures: $MOSAIC_GOLDEN_DIR, else ../shared/golden beside the checkout.
 std::string goldenDir();
-// A fresh empty folder for one test function; removed by the next call with the same name.
+// A fresh empty folder for one test function; removed by the next call with the same name and when
+// the test process exits normally (MOSAIC_KEEP_TEST_DIRS=1 keeps it).
 std::string scratchDir(const std::string &name);
 
 } // namespace testsupport
