@@ -48,10 +48,14 @@ bool runUiBenchmark(MainWindow &window, int runs, QVector<UiBenchRun> *out, QStr
             failure = m;
             loop.quit();
         });
+        const auto stopped = QObject::connect(service, &GenerationService::cancelled, &loop, [&](quint64) {
+            failure = QStringLiteral("cancelled");
+            loop.quit();
+        });
         clock.start();
         tick.start();
         if (window.generate() == 0) {
-            *error = QStringLiteral("Nothing was generated: the window refused the request (see its banner).");
+            *error = QStringLiteral("Nothing was generated: %1").arg(window.bannerText());
             return false;
         }
         loop.exec();
@@ -60,6 +64,7 @@ bool runUiBenchmark(MainWindow &window, int runs, QVector<UiBenchRun> *out, QStr
         QObject::disconnect(progress);
         QObject::disconnect(done);
         QObject::disconnect(bad);
+        QObject::disconnect(stopped);
         if (!failure.isEmpty()) {
             *error = QStringLiteral("The generation failed: %1").arg(failure);
             return false;

@@ -18,7 +18,8 @@ struct UiBenchRun
 };
 
 // Generates `runs` times with the window's current composition (the demo's, from the command line)
-// once its model is ready. Fills `out`; false with `error` when the model fails or a run fails.
+// once its model is ready (the window must have been asked to load one). Fills `out`; false with
+// `error` when the model fails, or a run is refused, fails or is cancelled.
 bool runUiBenchmark(MainWindow &window, int runs, QVector<UiBenchRun> *out, QString *error);
 
 // The report printed by the command line: one line per run, then the median and the maximum.

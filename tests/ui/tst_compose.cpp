@@ -303,7 +303,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
     }
 
-    // The --bench-ui benchmark: runs, counts progress, reports; says why when the model fails.
+    // The --bench-ui benchmark: runs, counts progress, reports; says why when the model fails or a run is cancelled.
     void uiBenchmark()
     {
         {
@@ -334,6 +334,17 @@ private Q_SLOTS:
             QString error;
             QVERIFY(!ui::runUiBenchmark(w, 1, &runs, &error));
             QVERIFY(error.contains(QStringLiteral("could not be loaded")));
+            QVERIFY(runs.isEmpty());
+        }
+        {
+            ui::MainWindow w; // a run cancelled from the window ends the benchmark instead of hanging it
+            w.loadModel(m_slowModel);
+            QCOMPARE(w.subjectsPanel()->addFiles({m_red}), 1);
+            connect(w.service(), &ui::GenerationService::progress, &w, [&w] { w.service()->cancel(); });
+            QVector<ui::UiBenchRun> runs;
+            QString error;
+            QVERIFY(!ui::runUiBenchmark(w, 1, &runs, &error));
+            QVERIFY2(error.contains(QStringLiteral("cancelled")), qPrintable(error));
             QVERIFY(runs.isEmpty());
         }
     }
