@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace cli {
@@ -85,6 +86,21 @@ std::vector<std::string> Args::unknown(const std::vector<std::string> &known) co
         if (std::find(known.begin(), known.end(), e.first) == known.end())
             out.push_back("--" + e.first);
     return out;
+}
+
+bool parseScale(const std::string &text, double *minValue, double *maxValue)
+{
+    const auto comma = text.find(',');
+    if (comma == std::string::npos)
+        return false;
+    const std::string a = text.substr(0, comma), b = text.substr(comma + 1);
+    char *endA = nullptr, *endB = nullptr;
+    const double lo = std::strtod(a.c_str(), &endA), hi = std::strtod(b.c_str(), &endB);
+    if (a.empty() || b.empty() || *endA != '\0' || *endB != '\0')
+        return false;
+    *minValue = lo;
+    *maxValue = hi;
+    return true;
 }
 
 void printProgress(int done, int total, double seconds)

@@ -30,6 +30,9 @@ private:
     std::string m_error;
 };
 
+// "MIN,MAX": two numbers; false when the text is not that (the range itself is checked by the core).
+bool parseScale(const std::string &text, double *minValue, double *maxValue);
+
 // A one-line progress bar on stderr: [#####     ] done/total, and the elapsed time when known.
 void printProgress(int done, int total, double seconds = -1.0);
 

@@ -11,12 +11,12 @@ namespace cli {
 
 int runSynth(const Args &args)
 {
-    const auto unknown = args.unknown({"count", "subjects", "size", "ref-size", "split", "seed", "out"});
+    const auto unknown = args.unknown({"count", "subjects", "size", "ref-size", "split", "seed", "scale", "out"});
     if (!unknown.empty() || !args.error().empty() || !args.has("out") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic synth: unknown option %s\n", u.c_str());
         std::fprintf(stderr, "usage: mosaic synth --count N [--subjects 1-6] [--size 256] [--ref-size 256]"
-                             " [--split train|test] [--seed K] --out DIR\n");
+                             " [--split train|test] [--seed K] [--scale MIN,MAX] --out DIR\n");
         return kExitUsage;
     }
     mosaic::ToysOptions o;
@@ -25,6 +25,11 @@ int runSynth(const Args &args)
     o.refSize = args.intValue("ref-size", o.size);
     o.split = args.value("split", o.split);
     o.seed = static_cast<uint64_t>(args.intValue("seed", 1));
+    if (args.has("scale") && !parseScale(args.value("scale"), &o.minScale, &o.maxScale)) {
+        std::fprintf(stderr, "mosaic synth: --scale takes MIN,MAX (the toys' size as a fraction of the image side), not '%s'\n",
+                     args.value("scale").c_str());
+        return kExitUsage;
+    }
     const std::string range = args.value("subjects", "1-6");
     if (std::sscanf(range.c_str(), "%d-%d", &o.minSubjects, &o.maxSubjects) != 2) {
         if (std::sscanf(range.c_str(), "%d", &o.minSubjects) != 1) {

@@ -12,12 +12,13 @@ namespace cli {
 
 int runEval(const Args &args)
 {
-    const auto unknown = args.unknown({"model", "variants", "data", "report", "samples", "subjects", "distractors", "steps", "seed"});
+    const auto unknown = args.unknown({"model", "variants", "data", "report", "samples", "subjects", "distractors", "steps", "seed", "scale"});
     if (!unknown.empty() || !args.error().empty() || !args.has("report") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic eval: unknown option %s\n", u.c_str());
         std::fprintf(stderr, "usage: mosaic eval [--model BUNDLE | --variants NAME=BUNDLE,NAME=BUNDLE...] [--data DATASET_DIR]\n"
-                             "                   --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--steps N] [--seed K]\n");
+                             "                   --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--steps N] [--seed K]\n"
+                             "                   [--scale MIN,MAX]\n");
         return kExitUsage;
     }
     mosaic::EvalOptions o;
@@ -46,6 +47,11 @@ int runEval(const Args &args)
     o.distractors = args.intValue("distractors", o.distractors);
     o.steps = args.intValue("steps", 0);
     o.seed = static_cast<uint64_t>(args.intValue("seed", static_cast<int>(o.seed)));
+    if (args.has("scale") && !parseScale(args.value("scale"), &o.minScale, &o.maxScale)) {
+        std::fprintf(stderr, "mosaic eval: --scale takes MIN,MAX (the toys' size as a fraction of the image side), not '%s'\n",
+                     args.value("scale").c_str());
+        return kExitUsage;
+    }
     if (args.has("subjects")) {
         o.subjectCounts.clear();
         std::stringstream ss(args.value("subjects"));

@@ -31,8 +31,9 @@ Commands:
                                  Generate one image with every reference subject in it. The PNG carries
                                  its parameters ("parameters" text chunk and full JSON); --maps writes a
                                  heat map per subject and the ownership map.
-  synth --count N [--subjects 1-6] [--size 256] [--split train|test] [--seed K] --out DIR
-                                 Render MOSAIC-Toys samples (exact correspondences) as a dataset folder.
+  synth --count N [--subjects 1-6] [--size 256] [--split train|test] [--seed K] [--scale MIN,MAX] --out DIR
+                                 Render MOSAIC-Toys samples (exact correspondences) as a dataset folder;
+                                 --scale sets the toys' size range (fractions of the side, 0.09,0.17).
   dataset validate DIR           Report every problem of a dataset folder, by line and field.
   dataset suggest DIR --method region|features|model [--min-confidence C]
                                  Pre-annotate: suggested point pairs for every sample, for review.
@@ -41,7 +42,7 @@ Commands:
                                  Convert SemAlign-MS-Subjects200K files to the project's format.
   train --recipe FILE [--out DIR] [--steps N] [--resume] [--device cpu|cuda|auto]
                                  Train with MOSAIC's losses (resources/recipes/); Ctrl-C saves a checkpoint.
-  eval [--model BUNDLE] --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8]
+  eval [--model BUNDLE] --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--scale MIN,MAX]
                                  Measure identity retrieval, leakage, scene and layout on held-out
                                  MOSAIC-Toys identities (with and without regions); write report.md.
   bench generate [--model BUNDLE] [--refs 1,2,4,6] [--steps N]

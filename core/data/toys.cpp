@@ -302,13 +302,21 @@ at::Tensor renderReference(const ToyIdentity &id, int size)
     return L.rgb * L.alpha + (1 - L.alpha); // over white
 }
 
-ToySample renderToySample(const ToysOptions &o, int64_t index)
+void checkToysOptions(const ToysOptions &o)
 {
     if (o.size < 32 || o.refSize < 32 || o.minSubjects < 1 || o.maxSubjects > 6 || o.minSubjects > o.maxSubjects)
         throw Error(StatusCode::InvalidArgument, "MOSAIC-Toys: sizes must be at least 32 and subjects 1 to 6");
-    const bool test = o.split == "test";
-    if (!test && o.split != "train")
+    if (!(o.minScale >= 0.03 && o.minScale <= o.maxScale && o.maxScale <= 0.35))
+        throw Error(StatusCode::InvalidArgument, format("MOSAIC-Toys: the subject scale range must lie within 0.03-0.35 "
+                                                        "with min <= max, not {}-{}", o.minScale, o.maxScale));
+    if (o.split != "test" && o.split != "train")
         throw Error(StatusCode::InvalidArgument, "MOSAIC-Toys: the split is train or test, not '" + o.split + "'");
+}
+
+ToySample renderToySample(const ToysOptions &o, int64_t index)
+{
+    checkToysOptions(o);
+    const bool test = o.split == "test";
     const uint64_t stream = splitmix(o.seed * 0x9e3779b97f4a7c15ULL + static_cast<uint64_t>(index) + (test ? 1ULL << 62 : 0));
     std::mt19937_64 rng(stream);
     auto gen = at::make_generator<at::CPUGeneratorImpl>(stream ^ 0xabcdefULL);
@@ -333,7 +341,7 @@ ToySample renderToySample(const ToysOptions &o, int64_t index)
             continue;
         if (std::any_of(place.begin(), place.end(), [&](const Placement &p) { return p.id.id == id.id; }))
             continue;
-        const double sc = W * uniform(0.09, 0.17) * (n <= 2 ? 1.3 : 1.0);
+        const double sc = W * uniform(o.minScale, o.maxScale) * (n <= 2 ? 1.3 : 1.0);
         place.push_back({id, uniform(sc * 0.8, W - sc * 0.8), uniform(H * 0.3, H - sc * 0.7), sc, (rng() & 1) != 0});
     }
     // Farther (higher) subjects first: lower ones are in front and may hide them partly.

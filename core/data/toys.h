@@ -52,6 +52,8 @@ struct ToySample
 
 // Renders sample `index` of the stream defined by options.seed and options.split.
 ToySample renderToySample(const ToysOptions &options, int64_t index);
+// Throws InvalidArgument naming what is wrong (sizes, subject counts, split, scale range).
+void checkToysOptions(const ToysOptions &options);
 // Every word the prompt grammar can produce (the bundled model's text vocabulary).
 std::vector<std::string> toyVocabulary();
 // A subject alone on white at size x size, prepared as MOSAIC prepares references.

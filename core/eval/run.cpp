@@ -190,6 +190,8 @@ public:
             to.size = size;
             to.refSize = refSize;
             to.minSubjects = to.maxSubjects = k;
+            to.minScale = m_o.minScale;
+            to.maxScale = m_o.maxScale;
             const data::ToySample s = data::renderToySample(to, n);
             e.id = format("toys-{}-{}", k, n);
             e.target = s.target;
@@ -355,6 +357,8 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                 dopt.size = size;
                 dopt.refSize = refSize;
                 dopt.minSubjects = dopt.maxSubjects = 1;
+                dopt.minScale = o.minScale;
+                dopt.maxScale = o.maxScale;
                 for (int i = 0; static_cast<int>(distractors.size()) < o.distractors; ++i) {
                     const auto s = data::renderToySample(dopt, i);
                     distractors.push_back(eval::colorHistogram(s.subjects[0].reference, at::Tensor(), true));
@@ -467,8 +471,10 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
         md += many ? "Variants:\n\n" : "Model: ";
         for (const auto &dsc : descriptions)
             md += (many ? "- " : "") + dsc + (many ? "\n" : ".\n");
-        md += format("\nUp to {} samples per subject count, seed {}; {} distractor identities.\n\n", o.samples, o.seed,
+        md += format("\nUp to {} samples per subject count, seed {}; {} distractor identities", o.samples, o.seed,
                      o.distractors);
+        md += source.fromDataset() ? std::string(".\n\n")
+                                   : "; subject scale " + fixed(o.minScale, 2) + "-" + fixed(o.maxScale, 2) + " of the image side.\n\n";
         md += std::string(many ? "| variant " : "") + "| subjects | condition | images | identity top-1 | chance | leakage | scene | layout | PCK@5% | PCK@10% | s/image |\n" +
               (many ? "|---" : "") + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
         auto orDash = [](double v) { return v < 0 ? std::string("–") : fixed(v, 3); };

@@ -262,6 +262,17 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             const auto subjects = d.value("subjects", std::vector<int>{1, 6});
             t.data.minSubjects = subjects.at(0);
             t.data.maxSubjects = subjects.at(subjects.size() - 1);
+            if (const auto sc = d.find("scale"); sc != d.end()) {
+                const bool numbers = sc->is_array() && sc->size() == 2 && (*sc)[0].is_number() && (*sc)[1].is_number();
+                const auto range = numbers ? sc->get<std::vector<double>>() : std::vector<double>();
+                if (!numbers)
+                    throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"data.scale\" is [min, max], the toys' "
+                                                                            "size as a fraction of the image side");
+                t.data.minScale = range[0];
+                t.data.maxScale = range[1];
+            }
+            if (dataFolder.empty())
+                data::checkToysOptions(t.data); // now, not at the first step
         } catch (const json::exception &e) {
             throw Error(StatusCode::InvalidArgument, o.recipePath + ": " + e.what());
         }

@@ -138,6 +138,8 @@ private Q_SLOTS:
                                            << std::string("--variants takes NAME=BUNDLE pairs");
         QTest::newRow("eval bad subjects") << std::string("eval --subjects 1,two --report /tmp/x") << 2
                                            << std::string("--subjects takes counts separated by commas, not 'two'");
+        QTest::newRow("eval bad scale") << std::string("eval --scale 0.2 --report /tmp/x") << 2
+                                        << std::string("--scale takes MIN,MAX");
         QTest::newRow("eval missing dataset") << std::string("eval --variants a=/nonexistent.safetensors --report /tmp/mosaic-tst-eval")
                                               << 1 << std::string("/nonexistent.safetensors");
         QTest::newRow("suggest bad method") << std::string("dataset suggest /tmp --method magic") << 2
@@ -333,6 +335,11 @@ private Q_SLOTS:
         Run usage = run("synth --count 2 --subjects 0-9 --out " + dir + "2");
         QCOMPARE(usage.exitCode, 2);
         QVERIFY(usage.output.find("subjects 1 to 6") != std::string::npos);
+        Run scale = run("synth --count 2 --scale 0.5,0.6 --out " + dir + "3");
+        QCOMPARE(scale.exitCode, 2);
+        QVERIFY2(scale.output.find("subject scale range must lie within 0.03-0.35") != std::string::npos, scale.output.c_str());
+        Run larger = run("synth --count 2 --subjects 1 --size 128 --seed 5 --scale 0.2,0.3 --out " + dir + "4");
+        QVERIFY2(larger.exitCode == 0, larger.output.c_str());
         Run missing = run("dataset validate /nonexistent");
         QCOMPARE(missing.exitCode, 1);
         QVERIFY(missing.output.find("not a dataset folder") != std::string::npos);

@@ -114,6 +114,7 @@ private Q_SLOTS:
         std::ifstream in(r.markdown);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         QVERIFY(text.find("| 2 | ground truth, regions rotated |") != std::string::npos);
+        QVERIFY(text.find("subject scale 0.09-0.17 of the image side") != std::string::npos); // the toys' sizes are stated
         // Bad requests are errors, not crashes.
         o.subjectCounts = {9};
         QVERIFY(!runEvaluation(o, &r).ok());

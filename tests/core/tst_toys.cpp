@@ -4,6 +4,7 @@
 #include "testsupport.h"
 
 #include "data/toys.h"
+#include "util/error.h"
 
 #include <c10/core/InferenceMode.h>
 
@@ -144,6 +145,47 @@ private Q_SLOTS:
         QVERIFY(!at::equal(a.target, c.target));
     }
 
+    // The subject scale range sets the toys' sizes (and nothing else about the stream's identities);
+    // ranges outside 0.03-0.35 or reversed are refused with a message.
+    void subjectScaleSetsSizes()
+    {
+        c10::InferenceMode guard;
+        ToysOptions small;
+        small.size = small.refSize = 128;
+        small.minSubjects = small.maxSubjects = 1;
+        small.minScale = 0.08;
+        small.maxScale = 0.12;
+        ToysOptions large = small;
+        large.minScale = 0.16;
+        large.maxScale = 0.24;
+        double wSmall = 0, wLarge = 0;
+        for (int i = 0; i < 24; ++i) {
+            const auto a = data::renderToySample(small, i), b = data::renderToySample(large, i);
+            QCOMPARE(a.subjects.at(0).identity.id, b.subjects.at(0).identity.id); // same draws, other sizes
+            wSmall += std::max(a.subjects[0].box.w, a.subjects[0].box.h);
+            wLarge += std::max(b.subjects[0].box.w, b.subjects[0].box.h);
+        }
+        const double ratio = wLarge / wSmall;
+        QVERIFY2(ratio > 1.85 && ratio < 2.15, std::to_string(ratio).c_str()); // twice the scale, twice the size
+        // The defaults are the range the earlier releases drew from: an explicit copy renders the same.
+        ToysOptions d, explicitDefault;
+        explicitDefault.minScale = 0.09;
+        explicitDefault.maxScale = 0.17;
+        d.size = d.refSize = explicitDefault.size = explicitDefault.refSize = 64;
+        QVERIFY(at::equal(data::renderToySample(d, 3).target, data::renderToySample(explicitDefault, 3).target));
+        for (const auto &range : std::vector<std::pair<double, double>>{{0.2, 0.1}, {0.01, 0.1}, {0.1, 0.5}}) {
+            ToysOptions bad = small;
+            bad.minScale = range.first;
+            bad.maxScale = range.second;
+            try {
+                data::renderToySample(bad, 0);
+                QFAIL("an invalid scale range was accepted");
+            } catch (const Error &e) {
+                QVERIFY2(std::string(e.what()).find("scale") != std::string::npos, e.what());
+            }
+        }
+    }
+
     void promptsNameSceneNotIdentity()
     {
         c10::InferenceMode guard;
@@ -167,6 +209,7 @@ private Q_SLOTS:
 };
 
 MOSAIC_TEST_MAIN(TstToys, MT_FN(enoughIdentities) MT_FN(splitsNeverOverlap) MT_FN(correspondencesAreExact)
-                              MT_FN(masksAgreeWithCorrespondences) MT_FN(deterministic) MT_FN(promptsNameSceneNotIdentity))
+                              MT_FN(masksAgreeWithCorrespondences) MT_FN(deterministic) MT_FN(subjectScaleSetsSizes)
+                              MT_FN(promptsNameSceneNotIdentity))
 
 #include "tst_toys.moc"

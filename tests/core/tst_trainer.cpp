@@ -268,6 +268,17 @@ private Q_SLOTS:
         o.recipePath = dir + "/folder.json";
         const Status folder = runTraining(o, &r);
         QCOMPARE(folder.code, StatusCode::InvalidArgument); // an unknown data source
+        // The toys' subject scale: two numbers within 0.03-0.35, checked before training starts.
+        for (const char *scale : {"[0.2]", "[0.5, 0.6]", "[0.3, 0.2]", "\"large\""}) {
+            std::ofstream(dir + "/scale.json") << "{\"init\": {\"random\": {\"hidden\": 64, \"heads\": 2, \"double\": 1, \"single\": 1,"
+                                               << " \"image_size\": 64, \"ref_size\": 64}}, \"data\": {\"source\": \"toys\", \"size\": 64,"
+                                               << " \"scale\": " << scale << "}, \"steps\": 2}";
+            o.recipePath = dir + "/scale.json";
+            const Status st = runTraining(o, &r);
+            QCOMPARE(st.code, StatusCode::InvalidArgument);
+            QVERIFY2(st.message.find("scale") != std::string::npos, st.message.c_str());
+            QVERIFY(!std::filesystem::exists(dir + "/out/checkpoint.pt"));
+        }
     }
 
     void autoencoderLearnsAndCalibrates()

@@ -23,6 +23,7 @@ struct EvalOptions
     int distractors = 8;          // held-out identities added to every retrieval
     int steps = 0;                // 0: the model's default
     uint64_t seed = 2026;
+    double minScale = 0.09, maxScale = 0.17; // MOSAIC-Toys subject sizes (ToysOptions)
 };
 
 struct EvalRow
