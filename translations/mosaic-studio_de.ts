@@ -144,313 +144,342 @@
 <context>
     <name>ui::AnnotatePanel</name>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="39" />
+        <location filename="../ui/annotatepanel.cpp" line="43" />
         <source>suggested</source>
         <translation>vorgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="40" />
+        <location filename="../ui/annotatepanel.cpp" line="44" />
         <source>accepted</source>
         <translation>angenommen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="41" />
+        <location filename="../ui/annotatepanel.cpp" line="45" />
         <source>rejected</source>
         <translation>abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="256" />
+        <location filename="../ui/annotatepanel.cpp" line="452" />
         <source>Draw a box around the subject first (box tool), then GrabCut fills its mask.</source>
         <translation>Ziehen Sie zuerst ein Rechteck um das Motiv (Rechteck-Werkzeug); dann füllt GrabCut seine Maske.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="273" />
+        <location filename="../ui/annotatepanel.cpp" line="471" />
         <source>GrabCut region</source>
         <translation>GrabCut-Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="332" />
+        <location filename="../ui/annotatepanel.cpp" line="317" />
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="335" />
+        <location filename="../ui/annotatepanel.cpp" line="320" />
         <source>Export the dataset into a folder</source>
         <translation>Datensatz in einen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="341" />
+        <location filename="../ui/annotatepanel.cpp" line="326" />
         <source>Import the samples of another dataset</source>
         <translation>Beispiele eines anderen Datensatzes importieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="347" />
+        <location filename="../ui/annotatepanel.cpp" line="332" />
         <source>The target image</source>
         <translation>Das Zielbild</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="347" />
-        <location filename="../ui/annotatepanel.cpp" line="351" />
+        <location filename="../ui/annotatepanel.cpp" line="332" />
+        <location filename="../ui/annotatepanel.cpp" line="336" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="350" />
+        <location filename="../ui/annotatepanel.cpp" line="335" />
         <source>The references (one per subject)</source>
         <translation>Die Referenzen (eine je Motiv)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="370" />
+        <location filename="../ui/annotatepanel.cpp" line="355" />
         <source>A new, empty folder for the dataset</source>
         <translation>Ein neuer, leerer Ordner für den Datensatz</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="380" />
+        <location filename="../ui/annotatepanel.cpp" line="365" />
         <source>Open a dataset folder</source>
         <translation>Datensatz-Ordner öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="404" />
+        <location filename="../ui/annotatepanel.cpp" line="396" />
+        <location filename="../ui/annotatepanel.cpp" line="670" />
+        <source>Working…</source>
+        <translation>Läuft…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="421" />
+        <source>The result was discarded: its sample changed while it was computed</source>
+        <translation>Das Ergebnis wurde verworfen: Sein Beispiel hat sich während der Berechnung geändert</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="443" />
+        <location filename="../ui/annotatepanel.cpp" line="481" />
         <source>Choose a sample first</source>
         <translation>Wählen Sie zuerst ein Beispiel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="435" />
+        <location filename="../ui/annotatepanel.cpp" line="447" />
+        <location filename="../ui/annotatepanel.cpp" line="485" />
+        <source>Wait for the running suggestion or GrabCut to finish</source>
+        <translation>Warten Sie, bis der laufende Vorschlag oder GrabCut fertig ist</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="459" />
+        <source>GrabCut is filling the mask…</source>
+        <translation>GrabCut füllt die Maske…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="501" />
+        <source>Suggesting pairs (%1)…</source>
+        <translation>Paare werden vorgeschlagen (%1)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="518" />
         <source>Suggest pairs (%1)</source>
         <translation>Paare vorschlagen (%1)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/annotatepanel.cpp" line="441" />
+        <location filename="../ui/annotatepanel.cpp" line="524" />
         <source>%n pair(s) suggested; review them on the right</source>
         <translation><numerusform>%n Paar vorgeschlagen; prüfen Sie es rechts</numerusform><numerusform>%n Paare vorgeschlagen; prüfen Sie sie rechts</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="510" />
+        <location filename="../ui/annotatepanel.cpp" line="595" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1: %2 angenommen · %3 vorgeschlagen · %4 abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="554" />
+        <location filename="../ui/annotatepanel.cpp" line="639" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 Beispiele</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel.cpp" line="640" />
         <source> (unsaved)</source>
         <translation> (ungespeichert)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="557" />
+        <location filename="../ui/annotatepanel.cpp" line="642" />
         <source>No dataset open</source>
         <translation>Kein Datensatz geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="559" />
+        <location filename="../ui/annotatepanel.cpp" line="644" />
         <source>New…</source>
         <translation>Neu…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="645" />
         <source>Open…</source>
         <translation>Öffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="561" />
+        <location filename="../ui/annotatepanel.cpp" line="646" />
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="562" />
+        <location filename="../ui/annotatepanel.cpp" line="647" />
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="563" />
+        <location filename="../ui/annotatepanel.cpp" line="648" />
         <source>Export…</source>
         <translation>Exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="564" />
+        <location filename="../ui/annotatepanel.cpp" line="649" />
         <source>Add a sample from files…</source>
         <translation>Beispiel aus Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="565" />
+        <location filename="../ui/annotatepanel.cpp" line="650" />
         <source>Add the current composition</source>
         <translation>Aktuelle Komposition hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="566" />
+        <location filename="../ui/annotatepanel.cpp" line="651" />
         <source>Add the selected result</source>
         <translation>Ausgewähltes Ergebnis hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="567" />
+        <location filename="../ui/annotatepanel.cpp" line="652" />
         <source>No problems</source>
         <translation>Keine Probleme</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="567" />
+        <location filename="../ui/annotatepanel.cpp" line="652" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>Probleme (%1): Klicken führt zum Beispiel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="568" />
+        <location filename="../ui/annotatepanel.cpp" line="653" />
         <source>Pairs</source>
         <translation>Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="569" />
+        <location filename="../ui/annotatepanel.cpp" line="654" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>Referenzpunkt anklicken, dann seinen Zielpunkt (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="570" />
+        <location filename="../ui/annotatepanel.cpp" line="655" />
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="571" />
+        <location filename="../ui/annotatepanel.cpp" line="656" />
         <source>Drag the subject's box in the target (2)</source>
         <translation>Rechteck des Motivs im Ziel aufziehen (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="572" />
+        <location filename="../ui/annotatepanel.cpp" line="657" />
         <source>Brush</source>
         <translation>Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="573" />
+        <location filename="../ui/annotatepanel.cpp" line="658" />
         <source>Paint the subject's mask in the target (3)</source>
         <translation>Maske des Motivs im Ziel malen (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="574" />
+        <location filename="../ui/annotatepanel.cpp" line="659" />
         <source>Eraser</source>
         <translation>Radiergummi</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="575" />
+        <location filename="../ui/annotatepanel.cpp" line="660" />
         <source>Erase from the subject's mask (4)</source>
         <translation>Aus der Maske des Motivs radieren (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="576" />
+        <location filename="../ui/annotatepanel.cpp" line="661" />
         <source>Polygon</source>
         <translation>Polygon</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="577" />
+        <location filename="../ui/annotatepanel.cpp" line="662" />
         <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>Ecken des Motivumrisses anklicken; Doppelklick oder Eingabe schließt ihn (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="578" />
+        <location filename="../ui/annotatepanel.cpp" line="663" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="579" />
+        <location filename="../ui/annotatepanel.cpp" line="664" />
         <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>Maske des Motivs aus seinem Rechteck füllen (OpenCV GrabCut)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="580" />
+        <location filename="../ui/annotatepanel.cpp" line="665" />
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="581" />
+        <location filename="../ui/annotatepanel.cpp" line="666" />
         <source>From the region</source>
         <translation>Aus dem Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="582" />
+        <location filename="../ui/annotatepanel.cpp" line="667" />
         <source>Feature matching (photos)</source>
         <translation>Merkmalsabgleich (Fotos)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="583" />
+        <location filename="../ui/annotatepanel.cpp" line="668" />
         <source>The model's attention</source>
         <translation>Aufmerksamkeit des Modells</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="584" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>min </source>
         <translation>min. </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="585" />
+        <location filename="../ui/annotatepanel.cpp" line="396" />
+        <location filename="../ui/annotatepanel.cpp" line="670" />
         <source>Suggest</source>
         <translation>Vorschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="586" />
+        <location filename="../ui/annotatepanel.cpp" line="671" />
         <source>All pairs</source>
         <translation>Alle Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="587" />
+        <location filename="../ui/annotatepanel.cpp" line="672" />
         <source>Suggested</source>
         <translation>Vorgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="588" />
+        <location filename="../ui/annotatepanel.cpp" line="673" />
         <source>Accepted</source>
         <translation>Angenommen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <location filename="../ui/annotatepanel.cpp" line="674" />
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>#</source>
         <translation>Nr.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>Conf.</source>
         <translation>Konf.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>Reference → target</source>
         <translation>Referenz → Ziel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="591" />
+        <location filename="../ui/annotatepanel.cpp" line="676" />
         <source>Accept (A)</source>
         <translation>Annehmen (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="592" />
+        <location filename="../ui/annotatepanel.cpp" line="677" />
         <source>Reject (X)</source>
         <translation>Ablehnen (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="593" />
+        <location filename="../ui/annotatepanel.cpp" line="678" />
         <source>Threshold</source>
         <translation>Schwelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="594" />
+        <location filename="../ui/annotatepanel.cpp" line="679" />
         <source>Accept ≥</source>
         <translation>Annehmen ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="595" />
+        <location filename="../ui/annotatepanel.cpp" line="680" />
         <source>Reject &lt;</source>
         <translation>Ablehnen &lt;</translation>
     </message>

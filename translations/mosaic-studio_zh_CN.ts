@@ -144,313 +144,342 @@
 <context>
     <name>ui::AnnotatePanel</name>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="39" />
+        <location filename="../ui/annotatepanel.cpp" line="43" />
         <source>suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="40" />
+        <location filename="../ui/annotatepanel.cpp" line="44" />
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="41" />
+        <location filename="../ui/annotatepanel.cpp" line="45" />
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="256" />
+        <location filename="../ui/annotatepanel.cpp" line="452" />
         <source>Draw a box around the subject first (box tool), then GrabCut fills its mask.</source>
         <translation>请先用矩形工具框出主体，然后 GrabCut 会填充其蒙版。</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="273" />
+        <location filename="../ui/annotatepanel.cpp" line="471" />
         <source>GrabCut region</source>
         <translation>GrabCut 区域</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="332" />
+        <location filename="../ui/annotatepanel.cpp" line="317" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="335" />
+        <location filename="../ui/annotatepanel.cpp" line="320" />
         <source>Export the dataset into a folder</source>
         <translation>将数据集导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="341" />
+        <location filename="../ui/annotatepanel.cpp" line="326" />
         <source>Import the samples of another dataset</source>
         <translation>导入另一个数据集的样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="347" />
+        <location filename="../ui/annotatepanel.cpp" line="332" />
         <source>The target image</source>
         <translation>目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="347" />
-        <location filename="../ui/annotatepanel.cpp" line="351" />
+        <location filename="../ui/annotatepanel.cpp" line="332" />
+        <location filename="../ui/annotatepanel.cpp" line="336" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="350" />
+        <location filename="../ui/annotatepanel.cpp" line="335" />
         <source>The references (one per subject)</source>
         <translation>参考图（每个主体一张）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="370" />
+        <location filename="../ui/annotatepanel.cpp" line="355" />
         <source>A new, empty folder for the dataset</source>
         <translation>用于数据集的新空文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="380" />
+        <location filename="../ui/annotatepanel.cpp" line="365" />
         <source>Open a dataset folder</source>
         <translation>打开数据集文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="404" />
+        <location filename="../ui/annotatepanel.cpp" line="396" />
+        <location filename="../ui/annotatepanel.cpp" line="670" />
+        <source>Working…</source>
+        <translation>处理中…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="421" />
+        <source>The result was discarded: its sample changed while it was computed</source>
+        <translation>结果已丢弃：计算期间其样本已更改</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="443" />
+        <location filename="../ui/annotatepanel.cpp" line="481" />
         <source>Choose a sample first</source>
         <translation>请先选择一个样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="435" />
+        <location filename="../ui/annotatepanel.cpp" line="447" />
+        <location filename="../ui/annotatepanel.cpp" line="485" />
+        <source>Wait for the running suggestion or GrabCut to finish</source>
+        <translation>请等待正在运行的建议或 GrabCut 完成</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="459" />
+        <source>GrabCut is filling the mask…</source>
+        <translation>GrabCut 正在填充蒙版…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="501" />
+        <source>Suggesting pairs (%1)…</source>
+        <translation>正在建议点对（%1）…</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="518" />
         <source>Suggest pairs (%1)</source>
         <translation>建议点对（%1）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/annotatepanel.cpp" line="441" />
+        <location filename="../ui/annotatepanel.cpp" line="524" />
         <source>%n pair(s) suggested; review them on the right</source>
         <translation><numerusform>已建议 %n 个点对；请在右侧审核</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="510" />
+        <location filename="../ui/annotatepanel.cpp" line="595" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1：%2 已接受 · %3 建议 · %4 已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="554" />
+        <location filename="../ui/annotatepanel.cpp" line="639" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 个样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel.cpp" line="640" />
         <source> (unsaved)</source>
         <translation>（未保存）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="557" />
+        <location filename="../ui/annotatepanel.cpp" line="642" />
         <source>No dataset open</source>
         <translation>未打开数据集</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="559" />
+        <location filename="../ui/annotatepanel.cpp" line="644" />
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="645" />
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="561" />
+        <location filename="../ui/annotatepanel.cpp" line="646" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="562" />
+        <location filename="../ui/annotatepanel.cpp" line="647" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="563" />
+        <location filename="../ui/annotatepanel.cpp" line="648" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="564" />
+        <location filename="../ui/annotatepanel.cpp" line="649" />
         <source>Add a sample from files…</source>
         <translation>从文件添加样本…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="565" />
+        <location filename="../ui/annotatepanel.cpp" line="650" />
         <source>Add the current composition</source>
         <translation>添加当前构图</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="566" />
+        <location filename="../ui/annotatepanel.cpp" line="651" />
         <source>Add the selected result</source>
         <translation>添加所选结果</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="567" />
+        <location filename="../ui/annotatepanel.cpp" line="652" />
         <source>No problems</source>
         <translation>没有问题</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="567" />
+        <location filename="../ui/annotatepanel.cpp" line="652" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>问题（%1）：点击可跳转到对应样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="568" />
+        <location filename="../ui/annotatepanel.cpp" line="653" />
         <source>Pairs</source>
         <translation>点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="569" />
+        <location filename="../ui/annotatepanel.cpp" line="654" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>先点击参考点，再点击其目标点 (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="570" />
+        <location filename="../ui/annotatepanel.cpp" line="655" />
         <source>Box</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="571" />
+        <location filename="../ui/annotatepanel.cpp" line="656" />
         <source>Drag the subject's box in the target (2)</source>
         <translation>在目标图中拖出主体的矩形 (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="572" />
+        <location filename="../ui/annotatepanel.cpp" line="657" />
         <source>Brush</source>
         <translation>画笔</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="573" />
+        <location filename="../ui/annotatepanel.cpp" line="658" />
         <source>Paint the subject's mask in the target (3)</source>
         <translation>在目标图中绘制主体蒙版 (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="574" />
+        <location filename="../ui/annotatepanel.cpp" line="659" />
         <source>Eraser</source>
         <translation>橡皮擦</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="575" />
+        <location filename="../ui/annotatepanel.cpp" line="660" />
         <source>Erase from the subject's mask (4)</source>
         <translation>从主体蒙版中擦除 (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="576" />
+        <location filename="../ui/annotatepanel.cpp" line="661" />
         <source>Polygon</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="577" />
+        <location filename="../ui/annotatepanel.cpp" line="662" />
         <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>点击主体轮廓的各个角点；双击或回车闭合 (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="578" />
+        <location filename="../ui/annotatepanel.cpp" line="663" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="579" />
+        <location filename="../ui/annotatepanel.cpp" line="664" />
         <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>根据矩形填充主体蒙版（OpenCV GrabCut）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="580" />
+        <location filename="../ui/annotatepanel.cpp" line="665" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="581" />
+        <location filename="../ui/annotatepanel.cpp" line="666" />
         <source>From the region</source>
         <translation>由区域生成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="582" />
+        <location filename="../ui/annotatepanel.cpp" line="667" />
         <source>Feature matching (photos)</source>
         <translation>特征匹配（照片）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="583" />
+        <location filename="../ui/annotatepanel.cpp" line="668" />
         <source>The model's attention</source>
         <translation>模型注意力</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="584" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>min </source>
         <translation>最低 </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="585" />
+        <location filename="../ui/annotatepanel.cpp" line="396" />
+        <location filename="../ui/annotatepanel.cpp" line="670" />
         <source>Suggest</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="586" />
+        <location filename="../ui/annotatepanel.cpp" line="671" />
         <source>All pairs</source>
         <translation>全部点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="587" />
+        <location filename="../ui/annotatepanel.cpp" line="672" />
         <source>Suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="588" />
+        <location filename="../ui/annotatepanel.cpp" line="673" />
         <source>Accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <location filename="../ui/annotatepanel.cpp" line="674" />
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>Conf.</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="675" />
         <source>Reference → target</source>
         <translation>参考 → 目标</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="591" />
+        <location filename="../ui/annotatepanel.cpp" line="676" />
         <source>Accept (A)</source>
         <translation>接受 (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="592" />
+        <location filename="../ui/annotatepanel.cpp" line="677" />
         <source>Reject (X)</source>
         <translation>拒绝 (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="593" />
+        <location filename="../ui/annotatepanel.cpp" line="678" />
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="594" />
+        <location filename="../ui/annotatepanel.cpp" line="679" />
         <source>Accept ≥</source>
         <translation>接受 ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="595" />
+        <location filename="../ui/annotatepanel.cpp" line="680" />
         <source>Reject &lt;</source>
         <translation>拒绝 &lt;</translation>
     </message>

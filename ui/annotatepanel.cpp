@@ -16,6 +16,7 @@
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -28,6 +29,9 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <memory>
 
 namespace ui {
 
@@ -198,6 +202,7 @@ AnnotatePanel::AnnotatePanel(QWidget *parent) : QWidget(parent), m_set(new Annot
 
     // Wiring.
     connect(m_set, &AnnotationSet::reset, this, [this] {
+        ++m_epoch;
         refreshSamples();
         setCurrentSample(m_set->count() > 0 ? 0 : -1);
     });
@@ -248,29 +253,9 @@ AnnotatePanel::AnnotatePanel(QWidget *parent) : QWidget(parent), m_set(new Annot
             m_set->setDone(currentSample(), on);
     });
     connect(m_grabCut, &QPushButton::clicked, this, [this] {
-        const int s = currentSample(), k = m_view->subject();
-        if (s < 0)
-            return;
-        const auto &box = m_set->sample(s).subjects[static_cast<size_t>(k)].box;
-        if (!box) {
-            Q_EMIT errorOccurred(tr("Draw a box around the subject first (box tool), then GrabCut fills its mask."));
-            return;
-        }
-        QApplication::setOverrideCursor(Qt::WaitCursor);
-        mosaic::FloatMap mask;
-        const auto st = mosaic::grabCut(fromQImage(m_set->target(s)), *box, 5, &mask);
-        QApplication::restoreOverrideCursor();
-        if (!st.ok()) {
-            Q_EMIT errorOccurred(QString::fromStdString(st.message));
-            return;
-        }
-        QImage m(mask.width, mask.height, QImage::Format_Grayscale8);
-        for (int y = 0; y < mask.height; ++y) {
-            uchar *row = m.scanLine(y);
-            for (int x = 0; x < mask.width; ++x)
-                row[x] = mask.values[static_cast<size_t>(y) * mask.width + x] > 0.5f ? 255 : 0;
-        }
-        m_set->setMask(s, k, m, tr("GrabCut region"));
+        QString error;
+        if (!grabCut(&error))
+            Q_EMIT errorOccurred(error);
     });
     connect(m_suggest, &QPushButton::clicked, this, [this] {
         QString error;
@@ -397,11 +382,107 @@ void AnnotatePanel::setCurrentSample(int index)
     }
 }
 
+class AnnotatePanel::JobWatcher : public QFutureWatcher<void>
+{
+public:
+    using QFutureWatcher<void>::QFutureWatcher;
+};
+
+void AnnotatePanel::setBusy(bool busy, const QString &text)
+{
+    m_busy = busy;
+    m_suggest->setEnabled(!busy);
+    m_grabCut->setEnabled(!busy);
+    m_suggest->setText(busy ? tr("Working…") : tr("Suggest"));
+    if (busy)
+        Q_EMIT statusMessage(text);
+}
+
+void AnnotatePanel::startJob(int sample, const QString &busyText, std::function<QString()> work, std::function<QString()> apply)
+{
+    const quint64 epoch = m_epoch;
+    const std::string id = m_set->sample(sample).id;
+    const size_t subjects = m_set->sample(sample).subjects.size();
+    auto failure = std::make_shared<QString>(); // written on the pool thread, read after `finished`
+    setBusy(true, busyText);
+    m_job = new JobWatcher(this);
+    connect(m_job, &QFutureWatcherBase::finished, this, [this, epoch, id, subjects, sample, failure, apply] {
+        m_job->deleteLater();
+        m_job = nullptr;
+        setBusy(false);
+        if (!failure->isEmpty()) {
+            Q_EMIT errorOccurred(*failure);
+            Q_EMIT suggestionsFinished(false);
+            return;
+        }
+        // The user may have opened another dataset or deleted the sample meanwhile.
+        if (epoch != m_epoch || sample >= m_set->count() || m_set->sample(sample).id != id ||
+            m_set->sample(sample).subjects.size() != subjects) {
+            Q_EMIT statusMessage(tr("The result was discarded: its sample changed while it was computed"));
+            Q_EMIT suggestionsFinished(false);
+            return;
+        }
+        const QString error = apply();
+        if (!error.isEmpty())
+            Q_EMIT errorOccurred(error);
+        Q_EMIT suggestionsFinished(error.isEmpty());
+    });
+    m_job->setFuture(QtConcurrent::run([work, failure] {
+        try {
+            *failure = work();
+        } catch (const std::exception &e) {
+            *failure = QString::fromLocal8Bit(e.what());
+        }
+    }));
+}
+
+bool AnnotatePanel::grabCut(QString *error)
+{
+    const int s = currentSample(), k = m_view->subject();
+    if (s < 0) {
+        *error = tr("Choose a sample first");
+        return false;
+    }
+    if (m_busy) {
+        *error = tr("Wait for the running suggestion or GrabCut to finish");
+        return false;
+    }
+    const auto &box = m_set->sample(s).subjects[static_cast<size_t>(k)].box;
+    if (!box) {
+        *error = tr("Draw a box around the subject first (box tool), then GrabCut fills its mask.");
+        return false;
+    }
+    const mosaic::RgbaImage target = fromQImage(m_set->target(s));
+    const mosaic::NormalizedBox region = *box;
+    auto mask = std::make_shared<mosaic::FloatMap>();
+    startJob(
+        s, tr("GrabCut is filling the mask…"),
+        [target, region, mask] {
+            const auto st = mosaic::grabCut(target, region, 5, mask.get());
+            return st.ok() ? QString() : QString::fromStdString(st.message);
+        },
+        [this, s, k, mask] {
+            QImage m(mask->width, mask->height, QImage::Format_Grayscale8);
+            for (int y = 0; y < mask->height; ++y) {
+                uchar *row = m.scanLine(y);
+                for (int x = 0; x < mask->width; ++x)
+                    row[x] = mask->values[static_cast<size_t>(y) * mask->width + x] > 0.5f ? 255 : 0;
+            }
+            m_set->setMask(s, k, m, tr("GrabCut region"));
+            return QString();
+        });
+    return true;
+}
+
 bool AnnotatePanel::suggest(int method, QString *error)
 {
     const int s = currentSample();
     if (s < 0) {
         *error = tr("Choose a sample first");
+        return false;
+    }
+    if (m_busy) {
+        *error = tr("Wait for the running suggestion or GrabCut to finish");
         return false;
     }
     mosaic::SuggestOptions o;
@@ -412,33 +493,37 @@ bool AnnotatePanel::suggest(int method, QString *error)
     std::vector<mosaic::SuggestSubject> subjects;
     for (int k = 0; k < n; ++k)
         subjects.push_back(m_set->suggestSubject(s, k));
-    std::vector<std::vector<mosaic::Correspondence>> found(static_cast<size_t>(n));
     const mosaic::RgbaImage target = fromQImage(m_set->target(s));
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    mosaic::Status st;
-    if (o.method == mosaic::SuggestMethod::Model) {
-        st = mosaic::suggestWithModel(target, smp.prompt, subjects, o, &found);
-    } else {
-        for (int k = 0; k < n && st.ok(); ++k)
-            if (subjects[static_cast<size_t>(k)].box || subjects[static_cast<size_t>(k)].mask.width > 0 || o.method == mosaic::SuggestMethod::Features)
-                st = mosaic::suggestPairs(target, subjects[static_cast<size_t>(k)], o, &found[static_cast<size_t>(k)]);
-    }
-    QApplication::restoreOverrideCursor();
-    if (!st.ok()) {
-        *error = QString::fromStdString(st.message);
-        return false;
-    }
-    const mosaic::PointSource source = o.method == mosaic::SuggestMethod::Features ? mosaic::PointSource::FeatureMatch
-                                       : o.method == mosaic::SuggestMethod::Model  ? mosaic::PointSource::Model
-                                                                                   : mosaic::PointSource::Region;
-    int total = 0;
-    m_set->undoStack()->beginMacro(tr("Suggest pairs (%1)").arg(m_method->itemText(method)));
-    for (int k = 0; k < n; ++k) {
-        m_set->replaceSuggestions(s, k, source, found[static_cast<size_t>(k)]);
-        total += static_cast<int>(found[static_cast<size_t>(k)].size());
-    }
-    m_set->undoStack()->endMacro();
-    Q_EMIT statusMessage(tr("%n pair(s) suggested; review them on the right", nullptr, total));
+    const std::string prompt = smp.prompt;
+    const QString methodName = m_method->itemText(method);
+    auto found = std::make_shared<std::vector<std::vector<mosaic::Correspondence>>>(static_cast<size_t>(n));
+    startJob(
+        s, tr("Suggesting pairs (%1)…").arg(methodName),
+        [o, subjects, target, prompt, found] {
+            mosaic::Status st;
+            if (o.method == mosaic::SuggestMethod::Model) {
+                st = mosaic::suggestWithModel(target, prompt, subjects, o, found.get());
+            } else {
+                for (size_t k = 0; k < subjects.size() && st.ok(); ++k)
+                    if (subjects[k].box || subjects[k].mask.width > 0 || o.method == mosaic::SuggestMethod::Features)
+                        st = mosaic::suggestPairs(target, subjects[k], o, &(*found)[k]);
+            }
+            return st.ok() ? QString() : QString::fromStdString(st.message);
+        },
+        [this, s, n, o, methodName, found] {
+            const mosaic::PointSource source = o.method == mosaic::SuggestMethod::Features ? mosaic::PointSource::FeatureMatch
+                                               : o.method == mosaic::SuggestMethod::Model  ? mosaic::PointSource::Model
+                                                                                           : mosaic::PointSource::Region;
+            int total = 0;
+            m_set->undoStack()->beginMacro(tr("Suggest pairs (%1)").arg(methodName));
+            for (int k = 0; k < n; ++k) {
+                m_set->replaceSuggestions(s, k, source, (*found)[static_cast<size_t>(k)]);
+                total += static_cast<int>((*found)[static_cast<size_t>(k)].size());
+            }
+            m_set->undoStack()->endMacro();
+            Q_EMIT statusMessage(tr("%n pair(s) suggested; review them on the right", nullptr, total));
+            return QString();
+        });
     return true;
 }
 
@@ -582,7 +667,7 @@ void AnnotatePanel::retranslateUi()
     m_method->setItemText(1, tr("Feature matching (photos)"));
     m_method->setItemText(2, tr("The model's attention"));
     m_minConfidence->setPrefix(tr("min "));
-    m_suggest->setText(tr("Suggest"));
+    m_suggest->setText(m_busy ? tr("Working…") : tr("Suggest"));
     m_filter->setItemText(0, tr("All pairs"));
     m_filter->setItemText(1, tr("Suggested"));
     m_filter->setItemText(2, tr("Accepted"));
@@ -598,6 +683,10 @@ void AnnotatePanel::retranslateUi()
 AnnotatePanel::~AnnotatePanel()
 {
     disconnectIncoming(this);
+    // No background job outlives the panel (it reads nothing of the panel's, but LibTorch and
+    // OpenCV must not be running on a pool thread while the application exits).
+    if (m_job)
+        m_job->waitForFinished();
 }
 
 } // namespace ui

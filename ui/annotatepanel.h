@@ -4,6 +4,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -30,8 +32,13 @@ public:
     AnnotateView *view() const { return m_view; }
     void setCurrentSample(int index);
     int currentSample() const;
-    // Runs a suggester (0 region, 1 features, 2 model) over every subject of the current sample.
+    // Starts a suggester (0 region, 1 features, 2 model) over every subject of the current sample on
+    // a pool thread; the window stays live. False (with the reason) when it cannot start: no sample,
+    // or another suggestion or GrabCut still running. suggestionsFinished() follows a true return.
     bool suggest(int method, QString *error);
+    // Fills the current subject's mask from its box with GrabCut, on a pool thread likewise.
+    bool grabCut(QString *error);
+    bool isBusy() const { return m_busy; }
     QListWidget *problemList() const { return m_problems; }
     QTableWidget *pairTable() const { return m_table; }
     QString countsText() const;
@@ -44,6 +51,9 @@ Q_SIGNALS:
     void addFromResultRequested();
     void errorOccurred(const QString &message);
     void statusMessage(const QString &message);
+    // A background job ended: applied (true), or failed or outdated (false; errorOccurred or
+    // statusMessage said why).
+    void suggestionsFinished(bool applied);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -54,6 +64,10 @@ private:
     void refreshSubjects();
     void refreshReview();
     QVector<int> selectedRows() const;
+    // Runs `work` on the global thread pool, then `apply` here if the job's sample is still the
+    // one it read (same dataset, same sample id, same subject count); apply returns an error or "".
+    void startJob(int sample, const QString &busyText, std::function<QString()> work, std::function<QString()> apply);
+    void setBusy(bool busy, const QString &text = QString());
 
     AnnotationSet *m_set;
     AnnotateView *m_view;
@@ -67,6 +81,10 @@ private:
     QCheckBox *m_done;
     QTableWidget *m_table;
     bool m_updating = false;
+    bool m_busy = false;
+    quint64 m_epoch = 0; // counts datasets opened, created or imported (sample ids repeat across them)
+    class JobWatcher;
+    JobWatcher *m_job = nullptr;
 };
 
 } // namespace ui

@@ -71,6 +71,18 @@ class TstAnnotator : public QObject
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
     }
 
+    // Starts a suggester and waits for its background job; true when its result was applied.
+    bool runSuggest(ui::AnnotatePanel &panel, int method)
+    {
+        QSignalSpy finished(&panel, &ui::AnnotatePanel::suggestionsFinished);
+        QString error;
+        if (!panel.suggest(method, &error)) {
+            qWarning("suggest: %s", qPrintable(error));
+            return false;
+        }
+        return finished.wait(30000) && finished.first().at(0).toBool();
+    }
+
     const std::vector<mosaic::Correspondence> &pointsOf(ui::AnnotatePanel &panel, int subject = 0)
     {
         return panel.set()->sample(0).subjects[static_cast<size_t>(subject)].points;
@@ -197,8 +209,7 @@ private Q_SLOTS:
         const auto box = panel.set()->sample(0).subjects[0].box;
         QVERIFY(box.has_value());
         QVERIFY(std::abs(box->x - 0.2) < 0.02 && std::abs(box->w - 0.4) < 0.02 && std::abs(box->h - 0.6) < 0.02);
-        QString error;
-        QVERIFY2(panel.suggest(0, &error), qPrintable(error));
+        QVERIFY(runSuggest(panel, 0));
         const auto &pts = pointsOf(panel);
         QVERIFY(pts.size() >= 4);
         for (const auto &p : pts) {
@@ -239,11 +250,60 @@ private Q_SLOTS:
         QVERIFY(!panel.set()->sample(0).done);
         QVERIFY(!done->isChecked());
         // Re-suggesting replaces only the undecided suggestions.
-        QVERIFY(panel.suggest(0, &error));
+        QVERIFY(runSuggest(panel, 0));
         int kept = 0;
         for (const auto &p : pointsOf(panel))
             kept += p.status != mosaic::ReviewStatus::Suggested;
         QCOMPARE(kept, accepted + rejected);
+    }
+
+    // Suggestions and GrabCut run off the GUI thread: while one runs the buttons are off and a second
+    // request is refused with a reason; a result whose sample went away (another dataset opened) is
+    // discarded, not written into the wrong sample; a panel closed mid-job waits for it and emits nothing.
+    void backgroundJobs()
+    {
+        QString error;
+        {
+            ui::AnnotatePanel panel;
+            makePanel(panel, QStringLiteral("jobs"));
+            panel.set()->setBox(0, 0, mosaic::NormalizedBox{0.2f, 0.2f, 0.4f, 0.6f});
+            auto *button = panel.findChild<QPushButton *>(QStringLiteral("suggestButton"));
+            QSignalSpy finished(&panel, &ui::AnnotatePanel::suggestionsFinished);
+            QSignalSpy status(&panel, &ui::AnnotatePanel::statusMessage);
+            QVERIFY2(panel.suggest(0, &error), qPrintable(error));
+            QVERIFY(panel.isBusy());
+            QVERIFY(!button->isEnabled());
+            QVERIFY(!panel.suggest(0, &error));
+            QVERIFY2(error.contains(QStringLiteral("Wait for")), qPrintable(error));
+            QVERIFY(!panel.grabCut(&error));
+            QVERIFY(finished.wait(30000));
+            QVERIFY(finished.first().at(0).toBool());
+            QVERIFY(button->isEnabled() && !panel.isBusy());
+            QVERIFY(!pointsOf(panel).empty());
+            QVERIFY(status.last().at(0).toString().contains(QStringLiteral("suggested")));
+
+            // Another dataset opened before the job's result arrives (results come back through the
+            // event loop, so this happens deterministically first): the result is dropped.
+            finished.clear();
+            QVERIFY2(panel.suggest(0, &error), qPrintable(error));
+            QVERIFY2(panel.set()->create(m_tmp.filePath(QStringLiteral("jobs2")), QStringLiteral("jobs2"), &error), qPrintable(error));
+            QCOMPARE(panel.set()->addSampleFromFiles(m_target, {m_ref1, m_ref2}, QStringLiteral("two toys"), &error), 0);
+            QVERIFY(finished.wait(30000));
+            QVERIFY(!finished.first().at(0).toBool());
+            QVERIFY(status.last().at(0).toString().contains(QStringLiteral("discarded")));
+            QVERIFY(pointsOf(panel).empty()); // the new dataset's sample 0 (same id) got nothing
+            QVERIFY(!panel.isBusy());
+        }
+        {
+            // Closed while a job runs: the destructor waits; nothing is delivered afterwards.
+            auto *panel = new ui::AnnotatePanel;
+            makePanel(*panel, QStringLiteral("jobs3"));
+            panel->set()->setBox(0, 0, mosaic::NormalizedBox{0.2f, 0.2f, 0.4f, 0.6f});
+            QVERIFY(panel->suggest(1, &error));
+            QVERIFY(panel->isBusy());
+            delete panel;
+            QTest::qWait(50);
+        }
     }
 
     void drawRegions()
@@ -285,7 +345,12 @@ private Q_SLOTS:
         grab->click();
         QCOMPARE(errors.count(), 1);
         panel.set()->setBox(0, 0, mosaic::NormalizedBox{0.1f, 0.1f, 0.8f, 0.8f});
+        QSignalSpy finished(&panel, &ui::AnnotatePanel::suggestionsFinished);
         grab->click();
+        QVERIFY(panel.isBusy() && !grab->isEnabled()); // GrabCut runs on a pool thread
+        QVERIFY(finished.wait(30000));
+        QVERIFY(finished.first().at(0).toBool());
+        QVERIFY(!panel.isBusy() && grab->isEnabled());
         const QImage cut = panel.set()->mask(0, 0);
         QVERIFY(qGray(cut.pixel(100, 80)) > 127); // the blue block (40..160 x 32..128) is foreground
         QVERIFY(qGray(cut.pixel(25, 20)) < 127);  // white margin inside the box is background

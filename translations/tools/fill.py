@@ -275,6 +275,11 @@ DE = {
  'Cannot open': 'Öffnen nicht möglich',
  'Cannot open the dataset': 'Der Datensatz kann nicht geöffnet werden',
  '%1 already holds a dataset; export into a new or empty folder (or import into that one)': '%1 enthält bereits einen Datensatz; exportieren Sie in einen neuen oder leeren Ordner (oder importieren Sie dort)',
+ 'Working…': 'Läuft…',
+ 'Wait for the running suggestion or GrabCut to finish': 'Warten Sie, bis der laufende Vorschlag oder GrabCut fertig ist',
+ 'The result was discarded: its sample changed while it was computed': 'Das Ergebnis wurde verworfen: Sein Beispiel hat sich während der Berechnung geändert',
+ 'GrabCut is filling the mask…': 'GrabCut füllt die Maske…',
+ 'Suggesting pairs (%1)…': 'Paare werden vorgeschlagen (%1)…',
 }
 
 ZH = {
@@ -549,6 +554,11 @@ ZH = {
  'Cannot open': '无法打开',
  'Cannot open the dataset': '无法打开数据集',
  '%1 already holds a dataset; export into a new or empty folder (or import into that one)': '%1 已包含数据集；请导出到新的或空的文件夹（或在那里导入）',
+ 'Working…': '处理中…',
+ 'Wait for the running suggestion or GrabCut to finish': '请等待正在运行的建议或 GrabCut 完成',
+ 'The result was discarded: its sample changed while it was computed': '结果已丢弃：计算期间其样本已更改',
+ 'GrabCut is filling the mask…': 'GrabCut 正在填充蒙版…',
+ 'Suggesting pairs (%1)…': '正在建议点对（%1）…',
 }
 
 def fill(path, table):
