@@ -229,6 +229,17 @@ int runGenerate(const Args &args)
             if (m.massInRegion >= 0)
                 std::printf("  %s: %.1f%% of its attention share lies inside its region\n", m.name.c_str(),
                             100.0 * m.massInRegion);
+            if (!m.share.values.empty()) {
+                // How much the image looks at this reference at all (a model that ignores its
+                // references shows a few per cent here, and the same image for any reference).
+                double sum = 0, peak = 0;
+                for (float v : m.share.values) {
+                    sum += v;
+                    peak = std::max(peak, static_cast<double>(v));
+                }
+                std::printf("  %s: the image's attention on this reference: mean %.1f%%, peak %.1f%% (double blocks)\n",
+                            m.name.c_str(), 100.0 * sum / static_cast<double>(m.share.values.size()), 100.0 * peak);
+            }
         }
         if (auto s = mosaic::savePng(mapsDir + "/ownership.png", mosaic::colorizeIndexMap(result.ownership, palette));
             !s.ok()) {

@@ -242,6 +242,20 @@ private Q_SLOTS:
         }
         QVERIFY(std::filesystem::exists(maps + "/ownership.png"));
         QVERIFY(r.output.find("of its attention share lies inside its region") != std::string::npos);
+        // Per reference, how much of the image's attention it receives: shares of one softmax, so
+        // each mean lies within its peak and the four together within 100 %.
+        double meanSum = 0;
+        int lines = 0;
+        for (size_t at = r.output.find("attention on this reference: mean "); at != std::string::npos;
+             at = r.output.find("attention on this reference: mean ", at + 1)) {
+            double mean = -1, peak = -1;
+            QCOMPARE(std::sscanf(r.output.c_str() + at, "attention on this reference: mean %lf%%, peak %lf%%", &mean, &peak), 2);
+            QVERIFY2(mean > 0 && mean <= peak && peak <= 100.0, r.output.c_str());
+            meanSum += mean;
+            ++lines;
+        }
+        QCOMPARE(lines, 4);
+        QVERIFY2(meanSum < 100.0, r.output.c_str());
 
         // No --model: the bundled model, found through $MOSAIC_MODEL first; a clear list when missing.
         Run d = run("generate --prompt 'one toy on the grass' --ref " + m_refs[0] + " --steps 1 --size 64 --out " +
