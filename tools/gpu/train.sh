@@ -8,6 +8,8 @@
 #
 #   OUT=/tmp/out tools/gpu/train.sh            # defaults: 150 s autoencoder, 330 s transformer
 #   AE_SECONDS=20 TR_SECONDS=40 DEVICE=cpu tools/gpu/train.sh   # the CPU rehearsal
+#   TR_RECIPE=resources/recipes/experiments/toys-large-scratch.json tools/gpu/train.sh
+#                                              # the transformer on larger toys (docs/results.md)
 #
 # Reassemble here: cat $files_at/model/mosaic-toys.safetensors.part-* > resources/models/mosaic-toys.safetensors
 set -euo pipefail
@@ -19,6 +21,7 @@ AE_SECONDS="${AE_SECONDS:-150}"
 TR_SECONDS="${TR_SECONDS:-330}"
 AE_STEPS="${AE_STEPS:-4000}"
 TR_STEPS="${TR_STEPS:-20000}"
+TR_RECIPE="${TR_RECIPE:-resources/recipes/toys.json}"
 JOBS="${JOBS:-$(nproc)}"
 BUILD="${BUILD:-$here/build/gpu}"
 mkdir -p "$OUT/model" "$OUT/logs"
@@ -52,8 +55,8 @@ stage() {
 }
 
 stage resources/recipes/toys-ae.json "$AE_SECONDS" "$AE_STEPS" runs/toys-ae
-stage resources/recipes/toys.json "$TR_SECONDS" "$TR_STEPS" runs/toys
-cp resources/recipes/toys.json "$OUT/model/recipe.json"
+stage "$TR_RECIPE" "$TR_SECONDS" "$TR_STEPS" runs/toys
+cp "$TR_RECIPE" "$OUT/model/recipe.json"
 split -b 15M -d "runs/toys/model.safetensors" "$OUT/model/mosaic-toys.safetensors.part-"
 sha256sum runs/toys/model.safetensors | tee "$OUT/model/sha256.txt"
 
