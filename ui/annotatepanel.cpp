@@ -388,9 +388,8 @@ public:
     using QFutureWatcher<void>::QFutureWatcher;
 };
 
-void AnnotatePanel::setBusy(bool busy, const QString &text)
+void AnnotatePanel::showBusy(bool busy, const QString &text)
 {
-    m_busy = busy;
     m_suggest->setEnabled(!busy);
     m_grabCut->setEnabled(!busy);
     m_suggest->setText(busy ? tr("Working…") : tr("Suggest"));
@@ -404,12 +403,12 @@ void AnnotatePanel::startJob(int sample, const QString &busyText, std::function<
     const std::string id = m_set->sample(sample).id;
     const size_t subjects = m_set->sample(sample).subjects.size();
     auto failure = std::make_shared<QString>(); // written on the pool thread, read after `finished`
-    setBusy(true, busyText);
     m_job = new JobWatcher(this);
+    showBusy(true, busyText);
     connect(m_job, &QFutureWatcherBase::finished, this, [this, epoch, id, subjects, sample, failure, apply] {
         m_job->deleteLater();
         m_job = nullptr;
-        setBusy(false);
+        showBusy(false);
         if (!failure->isEmpty()) {
             Q_EMIT errorOccurred(*failure);
             Q_EMIT suggestionsFinished(false);
@@ -443,7 +442,7 @@ bool AnnotatePanel::grabCut(QString *error)
         *error = tr("Choose a sample first");
         return false;
     }
-    if (m_busy) {
+    if (isBusy()) {
         *error = tr("Wait for the running suggestion or GrabCut to finish");
         return false;
     }
@@ -481,7 +480,7 @@ bool AnnotatePanel::suggest(int method, QString *error)
         *error = tr("Choose a sample first");
         return false;
     }
-    if (m_busy) {
+    if (isBusy()) {
         *error = tr("Wait for the running suggestion or GrabCut to finish");
         return false;
     }
@@ -667,7 +666,7 @@ void AnnotatePanel::retranslateUi()
     m_method->setItemText(1, tr("Feature matching (photos)"));
     m_method->setItemText(2, tr("The model's attention"));
     m_minConfidence->setPrefix(tr("min "));
-    m_suggest->setText(m_busy ? tr("Working…") : tr("Suggest"));
+    m_suggest->setText(isBusy() ? tr("Working…") : tr("Suggest"));
     m_filter->setItemText(0, tr("All pairs"));
     m_filter->setItemText(1, tr("Suggested"));
     m_filter->setItemText(2, tr("Accepted"));

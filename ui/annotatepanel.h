@@ -38,7 +38,7 @@ public:
     bool suggest(int method, QString *error);
     // Fills the current subject's mask from its box with GrabCut, on a pool thread likewise.
     bool grabCut(QString *error);
-    bool isBusy() const { return m_busy; }
+    bool isBusy() const { return m_job != nullptr; }
     QListWidget *problemList() const { return m_problems; }
     QTableWidget *pairTable() const { return m_table; }
     QString countsText() const;
@@ -67,7 +67,7 @@ private:
     // Runs `work` on the global thread pool, then `apply` here if the job's sample is still the
     // one it read (same dataset, same sample id, same subject count); apply returns an error or "".
     void startJob(int sample, const QString &busyText, std::function<QString()> work, std::function<QString()> apply);
-    void setBusy(bool busy, const QString &text = QString());
+    void showBusy(bool busy, const QString &text = QString()); // the buttons and the status line
 
     AnnotationSet *m_set;
     AnnotateView *m_view;
@@ -81,10 +81,9 @@ private:
     QCheckBox *m_done;
     QTableWidget *m_table;
     bool m_updating = false;
-    bool m_busy = false;
     quint64 m_epoch = 0; // counts datasets opened, created or imported (sample ids repeat across them)
     class JobWatcher;
-    JobWatcher *m_job = nullptr;
+    JobWatcher *m_job = nullptr; // the running suggestion or GrabCut, if any
 };
 
 } // namespace ui

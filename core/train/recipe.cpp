@@ -263,13 +263,11 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             t.data.minSubjects = subjects.at(0);
             t.data.maxSubjects = subjects.at(subjects.size() - 1);
             if (const auto sc = d.find("scale"); sc != d.end()) {
-                const bool numbers = sc->is_array() && sc->size() == 2 && (*sc)[0].is_number() && (*sc)[1].is_number();
-                const auto range = numbers ? sc->get<std::vector<double>>() : std::vector<double>();
-                if (!numbers)
+                if (!sc->is_array() || sc->size() != 2 || !(*sc)[0].is_number() || !(*sc)[1].is_number())
                     throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"data.scale\" is [min, max], the toys' "
                                                                             "size as a fraction of the image side");
-                t.data.minScale = range[0];
-                t.data.maxScale = range[1];
+                t.data.minScale = (*sc)[0].get<double>();
+                t.data.maxScale = (*sc)[1].get<double>();
             }
             if (dataFolder.empty())
                 data::checkToysOptions(t.data); // now, not at the first step
