@@ -8,7 +8,6 @@
 
 #include <mosaic/annotate.h>
 
-#include <QApplication>
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QComboBox>
@@ -397,7 +396,7 @@ void AnnotatePanel::showBusy(bool busy, const QString &text)
         Q_EMIT statusMessage(text);
 }
 
-void AnnotatePanel::startJob(int sample, const QString &busyText, std::function<QString()> work, std::function<QString()> apply)
+void AnnotatePanel::startJob(int sample, const QString &busyText, std::function<QString()> work, std::function<void()> apply)
 {
     const quint64 epoch = m_epoch;
     const std::string id = m_set->sample(sample).id;
@@ -421,10 +420,8 @@ void AnnotatePanel::startJob(int sample, const QString &busyText, std::function<
             Q_EMIT suggestionsFinished(false);
             return;
         }
-        const QString error = apply();
-        if (!error.isEmpty())
-            Q_EMIT errorOccurred(error);
-        Q_EMIT suggestionsFinished(error.isEmpty());
+        apply();
+        Q_EMIT suggestionsFinished(true);
     });
     m_job->setFuture(QtConcurrent::run([work, failure] {
         try {
@@ -468,7 +465,6 @@ bool AnnotatePanel::grabCut(QString *error)
                     row[x] = mask->values[static_cast<size_t>(y) * mask->width + x] > 0.5f ? 255 : 0;
             }
             m_set->setMask(s, k, m, tr("GrabCut region"));
-            return QString();
         });
     return true;
 }
@@ -521,7 +517,6 @@ bool AnnotatePanel::suggest(int method, QString *error)
             }
             m_set->undoStack()->endMacro();
             Q_EMIT statusMessage(tr("%n pair(s) suggested; review them on the right", nullptr, total));
-            return QString();
         });
     return true;
 }

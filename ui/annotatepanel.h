@@ -65,8 +65,8 @@ private:
     void refreshReview();
     QVector<int> selectedRows() const;
     // Runs `work` on the global thread pool, then `apply` here if the job's sample is still the
-    // one it read (same dataset, same sample id, same subject count); apply returns an error or "".
-    void startJob(int sample, const QString &busyText, std::function<QString()> work, std::function<QString()> apply);
+    // one it read (same dataset, same sample id, same subject count). work returns an error or "".
+    void startJob(int sample, const QString &busyText, std::function<QString()> work, std::function<void()> apply);
     void showBusy(bool busy, const QString &text = QString()); // the buttons and the status line
 
     AnnotationSet *m_set;
