@@ -48,6 +48,8 @@ int runTrain(const Args &args)
                          width - filled, "", static_cast<long long>(p.step), static_cast<long long>(p.total), p.loss);
             if (p.autoencoder)
                 std::fprintf(stderr, "(reconstruction %.4f, kl %.3f)", p.flow, p.kl);
+            else if (p.reverseSca > 0)
+                std::fprintf(stderr, "(flow %.4f, sca %.3f, reverse %.3f, md %.3f)", p.flow, p.sca, p.reverseSca, p.md);
             else
                 std::fprintf(stderr, "(flow %.4f, sca %.3f, md %.3f)", p.flow, p.sca, p.md);
             std::fprintf(stderr, "  lr %.2e  %.0f s, ETA %.0f s %s", p.learningRate, p.elapsedSeconds, p.etaSeconds,

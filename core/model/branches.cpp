@@ -122,6 +122,15 @@ GroupOut attendGroups(const QKV &main, const std::vector<QKV> &refs, int64_t lTx
             if (cap->refToTarget.size() != refs.size())
                 cap->refToTarget.assign(refs.size(), at::Tensor());
             cap->refToTarget[i] = cap->refToTarget[i].defined() ? cap->refToTarget[i] + map : map;
+            if (cap->wantTargetToRef) {
+                const at::Tensor qT = main.q.narrow(2, lTxt, lTgt);
+                at::Tensor rev = at::empty({qT.size(0), lTgt, refs[i].k.size(2)}, qT.options().dtype(at::kFloat));
+                forEachHeadMeanProbabilities(qT, refs[i].k, at::Tensor(), cap->chunkBytes,
+                                             [&](int64_t first, const at::Tensor &p) { rev.narrow(1, first, p.size(1)).copy_(p); });
+                if (cap->targetToRef.size() != refs.size())
+                    cap->targetToRef.assign(refs.size(), at::Tensor());
+                cap->targetToRef[i] = cap->targetToRef[i].defined() ? cap->targetToRef[i] + rev : rev;
+            }
         }
     }
     return out;

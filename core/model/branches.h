@@ -31,6 +31,10 @@ struct AttentionCapture
     // Sums over captured layers (and steps); divide by the matching count.
     std::vector<at::Tensor> refToTarget; // per ref: [B, L_ref, L_tgt], rows are distributions (softmax over target)
     std::vector<at::Tensor> targetShare; // per ref: [B, L_tgt], share of each target query's attention on that ref
+    // Not MOSAIC's: target queries over one reference's keys only, softmax over that reference, per
+    // ref [B, L_tgt, L_ref]; filled beside refToTarget when asked (the trainer's reverse term).
+    bool wantTargetToRef = false;
+    std::vector<at::Tensor> targetToRef;
     int64_t refMapLayers = 0;            // (layer, step) pairs summed into refToTarget
     int64_t shareLayers = 0;             // ... into targetShare
     int64_t chunkBytes = 128ll << 20;

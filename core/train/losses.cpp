@@ -24,9 +24,16 @@ FlowTargets flowMatchingTargets(const at::Tensor &x0, const at::Tensor &noise, c
     return {(1 - tt) * x0 + tt * noise, noise - x0};
 }
 
-at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &target)
+at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &target, const at::Tensor &tokenWeights)
 {
-    return (prediction - target).pow(2).mean();
+    const at::Tensor e = (prediction - target).pow(2);
+    if (!tokenWeights.defined())
+        return e.mean();
+    if (e.dim() != 3 || tokenWeights.sizes() != e.sizes().slice(0, 2))
+        throw Error(StatusCode::InvalidArgument, format("token weights {} do not match a [B, L, C] prediction {}",
+                                                        shapeString(tokenWeights.sizes().vec()), shapeString(e.sizes().vec())));
+    const at::Tensor w = tokenWeights.to(e.scalar_type());
+    return (e.mean(2) * w).sum() / w.sum();
 }
 
 at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::vector<std::vector<TokenPairs>> &pairs)

@@ -20,8 +20,11 @@ struct FlowTargets
 };
 // x0, noise: [B, ...]; t: [B].
 FlowTargets flowMatchingTargets(const at::Tensor &x0, const at::Tensor &noise, const at::Tensor &t);
-// Mean squared error over every element.
-at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &target);
+// Mean squared error over every element. With `tokenWeights` ([B, L], for [B, L, C] inputs) the
+// tokens' mean errors are averaged with those weights instead: sum w e / sum w (all ones: the plain
+// mean).
+at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &target,
+                            const at::Tensor &tokenWeights = at::Tensor());
 
 // ---- attention losses -----------------------------------------------------------------------------
 

@@ -235,6 +235,8 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             t.mdWeight = r.value("md_weight", t.mdWeight);
             t.mdStart = r.value("md_start", t.mdStart);
             t.mdRamp = r.value("md_ramp", t.mdRamp);
+            t.reverseScaWeight = r.value("sca_reverse_weight", t.reverseScaWeight);
+            t.subjectWeight = r.value("subject_weight", t.subjectWeight);
             t.warmup = r.value("warmup", t.warmup);
             t.cosine = r.value("schedule", std::string("constant")) == "cosine";
             t.textDropout = r.value("text_dropout", t.textDropout);
@@ -319,7 +321,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             log::info("core.train", "resuming {} at step {}", out, stepCount());
         }
         const std::string header = aeRun ? "step,total,reconstruction,kl,seconds\n"
-                                         : "step,total,flow,sca,md,lr,grad_norm,seconds\n";
+                                         : "step,total,flow,sca,md,sca_reverse,lr,grad_norm,seconds\n";
         rep.firstStep = stepCount();
         const auto t0 = std::chrono::steady_clock::now();
         auto save = [&] {
@@ -350,7 +352,9 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                 p.sca = l.sca;
                 p.md = l.md;
                 p.learningRate = l.learningRate;
-                rows += format("{},{},{},{},{},{},{},", l.step, l.total, l.flow, l.sca, l.md, l.learningRate, l.gradNorm);
+                p.reverseSca = l.reverseSca;
+                rows += format("{},{},{},{},{},{},{},{},", l.step, l.total, l.flow, l.sca, l.md, l.reverseSca, l.learningRate,
+                               l.gradNorm);
             }
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             rows += format("{}\n", elapsed);

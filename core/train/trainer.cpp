@@ -79,6 +79,10 @@ Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleS
 {
     if (options.batch < 1)
         throw Error(StatusCode::InvalidArgument, "the batch size must be at least 1");
+    if (!(options.reverseScaWeight >= 0.0) || !(options.subjectWeight > 0.0) || !std::isfinite(options.subjectWeight) ||
+        !std::isfinite(options.reverseScaWeight))
+        throw Error(StatusCode::InvalidArgument, "the reverse correspondence weight must be at least 0 and the subject "
+                                                 "weight above 0");
     if (options.data.size % 16 || options.data.refSize != bundle.defaults.refSize)
         throw Error(StatusCode::InvalidArgument, "the toys' sizes must match the bundle (reference size " +
                                                      std::to_string(bundle.defaults.refSize) + ")");
@@ -195,6 +199,7 @@ StepLosses Trainer::step()
     in.timesteps = t;
     in.guidance = at::ones({B}, X0.options()); // MOSAIC trains with guidance 1
     model::AttentionCapture capture;
+    capture.wantTargetToRef = m_options.reverseScaWeight > 0.0;
     model::BranchOptions opt;
     opt.capture = refs > 0 ? &capture : nullptr;
     opt.lora = m_lora.get();
@@ -203,11 +208,25 @@ StepLosses Trainer::step()
     StepLosses out;
     out.step = m_step;
     autocast.reset();
-    at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), ft.target);
+    at::Tensor weights; // per target token, for subjectWeight
+    if (m_options.subjectWeight != 1.0) {
+        weights = at::ones({B, ft.target.size(1)}, at::kFloat);
+        auto w = weights.accessor<float, 2>();
+        for (int64_t i = 0; i < B; ++i)
+            for (const auto &perRef : pairs[static_cast<size_t>(i)])
+                for (const auto &pair : perRef)
+                    w[i][pair.second] = static_cast<float>(m_options.subjectWeight);
+        weights = weights.to(m_device);
+    }
+    at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), ft.target, weights);
     at::Tensor total = flow;
-    std::vector<at::Tensor> maps;
+    const double layers = static_cast<double>(std::max<int64_t>(1, capture.refMapLayers));
+    std::vector<at::Tensor> maps, reverse;
     for (size_t r = 0; r < capture.refToTarget.size(); ++r)
-        maps.push_back(capture.refToTarget[r].to(at::kFloat) / static_cast<double>(std::max<int64_t>(1, capture.refMapLayers)));
+        maps.push_back(capture.refToTarget[r].to(at::kFloat) / layers);
+    // The reverse maps transposed to [B, L_ref, L_tgt], so that the same pairs index them.
+    for (size_t r = 0; r < capture.targetToRef.size(); ++r)
+        reverse.push_back(capture.targetToRef[r].to(at::kFloat).transpose(1, 2) / layers);
     if (!maps.empty()) {
         const at::Tensor sca = correspondenceLoss(maps, pairs);
         const at::Tensor md = disentanglementLoss(maps);
@@ -215,6 +234,11 @@ StepLosses Trainer::step()
         total = total + m_options.scaWeight * sca + wmd * md;
         out.sca = sca.item<double>();
         out.md = md.item<double>();
+    }
+    if (!reverse.empty()) {
+        const at::Tensor rsca = correspondenceLoss(reverse, pairs);
+        total = total + m_options.reverseScaWeight * rsca;
+        out.reverseSca = rsca.item<double>();
     }
     out.learningRate = learningRateAt(m_options, m_step);
     for (auto &group : m_optimizer->param_groups())

@@ -32,6 +32,13 @@ struct TrainOptions
     double scaWeight = 0.1;
     double mdWeight = 1.0;
     int64_t mdStart = 0, mdRamp = 0; // MOSAIC: 10000 and 1000 steps
+    // Not in MOSAIC, for small models trained from scratch (0 and 1: off). reverseScaWeight: the same
+    // correspondence pairs as L_SCA, supervising the other direction, target queries over one
+    // reference's keys (the path along which a reference's appearance reaches the image).
+    // subjectWeight: flow-matching error on target tokens that hold an annotated point weighs this
+    // many times the rest.
+    double reverseScaWeight = 0.0;
+    double subjectWeight = 1.0;
     // Learning rate: linear warm-up over `warmup` steps, then constant or cosine down to 10 % at
     // `totalSteps`.
     int64_t warmup = 0;
@@ -68,7 +75,7 @@ ExampleSource toyExamples(const ToysOptions &options);
 
 struct StepLosses
 {
-    double total = 0, flow = 0, sca = 0, md = 0, gradNorm = 0, learningRate = 0;
+    double total = 0, flow = 0, sca = 0, md = 0, reverseSca = 0, gradNorm = 0, learningRate = 0;
     int64_t step = 0;
 };
 

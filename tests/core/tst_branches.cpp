@@ -331,12 +331,30 @@ private Q_SLOTS:
         QVERIFY(shareSum.max().item<float>() <= 1.0f + 1e-5f);
         QVERIFY(shareSum.min().item<float>() > 0.0f);
 
+        QVERIFY(cap.targetToRef.empty()); // only when asked
+
         // Chosen layers only.
         model::AttentionCapture one;
         one.doubleBlocks = {0};
         o.capture = &one;
         model::forwardBranches(*m, in, o);
         QCOMPARE(one.refMapLayers, int64_t{1});
+
+        // The reverse maps (the trainer's extra term): each target row a distribution over one
+        // reference's tokens, and the same maps in the other direction unchanged by asking.
+        model::AttentionCapture both;
+        both.wantTargetToRef = true;
+        o.capture = &both;
+        model::forwardBranches(*m, in, o);
+        QCOMPARE(both.targetToRef.size(), size_t{3});
+        for (int i = 0; i < 3; ++i) {
+            const at::Tensor rev = both.targetToRef[i] / static_cast<double>(both.refMapLayers);
+            QVERIFY(rev.sizes() == at::IntArrayRef({1, 16, 16}));
+            QVERIFY(at::allclose(rev.sum(-1), at::ones({1, 16}), 1e-5, 1e-5));
+            QVERIFY(at::equal(both.refToTarget[i], cap.refToTarget[i]));
+            // Not the other direction's map transposed: different queries and keys.
+            QVERIFY(!at::allclose(rev, cap.refToTarget[i].transpose(1, 2) / 2.0, 1e-3, 1e-3));
+        }
     }
 
     void cancelStopsBetweenBlocks()

@@ -4,6 +4,7 @@
 #include "tensorcheck.h"
 
 #include "train/losses.h"
+#include "util/error.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/autograd.h>
@@ -53,6 +54,23 @@ private Q_SLOTS:
         QVERIFY(at::allclose(ft.target, at::tensor({-1.0, -1.0, 4.0, -1.0}, at::kDouble).view({2, 2})));
         const at::Tensor loss = train::flowMatchingLoss(at::zeros({2, 2}, at::kDouble), ft.target);
         QVERIFY(std::abs(loss.item<double>() - (1 + 1 + 16 + 1) / 4.0) < 1e-12);
+
+        // Token weights ([B, L] over [B, L, C]): sample 0 has tokens with errors (1, 1) and (16, 1),
+        // means 1 and 8.5; sample 1 one token (4, 0), mean 2. Weights 3, 1, 1: (3 + 8.5 + 2) / 5.
+        const at::Tensor pred = at::zeros({2, 2, 2}, at::kDouble);
+        at::Tensor target = at::tensor({1.0, -1.0, 4.0, -1.0, 2.0, 0.0, 0.0, 0.0}, at::kDouble).view({2, 2, 2});
+        const at::Tensor w = at::tensor({3.0, 1.0, 1.0, 0.0}, at::kDouble).view({2, 2});
+        QVERIFY(std::abs(train::flowMatchingLoss(pred, target, w).item<double>() - 13.5 / 5.0) < 1e-12);
+        // All ones: the plain mean.
+        QVERIFY(std::abs(train::flowMatchingLoss(pred, target, at::ones({2, 2}, at::kDouble)).item<double>() -
+                         train::flowMatchingLoss(pred, target).item<double>()) < 1e-12);
+        bool refused = false;
+        try {
+            train::flowMatchingLoss(pred, target, at::ones({2, 3}, at::kDouble));
+        } catch (const Error &e) {
+            refused = std::string(e.what()).find("token weights") != std::string::npos;
+        }
+        QVERIFY(refused);
     }
 
     void timestepsFollowTheShiftedLogitNormal()

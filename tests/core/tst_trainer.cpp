@@ -9,6 +9,7 @@
 #include "pipeline/bundle.h"
 #include "train/ae_trainer.h"
 #include "train/trainer.h"
+#include "util/error.h"
 
 #include <mosaic/image.h>
 #include <mosaic/train.h>
@@ -152,6 +153,54 @@ private Q_SLOTS:
         QVERIFY2(last < 0.8 * first, (std::to_string(first) + " -> " + std::to_string(last)).c_str());
     }
 
+    // The project's two extra terms for small models (off by default): the reverse correspondence
+    // term is computed only when weighted, and training with it lowers it; bad weights are refused.
+    void reverseTermAndSubjectWeight()
+    {
+        at::set_num_threads(1);
+        const std::string dir = testsupport::scratchDir("trainer_reverse");
+        {
+            auto b = tinyBundle(dir);
+            QVERIFY(b);
+            train::Trainer plain(*b, options());
+            QCOMPARE(plain.step().reverseSca, 0.0);
+        }
+        auto b = tinyBundle(dir);
+        train::TrainOptions o = options();
+        o.reverseScaWeight = 1.0;
+        o.subjectWeight = 4.0;
+        // One example over and over, so that the term's fall is not hidden by batch-to-batch spread.
+        const train::ExampleSource toys = train::toyExamples(o.data);
+        train::Trainer t(*b, o, [toys](int64_t index) { return toys(index % 2); });
+        std::vector<double> rev;
+        for (int i = 0; i < 40; ++i) {
+            const auto l = t.step();
+            QVERIFY(std::isfinite(l.total) && std::isfinite(l.flow));
+            rev.push_back(l.reverseSca);
+        }
+        double first = 0, last = 0;
+        for (int i = 0; i < 8; ++i) {
+            first += rev[static_cast<size_t>(i)] / 8;
+            last += rev[rev.size() - 1 - static_cast<size_t>(i)] / 8;
+        }
+        std::printf("reverse correspondence term: steps 1-8 %.4f, steps 33-40 %.4f\n", first, last);
+        QVERIFY(first > 0.0);
+        QVERIFY2(last < 0.5 * first, (std::to_string(first) + " -> " + std::to_string(last)).c_str());
+
+        for (const auto &[reverse, subject] : {std::pair{-0.1, 1.0}, std::pair{0.0, 0.0}, std::pair{0.0, std::nan("")}}) {
+            train::TrainOptions bad = options();
+            bad.reverseScaWeight = reverse;
+            bad.subjectWeight = subject;
+            bool refused = false;
+            try {
+                train::Trainer x(*b, bad);
+            } catch (const Error &e) {
+                refused = e.code() == StatusCode::InvalidArgument;
+            }
+            QVERIFY(refused);
+        }
+    }
+
     void resumeRepeatsTheRun()
     {
         at::set_num_threads(1);
@@ -213,7 +262,7 @@ private Q_SLOTS:
         std::string line;
         std::vector<int> steps;
         std::getline(in, line);
-        QCOMPARE(line, std::string("step,total,flow,sca,md,lr,grad_norm,seconds"));
+        QCOMPARE(line, std::string("step,total,flow,sca,md,sca_reverse,lr,grad_norm,seconds"));
         while (std::getline(in, line))
             steps.push_back(std::stoi(line.substr(0, line.find(','))));
         QVERIFY((steps == std::vector<int>{0, 1, 2, 3, 4, 5}));
@@ -482,6 +531,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(badCheckpointIsAnError))
+MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(badCheckpointIsAnError))
 
 #include "tst_trainer.moc"
