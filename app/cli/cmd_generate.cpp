@@ -16,7 +16,7 @@ namespace {
 const char *kGenerateUsage =
     "usage: mosaic generate [--model BUNDLE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
     "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"
-    "         [--cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
+    "         [--cfg S] [--ref-cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
     "         [--maps DIR]\n"
     "  I is the 1-based subject number. Box values are fractions of the canvas (0-1) when all are <= 1,\n"
     "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n"
@@ -74,7 +74,7 @@ std::string safeName(const std::string &name, size_t index)
 int runGenerate(const Args &args)
 {
     const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
-                                       "steps", "guidance", "cfg", "size", "region-strength", "point-strength", "lora",
+                                       "steps", "guidance", "cfg", "ref-cfg", "size", "region-strength", "point-strength", "lora",
                                        "lora-scale", "out", "maps"});
     if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
         if (!args.error().empty())
@@ -112,6 +112,7 @@ int runGenerate(const Args &args)
     req.steps = args.intValue("steps", 0);
     req.guidance = static_cast<float>(args.doubleValue("guidance", -1.0));
     req.cfgScale = static_cast<float>(args.doubleValue("cfg", 1.0));
+    req.refCfgScale = static_cast<float>(args.doubleValue("ref-cfg", 1.0));
     req.regionStrength = static_cast<float>(args.doubleValue("region-strength", req.regionStrength));
     req.pointStrength = static_cast<float>(args.doubleValue("point-strength", req.pointStrength));
     req.loraScale = static_cast<float>(args.doubleValue("lora-scale", 1.0));

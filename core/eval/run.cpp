@@ -339,9 +339,12 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             if (!bundle)
                 throw Error(st.code, modelPath + ": " + st.message);
             const auto &d = bundle->description();
-            descriptions.push_back(format("`{}`: {} ({}, {} transformer parameters), {} px, {} steps", label,
+            descriptions.push_back(format("`{}`: {} ({}, {} transformer parameters), {} px, {} steps{}", label,
                                           fileNameOf(modelPath), d.name, d.parameterCount, d.defaultSize,
-                                          o.steps > 0 ? o.steps : d.defaultSteps));
+                                          o.steps > 0 ? o.steps : d.defaultSteps,
+                                          o.cfgScale > 1.0 || o.refCfgScale > 1.0
+                                              ? format(", CFG {} (prompt), {} (references)", o.cfgScale, o.refCfgScale)
+                                              : std::string()));
             const int size = d.defaultSize, refSize = d.refSize;
             const auto counts = source.subjectCounts(d.maxSubjects);
             if (v == 0)
@@ -409,6 +412,8 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                         req.prompt = s.prompt;
                         req.seed = o.seed * 1000 + static_cast<uint64_t>(n);
                         req.steps = o.steps;
+                        req.cfgScale = static_cast<float>(o.cfgScale);
+                        req.refCfgScale = static_cast<float>(o.refCfgScale);
                         req.capture.enabled = true;
                         for (const auto &sub : s.subjects) {
                             Subject subject;

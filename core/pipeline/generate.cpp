@@ -94,8 +94,9 @@ Resolved resolve(const pipeline::Bundle &b, const GenerationRequest &r)
         invalid(format("{} steps is more than the 500 allowed", v.steps));
     if (static_cast<int>(r.subjects.size()) > b.defaults.maxSubjects)
         invalid(format("{} subjects is more than the {} this model supports", r.subjects.size(), b.defaults.maxSubjects));
-    if (r.cfgScale < 1.0f || !std::isfinite(r.cfgScale) || !std::isfinite(r.guidance))
-        invalid("the guidance scales must be finite, and the CFG scale at least 1");
+    if (r.cfgScale < 1.0f || r.refCfgScale < 1.0f || !std::isfinite(r.cfgScale) || !std::isfinite(r.refCfgScale) ||
+        !std::isfinite(r.guidance))
+        invalid("the guidance scales must be finite, and the CFG scales at least 1");
     for (size_t i = 0; i < r.subjects.size(); ++i) {
         const Subject &s = r.subjects[i];
         const std::string who = format("subject {} ({})", i + 1, s.name.empty() ? "unnamed" : s.name);
@@ -195,6 +196,8 @@ std::string a1111Parameters(const GenerationRequest &r, const Resolved &v, const
         s += "\nNegative prompt: " + r.negativePrompt;
     s += format("\nSteps: {}, Sampler: Euler, CFG scale: {}, Distilled guidance: {}, Seed: {}, Size: {}x{}, Model: {}",
                 v.steps, r.cfgScale, v.guidance, r.seed, v.width, v.height, model);
+    if (r.refCfgScale > 1.0f)
+        s += format(", Reference CFG scale: {}", r.refCfgScale);
     if (!r.subjects.empty()) {
         s += ", Subjects: ";
         for (size_t i = 0; i < r.subjects.size(); ++i)
@@ -215,6 +218,7 @@ std::string parametersJson(const GenerationRequest &r, const Resolved &v, const 
     j["steps"] = v.steps;
     j["guidance"] = v.guidance;
     j["cfg_scale"] = r.cfgScale;
+    j["ref_cfg_scale"] = r.refCfgScale;
     j["width"] = v.width;
     j["height"] = v.height;
     j["region_strength"] = r.regionStrength;
@@ -331,7 +335,8 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
         opt.lora = lora;
         opt.bias = bias.empty() ? nullptr : &bias;
         opt.cancel = callbacks.cancel;
-        model::BranchCache condCache, uncondCache;
+        model::BranchCache condCache, uncondCache, noRefsCache;
+        const bool refCfg = request.refCfgScale > 1.0f && !refs.empty();
 
         const auto tDenoise = Clock::now();
         for (int step = 0; step < v.steps; ++step) {
@@ -345,6 +350,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
                                  step <= lastCapture;
             opt.capture = capStep ? &capture : nullptr;
             at::Tensor pred = model::forwardBranches(*b.flux, in, opt, &condCache).to(at::kFloat);
+            const at::Tensor predC = pred;
             if (cfg) {
                 model::BranchInputs un = in;
                 un.txt = uncond.txt;
@@ -353,6 +359,17 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
                 uo.capture = nullptr;
                 const at::Tensor predU = model::forwardBranches(*b.flux, un, uo, &uncondCache).to(at::kFloat);
                 pred = predU + request.cfgScale * (pred - predU);
+            }
+            if (refCfg) {
+                // The prompt with zeroed references (training's image dropout); the conditional
+                // prediction is that of the full conditions, before text guidance.
+                model::BranchInputs noRefs = in;
+                for (auto &r : noRefs.refs)
+                    r = at::zeros_like(r);
+                model::BranchOptions ro = opt;
+                ro.capture = nullptr;
+                const at::Tensor predR = model::forwardBranches(*b.flux, noRefs, ro, &noRefsCache).to(at::kFloat);
+                pred = pred + (request.refCfgScale - 1.0f) * (predC - predR);
             }
             RgbaImage preview;
             const bool wantPreview = request.previewEvery > 0 && callbacks.progress &&

@@ -223,6 +223,43 @@ private Q_SLOTS:
         QCOMPARE(generate(*bundle, r, &cfgB).code, StatusCode::InvalidArgument);
     }
 
+    void referenceGuidance()
+    {
+        // Guidance on the references (one more pass with zeroed reference latents): scale 1 is the
+        // plain image, above 1 another image, recorded in the parameters; without references there
+        // is nothing to guide; below 1 or not finite is refused.
+        GenerationRequest r;
+        r.prompt = "a cat on the grass";
+        r.seed = 5;
+        r.subjects = {subject("cat", 200, 40, 40), subject("dog", 30, 60, 220)};
+        GenerationResult plain, one, guided;
+        QVERIFY(generate(*m_bundle, r, &plain).ok());
+        r.refCfgScale = 1.0f;
+        QVERIFY(generate(*m_bundle, r, &one).ok());
+        QVERIFY(one.image.pixels == plain.image.pixels);
+        r.refCfgScale = 3.0f;
+        QVERIFY(generate(*m_bundle, r, &guided).ok());
+        QVERIFY(guided.image.pixels != plain.image.pixels);
+        QVERIFY2(guided.parametersText.find("Reference CFG scale: 3") != std::string::npos, guided.parametersText.c_str());
+        QVERIFY(guided.parametersJson.find("\"ref_cfg_scale\":3.0") != std::string::npos);
+        QVERIFY(plain.parametersText.find("Reference CFG") == std::string::npos);
+
+        GenerationRequest bare = r;
+        bare.subjects.clear();
+        GenerationResult a, b;
+        QVERIFY(generate(*m_bundle, bare, &a).ok());
+        bare.refCfgScale = 1.0f;
+        QVERIFY(generate(*m_bundle, bare, &b).ok());
+        QVERIFY(a.image.pixels == b.image.pixels);
+
+        for (float bad : {0.5f, std::nanf("")}) {
+            r.refCfgScale = bad;
+            const Status st = generate(*m_bundle, r, &guided);
+            QCOMPARE(st.code, StatusCode::InvalidArgument);
+            QVERIFY2(st.message.find("CFG scales") != std::string::npos, st.message.c_str());
+        }
+    }
+
     void badRequests_data()
     {
         QTest::addColumn<int>("kind");
@@ -276,6 +313,6 @@ private:
 
 MOSAIC_TEST_MAIN(TstPipeline, MT_FN(initTestCase) MT_FN(sameSeedSameImage) MT_DATA(zeroToEightSubjects)
                                   MT_FN(regionGuidanceMovesAttention) MT_FN(cancelReturnsAndBundleStaysUsable)
-                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_DATA(badRequests) MT_FN(badBundleFiles))
+                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_DATA(badRequests) MT_FN(badBundleFiles))
 
 #include "tst_pipeline.moc"

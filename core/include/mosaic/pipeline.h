@@ -52,6 +52,9 @@ struct GenerationRequest
     int steps = 0;                    // 0: the model's default
     float guidance = -1.0f;           // distilled guidance; < 0: the model's default
     float cfgScale = 1.0f;            // > 1: classifier-free guidance with negativePrompt
+    // > 1: guidance on the references: one more pass with the prompt and zeroed reference latents
+    // (as training's image dropout), eps = eps_cfg + (refCfgScale - 1) (eps(T, R) - eps(T, 0)).
+    float refCfgScale = 1.0f;
     int width = 0, height = 0;        // 0: the model's default
     float regionStrength = 2.0f;      // attention bias for boxes and masks (0 disables)
     float pointStrength = 4.0f;
