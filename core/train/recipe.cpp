@@ -169,13 +169,21 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
 {
     return guarded([&] {
         const json r = readRecipe(o.recipePath);
+        // A recipe's value, or its default; a value of the wrong type is an error naming the key.
+        auto field = [&o](const json &obj, const char *key, auto fallback) {
+            try {
+                return obj.value(key, fallback);
+            } catch (const json::exception &e) {
+                throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"" + key + "\": " + e.what());
+            }
+        };
         const fs::path recipeDir = fs::path(o.recipePath).parent_path();
-        const std::string out = !o.outDir.empty() ? o.outDir : r.value("out", std::string("runs/") + r.value("name", "run"));
+        const std::string out = !o.outDir.empty() ? o.outDir : field(r, "out", std::string("runs/") + field(r, "name", "run"));
         std::string err;
         if (!makeDirectories(out, &err))
             throw Error(StatusCode::IoError, "cannot create the run folder " + err);
-        if (r.value("threads", 0) > 0)
-            configureThreads(r.value("threads", 0));
+        if (field(r, "threads", 0) > 0)
+            configureThreads(field(r, "threads", 0));
 
         // The model to train: a random bundle of the recipe's size, or an existing bundle.
         std::string bundlePath;
@@ -186,25 +194,25 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             } else {
                 const json &m = init.at("random");
                 RandomBundleOptions ro;
-                ro.name = m.value("name", r.value("name", ro.name));
-                ro.hidden = m.value("hidden", ro.hidden);
-                ro.heads = m.value("heads", ro.heads);
-                ro.doubleBlocks = m.value("double", ro.doubleBlocks);
-                ro.singleBlocks = m.value("single", ro.singleBlocks);
-                ro.imageSize = m.value("image_size", ro.imageSize);
-                ro.refSize = m.value("ref_size", ro.refSize);
-                ro.steps = m.value("sample_steps", ro.steps);
-                ro.guidance = m.value("guidance", ro.guidance);
-                ro.aeChannels = m.value("ae_channels", ro.aeChannels);
-                ro.aeMultipliers = m.value("ae_multipliers", ro.aeMultipliers);
-                ro.aeResBlocks = m.value("ae_res_blocks", ro.aeResBlocks);
-                ro.latentChannels = m.value("latent_channels", ro.latentChannels);
-                ro.maxWords = m.value("max_words", ro.maxWords);
-                ro.textLayers = m.value("text_layers", ro.textLayers);
-                ro.textHeads = m.value("text_heads", ro.textHeads);
-                if (m.value("vocabulary", std::string()) == "toys")
+                ro.name = field(m, "name", field(r, "name", ro.name));
+                ro.hidden = field(m, "hidden", ro.hidden);
+                ro.heads = field(m, "heads", ro.heads);
+                ro.doubleBlocks = field(m, "double", ro.doubleBlocks);
+                ro.singleBlocks = field(m, "single", ro.singleBlocks);
+                ro.imageSize = field(m, "image_size", ro.imageSize);
+                ro.refSize = field(m, "ref_size", ro.refSize);
+                ro.steps = field(m, "sample_steps", ro.steps);
+                ro.guidance = field(m, "guidance", ro.guidance);
+                ro.aeChannels = field(m, "ae_channels", ro.aeChannels);
+                ro.aeMultipliers = field(m, "ae_multipliers", ro.aeMultipliers);
+                ro.aeResBlocks = field(m, "ae_res_blocks", ro.aeResBlocks);
+                ro.latentChannels = field(m, "latent_channels", ro.latentChannels);
+                ro.maxWords = field(m, "max_words", ro.maxWords);
+                ro.textLayers = field(m, "text_layers", ro.textLayers);
+                ro.textHeads = field(m, "text_heads", ro.textHeads);
+                if (field(m, "vocabulary", std::string()) == "toys")
                     ro.vocabulary = data::toyVocabulary();
-                ro.seed = m.value("seed", ro.seed);
+                ro.seed = field(m, "seed", ro.seed);
                 bundlePath = (fs::path(out) / "init.safetensors").string();
                 if (Status s = writeRandomBundle(bundlePath, ro); !s.ok())
                     throw Error(s.code, s.message);
@@ -225,43 +233,43 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         train::TrainOptions t;
         std::string dataFolder;
         try {
-            t.seed = r.value("seed", t.seed);
-            t.batch = r.value("batch", t.batch);
-            t.learningRate = r.value("lr", t.learningRate);
-            t.weightDecay = r.value("weight_decay", t.weightDecay);
-            t.clipNorm = r.value("clip", t.clipNorm);
-            t.emaDecay = r.value("ema", t.emaDecay);
-            t.scaWeight = r.value("sca_weight", t.scaWeight);
-            t.mdWeight = r.value("md_weight", t.mdWeight);
-            t.mdStart = r.value("md_start", t.mdStart);
-            t.mdRamp = r.value("md_ramp", t.mdRamp);
-            t.reverseScaWeight = r.value("sca_reverse_weight", t.reverseScaWeight);
-            t.subjectWeight = r.value("subject_weight", t.subjectWeight);
-            t.warmup = r.value("warmup", t.warmup);
-            t.cosine = r.value("schedule", std::string("constant")) == "cosine";
-            t.textDropout = r.value("text_dropout", t.textDropout);
-            t.imageDropout = r.value("image_dropout", t.imageDropout);
+            t.seed = field(r, "seed", t.seed);
+            t.batch = field(r, "batch", t.batch);
+            t.learningRate = field(r, "lr", t.learningRate);
+            t.weightDecay = field(r, "weight_decay", t.weightDecay);
+            t.clipNorm = field(r, "clip", t.clipNorm);
+            t.emaDecay = field(r, "ema", t.emaDecay);
+            t.scaWeight = field(r, "sca_weight", t.scaWeight);
+            t.mdWeight = field(r, "md_weight", t.mdWeight);
+            t.mdStart = field(r, "md_start", t.mdStart);
+            t.mdRamp = field(r, "md_ramp", t.mdRamp);
+            t.reverseScaWeight = field(r, "sca_reverse_weight", t.reverseScaWeight);
+            t.subjectWeight = field(r, "subject_weight", t.subjectWeight);
+            t.warmup = field(r, "warmup", t.warmup);
+            t.cosine = field(r, "schedule", std::string("constant")) == "cosine";
+            t.textDropout = field(r, "text_dropout", t.textDropout);
+            t.imageDropout = field(r, "image_dropout", t.imageDropout);
             if (const auto l = r.find("lora"); l != r.end()) {
                 t.loraRank = l->at("rank").get<int64_t>();
-                t.loraAlpha = l->value("alpha", static_cast<double>(t.loraRank));
-                t.loraTargets = l->value("targets", t.loraTargets);
+                t.loraAlpha = field(*l, "alpha", static_cast<double>(t.loraRank));
+                t.loraTargets = field(*l, "targets", t.loraTargets);
                 if (t.loraRank < 1)
                     throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"lora\": the rank must be at least 1");
             }
-            t.device = !o.device.empty() ? o.device : r.value("device", t.device);
-            t.autocast = r.value("autocast", t.autocast);
+            t.device = !o.device.empty() ? o.device : field(r, "device", t.device);
+            t.autocast = field(r, "autocast", t.autocast);
             const json &d = r.at("data");
-            const std::string sourceKind = d.value("source", std::string("toys"));
+            const std::string sourceKind = field(d, "source", std::string("toys"));
             if (sourceKind == "folder")
                 dataFolder = recipePath(recipeDir, d.at("path").get<std::string>());
             else if (sourceKind != "toys")
                 throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"data.source\" is \"toys\" (MOSAIC-Toys "
                                                                         "rendered in memory) or \"folder\" (a dataset)");
-            t.data.size = d.value("size", bundle->defaults.size);
+            t.data.size = field(d, "size", bundle->defaults.size);
             t.data.refSize = bundle->defaults.refSize;
-            t.data.split = d.value("split", std::string("train"));
-            t.data.seed = d.value("seed", static_cast<uint64_t>(1));
-            const auto subjects = d.value("subjects", std::vector<int>{1, 6});
+            t.data.split = field(d, "split", std::string("train"));
+            t.data.seed = field(d, "seed", static_cast<uint64_t>(1));
+            const auto subjects = field(d, "subjects", std::vector<int>{1, 6});
             t.data.minSubjects = subjects.at(0);
             t.data.maxSubjects = subjects.at(subjects.size() - 1);
             if (const auto sc = d.find("scale"); sc != d.end()) {
@@ -276,16 +284,16 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         } catch (const json::exception &e) {
             throw Error(StatusCode::InvalidArgument, o.recipePath + ": " + e.what());
         }
-        const std::string storage = r.value("store", std::string("f32"));
+        const std::string storage = field(r, "store", std::string("f32"));
         if (storage != "f32" && storage != "bf16" && storage != "f16")
             throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"store\" is f32, bf16 or f16");
-        const int64_t total = o.steps > 0 ? o.steps : r.value("steps", int64_t{100});
+        const int64_t total = o.steps > 0 ? o.steps : field(r, "steps", int64_t{100});
         t.totalSteps = total;
-        const int64_t checkpointEvery = r.value("checkpoint_every", int64_t{100});
-        const int64_t sampleEvery = r.value("sample_every", int64_t{0});
+        const int64_t checkpointEvery = field(r, "checkpoint_every", int64_t{100});
+        const int64_t sampleEvery = field(r, "sample_every", int64_t{0});
 
         // Two kinds of run share the loop: the transformer (MOSAIC's losses) and the autoencoder.
-        const bool aeRun = r.value("component", std::string("transformer")) == "autoencoder";
+        const bool aeRun = field(r, "component", std::string("transformer")) == "autoencoder";
         std::unique_ptr<train::Trainer> trainer;
         std::unique_ptr<train::AutoEncoderTrainer> aeTrainer;
         if (aeRun && !dataFolder.empty())
@@ -296,7 +304,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             ao.batch = t.batch;
             ao.learningRate = t.learningRate;
             ao.clipNorm = t.clipNorm;
-            ao.klWeight = r.value("kl_weight", ao.klWeight);
+            ao.klWeight = field(r, "kl_weight", ao.klWeight);
             ao.device = t.device;
             ao.autocast = t.autocast;
             ao.data = t.data;

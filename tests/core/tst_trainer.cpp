@@ -328,6 +328,17 @@ private Q_SLOTS:
             QVERIFY2(st.message.find("scale") != std::string::npos, st.message.c_str());
             QVERIFY(!std::filesystem::exists(dir + "/out/checkpoint.pt"));
         }
+        // The extra terms' weights: numbers, the reverse weight at least 0, the subject weight above 0.
+        for (const char *extra : {"\"sca_reverse_weight\": -1", "\"sca_reverse_weight\": \"high\"", "\"subject_weight\": 0"}) {
+            std::ofstream(dir + "/extra.json") << "{\"init\": {\"random\": {\"hidden\": 64, \"heads\": 2, \"double\": 1, \"single\": 1,"
+                                               << " \"image_size\": 64, \"ref_size\": 64}}, \"data\": {\"source\": \"toys\", \"size\": 64},"
+                                               << " \"steps\": 2, " << extra << "}";
+            o.recipePath = dir + "/extra.json";
+            const Status st = runTraining(o, &r);
+            QCOMPARE(st.code, StatusCode::InvalidArgument);
+            QVERIFY2(st.message.find("weight") != std::string::npos, st.message.c_str());
+            QVERIFY(!std::filesystem::exists(dir + "/out/checkpoint.pt"));
+        }
     }
 
     void autoencoderLearnsAndCalibrates()
