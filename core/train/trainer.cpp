@@ -210,12 +210,16 @@ StepLosses Trainer::step()
     autocast.reset();
     at::Tensor weights; // per target token, for subjectWeight
     if (m_options.subjectWeight != 1.0) {
-        weights = at::ones({B, ft.target.size(1)}, at::kFloat);
+        const int64_t L = ft.target.size(1);
+        weights = at::ones({B, L}, at::kFloat);
         auto w = weights.accessor<float, 2>();
         for (int64_t i = 0; i < B; ++i)
             for (const auto &perRef : pairs[static_cast<size_t>(i)])
-                for (const auto &pair : perRef)
+                for (const auto &pair : perRef) {
+                    if (pair.second < 0 || pair.second >= L)
+                        throw Error(StatusCode::InvalidArgument, format("target token {} is outside the {} tokens", pair.second, L));
                     w[i][pair.second] = static_cast<float>(m_options.subjectWeight);
+                }
         weights = weights.to(m_device);
     }
     at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), ft.target, weights);
