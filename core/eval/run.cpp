@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
@@ -318,6 +319,8 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
     return guarded([&] {
         if (o.samples < 1 || o.subjectCounts.empty() || o.distractors < 0)
             throw Error(StatusCode::InvalidArgument, "eval: at least one sample and one subject count");
+        if (!(o.cfgScale >= 1.0 && o.refCfgScale >= 1.0) || !std::isfinite(o.cfgScale) || !std::isfinite(o.refCfgScale))
+            throw Error(StatusCode::InvalidArgument, "eval: the CFG scales must be finite and at least 1");
         std::vector<std::pair<std::string, std::string>> variants = o.variants;
         if (variants.empty())
             variants.emplace_back(fs::path(o.model).stem().string(), o.model);
