@@ -8,7 +8,7 @@ namespace cli {
 
 int runForward(const Args &args)
 {
-    const auto unknown = args.unknown({"model", "inputs", "out", "component", "dtype"});
+    const auto unknown = args.unknown({"model", "inputs", "out", "component", "dtype", "device"});
     if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("model") ||
         !args.has("inputs") || !args.has("out")) {
         if (!args.error().empty())
@@ -16,7 +16,7 @@ int runForward(const Args &args)
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic forward: unknown option %s\n", u.c_str());
         std::fprintf(stderr, "usage: mosaic forward --model WEIGHTS --inputs IO.safetensors --out OUT.safetensors "
-                             "[--component transformer|ae-encode|ae-decode] [--dtype f32|bf16]\n");
+                             "[--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda]\n");
         return kExitUsage;
     }
     mosaic::ForwardRequest req;
@@ -24,6 +24,7 @@ int runForward(const Args &args)
     req.inputsPath = args.value("inputs");
     req.outputPath = args.value("out");
     req.dtype = args.value("dtype", "f32");
+    req.device = args.value("device", "cpu");
     const std::string component = args.value("component", "auto");
     if (component == "transformer")
         req.component = mosaic::Component::Transformer;
@@ -45,8 +46,8 @@ int runForward(const Args &args)
     std::string names;
     for (const auto &n : r.written)
         names += (names.empty() ? "" : ", ") + n;
-    std::printf("%s (%s weights, %s) in %.3f s -> %s [%s]\n", r.component.c_str(), r.layout.c_str(),
-                req.dtype.c_str(), r.seconds, req.outputPath.c_str(), names.c_str());
+    std::printf("%s (%s weights, %s, %s) in %.3f s -> %s [%s]\n", r.component.c_str(), r.layout.c_str(),
+                req.dtype.c_str(), req.device.c_str(), r.seconds, req.outputPath.c_str(), names.c_str());
     return kExitOk;
 }
 

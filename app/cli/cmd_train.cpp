@@ -4,6 +4,8 @@
 #include <mosaic/train.h>
 
 #include <atomic>
+#include <cmath>
+#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
@@ -20,11 +22,12 @@ extern "C" void onInterrupt(int)
 
 int runTrain(const Args &args)
 {
-    const auto unknown = args.unknown({"recipe", "out", "steps", "resume", "device"});
+    const auto unknown = args.unknown({"recipe", "out", "steps", "resume", "device", "seconds", "pool-only", "pool"});
     if (!unknown.empty() || !args.error().empty() || !args.has("recipe") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic train: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic train --recipe FILE [--out DIR] [--steps N] [--resume] [--device cpu|cuda|auto]\n");
+        std::fprintf(stderr, "usage: mosaic train --recipe FILE [--out DIR] [--steps N] [--seconds S] [--resume] [--device cpu|cuda|auto] "
+                             "[--pool-only] [--pool N]\n");
         return kExitUsage;
     }
     mosaic::TrainRunOptions o;
@@ -33,6 +36,17 @@ int runTrain(const Args &args)
     o.steps = args.intValue("steps", 0);
     o.resume = args.has("resume");
     o.device = args.value("device");
+    o.poolOnly = args.has("pool-only");
+    o.poolSize = args.intValue("pool", 0);
+    if (args.has("seconds")) {
+        char *end = nullptr;
+        const std::string text = args.value("seconds");
+        o.seconds = std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || !(o.seconds > 0) || !std::isfinite(o.seconds)) {
+            std::fprintf(stderr, "mosaic train: --seconds expects a positive number of seconds\n");
+            return kExitUsage;
+        }
+    }
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     const bool tty = isatty(fileno(stderr)) != 0;
@@ -63,6 +77,10 @@ int runTrain(const Args &args)
     if (!st.ok()) {
         std::fprintf(stderr, "mosaic train: %s\n", st.message.c_str());
         return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    if (o.poolOnly) {
+        std::printf("toy pool ready\n");
+        return kExitOk;
     }
     if (report.interrupted) {
         std::printf("interrupted at step %lld: checkpoint %s (continue with --resume), model so far %s\n",

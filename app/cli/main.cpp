@@ -20,7 +20,7 @@ Commands:
                                  metadata, and the detected architecture and key layout.
                                  FILE is a .safetensors file or a sharded *.safetensors.index.json.
   forward --model WEIGHTS --inputs IO.safetensors --out OUT.safetensors
-          [--component transformer|ae-encode|ae-decode] [--dtype f32|bf16]
+          [--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda]
                                  Run a model on named input tensors and write its output:
                                  transformer: img, img_ids, txt, txt_ids, y, timesteps, guidance -> out
                                  (plus the intermediates pe and timestep_embedding);
@@ -40,8 +40,11 @@ Commands:
   dataset stats DIR              Pairs per subject, per review status and per source.
   dataset import-semalign --source DIR --index INDEX.jsonl --out DIR
                                  Convert SemAlign-MS-Subjects200K files to the project's format.
-  train --recipe FILE [--out DIR] [--steps N] [--resume] [--device cpu|cuda|auto]
+  train --recipe FILE [--out DIR] [--steps N] [--seconds S] [--resume] [--device cpu|cuda|auto] [--pool-only] [--pool N]
                                  Train with MOSAIC's losses (resources/recipes/); Ctrl-C saves a checkpoint.
+                                 --seconds: a time budget (the cosine schedule ends where it runs out);
+                                 --pool-only: render the recipe's toy pool (data.pool, data.pool_file) and stop;
+                                 --pool N: N examples per subject count in that pool.
   eval [--model BUNDLE] --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--scale MIN,MAX]
                                  Measure identity retrieval, leakage, scene and layout on held-out
                                  MOSAIC-Toys identities (with and without regions); write report.md.
@@ -152,7 +155,7 @@ int main(int argc, char **argv)
         if (verb == "dataset")
             return cli::runDataset(cli::Args(rest, {}));
         if (verb == "train")
-            return cli::runTrain(cli::Args(rest, {"resume"}));
+            return cli::runTrain(cli::Args(rest, {"resume", "pool-only"}));
         if (verb == "eval")
             return cli::runEval(cli::Args(rest, {}));
     } catch (const std::invalid_argument &e) {

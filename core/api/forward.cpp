@@ -6,6 +6,9 @@
 #include "util/log.h"
 #include "util/strings.h"
 
+#include <ATen/Context.h>
+#include <torch/cuda.h>
+#include <torch/version.h>
 #include <c10/core/InferenceMode.h>
 
 #include <chrono>
@@ -25,14 +28,14 @@ at::ScalarType parseComputeDType(const std::string &name)
     throw Error(StatusCode::InvalidArgument, "unknown dtype '" + name + "' (use f32, bf16 or f16)");
 }
 
-at::Tensor input(const Checkpoint &in, const std::string &name, bool required = true)
+at::Tensor input(const Checkpoint &in, const std::string &name, const at::Device &device, bool required = true)
 {
     if (!in.contains(name)) {
         if (required)
             throw Error(StatusCode::InvalidArgument, in.path() + ": the inputs have no tensor named '" + name + "'");
         return {};
     }
-    return in.tensor(name).to(at::kFloat);
+    return in.tensor(name).to(at::kFloat).to(device);
 }
 
 } // namespace
@@ -42,6 +45,17 @@ Status runForward(const ForwardRequest &request, ForwardResult *result)
     return guarded([&] {
         c10::InferenceMode inference;
         const auto dtype = parseComputeDType(request.dtype);
+        if (request.device != "cpu" && request.device != "cuda")
+            throw Error(StatusCode::InvalidArgument, "unknown device '" + request.device + "' (use cpu or cuda)");
+        if (request.device == "cuda" && !torch::cuda::is_available())
+            throw Error(StatusCode::Unsupported, std::string("--device cuda: this LibTorch (") + TORCH_VERSION +
+                                                     ") sees no CUDA device");
+        const at::Device device = request.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+        if (device.is_cuda()) {
+            // This verb is the conformance tool: float32 stays float32 (no TF32 in products or convolutions).
+            at::globalContext().setAllowTF32CuBLAS(false);
+            at::globalContext().setAllowTF32CuDNN(false);
+        }
         const Checkpoint weights = Checkpoint::open(request.modelPath);
         const Checkpoint inputs = Checkpoint::open(request.inputsPath);
         const auto arch = model::detectArchitecture(weights.names());
@@ -69,26 +83,28 @@ Status runForward(const ForwardRequest &request, ForwardResult *result)
             auto loaded = model::loadFlux(weights, dtype);
             r.layout = model::fluxLayoutName(loaded.layout);
             model::FluxInputs in;
-            in.img = input(inputs, "img");
-            in.img_ids = input(inputs, "img_ids");
-            in.txt = input(inputs, "txt");
-            in.txt_ids = input(inputs, "txt_ids");
-            in.y = input(inputs, "y");
-            in.timesteps = input(inputs, "timesteps");
-            in.guidance = input(inputs, "guidance", loaded.model->config.guidance_embed);
+            in.img = input(inputs, "img", device);
+            in.img_ids = input(inputs, "img_ids", device);
+            in.txt = input(inputs, "txt", device);
+            in.txt_ids = input(inputs, "txt_ids", device);
+            in.y = input(inputs, "y", device);
+            in.timesteps = input(inputs, "timesteps", device);
+            in.guidance = input(inputs, "guidance", device, loaded.model->config.guidance_embed);
+            loaded.model->to(device);
             model::FluxTrace trace;
-            out["out"] = loaded.model->forward(in, &trace).to(at::kFloat);
-            out["pe"] = trace.pe;
-            out["timestep_embedding"] = trace.timestep_embedding;
+            out["out"] = loaded.model->forward(in, &trace).to(at::kFloat).cpu();
+            out["pe"] = trace.pe.cpu();
+            out["timestep_embedding"] = trace.timestep_embedding.cpu();
             r.component = "transformer";
         } else {
             auto ae = model::loadAutoEncoder(weights, dtype);
             r.layout = "bfl";
+            ae->to(device);
             if (component == Component::AeEncode) {
-                out["z"] = ae->encode(input(inputs, "x")).to(at::kFloat);
+                out["z"] = ae->encode(input(inputs, "x", device)).to(at::kFloat).cpu();
                 r.component = "ae-encode";
             } else {
-                out["decoded"] = ae->decode(input(inputs, "z")).to(at::kFloat);
+                out["decoded"] = ae->decode(input(inputs, "z", device)).to(at::kFloat).cpu();
                 r.component = "ae-decode";
             }
         }

@@ -203,7 +203,7 @@ at::Tensor background(int kind, int h, int w, at::Generator &gen)
     const auto f = at::TensorOptions().dtype(at::kFloat);
     const at::Tensor y = (at::arange(h, f) / h).view({1, h, 1}).expand({1, h, w});
     const at::Tensor x = (at::arange(w, f) / w).view({1, 1, w}).expand({1, h, w});
-    const at::Tensor noise = at::rand({1, h, w}, gen, c10::nullopt, f);
+    const at::Tensor noise = at::rand({1, h, w}, gen, f);
     auto mix = [&](const Rgb &a, const Rgb &b, const at::Tensor &t) { return color(a) * (1 - t) + color(b) * t; };
     switch (kind) {
     case 0: // grass: green with blades

@@ -11,6 +11,7 @@
 #include "pipeline/bundle.h"
 #include "train/ae_trainer.h"
 #include "train/trainer.h"
+#include "train/pool.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -18,6 +19,8 @@
 #include "util/strings.h"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 #include <chrono>
 #include <filesystem>
@@ -231,7 +234,8 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         }
 
         train::TrainOptions t;
-        std::string dataFolder;
+        std::string dataFolder, poolFile;
+        int64_t poolSize = 0;
         try {
             t.seed = field(r, "seed", t.seed);
             t.batch = field(r, "batch", t.batch);
@@ -281,6 +285,12 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             }
             if (dataFolder.empty())
                 data::checkToysOptions(t.data); // now, not at the first step
+            poolSize = o.poolSize > 0 ? o.poolSize : field(d, "pool", int64_t{0});
+            poolFile = field(d, "pool_file", std::string());
+            if (poolSize < 0 || (!poolFile.empty() && poolSize == 0))
+                throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"data.pool\" is the number of toy examples "
+                                                                        "per subject count to render once (0: render per step)");
+            // (pool_file, a file that may not exist yet, is relative to the current folder, as "out" is.)
         } catch (const json::exception &e) {
             throw Error(StatusCode::InvalidArgument, o.recipePath + ": " + e.what());
         }
@@ -291,6 +301,16 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         t.totalSteps = total;
         const int64_t checkpointEvery = field(r, "checkpoint_every", int64_t{100});
         const int64_t sampleEvery = field(r, "sample_every", int64_t{0});
+
+        const bool aeRunKind = field(r, "component", std::string("transformer")) == "autoencoder";
+        if (poolSize > 0 && (!dataFolder.empty() || aeRunKind || t.loraRank > 0))
+            throw Error(StatusCode::InvalidArgument, o.recipePath + ": a toy pool feeds the transformer from MOSAIC-Toys only");
+        if (o.poolOnly && poolSize == 0)
+            throw Error(StatusCode::InvalidArgument, o.recipePath + ": the recipe names no toy pool (\"data\": {\"pool\": N})");
+        if (poolSize > 0)
+            t.pool = train::ToyPool::obtain(poolFile, t.data, poolSize);
+        if (o.poolOnly)
+            return;
 
         // Two kinds of run share the loop: the transformer (MOSAIC's losses) and the autoencoder.
         const bool aeRun = field(r, "component", std::string("transformer")) == "autoencoder";
@@ -337,9 +357,14 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             writeFileAtomically(rep.metrics, header + rows);
         };
         bool first = true;
+        double paceStart = 0;
         while (stepCount() < total) {
             if (stop && stop->load()) {
                 rep.interrupted = true;
+                break;
+            }
+            if (o.seconds > 0 && std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() >= o.seconds) {
+                log::info("core.train", "the time budget of {} s is spent at step {}", o.seconds, stepCount());
                 break;
             }
             TrainProgress p;
@@ -366,15 +391,21 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             }
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
             rows += format("{}\n", elapsed);
+            const int64_t done = stepCount() - rep.firstStep;
+            if (done == 10)
+                paceStart = elapsed;
+            // A time budget: the cosine ends where the pace measured so far reaches the budget.
+            if (o.seconds > 0 && !aeRun && t.cosine && done > 10 && done % 50 == 0)
+                trainer->setTotalSteps(train::budgetedTotalSteps(stepCount(), done - 10, elapsed, paceStart, o.seconds, total));
             if (first)
                 rep.firstLoss = p.loss;
             first = false;
             rep.lastLoss = p.loss;
             if (progress) {
-                p.total = total;
+                p.total = aeRun ? total : std::min(total, std::max(trainer->totalSteps(), stepCount()));
                 p.elapsedSeconds = elapsed;
                 const double done = static_cast<double>(p.step - rep.firstStep);
-                p.etaSeconds = done > 0 ? elapsed / done * static_cast<double>(total - p.step) : 0;
+                p.etaSeconds = done > 0 ? elapsed / done * static_cast<double>(p.total - p.step) : 0;
                 progress(p);
             }
             if (stepCount() % checkpointEvery == 0)

@@ -5,10 +5,12 @@
 #include "pipeline/sampling.h"
 #include "train/archive.h"
 #include "train/device.h"
+#include "train/pool.h"
 #include "util/error.h"
 #include "util/strings.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/utils/clip_grad.h>
 
@@ -72,6 +74,15 @@ double learningRateAt(const TrainOptions &o, int64_t step)
         return o.learningRate;
     const double progress = std::min(1.0, static_cast<double>(step - o.warmup) / static_cast<double>(o.totalSteps - o.warmup));
     return o.learningRate * (0.1 + 0.9 * 0.5 * (1.0 + std::cos(M_PI * progress)));
+}
+
+int64_t budgetedTotalSteps(int64_t step, int64_t paced, double elapsed, double paceStart, double seconds, int64_t cap)
+{
+    if (paced <= 0 || !(elapsed > paceStart))
+        return std::max(step + 1, cap);
+    const double pace = static_cast<double>(paced) / (elapsed - paceStart);
+    const double reach = static_cast<double>(step) + pace * std::max(0.0, seconds - elapsed);
+    return std::clamp<int64_t>(static_cast<int64_t>(std::min(reach, 9e18)), step + 1, std::max(step + 1, cap));
 }
 
 Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source)
@@ -143,11 +154,22 @@ StepLosses Trainer::step()
         ToysOptions o = m_options.data;
         std::uniform_int_distribution<int> count(o.minSubjects, std::max(o.minSubjects, o.maxSubjects));
         o.minSubjects = o.maxSubjects = count(rng);
-        source = toyExamples(o);
+        source = m_options.pool ? m_options.pool->source(o.minSubjects) : toyExamples(o);
     }
+    // Toys are rendered (or taken from the pool) on all intra-op threads; other sources, which may
+    // read files, one after another.
+    samples.resize(static_cast<size_t>(m_options.batch));
+    const int64_t first = m_step * m_options.batch;
+    if (m_toys)
+        at::parallel_for(0, m_options.batch, 1, [&](int64_t begin, int64_t end) {
+            for (int64_t i = begin; i < end; ++i)
+                samples[static_cast<size_t>(i)] = source(first + i);
+        });
+    else
+        for (int i = 0; i < m_options.batch; ++i)
+            samples[static_cast<size_t>(i)] = source(first + i);
     for (int i = 0; i < m_options.batch; ++i) {
-        samples.push_back(source(m_step * m_options.batch + i));
-        const auto &e = samples.back();
+        const auto &e = samples[static_cast<size_t>(i)];
         if (e.target.dim() != 3 || e.target.size(1) != S || e.target.size(2) != S || e.references.size() != e.subjects.size())
             throw Error(StatusCode::InvalidArgument, format("a training example must be a {}x{} target with one point "
                                                             "list per reference", S, S));
@@ -158,19 +180,19 @@ StepLosses Trainer::step()
         dropText.push_back(coin(rng) < m_options.textDropout);
         dropImage.push_back(coin(rng) < m_options.imageDropout);
     }
-    std::vector<at::Tensor> x0, txt, ids;
-    std::vector<std::vector<at::Tensor>> refLatents(refs);
+    std::vector<at::Tensor> ids;
+    std::vector<at::Tensor> refLatents(refs);
     std::vector<std::vector<TokenPairs>> pairs;
+    at::Tensor X0;
     {
         torch::NoGradGuard noGrad; // the autoencoder is frozen
+        // One encoder pass for the batch's targets and one per reference slot.
+        std::vector<at::Tensor> targets;
+        std::vector<float> keep;
         for (size_t i = 0; i < samples.size(); ++i) {
             const auto &s = samples[i];
-            x0.push_back(pipeline::pack(b.ae->encode(s.target.unsqueeze(0).to(m_device) * 2.0 - 1.0)));
-            for (size_t r = 0; r < refs; ++r) {
-                at::Tensor z = pipeline::pack(b.ae->encode(s.references[r].unsqueeze(0).to(m_device) * 2.0 - 1.0));
-                refLatents[r].push_back(dropImage[i] ? at::zeros_like(z) : z);
-            }
-            // (MOSAIC keeps the correspondence supervision on dropped references; so does this.)
+            targets.push_back(s.target);
+            keep.push_back(dropImage[i] ? 0.0f : 1.0f);
             ids.push_back(at::tensor(b.tokenizer.encode(dropText[i] ? std::string() : s.prompt, b.text->config.max_length),
                                      at::kLong));
             std::vector<TokenPairs> p;
@@ -178,8 +200,16 @@ StepLosses Trainer::step()
                 p.push_back(tokenPairs(s.subjects[r], refGrid, S / 16, S / 16));
             pairs.push_back(p);
         }
+        X0 = pipeline::pack(b.ae->encode(at::stack(targets, 0).to(m_device) * 2.0 - 1.0));
+        // (MOSAIC keeps the correspondence supervision on dropped references; so does this.)
+        const at::Tensor keepMask = at::tensor(keep, at::kFloat).view({-1, 1, 1}).to(m_device);
+        for (size_t r = 0; r < refs; ++r) {
+            std::vector<at::Tensor> images;
+            for (const auto &s : samples)
+                images.push_back(s.references[r]);
+            refLatents[r] = pipeline::pack(b.ae->encode(at::stack(images, 0).to(m_device) * 2.0 - 1.0)) * keepMask;
+        }
     }
-    const at::Tensor X0 = at::cat(x0, 0);
     const int64_t B = X0.size(0), lh = pipeline::latentSize(S);
     auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device); // the forward pass only
     auto [txtEmb, y] = b.text->forward(at::stack(ids, 0).to(m_device));
@@ -193,7 +223,7 @@ StepLosses Trainer::step()
     in.target = ft.xt;
     in.targetIds = pipeline::imageIds(B, lh, lh).to(m_device);
     for (size_t r = 0; r < refs; ++r) {
-        in.refs.push_back(at::cat(refLatents[r], 0));
+        in.refs.push_back(refLatents[r]);
         in.refIds.push_back(pipeline::imageIds(B, R / 8, R / 8, 0, -refGrid * static_cast<int64_t>(r + 1)).to(m_device));
     }
     in.timesteps = t;

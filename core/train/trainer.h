@@ -21,6 +21,8 @@
 
 namespace mosaic::train {
 
+class ToyPool;
+
 struct TrainOptions
 {
     uint64_t seed = 1;
@@ -48,6 +50,8 @@ struct TrainOptions
     // the reference latents by zeros.
     double textDropout = 0.0, imageDropout = 0.0;
     ToysOptions data;                // the in-memory MOSAIC-Toys stream
+    // When set, the toys come from this pool (rendered once) instead of being rendered per step.
+    std::shared_ptr<const ToyPool> pool;
     // LoRA-only training (MOSAIC's recipe for FLUX-scale weights): rank > 0 trains fresh adapters on
     // the reference path's layers named by `loraTargets`; the transformer and the text encoder stay
     // frozen.
@@ -80,6 +84,10 @@ struct StepLosses
 };
 
 double learningRateAt(const TrainOptions &o, int64_t step);
+// Where a run with a time budget ends its cosine schedule: the step that the pace measured so far
+// (`paced` steps in the `elapsed - paceStart` seconds since the pace's start) reaches at `seconds`,
+// kept within [step + 1, cap].
+int64_t budgetedTotalSteps(int64_t step, int64_t paced, double elapsed, double paceStart, double seconds, int64_t cap);
 
 class Trainer
 {
@@ -89,6 +97,10 @@ public:
     Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source = {});
     StepLosses step();
     int64_t stepCount() const { return m_step; }
+    // The step at which the cosine schedule ends (a run with a time budget moves it to the step
+    // that the budget reaches).
+    void setTotalSteps(int64_t steps) { m_options.totalSteps = steps; }
+    int64_t totalSteps() const { return m_options.totalSteps; }
     // Parameters, EMA weights, optimizer state and the step counter.
     void saveCheckpoint(const std::string &path) const;
     void loadCheckpoint(const std::string &path);

@@ -8,7 +8,9 @@
 #include "data/toys.h"
 #include "pipeline/bundle.h"
 #include "train/ae_trainer.h"
+#include "train/pool.h"
 #include "train/trainer.h"
+#include "io/safetensors.h"
 #include "util/error.h"
 
 #include <mosaic/image.h>
@@ -40,6 +42,20 @@ std::unique_ptr<pipeline::Bundle> tinyBundle(const std::string &dir)
         return nullptr;
     return pipeline::loadBundle(path);
 }
+
+// The code of the mosaic::Error that f throws (Ok when it throws none).
+template <typename F>
+StatusCode errorCode(F f)
+{
+    try {
+        f();
+    } catch (const Error &e) {
+        return e.code();
+    }
+    return StatusCode::Ok;
+}
+
+#define QVERIFY_THROWS_ERROR(expr, expected) QCOMPARE(errorCode([&] { (void)(expr); }), expected)
 
 train::TrainOptions options()
 {
@@ -199,6 +215,111 @@ private Q_SLOTS:
             }
             QVERIFY(refused);
         }
+    }
+
+    // The pool that feeds a GPU: each example is the on-the-fly stream's example of the same index
+    // (images within 8-bit rounding, points and prompt exact), wrapping at perCount; saved and
+    // loaded it gives the same examples bit for bit; a pool for other toys or a damaged file is
+    // refused; and training from it follows training on rendered toys.
+    void toyPool()
+    {
+        at::set_num_threads(2);
+        const std::string dir = testsupport::scratchDir("toy_pool");
+        train::TrainOptions o = options();
+        auto pool = train::ToyPool::render(o.data, 4);
+        for (int c = 2; c <= 3; ++c) {
+            ToysOptions oc = o.data;
+            oc.minSubjects = oc.maxSubjects = c;
+            const auto stream = train::toyExamples(oc);
+            for (int i = 0; i < 4; ++i) {
+                const auto a = pool->example(c, i), b = stream(i), wrapped = pool->example(c, i + 4);
+                QCOMPARE(a.prompt, b.prompt);
+                QVERIFY((a.target - b.target).abs().max().item<double>() <= 0.5 / 255 + 1e-6);
+                QVERIFY(a.target.equal(wrapped.target));
+                QCOMPARE(a.references.size(), size_t(c));
+                for (int r = 0; r < c; ++r) {
+                    QVERIFY((a.references[size_t(r)] - b.references[size_t(r)]).abs().max().item<double>() <= 0.5 / 255 + 1e-6);
+                    const auto &pa = a.subjects[size_t(r)].points, &pb = b.subjects[size_t(r)].points;
+                    QCOMPARE(pa.size(), pb.size());
+                    for (size_t k = 0; k < pa.size(); ++k)
+                        QVERIFY(pa[k].refX == pb[k].refX && pa[k].refY == pb[k].refY && pa[k].tgtX == pb[k].tgtX &&
+                                pa[k].tgtY == pb[k].tgtY);
+                }
+            }
+        }
+        QVERIFY_THROWS_ERROR(pool->example(4, 0), StatusCode::InvalidArgument); // no 4-subject block
+        const std::string path = dir + "/pool.safetensors";
+        pool->save(path);
+        auto loaded = train::ToyPool::obtain(path, o.data, 4); // the file exists: loaded, not rendered
+        for (int c = 2; c <= 3; ++c)
+            for (int i = 0; i < 4; ++i) {
+                const auto a = pool->example(c, i), b = loaded->example(c, i);
+                QVERIFY(a.target.equal(b.target) && a.prompt == b.prompt);
+                for (int r = 0; r < c; ++r)
+                    QVERIFY(a.references[size_t(r)].equal(b.references[size_t(r)]));
+            }
+        // Other toys: another size per count, seed or subject range.
+        QVERIFY_THROWS_ERROR(train::ToyPool::load(path, o.data, 5), StatusCode::InvalidArgument);
+        ToysOptions other = o.data;
+        other.seed = 99;
+        QVERIFY_THROWS_ERROR(train::ToyPool::load(path, other, 4), StatusCode::InvalidArgument);
+        // Damaged: truncated, and a safetensors file that is no pool.
+        {
+            std::ifstream in(path, std::ios::binary);
+            std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            std::ofstream(dir + "/cut.safetensors", std::ios::binary) << bytes.substr(0, bytes.size() / 2);
+        }
+        QVERIFY_THROWS_ERROR(train::ToyPool::load(dir + "/cut.safetensors", o.data, 4), StatusCode::CorruptFile);
+        st::write(dir + "/plain.safetensors", {{"x", at::zeros({2})}});
+        QVERIFY_THROWS_ERROR(train::ToyPool::load(dir + "/plain.safetensors", o.data, 4), StatusCode::CorruptFile);
+
+        // Training from the pool (4 examples per count: 2 steps of 2) follows training on rendered toys.
+        at::set_num_threads(1);
+        std::vector<double> rendered, pooled;
+        {
+            auto b = tinyBundle(dir);
+            QVERIFY(b);
+            train::Trainer t(*b, o);
+            for (int i = 0; i < 2; ++i)
+                rendered.push_back(t.step().flow);
+        }
+        {
+            auto b = tinyBundle(dir);
+            o.pool = loaded;
+            train::Trainer t(*b, o);
+            for (int i = 0; i < 2; ++i)
+                pooled.push_back(t.step().flow);
+        }
+        for (int i = 0; i < 2; ++i) {
+            const double a = rendered[size_t(i)], b = pooled[size_t(i)];
+            QVERIFY2(std::abs(a - b) <= 2e-3 * std::abs(a), (std::to_string(a) + " vs " + std::to_string(b)).c_str());
+        }
+    }
+
+    // A time budget: the cosine ends where the measured pace reaches the budget, and a run with one
+    // stops on time, saves and exports like a finished run.
+    void timeBudget()
+    {
+        // 100 steps in 10 s since the pace's start at 2 s: at 12 s, 8 s are left -> 80 more steps.
+        QCOMPARE(train::budgetedTotalSteps(110, 100, 12.0, 2.0, 20.0, 100000), int64_t{190});
+        QCOMPARE(train::budgetedTotalSteps(110, 100, 12.0, 2.0, 20.0, 150), int64_t{150}); // the recipe's steps cap it
+        QCOMPARE(train::budgetedTotalSteps(110, 100, 25.0, 2.0, 20.0, 100000), int64_t{111}); // past the budget
+        QCOMPARE(train::budgetedTotalSteps(5, 0, 1.0, 1.0, 20.0, 300), int64_t{300});          // no pace yet
+
+        const std::string out = testsupport::scratchDir("time_budget");
+        TrainRunOptions o;
+        o.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/resources/recipes/smoke.json";
+        o.outDir = out;
+        o.steps = 1000000;
+        o.seconds = 3.0;
+        TrainRunReport rep;
+        const Status st = runTraining(o, &rep);
+        QVERIFY2(st.ok(), st.message.c_str());
+        QVERIFY(!rep.interrupted);
+        QVERIFY(rep.lastStep > 0 && rep.lastStep < 1000000);
+        QVERIFY2(rep.seconds < 3.0 + 20.0, std::to_string(rep.seconds).c_str()); // one step past the budget at most
+        QVERIFY(std::filesystem::exists(rep.model) && std::filesystem::exists(rep.checkpoint));
+        std::printf("time budget of 3 s: %lld steps in %.2f s\n", static_cast<long long>(rep.lastStep), rep.seconds);
     }
 
     void resumeRepeatsTheRun()

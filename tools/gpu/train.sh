@@ -1,66 +1,150 @@
 #!/usr/bin/env bash
-# Trains the bundled MOSAIC-Toys model on a lent GPU machine (device tool, `carry: [".deps"]` after
-# scripts/vendor-headers.sh): builds the core and the `mosaic` CLI in the LibTorch-only configuration
-# against that machine's PyTorch LibTorch (CUDA; no Qt, OpenCV, spdlog or nlohmann package needed),
-# trains the autoencoder, then the transformer with MOSAIC's losses on MOSAIC-Toys rendered on the
-# fly, each stopped at its time budget (SIGTERM: checkpoint + the model reached), and writes under
-# $OUT what comes back: the model (split into <16 MiB parts), metrics, logs, a GPU check.
+# The GPU run (issues 10, 5 and 2), in one call of the device tool with `carry: [".deps", ".gpu"]`
+# (scripts/vendor-headers.sh fills .deps; .gpu/golden holds a copy of ../shared/golden/flux):
 #
-#   OUT=/tmp/out tools/gpu/train.sh            # defaults: 150 s autoencoder, 330 s transformer
-#   AE_SECONDS=20 TR_SECONDS=40 DEVICE=cpu tools/gpu/train.sh   # the CPU rehearsal
-#   TR_RECIPE=resources/recipes/experiments/toys-large-scratch.json tools/gpu/train.sh
-#                                              # the transformer on larger toys (docs/results.md)
+#   1. builds the core and the `mosaic` CLI in the LibTorch-only configuration against the machine's
+#      PyTorch LibTorch (CUDA), retrying in C++20 where that LibTorch asks for it;
+#   2. checks the engine on CUDA against the golden FLUX vectors (`mosaic forward --device cuda`,
+#      float32 and bfloat16; tools/gpu/relerr.py);
+#   3. renders the toy pool once on every core (resources/recipes/gpu/*.json, data.pool);
+#   4. trains the three variants of the ablation (fm, fm-sca, fm-sca-md; fm-sca-md is MOSAIC's recipe
+#      and the bundled model's candidate) side by side on the one GPU, each with the same time budget
+#      (`--seconds`: the cosine schedule ends where the budget does);
+#   5. meanwhile builds and runs the core test suites (niced), for the LibTorch 2.x check;
+#   6. leaves under $OUT what may come back (at most 8 files of 16 MiB): each model gzipped and split
+#      into parts, and logs.tar.gz (build, checks, training logs, metrics, GPU use, test results).
 #
-# Reassemble here: cat $files_at/model/mosaic-toys.safetensors.part-* > resources/models/mosaic-toys.safetensors
-set -euo pipefail
+#   OUT=/tmp/out BUDGET=530 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
+#   DEVICE=cpu BUDGET=240 TESTS=0 POOL=50 tools/gpu/train.sh        # the rehearsal on a CPU
+#
+# Reassemble here: cat $files_at/fm-sca-md.gz.part-* | gunzip > resources/models/mosaic-toys.safetensors
+set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$here"
 OUT="${OUT:-$here/gpu-out}"
 DEVICE="${DEVICE:-cuda}"
-AE_SECONDS="${AE_SECONDS:-150}"
-TR_SECONDS="${TR_SECONDS:-330}"
-AE_STEPS="${AE_STEPS:-4000}"
-TR_STEPS="${TR_STEPS:-20000}"
-TR_RECIPE="${TR_RECIPE:-resources/recipes/toys.json}"
+BUDGET="${BUDGET:-530}"            # seconds for the whole script
+VARIANTS="${VARIANTS:-fm-sca-md fm-sca fm}"
+TESTS="${TESTS:-1}"
 JOBS="${JOBS:-$(nproc)}"
 BUILD="${BUILD:-$here/build/gpu}"
-mkdir -p "$OUT/model" "$OUT/logs"
+GOLDEN="${MOSAIC_GOLDEN_DIR:-}"
+RUNS="$here/runs"
+LOGS="$RUNS/gpu-logs"
 t0=$(date +%s)
-stamp() { echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a "$OUT/logs/train.sh.log"; }
+deadline=$((t0 + BUDGET))
+left() { echo $((deadline - $(date +%s))); }
+mkdir -p "$OUT" "$LOGS"
+stamp() { echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a "$LOGS/train.sh.log"; }
 
+package() {
+  for v in $VARIANTS; do
+    local m="$RUNS/gpu-$v/model.safetensors"
+    [ -f "$m" ] || continue
+    cp "$RUNS/gpu-$v/metrics.csv" "$LOGS/$v.metrics.csv" 2>/dev/null
+    sha256sum "$m" > "$LOGS/$v.sha256"
+    gzip -1 -c "$m" > "$RUNS/$v.safetensors.gz" && split -b 15M -d "$RUNS/$v.safetensors.gz" "$OUT/$v.gz.part-"
+  done
+  cp resources/recipes/gpu/*.json "$LOGS/" 2>/dev/null
+  stamp "packaged: $(ls "$OUT" | tr '\n' ' ')"
+  tar czf "$OUT/logs.tar.gz" -C "$RUNS" gpu-logs
+}
+trap package EXIT
+
+export TORCH_CUDA_ARCH_LIST="${TORCH_CUDA_ARCH_LIST:-9.0}" # (Torch's CMake config then skips probing the GPU)
 prefix="${TORCH_PREFIX:-$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)' 2>/dev/null || true)}"
-stamp "LibTorch prefix: ${prefix:-<system>}; device $DEVICE"
-if command -v nvidia-smi >/dev/null; then nvidia-smi --query-gpu=name,memory.total --format=csv | tee "$OUT/logs/gpu.txt"; fi
+stamp "LibTorch prefix: ${prefix:-<system>}; device $DEVICE; budget $BUDGET s; $JOBS cores"
+command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv > "$LOGS/gpu.txt" 2>&1
+python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda)' >> "$LOGS/gpu.txt" 2>&1
+gcc --version | head -1 >> "$LOGS/gpu.txt"
+
 gen=()
 command -v ninja >/dev/null && gen=(-G Ninja)
-cmake -S . -B "$BUILD" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DMOSAIC_CORE_ONLY=ON -DMOSAIC_BUILD_TESTS=OFF \
-  ${prefix:+-DCMAKE_PREFIX_PATH="$prefix"} ${EXTRA_CMAKE_ARGS:-} > "$OUT/logs/configure.log" 2>&1 || { tail -40 "$OUT/logs/configure.log"; exit 1; }
-cmake --build "$BUILD" -j "$JOBS" --target mosaic > "$OUT/logs/build.log" 2>&1 || { tail -60 "$OUT/logs/build.log"; exit 1; }
-mosaic="$BUILD/app/mosaic"
-stamp "built $("$mosaic" --version)"
-
-# One stage: runs a recipe for at most $2 seconds (then SIGTERM: the run saves its checkpoint and
-# exports the model reached), resuming an earlier run in the same folder.
-stage() {
-  local recipe="$1" seconds="$2" steps="$3" out="$4"
-  stamp "stage $recipe: up to $seconds s / $steps steps -> $out"
-  set +e
-  timeout -s TERM -k 60 "$seconds" "$mosaic" --no-log-file train --recipe "$recipe" --out "$out" --steps "$steps" \
-    --resume --device "$DEVICE" > "$OUT/logs/$(basename "$out").log" 2>&1
-  local rc=$?
-  set -e
-  tail -3 "$OUT/logs/$(basename "$out").log"
-  [ -f "$out/model.safetensors" ] || { stamp "stage $recipe produced no model (exit $rc)"; exit 1; }
-  cp "$out/metrics.csv" "$OUT/logs/$(basename "$out").metrics.csv"
+configure() {
+  cmake -S . -B "$BUILD" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DMOSAIC_CORE_ONLY=ON -DMOSAIC_BUILD_TESTS=ON \
+    -DMOSAIC_USE_CCACHE=OFF ${prefix:+-DCMAKE_PREFIX_PATH="$prefix"} "$@" > "$LOGS/configure.log" 2>&1
 }
+build() { cmake --build "$BUILD" -j "$JOBS" --target mosaic > "$LOGS/build.log" 2>&1; }
+if ! { configure && build; }; then
+  if grep -qiE "c\+\+ ?20|cxx_std_20|std=c\+\+2" "$LOGS/configure.log" "$LOGS/build.log"; then
+    stamp "this LibTorch asks for C++20: configuring again with it"
+    rm -rf "$BUILD"
+    { configure -DCMAKE_CXX_STANDARD=20 && build; } || { tail -40 "$LOGS/configure.log" "$LOGS/build.log"; exit 1; }
+  else
+    tail -40 "$LOGS/configure.log"; grep -B2 -A12 -m3 "error" "$LOGS/build.log" | head -80; exit 1
+  fi
+fi
+M="$BUILD/app/mosaic"
+stamp "built: $("$M" --version)"
 
-stage resources/recipes/toys-ae.json "$AE_SECONDS" "$AE_STEPS" runs/toys-ae
-stage "$TR_RECIPE" "$TR_SECONDS" "$TR_STEPS" runs/toys
-cp "$TR_RECIPE" "$OUT/model/recipe.json"
-split -b 15M -d "runs/toys/model.safetensors" "$OUT/model/mosaic-toys.safetensors.part-"
-sha256sum runs/toys/model.safetensors | tee "$OUT/model/sha256.txt"
+# The engine on the device against the golden vectors (float32 1e-5, bfloat16 2e-2).
+checkpid=""
+if [ -n "$GOLDEN" ] && [ -d "$GOLDEN" ]; then
+  check() { # name component dtype tol tensors...
+    local name="$1" component="$2" dtype="$3" tol="$4"; shift 4
+    local io="$GOLDEN/${name}.io.safetensors" o="$RUNS/check-$name-$component-$dtype.safetensors"
+    "$M" --no-log-file forward --model "$GOLDEN/${name}.weights.safetensors" --inputs "$io" --out "$o" \
+      --component "$component" --dtype "$dtype" --device "$DEVICE" >> "$LOGS/gpu-check.txt" 2>&1 &&
+      python3 tools/gpu/relerr.py "$o" "$io" "$@" --tol "$tol" >> "$LOGS/gpu-check.txt" 2>&1
+    echo "== $name $component $dtype on $DEVICE: exit $?" >> "$LOGS/gpu-check.txt"
+  }
+  # In the background, beside the pool's rendering (it needs the GPU, not the cores).
+  ( for dt in f32:1e-5 bf16:2e-2; do
+      check flux_tiny transformer "${dt%%:*}" "${dt##*:}" out pe timestep_embedding
+      check flux_tiny_schnell transformer "${dt%%:*}" "${dt##*:}" out pe timestep_embedding
+      check ae_tiny ae-encode "${dt%%:*}" "${dt##*:}" z
+      check ae_tiny ae-decode "${dt%%:*}" "${dt##*:}" decoded
+    done
+    stamp "golden check on $DEVICE: $(grep -c 'exit 0' "$LOGS/gpu-check.txt") of 8 passed" ) &
+  checkpid=$!
+fi
 
-# A check of the result on this machine: the model loads and generates.
-"$mosaic" --no-log-file inspect runs/toys/model.safetensors > "$OUT/logs/inspect.txt" 2>&1 || true
-"$mosaic" --no-log-file bench generate --model runs/toys/model.safetensors --refs 1,4 > "$OUT/logs/bench.txt" 2>&1 || true
+# The toy pool, rendered once for all variants.
+first="${VARIANTS%% *}"
+poolargs=()
+[ -n "${POOL:-}" ] && poolargs=(--pool "$POOL")
+"$M" --threads "$JOBS" --no-log-file train --recipe "resources/recipes/gpu/$first.json" --pool-only "${poolargs[@]}" \
+  > "$LOGS/pool.log" 2>&1 || { tail -20 "$LOGS/pool.log"; exit 1; }
+stamp "pool ready: $(ls -la "$RUNS"/gpu-pool*.safetensors | awk '{print $5}') bytes"
+
+# The variants side by side, each with the same budget; what is left after them goes to packing.
+seconds=$(( $(left) - 45 ))
+[ "$seconds" -gt 20 ] || { stamp "no time left to train ($seconds s)"; exit 1; }
+command -v nvidia-smi >/dev/null &&
+  { nvidia-smi --query-gpu=timestamp,utilization.gpu,memory.used --format=csv -l 5 > "$LOGS/gpu-use.csv" 2>&1 & }
+pids=()
+threads=$(( JOBS / 4 > 1 ? JOBS / 4 : 1 ))
+for v in $VARIANTS; do
+  timeout -s TERM -k 30 $((seconds + 40)) "$M" --threads "$threads" --no-log-file train \
+    --recipe "resources/recipes/gpu/$v.json" --seconds "$seconds" --device "$DEVICE" "${poolargs[@]}" \
+    > "$LOGS/$v.log" 2>&1 &
+  pids+=($!)
+done
+stamp "training ${VARIANTS} for $seconds s each"
+
+testpid=""
+if [ "$TESTS" = 1 ]; then
+  ( nice -n 15 cmake --build "$BUILD" -j "$threads" > "$LOGS/build-tests.log" 2>&1 &&
+    cd "$BUILD" && MOSAIC_GOLDEN_DIR="$GOLDEN" nice -n 15 ctest -j 2 --timeout 300 --output-on-failure \
+      > "$LOGS/ctest.log" 2>&1 ) &
+  testpid=$!
+fi
+
+names=($VARIANTS)
+for i in "${!pids[@]}"; do
+  wait "${pids[$i]}"
+  rc=$?
+  stamp "variant ${names[$i]} exit $rc: $(tail -2 "$LOGS/${names[$i]}.log" | tr '\n' ' ')"
+done
+
+if [ -n "$testpid" ]; then
+  while kill -0 "$testpid" 2>/dev/null && [ "$(left)" -gt 25 ]; do sleep 2; done
+  if kill -0 "$testpid" 2>/dev/null; then
+    stamp "the test suites did not finish in time: stopped"
+    pkill -P "$testpid" 2>/dev/null; kill "$testpid" 2>/dev/null
+  fi
+  stamp "tests: $(grep -E 'tests passed|tests failed' "$LOGS/ctest.log" 2>/dev/null | tail -1)"
+fi
+[ -n "$checkpid" ] && wait "$checkpid"
+jobs -p | xargs -r kill 2>/dev/null
 stamp "done"

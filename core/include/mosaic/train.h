@@ -17,6 +17,12 @@ struct TrainRunOptions
     int64_t steps = 0;   // > 0 overrides the recipe
     bool resume = false; // continue from <out>/checkpoint.pt when it exists
     std::string device;  // non-empty overrides the recipe's "device" (cpu, cuda, auto)
+    // > 0: stop (save and export, as at the last step) once this many seconds of training have
+    // passed, and end the cosine schedule at the step that the measured pace reaches by then.
+    double seconds = 0;
+    // Only render the recipe's toy pool ("data": {"pool": N, "pool_file": PATH}) and save it.
+    bool poolOnly = false;
+    int64_t poolSize = 0; // > 0 overrides the recipe's "data.pool" (examples per subject count)
 };
 
 struct TrainProgress
