@@ -2,6 +2,7 @@
 
 #include "util/error.h"
 
+#include <ATen/Context.h>
 #include <ATen/autocast_mode.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
@@ -39,12 +40,20 @@ at::Device trainingDevice(const std::string &name)
     if (name.empty() || name == "cpu")
         return at::kCPU;
     const bool cuda = torch::cuda::is_available();
-    if (name == "auto")
-        return cuda ? at::Device(at::kCUDA) : at::Device(at::kCPU);
-    if (name == "cuda") {
+    if (name == "cuda" && !cuda)
+        throw Error(StatusCode::Unsupported, "the recipe asks for \"device\": \"cuda\" but this LibTorch has no "
+                                             "CUDA device (use \"auto\" or \"cpu\")");
+    if (name == "auto" || name == "cuda") {
         if (!cuda)
-            throw Error(StatusCode::Unsupported, "the recipe asks for \"device\": \"cuda\" but this LibTorch has no "
-                                                 "CUDA device (use \"auto\" or \"cpu\")");
+            return at::kCPU;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+        // On an H100 with LibTorch 2.11 the first bfloat16 step gave NaN gradients (and, without
+        // CUDA_LAUNCH_BLOCKING, an illegal memory access); float32 trained cleanly. cuDNN's fused
+        // attention, LibTorch's default there, has known NaN bugs in its backward pass in that
+        // release; the flash and memory-efficient kernels take over without it. (Not yet verified
+        // on a GPU: the next lent machine checks it, tools/gpu/train.sh.)
+        at::globalContext().setSDPUseCuDNN(false);
+#endif
         return at::kCUDA;
     }
     throw Error(StatusCode::InvalidArgument, "unknown device '" + name + "' (cpu, cuda or auto)");

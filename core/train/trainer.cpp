@@ -280,6 +280,14 @@ StepLosses Trainer::step()
     m_optimizer->zero_grad();
     total.backward();
     out.gradNorm = torch::nn::utils::clip_grad_norm_(trainable(), m_options.clipNorm);
+    // A non-finite loss or gradient would poison the weights, the EMA and every later checkpoint:
+    // stop before the optimizer step, so that the last checkpoint stays the last good state.
+    out.total = total.item<double>();
+    if (!std::isfinite(out.total) || !std::isfinite(out.gradNorm))
+        throw Error(StatusCode::Internal,
+                    format("step {}: the loss ({}) or its gradient norm ({}) is not finite; nothing was updated{}", m_step,
+                           out.total, out.gradNorm,
+                           m_options.autocast ? " (bfloat16 autocast is on: try the recipe with \"autocast\": false)" : ""));
     m_optimizer->step();
     {
         torch::NoGradGuard noGrad;
@@ -288,7 +296,6 @@ StepLosses Trainer::step()
             m_ema[i].mul_(m_options.emaDecay).add_(ps[i].detach(), 1.0 - m_options.emaDecay);
     }
     out.flow = flow.item<double>();
-    out.total = total.item<double>();
     ++m_step;
     return out;
 }

@@ -322,6 +322,36 @@ private Q_SLOTS:
         std::printf("time budget of 3 s: %lld steps in %.2f s\n", static_cast<long long>(rep.lastStep), rep.seconds);
     }
 
+    // A step whose loss is not finite (here a NaN pixel in the target) stops with a clear error before
+    // the optimizer touches the weights.
+    void nonFiniteLossStops()
+    {
+        at::set_num_threads(1);
+        const std::string dir = testsupport::scratchDir("nan_loss");
+        auto b = tinyBundle(dir);
+        QVERIFY(b);
+        train::ExampleSource source = [](int64_t) {
+            train::TrainingExample e;
+            e.target = at::full({3, 128, 128}, 0.5);
+            e.target[0][7][9] = std::nan("");
+            e.references = {at::full({3, 64, 64}, 0.25)};
+            e.subjects.resize(1);
+            e.prompt = "a toy on grass";
+            return e;
+        };
+        train::Trainer t(*b, options(), source);
+        const at::Tensor before = b->flux->parameters()[0].detach().clone();
+        try {
+            t.step();
+            QFAIL("a NaN loss was accepted");
+        } catch (const Error &e) {
+            QCOMPARE(e.code(), StatusCode::Internal);
+            QVERIFY2(std::string(e.what()).find("not finite") != std::string::npos, e.what());
+        }
+        QVERIFY(b->flux->parameters()[0].equal(before));
+        QCOMPARE(t.stepCount(), int64_t{0});
+    }
+
     void resumeRepeatsTheRun()
     {
         at::set_num_threads(1);

@@ -216,4 +216,8 @@ inline qtestlite::RowBuilder newRow(const char *name)
             return qtestlite::runAll<Class>(obj, #Class, {list});                                                      \
         }                                                                                                              \
     };                                                                                                                 \
-    int main() { return qtestlite::Registry<Class>::run(); }
+    int main()                                                                                                         \
+    {                                                                                                                  \
+        std::setvbuf(stdout, nullptr, _IOLBF, 0); /* a crash loses no line already printed */                          \
+        return qtestlite::Registry<Class>::run();                                                                      \
+    }
