@@ -76,6 +76,11 @@ double learningRateAt(const TrainOptions &o, int64_t step)
     return o.learningRate * (0.1 + 0.9 * 0.5 * (1.0 + std::cos(M_PI * progress)));
 }
 
+double emaDecayAt(double decay, int64_t step)
+{
+    return std::min(decay, static_cast<double>(step + 1) / static_cast<double>(step + 10));
+}
+
 int64_t budgetedTotalSteps(int64_t step, int64_t paced, double elapsed, double paceStart, double seconds, int64_t cap)
 {
     if (paced <= 0 || !(elapsed > paceStart))
@@ -292,8 +297,9 @@ StepLosses Trainer::step()
     {
         torch::NoGradGuard noGrad;
         const auto ps = trainable();
+        const double decay = emaDecayAt(m_options.emaDecay, m_step);
         for (size_t i = 0; i < ps.size(); ++i)
-            m_ema[i].mul_(m_options.emaDecay).add_(ps[i].detach(), 1.0 - m_options.emaDecay);
+            m_ema[i].mul_(decay).add_(ps[i].detach(), 1.0 - decay);
     }
     out.flow = flow.item<double>();
     ++m_step;

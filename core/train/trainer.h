@@ -84,6 +84,10 @@ struct StepLosses
 };
 
 double learningRateAt(const TrainOptions &o, int64_t step);
+// The EMA's decay at a step, warmed up as (1 + step) / (10 + step) up to the recipe's value: a run
+// shorter than the EMA's horizon (1 / (1 - decay) steps) would otherwise export weights that are still
+// mostly their random start (the first GPU run, 338 steps at 0.998, did).
+double emaDecayAt(double decay, int64_t step);
 // Where a run with a time budget ends its cosine schedule: the step that the pace measured so far
 // (`paced` steps in the `elapsed - paceStart` seconds since the pace's start) reaches at `seconds`,
 // kept within [step + 1, cap].

@@ -352,6 +352,32 @@ private Q_SLOTS:
         QCOMPARE(t.stepCount(), int64_t{0});
     }
 
+    // The EMA warms up: after a run shorter than its horizon the exported weights are the trained
+    // ones, not the random start.
+    void emaWarmsUp()
+    {
+        QCOMPARE(train::emaDecayAt(0.999, 0), 0.1);
+        QCOMPARE(train::emaDecayAt(0.999, 90), 0.91);
+        QCOMPARE(train::emaDecayAt(0.999, 100000), 0.999);
+        at::set_num_threads(1);
+        const std::string dir = testsupport::scratchDir("ema");
+        auto b = tinyBundle(dir);
+        QVERIFY(b);
+        const at::Tensor init = b->flux->parameters()[0].detach().clone();
+        train::TrainOptions o = options();
+        o.emaDecay = 0.999;
+        train::Trainer t(*b, o);
+        for (int i = 0; i < 20; ++i)
+            t.step();
+        const at::Tensor raw = b->flux->parameters()[0].detach().clone();
+        t.applyEma();
+        const at::Tensor ema = b->flux->parameters()[0].detach();
+        const double moved = (raw - init).norm().item<double>(), behind = (ema - raw).norm().item<double>();
+        std::printf("after 20 steps: the weights moved %.4g, the EMA is %.4g behind them\n", moved, behind);
+        QVERIFY(moved > 0);
+        QVERIFY2(behind < 0.5 * moved, (std::to_string(behind) + " vs " + std::to_string(moved)).c_str());
+    }
+
     void resumeRepeatsTheRun()
     {
         at::set_num_threads(1);
