@@ -302,8 +302,9 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         const int64_t checkpointEvery = field(r, "checkpoint_every", int64_t{100});
         const int64_t sampleEvery = field(r, "sample_every", int64_t{0});
 
-        const bool aeRunKind = field(r, "component", std::string("transformer")) == "autoencoder";
-        if (poolSize > 0 && (!dataFolder.empty() || aeRunKind || t.loraRank > 0))
+        // Two kinds of run share the loop: the transformer (MOSAIC's losses) and the autoencoder.
+        const bool aeRun = field(r, "component", std::string("transformer")) == "autoencoder";
+        if (poolSize > 0 && (!dataFolder.empty() || aeRun || t.loraRank > 0))
             throw Error(StatusCode::InvalidArgument, o.recipePath + ": a toy pool feeds the transformer from MOSAIC-Toys only");
         if (o.poolOnly && poolSize == 0)
             throw Error(StatusCode::InvalidArgument, o.recipePath + ": the recipe names no toy pool (\"data\": {\"pool\": N})");
@@ -312,8 +313,6 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         if (o.poolOnly)
             return;
 
-        // Two kinds of run share the loop: the transformer (MOSAIC's losses) and the autoencoder.
-        const bool aeRun = field(r, "component", std::string("transformer")) == "autoencoder";
         std::unique_ptr<train::Trainer> trainer;
         std::unique_ptr<train::AutoEncoderTrainer> aeTrainer;
         if (aeRun && !dataFolder.empty())
