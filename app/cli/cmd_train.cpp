@@ -5,7 +5,6 @@
 
 #include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <csignal>
 #include <cstdio>
 #include <unistd.h>
@@ -38,14 +37,10 @@ int runTrain(const Args &args)
     o.device = args.value("device");
     o.poolOnly = args.has("pool-only");
     o.poolSize = args.intValue("pool", 0);
-    if (args.has("seconds")) {
-        char *end = nullptr;
-        const std::string text = args.value("seconds");
-        o.seconds = std::strtod(text.c_str(), &end);
-        if (text.empty() || *end != '\0' || !(o.seconds > 0) || !std::isfinite(o.seconds)) {
-            std::fprintf(stderr, "mosaic train: --seconds expects a positive number of seconds\n");
-            return kExitUsage;
-        }
+    o.seconds = args.doubleValue("seconds", 0.0);
+    if (args.has("seconds") && (!(o.seconds > 0) || !std::isfinite(o.seconds))) {
+        std::fprintf(stderr, "mosaic train: --seconds expects a positive number of seconds\n");
+        return kExitUsage;
     }
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);

@@ -20,7 +20,7 @@ Commands:
                                  metadata, and the detected architecture and key layout.
                                  FILE is a .safetensors file or a sharded *.safetensors.index.json.
   forward --model WEIGHTS --inputs IO.safetensors --out OUT.safetensors
-          [--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda]
+          [--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda|auto]
                                  Run a model on named input tensors and write its output:
                                  transformer: img, img_ids, txt, txt_ids, y, timesteps, guidance -> out
                                  (plus the intermediates pe and timestep_embedding);

@@ -2,13 +2,12 @@
 
 #include "io/checkpoint.h"
 #include "model/loader.h"
+#include "train/device.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/strings.h"
 
 #include <ATen/Context.h>
-#include <torch/cuda.h>
-#include <torch/version.h>
 #include <c10/core/InferenceMode.h>
 
 #include <chrono>
@@ -45,12 +44,7 @@ Status runForward(const ForwardRequest &request, ForwardResult *result)
     return guarded([&] {
         c10::InferenceMode inference;
         const auto dtype = parseComputeDType(request.dtype);
-        if (request.device != "cpu" && request.device != "cuda")
-            throw Error(StatusCode::InvalidArgument, "unknown device '" + request.device + "' (use cpu or cuda)");
-        if (request.device == "cuda" && !torch::cuda::is_available())
-            throw Error(StatusCode::Unsupported, std::string("--device cuda: this LibTorch (") + TORCH_VERSION +
-                                                     ") sees no CUDA device");
-        const at::Device device = request.device == "cuda" ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+        const at::Device device = train::computeDevice(request.device);
         if (device.is_cuda()) {
             // This verb is the conformance tool: float32 stays float32 (no TF32 in products or convolutions).
             at::globalContext().setAllowTF32CuBLAS(false);

@@ -35,28 +35,32 @@ void setAutocast(bool cuda, bool on)
 
 } // namespace
 
-at::Device trainingDevice(const std::string &name)
+at::Device computeDevice(const std::string &name)
 {
     if (name.empty() || name == "cpu")
         return at::kCPU;
+    if (name != "cuda" && name != "auto")
+        throw Error(StatusCode::InvalidArgument, "unknown device '" + name + "' (cpu, cuda or auto)");
     const bool cuda = torch::cuda::is_available();
     if (name == "cuda" && !cuda)
-        throw Error(StatusCode::Unsupported, "the recipe asks for \"device\": \"cuda\" but this LibTorch has no "
-                                             "CUDA device (use \"auto\" or \"cpu\")");
-    if (name == "auto" || name == "cuda") {
-        if (!cuda)
-            return at::kCPU;
+        throw Error(StatusCode::Unsupported, std::string("device \"cuda\": this LibTorch (") + TORCH_VERSION +
+                                                 ") sees no CUDA device (use \"auto\" or \"cpu\")");
+    return cuda ? at::Device(at::kCUDA) : at::Device(at::kCPU);
+}
+
+at::Device trainingDevice(const std::string &name)
+{
+    const at::Device device = computeDevice(name);
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
-        // On an H100 with LibTorch 2.11 the first bfloat16 step gave NaN gradients (and, without
-        // CUDA_LAUNCH_BLOCKING, an illegal memory access); float32 trained cleanly. cuDNN's fused
-        // attention, LibTorch's default there, has known NaN bugs in its backward pass in that
-        // release; the flash and memory-efficient kernels take over without it. (Not yet verified
-        // on a GPU: the next lent machine checks it, tools/gpu/train.sh.)
+    // On an H100 with LibTorch 2.11 the first bfloat16 step gave NaN gradients (and, without
+    // CUDA_LAUNCH_BLOCKING, an illegal memory access); float32 trained cleanly. cuDNN's fused
+    // attention, LibTorch's default there, has known NaN bugs in its backward pass in that
+    // release; the flash and memory-efficient kernels take over without it. (Not yet verified
+    // on a GPU: the next lent machine checks it, tools/gpu/train.sh.)
+    if (device.is_cuda())
         at::globalContext().setSDPUseCuDNN(false);
 #endif
-        return at::kCUDA;
-    }
-    throw Error(StatusCode::InvalidArgument, "unknown device '" + name + "' (cpu, cuda or auto)");
+    return device;
 }
 
 AutocastScope::AutocastScope(bool enabled, const at::Device &device) : m_active(enabled), m_cuda(device.is_cuda())

@@ -9,6 +9,9 @@
 
 namespace mosaic::train {
 
+// "cpu", "cuda" or "auto" (CUDA where LibTorch sees a device); "cuda" without one is Unsupported.
+at::Device computeDevice(const std::string &name);
+// computeDevice, and on CUDA the attention backends that train cleanly.
 at::Device trainingDevice(const std::string &name);
 
 class AutocastScope

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 namespace mosaic::train {
@@ -75,9 +76,9 @@ std::shared_ptr<ToyPool> ToyPool::render(const ToysOptions &options, int64_t per
         });
         pool->m_blocks.emplace(c, std::move(b));
     }
-    log::info("core.train", "rendered a pool of {} toy examples per subject count ({}-{}) in {:.1f} s", perCount,
+    log::info("core.train", "rendered a pool of {} toy examples per subject count ({}-{}) in {} s", perCount,
               options.minSubjects, options.maxSubjects,
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+              std::round(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() * 10) / 10);
     return pool;
 }
 
@@ -149,7 +150,8 @@ std::shared_ptr<ToyPool> ToyPool::load(const std::string &path, const ToysOption
     return pool;
 }
 
-std::shared_ptr<ToyPool> ToyPool::obtain(const std::string &path, const ToysOptions &options, int64_t perCount)
+std::shared_ptr<ToyPool> ToyPool::obtain(const std::string &path, const ToysOptions &options, int64_t perCount,
+                                         bool mustSave)
 {
     std::error_code ec;
     if (!path.empty() && std::filesystem::exists(path, ec)) {
@@ -158,9 +160,16 @@ std::shared_ptr<ToyPool> ToyPool::obtain(const std::string &path, const ToysOpti
         return pool;
     }
     auto pool = render(options, perCount);
-    if (!path.empty()) {
+    if (path.empty())
+        return pool;
+    try {
         pool->save(path);
         log::info("core.train", "toy pool saved to {}", path);
+    } catch (const Error &e) {
+        if (mustSave)
+            throw;
+        // The pool is only a cache: a run keeps the examples it rendered rather than losing them.
+        log::warn("core.train", "the toy pool was not saved ({}); training goes on with it in memory", e.what());
     }
     return pool;
 }

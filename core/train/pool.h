@@ -28,8 +28,10 @@ public:
     // split, seed, scales, subject counts, examples per count), and a damaged file (CorruptFile).
     static std::shared_ptr<ToyPool> load(const std::string &path, const ToysOptions &options, int64_t perCount);
     // The recipe's pool: loaded from `path` when that file exists, else rendered and, where a path
-    // is given, saved there for the next run.
-    static std::shared_ptr<ToyPool> obtain(const std::string &path, const ToysOptions &options, int64_t perCount);
+    // is given, saved there for the next run. A failed save is an error only with mustSave (the
+    // pool-only run); a training run warns and keeps the pool in memory.
+    static std::shared_ptr<ToyPool> obtain(const std::string &path, const ToysOptions &options, int64_t perCount,
+                                           bool mustSave = false);
     void save(const std::string &path) const;
 
     int64_t perCount() const { return m_perCount; }

@@ -309,7 +309,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         if (o.poolOnly && poolSize == 0)
             throw Error(StatusCode::InvalidArgument, o.recipePath + ": the recipe names no toy pool (\"data\": {\"pool\": N})");
         if (poolSize > 0)
-            t.pool = train::ToyPool::obtain(poolFile, t.data, poolSize);
+            t.pool = train::ToyPool::obtain(poolFile, t.data, poolSize, o.poolOnly);
         if (o.poolOnly)
             return;
 

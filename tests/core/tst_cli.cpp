@@ -151,7 +151,9 @@ private Q_SLOTS:
         QTest::newRow("forward bad device") << std::string("forward --model a --inputs b --out c --device tpu") << 1
                                             << std::string("unknown device 'tpu'");
         QTest::newRow("train bad seconds") << std::string("train --recipe x.json --seconds soon") << 2
-                                           << std::string("--seconds expects a positive number");
+                                           << std::string("--seconds expects a number, got 'soon'");
+        QTest::newRow("train no seconds") << std::string("train --recipe x.json --seconds 0") << 2
+                                          << std::string("--seconds expects a positive number");
         QTest::newRow("train pool without one") << std::string("train --recipe RECIPES/smoke.json --pool-only --out /tmp/mosaic-tst-pool")
                                                 << 2 << std::string("names no toy pool");
         QTest::newRow("bad threads") << std::string("--threads zero inspect x") << 2

@@ -258,6 +258,9 @@ private Q_SLOTS:
                 for (int r = 0; r < c; ++r)
                     QVERIFY(a.references[size_t(r)].equal(b.references[size_t(r)]));
             }
+        // A pool file that cannot be written: an error for the pool-only run, a warning for training.
+        QVERIFY_THROWS_ERROR(train::ToyPool::obtain("/dev/null/pool.safetensors", o.data, 1, true), StatusCode::IoError);
+        QVERIFY(train::ToyPool::obtain("/dev/null/pool.safetensors", o.data, 1, false)->perCount() == 1);
         // Other toys: another size per count, seed or subject range.
         QVERIFY_THROWS_ERROR(train::ToyPool::load(path, o.data, 5), StatusCode::InvalidArgument);
         ToysOptions other = o.data;

@@ -49,7 +49,7 @@ struct ForwardRequest
     std::string outputPath;
     Component component = Component::Auto;
     std::string dtype = "f32"; // f32 | bf16 | f16
-    std::string device = "cpu"; // cpu | cuda (where LibTorch has it); the output is written from the CPU
+    std::string device = "cpu"; // cpu | cuda | auto (CUDA where LibTorch has it); the output is written from the CPU
 };
 
 struct ForwardResult
