@@ -83,6 +83,12 @@ if ! { configure && build; }; then
 fi
 M="$BUILD/app/mosaic"
 stamp "built: $("$M" --version)"
+# What the executables link first (libstdc++ must come before LibTorch, see CMakeLists.txt), and how
+# many std::filesystem symbols this LibTorch exports itself.
+{ readelf -d "$M" | grep NEEDED | head -4
+  tcpu="$(ldd "$M" | awk '/libtorch_cpu/ {print $3}')"
+  [ -n "$tcpu" ] && echo "$tcpu exports $(nm -D --defined-only "$tcpu" 2>/dev/null | grep -c '_ZN[K]*St10filesystem') std::filesystem symbols"
+} > "$LOGS/link-order.txt" 2>&1
 
 # The engine on the device against the golden vectors (float32 1e-5, bfloat16 2e-2).
 checkpid=""
