@@ -60,6 +60,10 @@ at::Device trainingDevice(const std::string &name)
     if (device.is_cuda())
         at::globalContext().setSDPUseCuDNN(false);
 #endif
+    // Training in float32 on a GPU: matrix products in TF32 (10-bit mantissa, float32 range), as
+    // PyTorch's "high" matmul precision; inference and `mosaic forward` keep full float32.
+    if (device.is_cuda())
+        at::globalContext().setAllowTF32CuBLAS(true);
     return device;
 }
 

@@ -51,6 +51,24 @@ private Q_SLOTS:
         QVERIFY2(ed < tol, testsupport::describeError("decoded", ed, tol).c_str());
     }
 
+    // bfloat16 weights are storage only: the autoencoder computes in float32 on the rounded weights, so
+    // a bfloat16 model gives what a float32 model with the same rounded weights gives, on any device.
+    void lowPrecisionWeightsComputeInFloat32()
+    {
+        c10::InferenceMode guard;
+        const Checkpoint io = Checkpoint::open(m_golden + "/ae_tiny.io.safetensors");
+        const Checkpoint weights = Checkpoint::open(m_golden + "/ae_tiny.weights.safetensors");
+        auto bf = model::loadAutoEncoder(weights, at::kBFloat16);
+        auto rounded = model::loadAutoEncoder(weights, at::kFloat);
+        for (auto &p : rounded->parameters())
+            p.copy_(p.to(at::kBFloat16).to(at::kFloat));
+        const double tol = 1e-5;
+        const double ed = relativeError(bf->decode(io.tensor("z")), rounded->decode(io.tensor("z")));
+        QVERIFY2(ed < tol, testsupport::describeError("decoded", ed, tol).c_str());
+        const double ez = relativeError(bf->encode(io.tensor("x")), rounded->encode(io.tensor("x")));
+        QVERIFY2(ez < tol, testsupport::describeError("z", ez, tol).c_str());
+    }
+
     void detectsConfigFromShapes()
     {
         c10::InferenceMode guard;
@@ -102,7 +120,8 @@ private:
     std::string m_golden;
 };
 
-MOSAIC_TEST_MAIN(TstAutoEncoder, MT_FN(initTestCase) MT_DATA(matchesReference) MT_FN(detectsConfigFromShapes)
+MOSAIC_TEST_MAIN(TstAutoEncoder, MT_FN(initTestCase) MT_DATA(matchesReference) MT_FN(lowPrecisionWeightsComputeInFloat32)
+                                     MT_FN(detectsConfigFromShapes)
                                      MT_FN(samplingUsesTheGenerator) MT_FN(rejectsBadInput))
 
 #include "tst_autoencoder.moc"
