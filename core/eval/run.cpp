@@ -170,7 +170,7 @@ public:
         std::vector<int> counts;
         for (int k : m_o.subjectCounts) {
             if (k < 1 || k > maxSubjects)
-                throw Error(StatusCode::InvalidArgument, format("eval: {} subjects is outside 1..{}", k, maxSubjects));
+                throw Error(StatusCode::InvalidArgument, format("a subject count of {} is outside 1..{}", k, maxSubjects));
             if (!fromDataset() || indices(k).size() > 0)
                 counts.push_back(k);
         }
@@ -318,15 +318,15 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
 {
     return guarded([&] {
         if (o.samples < 1 || o.subjectCounts.empty() || o.distractors < 0)
-            throw Error(StatusCode::InvalidArgument, "eval: at least one sample and one subject count");
+            throw Error(StatusCode::InvalidArgument, "an evaluation needs at least one sample and one subject count");
         if (!(o.cfgScale >= 1.0 && o.refCfgScale >= 1.0) || !std::isfinite(o.cfgScale) || !std::isfinite(o.refCfgScale))
-            throw Error(StatusCode::InvalidArgument, "eval: the CFG scales must be finite and at least 1");
+            throw Error(StatusCode::InvalidArgument, "the CFG scales must be finite and at least 1");
         std::vector<std::pair<std::string, std::string>> variants = o.variants;
         if (variants.empty())
             variants.emplace_back(fs::path(o.model).stem().string(), o.model);
         for (const auto &[label, path] : variants)
             if (label.empty() || path.empty())
-                throw Error(StatusCode::InvalidArgument, "eval: every variant needs a name and a model");
+                throw Error(StatusCode::InvalidArgument, "every variant needs a name and a model");
         std::string err;
         if (!makeDirectories(o.reportDir, &err))
             throw Error(StatusCode::IoError, "cannot create the report folder " + err);

@@ -167,7 +167,9 @@ private Q_SLOTS:
         QTest::newRow("eval bad scale") << std::string("eval --scale 0.2 --report /tmp/x") << 2
                                         << std::string("--scale takes MIN,MAX");
         QTest::newRow("eval bad guidance") << std::string("eval --ref-cfg 0.5 --report /tmp/mosaic-tst-eval-cfg") << 2
-                                           << std::string("the CFG scales must be finite and at least 1");
+                                           << std::string("mosaic eval: the CFG scales must be finite and at least 1");
+        QTest::newRow("eval bad count") << std::string("eval --subjects 9 --samples 1 --report /tmp/mosaic-tst-eval-count") << 2
+                                        << std::string("mosaic eval: a subject count of 9 is outside 1..8");
         QTest::newRow("generate bad guidance") << std::string("generate --prompt x --ref-cfg strong --out /tmp/x.png") << 2
                                                << std::string("--ref-cfg expects a number, got 'strong'");
         QTest::newRow("eval missing dataset") << std::string("eval --variants a=/nonexistent.safetensors --report /tmp/mosaic-tst-eval")

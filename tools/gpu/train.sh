@@ -45,6 +45,7 @@ t0=$(date +%s)
 deadline=$((t0 + BUDGET))
 left() { echo $((deadline - $(date +%s))); }
 mkdir -p "$OUT" "$LOGS"
+rm -f "$LOGS"/*  # this run's logs only (a rehearsal leaves its own)
 stamp() { echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a "$LOGS/train.sh.log"; }
 
 package() {
