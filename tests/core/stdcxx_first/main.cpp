@@ -1,7 +1,7 @@
 // Which std::filesystem::temp_directory_path() does this executable call: libstdc++'s, or the copy in a
 // library linked before it? Exit 0 when the answer is the one expected (argument "libstdc++" or
-// "interposer"), 1 otherwise. Built twice: with the project's link options (libstdc++ first; it must
-// call libstdc++) and without them (the control: it must call the copy, or this check proves nothing).
+// "interposer"), 1 otherwise. Built with MOSAIC_STDCXX_FIRST before that library (libstdc++ first; it must
+// call libstdc++) and without it (the control: it must call the copy, or this check proves nothing).
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
