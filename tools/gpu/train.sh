@@ -7,10 +7,11 @@
 #   2. checks the engine on CUDA against the golden FLUX vectors (`mosaic forward --device cuda`,
 #      float32 and bfloat16; tools/gpu/relerr.py);
 #   3. renders the toy pool once on every core (resources/recipes/gpu/*.json, data.pool);
-#   4. trains fm-sca-md (MOSAIC's recipe, the bundled model's candidate) on the GPU alone for what is
-#      left of the budget (`--seconds`: the cosine schedule ends where the budget does); VARIANTS="fm-sca-md
-#      fm-sca fm" trains the three variants of the ablation side by side instead, each with a third of
-#      the GPU (the first run's 2.9 steps/s each);
+#   4. trains large-reverse (the bundled model's candidate: MOSAIC's losses, larger toys, batch 256; its
+#      comment says why) on the GPU alone for what is left of the budget (`--seconds`: the cosine
+#      schedule ends where the budget does); VARIANTS=fm-sca-md trains the second run's recipe, and
+#      VARIANTS="fm-sca-md fm-sca fm" the three variants of the ablation side by side, each with a third
+#      of the GPU (the first run's 2.9 steps/s each);
 #   5. meanwhile builds and runs the core test suites (niced), for the LibTorch 2.x check;
 #   6. leaves under $OUT what may come back (at most 8 files of 16 MiB): each model gzipped and split
 #      into parts, and logs.tar.gz (build, checks, training logs, metrics, GPU use, test results).
@@ -30,18 +31,22 @@
 # gave 1,726 steps of batch 64 in 329 s (5.2 steps/s) with one model on the GPU, and the test suites
 # did not finish beside it: TESTS=only builds and runs them on all the cores and trains nothing.
 #
-#   OUT=/tmp/out BUDGET=530 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
+# A session's 15 device minutes, as two calls on one warm machine (the build folder stays between them):
+#   OUT=$OUT BUDGET=300 TESTS=only MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh  # suites, golden
+#   OUT=$OUT BUDGET=470 TESTS=0 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh     # the training
+# or one call that does both, the suites niced beside the training (the second run's; they did not finish):
+#   OUT=$OUT BUDGET=560 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
 #   DEVICE=cpu BUDGET=240 TESTS=0 POOL=50 tools/gpu/train.sh        # the rehearsal on a CPU
-#   OUT=/tmp/out BUDGET=300 TESTS=only MOSAIC_GOLDEN_DIR=... tools/gpu/train.sh  # the suites only
 #
-# Reassemble here: cat $files_at/fm-sca-md.gz.part-* | gunzip > resources/models/mosaic-toys.safetensors
+# Reassemble here: cat $files_at/large-reverse.gz.part-* | gunzip > runs/gpu.safetensors, then evaluate it
+# beside the bundled model (`mosaic eval --variants gpu=...,bundled=...`) before it replaces that one.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$here"
 OUT="${OUT:-$here/gpu-out}"
 DEVICE="${DEVICE:-cuda}"
 BUDGET="${BUDGET:-530}"            # seconds for the whole script
-VARIANTS="${VARIANTS:-fm-sca-md}"
+VARIANTS="${VARIANTS:-large-reverse}"
 TESTS="${TESTS:-1}"
 JOBS="${JOBS:-$(nproc)}"
 BUILD="${BUILD:-$here/build/gpu}"
