@@ -94,6 +94,17 @@ private Q_SLOTS:
         QVERIFY(std::abs(train::correspondenceLoss({a, b}, pairs).item<double>() - expected) < 1e-12);
         // No pairs: zero.
         QCOMPARE(train::correspondenceLoss({a, b}, {{{}, {}}}).item<double>(), 0.0);
+        // A batch of two, maps of 2 rows x 3 tokens (all entries different, so that a wrong sample, row
+        // or token offset picks another value): sample 0 ref 0 (1 -> 2); sample 1 ref 0 (0 -> 1) and
+        // ref 1 (1 -> 0), read through a transposed view as the reverse maps are.
+        const at::Tensor a2 = (at::arange(1, 13, at::kDouble) / 13.0).view({2, 2, 3});
+        const at::Tensor b2t = (at::arange(13, 25, at::kDouble) / 25.0).view({2, 3, 2});
+        const at::Tensor b2 = b2t.transpose(1, 2); // [2, 2, 3], not contiguous
+        const std::vector<std::vector<train::TokenPairs>> batchPairs{{{{1, 2}}, {}}, {{{0, 1}}, {{1, 0}}}};
+        const double expected2 = -(std::log(a2[0][1][2].item<double>() + 1e-9) + std::log(a2[1][0][1].item<double>() + 1e-9) +
+                                   std::log(b2t[1][0][1].item<double>() + 1e-9)) / 3.0;
+        QVERIFY(std::abs(expected2 + (std::log(6.0 / 13) + std::log(8.0 / 13) + std::log(20.0 / 25)) / 3.0) < 1e-8);
+        QVERIFY(std::abs(train::correspondenceLoss({a2, b2}, batchPairs).item<double>() - expected2) < 1e-12);
         // Uniform attention over 1024 tokens: ln 1024 = 6.93 (the spec's reference point).
         const at::Tensor u = at::full({1, 4, 1024}, 1.0 / 1024, at::kDouble);
         train::TokenPairs two;
