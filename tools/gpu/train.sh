@@ -129,18 +129,24 @@ if [ -n "$GOLDEN" ] && [ -d "$GOLDEN" ]; then
   checkpid=$!
 fi
 
+# A backtrace of the first two suites that crashed (cuda-gdb also debugs code without kernels).
+backtraces() {
+  for t in $(grep -oE 'tst_[a-z_]+ \.+\*\*\*Exception' "$LOGS/ctest.log" 2>/dev/null | cut -d' ' -f1 | head -2); do
+    [ "$(left)" -gt 40 ] && command -v cuda-gdb >/dev/null || break
+    ( cd "$BUILD/tests" && MOSAIC_GOLDEN_DIR="$GOLDEN" timeout 30 cuda-gdb -q -batch -ex run -ex bt "./$t" ) \
+      > "$LOGS/backtrace-$t.txt" 2>&1
+  done
+}
+
 # Only the test suites (the LibTorch 2.x check of issue 2), with every core, and no training.
 if [ "$TESTS" = only ]; then
   VARIANTS=""
   cmake --build "$BUILD" -j "$JOBS" > "$LOGS/build-tests.log" 2>&1 || { tail -30 "$LOGS/build-tests.log"; exit 1; }
-  ( cd "$BUILD" && MOSAIC_GOLDEN_DIR="$GOLDEN" timeout $(( $(left) - 60 )) ctest -j "$JOBS" --timeout 300 \
+  limit=$(( $(left) - 60 )); [ "$limit" -gt 30 ] || limit=30  # (timeout 0 would mean none)
+  ( cd "$BUILD" && MOSAIC_GOLDEN_DIR="$GOLDEN" timeout "$limit" ctest -j "$JOBS" --timeout 300 \
       --output-on-failure > "$LOGS/ctest.log" 2>&1 )
   stamp "tests: $(grep -E 'tests passed|tests failed' "$LOGS/ctest.log" | tail -1)"
-  for t in $(grep -oE 'tst_[a-z_]+ \.+\*\*\*Exception' "$LOGS/ctest.log" | cut -d' ' -f1 | head -2); do
-    command -v cuda-gdb >/dev/null && [ "$(left)" -gt 40 ] || break
-    ( cd "$BUILD/tests" && MOSAIC_GOLDEN_DIR="$GOLDEN" timeout 30 cuda-gdb -q -batch -ex run -ex bt "./$t" ) \
-      > "$LOGS/backtrace-$t.txt" 2>&1
-  done
+  backtraces
   [ -n "$checkpid" ] && wait "$checkpid"
   stamp "done"
   exit 0
@@ -192,12 +198,7 @@ if [ -n "$testpid" ]; then
     pkill -P "$testpid" 2>/dev/null; kill "$testpid" 2>/dev/null
   fi
   stamp "tests: $(grep -E 'tests passed|tests failed' "$LOGS/ctest.log" 2>/dev/null | tail -1)"
-  # A backtrace of the first two suites that crashed (cuda-gdb also debugs code without kernels).
-  for t in $(grep -oE 'tst_[a-z_]+ \.+\*\*\*Exception' "$LOGS/ctest.log" 2>/dev/null | cut -d' ' -f1 | head -2); do
-    [ "$(left)" -gt 40 ] && command -v cuda-gdb >/dev/null || break
-    ( cd "$BUILD/tests" && MOSAIC_GOLDEN_DIR="$GOLDEN" timeout 30 cuda-gdb -q -batch -ex run -ex bt "./$t" ) \
-      > "$LOGS/backtrace-$t.txt" 2>&1
-  done
+  backtraces
 fi
 [ -n "$checkpid" ] && wait "$checkpid"
 jobs -p | xargs -r kill 2>/dev/null
