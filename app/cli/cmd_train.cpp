@@ -57,6 +57,9 @@ int runTrain(const Args &args)
                          width - filled, "", static_cast<long long>(p.step), static_cast<long long>(p.total), p.loss);
             if (p.autoencoder)
                 std::fprintf(stderr, "(reconstruction %.4f, kl %.3f)", p.flow, p.kl);
+            else if (p.share > 0)
+                std::fprintf(stderr, "(flow %.4f, sca %.3f, reverse %.3f, share %.3f, md %.3f)", p.flow, p.sca, p.reverseSca,
+                             p.share, p.md);
             else if (p.reverseSca > 0)
                 std::fprintf(stderr, "(flow %.4f, sca %.3f, reverse %.3f, md %.3f)", p.flow, p.sca, p.reverseSca, p.md);
             else

@@ -5,6 +5,7 @@
 #include "util/strings.h"
 
 #include <cmath>
+#include <set>
 
 namespace mosaic::train {
 
@@ -62,6 +63,36 @@ at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::ve
     }
     if (picked.empty())
         return maps.empty() ? at::zeros({}) : (maps[0].sum() * 0.0); // keeps the graph and device
+    return -at::log(at::cat(picked) + 1e-9).mean();
+}
+
+at::Tensor referenceShareLoss(const std::vector<at::Tensor> &shares, const std::vector<std::vector<TokenPairs>> &pairs)
+{
+    std::vector<at::Tensor> picked;
+    for (size_t r = 0; r < shares.size(); ++r) {
+        const at::Tensor &s = shares[r];
+        if (s.dim() != 2)
+            throw Error(StatusCode::InvalidArgument, format("reference {}'s shares must be [B, L_tgt], not {}-dimensional", r, s.dim()));
+        std::vector<int64_t> flat;
+        for (size_t b = 0; b < pairs.size(); ++b) {
+            if (r >= pairs[b].size() || pairs[b][r].empty())
+                continue;
+            if (static_cast<int64_t>(b) >= s.size(0))
+                throw Error(StatusCode::InvalidArgument, format("pairs for sample {} but the shares hold {}", b, s.size(0)));
+            std::set<int64_t> tokens;
+            for (const auto &pair : pairs[b][r]) {
+                if (pair.second < 0 || pair.second >= s.size(1))
+                    throw Error(StatusCode::InvalidArgument, format("target token {} is outside the {} tokens", pair.second, s.size(1)));
+                tokens.insert(pair.second);
+            }
+            for (const int64_t j : tokens)
+                flat.push_back(static_cast<int64_t>(b) * s.size(1) + j);
+        }
+        if (!flat.empty())
+            picked.push_back(s.reshape({-1}).index_select(0, at::tensor(flat, at::kLong).to(s.device())));
+    }
+    if (picked.empty())
+        return shares.empty() ? at::zeros({}) : (shares[0].sum() * 0.0);
     return -at::log(at::cat(picked) + 1e-9).mean();
 }
 

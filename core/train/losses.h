@@ -35,6 +35,15 @@ using TokenPairs = std::vector<std::pair<int, int>>;
 // L_SCA = mean over all annotated pairs of the batch of -log(A[b, r][i, j] + 1e-9); 0 without pairs.
 at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::vector<std::vector<TokenPairs>> &pairs);
 
+// Not MOSAIC's, for small models trained from scratch: shares[r] is [B, L_tgt], the share of each target
+// query's attention (over all keys: text, target, every reference) that lands on reference r. The loss
+// is the mean over the batch's annotated target tokens (each (sample, reference, target token) once,
+// however many pairs name it) of -log(shares[r][b, j] + 1e-9): a subject's tokens draw their values
+// from their own reference, not from the scene or another subject. 0 without pairs. Together with the
+// reverse correspondence term (softmax over one reference) it is -log of the full attention on the
+// corresponding reference token.
+at::Tensor referenceShareLoss(const std::vector<at::Tensor> &shares, const std::vector<std::vector<TokenPairs>> &pairs);
+
 // Jensen-Shannon divergence (natural log, eps 1e-8) between distributions along the last dimension.
 at::Tensor jensenShannon(const at::Tensor &p, const at::Tensor &q);
 

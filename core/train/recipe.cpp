@@ -50,22 +50,58 @@ json readRecipe(const std::string &path)
 }
 
 // The rows of an existing metrics file before `step` (a resumed run rewrites what follows).
-std::string metricsBefore(const std::string &path, int64_t step)
+// The rows of an earlier metrics file before `step`, in the columns of `header` (the current one): a
+// run resumed by a newer version that writes more columns keeps its earlier rows, by column name, with
+// 0 in the columns the old file lacks.
+std::string metricsBefore(const std::string &path, int64_t step, const std::string &header)
 {
+    auto split = [](const std::string &line) {
+        std::vector<std::string> cells;
+        std::string cell;
+        std::istringstream in(line);
+        while (std::getline(in, cell, ','))
+            cells.push_back(cell);
+        return cells;
+    };
+    std::string headerLine = header;
+    while (!headerLine.empty() && (headerLine.back() == '\n' || headerLine.back() == '\r'))
+        headerLine.pop_back();
+    const std::vector<std::string> columns = split(headerLine);
     std::ifstream in(path);
     std::string line, kept;
-    bool header = true;
+    std::vector<int> from; // per current column: its index in the old file, or -1
+    bool first = true, same = true;
     while (std::getline(in, line)) {
-        if (header) {
-            header = false;
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (first) {
+            first = false;
+            same = line == headerLine;
+            const std::vector<std::string> old = split(line);
+            for (const auto &c : columns) {
+                const auto it = std::find(old.begin(), old.end(), c);
+                from.push_back(it == old.end() ? -1 : static_cast<int>(it - old.begin()));
+            }
             continue;
         }
         try {
-            if (std::stoll(line.substr(0, line.find(','))) < step)
-                kept += line + "\n";
+            if (std::stoll(line.substr(0, line.find(','))) >= step)
+                continue;
         } catch (const std::exception &) {
-            // a damaged row (an interrupted write of an older version): dropped
+            continue; // a damaged row (an interrupted write of an older version): dropped
         }
+        if (same) {
+            kept += line + "\n";
+            continue;
+        }
+        const std::vector<std::string> cells = split(line);
+        std::string row;
+        for (size_t c = 0; c < from.size(); ++c) {
+            if (c)
+                row += ',';
+            row += from[c] >= 0 && static_cast<size_t>(from[c]) < cells.size() ? cells[static_cast<size_t>(from[c])] : "0";
+        }
+        kept += row + "\n";
     }
     return kept;
 }
@@ -249,6 +285,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             t.mdRamp = field(r, "md_ramp", t.mdRamp);
             t.reverseScaWeight = field(r, "sca_reverse_weight", t.reverseScaWeight);
             t.subjectWeight = field(r, "subject_weight", t.subjectWeight);
+            t.shareWeight = field(r, "share_weight", t.shareWeight);
             t.warmup = field(r, "warmup", t.warmup);
             t.cosine = field(r, "schedule", std::string("constant")) == "cosine";
             t.textDropout = field(r, "text_dropout", t.textDropout);
@@ -342,13 +379,13 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         const bool loraRun = !aeRun && t.loraRank > 0;
         rep.model = (fs::path(out) / (loraRun ? "lora.safetensors" : "model.safetensors")).string();
         std::string rows;
+        const std::string header = aeRun ? "step,total,reconstruction,kl,seconds\n"
+                                         : "step,total,flow,sca,md,sca_reverse,share,lr,grad_norm,seconds\n";
         if (o.resume && fs::exists(rep.checkpoint)) {
             aeRun ? aeTrainer->loadCheckpoint(rep.checkpoint) : trainer->loadCheckpoint(rep.checkpoint);
-            rows = metricsBefore(rep.metrics, stepCount());
+            rows = metricsBefore(rep.metrics, stepCount(), header);
             log::info("core.train", "resuming {} at step {}", out, stepCount());
         }
-        const std::string header = aeRun ? "step,total,reconstruction,kl,seconds\n"
-                                         : "step,total,flow,sca,md,sca_reverse,lr,grad_norm,seconds\n";
         rep.firstStep = stepCount();
         const auto t0 = std::chrono::steady_clock::now();
         auto save = [&] {
@@ -385,7 +422,8 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                 p.md = l.md;
                 p.learningRate = l.learningRate;
                 p.reverseSca = l.reverseSca;
-                rows += format("{},{},{},{},{},{},{},{},", l.step, l.total, l.flow, l.sca, l.md, l.reverseSca, l.learningRate,
+                p.share = l.share;
+                rows += format("{},{},{},{},{},{},{},{},{},", l.step, l.total, l.flow, l.sca, l.md, l.reverseSca, l.share, l.learningRate,
                                l.gradNorm);
             }
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -96,9 +96,9 @@ Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleS
     if (options.batch < 1)
         throw Error(StatusCode::InvalidArgument, "the batch size must be at least 1");
     if (!(options.reverseScaWeight >= 0.0) || !(options.subjectWeight > 0.0) || !std::isfinite(options.subjectWeight) ||
-        !std::isfinite(options.reverseScaWeight))
-        throw Error(StatusCode::InvalidArgument, "the reverse correspondence weight must be at least 0 and the subject "
-                                                 "weight above 0");
+        !std::isfinite(options.reverseScaWeight) || !(options.shareWeight >= 0.0) || !std::isfinite(options.shareWeight))
+        throw Error(StatusCode::InvalidArgument, "the reverse correspondence and reference-share weights must be at least 0 "
+                                                 "and the subject weight above 0");
     if (options.data.size % 16 || options.data.refSize != bundle.defaults.refSize)
         throw Error(StatusCode::InvalidArgument, "the toys' sizes must match the bundle (reference size " +
                                                      std::to_string(bundle.defaults.refSize) + ")");
@@ -278,6 +278,15 @@ StepLosses Trainer::step()
         const at::Tensor rsca = correspondenceLoss(reverse, pairs);
         total = total + m_options.reverseScaWeight * rsca;
         out.reverseSca = rsca.item<double>();
+    }
+    if (m_options.shareWeight > 0.0 && !capture.targetShare.empty()) {
+        const double shareLayers = static_cast<double>(std::max<int64_t>(1, capture.shareLayers));
+        std::vector<at::Tensor> shares;
+        for (const auto &s : capture.targetShare)
+            shares.push_back(s.to(at::kFloat) / shareLayers);
+        const at::Tensor share = referenceShareLoss(shares, pairs);
+        total = total + m_options.shareWeight * share;
+        out.share = share.item<double>();
     }
     out.learningRate = learningRateAt(m_options, m_step);
     for (auto &group : m_optimizer->param_groups())

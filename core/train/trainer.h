@@ -38,9 +38,11 @@ struct TrainOptions
     // correspondence pairs as L_SCA, supervising the other direction, target queries over one
     // reference's keys (the path along which a reference's appearance reaches the image).
     // subjectWeight: flow-matching error on target tokens that hold an annotated point weighs this
-    // many times the rest.
+    // many times the rest. shareWeight: the reference-share term (losses.h referenceShareLoss), the
+    // annotated target tokens' attention over all keys pulled onto their own reference.
     double reverseScaWeight = 0.0;
     double subjectWeight = 1.0;
+    double shareWeight = 0.0;
     // Learning rate: linear warm-up over `warmup` steps, then constant or cosine down to 10 % at
     // `totalSteps`.
     int64_t warmup = 0;
@@ -79,7 +81,7 @@ ExampleSource toyExamples(const ToysOptions &options);
 
 struct StepLosses
 {
-    double total = 0, flow = 0, sca = 0, md = 0, reverseSca = 0, gradNorm = 0, learningRate = 0;
+    double total = 0, flow = 0, sca = 0, md = 0, reverseSca = 0, share = 0, gradNorm = 0, learningRate = 0;
     int64_t step = 0;
 };
 

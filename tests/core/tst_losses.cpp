@@ -126,6 +126,45 @@ private Q_SLOTS:
         QVERIFY2(e < 1e-6, testsupport::describeError("L_SCA gradient", e, 1e-6).c_str());
     }
 
+    // The reference-share term: each (sample, reference, target token) once, whatever the number of
+    // pairs naming it; samples or references without pairs add nothing.
+    void referenceShareByHand()
+    {
+        // B = 2, L_tgt = 3; two references.
+        const at::Tensor s0 = at::tensor({0.5, 0.25, 0.1, 0.2, 0.4, 0.05}, at::kDouble).view({2, 3});
+        const at::Tensor s1 = at::tensor({0.3, 0.6, 0.7, 0.1, 0.2, 0.8}, at::kDouble).view({2, 3});
+        // Sample 0: ref 0 pairs name token 1 twice and token 2; ref 1 names token 0. Sample 1: ref 0 none,
+        // ref 1 names token 2.
+        const std::vector<std::vector<train::TokenPairs>> pairs{{{{0, 1}, {3, 1}, {1, 2}}, {{2, 0}}}, {{}, {{0, 2}}}};
+        auto l = [](double x) { return std::log(x + 1e-9); };
+        const double expected = -(l(0.25) + l(0.1) + l(0.3) + l(0.8)) / 4.0;
+        const double got = train::referenceShareLoss({s0, s1}, pairs).item<double>();
+        QVERIFY2(std::abs(got - expected) < 1e-9, (std::to_string(got) + " vs " + std::to_string(expected)).c_str());
+        // A share of 1 everywhere costs nothing (up to the 1e-9 guard); no pairs: 0.
+        QVERIFY(train::referenceShareLoss({at::ones({2, 3}, at::kDouble), at::ones({2, 3}, at::kDouble)}, pairs).item<double>() < 1e-8);
+        QCOMPARE(train::referenceShareLoss({s0, s1}, {{{}, {}}, {{}, {}}}).item<double>(), 0.0);
+        // A target token outside the shares is refused.
+        bool refused = false;
+        try {
+            train::referenceShareLoss({s0, s1}, {{{{0, 3}}, {}}});
+        } catch (const Error &e) {
+            refused = e.code() == StatusCode::InvalidArgument;
+        }
+        QVERIFY(refused);
+    }
+
+    void referenceShareGradient()
+    {
+        at::manual_seed(3);
+        const std::vector<std::vector<train::TokenPairs>> pairs{{{{0, 1}, {2, 3}, {1, 1}}, {{1, 0}}}, {{{1, 2}}, {}}};
+        auto f = [&](const at::Tensor &logits) { // [B = 2, 4 target tokens, 3 keys: other, ref 0, ref 1]
+            const at::Tensor p = at::softmax(logits, -1);
+            return train::referenceShareLoss({p.select(2, 1), p.select(2, 2)}, pairs);
+        };
+        const double e = gradientCheck(f, at::randn({2, 4, 3}, at::kDouble));
+        QVERIFY2(e < 1e-6, testsupport::describeError("reference-share gradient", e, 1e-6).c_str());
+    }
+
     void disentanglementByHand()
     {
         // Disjoint mean distributions: JSD = ln 2, the loss's floor.
@@ -175,7 +214,8 @@ private Q_SLOTS:
 };
 
 MOSAIC_TEST_MAIN(TstLosses, MT_FN(flowMatchingByHand) MT_FN(timestepsFollowTheShiftedLogitNormal)
-                                MT_FN(correspondenceByHand) MT_FN(correspondenceGradient) MT_FN(disentanglementByHand)
+                                MT_FN(correspondenceByHand) MT_FN(correspondenceGradient) MT_FN(referenceShareByHand)
+                                    MT_FN(referenceShareGradient) MT_FN(disentanglementByHand)
                                     MT_FN(disentanglementGradient) MT_FN(rampOfTheDisentanglementWeight))
 
 #include "tst_losses.moc"

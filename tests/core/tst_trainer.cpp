@@ -24,6 +24,8 @@
 #include <filesystem>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
+#include <tuple>
 
 using namespace mosaic;
 
@@ -179,34 +181,51 @@ private Q_SLOTS:
             auto b = tinyBundle(dir);
             QVERIFY(b);
             train::Trainer plain(*b, options());
-            QCOMPARE(plain.step().reverseSca, 0.0);
+            const auto l = plain.step();
+            QCOMPARE(l.reverseSca, 0.0);
+            QCOMPARE(l.share, 0.0);
         }
         auto b = tinyBundle(dir);
         train::TrainOptions o = options();
         o.reverseScaWeight = 1.0;
         o.subjectWeight = 4.0;
+        o.shareWeight = 1.0;
         // One example over and over, so that the term's fall is not hidden by batch-to-batch spread.
         const train::ExampleSource toys = train::toyExamples(o.data);
         train::Trainer t(*b, o, [toys](int64_t index) { return toys(index % 2); });
-        std::vector<double> rev;
+        std::vector<double> rev, share;
         for (int i = 0; i < 40; ++i) {
             const auto l = t.step();
             QVERIFY(std::isfinite(l.total) && std::isfinite(l.flow));
             rev.push_back(l.reverseSca);
+            share.push_back(l.share);
         }
-        double first = 0, last = 0;
-        for (int i = 0; i < 8; ++i) {
-            first += rev[static_cast<size_t>(i)] / 8;
-            last += rev[rev.size() - 1 - static_cast<size_t>(i)] / 8;
-        }
+        auto firstLast = [](const std::vector<double> &v) {
+            double first = 0, last = 0;
+            for (size_t i = 0; i < 8; ++i) {
+                first += v[i] / 8;
+                last += v[v.size() - 1 - i] / 8;
+            }
+            return std::pair{first, last};
+        };
+        const auto [first, last] = firstLast(rev);
         std::printf("reverse correspondence term: steps 1-8 %.4f, steps 33-40 %.4f\n", first, last);
         QVERIFY(first > 0.0);
         QVERIFY2(last < 0.5 * first, (std::to_string(first) + " -> " + std::to_string(last)).c_str());
+        // The reference-share term: -log of the subject tokens' attention on their reference, which
+        // starts near the reference's share of the keys and is pulled up.
+        const auto [shareFirst, shareLast] = firstLast(share);
+        std::printf("reference-share term: steps 1-8 %.4f, steps 33-40 %.4f\n", shareFirst, shareLast);
+        QVERIFY(shareFirst > 0.5);
+        QVERIFY2(shareLast < 0.5 * shareFirst, (std::to_string(shareFirst) + " -> " + std::to_string(shareLast)).c_str());
 
-        for (const auto &[reverse, subject] : {std::pair{-0.1, 1.0}, std::pair{0.0, 0.0}, std::pair{0.0, std::nan("")}}) {
+        for (const auto &[reverse, subject, shareWeight] :
+             {std::tuple{-0.1, 1.0, 0.0}, std::tuple{0.0, 0.0, 0.0}, std::tuple{0.0, std::nan(""), 0.0},
+              std::tuple{0.0, 1.0, -1.0}, std::tuple{0.0, 1.0, std::nan("")}}) {
             train::TrainOptions bad = options();
             bad.reverseScaWeight = reverse;
             bad.subjectWeight = subject;
+            bad.shareWeight = shareWeight;
             bool refused = false;
             try {
                 train::Trainer x(*b, bad);
@@ -431,6 +450,30 @@ private Q_SLOTS:
             Status st;
             QVERIFY2(ModelBundle::load(first.model, &st), st.message.c_str());
         }
+        // The metrics as an older version wrote them (no "share" column): the resumed run keeps those
+        // rows, by column name, with 0 for the missing column.
+        std::vector<std::vector<std::string>> before;
+        {
+            std::ifstream in(first.metrics);
+            std::string line;
+            while (std::getline(in, line)) {
+                std::vector<std::string> cells;
+                std::istringstream cs(line);
+                for (std::string c; std::getline(cs, c, ',');)
+                    cells.push_back(c);
+                QCOMPARE(cells.size(), size_t{10});
+                cells.erase(cells.begin() + 6);
+                before.push_back(cells);
+            }
+            QCOMPARE(before.size(), size_t{4});
+            QCOMPARE(before[0][5], std::string("sca_reverse"));
+            std::ofstream old(first.metrics, std::ios::trunc);
+            for (const auto &cells : before) {
+                for (size_t i = 0; i < cells.size(); ++i)
+                    old << (i ? "," : "") << cells[i];
+                old << "\n";
+            }
+        }
         o.resume = true;
         TrainRunReport second;
         QVERIFY(runTraining(o, &second).ok());
@@ -442,9 +485,22 @@ private Q_SLOTS:
         std::string line;
         std::vector<int> steps;
         std::getline(in, line);
-        QCOMPARE(line, std::string("step,total,flow,sca,md,sca_reverse,lr,grad_norm,seconds"));
-        while (std::getline(in, line))
+        QCOMPARE(line, std::string("step,total,flow,sca,md,sca_reverse,share,lr,grad_norm,seconds"));
+        while (std::getline(in, line)) {
             steps.push_back(std::stoi(line.substr(0, line.find(','))));
+            std::vector<std::string> cells;
+            std::istringstream cs(line);
+            for (std::string c; std::getline(cs, c, ',');)
+                cells.push_back(c);
+            QCOMPARE(cells.size(), size_t{10});
+            if (steps.back() < 3) { // an old row: its values under their names, share 0
+                const auto &old = before[static_cast<size_t>(steps.back()) + 1];
+                QCOMPARE(cells[2], old[2]);
+                QCOMPARE(cells[6], std::string("0"));
+                QCOMPARE(cells[7], old[6]);
+                QCOMPARE(cells[9], old[8]);
+            }
+        }
         QVERIFY((steps == std::vector<int>{0, 1, 2, 3, 4, 5}));
         Status st;
         auto bundle = ModelBundle::load(second.model, &st);
@@ -503,7 +559,7 @@ private Q_SLOTS:
         const std::pair<const char *, const char *> bad[] = {
             {"\"scale\": [0.2]", "scale"},          {"\"scale\": [0.5, 0.6]", "scale"},
             {"\"scale\": [0.3, 0.2]", "scale"},     {"\"scale\": \"large\"", "scale"},
-            {"\"sca_reverse_weight\": -1", "weight"}, {"\"sca_reverse_weight\": \"high\"", "weight"},
+            {"\"sca_reverse_weight\": -1", "weight"}, {"\"share_weight\": -2", "weight"}, {"\"sca_reverse_weight\": \"high\"", "weight"},
             {"\"subject_weight\": 0", "weight"}};
         for (const auto &[setting, word] : bad) {
             const bool inData = std::string(setting).find("scale") != std::string::npos;

@@ -29,7 +29,7 @@ struct TrainProgress
 {
     int64_t step = 0, total = 0;
     bool autoencoder = false; // then `flow` holds the reconstruction term and `kl` the KL term
-    double loss = 0, flow = 0, sca = 0, md = 0, reverseSca = 0, kl = 0, learningRate = 0;
+    double loss = 0, flow = 0, sca = 0, md = 0, reverseSca = 0, share = 0, kl = 0, learningRate = 0;
     double elapsedSeconds = 0, etaSeconds = 0;
 };
 
