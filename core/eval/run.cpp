@@ -328,8 +328,23 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             if (label.empty() || path.empty())
                 throw Error(StatusCode::InvalidArgument, "every variant needs a name and a model");
         std::string err;
+        std::error_code ec;
+        const bool existed = fs::exists(o.reportDir, ec);
         if (!makeDirectories(o.reportDir, &err))
             throw Error(StatusCode::IoError, "cannot create the report folder " + err);
+        // A run that fails before it writes anything (a subject count the model cannot take, a model
+        // that does not load) leaves no empty report folder behind.
+        struct RemoveIfEmpty
+        {
+            std::string dir;
+            bool armed;
+            ~RemoveIfEmpty()
+            {
+                std::error_code e;
+                if (armed && fs::is_directory(dir, e) && fs::is_empty(dir, e))
+                    fs::remove(dir, e);
+            }
+        } cleanup{o.reportDir, !existed};
         const SampleSource source(o);
 
         std::vector<EvalRow> rows;

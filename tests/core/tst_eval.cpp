@@ -121,6 +121,20 @@ private Q_SLOTS:
         o.model = dir + "/absent.safetensors";
         o.subjectCounts = {1};
         QVERIFY(!runEvaluation(o, &r).ok());
+        // A failed run into a new folder leaves no empty folder behind; into an existing one, the
+        // folder and what it holds stay.
+        o.model = dir + "/m.safetensors";
+        o.subjectCounts = {9};
+        o.reportDir = dir + "/new-report";
+        QVERIFY(!runEvaluation(o, &r).ok());
+        QVERIFY(!std::filesystem::exists(o.reportDir));
+        o.reportDir = dir + "/report";
+        QVERIFY(!runEvaluation(o, &r).ok());
+        QVERIFY(std::filesystem::exists(dir + "/report/report.md"));
+        std::filesystem::create_directories(dir + "/empty-report");
+        o.reportDir = dir + "/empty-report";
+        QVERIFY(!runEvaluation(o, &r).ok());
+        QVERIFY(std::filesystem::is_directory(o.reportDir));
     }
 
     // The report's plots: each point lands where toPixel says, in its series' colour; dashed lines
