@@ -158,7 +158,13 @@ poolargs=()
 [ -n "${POOL:-}" ] && poolargs=(--pool "$POOL")
 "$M" --threads "$JOBS" --no-log-file train --recipe "resources/recipes/gpu/$first.json" --pool-only "${poolargs[@]}" \
   > "$LOGS/pool.log" 2>&1 || { tail -20 "$LOGS/pool.log"; exit 1; }
-stamp "pool ready: $(ls -la "$RUNS"/gpu-pool*.safetensors | awk '{print $5}') bytes"
+poolfile=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"].get("pool_file", ""))' \
+  "resources/recipes/gpu/$first.json" 2>/dev/null)
+if [ -n "$poolfile" ] && [ -f "$poolfile" ]; then
+  stamp "pool ready: $poolfile, $(stat -c %s "$poolfile") bytes"
+else
+  stamp "pool ready"
+fi
 
 # The variants side by side, each with the same budget; what is left after them goes to packing.
 seconds=$(( $(left) - 45 ))
