@@ -259,6 +259,8 @@ StepLosses Trainer::step()
     }
     at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), ft.target, weights);
     at::Tensor total = flow;
+    std::vector<at::Tensor> scalars(6); // flow, sca, md, reverse, share, total
+    scalars[0] = flow.detach();
     const double layers = static_cast<double>(std::max<int64_t>(1, capture.refMapLayers));
     std::vector<at::Tensor> maps, reverse;
     for (size_t r = 0; r < capture.refToTarget.size(); ++r)
@@ -271,13 +273,13 @@ StepLosses Trainer::step()
         const at::Tensor md = disentanglementLoss(maps);
         const double wmd = disentanglementWeight(m_step, m_options.mdStart, m_options.mdRamp, m_options.mdWeight);
         total = total + m_options.scaWeight * sca + wmd * md;
-        out.sca = sca.item<double>();
-        out.md = md.item<double>();
+        scalars[1] = sca.detach();
+        scalars[2] = md.detach();
     }
     if (!reverse.empty()) {
         const at::Tensor rsca = correspondenceLoss(reverse, pairs);
         total = total + m_options.reverseScaWeight * rsca;
-        out.reverseSca = rsca.item<double>();
+        scalars[3] = rsca.detach();
     }
     if (m_options.shareWeight > 0.0 && !capture.targetShare.empty()) {
         const double shareLayers = static_cast<double>(std::max<int64_t>(1, capture.shareLayers));
@@ -286,7 +288,7 @@ StepLosses Trainer::step()
             shares.push_back(s.to(at::kFloat) / shareLayers);
         const at::Tensor share = referenceShareLoss(shares, pairs);
         total = total + m_options.shareWeight * share;
-        out.share = share.item<double>();
+        scalars[4] = share.detach();
     }
     out.learningRate = learningRateAt(m_options, m_step);
     for (auto &group : m_optimizer->param_groups())
@@ -294,9 +296,21 @@ StepLosses Trainer::step()
     m_optimizer->zero_grad();
     total.backward();
     out.gradNorm = torch::nn::utils::clip_grad_norm_(trainable(), m_options.clipNorm);
+    // The loss terms come to the host in one copy, after the backward pass was queued (each .item()
+    // waits for the device to finish what it was given).
+    scalars[5] = total.detach();
+    for (auto &x : scalars)
+        x = x.defined() ? x.to(total.device(), at::kFloat) : at::zeros({}, total.options().dtype(at::kFloat));
+    const at::Tensor host = at::stack(scalars).to(at::kCPU, at::kDouble);
+    const double *h = host.data_ptr<double>();
+    out.flow = h[0];
+    out.sca = h[1];
+    out.md = h[2];
+    out.reverseSca = h[3];
+    out.share = h[4];
+    out.total = h[5];
     // A non-finite loss or gradient would poison the weights, the EMA and every later checkpoint:
     // stop before the optimizer step, so that the last checkpoint stays the last good state.
-    out.total = total.item<double>();
     if (!std::isfinite(out.total) || !std::isfinite(out.gradNorm))
         throw Error(StatusCode::Internal,
                     format("step {}: the loss ({}) or its gradient norm ({}) is not finite; nothing was updated{}", m_step,
@@ -310,7 +324,6 @@ StepLosses Trainer::step()
         for (size_t i = 0; i < ps.size(); ++i)
             m_ema[i].mul_(decay).add_(ps[i].detach(), 1.0 - decay);
     }
-    out.flow = flow.item<double>();
     ++m_step;
     return out;
 }
