@@ -1,0 +1,174 @@
+// Diagnostic (session 10; docs/results.md, "Why not: ..."): does the model's reference path carry a
+// reference's appearance? Trains a bundle's transformer with the project's Trainer on one of three
+// tasks and prints, every 250 steps, the held-out flow error on the subject's tokens with each
+// sample's own reference and with another sample's (teacher-forced, the same noise and t):
+//   copy  : the target is the reference itself (64 px), token for token;
+//   scene : MOSAIC-Toys scenes with one toy, references as MOSAIC prepares them;
+//   mix   : half scenes, half the reference pasted 1:1 at a random place of a white canvas
+//           (ALIGNED=1 in the environment: at whole-token offsets).
+// Not a CMake target; built against a core-only build folder's library, e.g.
+//   c++ -std=c++17 -O2 -I core -I core/include -isystem /usr/include/torch/csrc/api/include \
+//     tools/experiments/refcopy.cpp -o refcopy BUILD/core/libmosaic_core.a -lstdc++ <LibTorch's libraries>
+// (the link line of a core test in BUILD/build.ninja), and run as
+//   refcopy INIT_BUNDLE STEPS REVERSE_WEIGHT MODE SIZE SCALE SUBJECT_WEIGHT
+#include "data/toys.h"
+#include "pipeline/bundle.h"
+#include "train/trainer.h"
+#include <ATen/Parallel.h>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+using namespace mosaic;
+
+static std::string g_mode = "copy";
+static int g_size = 64;
+static double g_scale = 0.3;
+static bool g_evaluating = false;
+
+static train::ExampleSource copySource(const std::string &split, int64_t shuffle)
+{
+    ToysOptions o;
+    o.size = g_size;
+    o.refSize = 64;
+    o.minSubjects = o.maxSubjects = 1;
+    o.split = split;
+    o.seed = split == "test" ? 777 : 12;
+    o.minScale = g_scale - 0.05;
+    o.maxScale = g_scale;
+    return [o, shuffle](int64_t index) {
+        const data::ToySample s = data::renderToySample(o, index);
+        const data::ToySample other = data::renderToySample(o, index + shuffle);
+        train::TrainingExample e;
+        const bool pasted = g_mode == "mix" && !g_evaluating && index % 2 == 0;
+        if (pasted) {
+            // The reference pasted 1:1 at a random place of a white canvas of the scene's size.
+            const at::Tensor ref = s.subjects[0].reference;
+            const int R = static_cast<int>(ref.size(1)), S = o.size;
+            int ox = static_cast<int>((index * 7919) % (S - R + 1)), oy = static_cast<int>((index * 104729 / 3) % (S - R + 1));
+            if (std::getenv("ALIGNED"))
+                ox = ox / 16 * 16, oy = oy / 16 * 16;
+            at::Tensor canvas = at::ones({3, S, S});
+            canvas.narrow(1, oy, R).narrow(2, ox, R).copy_(ref);
+            e.target = canvas;
+            e.prompt = s.prompt;
+            e.references.push_back(ref);
+            DatasetSubject sub;
+            const auto a = ref.accessor<float, 3>();
+            for (int gy = 0; gy < S / 16; ++gy)
+                for (int gx = 0; gx < S / 16; ++gx) {
+                    const int y = gy * 16 + 8 - oy, x = gx * 16 + 8 - ox;
+                    if (x < 0 || y < 0 || x >= R || y >= R)
+                        continue;
+                    if (a[0][y][x] > 0.97f && a[1][y][x] > 0.97f && a[2][y][x] > 0.97f)
+                        continue;
+                    sub.points.push_back({(x + 0.5f) / R, (y + 0.5f) / R, (gx * 16 + 8.5f) / S, (gy * 16 + 8.5f) / S,
+                                          PointSource::Synthetic, 1.0f, ReviewStatus::Accepted});
+                }
+            e.subjects.push_back(sub);
+            return e;
+        }
+        if (g_mode == "scene" || g_mode == "mix") {
+            e.target = s.target;
+            e.prompt = s.prompt;
+            e.references.push_back(shuffle ? other.subjects[0].reference : s.subjects[0].reference);
+            DatasetSubject sub;
+            const int grid = o.size / 16;
+            const auto rc = s.subjects[0].refCoords.accessor<float, 3>();
+            for (int gy = 0; gy < grid; ++gy)
+                for (int gx = 0; gx < grid; ++gx) {
+                    const int y = gy * 16 + 8, x = gx * 16 + 8;
+                    if (rc[y][x][0] < 0)
+                        continue;
+                    sub.points.push_back({std::clamp(rc[y][x][0], 0.0f, 1.0f), std::clamp(rc[y][x][1], 0.0f, 1.0f),
+                                          (x + 0.5f) / o.size, (y + 0.5f) / o.size, PointSource::Synthetic, 1.0f,
+                                          ReviewStatus::Accepted});
+                }
+            e.subjects.push_back(sub);
+            return e;
+        }
+        const at::Tensor ref = s.subjects[0].reference;
+        e.target = ref.clone();
+        e.prompt = s.prompt;
+        e.references.push_back(shuffle ? other.subjects[0].reference : ref);
+        DatasetSubject sub;
+        const auto a = ref.accessor<float, 3>();
+        for (int gy = 0; gy < 4; ++gy)
+            for (int gx = 0; gx < 4; ++gx) {
+                const int y = gy * 16 + 8, x = gx * 16 + 8;
+                bool inside = false;
+                for (int dy = -6; dy <= 6 && !inside; dy += 3)
+                    for (int dx = -6; dx <= 6 && !inside; dx += 3)
+                        inside = a[0][y + dy][x + dx] < 0.97f || a[1][y + dy][x + dx] < 0.97f || a[2][y + dy][x + dx] < 0.97f;
+                if (!inside)
+                    continue;
+                const float u = (x + 0.5f) / 64, v = (y + 0.5f) / 64;
+                sub.points.push_back({u, v, u, v, PointSource::Synthetic, 1.0f, ReviewStatus::Accepted});
+            }
+        e.subjects.push_back(sub);
+        return e;
+    };
+}
+
+int main(int argc, char **argv)
+{
+    at::set_num_threads(2);
+    const std::string bundlePath = argv[1];
+    const int steps = std::atoi(argv[2]);
+    const double reverse = argc > 3 ? std::atof(argv[3]) : 0.2;
+    if (argc > 4)
+        g_mode = argv[4];
+    if (argc > 5)
+        g_size = std::atoi(argv[5]);
+    if (argc > 6)
+        g_scale = std::atof(argv[6]);
+    const double subjectWeight = argc > 7 ? std::atof(argv[7]) : 1.0;
+    auto b = pipeline::loadBundle(bundlePath);
+    train::TrainOptions t;
+    t.seed = 12;
+    t.batch = 8;
+    t.learningRate = 6e-4;
+    t.warmup = 100;
+    t.emaDecay = 0.99;
+    t.scaWeight = 0.1;
+    t.reverseScaWeight = reverse;
+    t.subjectWeight = subjectWeight;
+    t.mdWeight = 0;
+    t.autocast = true;
+    t.data.size = g_size;
+    t.data.refSize = 64;
+    train::Trainer trainer(*b, t, copySource("train", 0));
+    auto evaluate = [&](int64_t shuffle) {
+        train::TrainOptions e = t;
+        e.learningRate = 0;
+        e.weightDecay = 0;
+        e.warmup = 0;
+        e.batch = 32;
+        e.subjectWeight = 1000.0; // the error on the subject's tokens
+        e.seed = 99;
+        g_evaluating = true;
+        train::Trainer ev(*b, e, copySource("test", shuffle));
+        double f = 0;
+        for (int i = 0; i < 4; ++i)
+            f += ev.step().flow / 4;
+        g_evaluating = false;
+        return f;
+    };
+    double fl = 0, rv = 0;
+    for (int s = 1; s <= steps; ++s) {
+        const auto l = trainer.step();
+        fl += l.flow / 50;
+        rv += l.reverseSca / 50;
+        if (s % 50 == 0) {
+            std::printf("step %d  train flow %.4f reverse %.3f", s, fl, rv);
+            fl = rv = 0;
+            if (s % 250 == 0)
+            {
+                const double own = evaluate(0), other = evaluate(1);
+                std::printf("  | held-out flow: own reference %.4f, another's %.4f, ratio %.3f", own, other, other / own);
+            }
+            std::printf("\n");
+            std::fflush(stdout);
+        }
+    }
+}
