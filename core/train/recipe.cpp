@@ -49,10 +49,9 @@ json readRecipe(const std::string &path)
     }
 }
 
-// The rows of an existing metrics file before `step` (a resumed run rewrites what follows).
-// The rows of an earlier metrics file before `step`, in the columns of `header` (the current one): a
-// run resumed by a newer version that writes more columns keeps its earlier rows, by column name, with
-// 0 in the columns the old file lacks.
+// The rows of an existing metrics file before `step` (a resumed run rewrites what follows), in the
+// columns of `header` (the current one): a run resumed by a newer version that writes more columns
+// keeps its earlier rows, by column name, with 0 in the columns the old file lacks.
 std::string metricsBefore(const std::string &path, int64_t step, const std::string &header)
 {
     auto split = [](const std::string &line) {
