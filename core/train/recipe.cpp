@@ -337,6 +337,10 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         t.totalSteps = total;
         const int64_t checkpointEvery = field(r, "checkpoint_every", int64_t{100});
         const int64_t sampleEvery = field(r, "sample_every", int64_t{0});
+        const int64_t probeEvery = field(r, "probe_every", sampleEvery);
+        if (checkpointEvery < 1 || sampleEvery < 0 || probeEvery < 0)
+            throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"checkpoint_every\" must be at least 1, \"sample_every\" "
+                                                                    "and \"probe_every\" at least 0");
 
         // Two kinds of run share the loop: the transformer (MOSAIC's losses) and the autoencoder.
         const bool aeRun = field(r, "component", std::string("transformer")) == "autoencoder";
@@ -385,6 +389,24 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             rows = metricsBefore(rep.metrics, stepCount(), header);
             log::info("core.train", "resuming {} at step {}", out, stepCount());
         }
+        // How much the model reads its references (train::ReferenceUse), every probe_every steps and at
+        // the end: reference_use.csv.
+        const std::string probePath = (fs::path(out) / "reference_use.csv").string();
+        const std::string probeHeader = "step,own,other,ratio\n";
+        const bool probing = !aeRun && probeEvery > 0 && t.batch >= 2;
+        std::string probeRows = probing && o.resume && fs::exists(probePath) ? metricsBefore(probePath, stepCount() + 1, probeHeader)
+                                                                               : std::string();
+        int64_t probedAt = -1;
+        auto probe = [&] {
+            if (!probing || probedAt == stepCount())
+                return;
+            const train::ReferenceUse u = trainer->referenceUse(2);
+            probedAt = stepCount();
+            probeRows += format("{},{},{},{}\n", stepCount(), u.own, u.other, u.ratio());
+            writeFileAtomically(probePath, probeHeader + probeRows);
+            log::info("core.train", "step {}: error on the subjects' tokens {:.4f} with their own references, {:.4f} with "
+                                    "another sample's (ratio {:.3f})", stepCount(), u.own, u.other, u.ratio());
+        };
         rep.firstStep = stepCount();
         const auto t0 = std::chrono::steady_clock::now();
         auto save = [&] {
@@ -448,8 +470,12 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                 save();
             if (!aeRun && sampleEvery > 0 && stepCount() % sampleEvery == 0 && t.device == "cpu")
                 writeSampleGrid(*bundle, t, stepCount(), out); // (the pipeline samples on the CPU)
+            if (probeEvery > 0 && stepCount() % probeEvery == 0)
+                probe();
         }
         save();
+        if (stepCount() > rep.firstStep)
+            probe();
         // The model reached so far is exported also when the run is stopped (the checkpoint, saved
         // first, holds the raw weights that a resumed run continues from).
         if (aeRun) {

@@ -140,32 +140,33 @@ std::vector<at::Tensor> Trainer::trainable() const
     return ps;
 }
 
-StepLosses Trainer::step()
+Trainer::Batch Trainer::prepareBatch(int64_t step, const ExampleSource &stream, const ToysOptions *toys, bool usePool,
+                                      bool dropouts)
 {
     auto &b = m_bundle;
     const int S = m_options.data.size, R = b.defaults.refSize, refGrid = R / 16;
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(mix(m_options.seed, static_cast<uint64_t>(m_step)));
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(mix(m_options.seed, static_cast<uint64_t>(step)));
     // The batch: rendered from the stream at indices step * batch + i; all samples of one batch get
     // the same number of references (the smallest), so that branches stack.
     std::vector<TrainingExample> samples;
     size_t refs = 64;
-    std::mt19937_64 rng(mix(m_options.seed ^ 0xd20d0u, static_cast<uint64_t>(m_step)));
+    std::mt19937_64 rng(mix(m_options.seed ^ 0xd20d0u, static_cast<uint64_t>(step)));
     std::uniform_real_distribution<double> coin(0.0, 1.0);
     std::vector<bool> dropText, dropImage;
     // MOSAIC-Toys batches share one subject count, drawn per step, so that every sample brings all
     // its references (the branches of a batch stack); other sources use the smallest count.
-    ExampleSource source = m_source;
-    if (m_toys) {
-        ToysOptions o = m_options.data;
+    ExampleSource source = stream;
+    if (toys) {
+        ToysOptions o = *toys;
         std::uniform_int_distribution<int> count(o.minSubjects, std::max(o.minSubjects, o.maxSubjects));
         o.minSubjects = o.maxSubjects = count(rng);
-        source = m_options.pool ? m_options.pool->source(o.minSubjects) : toyExamples(o);
+        source = usePool && m_options.pool ? m_options.pool->source(o.minSubjects) : toyExamples(o);
     }
     // Toys are rendered (or taken from the pool) on all intra-op threads; other sources, which may
     // read files, one after another.
     samples.resize(static_cast<size_t>(m_options.batch));
-    const int64_t first = m_step * m_options.batch;
-    if (m_toys)
+    const int64_t first = step * m_options.batch;
+    if (toys)
         at::parallel_for(0, m_options.batch, 1, [&](int64_t begin, int64_t end) {
             for (int64_t i = begin; i < end; ++i)
                 samples[static_cast<size_t>(i)] = source(first + i);
@@ -182,13 +183,12 @@ StepLosses Trainer::step()
             if (r.dim() != 3 || r.size(1) != R || r.size(2) != R)
                 throw Error(StatusCode::InvalidArgument, format("training references must be {}x{}", R, R));
         refs = std::min(refs, e.references.size());
-        dropText.push_back(coin(rng) < m_options.textDropout);
-        dropImage.push_back(coin(rng) < m_options.imageDropout);
+        dropText.push_back(dropouts && coin(rng) < m_options.textDropout);
+        dropImage.push_back(dropouts && coin(rng) < m_options.imageDropout);
     }
+    Batch out;
     std::vector<at::Tensor> ids;
-    std::vector<at::Tensor> refLatents(refs);
-    std::vector<std::vector<TokenPairs>> pairs;
-    at::Tensor X0;
+    out.refLatents.resize(refs);
     {
         torch::NoGradGuard noGrad; // the autoencoder is frozen
         // One encoder pass for the batch's targets and one per reference slot.
@@ -203,61 +203,117 @@ StepLosses Trainer::step()
             std::vector<TokenPairs> p;
             for (size_t r = 0; r < refs; ++r)
                 p.push_back(tokenPairs(s.subjects[r], refGrid, S / 16, S / 16));
-            pairs.push_back(p);
+            out.pairs.push_back(p);
         }
-        X0 = pipeline::pack(b.ae->encode(at::stack(targets, 0).to(m_device) * 2.0 - 1.0));
+        out.x0 = pipeline::pack(b.ae->encode(at::stack(targets, 0).to(m_device) * 2.0 - 1.0));
         // (MOSAIC keeps the correspondence supervision on dropped references; so does this.)
         const at::Tensor keepMask = at::tensor(keep, at::kFloat).view({-1, 1, 1}).to(m_device);
         for (size_t r = 0; r < refs; ++r) {
             std::vector<at::Tensor> images;
             for (const auto &s : samples)
                 images.push_back(s.references[r]);
-            refLatents[r] = pipeline::pack(b.ae->encode(at::stack(images, 0).to(m_device) * 2.0 - 1.0)) * keepMask;
+            out.refLatents[r] = pipeline::pack(b.ae->encode(at::stack(images, 0).to(m_device) * 2.0 - 1.0)) * keepMask;
         }
     }
-    const int64_t B = X0.size(0), lh = pipeline::latentSize(S);
-    auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device); // the forward pass only
-    auto [txtEmb, y] = b.text->forward(at::stack(ids, 0).to(m_device));
-    const at::Tensor t = sampleTimesteps(B, (lh / 2) * (lh / 2), gen).to(m_device);
-    const at::Tensor noise = at::randn(X0.sizes(), gen, X0.options().device(at::kCPU)).to(m_device);
-    const FlowTargets ft = flowMatchingTargets(X0, noise, t);
+    out.textIds = at::stack(ids, 0).to(m_device);
+    const int64_t B = out.x0.size(0), lh = pipeline::latentSize(S);
+    out.t = sampleTimesteps(B, (lh / 2) * (lh / 2), gen).to(m_device);
+    out.noise = at::randn(out.x0.sizes(), gen, out.x0.options().device(at::kCPU)).to(m_device);
+    return out;
+}
 
+at::Tensor Trainer::forward(const Batch &batch, const std::vector<at::Tensor> &refLatents, at::Tensor *target,
+                            model::AttentionCapture *capture)
+{
+    auto &b = m_bundle;
+    const int S = m_options.data.size, R = b.defaults.refSize, refGrid = R / 16;
+    const int64_t B = batch.x0.size(0), lh = pipeline::latentSize(S);
+    auto [txtEmb, y] = b.text->forward(batch.textIds);
+    const FlowTargets ft = flowMatchingTargets(batch.x0, batch.noise, batch.t);
+    *target = ft.target;
     model::BranchInputs in;
     in.txt = txtEmb;
     in.y = y;
     in.target = ft.xt;
     in.targetIds = pipeline::imageIds(B, lh, lh).to(m_device);
-    for (size_t r = 0; r < refs; ++r) {
+    for (size_t r = 0; r < refLatents.size(); ++r) {
         in.refs.push_back(refLatents[r]);
         in.refIds.push_back(pipeline::imageIds(B, R / 8, R / 8, 0, -refGrid * static_cast<int64_t>(r + 1)).to(m_device));
     }
-    in.timesteps = t;
-    in.guidance = at::ones({B}, X0.options()); // MOSAIC trains with guidance 1
+    in.timesteps = batch.t;
+    in.guidance = at::ones({B}, batch.x0.options()); // MOSAIC trains with guidance 1
+    model::BranchOptions opt;
+    opt.capture = !refLatents.empty() ? capture : nullptr;
+    opt.lora = m_lora.get();
+    return model::forwardBranches(*b.flux, in, opt);
+}
+
+// Per target token of the batch: `inside` where the token holds an annotated point, `outside` elsewhere.
+at::Tensor Trainer::subjectTokenWeights(const Batch &batch, double inside, double outside) const
+{
+    const int64_t B = batch.x0.size(0), L = batch.x0.size(1);
+    at::Tensor weights = at::full({B, L}, outside, at::kFloat);
+    auto w = weights.accessor<float, 2>();
+    for (int64_t i = 0; i < B; ++i)
+        for (const auto &perRef : batch.pairs[static_cast<size_t>(i)])
+            for (const auto &pair : perRef) {
+                if (pair.second < 0 || pair.second >= L)
+                    throw Error(StatusCode::InvalidArgument, format("target token {} is outside the {} tokens", pair.second, L));
+                w[i][pair.second] = static_cast<float>(inside);
+            }
+    return weights.to(m_device);
+}
+
+ReferenceUse Trainer::referenceUse(int batches)
+{
+    if (batches < 1 || m_options.batch < 2)
+        throw Error(StatusCode::InvalidArgument, "measuring the use of the references needs batches of at least 2");
+    torch::NoGradGuard noGrad;
+    // Held-out identities for the toys (another seed of the test split); another source's own examples.
+    ToysOptions heldOut = m_options.data;
+    heldOut.split = "test";
+    heldOut.seed = m_options.data.seed + 4242;
+    ReferenceUse out;
+    for (int i = 0; i < batches; ++i) {
+        // Fixed batches (steps -1, -2, ...), so that the figure is comparable from one call to the next.
+        const Batch batch = prepareBatch(-1 - i, m_source, m_toys ? &heldOut : nullptr, false, false);
+        if (batch.refLatents.empty())
+            continue;
+        const at::Tensor weights = subjectTokenWeights(batch, 1.0, 0.0);
+        if (!(weights.sum().item<double>() > 0))
+            continue;
+        std::vector<at::Tensor> others;
+        for (const auto &z : batch.refLatents)
+            others.push_back(z.roll(1, 0)); // sample i gets sample i - 1's reference
+        at::Tensor target;
+        const at::Tensor own = forward(batch, batch.refLatents, &target, nullptr);
+        const at::Tensor other = forward(batch, others, &target, nullptr);
+        out.own += flowMatchingLoss(own.to(at::kFloat), target, weights).item<double>();
+        out.other += flowMatchingLoss(other.to(at::kFloat), target, weights).item<double>();
+        ++out.batches;
+    }
+    if (out.batches > 0) {
+        out.own /= out.batches;
+        out.other /= out.batches;
+    }
+    return out;
+}
+
+StepLosses Trainer::step()
+{
+    const Batch batch = prepareBatch(m_step, m_source, m_toys ? &m_options.data : nullptr, true, true);
+    const auto &pairs = batch.pairs;
+    auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device); // the forward pass only
     model::AttentionCapture capture;
     capture.wantTargetToRef = m_options.reverseScaWeight > 0.0;
-    model::BranchOptions opt;
-    opt.capture = refs > 0 ? &capture : nullptr;
-    opt.lora = m_lora.get();
-    const at::Tensor pred = model::forwardBranches(*b.flux, in, opt);
+    at::Tensor flowTarget;
+    const at::Tensor pred = forward(batch, batch.refLatents, &flowTarget, &capture);
 
     StepLosses out;
     out.step = m_step;
     autocast.reset();
-    at::Tensor weights; // per target token, for subjectWeight
-    if (m_options.subjectWeight != 1.0) {
-        const int64_t L = ft.target.size(1);
-        weights = at::ones({B, L}, at::kFloat);
-        auto w = weights.accessor<float, 2>();
-        for (int64_t i = 0; i < B; ++i)
-            for (const auto &perRef : pairs[static_cast<size_t>(i)])
-                for (const auto &pair : perRef) {
-                    if (pair.second < 0 || pair.second >= L)
-                        throw Error(StatusCode::InvalidArgument, format("target token {} is outside the {} tokens", pair.second, L));
-                    w[i][pair.second] = static_cast<float>(m_options.subjectWeight);
-                }
-        weights = weights.to(m_device);
-    }
-    at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), ft.target, weights);
+    const at::Tensor weights = m_options.subjectWeight != 1.0 ? subjectTokenWeights(batch, m_options.subjectWeight, 1.0) : at::Tensor();
+    at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), flowTarget, weights);
     at::Tensor total = flow;
     std::vector<at::Tensor> scalars(6); // flow, sca, md, reverse, share, total
     scalars[0] = flow.detach();

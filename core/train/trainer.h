@@ -19,6 +19,10 @@
 #include <string>
 #include <vector>
 
+namespace mosaic::model {
+struct AttentionCapture;
+}
+
 namespace mosaic::train {
 
 class ToyPool;
@@ -85,6 +89,17 @@ struct StepLosses
     int64_t step = 0;
 };
 
+// How much the model reads its references: the flow-matching error on the tokens that hold a subject,
+// with each sample's own references and with another sample's (the batch rolled by one; the same
+// noise and t), on fixed held-out batches. `other / own` well above 1: the references' content reaches
+// the image; 1: the model draws the same whatever the reference (docs/results.md, "Why not").
+struct ReferenceUse
+{
+    double own = 0, other = 0;
+    int batches = 0;
+    double ratio() const { return own > 0 ? other / own : 0.0; }
+};
+
 double learningRateAt(const TrainOptions &o, int64_t step);
 // The EMA's decay at a step, warmed up as (1 + step) / (10 + step) up to the recipe's value: a run
 // shorter than the EMA's horizon (1 / (1 - decay) steps) would otherwise export weights that are still
@@ -103,6 +118,9 @@ public:
     Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source = {});
     StepLosses step();
     int64_t stepCount() const { return m_step; }
+    // ReferenceUse over `batches` held-out batches of the training batch size (at least 2), with the
+    // current (not the EMA) weights; MOSAIC-Toys from the test split, other sources their own examples.
+    ReferenceUse referenceUse(int batches = 2);
     // The step at which the cosine schedule ends (a run with a time budget moves it to the step
     // that the budget reaches).
     void setTotalSteps(int64_t steps) { m_options.totalSteps = steps; }
@@ -116,6 +134,19 @@ public:
     const model::LoraSet *lora() const { return m_lora.get(); }
 
 private:
+    struct Batch
+    {
+        at::Tensor x0, noise, t, textIds;    // on the device; x0 packed [B, L, C]
+        std::vector<at::Tensor> refLatents;  // per reference slot, packed, dropped ones zeroed
+        std::vector<std::vector<TokenPairs>> pairs;
+    };
+    // The examples of `step` (toys: a subject count drawn per step; from the pool when usePool and one
+    // is set), encoded, with the step's t and noise; dropouts as the options say when `dropouts`.
+    Batch prepareBatch(int64_t step, const ExampleSource &stream, const ToysOptions *toys, bool usePool, bool dropouts);
+    // The transformer's prediction for the batch with these reference latents; the flow target in `target`.
+    at::Tensor forward(const Batch &batch, const std::vector<at::Tensor> &refLatents, at::Tensor *target,
+                       model::AttentionCapture *capture);
+    at::Tensor subjectTokenWeights(const Batch &batch, double inside, double outside) const;
     std::vector<at::Tensor> trainable() const;
     pipeline::Bundle &m_bundle;
     TrainOptions m_options;

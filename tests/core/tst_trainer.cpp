@@ -71,6 +71,32 @@ train::TrainOptions options()
     return o;
 }
 
+
+// The copy task of tools/experiments/refcopy.cpp: the target is the (64-px) reference itself, with
+// identity correspondences at the token centres that the subject covers. `same`: every example gets
+// the same reference (and target), so that rolling a batch changes nothing.
+train::ExampleSource copyExamples(bool same)
+{
+    return [same](int64_t index) {
+        ToysOptions o;
+        o.size = o.refSize = 64;
+        o.minSubjects = o.maxSubjects = 1;
+        const data::ToySample s = data::renderToySample(o, same ? 0 : index);
+        train::TrainingExample e;
+        e.target = s.subjects[0].reference.clone();
+        e.references.push_back(s.subjects[0].reference);
+        e.prompt = s.prompt;
+        DatasetSubject sub;
+        const auto a = e.target.accessor<float, 3>();
+        for (int y = 8; y < 64; y += 16)
+            for (int x = 8; x < 64; x += 16)
+                if (a[0][y][x] < 0.97f || a[1][y][x] < 0.97f || a[2][y][x] < 0.97f)
+                    sub.points.push_back({(x + 0.5f) / 64, (y + 0.5f) / 64, (x + 0.5f) / 64, (y + 0.5f) / 64,
+                                          PointSource::Synthetic, 1.0f, ReviewStatus::Accepted});
+        e.subjects.push_back(sub);
+        return e;
+    };
+}
 } // namespace
 
 class TstTrainer : public QObject
@@ -234,6 +260,59 @@ private Q_SLOTS:
             }
             QVERIFY(refused);
         }
+    }
+
+    // The probe of how much a model reads its references: near 1 for an untrained model, exactly 1
+    // where every sample has the same reference, and well above 1 once a model has learned to copy
+    // its reference (the task of tools/experiments/refcopy.cpp).
+    void referenceUseProbe()
+    {
+        at::set_num_threads(2);
+        const std::string dir = testsupport::scratchDir("trainer_probe");
+        RandomBundleOptions ro;
+        ro.hidden = 96;
+        ro.heads = 2;
+        ro.doubleBlocks = 2;
+        ro.singleBlocks = 1;
+        ro.imageSize = ro.refSize = 64;
+        QVERIFY(writeRandomBundle(dir + "/b.safetensors", ro).ok());
+        auto b = pipeline::loadBundle(dir + "/b.safetensors");
+        train::TrainOptions o;
+        o.batch = 8;
+        o.learningRate = 2e-3;
+        o.warmup = 20;
+        o.reverseScaWeight = 0.2;
+        o.mdWeight = 0;
+        o.data.size = o.data.refSize = 64;
+        {
+            auto same = pipeline::loadBundle(dir + "/b.safetensors");
+            train::Trainer t(*same, o, copyExamples(true));
+            const train::ReferenceUse u = t.referenceUse(1);
+            QCOMPARE(u.batches, 1);
+            QVERIFY(u.own > 0);
+            QCOMPARE(u.other, u.own);
+        }
+        train::Trainer t(*b, o, copyExamples(false));
+        const train::ReferenceUse before = t.referenceUse(2);
+        QCOMPARE(before.batches, 2);
+        for (int i = 0; i < 120; ++i)
+            t.step();
+        const train::ReferenceUse after = t.referenceUse(2);
+        std::printf("reference use: before %.4f / %.4f (ratio %.3f), after 120 steps %.4f / %.4f (ratio %.3f)\n", before.own,
+                    before.other, before.ratio(), after.own, after.other, after.ratio());
+        QVERIFY2(std::abs(before.ratio() - 1.0) < 0.1, std::to_string(before.ratio()).c_str());
+        QVERIFY2(after.ratio() > 2.0, std::to_string(after.ratio()).c_str());
+        // Batches of one cannot be rolled.
+        train::TrainOptions one = o;
+        one.batch = 1;
+        train::Trainer single(*b, one, copyExamples(false));
+        bool refused = false;
+        try {
+            single.referenceUse(1);
+        } catch (const Error &e) {
+            refused = e.code() == StatusCode::InvalidArgument;
+        }
+        QVERIFY(refused);
     }
 
     // The pool that feeds a GPU: each example is the on-the-fly stream's example of the same index
@@ -514,6 +593,17 @@ private Q_SLOTS:
         probe.pixels.assign(4, 255);
         if (savePng(out + "/probe.png", probe).ok())
             QVERIFY(std::filesystem::exists(out + "/samples/step_12.png"));
+        // The reference-use probe (probe_every defaults to sample_every): at the end of each segment
+        // and at step 12, one row each, kept across the resumes.
+        std::ifstream probes(out + "/reference_use.csv");
+        std::getline(probes, line);
+        QCOMPARE(line, std::string("step,own,other,ratio"));
+        std::vector<int> probed;
+        while (std::getline(probes, line)) {
+            probed.push_back(std::stoi(line.substr(0, line.find(','))));
+            QVERIFY(std::stod(line.substr(line.rfind(',') + 1)) > 0.0);
+        }
+        QVERIFY2((probed == std::vector<int>{3, 6, 12}), std::to_string(probed.size()).c_str());
     }
 
     void autoencoderRecipe()
@@ -776,6 +866,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(badCheckpointIsAnError))
+MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(badCheckpointIsAnError))
 
 #include "tst_trainer.moc"

@@ -14,7 +14,8 @@
 #      of the GPU (the first run's 2.9 steps/s each);
 #   5. meanwhile builds and runs the core test suites (niced), for the LibTorch 2.x check;
 #   6. leaves under $OUT what may come back (at most 8 files of 16 MiB): each model gzipped and split
-#      into parts, and logs.tar.gz (build, checks, training logs, metrics, GPU use, test results).
+#      into parts, and logs.tar.gz (build, checks, training logs, metrics, GPU use, test results, and
+#      reference_use.csv: whether the model reads its references, every 250 steps; docs/results.md, "Why not").
 #
 # What the first run (2026-11-27, H100, LibTorch 2.11 + CUDA 13, gcc 13) taught, and this script now
 # does: the machine's own spdlog does not compile against the fmt that LibTorch ships (spdlog off);
@@ -65,6 +66,7 @@ package() {
     local m="$RUNS/gpu-$v/model.safetensors"
     [ -f "$m" ] || continue
     cp "$RUNS/gpu-$v/metrics.csv" "$LOGS/$v.metrics.csv" 2>/dev/null
+    cp "$RUNS/gpu-$v/reference_use.csv" "$LOGS/$v.reference_use.csv" 2>/dev/null
     sha256sum "$m" > "$LOGS/$v.sha256"
     gzip -1 -c "$m" > "$RUNS/$v.safetensors.gz" && split -b 15M -d "$RUNS/$v.safetensors.gz" "$OUT/$v.gz.part-"
   done
