@@ -393,14 +393,14 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         // the end: reference_use.csv.
         const std::string probePath = (fs::path(out) / "reference_use.csv").string();
         const std::string probeHeader = "step,own,other,ratio\n";
-        const bool probing = !aeRun && probeEvery > 0 && t.batch >= 2;
+        const bool probing = !aeRun && probeEvery > 0;
         std::string probeRows = probing && o.resume && fs::exists(probePath) ? metricsBefore(probePath, stepCount() + 1, probeHeader)
                                                                                : std::string();
         int64_t probedAt = -1;
         auto probe = [&] {
             if (!probing || probedAt == stepCount())
                 return;
-            const train::ReferenceUse u = trainer->referenceUse(2);
+            const train::ReferenceUse u = trainer->referenceUse(2, 16);
             probedAt = stepCount();
             probeRows += format("{},{},{},{}\n", stepCount(), u.own, u.other, u.ratio());
             writeFileAtomically(probePath, probeHeader + probeRows);
@@ -474,8 +474,8 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                 probe();
         }
         save();
-        if (stepCount() > rep.firstStep)
-            probe();
+        if (stepCount() > rep.firstStep && !rep.interrupted)
+            probe(); // (a stopped run goes straight to its export)
         // The model reached so far is exported also when the run is stopped (the checkpoint, saved
         // first, holds the raw weights that a resumed run continues from).
         if (aeRun) {

@@ -140,8 +140,8 @@ std::vector<at::Tensor> Trainer::trainable() const
     return ps;
 }
 
-Trainer::Batch Trainer::prepareBatch(int64_t step, const ExampleSource &stream, const ToysOptions *toys, bool usePool,
-                                      bool dropouts)
+Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys,
+                                      bool usePool, bool dropouts)
 {
     auto &b = m_bundle;
     const int S = m_options.data.size, R = b.defaults.refSize, refGrid = R / 16;
@@ -164,17 +164,17 @@ Trainer::Batch Trainer::prepareBatch(int64_t step, const ExampleSource &stream, 
     }
     // Toys are rendered (or taken from the pool) on all intra-op threads; other sources, which may
     // read files, one after another.
-    samples.resize(static_cast<size_t>(m_options.batch));
-    const int64_t first = step * m_options.batch;
+    samples.resize(static_cast<size_t>(count));
+    const int64_t first = step * count;
     if (toys)
-        at::parallel_for(0, m_options.batch, 1, [&](int64_t begin, int64_t end) {
+        at::parallel_for(0, count, 1, [&](int64_t begin, int64_t end) {
             for (int64_t i = begin; i < end; ++i)
                 samples[static_cast<size_t>(i)] = source(first + i);
         });
     else
-        for (int i = 0; i < m_options.batch; ++i)
+        for (int64_t i = 0; i < count; ++i)
             samples[static_cast<size_t>(i)] = source(first + i);
-    for (int i = 0; i < m_options.batch; ++i) {
+    for (int64_t i = 0; i < count; ++i) {
         const auto &e = samples[static_cast<size_t>(i)];
         if (e.target.dim() != 3 || e.target.size(1) != S || e.target.size(2) != S || e.references.size() != e.subjects.size())
             throw Error(StatusCode::InvalidArgument, format("a training example must be a {}x{} target with one point "
@@ -264,10 +264,10 @@ at::Tensor Trainer::subjectTokenWeights(const Batch &batch, double inside, doubl
     return weights.to(m_device);
 }
 
-ReferenceUse Trainer::referenceUse(int batches)
+ReferenceUse Trainer::referenceUse(int batches, int samples)
 {
-    if (batches < 1 || m_options.batch < 2)
-        throw Error(StatusCode::InvalidArgument, "measuring the use of the references needs batches of at least 2");
+    if (batches < 1 || samples < 2)
+        throw Error(StatusCode::InvalidArgument, "measuring the use of the references needs batches of at least 2 samples");
     torch::NoGradGuard noGrad;
     // Held-out identities for the toys (another seed of the test split); another source's own examples.
     ToysOptions heldOut = m_options.data;
@@ -276,7 +276,7 @@ ReferenceUse Trainer::referenceUse(int batches)
     ReferenceUse out;
     for (int i = 0; i < batches; ++i) {
         // Fixed batches (steps -1, -2, ...), so that the figure is comparable from one call to the next.
-        const Batch batch = prepareBatch(-1 - i, m_source, m_toys ? &heldOut : nullptr, false, false);
+        const Batch batch = prepareBatch(-1 - i, samples, m_source, m_toys ? &heldOut : nullptr, false, false);
         if (batch.refLatents.empty())
             continue;
         const at::Tensor weights = subjectTokenWeights(batch, 1.0, 0.0);
@@ -301,7 +301,7 @@ ReferenceUse Trainer::referenceUse(int batches)
 
 StepLosses Trainer::step()
 {
-    const Batch batch = prepareBatch(m_step, m_source, m_toys ? &m_options.data : nullptr, true, true);
+    const Batch batch = prepareBatch(m_step, m_options.batch, m_source, m_toys ? &m_options.data : nullptr, true, true);
     const auto &pairs = batch.pairs;
     auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device); // the forward pass only
     model::AttentionCapture capture;

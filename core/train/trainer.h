@@ -118,9 +118,9 @@ public:
     Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source = {});
     StepLosses step();
     int64_t stepCount() const { return m_step; }
-    // ReferenceUse over `batches` held-out batches of the training batch size (at least 2), with the
-    // current (not the EMA) weights; MOSAIC-Toys from the test split, other sources their own examples.
-    ReferenceUse referenceUse(int batches = 2);
+    // ReferenceUse over `batches` held-out batches of `samples` each (at least 2), with the current
+    // (not the EMA) weights; MOSAIC-Toys from the test split, other sources their own examples.
+    ReferenceUse referenceUse(int batches = 2, int samples = 16);
     // The step at which the cosine schedule ends (a run with a time budget moves it to the step
     // that the budget reaches).
     void setTotalSteps(int64_t steps) { m_options.totalSteps = steps; }
@@ -140,9 +140,10 @@ private:
         std::vector<at::Tensor> refLatents;  // per reference slot, packed, dropped ones zeroed
         std::vector<std::vector<TokenPairs>> pairs;
     };
-    // The examples of `step` (toys: a subject count drawn per step; from the pool when usePool and one
-    // is set), encoded, with the step's t and noise; dropouts as the options say when `dropouts`.
-    Batch prepareBatch(int64_t step, const ExampleSource &stream, const ToysOptions *toys, bool usePool, bool dropouts);
+    // `count` examples of `step` (toys: a subject count drawn per step; from the pool when usePool and
+    // one is set), encoded, with the step's t and noise; dropouts as the options say when `dropouts`.
+    Batch prepareBatch(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys, bool usePool,
+                       bool dropouts);
     // The transformer's prediction for the batch with these reference latents; the flow target in `target`.
     at::Tensor forward(const Batch &batch, const std::vector<at::Tensor> &refLatents, at::Tensor *target,
                        model::AttentionCapture *capture);
