@@ -275,8 +275,9 @@ ReferenceUse Trainer::referenceUse(int batches, int samples)
     heldOut.seed = m_options.data.seed + 4242;
     ReferenceUse out;
     for (int i = 0; i < batches; ++i) {
-        // Fixed batches (steps -1, -2, ...), so that the figure is comparable from one call to the next.
-        const Batch batch = prepareBatch(-1 - i, samples, m_source, m_toys ? &heldOut : nullptr, false, false);
+        // Fixed batches, far beyond any run's steps (a dataset's source takes non-negative indices
+        // only), so that the figure is comparable from one call to the next.
+        const Batch batch = prepareBatch((int64_t{1} << 40) + i, samples, m_source, m_toys ? &heldOut : nullptr, false, false);
         if (batch.refLatents.empty())
             continue;
         const at::Tensor weights = subjectTokenWeights(batch, 1.0, 0.0);

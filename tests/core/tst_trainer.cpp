@@ -779,7 +779,7 @@ private Q_SLOTS:
         std::ofstream(dir + "/recipe.json")
             << "{\"name\": \"folder\", \"init\": {\"random\": {\"hidden\": 64, \"heads\": 2, \"double\": 1, \"single\": 1, "
             << "\"image_size\": 128, \"ref_size\": 64, \"seed\": 3}}, \"data\": {\"source\": \"folder\", \"path\": \"data\", "
-            << "\"size\": 128, \"split\": \"\"}, \"steps\": 3, \"batch\": 2, \"checkpoint_every\": 3}";
+            << "\"size\": 128, \"split\": \"\"}, \"steps\": 3, \"batch\": 2, \"checkpoint_every\": 3, \"probe_every\": 3}";
         TrainRunOptions ro;
         ro.recipePath = dir + "/recipe.json";
         ro.outDir = dir + "/run";
@@ -797,6 +797,12 @@ private Q_SLOTS:
             withSca += std::stod(line.substr(c3 + 1)) > 0.0;
         }
         QCOMPARE(withSca, 3);
+        // The reference-use probe reads the dataset's own examples (16 of a 6-sample set).
+        std::ifstream probes(dir + "/run/reference_use.csv");
+        std::getline(probes, line);
+        QVERIFY(std::getline(probes, line));
+        QCOMPARE(line.substr(0, 2), std::string("3,"));
+        QVERIFY(std::stod(line.substr(line.rfind(',') + 1)) > 0.0);
 
         // A missing folder is a clear error.
         std::ofstream(dir + "/bad.json") << "{\"init\": {\"random\": {}}, \"data\": {\"source\": \"folder\", \"path\": \"nowhere\"}}";
