@@ -397,10 +397,21 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         std::string probeRows = probing && o.resume && fs::exists(probePath) ? metricsBefore(probePath, stepCount() + 1, probeHeader)
                                                                                : std::string();
         int64_t probedAt = -1;
+        bool probeFailed = false;
         auto probe = [&] {
-            if (!probing || probedAt == stepCount())
+            if (!probing || probeFailed || probedAt == stepCount())
                 return;
-            const train::ReferenceUse u = trainer->referenceUse(2, 16);
+            train::ReferenceUse u;
+            try {
+                u = trainer->referenceUse(2, 16);
+            } catch (const std::exception &e) {
+                // A measurement: its failure (memory, a source that cannot give 16 examples) ends the
+                // probing, not the run.
+                probeFailed = true;
+                log::warn("core.train", "step {}: the reference-use probe failed ({}); the run goes on without it", stepCount(),
+                          e.what());
+                return;
+            }
             probedAt = stepCount();
             probeRows += format("{},{},{},{}\n", stepCount(), u.own, u.other, u.ratio());
             writeFileAtomically(probePath, probeHeader + probeRows);
