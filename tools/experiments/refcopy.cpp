@@ -69,23 +69,11 @@ static train::ExampleSource copySource(const std::string &split, int64_t shuffle
             return e;
         }
         if (g_mode == "scene" || g_mode == "mix") {
-            e.target = s.target;
-            e.prompt = s.prompt;
-            e.references.push_back(shuffle ? other.subjects[0].reference : s.subjects[0].reference);
-            DatasetSubject sub;
-            const int grid = o.size / 16;
-            const auto rc = s.subjects[0].refCoords.accessor<float, 3>();
-            for (int gy = 0; gy < grid; ++gy)
-                for (int gx = 0; gx < grid; ++gx) {
-                    const int y = gy * 16 + 8, x = gx * 16 + 8;
-                    if (rc[y][x][0] < 0)
-                        continue;
-                    sub.points.push_back({std::clamp(rc[y][x][0], 0.0f, 1.0f), std::clamp(rc[y][x][1], 0.0f, 1.0f),
-                                          (x + 0.5f) / o.size, (y + 0.5f) / o.size, PointSource::Synthetic, 1.0f,
-                                          ReviewStatus::Accepted});
-                }
-            e.subjects.push_back(sub);
-            return e;
+            // The trainer's own toy examples (toyPoints' correspondences), another's reference swapped in.
+            train::TrainingExample scene = train::toyExamples(o)(index);
+            if (shuffle)
+                scene.references[0] = other.subjects[0].reference;
+            return scene;
         }
         const at::Tensor ref = s.subjects[0].reference;
         e.target = ref.clone();
