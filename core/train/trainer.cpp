@@ -223,12 +223,12 @@ Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleS
 }
 
 at::Tensor Trainer::forward(const Batch &batch, const std::vector<at::Tensor> &refLatents, at::Tensor *target,
-                            model::AttentionCapture *capture)
+                            model::AttentionCapture *capture, const std::pair<at::Tensor, at::Tensor> *text)
 {
     auto &b = m_bundle;
     const int S = m_options.data.size, R = b.defaults.refSize, refGrid = R / 16;
     const int64_t B = batch.x0.size(0), lh = pipeline::latentSize(S);
-    auto [txtEmb, y] = b.text->forward(batch.textIds);
+    const auto [txtEmb, y] = text ? *text : b.text->forward(batch.textIds);
     const FlowTargets ft = flowMatchingTargets(batch.x0, batch.noise, batch.t);
     *target = ft.target;
     model::BranchInputs in;
@@ -287,8 +287,9 @@ ReferenceUse Trainer::referenceUse(int batches, int samples)
         for (const auto &z : batch.refLatents)
             others.push_back(z.roll(1, 0)); // sample i gets sample i - 1's reference
         at::Tensor target;
-        const at::Tensor own = forward(batch, batch.refLatents, &target, nullptr);
-        const at::Tensor other = forward(batch, others, &target, nullptr);
+        const auto text = m_bundle.text->forward(batch.textIds); // one encoding for both passes
+        const at::Tensor own = forward(batch, batch.refLatents, &target, nullptr, &text);
+        const at::Tensor other = forward(batch, others, &target, nullptr, &text);
         out.own += flowMatchingLoss(own.to(at::kFloat), target, weights).item<double>();
         out.other += flowMatchingLoss(other.to(at::kFloat), target, weights).item<double>();
         ++out.batches;

@@ -145,8 +145,9 @@ private:
     Batch prepareBatch(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys, bool usePool,
                        bool dropouts);
     // The transformer's prediction for the batch with these reference latents; the flow target in `target`.
+    // `text`: the text encoder's output for batch.textIds when it is already at hand (null: encoded here).
     at::Tensor forward(const Batch &batch, const std::vector<at::Tensor> &refLatents, at::Tensor *target,
-                       model::AttentionCapture *capture);
+                       model::AttentionCapture *capture, const std::pair<at::Tensor, at::Tensor> *text = nullptr);
     at::Tensor subjectTokenWeights(const Batch &batch, double inside, double outside) const;
     std::vector<at::Tensor> trainable() const;
     pipeline::Bundle &m_bundle;

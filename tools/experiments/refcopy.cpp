@@ -5,7 +5,8 @@
 //   copy  : the target is the reference itself (64 px), token for token;
 //   scene : MOSAIC-Toys scenes with one toy, references as MOSAIC prepares them;
 //   mix   : half scenes, half the reference pasted 1:1 at a random place of a white canvas
-//           (ALIGNED=1 in the environment: at whole-token offsets).
+//           (ALIGNED=1 in the environment: at whole-token offsets);
+//   paste : every example (held-out ones too) the reference pasted 1:1 on white as in `mix`.
 // Not a CMake target; built against a core-only build folder's library, e.g.
 //   c++ -std=c++17 -O2 -I core -I core/include -isystem /usr/include/torch/csrc/api/include \
 //     tools/experiments/refcopy.cpp -o refcopy BUILD/core/libmosaic_core.a -lstdc++ <LibTorch's libraries>
@@ -40,7 +41,7 @@ static train::ExampleSource copySource(const std::string &split, int64_t shuffle
         const data::ToySample s = data::renderToySample(o, index);
         const data::ToySample other = data::renderToySample(o, index + shuffle);
         train::TrainingExample e;
-        const bool pasted = g_mode == "mix" && !g_evaluating && index % 2 == 0;
+        const bool pasted = g_mode == "paste" || (g_mode == "mix" && !g_evaluating && index % 2 == 0);
         if (pasted) {
             // The reference pasted 1:1 at a random place of a white canvas of the scene's size.
             const at::Tensor ref = s.subjects[0].reference;
@@ -52,7 +53,7 @@ static train::ExampleSource copySource(const std::string &split, int64_t shuffle
             canvas.narrow(1, oy, R).narrow(2, ox, R).copy_(ref);
             e.target = canvas;
             e.prompt = s.prompt;
-            e.references.push_back(ref);
+            e.references.push_back(shuffle ? other.subjects[0].reference : ref);
             DatasetSubject sub;
             const auto a = ref.accessor<float, 3>();
             for (int gy = 0; gy < S / 16; ++gy)
