@@ -11,15 +11,16 @@ namespace cli {
 
 int runSynth(const Args &args)
 {
-    const auto unknown = args.unknown({"count", "subjects", "size", "ref-size", "split", "seed", "scale", "out"});
+    const auto unknown = args.unknown({"count", "subjects", "size", "ref-size", "split", "seed", "scale", "aligned", "out"});
     if (!unknown.empty() || !args.error().empty() || !args.has("out") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic synth: unknown option %s\n", u.c_str());
         std::fprintf(stderr, "usage: mosaic synth --count N [--subjects 1-6] [--size 256] [--ref-size 256]"
-                             " [--split train|test] [--seed K] [--scale MIN,MAX] --out DIR\n");
+                             " [--split train|test] [--seed K] [--scale MIN,MAX] [--aligned K] --out DIR\n");
         return kExitUsage;
     }
     mosaic::ToysOptions o;
+    o.alignedShrink = args.intValue("aligned", 0);
     o.count = args.intValue("count", o.count);
     o.size = args.intValue("size", o.size);
     o.refSize = args.intValue("ref-size", o.size);

@@ -31,9 +31,10 @@ Commands:
                                  Generate one image with every reference subject in it. The PNG carries
                                  its parameters ("parameters" text chunk and full JSON); --maps writes a
                                  heat map per subject and the ownership map.
-  synth --count N [--subjects 1-6] [--size 256] [--split train|test] [--seed K] [--scale MIN,MAX] --out DIR
-                                 Render MOSAIC-Toys samples (exact correspondences) as a dataset folder;
-                                 --scale sets the toys' size range (fractions of the side, 0.09,0.17).
+  synth --count N [--subjects 1-6] [--size 256] [--split train|test] [--seed K] [--scale MIN,MAX]
+        [--aligned K] --out DIR  Render MOSAIC-Toys samples (exact correspondences) as a dataset folder;
+                                 --scale sets the toys' size range (fractions of the side, 0.09,0.17);
+                                 --aligned K places token-aligned toys, each its reference shrunk K times.
   dataset validate DIR           Report every problem of a dataset folder, by line and field.
   dataset suggest DIR --method region|features|model [--min-confidence C]
                                  Pre-annotate: suggested point pairs for every sample, for review.
@@ -46,8 +47,9 @@ Commands:
                                  --pool-only: render the recipe's toy pool (data.pool, data.pool_file) and stop;
                                  --pool N: N examples per subject count in that pool.
   eval [--model BUNDLE] --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--scale MIN,MAX]
-                                 Measure identity retrieval, leakage, scene and layout on held-out
+       [--aligned K]             Measure identity retrieval, leakage, scene and layout on held-out
                                  MOSAIC-Toys identities (with and without regions); write report.md.
+                                 --aligned K: token-aligned toys, as the bundled model was trained on.
   bench generate [--model BUNDLE] [--refs 1,2,4,6] [--steps N]
                                  Time generation per step and per image, with and without attention capture.
   bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]

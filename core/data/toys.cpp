@@ -306,6 +306,11 @@ void checkToysOptions(const ToysOptions &o)
 {
     if (o.size < 32 || o.refSize < 32 || o.minSubjects < 1 || o.maxSubjects > 6 || o.minSubjects > o.maxSubjects)
         throw Error(StatusCode::InvalidArgument, "MOSAIC-Toys: sizes must be at least 32 and subjects 1 to 6");
+    if (o.alignedShrink < 0 || (o.alignedShrink > 0 && (o.refSize % (16 * o.alignedShrink) != 0 ||
+                                                         o.refSize / o.alignedShrink > o.size)))
+        throw Error(StatusCode::InvalidArgument, format("MOSAIC-Toys: aligned toys shrink the {}-px reference a whole number of "
+                                                        "times into whole 16-px tokens that fit the {}-px scene, not {} times",
+                                                        o.refSize, o.size, o.alignedShrink));
     if (!(o.minScale >= 0.03 && o.minScale <= o.maxScale && o.maxScale <= 0.35))
         throw Error(StatusCode::InvalidArgument, format("MOSAIC-Toys: the subject scale range must lie within 0.03-0.35 "
                                                         "with min <= max, not {}-{}", o.minScale, o.maxScale));
@@ -335,12 +340,37 @@ ToySample renderToySample(const ToysOptions &o, int64_t index)
         bool flip;
     };
     std::vector<Placement> place;
+    std::vector<std::array<int, 2>> squares; // aligned toys: the reference squares' corners
     while (static_cast<int>(place.size()) < n) {
         const ToyIdentity id = ToyIdentity::fromId(static_cast<int64_t>(rng() % ToyIdentity::kCount));
         if (id.heldOut() != test)
             continue;
         if (std::any_of(place.begin(), place.end(), [&](const Placement &p) { return p.id.id == id.id; }))
             continue;
+        if (o.alignedShrink > 0) {
+            // The reference's square, shrunk k times, at a whole token of the target, below the top
+            // quarter; squares overlap others as little as a few tries allow.
+            const int k = o.alignedShrink, P = o.refSize / k;
+            const int cols = std::max(1, (W - P) / 16 + 1), top = std::min((H / 4) / 16, std::max(0, (H - P) / 16)),
+                      rows = std::max(1, (H - P) / 16 + 1 - top);
+            std::array<int, 2> best{0, 0};
+            int bestOverlap = -1;
+            for (int attempt = 0; attempt < 16 && bestOverlap != 0; ++attempt) {
+                const std::array<int, 2> c{static_cast<int>(rng() % static_cast<uint64_t>(cols)) * 16,
+                                           (top + static_cast<int>(rng() % static_cast<uint64_t>(rows))) * 16};
+                int overlap = 0;
+                for (const auto &q : squares)
+                    overlap += std::max(0, P - std::abs(c[0] - q[0])) * std::max(0, P - std::abs(c[1] - q[1]));
+                if (bestOverlap < 0 || overlap < bestOverlap)
+                    best = c, bestOverlap = overlap;
+            }
+            squares.push_back(best);
+            const RefFrame f = referenceFrame(id, o.refSize);
+            // Reference pixel centre x_r maps to best[0] + x_r / k, so canonical 0 sits at this point.
+            place.push_back({id, best[0] + (o.refSize / 2.0 - f.cx * f.k) / k, best[1] + (o.refSize / 2.0 - f.cy * f.k) / k,
+                             f.k / k, false});
+            continue;
+        }
         const double sc = W * uniform(o.minScale, o.maxScale) * (n <= 2 ? 1.3 : 1.0);
         place.push_back({id, uniform(sc * 0.8, W - sc * 0.8), uniform(H * 0.3, H - sc * 0.7), sc, (rng() & 1) != 0});
     }

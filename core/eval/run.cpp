@@ -193,6 +193,7 @@ public:
             to.minSubjects = to.maxSubjects = k;
             to.minScale = m_o.minScale;
             to.maxScale = m_o.maxScale;
+            to.alignedShrink = m_o.alignedShrink;
             const data::ToySample s = data::renderToySample(to, n);
             e.id = format("toys-{}-{}", k, n);
             e.target = s.target;
@@ -380,6 +381,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                 dopt.minSubjects = dopt.maxSubjects = 1;
                 dopt.minScale = o.minScale;
                 dopt.maxScale = o.maxScale;
+                dopt.alignedShrink = o.alignedShrink;
                 for (int i = 0; static_cast<int>(distractors.size()) < o.distractors; ++i) {
                     const auto s = data::renderToySample(dopt, i);
                     distractors.push_back(eval::colorHistogram(s.subjects[0].reference, at::Tensor(), true));
@@ -497,6 +499,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
         md += format("\nUp to {} samples per subject count, seed {}; {} distractor identities", o.samples, o.seed,
                      o.distractors);
         md += source.fromDataset() ? std::string(".\n\n")
+                                   : o.alignedShrink > 0 ? format("; token-aligned toys, each its reference shrunk {} times.\n\n", o.alignedShrink)
                                    : "; subject scale " + fixed(o.minScale, 2) + "-" + fixed(o.maxScale, 2) + " of the image side.\n\n";
         md += std::string(many ? "| variant " : "") + "| subjects | condition | images | identity top-1 | chance | leakage | scene | layout | PCK@5% | PCK@10% | s/image |\n" +
               (many ? "|---" : "") + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";

@@ -319,6 +319,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                 t.data.minScale = (*sc)[0].get<double>();
                 t.data.maxScale = (*sc)[1].get<double>();
             }
+            t.data.alignedShrink = field(d, "aligned_shrink", 0);
             if (dataFolder.empty())
                 data::checkToysOptions(t.data); // now, not at the first step
             poolSize = o.poolSize > 0 ? o.poolSize : field(d, "pool", int64_t{0});

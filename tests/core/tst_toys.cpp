@@ -186,6 +186,77 @@ private Q_SLOTS:
         }
     }
 
+    // Token-aligned toys (ToysOptions::alignedShrink): each toy is its reference shrunk k times, not
+    // mirrored, with the reference's square at a whole 16-px token; the target's pixels are the
+    // reference's k x k means there; options that cannot align are refused.
+    void alignedToysAreShrunkReferences()
+    {
+        c10::InferenceMode guard;
+        ToysOptions o;
+        o.size = 128;
+        o.refSize = 64;
+        o.minSubjects = 1;
+        o.maxSubjects = 4;
+        o.alignedShrink = 2;
+        int64_t checked = 0, close = 0;
+        double sumErr = 0, sumMirrored = 0;
+        std::set<int> corners;
+        for (int i = 0; i < 12; ++i) {
+            const auto s = data::renderToySample(o, i);
+            for (const auto &sub : s.subjects) {
+                const at::Tensor pooled = at::avg_pool2d(sub.reference.unsqueeze(0), 2).squeeze(0); // [3, 32, 32]
+                const at::Tensor idx = sub.mask.nonzero();
+                if (idx.size(0) == 0)
+                    continue;
+                const at::Tensor rc = sub.refCoords.index({idx.select(1, 0), idx.select(1, 1)}) * o.refSize; // ref px
+                // Target pixel centre x + 0.5 maps to reference position 2 (x + 0.5 - corner).
+                const at::Tensor cx = idx.select(1, 1).to(at::kDouble) + 0.5 - rc.select(1, 0).to(at::kDouble) / 2;
+                const at::Tensor cy = idx.select(1, 0).to(at::kDouble) + 0.5 - rc.select(1, 1).to(at::kDouble) / 2;
+                QVERIFY2((cx - cx.mean()).abs().max().item<double>() < 1e-3, "one corner per toy (not mirrored, not scaled)");
+                QVERIFY((cy - cy.mean()).abs().max().item<double>() < 1e-3);
+                const double x0 = cx.mean().item<double>(), y0 = cy.mean().item<double>();
+                QVERIFY2(std::abs(x0 / 16 - std::round(x0 / 16)) < 1e-4 && std::abs(y0 / 16 - std::round(y0 / 16)) < 1e-4,
+                         (std::to_string(x0) + ", " + std::to_string(y0)).c_str());
+                const long ix = std::lround(x0), iy = std::lround(y0);
+                QVERIFY2(ix >= 0 && ix + 32 <= o.size && iy >= o.size / 4 && iy + 32 <= o.size,
+                         (std::to_string(x0) + ", " + std::to_string(y0)).c_str());
+                corners.insert(static_cast<int>(ix * 1000 + iy));
+                // Interior pixels of the toy equal the reference's 2 x 2 means.
+                const at::Tensor px = idx.select(1, 1) - static_cast<int64_t>(ix);
+                const at::Tensor py = idx.select(1, 0) - static_cast<int64_t>(iy);
+                const at::Tensor tgt = s.target.index({at::indexing::Slice(), idx.select(1, 0), idx.select(1, 1)});
+                const at::Tensor ref = pooled.index({at::indexing::Slice(), py, px});
+                const at::Tensor err = (tgt - ref).abs().amax(0);
+                // The same against the reference mirrored: a toy drawn flipped would match this instead.
+                const at::Tensor mirrored = pooled.flip({2}).index({at::indexing::Slice(), py, px});
+                checked += err.numel();
+                close += (err < 0.1).sum().item<int64_t>();
+                sumErr += err.sum().item<double>();
+                sumMirrored += (tgt - mirrored).abs().amax(0).sum().item<double>();
+            }
+        }
+        QVERIFY(checked > 2000);
+        // Edges and the patterns' hard borders are sampled differently from a 2 x 2 mean; elsewhere
+        // the colours agree.
+        const double share = static_cast<double>(close) / checked, mean = sumErr / checked, mirroredMean = sumMirrored / checked;
+        std::printf("aligned toys: %lld pixels, %.1f%% within 0.1 of the shrunk reference, mean error %.4f (mirrored: %.4f)\n",
+                    static_cast<long long>(checked), 100 * share, mean, mirroredMean);
+        QVERIFY2(share > 0.8 && mean < 0.06, std::to_string(mean).c_str());
+        QVERIFY(mirroredMean > 2 * mean);
+        QVERIFY(corners.size() > 8); // placed all over the grid, not in one spot
+        for (const auto &[refSize, k] : std::vector<std::pair<int, int>>{{64, 3}, {64, -1}, {256, 1}, {64, 8}}) {
+            ToysOptions bad = o;
+            bad.refSize = refSize;
+            bad.alignedShrink = k;
+            try {
+                data::renderToySample(bad, 0);
+                QFAIL("an aligned placement that cannot align was accepted");
+            } catch (const Error &e) {
+                QVERIFY2(std::string(e.what()).find("aligned") != std::string::npos, e.what());
+            }
+        }
+    }
+
     void promptsNameSceneNotIdentity()
     {
         c10::InferenceMode guard;
@@ -210,6 +281,6 @@ private Q_SLOTS:
 
 MOSAIC_TEST_MAIN(TstToys, MT_FN(enoughIdentities) MT_FN(splitsNeverOverlap) MT_FN(correspondencesAreExact)
                               MT_FN(masksAgreeWithCorrespondences) MT_FN(deterministic) MT_FN(subjectScaleSetsSizes)
-                              MT_FN(promptsNameSceneNotIdentity))
+                              MT_FN(alignedToysAreShrunkReferences) MT_FN(promptsNameSceneNotIdentity))
 
 #include "tst_toys.moc"

@@ -12,6 +12,7 @@
 //     tools/experiments/refcopy.cpp -o refcopy BUILD/core/libmosaic_core.a -lstdc++ <LibTorch's libraries>
 // (the link line of a core test in BUILD/build.ninja), and run as
 //   refcopy INIT_BUNDLE STEPS REVERSE_WEIGHT MODE SIZE SCALE SUBJECT_WEIGHT
+// (SAVE=PATH in the environment: the trained EMA weights saved as a bundle at the end).
 #include "data/toys.h"
 #include "pipeline/bundle.h"
 #include "train/trainer.h"
@@ -37,20 +38,25 @@ static train::ExampleSource copySource(const std::string &split, int64_t shuffle
     o.seed = split == "test" ? 777 : 12;
     o.minScale = g_scale - 0.05;
     o.maxScale = g_scale;
+    if (const char *k = std::getenv("ALIGNED_SHRINK")) // scenes of token-aligned toys (ToysOptions::alignedShrink)
+        o.alignedShrink = std::atoi(k);
     return [o, shuffle](int64_t index) {
         const data::ToySample s = data::renderToySample(o, index);
         const data::ToySample other = data::renderToySample(o, index + shuffle);
         train::TrainingExample e;
         const bool pasted = g_mode == "paste" || (g_mode == "mix" && !g_evaluating && index % 2 == 0);
         if (pasted) {
-            // The reference pasted 1:1 at a random place of a white canvas of the scene's size.
+            // The reference pasted at a random place of a white canvas of the scene's size, 1:1 or
+            // (PASTE_SCALE=k) shrunk k times by averaging k x k pixels.
             const at::Tensor ref = s.subjects[0].reference;
-            const int R = static_cast<int>(ref.size(1)), S = o.size;
-            int ox = static_cast<int>((index * 7919) % (S - R + 1)), oy = static_cast<int>((index * 104729 / 3) % (S - R + 1));
+            const int k = std::getenv("PASTE_SCALE") ? std::atoi(std::getenv("PASTE_SCALE")) : 1;
+            const at::Tensor pasted = k > 1 ? at::avg_pool2d(ref.unsqueeze(0), k).squeeze(0) : ref;
+            const int R = static_cast<int>(ref.size(1)), P = R / k, S = o.size;
+            int ox = static_cast<int>((index * 7919) % (S - P + 1)), oy = static_cast<int>((index * 104729 / 3) % (S - P + 1));
             if (std::getenv("ALIGNED"))
                 ox = ox / 16 * 16, oy = oy / 16 * 16;
             at::Tensor canvas = at::ones({3, S, S});
-            canvas.narrow(1, oy, R).narrow(2, ox, R).copy_(ref);
+            canvas.narrow(1, oy, P).narrow(2, ox, P).copy_(pasted);
             e.target = canvas;
             e.prompt = s.prompt;
             e.references.push_back(shuffle ? other.subjects[0].reference : ref);
@@ -58,9 +64,10 @@ static train::ExampleSource copySource(const std::string &split, int64_t shuffle
             const auto a = ref.accessor<float, 3>();
             for (int gy = 0; gy < S / 16; ++gy)
                 for (int gx = 0; gx < S / 16; ++gx) {
-                    const int y = gy * 16 + 8 - oy, x = gx * 16 + 8 - ox;
-                    if (x < 0 || y < 0 || x >= R || y >= R)
+                    const int py = gy * 16 + 8 - oy, px = gx * 16 + 8 - ox;
+                    if (px < 0 || py < 0 || px >= P || py >= P)
                         continue;
+                    const int y = py * k, x = px * k;
                     if (a[0][y][x] > 0.97f && a[1][y][x] > 0.97f && a[2][y][x] > 0.97f)
                         continue;
                     sub.points.push_back({(x + 0.5f) / R, (y + 0.5f) / R, (gx * 16 + 8.5f) / S, (gy * 16 + 8.5f) / S,
@@ -159,5 +166,10 @@ int main(int argc, char **argv)
             std::printf("\n");
             std::fflush(stdout);
         }
+    }
+    if (const char *save = std::getenv("SAVE")) { // the EMA weights as a bundle, to start another task from
+        trainer.applyEma();
+        pipeline::saveBundle(*b, save);
+        std::printf("saved %s\n", save);
     }
 }

@@ -96,6 +96,11 @@ struct ToysOptions
     // uniformly from [minScale, maxScale] (scenes with one or two subjects draw them 1.3x larger).
     // A toy is about 1.5 scales wide: the defaults give 23-43 px subjects in a 128-px scene.
     double minScale = 0.09, maxScale = 0.17;
+    // 0: toys are placed and sized freely (the scale range above). k >= 1: token-aligned toys: each
+    // toy is its reference shrunk k times, unflipped, with the reference's square placed at a
+    // multiple of 16 px (a token of the model's grid), so that every target token covers whole
+    // reference tokens (docs/results.md, "Aligned toys"); the scale range is then unused.
+    int alignedShrink = 0;
 };
 
 struct ToysReport

@@ -25,6 +25,7 @@ struct EvalOptions
     double cfgScale = 1.0, refCfgScale = 1.0; // GenerationRequest's guidance scales
     uint64_t seed = 2026;
     double minScale = 0.09, maxScale = 0.17; // MOSAIC-Toys subject sizes (ToysOptions)
+    int alignedShrink = 0;                   // token-aligned toys (ToysOptions::alignedShrink)
 };
 
 struct EvalRow
