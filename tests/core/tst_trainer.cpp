@@ -356,11 +356,14 @@ private Q_SLOTS:
         // A pool file that cannot be written: an error for the pool-only run, a warning for training.
         QVERIFY_THROWS_ERROR(train::ToyPool::obtain("/dev/null/pool.safetensors", o.data, 1, true), StatusCode::IoError);
         QVERIFY(train::ToyPool::obtain("/dev/null/pool.safetensors", o.data, 1, false)->perCount() == 1);
-        // Other toys: another size per count, seed or subject range.
+        // Other toys: another size per count, seed, subject range or placement.
         QVERIFY_THROWS_ERROR(train::ToyPool::load(path, o.data, 5), StatusCode::InvalidArgument);
         ToysOptions other = o.data;
         other.seed = 99;
         QVERIFY_THROWS_ERROR(train::ToyPool::load(path, other, 4), StatusCode::InvalidArgument);
+        ToysOptions aligned = o.data;
+        aligned.alignedShrink = 1; // token-aligned toys are other toys too
+        QVERIFY_THROWS_ERROR(train::ToyPool::load(path, aligned, 4), StatusCode::InvalidArgument);
         // Damaged: truncated, and a safetensors file that is no pool.
         {
             std::ifstream in(path, std::ios::binary);
