@@ -7,9 +7,10 @@
 #   2. checks the engine on CUDA against the golden FLUX vectors (`mosaic forward --device cuda`,
 #      float32 and bfloat16; tools/gpu/relerr.py);
 #   3. renders the toy pool once on every core (resources/recipes/gpu/*.json, data.pool);
-#   4. trains large-reverse (the bundled model's candidate: MOSAIC's losses, larger toys, batch 256; its
-#      comment says why) on the GPU alone for what is left of the budget (`--seconds`: the cosine
-#      schedule ends where the budget does); VARIANTS=fm-sca-md trains the second run's recipe, and
+#   4. trains aligned (the bundled model's candidate: MOSAIC's losses plus the reverse term on
+#      token-aligned toys, batch 256; its comment says why) on the GPU alone for what is left of the
+#      budget (`--seconds`: the cosine schedule ends where the budget does); VARIANTS=large-reverse
+#      trains session 9's candidate (free toys at 0.15-0.3), VARIANTS=fm-sca-md the second run's recipe, and
 #      VARIANTS="fm-sca-md fm-sca fm" the three variants of the ablation side by side, each with a third
 #      of the GPU (the first run's 2.9 steps/s each);
 #   5. meanwhile builds and runs the core test suites (niced), for the LibTorch 2.x check;
@@ -39,15 +40,16 @@
 #   OUT=$OUT BUDGET=560 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
 #   DEVICE=cpu BUDGET=240 TESTS=0 POOL=50 tools/gpu/train.sh        # the rehearsal on a CPU
 #
-# Reassemble here: cat $files_at/large-reverse.gz.part-* | gunzip > runs/gpu.safetensors, then evaluate it
-# beside the bundled model (`mosaic eval --variants gpu=...,bundled=...`) before it replaces that one.
+# Reassemble here: cat $files_at/aligned.gz.part-* | gunzip > runs/gpu.safetensors, then evaluate it
+# beside the bundled model (`mosaic eval --variants gpu=...,bundled=... --aligned 2`, and without --aligned)
+# before it replaces that one.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$here"
 OUT="${OUT:-$here/gpu-out}"
 DEVICE="${DEVICE:-cuda}"
 BUDGET="${BUDGET:-530}"            # seconds for the whole script
-VARIANTS="${VARIANTS:-large-reverse}"
+VARIANTS="${VARIANTS:-aligned}"
 TESTS="${TESTS:-1}"
 JOBS="${JOBS:-$(nproc)}"
 BUILD="${BUILD:-$here/build/gpu}"
