@@ -49,7 +49,7 @@ Commands:
   eval [--model BUNDLE] --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--scale MIN,MAX]
        [--aligned K]             Measure identity retrieval, leakage, scene and layout on held-out
                                  MOSAIC-Toys identities (with and without regions); write report.md.
-                                 --aligned K: token-aligned toys, as the bundled model was trained on.
+                                 --aligned K: token-aligned toys (as recipes' data.aligned_shrink).
   bench generate [--model BUNDLE] [--refs 1,2,4,6] [--steps N]
                                  Time generation per step and per image, with and without attention capture.
   bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]

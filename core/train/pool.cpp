@@ -22,8 +22,8 @@ using nlohmann::json;
 json describe(const ToysOptions &o, int64_t perCount)
 {
     json d = {{"size", o.size},          {"ref_size", o.refSize},   {"split", o.split},
-            {"seed", o.seed},          {"min_scale", o.minScale}, {"max_scale", o.maxScale},
-            {"min_subjects", o.minSubjects}, {"max_subjects", o.maxSubjects}, {"per_count", perCount}};
+              {"seed", o.seed},          {"min_scale", o.minScale}, {"max_scale", o.maxScale},
+              {"min_subjects", o.minSubjects}, {"max_subjects", o.maxSubjects}, {"per_count", perCount}};
     if (o.alignedShrink > 0) // (absent otherwise, so that the pools written before it still match)
         d["aligned_shrink"] = o.alignedShrink;
     return d;

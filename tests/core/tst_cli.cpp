@@ -389,6 +389,12 @@ private Q_SLOTS:
         QVERIFY2(scale.output.find("subject scale range must lie within 0.03-0.35") != std::string::npos, scale.output.c_str());
         Run larger = run("synth --count 2 --subjects 1 --size 128 --seed 5 --scale 0.2,0.3 --out " + dir + "4");
         QVERIFY2(larger.exitCode == 0, larger.output.c_str());
+        Run aligned = run("synth --count 2 --subjects 3 --size 128 --ref-size 64 --aligned 2 --out " + dir + "5");
+        QVERIFY2(aligned.exitCode == 0, aligned.output.c_str());
+        Run misaligned = run("synth --count 2 --size 128 --ref-size 64 --aligned 3 --out " + dir + "6");
+        QCOMPARE(misaligned.exitCode, 2);
+        QVERIFY2(misaligned.output.find("aligned toys shrink the 64-px reference") != std::string::npos, misaligned.output.c_str());
+        QVERIFY(!std::filesystem::exists(dir + "6/index.jsonl"));
         Run missing = run("dataset validate /nonexistent");
         QCOMPARE(missing.exitCode, 1);
         QVERIFY(missing.output.find("not a dataset folder") != std::string::npos);
