@@ -28,7 +28,7 @@ at::Tensor scaledDotProductAttention(const at::Tensor &q, const at::Tensor &k, c
     auto block = [&](const at::Tensor &qc, int64_t first) {
         at::Tensor scores = at::matmul(qc * scale, kt);       // [B, H, c, Lk]
         if (b.defined())
-            scores = scores + b.narrow(0, first, qc.size(2));
+            scores = scores + b.narrow(-2, first, qc.size(2)); // [Lq, Lk] or [B, 1, Lq, Lk]
         at::Tensor probs = at::softmax(scores, -1);           // kernel accumulates in float for bf16
         return at::matmul(probs, vc);                         // [B, H, c, D]
     };
@@ -54,7 +54,7 @@ void forEachHeadMeanProbabilities(const at::Tensor &q, const at::Tensor &k, cons
         const int64_t n = std::min(chunk, Lq - s);
         at::Tensor scores = at::matmul(q.narrow(2, s, n).to(at::kFloat) * scale, kt); // [B, H, n, Lk]
         if (bias.defined())
-            scores = scores + bias.narrow(0, s, n).to(at::kFloat);
+            scores = scores + bias.narrow(-2, s, n).to(at::kFloat);
         consume(s, at::softmax(scores, -1).mean(1));                                 // [B, n, Lk]
     }
 }

@@ -89,7 +89,7 @@ GroupOut attendGroups(const QKV &main, const std::vector<QKV> &refs, int64_t lTx
     if (cap && captureShares && !refs.empty()) {
         // Target queries: the share of their (biased) attention that lands on each reference.
         const at::Tensor qT = main.q.narrow(2, lTxt, lTgt);
-        const at::Tensor bT = biased ? o.bias->mainRows.narrow(0, lTxt, lTgt) : at::Tensor();
+        const at::Tensor bT = biased ? o.bias->mainRows.narrow(-2, lTxt, lTgt) : at::Tensor();
         std::vector<at::Tensor> shares(refs.size());
         for (auto &s : shares)
             s = at::zeros({main.q.size(0), lTgt}, main.q.options().dtype(at::kFloat));
@@ -114,7 +114,7 @@ GroupOut attendGroups(const QKV &main, const std::vector<QKV> &refs, int64_t lTx
         if (cap && captureRefMaps) {
             // MOSAIC's map: reference queries over the target keys only, softmax over the target.
             const at::Tensor kT = main.k.narrow(2, lTxt, lTgt);
-            const at::Tensor bT = b.defined() ? b.narrow(1, lTxt, lTgt) : at::Tensor();
+            const at::Tensor bT = b.defined() ? b.narrow(-1, lTxt, lTgt) : at::Tensor();
             at::Tensor map = at::empty({refs[i].q.size(0), refs[i].q.size(2), lTgt}, refs[i].q.options().dtype(at::kFloat));
             forEachHeadMeanProbabilities(refs[i].q, kT, bT, cap->chunkBytes, [&](int64_t first, const at::Tensor &p) {
                 map.narrow(1, first, p.size(1)).copy_(p);
@@ -155,6 +155,33 @@ void prepareCache(FluxImpl &m, const BranchInputs &in, const BranchOptions &o, B
 }
 
 } // namespace
+
+AttentionBias regionBias(const std::vector<at::Tensor> &signs, int64_t lTxt, const std::vector<int64_t> &lRefs,
+                         double strength)
+{
+    if (signs.empty() || signs.size() != lRefs.size())
+        throw Error(StatusCode::InvalidArgument, "region bias: one sign row per reference is needed");
+    const int64_t B = signs[0].size(0), lTgt = signs[0].size(1), lMain = lTxt + lTgt;
+    int64_t lAll = lMain;
+    for (const int64_t l : lRefs)
+        lAll += l;
+    const auto opts = signs[0].options().dtype(at::kFloat);
+    AttentionBias bias;
+    bias.mainRows = at::zeros({B, 1, lMain, lAll}, opts);
+    int64_t col = lMain;
+    for (size_t r = 0; r < signs.size(); ++r) {
+        const at::Tensor s = signs[r].to(at::kFloat) * strength; // [B, L_tgt]
+        if (s.dim() != 2 || s.size(0) != B || s.size(1) != lTgt)
+            throw Error(StatusCode::InvalidArgument, "region bias: every sign row must be [B, L_tgt]");
+        const int64_t lRef = lRefs[r];
+        bias.mainRows.narrow(2, lTxt, lTgt).narrow(3, col, lRef).add_(s.view({B, 1, lTgt, 1}));
+        at::Tensor rr = at::zeros({B, 1, lRef, lMain + lRef}, opts);
+        rr.narrow(3, lTxt, lTgt).add_(s.view({B, 1, 1, lTgt}));
+        bias.refRows.push_back(rr);
+        col += lRef;
+    }
+    return bias;
+}
 
 at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOptions &o, BranchCache *cache)
 {

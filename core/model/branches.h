@@ -15,13 +15,23 @@
 
 namespace mosaic::model {
 
-// Additive attention logits for region and point guidance, built once per generation.
+// Additive attention logits for region and point guidance, built once per generation (one bias for
+// the whole batch) or per training batch (one per sample: a leading [B, 1], broadcast over the heads).
 struct AttentionBias
 {
-    at::Tensor mainRows;              // [L_txt + L_tgt, L_all] or undefined
-    std::vector<at::Tensor> refRows;  // per ref: [L_ref, L_txt + L_tgt + L_ref] or undefined
+    at::Tensor mainRows;              // [L_txt + L_tgt, L_all] or [B, 1, ...], or undefined
+    std::vector<at::Tensor> refRows;  // per ref: [L_ref, L_txt + L_tgt + L_ref] or [B, 1, ...]
     bool empty() const { return !mainRows.defined(); }
 };
+
+// Region guidance as attention logits, per sample: signs[r] is [B, L_tgt] with +1 on the target tokens
+// inside reference r's region, -1 outside, 0 where that sample has no region for it. Inside, the target
+// queries favour reference r's keys by +strength and its queries favour those target keys by
+// +strength; outside, -strength both ways. The same bias at sampling (region guidance) and in
+// training with regions (TrainOptions::regionStrength). Returns [B, 1, L_txt + L_tgt, L_all] and per
+// reference [B, 1, L_ref, L_txt + L_tgt + L_ref] (float32, on the signs' device).
+AttentionBias regionBias(const std::vector<at::Tensor> &signs, int64_t lTxt, const std::vector<int64_t> &lRefs,
+                         double strength);
 
 // Accumulates attention maps during a forward pass (only on the chosen double blocks).
 struct AttentionCapture

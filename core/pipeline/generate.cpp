@@ -150,17 +150,19 @@ model::AttentionBias buildBias(const GenerationRequest &r, const std::vector<at:
     if (!any)
         return bias;
     const int64_t lTgt = gh * gw, lRef = rg * rg, n = static_cast<int64_t>(r.subjects.size());
-    const int64_t lMain = lTxt + lTgt, lAll = lMain + n * lRef;
-    bias.mainRows = at::zeros({lMain, lAll}, at::kFloat);
+    const int64_t lMain = lTxt + lTgt;
+    // Regions: +1 inside, -1 outside, 0 for a subject without one (model::regionBias, as in training).
+    std::vector<at::Tensor> signs;
+    for (int64_t i = 0; i < n; ++i)
+        signs.push_back(regions[i].defined() && r.regionStrength != 0 ? regions[i].reshape({1, lTgt}) * 2.0 - 1.0
+                                                                       : at::zeros({1, lTgt}, at::kFloat));
+    bias = model::regionBias(signs, lTxt, std::vector<int64_t>(static_cast<size_t>(n), lRef), r.regionStrength);
+    bias.mainRows = bias.mainRows[0][0]; // one bias for every pass: [L_main, L_all]
+    for (auto &rr : bias.refRows)
+        rr = rr[0][0];
     for (int64_t i = 0; i < n; ++i) {
-        at::Tensor rr = at::zeros({lRef, lMain + lRef}, at::kFloat);
+        at::Tensor &rr = bias.refRows[static_cast<size_t>(i)];
         const int64_t refCol = lMain + i * lRef;
-        if (regions[i].defined() && r.regionStrength != 0) {
-            // Inside the region: favour this reference (+s); outside: avoid it (-s). Both directions.
-            const at::Tensor sign = regions[i].reshape({lTgt}) * 2.0 - 1.0; // [L_tgt]
-            bias.mainRows.narrow(0, lTxt, lTgt).narrow(1, refCol, lRef).add_(sign.unsqueeze(1) * r.regionStrength);
-            rr.narrow(1, lTxt, lTgt).add_(sign.unsqueeze(0) * r.regionStrength);
-        }
         for (const auto &p : r.subjects[static_cast<size_t>(i)].points) {
             const int64_t t = std::min<int64_t>(gh - 1, static_cast<int64_t>(p.tgtY * gh)) * gw +
                               std::min<int64_t>(gw - 1, static_cast<int64_t>(p.tgtX * gw));
@@ -169,7 +171,6 @@ model::AttentionBias buildBias(const GenerationRequest &r, const std::vector<at:
             bias.mainRows[lTxt + t][refCol + q] += r.pointStrength;
             rr[q][lTxt + t] += r.pointStrength;
         }
-        bias.refRows.push_back(rr);
     }
     return bias;
 }

@@ -285,6 +285,8 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             t.reverseScaWeight = field(r, "sca_reverse_weight", t.reverseScaWeight);
             t.subjectWeight = field(r, "subject_weight", t.subjectWeight);
             t.shareWeight = field(r, "share_weight", t.shareWeight);
+            t.regionStrength = field(r, "region_strength", t.regionStrength);
+            t.regionDropout = field(r, "region_dropout", t.regionDropout);
             t.warmup = field(r, "warmup", t.warmup);
             t.cosine = field(r, "schedule", std::string("constant")) == "cosine";
             t.textDropout = field(r, "text_dropout", t.textDropout);

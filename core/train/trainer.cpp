@@ -90,6 +90,40 @@ int64_t budgetedTotalSteps(int64_t step, int64_t paced, double elapsed, double p
     return std::clamp<int64_t>(static_cast<int64_t>(std::min(reach, 9e18)), step + 1, std::max(step + 1, cap));
 }
 
+std::vector<at::Tensor> regionSigns(const std::vector<std::vector<TokenPairs>> &pairs, int64_t grid, double dropout,
+                                    uint64_t seed)
+{
+    const int64_t B = static_cast<int64_t>(pairs.size()), L = grid * grid;
+    const size_t refs = pairs.empty() ? 0 : pairs[0].size();
+    std::mt19937_64 rng(seed); // its own stream: runs without regions draw what they drew before
+    std::uniform_real_distribution<double> coin(0.0, 1.0);
+    std::vector<at::Tensor> signs(refs);
+    for (auto &s : signs)
+        s = at::zeros({B, L}, at::kFloat);
+    for (int64_t i = 0; i < B; ++i) {
+        if (dropout > 0.0 && coin(rng) < dropout)
+            continue; // trained without regions: zeros
+        for (size_t r = 0; r < refs; ++r) {
+            // The region: the bounding box of the target tokens that hold this reference's points.
+            int64_t x0 = grid, y0 = grid, x1 = -1, y1 = -1;
+            for (const auto &pair : pairs[static_cast<size_t>(i)][r]) {
+                if (pair.second < 0 || pair.second >= L)
+                    throw Error(StatusCode::InvalidArgument, format("target token {} is outside the {} tokens", pair.second, L));
+                x0 = std::min<int64_t>(x0, pair.second % grid);
+                x1 = std::max<int64_t>(x1, pair.second % grid);
+                y0 = std::min<int64_t>(y0, pair.second / grid);
+                y1 = std::max<int64_t>(y1, pair.second / grid);
+            }
+            if (x1 < 0)
+                continue; // no points: no region for this reference
+            at::Tensor g = at::full({grid, grid}, -1.0f);
+            g.narrow(0, y0, y1 - y0 + 1).narrow(1, x0, x1 - x0 + 1).fill_(1.0f);
+            signs[r][i].copy_(g.reshape({L}));
+        }
+    }
+    return signs;
+}
+
 Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source)
     : m_bundle(bundle), m_options(options), m_source(source ? source : toyExamples(options.data)), m_toys(!source)
 {
@@ -99,6 +133,9 @@ Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleS
         !std::isfinite(options.reverseScaWeight) || !(options.shareWeight >= 0.0) || !std::isfinite(options.shareWeight))
         throw Error(StatusCode::InvalidArgument, "the reverse correspondence and reference-share weights must be at least 0 "
                                                  "and the subject weight above 0");
+    if (!(options.regionStrength >= 0.0) || !std::isfinite(options.regionStrength) || !(options.regionDropout >= 0.0) ||
+        !(options.regionDropout <= 1.0))
+        throw Error(StatusCode::InvalidArgument, "the region strength must be at least 0 and the region dropout in [0, 1]");
     if (options.data.size % 16 || options.data.refSize != bundle.defaults.refSize)
         throw Error(StatusCode::InvalidArgument, "the toys' sizes must match the bundle (reference size " +
                                                      std::to_string(bundle.defaults.refSize) + ")");
@@ -217,6 +254,10 @@ Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleS
     }
     out.textIds = at::stack(ids, 0).to(m_device);
     const int64_t B = out.x0.size(0), lh = pipeline::latentSize(S);
+    if (m_options.regionStrength > 0.0 && refs > 0)
+        for (const auto &signs : regionSigns(out.pairs, lh / 2, dropouts ? m_options.regionDropout : 0.0,
+                                             mix(m_options.seed ^ 0x5e610u, static_cast<uint64_t>(step))))
+            out.regionSigns.push_back(signs.to(m_device));
     out.t = sampleTimesteps(B, (lh / 2) * (lh / 2), gen).to(m_device);
     out.noise = at::randn(out.x0.sizes(), gen, out.x0.options().device(at::kCPU)).to(m_device);
     return out;
@@ -245,6 +286,14 @@ at::Tensor Trainer::forward(const Batch &batch, const std::vector<at::Tensor> &r
     model::BranchOptions opt;
     opt.capture = !refLatents.empty() ? capture : nullptr;
     opt.lora = m_lora.get();
+    model::AttentionBias bias;
+    if (!batch.regionSigns.empty() && !refLatents.empty()) {
+        std::vector<int64_t> lRefs;
+        for (const auto &z : refLatents)
+            lRefs.push_back(z.size(1));
+        bias = model::regionBias(batch.regionSigns, txtEmb.size(1), lRefs, m_options.regionStrength);
+        opt.bias = &bias;
+    }
     return model::forwardBranches(*b.flux, in, opt);
 }
 

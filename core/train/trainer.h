@@ -47,6 +47,14 @@ struct TrainOptions
     double reverseScaWeight = 0.0;
     double subjectWeight = 1.0;
     double shareWeight = 0.0;
+    // Training with regions (not MOSAIC's, which learns no layout; 0: off): each reference's region in
+    // the target, the bounding box of the target tokens that hold its annotated points, enters the
+    // joint attention as the same bias that region guidance adds at sampling (model::regionBias,
+    // GenerationRequest::regionStrength, 2 by default), so that the model learns to draw a subject
+    // where its region says. regionDropout: the share of samples trained without regions, so that
+    // sampling without them keeps working.
+    double regionStrength = 0.0;
+    double regionDropout = 0.0;
     // Learning rate: linear warm-up over `warmup` steps, then constant or cosine down to 10 % at
     // `totalSteps`.
     int64_t warmup = 0;
@@ -109,6 +117,12 @@ double emaDecayAt(double decay, int64_t step);
 // (`paced` steps in the `elapsed - paceStart` seconds since the pace's start) reaches at `seconds`,
 // kept within [step + 1, cap].
 int64_t budgetedTotalSteps(int64_t step, int64_t paced, double elapsed, double paceStart, double seconds, int64_t cap);
+// Training with regions (TrainOptions::regionStrength): per reference slot [B, grid * grid], +1 on the
+// target tokens inside the bounding box of the tokens that hold that reference's points, -1 outside;
+// zeros for a reference without points and for the samples that `dropout` (drawn from `seed`) leaves
+// without regions.
+std::vector<at::Tensor> regionSigns(const std::vector<std::vector<TokenPairs>> &pairs, int64_t grid, double dropout,
+                                    uint64_t seed);
 
 class Trainer
 {
@@ -139,6 +153,9 @@ private:
         at::Tensor x0, noise, t, textIds;    // on the device; x0 packed [B, L, C]
         std::vector<at::Tensor> refLatents;  // per reference slot, packed, dropped ones zeroed
         std::vector<std::vector<TokenPairs>> pairs;
+        // Per reference slot [B, L_tgt] on the device: +1 inside the sample's region, -1 outside, 0 for
+        // a sample trained without regions; empty when the run trains without them.
+        std::vector<at::Tensor> regionSigns;
     };
     // `count` examples of `step` (toys: a subject count drawn per step; from the pool when usePool and
     // one is set), encoded, with the step's t and noise; dropouts as the options say when `dropouts`.

@@ -1,6 +1,6 @@
 // MOSAIC's branch forward: zero references reproduce the plain transformer (golden), references are
-// independent of each other, the LoRA touches reference rows only (in every key layout), and the
-// captured maps are distributions.
+// independent of each other, the LoRA touches reference rows only (in every key layout), the
+// captured maps are distributions, and region biases apply per sample.
 #include "testsupport.h"
 #include "tensorcheck.h"
 
@@ -357,6 +357,79 @@ private Q_SLOTS:
         }
     }
 
+    // Region bias per sample (training with regions): the logits where the signs say, nothing else,
+    // and a batch with per-sample biases computes what each sample computes alone with its own.
+    void regionBiasPerSample()
+    {
+        c10::InferenceMode guard;
+        const int64_t lTxt = 5, lTgt = 16, lRef = 16, lMain = lTxt + lTgt;
+        at::Tensor s0 = -at::ones({2, lTgt}), s1 = -at::ones({2, lTgt});
+        s0[0][0] = 1;
+        s0[0][1] = 1;
+        s0[1].zero_(); // sample 1: no region for reference 0
+        s1[0].zero_();
+        s1[1][15] = 1;
+        const model::AttentionBias b = model::regionBias({s0, s1}, lTxt, {lRef, lRef}, 2.0);
+        QVERIFY(b.mainRows.sizes() == at::IntArrayRef({2, 1, lMain, lMain + 2 * lRef}));
+        QCOMPARE(b.refRows.size(), size_t{2});
+        QVERIFY(b.refRows[1].sizes() == at::IntArrayRef({2, 1, lRef, lMain + lRef}));
+        const auto m = b.mainRows.accessor<float, 4>();
+        QCOMPARE(m[0][0][lTxt + 0][lMain + 3], 2.0f);  // inside: the target favours reference 0
+        QCOMPARE(m[0][0][lTxt + 2][lMain + 3], -2.0f); // outside: avoids it
+        QCOMPARE(m[0][0][lTxt + 2][lMain + lRef + 3], 0.0f); // sample 0 has no region for reference 1
+        QCOMPARE(m[1][0][lTxt + 15][lMain + lRef + 7], 2.0f);
+        QCOMPARE(m[1][0][lTxt + 14][lMain + lRef + 7], -2.0f);
+        QVERIFY(at::equal(b.mainRows.narrow(2, 0, lTxt), at::zeros({2, 1, lTxt, lMain + 2 * lRef}))); // text rows
+        QVERIFY(at::equal(b.mainRows.narrow(3, 0, lMain), at::zeros({2, 1, lMain, lMain}))); // text and target keys
+        QVERIFY(at::equal(b.mainRows[1].narrow(2, lMain, lRef), at::zeros({1, lMain, lRef})));
+        const auto r1 = b.refRows[1].accessor<float, 4>();
+        QCOMPARE(r1[1][0][4][lTxt + 15], 2.0f); // the reference's queries favour its region's target keys
+        QCOMPARE(r1[1][0][4][lTxt + 0], -2.0f);
+        QVERIFY(at::equal(b.refRows[1].narrow(3, 0, lTxt), at::zeros({2, 1, lRef, lTxt})));
+        QVERIFY(at::equal(b.refRows[1].narrow(3, lMain, lRef), at::zeros({2, 1, lRef, lRef})));
+        QVERIFY(at::equal(b.refRows[1][0], at::zeros({1, lRef, lMain + lRef})));
+
+        // A batch of two with per-sample biases against each sample alone with its own [L, L] bias.
+        auto m0 = randomModel(4);
+        const model::BranchInputs a = makeInputs(2, 21), c = makeInputs(2, 22);
+        model::BranchInputs both = a;
+        auto cat = [](const at::Tensor &x, const at::Tensor &y) { return at::cat({x, y}, 0); };
+        both.txt = cat(a.txt, c.txt);
+        both.y = cat(a.y, c.y);
+        both.target = cat(a.target, c.target);
+        both.targetIds = cat(a.targetIds, c.targetIds);
+        both.timesteps = cat(a.timesteps, c.timesteps);
+        both.guidance = cat(a.guidance, c.guidance);
+        for (size_t i = 0; i < 2; ++i) {
+            both.refs[i] = cat(a.refs[i], c.refs[i]);
+            both.refIds[i] = cat(a.refIds[i], c.refIds[i]);
+        }
+        model::BranchOptions o;
+        o.bias = &b;
+        const at::Tensor batched = model::forwardBranches(*m0, both, o);
+        for (int64_t i = 0; i < 2; ++i) {
+            model::AttentionBias own;
+            own.mainRows = b.mainRows[i][0];
+            for (const auto &rr : b.refRows)
+                own.refRows.push_back(rr[i][0]);
+            model::BranchOptions oi;
+            oi.bias = &own;
+            const at::Tensor alone = model::forwardBranches(*m0, i == 0 ? a : c, oi);
+            const double err = relativeError(batched.narrow(0, i, 1), alone);
+            QVERIFY2(err < 1e-5, ("sample " + std::to_string(i) + ": relative error " + std::to_string(err)).c_str());
+            const double unbiased = relativeError(model::forwardBranches(*m0, i == 0 ? a : c, {}), alone);
+            QVERIFY2(unbiased > 1e-3, ("the bias changed nothing: " + std::to_string(unbiased)).c_str());
+        }
+        // Signs of another shape are refused.
+        bool refused = false;
+        try {
+            model::regionBias({s0, at::ones({2, 9})}, lTxt, {lRef, lRef}, 2.0);
+        } catch (const Error &) {
+            refused = true;
+        }
+        QVERIFY(refused);
+    }
+
     void cancelStopsBetweenBlocks()
     {
         c10::InferenceMode guard;
@@ -377,6 +450,7 @@ private Q_SLOTS:
 MOSAIC_TEST_MAIN(TstBranches, MT_FN(zeroReferencesIsThePlainTransformer) MT_DATA(referencesAreIndependent)
                                   MT_FN(referenceModulationUsesTimeZero) MT_FN(loraTouchesReferenceRowsOnly)
                                       MT_FN(loraLayoutsAgree) MT_DATA(loraForAnotherModelIsRefused)
-                                          MT_FN(capturedMapsAreDistributions) MT_FN(cancelStopsBetweenBlocks))
+                                          MT_FN(capturedMapsAreDistributions) MT_FN(regionBiasPerSample)
+                                              MT_FN(cancelStopsBetweenBlocks))
 
 #include "tst_branches.moc"
