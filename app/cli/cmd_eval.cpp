@@ -13,13 +13,15 @@ namespace cli {
 int runEval(const Args &args)
 {
     const auto unknown = args.unknown({"model", "variants", "data", "report", "samples", "subjects", "distractors", "steps", "seed", "scale",
-                                       "aligned", "cfg", "ref-cfg"});
+                                       "aligned", "cfg", "ref-cfg", "from-truth"});
     if (!unknown.empty() || !args.error().empty() || !args.has("report") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic eval: unknown option %s\n", u.c_str());
         std::fprintf(stderr, "usage: mosaic eval [--model BUNDLE | --variants NAME=BUNDLE,NAME=BUNDLE...] [--data DATASET_DIR]\n"
                              "                   --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--steps N] [--seed K]\n"
-                             "                   [--scale MIN,MAX] [--aligned K] [--cfg S] [--ref-cfg S]\n");
+                             "                   [--scale MIN,MAX] [--aligned K] [--cfg S] [--ref-cfg S] [--from-truth S]\n"
+                             "  --from-truth S: start every sample from its ground truth noised to strength S (0-1; image to\n"
+                             "  image), a diagnostic of the noise level at which the subjects are lost\n");
         return kExitUsage;
     }
     mosaic::EvalOptions o;
@@ -50,6 +52,7 @@ int runEval(const Args &args)
     o.cfgScale = args.doubleValue("cfg", 1.0);
     o.refCfgScale = args.doubleValue("ref-cfg", 1.0);
     o.alignedShrink = args.intValue("aligned", 0);
+    o.fromTruth = args.doubleValue("from-truth", 1.0);
     o.seed = static_cast<uint64_t>(args.intValue("seed", static_cast<int>(o.seed)));
     if (args.has("scale") && !parseScale(args.value("scale"), &o.minScale, &o.maxScale)) {
         std::fprintf(stderr, "mosaic eval: --scale takes MIN,MAX (the toys' size as a fraction of the image side), not '%s'\n",

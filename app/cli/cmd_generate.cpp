@@ -17,9 +17,11 @@ const char *kGenerateUsage =
     "usage: mosaic generate [--model BUNDLE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
     "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"
     "         [--cfg S] [--ref-cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
-    "         [--maps DIR]\n"
+    "         [--maps DIR] [--init IMAGE [--strength S]]\n"
     "  I is the 1-based subject number. Box values are fractions of the canvas (0-1) when all are <= 1,\n"
     "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n"
+    "  --init starts from IMAGE (stretched to the canvas) noised to --strength (0-1, default 0.6): lower\n"
+    "  keeps more of it, 1 ignores it.\n"
     "  Without --model the bundled MOSAIC-Toys model is used ($MOSAIC_MODEL overrides where it is found).\n";
 
 std::vector<double> numbers(const std::string &text, char sep, const std::string &what)
@@ -75,7 +77,7 @@ int runGenerate(const Args &args)
 {
     const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
                                        "steps", "guidance", "cfg", "ref-cfg", "size", "region-strength", "point-strength", "lora",
-                                       "lora-scale", "out", "maps"});
+                                       "lora-scale", "out", "maps", "init", "strength"});
     if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
         if (!args.error().empty())
             std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());
@@ -179,6 +181,15 @@ int runGenerate(const Args &args)
             throw std::invalid_argument("--point '" + spec + "' needs the form I:RX,RY:TX,TY");
         req.subjects[i].points.push_back({static_cast<float>(r[0]), static_cast<float>(r[1]), static_cast<float>(t[0]),
                                           static_cast<float>(t[1])});
+    }
+    if (args.has("init")) {
+        if (auto st = mosaic::loadImage(args.value("init"), &req.initImage); !st.ok()) {
+            std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
+            return kExitFailure;
+        }
+        req.strength = static_cast<float>(args.doubleValue("strength", 0.6));
+    } else if (args.has("strength")) {
+        throw std::invalid_argument("--strength needs --init (the image to start from)");
     }
     const std::string out = args.value("out");
     const std::string mapsDir = args.value("maps");

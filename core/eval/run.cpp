@@ -322,6 +322,8 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             throw Error(StatusCode::InvalidArgument, "an evaluation needs at least one sample and one subject count");
         if (!(o.cfgScale >= 1.0 && o.refCfgScale >= 1.0) || !std::isfinite(o.cfgScale) || !std::isfinite(o.refCfgScale))
             throw Error(StatusCode::InvalidArgument, "the CFG scales must be finite and at least 1");
+        if (!(o.fromTruth > 0.0 && o.fromTruth <= 1.0))
+            throw Error(StatusCode::InvalidArgument, "the strength of a start from the ground truth must be above 0 and at most 1");
         std::vector<std::pair<std::string, std::string>> variants = o.variants;
         if (variants.empty())
             variants.emplace_back(fs::path(o.model).stem().string(), o.model);
@@ -363,7 +365,10 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                                           o.steps > 0 ? o.steps : d.defaultSteps,
                                           o.cfgScale > 1.0 || o.refCfgScale > 1.0
                                               ? format(", CFG {} (prompt), {} (references)", o.cfgScale, o.refCfgScale)
-                                              : std::string()));
+                                              : std::string()) +
+                                       (o.fromTruth < 1.0 ? format(", started from the ground truth noised to strength {}"
+                                                                   " (a diagnostic: not generation from noise)", o.fromTruth)
+                                                          : std::string()));
             const int size = d.defaultSize, refSize = d.refSize;
             const auto counts = source.subjectCounts(d.maxSubjects);
             if (v == 0)
@@ -434,6 +439,10 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                         req.steps = o.steps;
                         req.cfgScale = static_cast<float>(o.cfgScale);
                         req.refCfgScale = static_cast<float>(o.refCfgScale);
+                        if (o.fromTruth < 1.0) {
+                            req.initImage = image::fromTensor(s.target * 2.0 - 1.0);
+                            req.strength = static_cast<float>(o.fromTruth);
+                        }
                         req.capture.enabled = true;
                         for (const auto &sub : s.subjects) {
                             Subject subject;

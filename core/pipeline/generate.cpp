@@ -65,6 +65,27 @@ std::shared_ptr<ModelBundle> ModelBundle::load(const std::string &path, Status *
 
 namespace {
 
+uint64_t fnv1a(const std::vector<uint8_t> &bytes)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (uint8_t c : bytes)
+        h = (h ^ c) * 1099511628211ull;
+    return h;
+}
+
+// An image as [1, 3, height, width] in [-1, 1], stretched to that size: area-averaged where it shrinks
+// (no aliasing from a large photo), bilinear where it grows.
+at::Tensor fitImage(const RgbaImage &img, int width, int height)
+{
+    at::Tensor t = image::toTensor(img);
+    if (img.width > width || img.height > height)
+        t = at::adaptive_avg_pool2d(t, {std::min(img.height, height), std::min(img.width, width)});
+    if (t.size(2) != height || t.size(3) != width)
+        t = at::upsample_bilinear2d(t, {height, width}, false);
+    return t;
+}
+
+
 using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0)
@@ -97,6 +118,11 @@ Resolved resolve(const pipeline::Bundle &b, const GenerationRequest &r)
     if (r.cfgScale < 1.0f || r.refCfgScale < 1.0f || !std::isfinite(r.cfgScale) || !std::isfinite(r.refCfgScale) ||
         !std::isfinite(r.guidance))
         invalid("the guidance scales must be finite, and the CFG scales at least 1");
+    if (!(r.strength > 0.0f && r.strength <= 1.0f))
+        invalid(format("the strength {} must be above 0 and at most 1", r.strength));
+    if (!r.initImage.isNull() &&
+        r.initImage.pixels.size() != static_cast<size_t>(r.initImage.width) * static_cast<size_t>(r.initImage.height) * 4)
+        invalid(format("the starting image's pixels do not fill its {}x{} size", r.initImage.width, r.initImage.height));
     for (size_t i = 0; i < r.subjects.size(); ++i) {
         const Subject &s = r.subjects[i];
         const std::string who = format("subject {} ({})", i + 1, s.name.empty() ? "unnamed" : s.name);
@@ -199,6 +225,8 @@ std::string a1111Parameters(const GenerationRequest &r, const Resolved &v, const
                 v.steps, r.cfgScale, v.guidance, r.seed, v.width, v.height, model);
     if (r.refCfgScale > 1.0f)
         s += format(", Reference CFG scale: {}", r.refCfgScale);
+    if (!r.initImage.isNull() && r.strength < 1.0f)
+        s += format(", Denoising strength: {}", r.strength);
     if (!r.subjects.empty()) {
         s += ", Subjects: ";
         for (size_t i = 0; i < r.subjects.size(); ++i)
@@ -225,6 +253,10 @@ std::string parametersJson(const GenerationRequest &r, const Resolved &v, const 
     j["region_strength"] = r.regionStrength;
     j["point_strength"] = r.pointStrength;
     j["lora_scale"] = r.loraScale;
+    if (!r.initImage.isNull() && r.strength < 1.0f) {
+        j["strength"] = r.strength;
+        j["init_image_hash"] = format("{}", fnv1a(r.initImage.pixels));
+    }
     j["sampler"] = "euler (rectified flow, shifted schedule)";
     nlohmann::json subjects = nlohmann::json::array();
     for (size_t i = 0; i < r.subjects.size(); ++i) {
@@ -242,14 +274,6 @@ std::string parametersJson(const GenerationRequest &r, const Resolved &v, const 
     }
     j["subjects"] = subjects;
     return j.dump();
-}
-
-uint64_t fnv1a(const std::vector<uint8_t> &bytes)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (uint8_t c : bytes)
-        h = (h ^ c) * 1099511628211ull;
-    return h;
 }
 
 } // namespace
@@ -309,6 +333,16 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
         const int64_t gh = lh / 2, gw = lw / 2;
         const at::Tensor ids = pipeline::imageIds(1, lh, lw);
         const auto schedule = pipeline::getSchedule(v.steps, gh * gw);
+        // Image to image: the starting image's latent noised to the first step at or below the strength
+        // (rectified flow: x_t = (1 - t) x_0 + t noise); at least the last step runs.
+        int firstStep = 0;
+        if (!request.initImage.isNull() && request.strength < 1.0f) {
+            while (firstStep < v.steps - 1 && schedule[static_cast<size_t>(firstStep)] > request.strength)
+                ++firstStep;
+            const double t = schedule[static_cast<size_t>(firstStep)];
+            const at::Tensor x0 = pipeline::pack(b.ae->encode(fitImage(request.initImage, v.width, v.height)));
+            x = (1.0 - t) * x0 + t * x;
+        }
 
         const auto regions = regionGrids(request, gh, gw);
         const model::AttentionBias bias = buildBias(request, regions, cond.txt.size(1), gh, gw, rg);
@@ -340,7 +374,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
         const bool refCfg = request.refCfgScale > 1.0f && !refs.empty();
 
         const auto tDenoise = Clock::now();
-        for (int step = 0; step < v.steps; ++step) {
+        for (int step = firstStep; step < v.steps; ++step) {
             if (cancelled())
                 throw Error(StatusCode::Cancelled, "cancelled");
             const auto tStep = Clock::now();
@@ -374,15 +408,15 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
             }
             RgbaImage preview;
             const bool wantPreview = request.previewEvery > 0 && callbacks.progress &&
-                                     ((step + 1) % request.previewEvery == 0 || step + 1 == v.steps);
+                                     ((step + 1 - firstStep) % request.previewEvery == 0 || step + 1 == v.steps);
             if (wantPreview) // the predicted clean latent: x0 = x_t - t * v
                 preview = image::fromTensor(b.ae->decode(pipeline::unpack(x - tCur * pred, lh, lw)));
             x = x + (tPrev - tCur) * pred;
             out.stepSeconds.push_back(since(tStep));
             if (callbacks.progress) {
                 ProgressInfo p;
-                p.step = step + 1;
-                p.steps = v.steps;
+                p.step = step + 1 - firstStep;
+                p.steps = v.steps - firstStep;
                 p.elapsedSeconds = since(t0);
                 p.preview = wantPreview ? &preview : nullptr;
                 callbacks.progress(p);

@@ -106,7 +106,7 @@ std::string metricsBefore(const std::string &path, int64_t step, const std::stri
 }
 
 // One row per held-out sample: its target, what the model generates from its references and
-// prompt, and the references. Written as <out>/samples/step_NNNNNN.png.
+// prompt (and the toys' boxes as regions when the run trains with regions), and the references. Written as <out>/samples/step_NNNNNN.png.
 void writeSampleGrid(pipeline::Bundle &bundle, const train::TrainOptions &t, int64_t step, const std::string &out)
 {
     ToysOptions held = t.data;
@@ -124,6 +124,8 @@ void writeSampleGrid(pipeline::Bundle &bundle, const train::TrainOptions &t, int
             Subject subject;
             subject.image = image::fromTensor(sub.reference * 2.0 - 1.0);
             subject.prepared = true;
+            if (t.regionStrength > 0.0) // a run that trains with regions samples with them
+                subject.box = sub.box;
             req.subjects.push_back(std::move(subject));
         }
         GenerationResult res;

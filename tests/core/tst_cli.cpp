@@ -292,6 +292,14 @@ private Q_SLOTS:
         QCOMPARE(lines, 4);
         QVERIFY2(meanSum < 100.0, r.output.c_str());
 
+        // Image to image: the first image as the start, at strength 0.5; the strength is in the metadata.
+        Run i2i = run("generate --model " + m_bundle + " --ref " + m_refs[0] + " --prompt 'one toy' --seed 7 --steps 4" +
+                      " --size 64 --init " + out + " --strength 0.5 --out " + m_dir + "/i2i.png");
+        QVERIFY2(i2i.exitCode == 0, i2i.output.c_str());
+        std::map<std::string, std::string> i2iText;
+        QVERIFY(mosaic::readPngText(m_dir + "/i2i.png", &i2iText).ok());
+        QVERIFY2(i2iText["parameters"].find("Denoising strength: 0.5") != std::string::npos, i2iText["parameters"].c_str());
+
         // No --model: the bundled model, found through $MOSAIC_MODEL first; a clear list when missing.
         Run d = run("generate --prompt 'one toy on the grass' --ref " + m_refs[0] + " --steps 1 --size 64 --out " +
                     m_dir + "/default.png", "MOSAIC_MODEL=" + m_bundle);
@@ -317,6 +325,10 @@ private Q_SLOTS:
         QTest::newRow("LoRA for another architecture") << std::string("--ref REF0 --lora OTHERLORA")
                                                        << std::string("needs A [r, 64]");
         QTest::newRow("not a bundle") << std::string("--ref REF0 MODEL=GOLDEN") << std::string("not a MOSAIC Studio model bundle");
+        QTest::newRow("strength without a start") << std::string("--ref REF0 --strength 0.5") << std::string("--strength needs --init");
+        QTest::newRow("missing start image") << std::string("--ref REF0 --init /nonexistent/start.png")
+                                             << std::string("/nonexistent/start.png");
+        QTest::newRow("strength 0") << std::string("--ref REF0 --init REF0 --strength 0") << std::string("must be above 0 and at most 1");
     }
 
     void generateBadInputs()

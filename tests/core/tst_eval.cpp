@@ -115,6 +115,25 @@ private Q_SLOTS:
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         QVERIFY(text.find("| 2 | ground truth, regions rotated |") != std::string::npos);
         QVERIFY(text.find("subject scale 0.09-0.17 of the image side") != std::string::npos); // the toys' sizes are stated
+        // The diagnostic start from the ground truth (image to image) is run and stated in the report;
+        // a strength outside (0, 1] is refused.
+        o.subjectCounts = {1};
+        o.fromTruth = 0.4;
+        o.reportDir = dir + "/report-truth";
+        QVERIFY(runEvaluation(o, &r).ok());
+        {
+            std::ifstream t(r.markdown);
+            const std::string md((std::istreambuf_iterator<char>(t)), std::istreambuf_iterator<char>());
+            QVERIFY(md.find("started from the ground truth noised to strength 0.4") != std::string::npos);
+        }
+        for (double bad : {0.0, 1.5, std::nan("")}) {
+            o.fromTruth = bad;
+            const Status fs = runEvaluation(o, &r);
+            QCOMPARE(fs.code, StatusCode::InvalidArgument);
+            QVERIFY2(fs.message.find("ground truth") != std::string::npos, fs.message.c_str());
+        }
+        o.fromTruth = 1.0;
+        o.reportDir = dir + "/report";
         // Bad requests are errors, not crashes.
         o.subjectCounts = {9};
         QVERIFY(!runEvaluation(o, &r).ok());

@@ -260,6 +260,69 @@ private Q_SLOTS:
         }
     }
 
+    // Image to image: strength 1 ignores the starting image; lower runs only the end of the schedule
+    // from the image's noised latent, so the image shapes the result (on the bundled model, whose
+    // autoencoder is trained, a low strength gives back nearly the starting image).
+    void imageToImage()
+    {
+        GenerationRequest r;
+        r.prompt = "a cat";
+        r.subjects = {subject("cat", 200, 40, 40)};
+        r.seed = 5;
+        GenerationResult plain, full, a, b;
+        QVERIFY(generate(*m_bundle, r, &plain).ok());
+        r.initImage = disc(64, 20, 200, 20);
+        r.strength = 1.0f;
+        QVERIFY(generate(*m_bundle, r, &full).ok());
+        QVERIFY(full.image.pixels == plain.image.pixels);
+        QVERIFY(full.parametersText.find("Denoising strength") == std::string::npos);
+        r.strength = 0.5f;
+        int calls = 0, reported = 0;
+        GenerationCallbacks cb;
+        cb.progress = [&](const ProgressInfo &p) {
+            ++calls;
+            reported = p.steps;
+        };
+        QVERIFY(generate(*m_bundle, r, &a, cb).ok());
+        QVERIFY(a.stepSeconds.size() < 3 && !a.stepSeconds.empty()); // only the end of the 3-step schedule
+        QCOMPARE(calls, static_cast<int>(a.stepSeconds.size()));
+        QCOMPARE(reported, calls);
+        QVERIFY(a.parametersText.find("Denoising strength: 0.5") != std::string::npos);
+        QVERIFY(a.parametersJson.find("\"strength\":0.5") != std::string::npos);
+        QVERIFY(a.image.pixels != plain.image.pixels);
+        r.initImage = disc(96, 20, 20, 200); // another image, another size (stretched to the canvas)
+        QVERIFY(generate(*m_bundle, r, &b).ok());
+        QCOMPARE(b.image.width, 64);
+        QVERIFY(a.image.pixels != b.image.pixels);
+
+        // The bundled model: at strength 0.15 the result stays near the starting image (mean absolute
+        // difference per channel), from noise it does not.
+        const std::string bundled = std::string(MOSAIC_SOURCE_DIR) + "/resources/models/mosaic-toys.safetensors";
+        Status st;
+        auto toys = ModelBundle::load(bundled, &st);
+        QVERIFY2(toys, st.message.c_str());
+        GenerationRequest t;
+        t.prompt = "a red ball on the beach";
+        t.seed = 3;
+        t.initImage = disc(128, 220, 30, 30);
+        auto meanDiff = [&](const RgbaImage &img) {
+            double sum = 0;
+            for (size_t i = 0; i < img.pixels.size(); ++i)
+                if (i % 4 != 3)
+                    sum += std::abs(int(img.pixels[i]) - int(t.initImage.pixels[i]));
+            return sum / (img.pixels.size() / 4 * 3);
+        };
+        GenerationResult near, far;
+        t.strength = 0.15f;
+        QVERIFY(generate(*toys, t, &near).ok());
+        t.strength = 1.0f;
+        QVERIFY(generate(*toys, t, &far).ok());
+        const double dNear = meanDiff(near.image), dFar = meanDiff(far.image);
+        std::printf("bundled model, mean difference from the starting image: strength 0.15 %.1f / 255, 1.0 %.1f / 255\n",
+                    dNear, dFar);
+        QVERIFY2(dNear < 30.0 && dFar > 2.5 * dNear, (std::to_string(dNear) + " vs " + std::to_string(dFar)).c_str());
+    }
+
     void badRequests_data()
     {
         QTest::addColumn<int>("kind");
@@ -271,6 +334,9 @@ private Q_SLOTS:
         QTest::newRow("empty image") << 4 << std::string("has no image");
         QTest::newRow("prepared at the wrong size") << 5 << std::string("a prepared reference must be 64x64");
         QTest::newRow("capture block missing") << 6 << std::string("capture block 9 does not exist");
+        QTest::newRow("strength 0") << 7 << std::string("the strength 0 must be above 0");
+        QTest::newRow("strength above 1") << 8 << std::string("must be above 0 and at most 1");
+        QTest::newRow("starting image short of pixels") << 9 << std::string("do not fill its 64x64 size");
     }
 
     void badRequests()
@@ -287,6 +353,9 @@ private Q_SLOTS:
         case 4: r.subjects[0].image = RgbaImage{}; break;
         case 5: r.subjects[0].image = disc(32, 1, 2, 3); break;
         case 6: r.capture.enabled = true; r.capture.doubleBlocks = {9}; break;
+        case 7: r.initImage = disc(64, 1, 2, 3); r.strength = 0.0f; break;
+        case 8: r.strength = 1.5f; break;
+        case 9: r.initImage = disc(64, 1, 2, 3); r.initImage.pixels.resize(100); break;
         }
         GenerationResult res;
         const Status st = generate(*m_bundle, r, &res);
@@ -313,6 +382,6 @@ private:
 
 MOSAIC_TEST_MAIN(TstPipeline, MT_FN(initTestCase) MT_FN(sameSeedSameImage) MT_DATA(zeroToEightSubjects)
                                   MT_FN(regionGuidanceMovesAttention) MT_FN(cancelReturnsAndBundleStaysUsable)
-                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_DATA(badRequests) MT_FN(badBundleFiles))
+                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(imageToImage) MT_DATA(badRequests) MT_FN(badBundleFiles))
 
 #include "tst_pipeline.moc"

@@ -26,6 +26,10 @@ struct EvalOptions
     uint64_t seed = 2026;
     double minScale = 0.09, maxScale = 0.17; // MOSAIC-Toys subject sizes (ToysOptions)
     int alignedShrink = 0;                   // token-aligned toys (ToysOptions::alignedShrink)
+    // Below 1: every sample starts from its ground-truth target noised to this strength (image to
+    // image, GenerationRequest::strength) instead of from pure noise: a diagnostic of the noise level
+    // at which a model loses its subjects, not a score of generation.
+    double fromTruth = 1.0;
 };
 
 struct EvalRow

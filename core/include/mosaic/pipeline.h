@@ -59,6 +59,12 @@ struct GenerationRequest
     float regionStrength = 2.0f;      // attention bias for boxes and masks (0 disables)
     float pointStrength = 4.0f;
     float loraScale = 1.0f;
+    // Optional: start from this image instead of pure noise (image to image). It is stretched to the
+    // canvas, encoded, and noised to the first step of the schedule at or below `strength`; only the
+    // rest of the schedule runs. strength 1 starts from pure noise (the image is then unused); lower
+    // keeps more of it. Must be in (0, 1].
+    RgbaImage initImage;
+    float strength = 1.0f;
     CaptureOptions capture;
     int previewEvery = 0;             // 0: no previews
 };
