@@ -144,342 +144,342 @@
 <context>
     <name>ui::AnnotatePanel</name>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="43" />
+        <location filename="../ui/annotatepanel.cpp" line="42" />
         <source>suggested</source>
         <translation>vorgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="44" />
+        <location filename="../ui/annotatepanel.cpp" line="43" />
         <source>accepted</source>
         <translation>angenommen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="45" />
+        <location filename="../ui/annotatepanel.cpp" line="44" />
         <source>rejected</source>
         <translation>abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="452" />
+        <location filename="../ui/annotatepanel.cpp" line="448" />
         <source>Draw a box around the subject first (box tool), then GrabCut fills its mask.</source>
         <translation>Ziehen Sie zuerst ein Rechteck um das Motiv (Rechteck-Werkzeug); dann füllt GrabCut seine Maske.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="471" />
+        <location filename="../ui/annotatepanel.cpp" line="467" />
         <source>GrabCut region</source>
         <translation>GrabCut-Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="317" />
+        <location filename="../ui/annotatepanel.cpp" line="316" />
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="320" />
+        <location filename="../ui/annotatepanel.cpp" line="319" />
         <source>Export the dataset into a folder</source>
         <translation>Datensatz in einen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="326" />
+        <location filename="../ui/annotatepanel.cpp" line="325" />
         <source>Import the samples of another dataset</source>
         <translation>Beispiele eines anderen Datensatzes importieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="332" />
+        <location filename="../ui/annotatepanel.cpp" line="331" />
         <source>The target image</source>
         <translation>Das Zielbild</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="332" />
-        <location filename="../ui/annotatepanel.cpp" line="336" />
+        <location filename="../ui/annotatepanel.cpp" line="331" />
+        <location filename="../ui/annotatepanel.cpp" line="335" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="335" />
+        <location filename="../ui/annotatepanel.cpp" line="334" />
         <source>The references (one per subject)</source>
         <translation>Die Referenzen (eine je Motiv)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="355" />
+        <location filename="../ui/annotatepanel.cpp" line="354" />
         <source>A new, empty folder for the dataset</source>
         <translation>Ein neuer, leerer Ordner für den Datensatz</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="365" />
+        <location filename="../ui/annotatepanel.cpp" line="364" />
         <source>Open a dataset folder</source>
         <translation>Datensatz-Ordner öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="396" />
-        <location filename="../ui/annotatepanel.cpp" line="670" />
+        <location filename="../ui/annotatepanel.cpp" line="394" />
+        <location filename="../ui/annotatepanel.cpp" line="664" />
         <source>Working…</source>
         <translation>Läuft…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="421" />
+        <location filename="../ui/annotatepanel.cpp" line="419" />
         <source>The result was discarded: its sample changed while it was computed</source>
         <translation>Das Ergebnis wurde verworfen: Sein Beispiel hat sich während der Berechnung geändert</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="443" />
-        <location filename="../ui/annotatepanel.cpp" line="481" />
+        <location filename="../ui/annotatepanel.cpp" line="439" />
+        <location filename="../ui/annotatepanel.cpp" line="476" />
         <source>Choose a sample first</source>
         <translation>Wählen Sie zuerst ein Beispiel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="447" />
-        <location filename="../ui/annotatepanel.cpp" line="485" />
+        <location filename="../ui/annotatepanel.cpp" line="443" />
+        <location filename="../ui/annotatepanel.cpp" line="480" />
         <source>Wait for the running suggestion or GrabCut to finish</source>
         <translation>Warten Sie, bis der laufende Vorschlag oder GrabCut fertig ist</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="459" />
+        <location filename="../ui/annotatepanel.cpp" line="455" />
         <source>GrabCut is filling the mask…</source>
         <translation>GrabCut füllt die Maske…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="501" />
+        <location filename="../ui/annotatepanel.cpp" line="496" />
         <source>Suggesting pairs (%1)…</source>
         <translation>Paare werden vorgeschlagen (%1)…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="518" />
+        <location filename="../ui/annotatepanel.cpp" line="513" />
         <source>Suggest pairs (%1)</source>
         <translation>Paare vorschlagen (%1)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/annotatepanel.cpp" line="524" />
+        <location filename="../ui/annotatepanel.cpp" line="519" />
         <source>%n pair(s) suggested; review them on the right</source>
         <translation><numerusform>%n Paar vorgeschlagen; prüfen Sie es rechts</numerusform><numerusform>%n Paare vorgeschlagen; prüfen Sie sie rechts</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="595" />
+        <location filename="../ui/annotatepanel.cpp" line="589" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1: %2 angenommen · %3 vorgeschlagen · %4 abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="639" />
+        <location filename="../ui/annotatepanel.cpp" line="633" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 Beispiele</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="640" />
+        <location filename="../ui/annotatepanel.cpp" line="634" />
         <source> (unsaved)</source>
         <translation> (ungespeichert)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="642" />
+        <location filename="../ui/annotatepanel.cpp" line="636" />
         <source>No dataset open</source>
         <translation>Kein Datensatz geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="644" />
+        <location filename="../ui/annotatepanel.cpp" line="638" />
         <source>New…</source>
         <translation>Neu…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="645" />
+        <location filename="../ui/annotatepanel.cpp" line="639" />
         <source>Open…</source>
         <translation>Öffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="646" />
+        <location filename="../ui/annotatepanel.cpp" line="640" />
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="647" />
+        <location filename="../ui/annotatepanel.cpp" line="641" />
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="648" />
+        <location filename="../ui/annotatepanel.cpp" line="642" />
         <source>Export…</source>
         <translation>Exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="649" />
+        <location filename="../ui/annotatepanel.cpp" line="643" />
         <source>Add a sample from files…</source>
         <translation>Beispiel aus Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="650" />
+        <location filename="../ui/annotatepanel.cpp" line="644" />
         <source>Add the current composition</source>
         <translation>Aktuelle Komposition hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="651" />
+        <location filename="../ui/annotatepanel.cpp" line="645" />
         <source>Add the selected result</source>
         <translation>Ausgewähltes Ergebnis hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="652" />
+        <location filename="../ui/annotatepanel.cpp" line="646" />
         <source>No problems</source>
         <translation>Keine Probleme</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="652" />
+        <location filename="../ui/annotatepanel.cpp" line="646" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>Probleme (%1): Klicken führt zum Beispiel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="653" />
+        <location filename="../ui/annotatepanel.cpp" line="647" />
         <source>Pairs</source>
         <translation>Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="654" />
+        <location filename="../ui/annotatepanel.cpp" line="648" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>Referenzpunkt anklicken, dann seinen Zielpunkt (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="655" />
+        <location filename="../ui/annotatepanel.cpp" line="649" />
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="656" />
+        <location filename="../ui/annotatepanel.cpp" line="650" />
         <source>Drag the subject's box in the target (2)</source>
         <translation>Rechteck des Motivs im Ziel aufziehen (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="657" />
+        <location filename="../ui/annotatepanel.cpp" line="651" />
         <source>Brush</source>
         <translation>Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="658" />
+        <location filename="../ui/annotatepanel.cpp" line="652" />
         <source>Paint the subject's mask in the target (3)</source>
         <translation>Maske des Motivs im Ziel malen (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="659" />
+        <location filename="../ui/annotatepanel.cpp" line="653" />
         <source>Eraser</source>
         <translation>Radiergummi</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="660" />
+        <location filename="../ui/annotatepanel.cpp" line="654" />
         <source>Erase from the subject's mask (4)</source>
         <translation>Aus der Maske des Motivs radieren (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="661" />
+        <location filename="../ui/annotatepanel.cpp" line="655" />
         <source>Polygon</source>
         <translation>Polygon</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="662" />
+        <location filename="../ui/annotatepanel.cpp" line="656" />
         <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>Ecken des Motivumrisses anklicken; Doppelklick oder Eingabe schließt ihn (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="663" />
+        <location filename="../ui/annotatepanel.cpp" line="657" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="664" />
+        <location filename="../ui/annotatepanel.cpp" line="658" />
         <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>Maske des Motivs aus seinem Rechteck füllen (OpenCV GrabCut)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="665" />
+        <location filename="../ui/annotatepanel.cpp" line="659" />
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="666" />
+        <location filename="../ui/annotatepanel.cpp" line="660" />
         <source>From the region</source>
         <translation>Aus dem Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="667" />
+        <location filename="../ui/annotatepanel.cpp" line="661" />
         <source>Feature matching (photos)</source>
         <translation>Merkmalsabgleich (Fotos)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="668" />
+        <location filename="../ui/annotatepanel.cpp" line="662" />
         <source>The model's attention</source>
         <translation>Aufmerksamkeit des Modells</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="663" />
         <source>min </source>
         <translation>min. </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="396" />
-        <location filename="../ui/annotatepanel.cpp" line="670" />
+        <location filename="../ui/annotatepanel.cpp" line="394" />
+        <location filename="../ui/annotatepanel.cpp" line="664" />
         <source>Suggest</source>
         <translation>Vorschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="671" />
+        <location filename="../ui/annotatepanel.cpp" line="665" />
         <source>All pairs</source>
         <translation>Alle Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="672" />
+        <location filename="../ui/annotatepanel.cpp" line="666" />
         <source>Suggested</source>
         <translation>Vorgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="673" />
+        <location filename="../ui/annotatepanel.cpp" line="667" />
         <source>Accepted</source>
         <translation>Angenommen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="674" />
+        <location filename="../ui/annotatepanel.cpp" line="668" />
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>#</source>
         <translation>Nr.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>Conf.</source>
         <translation>Konf.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>Reference → target</source>
         <translation>Referenz → Ziel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="676" />
+        <location filename="../ui/annotatepanel.cpp" line="670" />
         <source>Accept (A)</source>
         <translation>Annehmen (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="677" />
+        <location filename="../ui/annotatepanel.cpp" line="671" />
         <source>Reject (X)</source>
         <translation>Ablehnen (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="678" />
+        <location filename="../ui/annotatepanel.cpp" line="672" />
         <source>Threshold</source>
         <translation>Schwelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="679" />
+        <location filename="../ui/annotatepanel.cpp" line="673" />
         <source>Accept ≥</source>
         <translation>Annehmen ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="680" />
+        <location filename="../ui/annotatepanel.cpp" line="674" />
         <source>Reject &lt;</source>
         <translation>Ablehnen &lt;</translation>
     </message>
@@ -796,84 +796,99 @@
 <context>
     <name>ui::Gallery</name>
     <message>
-        <location filename="../ui/gallery.cpp" line="128" />
+        <location filename="../ui/gallery.cpp" line="145" />
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="228" />
+        <location filename="../ui/gallery.cpp" line="246" />
         <source>Results appear here. Press Ctrl+Enter to generate.</source>
         <translation>Hier erscheinen die Ergebnisse. Strg+Eingabe erzeugt ein Bild.</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="274" />
+        <location filename="../ui/gallery.cpp" line="292" />
         <source>#%1 · %2 · seed %3</source>
         <translation>#%1 · %2 · Seed %3</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="275" />
+        <location filename="../ui/gallery.cpp" line="293" />
         <source>%1 × %2 px in %3 s</source>
         <translation>%1 × %2 px in %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="279" />
+        <location filename="../ui/gallery.cpp" line="297" />
         <source>%1: %2 % of its attention in its region</source>
         <translation>%1: %2 % seiner Aufmerksamkeit im eigenen Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="300" />
+        <location filename="../ui/gallery.cpp" line="318" />
         <source>Save image</source>
         <translation>Bild speichern</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="300" />
+        <location filename="../ui/gallery.cpp" line="318" />
         <source>mosaic-%1.png</source>
         <translation>mosaic-%1.png</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="301" />
+        <location filename="../ui/gallery.cpp" line="319" />
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="336" />
+        <location filename="../ui/gallery.cpp" line="354" />
         <source>&lt;b&gt;Attention overlays&lt;/b&gt;</source>
         <translation>&lt;b&gt;Aufmerksamkeitskarten&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="337" />
+        <location filename="../ui/gallery.cpp" line="355" />
         <source>Overlay opacity</source>
         <translation>Deckkraft der Überlagerung</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="338" />
+        <location filename="../ui/gallery.cpp" line="356" />
         <source>Ownership map</source>
         <translation>Zuordnungskarte</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="339" />
+        <location filename="../ui/gallery.cpp" line="357" />
         <source>Beside the references</source>
         <translation>Neben den Referenzen</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="340" />
+        <location filename="../ui/gallery.cpp" line="358" />
         <source>Save as PNG…</source>
         <translation>Als PNG speichern…</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="341" />
+        <location filename="../ui/gallery.cpp" line="359" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="342" />
+        <location filename="../ui/gallery.cpp" line="360" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="343" />
+        <location filename="../ui/gallery.cpp" line="361" />
         <source>Reuse these settings</source>
         <translation>Diese Einstellungen übernehmen</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="362" />
+        <source>Vary</source>
+        <translation>Variieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="363" />
+        <source>Generate again starting from this image, with the current subjects and prompt</source>
+        <translation>Erneut erzeugen, ausgehend von diesem Bild, mit den aktuellen Motiven und der aktuellen Beschreibung</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="364" />
+        <source>How much the variation may change: 1 starts from noise, lower keeps more of the image</source>
+        <translation>Wie stark die Variation abweichen darf: 1 beginnt mit Rauschen, kleinere Werte behalten mehr vom Bild</translation>
     </message>
 </context>
 <context>
@@ -905,350 +920,350 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="250" />
+        <location filename="../ui/mainwindow.cpp" line="251" />
         <source>The model %1 could not be loaded: %2</source>
         <translation>Das Modell %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="264" />
+        <location filename="../ui/mainwindow.cpp" line="265" />
         <source>step %1/%2 · %3 s</source>
         <translation>Schritt %1/%2 · %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="278" />
+        <location filename="../ui/mainwindow.cpp" line="279" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>letztes Bild: %1 s (Entrauschen %2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="284" />
+        <location filename="../ui/mainwindow.cpp" line="285" />
         <source>The generation failed: %1</source>
         <translation>Die Erzeugung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="287" />
+        <location filename="../ui/mainwindow.cpp" line="288" />
         <source>Generation cancelled.</source>
         <translation>Erzeugung abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="326" />
+        <location filename="../ui/mainwindow.cpp" line="327" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · Threads: %2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="328" />
+        <location filename="../ui/mainwindow.cpp" line="329" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="328" />
+        <location filename="../ui/mainwindow.cpp" line="329" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="524" />
+        <location filename="../ui/mainwindow.cpp" line="525" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="529" />
+        <location filename="../ui/mainwindow.cpp" line="530" />
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="535" />
+        <location filename="../ui/mainwindow.cpp" line="536" />
         <source>Load a model bundle</source>
         <translation>Modellpaket laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="536" />
+        <location filename="../ui/mainwindow.cpp" line="537" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="552" />
+        <location filename="../ui/mainwindow.cpp" line="553" />
         <source>Cannot open the demo %1: %2</source>
         <translation>Die Demo %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="558" />
+        <location filename="../ui/mainwindow.cpp" line="559" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="595" />
+        <location filename="../ui/mainwindow.cpp" line="596" />
         <source>No model is loaded yet.</source>
         <translation>Noch ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="681" />
+        <location filename="../ui/mainwindow.cpp" line="686" />
         <source>No translation for %1 is built into this program.</source>
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="782" />
+        <location filename="../ui/mainwindow.cpp" line="787" />
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="782" />
+        <location filename="../ui/mainwindow.cpp" line="787" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="784" />
+        <location filename="../ui/mainwindow.cpp" line="789" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>Das mitgelieferte MOSAIC-Toys-Modell ist klein und auf prozedurale Spielzeuge trainiert: Es erzeugt Spielzeugszenen, keine Fotos. FLUX-Modellpakete laden Sie über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="787" />
+        <location filename="../ui/mainwindow.cpp" line="792" />
         <source>untitled</source>
         <translation>unbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="788" />
+        <location filename="../ui/mainwindow.cpp" line="793" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="794" />
+        <location filename="../ui/mainwindow.cpp" line="799" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="808" />
+        <location filename="../ui/mainwindow.cpp" line="813" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="809" />
+        <location filename="../ui/mainwindow.cpp" line="814" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="820" />
+        <location filename="../ui/mainwindow.cpp" line="825" />
         <source>Unsaved work</source>
         <translation>Ungespeicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="821" />
+        <location filename="../ui/mainwindow.cpp" line="826" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>Die Komposition hat ungespeicherte Änderungen. Vor dem Schließen speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="913" />
+        <location filename="../ui/mainwindow.cpp" line="918" />
         <source>Cannot read the target image %1</source>
         <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="919" />
+        <location filename="../ui/mainwindow.cpp" line="924" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="952" />
+        <location filename="../ui/mainwindow.cpp" line="957" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="981" />
+        <location filename="../ui/mainwindow.cpp" line="986" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="981" />
+        <location filename="../ui/mainwindow.cpp" line="986" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="982" />
-        <location filename="../ui/mainwindow.cpp" line="996" />
+        <location filename="../ui/mainwindow.cpp" line="987" />
+        <location filename="../ui/mainwindow.cpp" line="1001" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="995" />
+        <location filename="../ui/mainwindow.cpp" line="1000" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1033" />
+        <location filename="../ui/mainwindow.cpp" line="1038" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1038" />
+        <location filename="../ui/mainwindow.cpp" line="1043" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1083" />
+        <location filename="../ui/mainwindow.cpp" line="1088" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1084" />
+        <location filename="../ui/mainwindow.cpp" line="1089" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1085" />
+        <location filename="../ui/mainwindow.cpp" line="1090" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1086" />
+        <location filename="../ui/mainwindow.cpp" line="1091" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1091" />
+        <location filename="../ui/mainwindow.cpp" line="1096" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1092" />
+        <location filename="../ui/mainwindow.cpp" line="1097" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1096" />
+        <location filename="../ui/mainwindow.cpp" line="1101" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1097" />
+        <location filename="../ui/mainwindow.cpp" line="1102" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1098" />
+        <location filename="../ui/mainwindow.cpp" line="1103" />
         <source>Annotate</source>
         <translation>Annotieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1099" />
+        <location filename="../ui/mainwindow.cpp" line="1104" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1100" />
+        <location filename="../ui/mainwindow.cpp" line="1105" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1102" />
+        <location filename="../ui/mainwindow.cpp" line="1107" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1103" />
+        <location filename="../ui/mainwindow.cpp" line="1108" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1104" />
+        <location filename="../ui/mainwindow.cpp" line="1109" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1105" />
+        <location filename="../ui/mainwindow.cpp" line="1110" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1106" />
+        <location filename="../ui/mainwindow.cpp" line="1111" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1107" />
+        <location filename="../ui/mainwindow.cpp" line="1112" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1108" />
+        <location filename="../ui/mainwindow.cpp" line="1113" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1109" />
-        <location filename="../ui/mainwindow.cpp" line="1111" />
-        <location filename="../ui/mainwindow.cpp" line="1117" />
+        <location filename="../ui/mainwindow.cpp" line="1114" />
+        <location filename="../ui/mainwindow.cpp" line="1116" />
+        <location filename="../ui/mainwindow.cpp" line="1122" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1110" />
+        <location filename="../ui/mainwindow.cpp" line="1115" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1112" />
+        <location filename="../ui/mainwindow.cpp" line="1117" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1119" />
+        <location filename="../ui/mainwindow.cpp" line="1124" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1123" />
+        <location filename="../ui/mainwindow.cpp" line="1128" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1124" />
+        <location filename="../ui/mainwindow.cpp" line="1129" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1125" />
+        <location filename="../ui/mainwindow.cpp" line="1130" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1126" />
+        <location filename="../ui/mainwindow.cpp" line="1131" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1127" />
+        <location filename="../ui/mainwindow.cpp" line="1132" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1128" />
+        <location filename="../ui/mainwindow.cpp" line="1133" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1129" />
+        <location filename="../ui/mainwindow.cpp" line="1134" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1130" />
+        <location filename="../ui/mainwindow.cpp" line="1135" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1131" />
+        <location filename="../ui/mainwindow.cpp" line="1136" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1133" />
+        <location filename="../ui/mainwindow.cpp" line="1138" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1134" />
+        <location filename="../ui/mainwindow.cpp" line="1139" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1071" />
+        <location filename="../ui/mainwindow.cpp" line="1076" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1273,97 +1288,97 @@
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="795" />
+        <location filename="../ui/mainwindow.cpp" line="800" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1072" />
+        <location filename="../ui/mainwindow.cpp" line="1077" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1073" />
+        <location filename="../ui/mainwindow.cpp" line="1078" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1074" />
+        <location filename="../ui/mainwindow.cpp" line="1079" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1075" />
+        <location filename="../ui/mainwindow.cpp" line="1080" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1076" />
+        <location filename="../ui/mainwindow.cpp" line="1081" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1077" />
+        <location filename="../ui/mainwindow.cpp" line="1082" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1078" />
+        <location filename="../ui/mainwindow.cpp" line="1083" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1079" />
+        <location filename="../ui/mainwindow.cpp" line="1084" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1080" />
+        <location filename="../ui/mainwindow.cpp" line="1085" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1081" />
+        <location filename="../ui/mainwindow.cpp" line="1086" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1082" />
+        <location filename="../ui/mainwindow.cpp" line="1087" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1087" />
+        <location filename="../ui/mainwindow.cpp" line="1092" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1088" />
+        <location filename="../ui/mainwindow.cpp" line="1093" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1089" />
+        <location filename="../ui/mainwindow.cpp" line="1094" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1090" />
+        <location filename="../ui/mainwindow.cpp" line="1095" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1093" />
+        <location filename="../ui/mainwindow.cpp" line="1098" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1094" />
+        <location filename="../ui/mainwindow.cpp" line="1099" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1095" />
+        <location filename="../ui/mainwindow.cpp" line="1100" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>

@@ -144,342 +144,342 @@
 <context>
     <name>ui::AnnotatePanel</name>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="43" />
+        <location filename="../ui/annotatepanel.cpp" line="42" />
         <source>suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="44" />
+        <location filename="../ui/annotatepanel.cpp" line="43" />
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="45" />
+        <location filename="../ui/annotatepanel.cpp" line="44" />
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="452" />
+        <location filename="../ui/annotatepanel.cpp" line="448" />
         <source>Draw a box around the subject first (box tool), then GrabCut fills its mask.</source>
         <translation>请先用矩形工具框出主体，然后 GrabCut 会填充其蒙版。</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="471" />
+        <location filename="../ui/annotatepanel.cpp" line="467" />
         <source>GrabCut region</source>
         <translation>GrabCut 区域</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="317" />
+        <location filename="../ui/annotatepanel.cpp" line="316" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="320" />
+        <location filename="../ui/annotatepanel.cpp" line="319" />
         <source>Export the dataset into a folder</source>
         <translation>将数据集导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="326" />
+        <location filename="../ui/annotatepanel.cpp" line="325" />
         <source>Import the samples of another dataset</source>
         <translation>导入另一个数据集的样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="332" />
+        <location filename="../ui/annotatepanel.cpp" line="331" />
         <source>The target image</source>
         <translation>目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="332" />
-        <location filename="../ui/annotatepanel.cpp" line="336" />
+        <location filename="../ui/annotatepanel.cpp" line="331" />
+        <location filename="../ui/annotatepanel.cpp" line="335" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="335" />
+        <location filename="../ui/annotatepanel.cpp" line="334" />
         <source>The references (one per subject)</source>
         <translation>参考图（每个主体一张）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="355" />
+        <location filename="../ui/annotatepanel.cpp" line="354" />
         <source>A new, empty folder for the dataset</source>
         <translation>用于数据集的新空文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="365" />
+        <location filename="../ui/annotatepanel.cpp" line="364" />
         <source>Open a dataset folder</source>
         <translation>打开数据集文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="396" />
-        <location filename="../ui/annotatepanel.cpp" line="670" />
+        <location filename="../ui/annotatepanel.cpp" line="394" />
+        <location filename="../ui/annotatepanel.cpp" line="664" />
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="421" />
+        <location filename="../ui/annotatepanel.cpp" line="419" />
         <source>The result was discarded: its sample changed while it was computed</source>
         <translation>结果已丢弃：计算期间其样本已更改</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="443" />
-        <location filename="../ui/annotatepanel.cpp" line="481" />
+        <location filename="../ui/annotatepanel.cpp" line="439" />
+        <location filename="../ui/annotatepanel.cpp" line="476" />
         <source>Choose a sample first</source>
         <translation>请先选择一个样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="447" />
-        <location filename="../ui/annotatepanel.cpp" line="485" />
+        <location filename="../ui/annotatepanel.cpp" line="443" />
+        <location filename="../ui/annotatepanel.cpp" line="480" />
         <source>Wait for the running suggestion or GrabCut to finish</source>
         <translation>请等待正在运行的建议或 GrabCut 完成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="459" />
+        <location filename="../ui/annotatepanel.cpp" line="455" />
         <source>GrabCut is filling the mask…</source>
         <translation>GrabCut 正在填充蒙版…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="501" />
+        <location filename="../ui/annotatepanel.cpp" line="496" />
         <source>Suggesting pairs (%1)…</source>
         <translation>正在建议点对（%1）…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="518" />
+        <location filename="../ui/annotatepanel.cpp" line="513" />
         <source>Suggest pairs (%1)</source>
         <translation>建议点对（%1）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/annotatepanel.cpp" line="524" />
+        <location filename="../ui/annotatepanel.cpp" line="519" />
         <source>%n pair(s) suggested; review them on the right</source>
         <translation><numerusform>已建议 %n 个点对；请在右侧审核</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="595" />
+        <location filename="../ui/annotatepanel.cpp" line="589" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1：%2 已接受 · %3 建议 · %4 已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="639" />
+        <location filename="../ui/annotatepanel.cpp" line="633" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 个样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="640" />
+        <location filename="../ui/annotatepanel.cpp" line="634" />
         <source> (unsaved)</source>
         <translation>（未保存）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="642" />
+        <location filename="../ui/annotatepanel.cpp" line="636" />
         <source>No dataset open</source>
         <translation>未打开数据集</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="644" />
+        <location filename="../ui/annotatepanel.cpp" line="638" />
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="645" />
+        <location filename="../ui/annotatepanel.cpp" line="639" />
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="646" />
+        <location filename="../ui/annotatepanel.cpp" line="640" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="647" />
+        <location filename="../ui/annotatepanel.cpp" line="641" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="648" />
+        <location filename="../ui/annotatepanel.cpp" line="642" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="649" />
+        <location filename="../ui/annotatepanel.cpp" line="643" />
         <source>Add a sample from files…</source>
         <translation>从文件添加样本…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="650" />
+        <location filename="../ui/annotatepanel.cpp" line="644" />
         <source>Add the current composition</source>
         <translation>添加当前构图</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="651" />
+        <location filename="../ui/annotatepanel.cpp" line="645" />
         <source>Add the selected result</source>
         <translation>添加所选结果</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="652" />
+        <location filename="../ui/annotatepanel.cpp" line="646" />
         <source>No problems</source>
         <translation>没有问题</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="652" />
+        <location filename="../ui/annotatepanel.cpp" line="646" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>问题（%1）：点击可跳转到对应样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="653" />
+        <location filename="../ui/annotatepanel.cpp" line="647" />
         <source>Pairs</source>
         <translation>点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="654" />
+        <location filename="../ui/annotatepanel.cpp" line="648" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>先点击参考点，再点击其目标点 (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="655" />
+        <location filename="../ui/annotatepanel.cpp" line="649" />
         <source>Box</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="656" />
+        <location filename="../ui/annotatepanel.cpp" line="650" />
         <source>Drag the subject's box in the target (2)</source>
         <translation>在目标图中拖出主体的矩形 (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="657" />
+        <location filename="../ui/annotatepanel.cpp" line="651" />
         <source>Brush</source>
         <translation>画笔</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="658" />
+        <location filename="../ui/annotatepanel.cpp" line="652" />
         <source>Paint the subject's mask in the target (3)</source>
         <translation>在目标图中绘制主体蒙版 (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="659" />
+        <location filename="../ui/annotatepanel.cpp" line="653" />
         <source>Eraser</source>
         <translation>橡皮擦</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="660" />
+        <location filename="../ui/annotatepanel.cpp" line="654" />
         <source>Erase from the subject's mask (4)</source>
         <translation>从主体蒙版中擦除 (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="661" />
+        <location filename="../ui/annotatepanel.cpp" line="655" />
         <source>Polygon</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="662" />
+        <location filename="../ui/annotatepanel.cpp" line="656" />
         <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>点击主体轮廓的各个角点；双击或回车闭合 (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="663" />
+        <location filename="../ui/annotatepanel.cpp" line="657" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="664" />
+        <location filename="../ui/annotatepanel.cpp" line="658" />
         <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>根据矩形填充主体蒙版（OpenCV GrabCut）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="665" />
+        <location filename="../ui/annotatepanel.cpp" line="659" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="666" />
+        <location filename="../ui/annotatepanel.cpp" line="660" />
         <source>From the region</source>
         <translation>由区域生成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="667" />
+        <location filename="../ui/annotatepanel.cpp" line="661" />
         <source>Feature matching (photos)</source>
         <translation>特征匹配（照片）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="668" />
+        <location filename="../ui/annotatepanel.cpp" line="662" />
         <source>The model's attention</source>
         <translation>模型注意力</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="663" />
         <source>min </source>
         <translation>最低 </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="396" />
-        <location filename="../ui/annotatepanel.cpp" line="670" />
+        <location filename="../ui/annotatepanel.cpp" line="394" />
+        <location filename="../ui/annotatepanel.cpp" line="664" />
         <source>Suggest</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="671" />
+        <location filename="../ui/annotatepanel.cpp" line="665" />
         <source>All pairs</source>
         <translation>全部点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="672" />
+        <location filename="../ui/annotatepanel.cpp" line="666" />
         <source>Suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="673" />
+        <location filename="../ui/annotatepanel.cpp" line="667" />
         <source>Accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="674" />
+        <location filename="../ui/annotatepanel.cpp" line="668" />
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>Conf.</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="675" />
+        <location filename="../ui/annotatepanel.cpp" line="669" />
         <source>Reference → target</source>
         <translation>参考 → 目标</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="676" />
+        <location filename="../ui/annotatepanel.cpp" line="670" />
         <source>Accept (A)</source>
         <translation>接受 (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="677" />
+        <location filename="../ui/annotatepanel.cpp" line="671" />
         <source>Reject (X)</source>
         <translation>拒绝 (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="678" />
+        <location filename="../ui/annotatepanel.cpp" line="672" />
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="679" />
+        <location filename="../ui/annotatepanel.cpp" line="673" />
         <source>Accept ≥</source>
         <translation>接受 ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="680" />
+        <location filename="../ui/annotatepanel.cpp" line="674" />
         <source>Reject &lt;</source>
         <translation>拒绝 &lt;</translation>
     </message>
@@ -796,84 +796,99 @@
 <context>
     <name>ui::Gallery</name>
     <message>
-        <location filename="../ui/gallery.cpp" line="128" />
+        <location filename="../ui/gallery.cpp" line="145" />
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="228" />
+        <location filename="../ui/gallery.cpp" line="246" />
         <source>Results appear here. Press Ctrl+Enter to generate.</source>
         <translation>结果将显示在这里。按 Ctrl+Enter 生成。</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="274" />
+        <location filename="../ui/gallery.cpp" line="292" />
         <source>#%1 · %2 · seed %3</source>
         <translation>#%1 · %2 · 种子 %3</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="275" />
+        <location filename="../ui/gallery.cpp" line="293" />
         <source>%1 × %2 px in %3 s</source>
         <translation>%1 × %2 像素，用时 %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="279" />
+        <location filename="../ui/gallery.cpp" line="297" />
         <source>%1: %2 % of its attention in its region</source>
         <translation>%1：%2% 的注意力落在其区域内</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="300" />
+        <location filename="../ui/gallery.cpp" line="318" />
         <source>Save image</source>
         <translation>保存图像</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="300" />
+        <location filename="../ui/gallery.cpp" line="318" />
         <source>mosaic-%1.png</source>
         <translation>mosaic-%1.png</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="301" />
+        <location filename="../ui/gallery.cpp" line="319" />
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="336" />
+        <location filename="../ui/gallery.cpp" line="354" />
         <source>&lt;b&gt;Attention overlays&lt;/b&gt;</source>
         <translation>&lt;b&gt;注意力叠加&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="337" />
+        <location filename="../ui/gallery.cpp" line="355" />
         <source>Overlay opacity</source>
         <translation>叠加不透明度</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="338" />
+        <location filename="../ui/gallery.cpp" line="356" />
         <source>Ownership map</source>
         <translation>归属图</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="339" />
+        <location filename="../ui/gallery.cpp" line="357" />
         <source>Beside the references</source>
         <translation>与参考图并排</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="340" />
+        <location filename="../ui/gallery.cpp" line="358" />
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="341" />
+        <location filename="../ui/gallery.cpp" line="359" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="342" />
+        <location filename="../ui/gallery.cpp" line="360" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="343" />
+        <location filename="../ui/gallery.cpp" line="361" />
         <source>Reuse these settings</source>
         <translation>复用这些设置</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="362" />
+        <source>Vary</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="363" />
+        <source>Generate again starting from this image, with the current subjects and prompt</source>
+        <translation>以此图像为起点，使用当前主体和提示词重新生成</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="364" />
+        <source>How much the variation may change: 1 starts from noise, lower keeps more of the image</source>
+        <translation>变体可改变的程度：1 从噪声开始，数值越低保留的原图越多</translation>
     </message>
 </context>
 <context>
@@ -905,112 +920,112 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="250" />
+        <location filename="../ui/mainwindow.cpp" line="251" />
         <source>The model %1 could not be loaded: %2</source>
         <translation>无法加载模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="264" />
+        <location filename="../ui/mainwindow.cpp" line="265" />
         <source>step %1/%2 · %3 s</source>
         <translation>第 %1/%2 步 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="278" />
+        <location filename="../ui/mainwindow.cpp" line="279" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>上一张图像：%1 秒（去噪 %2 秒）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="284" />
+        <location filename="../ui/mainwindow.cpp" line="285" />
         <source>The generation failed: %1</source>
         <translation>生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="287" />
+        <location filename="../ui/mainwindow.cpp" line="288" />
         <source>Generation cancelled.</source>
         <translation>已取消生成。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="326" />
+        <location filename="../ui/mainwindow.cpp" line="327" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · 线程：%2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="328" />
+        <location filename="../ui/mainwindow.cpp" line="329" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="328" />
+        <location filename="../ui/mainwindow.cpp" line="329" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="524" />
+        <location filename="../ui/mainwindow.cpp" line="525" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>未找到内置模型（查找位置：%1）。请通过“文件 › 加载模型…”加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="529" />
+        <location filename="../ui/mainwindow.cpp" line="530" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="535" />
+        <location filename="../ui/mainwindow.cpp" line="536" />
         <source>Load a model bundle</source>
         <translation>加载模型包</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="536" />
+        <location filename="../ui/mainwindow.cpp" line="537" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC Studio 模型包 (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="552" />
+        <location filename="../ui/mainwindow.cpp" line="553" />
         <source>Cannot open the demo %1: %2</source>
         <translation>无法打开演示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="558" />
+        <location filename="../ui/mainwindow.cpp" line="559" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>演示 %1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="595" />
+        <location filename="../ui/mainwindow.cpp" line="596" />
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="681" />
+        <location filename="../ui/mainwindow.cpp" line="686" />
         <source>No translation for %1 is built into this program.</source>
         <translation>本程序未内置 %1 的翻译。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="782" />
+        <location filename="../ui/mainwindow.cpp" line="787" />
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="782" />
+        <location filename="../ui/mainwindow.cpp" line="787" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="784" />
+        <location filename="../ui/mainwindow.cpp" line="789" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>内置的 MOSAIC-Toys 模型很小，只在程序生成的玩具上训练：它生成玩具场景，而不是照片。FLUX 架构的模型包可通过“文件 › 加载模型…”加载。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="787" />
+        <location filename="../ui/mainwindow.cpp" line="792" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="788" />
+        <location filename="../ui/mainwindow.cpp" line="793" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="794" />
+        <location filename="../ui/mainwindow.cpp" line="799" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
@@ -1035,335 +1050,335 @@
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="795" />
+        <location filename="../ui/mainwindow.cpp" line="800" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;取消生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;将图像或文件粘贴为主体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;矩形、画笔、橡皮擦、点工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;移除所选区域&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+滚轮&lt;/b&gt;&lt;/td&gt;&lt;td&gt;缩放画布&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;本列表&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="808" />
+        <location filename="../ui/mainwindow.cpp" line="813" />
         <source>About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="809" />
+        <location filename="../ui/mainwindow.cpp" line="814" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;多主体个性化图像生成。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="820" />
+        <location filename="../ui/mainwindow.cpp" line="825" />
         <source>Unsaved work</source>
         <translation>未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="821" />
+        <location filename="../ui/mainwindow.cpp" line="826" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>构图有未保存的更改。关闭前保存吗？</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="913" />
+        <location filename="../ui/mainwindow.cpp" line="918" />
         <source>Cannot read the target image %1</source>
         <translation>无法读取目标图像 %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="919" />
+        <location filename="../ui/mainwindow.cpp" line="924" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>请在图库中选择结果或选择目标图像。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="952" />
+        <location filename="../ui/mainwindow.cpp" line="957" />
         <source>%1 does not exist</source>
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="981" />
+        <location filename="../ui/mainwindow.cpp" line="986" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="981" />
+        <location filename="../ui/mainwindow.cpp" line="986" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="982" />
-        <location filename="../ui/mainwindow.cpp" line="996" />
+        <location filename="../ui/mainwindow.cpp" line="987" />
+        <location filename="../ui/mainwindow.cpp" line="1001" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="995" />
+        <location filename="../ui/mainwindow.cpp" line="1000" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1033" />
+        <location filename="../ui/mainwindow.cpp" line="1038" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1038" />
+        <location filename="../ui/mainwindow.cpp" line="1043" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>已从 %1 恢复设置（图像中不保存参考图；当前主体按顺序保持其位置）。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1071" />
+        <location filename="../ui/mainwindow.cpp" line="1076" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1072" />
+        <location filename="../ui/mainwindow.cpp" line="1077" />
         <source>&amp;New composition</source>
         <translation>新建构图(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1073" />
+        <location filename="../ui/mainwindow.cpp" line="1078" />
         <source>&amp;Open project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1074" />
+        <location filename="../ui/mainwindow.cpp" line="1079" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1075" />
+        <location filename="../ui/mainwindow.cpp" line="1080" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1076" />
+        <location filename="../ui/mainwindow.cpp" line="1081" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1077" />
+        <location filename="../ui/mainwindow.cpp" line="1082" />
         <source>Open the &amp;demo composition</source>
         <translation>打开演示构图(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1078" />
+        <location filename="../ui/mainwindow.cpp" line="1083" />
         <source>&amp;Load model…</source>
         <translation>加载模型(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1079" />
+        <location filename="../ui/mainwindow.cpp" line="1084" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1080" />
+        <location filename="../ui/mainwindow.cpp" line="1085" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1081" />
+        <location filename="../ui/mainwindow.cpp" line="1086" />
         <source>&amp;Paste subject</source>
         <translation>粘贴主体(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1082" />
+        <location filename="../ui/mainwindow.cpp" line="1087" />
         <source>&amp;Auto layout</source>
         <translation>自动布局(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1083" />
+        <location filename="../ui/mainwindow.cpp" line="1088" />
         <source>&amp;Box tool</source>
         <translation>矩形工具(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1084" />
+        <location filename="../ui/mainwindow.cpp" line="1089" />
         <source>B&amp;rush tool</source>
         <translation>画笔工具(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1085" />
+        <location filename="../ui/mainwindow.cpp" line="1090" />
         <source>&amp;Eraser tool</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1086" />
+        <location filename="../ui/mainwindow.cpp" line="1091" />
         <source>&amp;Point tool</source>
         <translation>点工具(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1087" />
+        <location filename="../ui/mainwindow.cpp" line="1092" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1088" />
+        <location filename="../ui/mainwindow.cpp" line="1093" />
         <source>&amp;Cancel generation</source>
         <translation>取消生成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1089" />
+        <location filename="../ui/mainwindow.cpp" line="1094" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1090" />
+        <location filename="../ui/mainwindow.cpp" line="1095" />
         <source>&amp;Dark theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1091" />
+        <location filename="../ui/mainwindow.cpp" line="1096" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1092" />
+        <location filename="../ui/mainwindow.cpp" line="1097" />
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1093" />
+        <location filename="../ui/mainwindow.cpp" line="1098" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1094" />
+        <location filename="../ui/mainwindow.cpp" line="1099" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1095" />
+        <location filename="../ui/mainwindow.cpp" line="1100" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1096" />
+        <location filename="../ui/mainwindow.cpp" line="1101" />
         <source>Compose</source>
         <translation>构图</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1097" />
+        <location filename="../ui/mainwindow.cpp" line="1102" />
         <source>Gallery</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1098" />
+        <location filename="../ui/mainwindow.cpp" line="1103" />
         <source>Annotate</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1099" />
+        <location filename="../ui/mainwindow.cpp" line="1104" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;（可用卡片名称指代主体）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1100" />
+        <location filename="../ui/mainwindow.cpp" line="1105" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>提示词中的主体名称以其颜色显示；模型收到的是各主体的词（在其预览下方），而不是名称。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1102" />
+        <location filename="../ui/mainwindow.cpp" line="1107" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>例如 three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1103" />
+        <location filename="../ui/mainwindow.cpp" line="1108" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1104" />
+        <location filename="../ui/mainwindow.cpp" line="1109" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1105" />
+        <location filename="../ui/mainwindow.cpp" line="1110" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>未锁定时，每次生成都会抽取新种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1106" />
+        <location filename="../ui/mainwindow.cpp" line="1111" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1107" />
+        <location filename="../ui/mainwindow.cpp" line="1112" />
         <source>Draw a random seed</source>
         <translation>抽取随机种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1108" />
+        <location filename="../ui/mainwindow.cpp" line="1113" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1109" />
-        <location filename="../ui/mainwindow.cpp" line="1111" />
-        <location filename="../ui/mainwindow.cpp" line="1117" />
+        <location filename="../ui/mainwindow.cpp" line="1114" />
+        <location filename="../ui/mainwindow.cpp" line="1116" />
+        <location filename="../ui/mainwindow.cpp" line="1122" />
         <source>model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1110" />
+        <location filename="../ui/mainwindow.cpp" line="1115" />
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1112" />
+        <location filename="../ui/mainwindow.cpp" line="1117" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1119" />
+        <location filename="../ui/mainwindow.cpp" line="1124" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1123" />
+        <location filename="../ui/mainwindow.cpp" line="1128" />
         <source>Region strength</source>
         <translation>区域强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1124" />
+        <location filename="../ui/mainwindow.cpp" line="1129" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>将每个主体的注意力引导到其绘制区域的强度（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1125" />
+        <location filename="../ui/mainwindow.cpp" line="1130" />
         <source>While busy</source>
         <translation>忙碌时</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1126" />
+        <location filename="../ui/mainwindow.cpp" line="1131" />
         <source>queue the new request</source>
         <translation>排队新请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1127" />
+        <location filename="../ui/mainwindow.cpp" line="1132" />
         <source>replace the running one</source>
         <translation>替换正在运行的请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1128" />
+        <location filename="../ui/mainwindow.cpp" line="1133" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1129" />
+        <location filename="../ui/mainwindow.cpp" line="1134" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1130" />
+        <location filename="../ui/mainwindow.cpp" line="1135" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1131" />
+        <location filename="../ui/mainwindow.cpp" line="1136" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;模型&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1133" />
+        <location filename="../ui/mainwindow.cpp" line="1138" />
         <source>none loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1134" />
+        <location filename="../ui/mainwindow.cpp" line="1139" />
         <source>Load model…</source>
         <translation>加载模型…</translation>
     </message>

@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QDoubleSpinBox>
 #include <QClipboard>
 #include <QEvent>
 #include <QFileDialog>
@@ -73,6 +74,14 @@ Gallery::Gallery(QWidget *parent) : QWidget(parent)
     m_copy = new QPushButton(this);
     m_delete = new QPushButton(this);
     m_reuse = new QPushButton(this);
+    m_vary = new QPushButton(this);
+    m_vary->setObjectName(QStringLiteral("varyButton"));
+    m_varyStrength = new QDoubleSpinBox(this);
+    m_varyStrength->setObjectName(QStringLiteral("varyStrength"));
+    m_varyStrength->setRange(0.05, 1.0);
+    m_varyStrength->setSingleStep(0.05);
+    m_varyStrength->setDecimals(2);
+    m_varyStrength->setValue(0.6);
 
     auto *side = new QVBoxLayout;
     side->addWidget(m_overlayLabel);
@@ -85,6 +94,10 @@ Gallery::Gallery(QWidget *parent) : QWidget(parent)
     side->addWidget(m_save);
     side->addWidget(m_copy);
     side->addWidget(m_reuse);
+    auto *vary = new QHBoxLayout;
+    vary->addWidget(m_vary, 1);
+    vary->addWidget(m_varyStrength);
+    side->addLayout(vary);
     side->addWidget(m_delete);
     side->addStretch(1);
     side->addWidget(m_info);
@@ -114,6 +127,10 @@ Gallery::Gallery(QWidget *parent) : QWidget(parent)
     connect(m_reuse, &QPushButton::clicked, this, [this] {
         if (const auto *e = current())
             Q_EMIT reuseRequested(e->outcome.request);
+    });
+    connect(m_vary, &QPushButton::clicked, this, [this] {
+        if (const auto *e = current())
+            Q_EMIT varyRequested(e->outcome.image, m_varyStrength->value());
     });
     retranslateUi();
     rebuildToggles();
@@ -214,7 +231,8 @@ void Gallery::rebuildToggles()
     }
     const bool any = e != nullptr;
     for (QWidget *w : {static_cast<QWidget *>(m_save), static_cast<QWidget *>(m_copy), static_cast<QWidget *>(m_delete),
-                       static_cast<QWidget *>(m_reuse), static_cast<QWidget *>(m_opacitySlider),
+                       static_cast<QWidget *>(m_reuse), static_cast<QWidget *>(m_vary),
+                       static_cast<QWidget *>(m_varyStrength), static_cast<QWidget *>(m_opacitySlider),
                        static_cast<QWidget *>(m_ownershipBox), static_cast<QWidget *>(m_referencesBox)})
         w->setEnabled(any);
 }
@@ -341,6 +359,9 @@ void Gallery::retranslateUi()
     m_copy->setText(tr("Copy"));
     m_delete->setText(tr("Delete"));
     m_reuse->setText(tr("Reuse these settings"));
+    m_vary->setText(tr("Vary"));
+    m_vary->setToolTip(tr("Generate again starting from this image, with the current subjects and prompt"));
+    m_varyStrength->setToolTip(tr("How much the variation may change: 1 starts from noise, lower keeps more of the image"));
     compose();
 }
 

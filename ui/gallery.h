@@ -13,6 +13,7 @@ class QCheckBox;
 class QLabel;
 class QListWidget;
 class QPushButton;
+class QDoubleSpinBox;
 class QSlider;
 class QVBoxLayout;
 
@@ -50,6 +51,8 @@ public:
 
 Q_SIGNALS:
     void reuseRequested(const mosaic::GenerationRequest &request);
+    // Generate again starting from this image noised to `strength` (image to image).
+    void varyRequested(const QImage &image, double strength);
     void errorOccurred(const QString &message);
     void countChanged(int count);
 
@@ -74,7 +77,8 @@ private:
     QVector<QCheckBox *> m_toggles;
     QSlider *m_opacitySlider;
     QCheckBox *m_ownershipBox, *m_referencesBox;
-    QPushButton *m_save, *m_copy, *m_delete, *m_reuse;
+    QPushButton *m_save, *m_copy, *m_delete, *m_reuse, *m_vary;
+    QDoubleSpinBox *m_varyStrength;
 };
 
 } // namespace ui

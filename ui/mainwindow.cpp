@@ -226,6 +226,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     connect(m_subjects, &SubjectsPanel::errorOccurred, this, [this](const QString &m) { showBanner(m); });
     connect(m_gallery, &Gallery::errorOccurred, this, [this](const QString &m) { showBanner(m); });
     connect(m_composition, &Composition::settingsChanged, this, &MainWindow::syncSettingsFromComposition);
+    connect(m_gallery, &Gallery::varyRequested, this, [this](const QImage &image, double strength) { generate(image, strength); });
     connect(m_gallery, &Gallery::reuseRequested, this, [this](const mosaic::GenerationRequest &r) {
         Settings s = m_composition->settings();
         s.prompt = QString::fromStdString(r.prompt);
@@ -589,7 +590,7 @@ bool MainWindow::openDemo(const QString &demoJson, QString *error)
     return true;
 }
 
-quint64 MainWindow::generate()
+quint64 MainWindow::generate(const QImage &start, double strength)
 {
     if (!m_service->modelReady()) {
         showBanner(tr("No model is loaded yet."));
@@ -605,6 +606,10 @@ quint64 MainWindow::generate()
     req.guidance = static_cast<float>(s.guidance);
     req.width = req.height = s.size;
     req.regionStrength = static_cast<float>(s.regionStrength);
+    if (!start.isNull() && strength < 1.0) {
+        req.initImage = fromQImage(start);
+        req.strength = static_cast<float>(strength);
+    }
     req.capture.enabled = true;
     req.previewEvery = 1;
     for (const auto &item : m_composition->subjects()) {

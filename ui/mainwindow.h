@@ -4,6 +4,7 @@
 
 #include "worker.h"
 
+#include <QImage>
 #include <QMainWindow>
 
 class QAction;
@@ -59,7 +60,8 @@ public:
     bool openDemo(const QString &demoJson, QString *error);
     static QString findDemo();
     // Starts a generation from the current composition and settings; returns its id (0: refused).
-    quint64 generate();
+    // `start`: image to image from it, noised to `strength` (GenerationRequest::initImage).
+    quint64 generate(const QImage &start = QImage(), double strength = 1.0);
     void cancel();
     void setReplaceRunning(bool replace);
     // The interface language: "" (the system's), "en", "de", "zh_CN"; stored in the settings and

@@ -19,6 +19,8 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QRegularExpression>
+#include <QDoubleSpinBox>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QUndoStack>
 
@@ -277,6 +279,20 @@ private Q_SLOTS:
         QCOMPARE(w.gallery()->current()->outcome.image, first);
         w.gallery()->removeAt(1);
         QCOMPARE(w.gallery()->count(), 1);
+
+        // "Vary": the shown image as the start of a new generation at the chosen strength.
+        auto *vary = w.gallery()->findChild<QPushButton *>(QStringLiteral("varyButton"));
+        auto *strength = w.gallery()->findChild<QDoubleSpinBox *>(QStringLiteral("varyStrength"));
+        QVERIFY(vary && strength && vary->isEnabled());
+        strength->setValue(0.5);
+        QTest::mouseClick(vary, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 2, 60000);
+        const auto &varied = w.gallery()->current()->outcome;
+        QCOMPARE(varied.request.strength, 0.5f);
+        QCOMPARE(varied.request.initImage.width, first.width());
+        QVERIFY(varied.result.stepSeconds.size() < w.gallery()->entries()[0].outcome.result.stepSeconds.size());
+        QVERIFY(varied.result.parametersText.find("Denoising strength: 0.5") != std::string::npos);
+        QVERIFY(varied.image != first);
     }
 
     void cancelKeepsTheModelUsable()

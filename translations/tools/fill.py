@@ -280,6 +280,9 @@ DE = {
  'The result was discarded: its sample changed while it was computed': 'Das Ergebnis wurde verworfen: Sein Beispiel hat sich während der Berechnung geändert',
  'GrabCut is filling the mask…': 'GrabCut füllt die Maske…',
  'Suggesting pairs (%1)…': 'Paare werden vorgeschlagen (%1)…',
+ 'Vary': 'Variieren',
+ 'Generate again starting from this image, with the current subjects and prompt': 'Erneut erzeugen, ausgehend von diesem Bild, mit den aktuellen Motiven und der aktuellen Beschreibung',
+ 'How much the variation may change: 1 starts from noise, lower keeps more of the image': 'Wie stark die Variation abweichen darf: 1 beginnt mit Rauschen, kleinere Werte behalten mehr vom Bild',
 }
 
 ZH = {
@@ -559,6 +562,9 @@ ZH = {
  'The result was discarded: its sample changed while it was computed': '结果已丢弃：计算期间其样本已更改',
  'GrabCut is filling the mask…': 'GrabCut 正在填充蒙版…',
  'Suggesting pairs (%1)…': '正在建议点对（%1）…',
+ 'Vary': '变体',
+ 'Generate again starting from this image, with the current subjects and prompt': '以此图像为起点，使用当前主体和提示词重新生成',
+ 'How much the variation may change: 1 starts from noise, lower keeps more of the image': '变体可改变的程度：1 从噪声开始，数值越低保留的原图越多',
 }
 
 def fill(path, table):
