@@ -9,6 +9,8 @@
 #include "eval/metrics.h"
 #include "eval/plot.h"
 #include "image/convert.h"
+#include "pipeline/bundle.h"
+#include "pipeline/sampling.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -394,7 +396,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             }
             std::vector<at::Tensor> gridRows;
             for (int k : counts) {
-                Scores withRegions, without, truth, shuffled;
+                Scores withRegions, without, truth, shuffled, reconstructed;
                 CorrespondenceScore corr;
                 for (int n = 0; n < source.count(k); ++n) {
                     const EvalSample s = source.sample(k, n, size, refSize);
@@ -407,6 +409,15 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                         truthHist.push_back(eval::colorHistogram(s.target, r, true));
                     // Validation rows: the ground truth, and the ground truth with regions rotated.
                     score(s.target, s, regions, refHist, distractors, truthHist, scenes, &truth);
+                    {
+                        // The ceiling any transformer over this autoencoder has: the ground truth encoded
+                        // and decoded (posterior mean), scored like a generated image.
+                        c10::InferenceMode inference;
+                        auto &ae = *pipeline::bundleOf(*bundle).ae;
+                        const at::Tensor rec = ae.decode(ae.encode(s.target.unsqueeze(0) * 2.0 - 1.0)).to(at::kFloat);
+                        score(((rec[0] + 1.0) / 2.0).clamp(0.0, 1.0), s, regions, refHist, distractors, truthHist, scenes,
+                              &reconstructed);
+                    }
                     if (k > 1) {
                         std::vector<at::Tensor> rotated(regions.begin() + 1, regions.end());
                         rotated.push_back(regions.front());
@@ -483,6 +494,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                     rows.back().correspondence10 = corr.within10 / corr.counted;
                 }
                 rows.push_back(without.row(label, "generated, no regions", k));
+                rows.push_back(reconstructed.row(label, "autoencoder reconstruction", k));
                 if (v == 0) {
                     rows.push_back(truth.row("", "ground truth", k));
                     if (k > 1)
@@ -528,7 +540,9 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
               "target noised to t = 0.5 with the references as branches; for each reference token on the subject, the "
               "target token inside its box where MOSAIC's reference -> target map peaks, against the exact "
               "correspondence (within 5 % / 10 % of the image; target tokens are 16 px apart). The ground-truth rows "
-              "validate the metrics (near their best), the rotated rows their sensitivity (near chance).\n";
+              "validate the metrics (near their best), the rotated rows their sensitivity (near chance). The "
+              "autoencoder-reconstruction rows score the ground truth encoded and decoded by the model's own "
+              "autoencoder: the most a transformer over it can reach.\n";
         const fs::path dir(o.reportDir);
         bool plotted = writePlot((dir / "identity.png").string(), "identity top-1 against subject count", "top-1", rows,
                                  labels, &EvalRow::identityTop1, true);

@@ -9,6 +9,7 @@
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/utils/clip_grad.h>
 
+#include <cmath>
 #include <cstdio>
 
 namespace mosaic::train {
@@ -18,12 +19,19 @@ AutoEncoderTrainer::AutoEncoderTrainer(pipeline::Bundle &bundle, const AutoEncod
 {
     if (options.batch < 1 || options.data.size % bundle.ae->config.downsampleFactor())
         throw Error(StatusCode::InvalidArgument, "autoencoder training: bad batch or image size");
+    if (!(options.subjectWeight > 0.0) || !std::isfinite(options.subjectWeight) || options.refSize < 0 ||
+        options.refSize % bundle.ae->config.downsampleFactor())
+        throw Error(StatusCode::InvalidArgument, "autoencoder training: the subject weight must be above 0 and the "
+                                                 "reference size a multiple of the downsampling factor");
     m_device = trainingDevice(options.device);
     m_bundle.ae->to(m_device);
     for (auto &p : m_bundle.ae->parameters())
         p.set_requires_grad(true);
+    if (options.decoderOnly)
+        for (auto &p : m_bundle.ae->encoder->parameters())
+            p.set_requires_grad(false);
     m_bundle.ae->train();
-    m_optimizer = std::make_unique<torch::optim::AdamW>(m_bundle.ae->parameters(),
+    m_optimizer = std::make_unique<torch::optim::AdamW>(trainable(),
                                                         torch::optim::AdamWOptions(options.learningRate).weight_decay(0.0));
 }
 
@@ -45,8 +53,70 @@ at::Tensor AutoEncoderTrainer::images(int64_t firstIndex, int count) const
     return (at::stack(out, 0) * 2.0 - 1.0).to(m_device);
 }
 
+std::vector<at::Tensor> AutoEncoderTrainer::trainable() const
+{
+    return m_options.decoderOnly ? m_bundle.ae->decoder->parameters() : m_bundle.ae->parameters();
+}
+
+at::Tensor AutoEncoderTrainer::reconstructionLoss(int64_t firstIndex, int count)
+{
+    auto &ae = *m_bundle.ae;
+    ToysOptions refOptions = m_options.data;
+    if (m_options.refSize > 0)
+        refOptions.refSize = m_options.refSize;
+    std::vector<at::Tensor> targets, weights, refs;
+    for (int64_t i = firstIndex; i < firstIndex + count; ++i) {
+        const data::ToySample s = data::renderToySample(m_options.refSize > 0 ? refOptions : m_options.data, i);
+        targets.push_back(s.target);
+        at::Tensor onToy = at::zeros({s.target.size(1), s.target.size(2)}, at::kBool);
+        for (const auto &sub : s.subjects)
+            onToy = onToy.logical_or(sub.mask);
+        weights.push_back((1.0 + (m_options.subjectWeight - 1.0) * onToy.to(at::kFloat)).unsqueeze(0));
+        if (m_options.refSize > 0 && !s.subjects.empty())
+            refs.push_back(s.subjects[static_cast<size_t>(i) % s.subjects.size()].reference);
+    }
+    auto pass = [&](const at::Tensor &x, const at::Tensor &w) {
+        auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device);
+        at::Tensor mean, logvar;
+        {
+            std::unique_ptr<torch::NoGradGuard> frozen;
+            if (m_options.decoderOnly)
+                frozen = std::make_unique<torch::NoGradGuard>();
+            auto moments = ae.encoder->forward(x).to(at::kFloat).chunk(2, 1);
+            mean = moments[0];
+            logvar = moments[1].clamp(-30.0, 20.0);
+        }
+        const at::Tensor recon = ae.decoder->forward(mean).to(at::kFloat);
+        autocast.reset();
+        at::Tensor rec = ((recon - x).pow(2) * w).sum() / (w.sum() * x.size(1));
+        if (!m_options.decoderOnly)
+            rec = rec + m_options.klWeight * 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).mean();
+        return rec;
+    };
+    const at::Tensor x = (at::stack(targets, 0) * 2.0 - 1.0).to(m_device);
+    at::Tensor loss = pass(x, at::stack(weights, 0).to(m_device));
+    if (!refs.empty()) {
+        const at::Tensor r = (at::stack(refs, 0) * 2.0 - 1.0).to(m_device);
+        // On white: the toy's own pixels (not white) weigh as the toys in the scenes do.
+        const at::Tensor onToy = (r < 0.96).any(1, true).to(at::kFloat);
+        loss = loss + pass(r, 1.0 + (m_options.subjectWeight - 1.0) * onToy);
+    }
+    return loss;
+}
+
 AutoEncoderStep AutoEncoderTrainer::step()
 {
+    if (m_options.subjectWeight != 1.0 || m_options.refSize > 0 || m_options.decoderOnly) {
+        const at::Tensor total = reconstructionLoss(m_step * m_options.batch, m_options.batch);
+        m_optimizer->zero_grad();
+        total.backward();
+        torch::nn::utils::clip_grad_norm_(trainable(), m_options.clipNorm);
+        m_optimizer->step();
+        AutoEncoderStep s;
+        s.step = m_step++;
+        s.total = s.reconstruction = total.item<double>();
+        return s;
+    }
     auto &ae = *m_bundle.ae;
     const at::Tensor x = images(m_step * m_options.batch, m_options.batch);
     auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device);
@@ -74,6 +144,8 @@ std::pair<double, double> AutoEncoderTrainer::calibrate(int samples)
 {
     torch::NoGradGuard noGrad;
     auto &ae = *m_bundle.ae;
+    if (m_options.decoderOnly) // the latent space is the one the transformer knows
+        return {ae.config.shift_factor, ae.config.scale_factor};
     const at::Tensor x = images(1000000, samples); // images the training stream does not use first
     const at::Tensor mean = ae.encoder->forward(x).chunk(2, 1)[0];
     const double shift = mean.mean().item<double>();

@@ -23,6 +23,16 @@ struct AutoEncoderTrainOptions
     ToysOptions data;
     std::string device = "cpu"; // cpu, cuda, auto
     bool autocast = false;      // bfloat16 autocast for the forward pass
+    // Fine-tuning for the subjects (0 / 1 / false: the plain stage-1 training). subjectWeight: the
+    // reconstruction error on the toys' pixels weighs this many times the background's (the toys
+    // are a few per cent of a scene). refSize > 0: each batch also reconstructs one reference per
+    // target at this size (the size the pipeline encodes references at), in its own pass, instead of
+    // references at the target size in place of half the targets. decoderOnly: the encoder, and so
+    // the latent space and its scale and shift, stay as they are (a transformer trained over them
+    // keeps working); only the decoder learns.
+    double subjectWeight = 1.0;
+    int refSize = 0;
+    bool decoderOnly = false;
 };
 
 struct AutoEncoderStep
@@ -38,13 +48,15 @@ public:
     AutoEncoderStep step();
     int64_t stepCount() const { return m_step; }
     // Sets config.shift_factor / scale_factor from the latent mean and standard deviation of
-    // `samples` rendered images; returns {shift, scale}.
+    // `samples` rendered images; returns {shift, scale}. With decoderOnly, leaves them and returns them.
     std::pair<double, double> calibrate(int samples = 16);
     void saveCheckpoint(const std::string &path) const;
     void loadCheckpoint(const std::string &path);
 
 private:
     at::Tensor images(int64_t firstIndex, int count) const; // [N, 3, S, S] in [-1, 1]
+    at::Tensor reconstructionLoss(int64_t firstIndex, int count); // the fine-tuning modes' loss
+    std::vector<at::Tensor> trainable() const;
     pipeline::Bundle &m_bundle;
     AutoEncoderTrainOptions m_options;
     std::unique_ptr<torch::optim::AdamW> m_optimizer;

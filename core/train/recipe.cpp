@@ -373,6 +373,9 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             ao.autocast = t.autocast;
             ao.data = t.data;
             ao.data.refSize = t.data.size;
+            ao.subjectWeight = field(r, "subject_weight", ao.subjectWeight);
+            ao.refSize = field(r, "ae_ref_size", ao.refSize);
+            ao.decoderOnly = field(r, "decoder_only", ao.decoderOnly);
             aeTrainer = std::make_unique<train::AutoEncoderTrainer>(*bundle, ao);
         } else {
             trainer = std::make_unique<train::Trainer>(

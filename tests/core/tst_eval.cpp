@@ -103,7 +103,11 @@ private Q_SLOTS:
         const Status st = runEvaluation(o, &r, [&](int, int) { ++calls; });
         QVERIFY2(st.ok(), st.message.c_str());
         QCOMPARE(calls, 4);
-        QCOMPARE(r.rows.size(), size_t{7}); // k=1: 3 rows, k=2: 4 rows
+        QCOMPARE(r.rows.size(), size_t{9}); // k=1: 4 rows, k=2: 5 rows
+        // The autoencoder's ceiling: the ground truth encoded and decoded, scored as a generated image.
+        QCOMPARE(r.rows[2].condition, std::string("autoencoder reconstruction"));
+        QCOMPARE(r.rows[2].images, 1);
+        QVERIFY(r.rows[2].identityTop1 >= 0 && r.rows[2].identityTop1 <= 1 && r.rows[2].scene >= 0);
         QCOMPARE(r.rows[0].condition, std::string("generated, regions"));
         QVERIFY(r.rows[0].layout >= 0 && r.rows[1].layout < 0);
         // Correspondence accuracy is measured once per subject count (on the regions row) where exact maps exist.
@@ -114,6 +118,7 @@ private Q_SLOTS:
         std::ifstream in(r.markdown);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         QVERIFY(text.find("| 2 | ground truth, regions rotated |") != std::string::npos);
+        QVERIFY(text.find("| 2 | autoencoder reconstruction |") != std::string::npos);
         QVERIFY(text.find("subject scale 0.09-0.17 of the image side") != std::string::npos); // the toys' sizes are stated
         // The diagnostic start from the ground truth (image to image) is run and stated in the report;
         // a strength outside (0, 1] is refused.

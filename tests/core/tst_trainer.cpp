@@ -776,6 +776,66 @@ private Q_SLOTS:
         QVERIFY2(std::abs(z.std().item<double>() - 1.0) < 0.3, std::to_string(z.std().item<double>()).c_str());
     }
 
+    // Fine-tuning the decoder for the subjects: the encoder (the latent space) and the latent scale
+    // and shift stay bit-identical, the decoder learns, the subject-weighted error falls; bad settings
+    // are refused.
+    void autoencoderDecoderFineTune()
+    {
+        at::set_num_threads(1);
+        const std::string dir = testsupport::scratchDir("ae_decoder");
+        auto b = tinyBundle(dir);
+        QVERIFY(b);
+        train::AutoEncoderTrainOptions o;
+        o.batch = 4;
+        o.learningRate = 5e-3;
+        o.data.size = o.data.refSize = 64;
+        o.data.minSubjects = 1;
+        o.data.maxSubjects = 2;
+        o.subjectWeight = 8.0;
+        o.refSize = 32;
+        o.decoderOnly = true;
+        std::vector<at::Tensor> encoderBefore, decoderBefore;
+        for (const auto &p : b->ae->encoder->parameters())
+            encoderBefore.push_back(p.detach().clone());
+        for (const auto &p : b->ae->decoder->parameters())
+            decoderBefore.push_back(p.detach().clone());
+        const double shift = b->ae->config.shift_factor, scale = b->ae->config.scale_factor;
+        train::AutoEncoderTrainer t(*b, o);
+        std::vector<double> losses;
+        for (int i = 0; i < 30; ++i)
+            losses.push_back(t.step().reconstruction);
+        double first = 0, last = 0;
+        for (int i = 0; i < 5; ++i) {
+            first += losses[static_cast<size_t>(i)] / 5;
+            last += losses[losses.size() - 1 - static_cast<size_t>(i)] / 5;
+        }
+        std::printf("decoder fine-tuning: weighted error %.4f (steps 1-5) -> %.4f (steps 26-30)\n", first, last);
+        QVERIFY2(last < 0.9 * first, (std::to_string(first) + " -> " + std::to_string(last)).c_str());
+        const auto enc = b->ae->encoder->parameters(), dec = b->ae->decoder->parameters();
+        for (size_t i = 0; i < enc.size(); ++i)
+            QVERIFY(at::equal(enc[i], encoderBefore[i]));
+        bool changed = false;
+        for (size_t i = 0; i < dec.size(); ++i)
+            changed = changed || !at::equal(dec[i], decoderBefore[i]);
+        QVERIFY(changed);
+        const auto [s2, k2] = t.calibrate(4);
+        QCOMPARE(s2, shift);
+        QCOMPARE(k2, scale);
+        QCOMPARE(b->ae->config.scale_factor, scale);
+        for (const auto &[weight, refSize] : {std::pair{0.0, 0}, std::pair{std::nan(""), 0}, std::pair{2.0, 20}}) {
+            train::AutoEncoderTrainOptions bad = o;
+            bad.subjectWeight = weight;
+            bad.refSize = refSize;
+            bool refused = false;
+            try {
+                train::AutoEncoderTrainer x(*b, bad);
+            } catch (const Error &e) {
+                refused = e.code() == StatusCode::InvalidArgument;
+            }
+            QVERIFY(refused);
+        }
+    }
+
     // LoRA-only training: the adapters learn, the base stays bit-identical, and the written adapters
     // load back as the same LoRA (onto the bundle, through ModelBundle::load).
     void loraOnlyTrainsAdapters()
@@ -947,6 +1007,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(badCheckpointIsAnError))
+MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(autoencoderDecoderFineTune) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(badCheckpointIsAnError))
 
 #include "tst_trainer.moc"
