@@ -59,6 +59,18 @@ StatusCode errorCode(F f)
 
 #define QVERIFY_THROWS_ERROR(expr, expected) QCOMPARE(errorCode([&] { (void)(expr); }), expected)
 
+// The autoencoder trainer on 64-px scenes of one or two toys, batch 4.
+train::AutoEncoderTrainOptions aeOptions()
+{
+    train::AutoEncoderTrainOptions o;
+    o.batch = 4;
+    o.learningRate = 5e-3;
+    o.data.size = o.data.refSize = 64;
+    o.data.minSubjects = 1;
+    o.data.maxSubjects = 2;
+    return o;
+}
+
 train::TrainOptions options()
 {
     train::TrainOptions o;
@@ -746,12 +758,7 @@ private Q_SLOTS:
         const std::string dir = testsupport::scratchDir("ae_train");
         auto b = tinyBundle(dir);
         QVERIFY(b);
-        train::AutoEncoderTrainOptions o;
-        o.batch = 4;
-        o.learningRate = 5e-3;
-        o.data.size = o.data.refSize = 64;
-        o.data.minSubjects = 1;
-        o.data.maxSubjects = 2;
+        train::AutoEncoderTrainOptions o = aeOptions();
         train::AutoEncoderTrainer t(*b, o);
         std::vector<double> losses;
         for (int i = 0; i < 30; ++i)
@@ -785,12 +792,7 @@ private Q_SLOTS:
         const std::string dir = testsupport::scratchDir("ae_decoder");
         auto b = tinyBundle(dir);
         QVERIFY(b);
-        train::AutoEncoderTrainOptions o;
-        o.batch = 4;
-        o.learningRate = 5e-3;
-        o.data.size = o.data.refSize = 64;
-        o.data.minSubjects = 1;
-        o.data.maxSubjects = 2;
+        train::AutoEncoderTrainOptions o = aeOptions();
         o.subjectWeight = 8.0;
         o.refSize = 32;
         o.decoderOnly = true;
