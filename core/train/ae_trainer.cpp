@@ -58,7 +58,7 @@ std::vector<at::Tensor> AutoEncoderTrainer::trainable() const
     return m_options.decoderOnly ? m_bundle.ae->decoder->parameters() : m_bundle.ae->parameters();
 }
 
-at::Tensor AutoEncoderTrainer::reconstructionLoss(int64_t firstIndex, int count)
+std::pair<at::Tensor, at::Tensor> AutoEncoderTrainer::reconstructionLoss(int64_t firstIndex, int count)
 {
     auto &ae = *m_bundle.ae;
     ToysOptions refOptions = m_options.data;
@@ -88,33 +88,38 @@ at::Tensor AutoEncoderTrainer::reconstructionLoss(int64_t firstIndex, int count)
         }
         const at::Tensor recon = ae.decoder->forward(mean).to(at::kFloat);
         autocast.reset();
-        at::Tensor rec = ((recon - x).pow(2) * w).sum() / (w.sum() * x.size(1));
-        if (!m_options.decoderOnly)
-            rec = rec + m_options.klWeight * 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).mean();
-        return rec;
+        const at::Tensor rec = ((recon - x).pow(2) * w).sum() / (w.sum() * x.size(1));
+        const at::Tensor kl = m_options.decoderOnly ? at::zeros({}, rec.options())
+                                                    : 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).mean();
+        return std::make_pair(rec, kl);
     };
     const at::Tensor x = (at::stack(targets, 0) * 2.0 - 1.0).to(m_device);
-    at::Tensor loss = pass(x, at::stack(weights, 0).to(m_device));
+    auto [rec, kl] = pass(x, at::stack(weights, 0).to(m_device));
     if (!refs.empty()) {
         const at::Tensor r = (at::stack(refs, 0) * 2.0 - 1.0).to(m_device);
         // On white: the toy's own pixels (not white) weigh as the toys in the scenes do.
         const at::Tensor onToy = (r < 0.96).any(1, true).to(at::kFloat);
-        loss = loss + pass(r, 1.0 + (m_options.subjectWeight - 1.0) * onToy);
+        const auto [recRef, klRef] = pass(r, 1.0 + (m_options.subjectWeight - 1.0) * onToy);
+        rec = rec + recRef;
+        kl = kl + klRef;
     }
-    return loss;
+    return {rec, kl};
 }
 
 AutoEncoderStep AutoEncoderTrainer::step()
 {
     if (m_options.subjectWeight != 1.0 || m_options.refSize > 0 || m_options.decoderOnly) {
-        const at::Tensor total = reconstructionLoss(m_step * m_options.batch, m_options.batch);
+        const auto [rec, kl] = reconstructionLoss(m_step * m_options.batch, m_options.batch);
+        const at::Tensor total = rec + m_options.klWeight * kl;
         m_optimizer->zero_grad();
         total.backward();
         torch::nn::utils::clip_grad_norm_(trainable(), m_options.clipNorm);
         m_optimizer->step();
         AutoEncoderStep s;
         s.step = m_step++;
-        s.total = s.reconstruction = total.item<double>();
+        s.total = total.item<double>();
+        s.reconstruction = rec.item<double>();
+        s.kl = kl.item<double>();
         return s;
     }
     auto &ae = *m_bundle.ae;

@@ -55,7 +55,8 @@ public:
 
 private:
     at::Tensor images(int64_t firstIndex, int count) const; // [N, 3, S, S] in [-1, 1]
-    at::Tensor reconstructionLoss(int64_t firstIndex, int count); // the fine-tuning modes' loss
+    // The fine-tuning modes' weighted reconstruction error and KL term (zero with decoderOnly).
+    std::pair<at::Tensor, at::Tensor> reconstructionLoss(int64_t firstIndex, int count);
     std::vector<at::Tensor> trainable() const;
     pipeline::Bundle &m_bundle;
     AutoEncoderTrainOptions m_options;
