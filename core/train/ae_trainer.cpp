@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <tuple>
 
 namespace mosaic::train {
 
@@ -108,34 +109,25 @@ std::pair<at::Tensor, at::Tensor> AutoEncoderTrainer::reconstructionLoss(int64_t
 
 AutoEncoderStep AutoEncoderTrainer::step()
 {
+    at::Tensor rec, kl;
     if (m_options.subjectWeight != 1.0 || m_options.refSize > 0 || m_options.decoderOnly) {
-        const auto [rec, kl] = reconstructionLoss(m_step * m_options.batch, m_options.batch);
-        const at::Tensor total = rec + m_options.klWeight * kl;
-        m_optimizer->zero_grad();
-        total.backward();
-        torch::nn::utils::clip_grad_norm_(trainable(), m_options.clipNorm);
-        m_optimizer->step();
-        AutoEncoderStep s;
-        s.step = m_step++;
-        s.total = total.item<double>();
-        s.reconstruction = rec.item<double>();
-        s.kl = kl.item<double>();
-        return s;
+        std::tie(rec, kl) = reconstructionLoss(m_step * m_options.batch, m_options.batch);
+    } else {
+        auto &ae = *m_bundle.ae;
+        const at::Tensor x = images(m_step * m_options.batch, m_options.batch);
+        auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device);
+        auto moments = ae.encoder->forward(x).to(at::kFloat).chunk(2, 1);
+        const at::Tensor mean = moments[0], logvar = moments[1].clamp(-30.0, 20.0);
+        // Decode the raw posterior mean (scale and shift cancel between encode and decode).
+        const at::Tensor recon = ae.decoder->forward(mean).to(at::kFloat);
+        autocast.reset();
+        rec = (recon - x).pow(2).mean();
+        kl = 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).mean();
     }
-    auto &ae = *m_bundle.ae;
-    const at::Tensor x = images(m_step * m_options.batch, m_options.batch);
-    auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device);
-    auto moments = ae.encoder->forward(x).to(at::kFloat).chunk(2, 1);
-    const at::Tensor mean = moments[0], logvar = moments[1].clamp(-30.0, 20.0);
-    // Decode the raw posterior mean (scale and shift cancel between encode and decode).
-    const at::Tensor recon = ae.decoder->forward(mean).to(at::kFloat);
-    autocast.reset();
-    const at::Tensor rec = (recon - x).pow(2).mean();
-    const at::Tensor kl = 0.5 * (mean.pow(2) + logvar.exp() - 1.0 - logvar).mean();
     const at::Tensor total = rec + m_options.klWeight * kl;
     m_optimizer->zero_grad();
     total.backward();
-    torch::nn::utils::clip_grad_norm_(ae.parameters(), m_options.clipNorm);
+    torch::nn::utils::clip_grad_norm_(trainable(), m_options.clipNorm);
     m_optimizer->step();
     AutoEncoderStep s;
     s.step = m_step++;

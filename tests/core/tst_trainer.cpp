@@ -59,6 +59,17 @@ StatusCode errorCode(F f)
 
 #define QVERIFY_THROWS_ERROR(expr, expected) QCOMPARE(errorCode([&] { (void)(expr); }), expected)
 
+// The means of the first and of the last n values (a loss curve's start and end).
+std::pair<double, double> firstLastMeans(const std::vector<double> &v, size_t n)
+{
+    double first = 0, last = 0;
+    for (size_t i = 0; i < n; ++i) {
+        first += v[i] / static_cast<double>(n);
+        last += v[v.size() - 1 - i] / static_cast<double>(n);
+    }
+    return {first, last};
+}
+
 // The autoencoder trainer on 64-px scenes of one or two toys, batch 4.
 train::AutoEncoderTrainOptions aeOptions()
 {
@@ -238,21 +249,13 @@ private Q_SLOTS:
             rev.push_back(l.reverseSca);
             share.push_back(l.share);
         }
-        auto firstLast = [](const std::vector<double> &v) {
-            double first = 0, last = 0;
-            for (size_t i = 0; i < 8; ++i) {
-                first += v[i] / 8;
-                last += v[v.size() - 1 - i] / 8;
-            }
-            return std::pair{first, last};
-        };
-        const auto [first, last] = firstLast(rev);
+        const auto [first, last] = firstLastMeans(rev, 8);
         std::printf("reverse correspondence term: steps 1-8 %.4f, steps 33-40 %.4f\n", first, last);
         QVERIFY(first > 0.0);
         QVERIFY2(last < 0.5 * first, (std::to_string(first) + " -> " + std::to_string(last)).c_str());
         // The reference-share term: -log of the subject tokens' attention on their reference, which
         // starts near the reference's share of the keys and is pulled up.
-        const auto [shareFirst, shareLast] = firstLast(share);
+        const auto [shareFirst, shareLast] = firstLastMeans(share, 8);
         std::printf("reference-share term: steps 1-8 %.4f, steps 33-40 %.4f\n", shareFirst, shareLast);
         QVERIFY(shareFirst > 0.5);
         QVERIFY2(shareLast < 0.5 * shareFirst, (std::to_string(shareFirst) + " -> " + std::to_string(shareLast)).c_str());
@@ -763,11 +766,7 @@ private Q_SLOTS:
         std::vector<double> losses;
         for (int i = 0; i < 30; ++i)
             losses.push_back(t.step().reconstruction);
-        double first = 0, last = 0;
-        for (int i = 0; i < 5; ++i) {
-            first += losses[static_cast<size_t>(i)] / 5;
-            last += losses[losses.size() - 1 - static_cast<size_t>(i)] / 5;
-        }
+        const auto [first, last] = firstLastMeans(losses, 5);
         std::printf("autoencoder: reconstruction MSE %.4f (steps 1-5) -> %.4f (steps 26-30)\n", first, last);
         QVERIFY2(last < 0.8 * first, (std::to_string(first) + " -> " + std::to_string(last)).c_str());
         // After calibration the encoded latents have about zero mean and unit variance.
@@ -806,11 +805,7 @@ private Q_SLOTS:
         std::vector<double> losses;
         for (int i = 0; i < 30; ++i)
             losses.push_back(t.step().reconstruction);
-        double first = 0, last = 0;
-        for (int i = 0; i < 5; ++i) {
-            first += losses[static_cast<size_t>(i)] / 5;
-            last += losses[losses.size() - 1 - static_cast<size_t>(i)] / 5;
-        }
+        const auto [first, last] = firstLastMeans(losses, 5);
         std::printf("decoder fine-tuning: weighted error %.4f (steps 1-5) -> %.4f (steps 26-30)\n", first, last);
         QVERIFY2(last < 0.9 * first, (std::to_string(first) + " -> " + std::to_string(last)).c_str());
         const auto enc = b->ae->encoder->parameters(), dec = b->ae->decoder->parameters();
