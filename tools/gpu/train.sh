@@ -36,6 +36,11 @@
 # A session's 15 device minutes, as two calls on one warm machine (the build folder stays between them):
 #   OUT=$OUT BUDGET=300 TESTS=only MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh  # suites, golden
 #   OUT=$OUT BUDGET=470 TESTS=0 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh     # the training
+# and, since session 13 (the autoencoder bounds what a transformer can show; docs/results.md), with the
+# autoencoder retrained first for AE_SECONDS and the transformer over it for the rest:
+#   OUT=$OUT BUDGET=560 TESTS=0 AE_SECONDS=180 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
+# (then both models come back: ae.gz.part-* the autoencoder's bundle, aligned.gz.part-* the pair;
+# the rehearsal: DEVICE=cpu BUDGET=240 TESTS=0 POOL=50 AE_SECONDS=40 tools/gpu/train.sh).
 # or one call that does both, the suites niced beside the training (the second run's; they did not finish):
 #   OUT=$OUT BUDGET=560 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
 #   DEVICE=cpu BUDGET=240 TESTS=0 POOL=50 tools/gpu/train.sh        # the rehearsal on a CPU
@@ -64,7 +69,7 @@ rm -f "$LOGS"/*  # this run's logs only (a rehearsal leaves its own)
 stamp() { echo "[$(( $(date +%s) - t0 )) s] $*" | tee -a "$LOGS/train.sh.log"; }
 
 package() {
-  for v in $VARIANTS; do
+  for v in $VARIANTS $aestage; do
     local m="$RUNS/gpu-$v/model.safetensors"
     [ -f "$m" ] || continue
     cp "$RUNS/gpu-$v/metrics.csv" "$LOGS/$v.metrics.csv" 2>/dev/null
@@ -156,14 +161,39 @@ if [ "$TESTS" = only ]; then
   exit 0
 fi
 
+# The autoencoder first, when AE_SECONDS asks for it (resources/recipes/gpu/ae.json): the transformer
+# recipes then train over it (copies under runs/gpu-recipes with their init.autoencoder replaced).
+recipes=resources/recipes/gpu
+aestage=""
+if [ "${AE_SECONDS:-0}" -gt 0 ]; then
+  timeout -s TERM -k 30 $((AE_SECONDS + 60)) "$M" --threads "$JOBS" --no-log-file train \
+    --recipe resources/recipes/gpu/ae.json --seconds "$AE_SECONDS" --device "$DEVICE" > "$LOGS/ae.log" 2>&1 ||
+    { stamp "the autoencoder stage failed: $(tail -3 "$LOGS/ae.log" | tr '\n' ' ')"; exit 1; }
+  stamp "autoencoder: $(grep -o 'step [0-9]*.*' "$LOGS/ae.log" | tail -1)"
+  cp "$RUNS/gpu-ae/metrics.csv" "$LOGS/ae.metrics.csv" 2>/dev/null
+  recipes="$RUNS/gpu-recipes"
+  aestage=ae
+  mkdir -p "$recipes"
+  for v in $VARIANTS; do
+    python3 - "resources/recipes/gpu/$v.json" "$recipes/$v.json" "$RUNS/gpu-ae/model.safetensors" <<'PY' ||
+import json, sys
+r = json.load(open(sys.argv[1]))
+r["init"]["autoencoder"] = sys.argv[3]
+r["comment"] = "Written by tools/gpu/train.sh: " + sys.argv[1] + " over the autoencoder of its first stage."
+json.dump(r, open(sys.argv[2], "w"), indent=2)
+PY
+      { stamp "could not write $recipes/$v.json"; exit 1; }
+  done
+fi
+
 # The toy pool, rendered once for all variants.
 first="${VARIANTS%% *}"
 poolargs=()
 [ -n "${POOL:-}" ] && poolargs=(--pool "$POOL")
-"$M" --threads "$JOBS" --no-log-file train --recipe "resources/recipes/gpu/$first.json" --pool-only "${poolargs[@]}" \
+"$M" --threads "$JOBS" --no-log-file train --recipe "$recipes/$first.json" --pool-only "${poolargs[@]}" \
   > "$LOGS/pool.log" 2>&1 || { tail -20 "$LOGS/pool.log"; exit 1; }
 poolfile=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"].get("pool_file", ""))' \
-  "resources/recipes/gpu/$first.json" 2>/dev/null)
+  "$recipes/$first.json" 2>/dev/null)
 if [ -n "$poolfile" ] && [ -f "$poolfile" ]; then
   stamp "pool ready: $poolfile, $(stat -c %s "$poolfile") bytes"
 else
@@ -180,7 +210,7 @@ nvariants=$(echo $VARIANTS | wc -w)
 threads=$(( JOBS / (nvariants + 1) > 1 ? JOBS / (nvariants + 1) : 1 ))
 for v in $VARIANTS; do
   timeout -s TERM -k 30 $((seconds + 40)) "$M" --threads "$threads" --no-log-file train \
-    --recipe "resources/recipes/gpu/$v.json" --seconds "$seconds" --device "$DEVICE" "${poolargs[@]}" \
+    --recipe "$recipes/$v.json" --seconds "$seconds" --device "$DEVICE" "${poolargs[@]}" \
     > "$LOGS/$v.log" 2>&1 &
   pids+=($!)
 done
