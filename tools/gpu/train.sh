@@ -169,7 +169,7 @@ if [ "${AE_SECONDS:-0}" -gt 0 ]; then
   timeout -s TERM -k 30 $((AE_SECONDS + 60)) "$M" --threads "$JOBS" --no-log-file train \
     --recipe resources/recipes/gpu/ae.json --seconds "$AE_SECONDS" --device "$DEVICE" > "$LOGS/ae.log" 2>&1 ||
     { stamp "the autoencoder stage failed: $(tail -3 "$LOGS/ae.log" | tr '\n' ' ')"; exit 1; }
-  stamp "autoencoder: $(grep -o 'step [0-9]*.*' "$LOGS/ae.log" | tail -1)"
+  stamp "autoencoder: $(grep -a 'trained steps' "$LOGS/ae.log" | tail -1)"
   cp "$RUNS/gpu-ae/metrics.csv" "$LOGS/ae.metrics.csv" 2>/dev/null
   recipes="$RUNS/gpu-recipes"
   aestage=ae
