@@ -37,6 +37,16 @@ Status inspectCheckpoint(const std::string &path, CheckpointSummary *out)
             s.tensors.push_back({n, st::dtypeName(info.dtype), info.shape, info.end - info.begin});
             s.parameterCount += static_cast<uint64_t>(info.numel());
         }
+        // A MOSAIC Studio bundle (transformer, autoencoder and text encoder in one file, as the app
+        // loads and `mosaic train` writes) carries its configurations in its metadata: no detection.
+        if (const auto b = s.metadata.find("mosaic.bundle"); b != s.metadata.end()) {
+            s.architecture = "mosaic-bundle";
+            s.variant = "transformer, autoencoder and text encoder";
+            s.layout = "bundle (keys under transformer., ae., text.)";
+            s.configJson = b->second;
+            *out = std::move(s);
+            return;
+        }
         const auto arch = model::detectArchitecture(names);
         s.architecture = model::architectureName(arch);
         s.layout = "-";
