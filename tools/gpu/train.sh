@@ -56,6 +56,7 @@ DEVICE="${DEVICE:-cuda}"
 BUDGET="${BUDGET:-530}"            # seconds for the whole script
 VARIANTS="${VARIANTS:-aligned}"
 TESTS="${TESTS:-1}"
+aestage=""                         # "ae" once the autoencoder stage (AE_SECONDS) has trained
 JOBS="${JOBS:-$(nproc)}"
 BUILD="${BUILD:-$here/build/gpu}"
 GOLDEN="${MOSAIC_GOLDEN_DIR:-}"
@@ -164,7 +165,6 @@ fi
 # The autoencoder first, when AE_SECONDS asks for it (resources/recipes/gpu/ae.json): the transformer
 # recipes then train over it (copies under runs/gpu-recipes with their init.autoencoder replaced).
 recipes=resources/recipes/gpu
-aestage=""
 if [ "${AE_SECONDS:-0}" -gt 0 ]; then
   timeout -s TERM -k 30 $((AE_SECONDS + 60)) "$M" --threads "$JOBS" --no-log-file train \
     --recipe resources/recipes/gpu/ae.json --seconds "$AE_SECONDS" --device "$DEVICE" > "$LOGS/ae.log" 2>&1 ||
