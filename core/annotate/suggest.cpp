@@ -310,11 +310,11 @@ Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::
             throw Error(StatusCode::InvalidArgument, format("{} subjects is more than the model's {}", subjects.size(),
                                                             b.defaults.maxSubjects));
         const int S = b.defaults.size, R = b.defaults.refSize;
-        const int64_t rg = R / 16, lh = pipeline::latentSize(S), gh = lh / 2, gw = lh / 2;
+        const int64_t rg = R / 16, gh = S / 16, gw = S / 16, patch = b.patch();
 
         at::Tensor t = image::toTensor(target); // [1, 3, H, W] in [-1, 1]
         t = at::upsample_bilinear2d(t, {S, S}, false).clamp(-1.0, 1.0);
-        const at::Tensor x0 = pipeline::pack(b.ae->encode(t));
+        const at::Tensor x0 = pipeline::pack(b.ae->encode(t), patch);
         auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed);
         const at::Tensor noise = at::randn(x0.sizes(), gen, x0.options());
         const double tn = options.noise;
@@ -323,7 +323,7 @@ Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::
         const at::Tensor ids = at::tensor(b.tokenizer.encode(prompt, b.text->config.max_length), at::kLong).unsqueeze(0);
         std::tie(in.txt, in.y) = b.text->forward(ids);
         in.target = (1.0 - tn) * x0 + tn * noise;
-        in.targetIds = pipeline::imageIds(1, lh, lh);
+        in.targetIds = pipeline::tokenIds(1, gh, gw);
         std::vector<ReferenceTransform> transforms;
         std::vector<RgbaImage> prepared(subjects.size());
         for (size_t i = 0; i < subjects.size(); ++i) {
@@ -334,8 +334,8 @@ Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::
                 throw Error(st.code, st.message);
             transforms.push_back(referenceTransform(subjects[i].reference, R));
             const at::Tensor z = b.ae->encode(image::toTensor(prepared[i]));
-            in.refs.push_back(pipeline::pack(z));
-            in.refIds.push_back(pipeline::imageIds(1, z.size(2), z.size(3), 0, -rg * static_cast<int64_t>(i + 1)));
+            in.refs.push_back(pipeline::pack(z, patch));
+            in.refIds.push_back(pipeline::tokenIds(1, rg, rg, 0, -rg * static_cast<int64_t>(i + 1)));
         }
         in.timesteps = at::full({1}, tn, at::kFloat);
         in.guidance = at::full({1}, static_cast<double>(b.defaults.guidance), at::kFloat);

@@ -2,6 +2,7 @@
 
 #include "io/checkpoint.h"
 #include "model/state_dict.h"
+#include "pipeline/sampling.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -30,6 +31,39 @@ template <typename M> void freeze(M &module)
 }
 
 } // namespace
+
+int64_t Bundle::patch() const
+{
+    return patchSize(static_cast<int64_t>(ae->config.ch_mult.size()));
+}
+
+bool adaptTransformerInput(Bundle &b)
+{
+    const int64_t p = b.patch(), width = b.ae->config.z_channels * p * p;
+    if (b.flux->config.in_channels == width && b.flux->config.out_channels == width)
+        return false;
+    torch::NoGradGuard noGrad;
+    model::FluxConfig fc = b.flux->config;
+    fc.in_channels = fc.out_channels = width;
+    model::Flux fresh(fc);
+    const auto old = b.flux->named_parameters();
+    std::string renewed;
+    for (auto &e : fresh->named_parameters()) {
+        const at::Tensor *src = old.find(e.key());
+        if (src && src->sizes() == e.value().sizes())
+            e.value().copy_(*src);
+        else
+            renewed += (renewed.empty() ? "" : ", ") + e.key();
+    }
+    for (auto &e : fresh->named_buffers())
+        if (const at::Tensor *src = b.flux->named_buffers().find(e.key()); src && src->sizes() == e.value().sizes())
+            e.value().copy_(*src);
+    log::info("core.pipeline", "transformer input {} -> {} values per token: {} initialised afresh",
+              b.flux->config.in_channels, width, renewed);
+    fresh->to(b.flux->parameters().front().device(), b.flux->parameters().front().scalar_type());
+    b.flux = fresh;
+    return true;
+}
 
 std::string describeBundleJson(const Bundle &b)
 {
@@ -73,10 +107,15 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
         b->name = j.value("name", "unnamed");
         const auto fluxConfig = model::FluxConfig::fromJson(j.at("transformer").dump());
         const auto aeConfig = model::AutoEncoderConfig::fromJson(j.at("autoencoder").dump());
-        if (aeConfig.z_channels * 4 != fluxConfig.in_channels)
-            throw Error(StatusCode::CorruptFile, format("{}: the autoencoder's {} latent channels do not make the "
-                                                        "transformer's {} input channels",
-                                                        path, aeConfig.z_channels, fluxConfig.in_channels));
+        const int64_t levels = static_cast<int64_t>(aeConfig.ch_mult.size());
+        if (levels != 3 && levels != 4)
+            throw Error(StatusCode::CorruptFile, format("{}: an autoencoder of {} levels (3 or 4 make 16-px tokens)",
+                                                        path, levels));
+        const int64_t p = patchSize(levels);
+        if (aeConfig.z_channels * p * p != fluxConfig.in_channels || fluxConfig.out_channels != fluxConfig.in_channels)
+            throw Error(StatusCode::CorruptFile, format("{}: the autoencoder's {} latent channels in {}x{} patches do "
+                                                        "not make the transformer's {} input channels",
+                                                        path, aeConfig.z_channels, p, p, fluxConfig.in_channels));
         b->tokenizer = model::Tokenizer(j.at("text").at("vocabulary").get<std::vector<std::string>>());
         model::TextEncoderConfig tc;
         tc.vocab_size = static_cast<int64_t>(b->tokenizer.vocabulary().size());

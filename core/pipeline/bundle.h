@@ -39,7 +39,15 @@ struct Bundle
     BundleDefaults defaults;
     at::ScalarType dtype = at::kFloat;
     std::mutex runMutex; // one generation at a time per bundle
+
+    // Latent pixels per token side: 2 for FLUX's 8x autoencoder, 4 for a 4x one (tokens are 16 px).
+    int64_t patch() const;
 };
+
+// After the autoencoder was replaced by one whose tokens hold a different number of values (other latent
+// channels, or 4x instead of 8x): the transformer's input and output layers rebuilt at the new width, freshly
+// initialised, every other weight kept. Returns false (and changes nothing) where the widths already agree.
+bool adaptTransformerInput(Bundle &bundle);
 
 std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype = at::kFloat);
 // Writes the bundle's weights (from any device, stored as `storage`: float32, bfloat16 or float16;

@@ -299,7 +299,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
 
         // References: prepared as MOSAIC prepares them, encoded with the posterior mean, packed, and
         // placed to the left of the target: columns shifted by -(ref width in tokens) * (i + 1).
-        const int64_t rg = v.refSize / 16;
+        const int64_t rg = v.refSize / 16, patch = b.patch();
         std::vector<at::Tensor> refs, refIds;
         std::vector<uint64_t> hashes;
         for (size_t i = 0; i < request.subjects.size(); ++i) {
@@ -312,9 +312,9 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
                 invalid(format("subject {}: a prepared reference must be {}x{}", i + 1, v.refSize, v.refSize));
             }
             hashes.push_back(fnv1a(s.image.pixels));
-            at::Tensor z = b.ae->encode(image::toTensor(prepared));          // [1, z, ref/8, ref/8]
-            refs.push_back(pipeline::pack(z));
-            refIds.push_back(pipeline::imageIds(1, z.size(2), z.size(3), 0, -rg * static_cast<int64_t>(i + 1)));
+            at::Tensor z = b.ae->encode(image::toTensor(prepared));          // [1, z, ref/8, ref/8] (or /4)
+            refs.push_back(pipeline::pack(z, patch));
+            refIds.push_back(pipeline::tokenIds(1, rg, rg, 0, -rg * static_cast<int64_t>(i + 1)));
             if (cancelled())
                 throw Error(StatusCode::Cancelled, "cancelled");
         }
@@ -326,12 +326,12 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
         out.prepareSeconds = since(t0);
 
         // Noise from a CPU generator: the same seed gives the same image on the same build.
-        const int64_t lh = pipeline::latentSize(v.height), lw = pipeline::latentSize(v.width);
+        const int64_t lh = pipeline::latentSize(v.height, patch), lw = pipeline::latentSize(v.width, patch);
         const int64_t zc = b.ae->config.z_channels;
         auto gen = at::make_generator<at::CPUGeneratorImpl>(request.seed);
-        at::Tensor x = pipeline::pack(at::randn({1, zc, lh, lw}, gen, at::TensorOptions().dtype(at::kFloat)));
-        const int64_t gh = lh / 2, gw = lw / 2;
-        const at::Tensor ids = pipeline::imageIds(1, lh, lw);
+        at::Tensor x = pipeline::pack(at::randn({1, zc, lh, lw}, gen, at::TensorOptions().dtype(at::kFloat)), patch);
+        const int64_t gh = lh / patch, gw = lw / patch;
+        const at::Tensor ids = pipeline::tokenIds(1, gh, gw);
         const auto schedule = pipeline::getSchedule(v.steps, gh * gw);
         // Image to image: the starting image's latent noised to the first step at or below the strength
         // (rectified flow: x_t = (1 - t) x_0 + t noise); at least the last step runs.
@@ -340,7 +340,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
             while (firstStep < v.steps - 1 && schedule[static_cast<size_t>(firstStep)] > request.strength)
                 ++firstStep;
             const double t = schedule[static_cast<size_t>(firstStep)];
-            const at::Tensor x0 = pipeline::pack(b.ae->encode(fitImage(request.initImage, v.width, v.height)));
+            const at::Tensor x0 = pipeline::pack(b.ae->encode(fitImage(request.initImage, v.width, v.height)), patch);
             x = (1.0 - t) * x0 + t * x;
         }
 
@@ -410,7 +410,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
             const bool wantPreview = request.previewEvery > 0 && callbacks.progress &&
                                      ((step + 1 - firstStep) % request.previewEvery == 0 || step + 1 == v.steps);
             if (wantPreview) // the predicted clean latent: x0 = x_t - t * v
-                preview = image::fromTensor(b.ae->decode(pipeline::unpack(x - tCur * pred, lh, lw)));
+                preview = image::fromTensor(b.ae->decode(pipeline::unpack(x - tCur * pred, lh, lw, patch)));
             x = x + (tPrev - tCur) * pred;
             out.stepSeconds.push_back(since(tStep));
             if (callbacks.progress) {
@@ -425,7 +425,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
         out.denoiseSeconds = since(tDenoise);
 
         const auto tDecode = Clock::now();
-        out.image = image::fromTensor(b.ae->decode(pipeline::unpack(x, lh, lw)));
+        out.image = image::fromTensor(b.ae->decode(pipeline::unpack(x, lh, lw, patch)));
         out.decodeSeconds = since(tDecode);
 
         // Maps: token grids upsampled to pixels (nearest), so that sums are exact.
@@ -489,7 +489,12 @@ Status writeRandomBundle(const std::string &path, const RandomBundleOptions &o)
         fc.num_heads = o.heads;
         fc.depth = o.doubleBlocks;
         fc.depth_single_blocks = o.singleBlocks;
-        fc.in_channels = fc.out_channels = 4 * o.latentChannels;
+        if ((o.aeMultipliers.size() != 3 && o.aeMultipliers.size() != 4) || o.latentChannels < 1 || o.aeChannels < 1)
+            throw Error(StatusCode::InvalidArgument, "the autoencoder needs three or four levels (a 4x or 8x "
+                                                     "downsampling: 16-px tokens of 4x4 or 2x2 latent pixels) and "
+                                                     "positive channel counts");
+        const int64_t p = pipeline::patchSize(static_cast<int64_t>(o.aeMultipliers.size()));
+        fc.in_channels = fc.out_channels = p * p * o.latentChannels;
         fc.vec_in_dim = fc.context_in_dim = o.hidden;
         if (o.hidden <= 0 || o.heads <= 0 || o.hidden % o.heads)
             throw Error(StatusCode::InvalidArgument, format("hidden {} does not split into {} heads", o.hidden, o.heads));
@@ -500,9 +505,6 @@ Status writeRandomBundle(const std::string &path, const RandomBundleOptions &o)
         ac.ch_mult.assign(o.aeMultipliers.begin(), o.aeMultipliers.end());
         ac.num_res_blocks = o.aeResBlocks;
         ac.z_channels = o.latentChannels;
-        if (o.aeMultipliers.size() != 4 || o.latentChannels < 1 || o.aeChannels < 1)
-            throw Error(StatusCode::InvalidArgument, "the autoencoder needs four levels (an 8x downsampling, as FLUX's "
-                                                     "token packing assumes) and positive channel counts");
         b.flux = model::Flux(fc);
         b.ae = model::AutoEncoder(ac);
         std::vector<std::string> vocab{"<pad>", "<unk>"};

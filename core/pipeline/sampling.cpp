@@ -7,30 +7,45 @@
 
 namespace mosaic::pipeline {
 
-at::Tensor pack(const at::Tensor &latent)
+int64_t patchSize(int64_t levels)
 {
-    const int64_t B = latent.size(0), C = latent.size(1), H = latent.size(2), W = latent.size(3);
-    if (H % 2 || W % 2)
-        throw Error(StatusCode::InvalidArgument, format("pack: latent size {}x{} is not even", W, H));
-    return latent.view({B, C, H / 2, 2, W / 2, 2})
-        .permute({0, 2, 4, 1, 3, 5})                 // [B, h, w, C, ph, pw]
-        .reshape({B, (H / 2) * (W / 2), C * 4});
+    if (levels != 3 && levels != 4)
+        throw Error(StatusCode::InvalidArgument,
+                    format("an autoencoder of {} levels: only 3 (4x, 4x4 patches) or 4 (8x, FLUX's 2x2 patches) make "
+                           "16-px tokens",
+                           levels));
+    return 16 >> (levels - 1);
 }
 
-at::Tensor unpack(const at::Tensor &tokens, int64_t h, int64_t w)
+at::Tensor pack(const at::Tensor &latent, int64_t p)
 {
-    const int64_t B = tokens.size(0), C = tokens.size(2) / 4;
-    if (tokens.size(1) != (h / 2) * (w / 2) || h % 2 || w % 2)
+    const int64_t B = latent.size(0), C = latent.size(1), H = latent.size(2), W = latent.size(3);
+    if (p < 1 || H % p || W % p)
+        throw Error(StatusCode::InvalidArgument, format("pack: latent size {}x{} is not a multiple of {}", W, H, p));
+    return latent.view({B, C, H / p, p, W / p, p})
+        .permute({0, 2, 4, 1, 3, 5})                 // [B, h, w, C, ph, pw]
+        .reshape({B, (H / p) * (W / p), C * p * p});
+}
+
+at::Tensor unpack(const at::Tensor &tokens, int64_t h, int64_t w, int64_t p)
+{
+    const int64_t B = tokens.size(0), C = tokens.size(2) / (p * p);
+    if (p < 1 || tokens.size(1) != (h / p) * (w / p) || h % p || w % p || tokens.size(2) != C * p * p)
         throw Error(StatusCode::InvalidArgument,
-                    format("unpack: {} tokens do not fill a {}x{} latent", tokens.size(1), w, h));
-    return tokens.view({B, h / 2, w / 2, C, 2, 2})
-        .permute({0, 3, 1, 4, 2, 5})                 // [B, C, h/2, ph, w/2, pw]
+                    format("unpack: {} tokens of {} values do not fill a {}x{} latent in {}x{} patches", tokens.size(1),
+                           tokens.size(2), w, h, p, p));
+    return tokens.view({B, h / p, w / p, C, p, p})
+        .permute({0, 3, 1, 4, 2, 5})                 // [B, C, h/p, ph, w/p, pw]
         .reshape({B, C, h, w});
 }
 
 at::Tensor imageIds(int64_t batch, int64_t h, int64_t w, int64_t rowOffset, int64_t colOffset)
 {
-    const int64_t gh = h / 2, gw = w / 2;
+    return tokenIds(batch, h / 2, w / 2, rowOffset, colOffset);
+}
+
+at::Tensor tokenIds(int64_t batch, int64_t gh, int64_t gw, int64_t rowOffset, int64_t colOffset)
+{
     const auto f32 = at::TensorOptions().dtype(at::kFloat);
     at::Tensor ids = at::zeros({gh, gw, 3}, f32);
     ids.select(2, 1).add_(at::arange(gh, f32).unsqueeze(1) + static_cast<double>(rowOffset));
@@ -43,9 +58,9 @@ at::Tensor textIds(int64_t batch, int64_t length)
     return at::zeros({batch, length, 3}, at::TensorOptions().dtype(at::kFloat));
 }
 
-int64_t latentSize(int64_t pixels)
+int64_t latentSize(int64_t pixels, int64_t p)
 {
-    return 2 * ((pixels + 15) / 16);
+    return p * ((pixels + 15) / 16);
 }
 
 double linearMu(int64_t imageSeqLen, double x1, double y1, double x2, double y2)

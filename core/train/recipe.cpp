@@ -268,6 +268,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             auto other = pipeline::loadBundle(aePath);
             bundle->ae = other->ae;
             log::info("core.train", "autoencoder from {}", aePath);
+            pipeline::adaptTransformerInput(*bundle);
         }
 
         train::TrainOptions t;

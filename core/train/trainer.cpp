@@ -242,23 +242,24 @@ Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleS
                 p.push_back(tokenPairs(s.subjects[r], refGrid, S / 16, S / 16));
             out.pairs.push_back(p);
         }
-        out.x0 = pipeline::pack(b.ae->encode(at::stack(targets, 0).to(m_device) * 2.0 - 1.0));
+        out.x0 = pipeline::pack(b.ae->encode(at::stack(targets, 0).to(m_device) * 2.0 - 1.0), b.patch());
         // (MOSAIC keeps the correspondence supervision on dropped references; so does this.)
         const at::Tensor keepMask = at::tensor(keep, at::kFloat).view({-1, 1, 1}).to(m_device);
         for (size_t r = 0; r < refs; ++r) {
             std::vector<at::Tensor> images;
             for (const auto &s : samples)
                 images.push_back(s.references[r]);
-            out.refLatents[r] = pipeline::pack(b.ae->encode(at::stack(images, 0).to(m_device) * 2.0 - 1.0)) * keepMask;
+            out.refLatents[r] =
+                pipeline::pack(b.ae->encode(at::stack(images, 0).to(m_device) * 2.0 - 1.0), b.patch()) * keepMask;
         }
     }
     out.textIds = at::stack(ids, 0).to(m_device);
-    const int64_t B = out.x0.size(0), lh = pipeline::latentSize(S);
+    const int64_t B = out.x0.size(0), grid = S / 16; // target tokens per side
     if (m_options.regionStrength > 0.0 && refs > 0)
-        for (const auto &signs : regionSigns(out.pairs, lh / 2, dropouts ? m_options.regionDropout : 0.0,
+        for (const auto &signs : regionSigns(out.pairs, grid, dropouts ? m_options.regionDropout : 0.0,
                                              mix(m_options.seed ^ 0x5e610u, static_cast<uint64_t>(step))))
             out.regionSigns.push_back(signs.to(m_device));
-    out.t = sampleTimesteps(B, (lh / 2) * (lh / 2), gen).to(m_device);
+    out.t = sampleTimesteps(B, grid * grid, gen).to(m_device);
     out.noise = at::randn(out.x0.sizes(), gen, out.x0.options().device(at::kCPU)).to(m_device);
     return out;
 }
@@ -268,7 +269,7 @@ at::Tensor Trainer::forward(const Batch &batch, const std::vector<at::Tensor> &r
 {
     auto &b = m_bundle;
     const int S = m_options.data.size, R = b.defaults.refSize, refGrid = R / 16;
-    const int64_t B = batch.x0.size(0), lh = pipeline::latentSize(S);
+    const int64_t B = batch.x0.size(0), grid = S / 16;
     const auto [txtEmb, y] = text ? *text : b.text->forward(batch.textIds);
     const FlowTargets ft = flowMatchingTargets(batch.x0, batch.noise, batch.t);
     *target = ft.target;
@@ -276,10 +277,11 @@ at::Tensor Trainer::forward(const Batch &batch, const std::vector<at::Tensor> &r
     in.txt = txtEmb;
     in.y = y;
     in.target = ft.xt;
-    in.targetIds = pipeline::imageIds(B, lh, lh).to(m_device);
+    in.targetIds = pipeline::tokenIds(B, grid, grid).to(m_device);
     for (size_t r = 0; r < refLatents.size(); ++r) {
         in.refs.push_back(refLatents[r]);
-        in.refIds.push_back(pipeline::imageIds(B, R / 8, R / 8, 0, -refGrid * static_cast<int64_t>(r + 1)).to(m_device));
+        in.refIds.push_back(
+            pipeline::tokenIds(B, refGrid, refGrid, 0, -refGrid * static_cast<int64_t>(r + 1)).to(m_device));
     }
     in.timesteps = batch.t;
     in.guidance = at::ones({B}, batch.x0.options()); // MOSAIC trains with guidance 1

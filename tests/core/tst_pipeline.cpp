@@ -363,6 +363,50 @@ private Q_SLOTS:
         QVERIFY2(st.message.find(expected) != std::string::npos, st.message.c_str());
     }
 
+    // A bundle with a 4x autoencoder (three levels): 16-px tokens of 4x4 latent pixels, the same token
+    // grid and maps as with FLUX's 8x; other level counts are refused.
+    void fourTimesAutoencoder()
+    {
+        const std::string path = testsupport::scratchDir("pipeline") + "/bundle4x.safetensors";
+        RandomBundleOptions o;
+        o.imageSize = 64;
+        o.refSize = 64;
+        o.steps = 2;
+        o.aeMultipliers = {1, 1, 1};
+        o.latentChannels = 4;
+        const Status written = writeRandomBundle(path, o);
+        QVERIFY2(written.ok(), written.message.c_str());
+        Status st;
+        auto bundle = ModelBundle::load(path, &st);
+        QVERIFY2(bundle, st.message.c_str());
+        GenerationRequest r;
+        r.prompt = "a cat and a dog on the grass";
+        r.subjects = {subject("cat", 200, 40, 40), subject("dog", 40, 40, 200)};
+        r.subjects[0].box = NormalizedBox{0.0f, 0.0f, 0.5f, 1.0f};
+        r.subjects[1].box = NormalizedBox{0.5f, 0.0f, 0.5f, 1.0f};
+        r.capture.enabled = true;
+        r.regionStrength = 3.0f;
+        r.seed = 5;
+        GenerationResult res;
+        st = generate(*bundle, r, &res);
+        QVERIFY2(st.ok(), st.message.c_str());
+        QCOMPARE(res.image.width, 64);
+        QCOMPARE(res.image.height, 64);
+        QCOMPARE(static_cast<int>(res.subjects.size()), 2);
+        for (const auto &m : res.subjects) {
+            QCOMPARE(m.attention.width, 64);
+            const double sum = std::accumulate(m.attention.values.begin(), m.attention.values.end(), 0.0);
+            QVERIFY2(std::abs(sum - 1.0) < 1e-4, std::to_string(sum).c_str()); // a distribution over the image
+            QVERIFY2(m.massInRegion > 0.8, std::to_string(m.massInRegion).c_str()); // regions on the right tokens
+        }
+        for (std::vector<int> levels : {std::vector<int>{1, 1}, std::vector<int>{1, 1, 1, 1, 1}}) {
+            o.aeMultipliers = levels;
+            const Status bad = writeRandomBundle(path + ".bad", o);
+            QCOMPARE(bad.code, StatusCode::InvalidArgument);
+            QVERIFY2(bad.message.find("levels") != std::string::npos, bad.message.c_str());
+        }
+    }
+
     void badBundleFiles()
     {
         Status st;
@@ -382,6 +426,6 @@ private:
 
 MOSAIC_TEST_MAIN(TstPipeline, MT_FN(initTestCase) MT_FN(sameSeedSameImage) MT_DATA(zeroToEightSubjects)
                                   MT_FN(regionGuidanceMovesAttention) MT_FN(cancelReturnsAndBundleStaysUsable)
-                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(imageToImage) MT_DATA(badRequests) MT_FN(badBundleFiles))
+                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(imageToImage) MT_DATA(badRequests) MT_FN(fourTimesAutoencoder) MT_FN(badBundleFiles))
 
 #include "tst_pipeline.moc"

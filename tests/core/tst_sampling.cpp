@@ -15,6 +15,19 @@
 
 using namespace mosaic;
 
+namespace {
+// Whether f throws a standard exception (mosaic::Error is one).
+template <typename F> bool throws(F f)
+{
+    try {
+        f();
+    } catch (const std::exception &) {
+        return true;
+    }
+    return false;
+}
+} // namespace
+
 class TstSampling : public QObject
 {
     Q_OBJECT
@@ -76,6 +89,33 @@ private Q_SLOTS:
         QVERIFY(at::equal(pipeline::unpack(tok, 4, 6), lat));
     }
 
+    // A 4x autoencoder's tokens: 4x4 patches, index = c*16 + ph*4 + pw, still 16 px a token.
+    void packLayoutFourByFour()
+    {
+        QCOMPARE(pipeline::patchSize(4), int64_t{2});
+        QCOMPARE(pipeline::patchSize(3), int64_t{4});
+        for (int64_t levels : {1, 2, 5})
+            QVERIFY(throws([&] { (void)pipeline::patchSize(levels); }));
+        at::Tensor lat = at::arange(2 * 3 * 8 * 12, at::kFloat).reshape({2, 3, 8, 12});
+        at::Tensor tok = pipeline::pack(lat, 4);
+        QVERIFY(tok.sizes() == at::IntArrayRef({2, 6, 48}));
+        for (int64_t b = 0; b < 2; ++b)
+            for (int64_t y = 0; y < 2; ++y)
+                for (int64_t x = 0; x < 3; ++x)
+                    for (int64_t c = 0; c < 3; ++c)
+                        for (int64_t ph = 0; ph < 4; ++ph)
+                            for (int64_t pw = 0; pw < 4; ++pw)
+                                QCOMPARE(tok[b][y * 3 + x][c * 16 + ph * 4 + pw].item<float>(),
+                                         lat[b][c][4 * y + ph][4 * x + pw].item<float>());
+        QVERIFY(at::equal(pipeline::unpack(tok, 8, 12, 4), lat));
+        QVERIFY(throws([&] { (void)pipeline::pack(at::zeros({1, 3, 6, 8}), 4); })); // 6 rows are not whole patches
+        QVERIFY(throws([&] { (void)pipeline::unpack(tok, 8, 12, 2); }));           // 6 tokens do not fill 4x6 of 2x2
+        QCOMPARE(pipeline::latentSize(128, 4), int64_t{32});
+        QCOMPARE(pipeline::latentSize(120, 4), int64_t{32});
+        // Position ids depend on the token grid only.
+        QVERIFY(at::equal(pipeline::tokenIds(2, 3, 4, 0, -8), pipeline::imageIds(2, 6, 8, 0, -8)));
+    }
+
     void imageIdsAreRowMajor()
     {
         at::Tensor ids = pipeline::imageIds(2, 6, 8, 0, -32);
@@ -128,7 +168,7 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstSampling, MT_FN(goldenSchedules) MT_FN(muValues) MT_FN(packLayout) MT_FN(imageIdsAreRowMajor)
+MOSAIC_TEST_MAIN(TstSampling, MT_FN(goldenSchedules) MT_FN(muValues) MT_FN(packLayout) MT_FN(packLayoutFourByFour) MT_FN(imageIdsAreRowMajor)
                                   MT_FN(ropeRotatesInterleavedPairs) MT_FN(rejectsBadArguments))
 
 #include "tst_sampling.moc"

@@ -24,6 +24,7 @@
 #include <filesystem>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <tuple>
 
@@ -715,6 +716,55 @@ private Q_SLOTS:
         QVERIFY(bundle->ae->config.scale_factor != 0.3611); // calibrated
     }
 
+    // A transformer moved onto a 4x autoencoder (the recipes' init.autoencoder): its input and output
+    // layers are rebuilt at the new token width, every other weight kept; it then trains.
+    void transformerOntoFourTimesAutoencoder()
+    {
+        at::set_num_threads(1);
+        const std::string dir = testsupport::scratchDir("trainer_4x");
+        auto bundle = tinyBundle(dir);
+        QVERIFY(bundle);
+        QCOMPARE(bundle->patch(), int64_t{2});
+        QVERIFY(!pipeline::adaptTransformerInput(*bundle)); // widths agree: nothing to do
+        RandomBundleOptions o;
+        o.imageSize = o.refSize = 64;
+        o.aeMultipliers = {1, 1, 1};
+        o.latentChannels = 4;
+        QVERIFY(writeRandomBundle(dir + "/ae4x.safetensors", o).ok());
+        const auto before = bundle->flux->named_parameters();
+        std::map<std::string, at::Tensor> kept;
+        for (const auto &e : before)
+            kept[e.key()] = e.value().clone();
+        bundle->ae = pipeline::loadBundle(dir + "/ae4x.safetensors")->ae;
+        QCOMPARE(bundle->patch(), int64_t{4});
+        QVERIFY(pipeline::adaptTransformerInput(*bundle));
+        QCOMPARE(bundle->flux->config.in_channels, int64_t{64});
+        QCOMPARE(bundle->flux->config.out_channels, int64_t{64});
+        int same = 0;
+        for (const auto &e : bundle->flux->named_parameters()) {
+            const at::Tensor &old = kept.at(e.key());
+            if (e.key() == "img_in.weight" || e.key() == "final_layer.linear.weight" || e.key() == "final_layer.linear.bias")
+                QVERIFY(old.sizes() != e.value().sizes());
+            else
+                same += at::equal(old, e.value());
+        }
+        QCOMPARE(same, static_cast<int>(kept.size()) - 3);
+        train::TrainOptions t = options();
+        t.data.size = 64;
+        t.data.minSubjects = 1;
+        t.data.maxSubjects = 2;
+        train::Trainer trainer(*bundle, t);
+        std::vector<double> losses;
+        for (int i = 0; i < 30; ++i) {
+            const auto l = trainer.step();
+            QVERIFY(std::isfinite(l.total));
+            losses.push_back(l.flow);
+        }
+        const auto [first, last] = firstLastMeans(losses, 6);
+        std::printf("4x autoencoder, flow loss of steps 1-6 %.4f, of steps 25-30 %.4f\n", first, last);
+        QVERIFY2(last < first, (std::to_string(first) + " -> " + std::to_string(last)).c_str());
+    }
+
     void badRecipes()
     {
         const std::string dir = testsupport::scratchDir("bad_recipes");
@@ -1004,6 +1054,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(autoencoderDecoderFineTune) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(badCheckpointIsAnError))
+MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(transformerOntoFourTimesAutoencoder) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(autoencoderDecoderFineTune) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(badCheckpointIsAnError))
 
 #include "tst_trainer.moc"
