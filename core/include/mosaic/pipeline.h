@@ -157,7 +157,8 @@ struct RandomBundleOptions
     bool guidanceEmbed = true;
     float guidance = 3.5f;
     // The autoencoder (FLUX architecture): base channels, multipliers (one per level; n levels
-    // downsample by 2^(n-1)), residual blocks per level, latent channels.
+    // downsample by 2^(n-1): 4 levels are FLUX's 8x with 2x2 latent patches per 16-px token, 3 levels
+    // a 4x autoencoder with 4x4 patches), residual blocks per level, latent channels.
     int aeChannels = 32;
     std::vector<int> aeMultipliers{1, 1, 1, 1};
     int aeResBlocks = 1, latentChannels = 4;
