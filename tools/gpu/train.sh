@@ -37,7 +37,8 @@
 #   OUT=$OUT BUDGET=300 TESTS=only MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh  # suites, golden
 #   OUT=$OUT BUDGET=470 TESTS=0 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh     # the training
 # and, since session 13 (the autoencoder bounds what a transformer can show; docs/results.md), with the
-# autoencoder retrained first for AE_SECONDS and the transformer over it for the rest:
+# autoencoder trained first for AE_SECONDS (since session 14 a 4x one from scratch, gpu/ae.json) and the
+# transformer over it for the rest:
 #   OUT=$OUT BUDGET=560 TESTS=0 AE_SECONDS=180 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
 # (then both models come back: ae.gz.part-* the autoencoder's bundle, aligned.gz.part-* the pair;
 # the rehearsal: DEVICE=cpu BUDGET=240 TESTS=0 POOL=50 AE_SECONDS=40 tools/gpu/train.sh).
@@ -162,8 +163,9 @@ if [ "$TESTS" = only ]; then
   exit 0
 fi
 
-# The autoencoder first, when AE_SECONDS asks for it (resources/recipes/gpu/ae.json): the transformer
-# recipes then train over it (copies under runs/gpu-recipes with their init.autoencoder replaced).
+# The autoencoder first, when AE_SECONDS asks for it (resources/recipes/gpu/ae.json, a 4x autoencoder): the
+# transformer recipes then train over it (copies under runs/gpu-recipes with their init.autoencoder
+# replaced; their input and output layers are rebuilt for its token width).
 recipes=resources/recipes/gpu
 if [ "${AE_SECONDS:-0}" -gt 0 ]; then
   timeout -s TERM -k 30 $((AE_SECONDS + 60)) "$M" --threads "$JOBS" --no-log-file train \
