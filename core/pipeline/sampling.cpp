@@ -29,8 +29,10 @@ at::Tensor pack(const at::Tensor &latent, int64_t p)
 
 at::Tensor unpack(const at::Tensor &tokens, int64_t h, int64_t w, int64_t p)
 {
+    if (p < 1)
+        throw Error(StatusCode::InvalidArgument, format("unpack: a patch of {} latent pixels", p));
     const int64_t B = tokens.size(0), C = tokens.size(2) / (p * p);
-    if (p < 1 || tokens.size(1) != (h / p) * (w / p) || h % p || w % p || tokens.size(2) != C * p * p)
+    if (tokens.size(1) != (h / p) * (w / p) || h % p || w % p || tokens.size(2) != C * p * p)
         throw Error(StatusCode::InvalidArgument,
                     format("unpack: {} tokens of {} values do not fill a {}x{} latent in {}x{} patches", tokens.size(1),
                            tokens.size(2), w, h, p, p));

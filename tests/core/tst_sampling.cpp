@@ -102,6 +102,8 @@ private Q_SLOTS:
         const at::Tensor tok = pipeline::pack(at::zeros({2, 3, 8, 12}), 4);
         QVERIFY(throws([&] { (void)pipeline::pack(at::zeros({1, 3, 6, 8}), 4); })); // 6 rows are not whole patches
         QVERIFY(throws([&] { (void)pipeline::unpack(tok, 8, 12, 2); }));           // 6 tokens do not fill 4x6 of 2x2
+        QVERIFY(throws([&] { (void)pipeline::unpack(tok, 8, 12, 0); }));           // no patch (no division by 0)
+        QVERIFY(throws([&] { (void)pipeline::pack(at::zeros({1, 3, 4, 4}), 0); }));
         QCOMPARE(pipeline::latentSize(128, 4), int64_t{32});
         QCOMPARE(pipeline::latentSize(120, 4), int64_t{32});
         // Position ids depend on the token grid only.
