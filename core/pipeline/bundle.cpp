@@ -55,8 +55,9 @@ bool adaptTransformerInput(Bundle &b)
         else
             renewed += (renewed.empty() ? "" : ", ") + e.key();
     }
+    const auto oldBuffers = b.flux->named_buffers();
     for (auto &e : fresh->named_buffers())
-        if (const at::Tensor *src = b.flux->named_buffers().find(e.key()); src && src->sizes() == e.value().sizes())
+        if (const at::Tensor *src = oldBuffers.find(e.key()); src && src->sizes() == e.value().sizes())
             e.value().copy_(*src);
     log::info("core.pipeline", "transformer input {} -> {} values per token: {} initialised afresh",
               b.flux->config.in_channels, width, renewed);
