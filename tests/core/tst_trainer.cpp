@@ -10,6 +10,7 @@
 #include "train/ae_trainer.h"
 #include "train/pool.h"
 #include "train/trainer.h"
+#include "io/checkpoint.h"
 #include "io/safetensors.h"
 #include "util/error.h"
 
@@ -1037,6 +1038,36 @@ private Q_SLOTS:
         QVERIFY(diff < 4.0);
     }
 
+    // A bundle whose description claims an autoencoder that cannot make 16-px tokens (five levels), or
+    // a 4x one under a transformer sized for 2x2 patches, is refused by name when loaded.
+    void bundleWithImpossibleAutoencoder()
+    {
+        const std::string dir = testsupport::scratchDir("bundle_levels");
+        QVERIFY(tinyBundle(dir));
+        const Checkpoint ck = Checkpoint::open(dir + "/tiny.safetensors");
+        const st::TensorMap tensors = ck.loadAll();
+        const std::string description = ck.metadata().at("mosaic.bundle");
+        const std::string levels4 = "\"ch_mult\":[1,1,1,1]";
+        QVERIFY(description.find(levels4) != std::string::npos);
+        const std::pair<const char *, const char *> cases[] = {{"\"ch_mult\":[1,1,1,1,1]", "5 levels"},
+                                                               {"\"ch_mult\":[1,1,1]", "4x4 patches"}};
+        for (const auto &[levels, expected] : cases) {
+            std::string d = description;
+            d.replace(d.find(levels4), levels4.size(), levels);
+            st::write(dir + "/bad.safetensors", tensors, {{"mosaic.bundle", d}});
+            std::string message;
+            StatusCode code = StatusCode::Ok;
+            try {
+                pipeline::loadBundle(dir + "/bad.safetensors");
+            } catch (const Error &e) {
+                code = e.code();
+                message = e.what();
+            }
+            QCOMPARE(code, StatusCode::CorruptFile);
+            QVERIFY2(message.find(expected) != std::string::npos, message.c_str());
+        }
+    }
+
     void badCheckpointIsAnError()
     {
         const std::string dir = testsupport::scratchDir("badck");
@@ -1054,6 +1085,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(transformerOntoFourTimesAutoencoder) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(autoencoderDecoderFineTune) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(badCheckpointIsAnError))
+MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(transformerOntoFourTimesAutoencoder) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(autoencoderDecoderFineTune) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(bundleWithImpossibleAutoencoder) MT_FN(badCheckpointIsAnError))
 
 #include "tst_trainer.moc"
