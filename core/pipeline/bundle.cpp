@@ -42,6 +42,9 @@ bool adaptTransformerInput(Bundle &b)
     const int64_t p = b.patch(), width = b.ae->config.z_channels * p * p;
     if (b.flux->config.in_channels == width && b.flux->config.out_channels == width)
         return false;
+    if (b.lora)
+        throw Error(StatusCode::InvalidArgument, "the transformer's input width cannot change under a loaded LoRA "
+                                                 "(its adapters belong to the old layers)");
     torch::NoGradGuard noGrad;
     model::FluxConfig fc = b.flux->config;
     fc.in_channels = fc.out_channels = width;

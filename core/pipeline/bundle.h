@@ -46,7 +46,8 @@ struct Bundle
 
 // After the autoencoder was replaced by one whose tokens hold a different number of values (other latent
 // channels, or 4x instead of 8x): the transformer's input and output layers rebuilt at the new width, freshly
-// initialised, every other weight kept. Returns false (and changes nothing) where the widths already agree.
+// initialised, every other weight kept. Returns false (and changes nothing) where the widths already agree;
+// throws where a LoRA is attached to the old layers.
 bool adaptTransformerInput(Bundle &bundle);
 
 std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype = at::kFloat);
