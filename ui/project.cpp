@@ -152,18 +152,22 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
         QByteArray own(static_cast<int>(r.ownership.values.size() * 2), Qt::Uninitialized);
         for (size_t i = 0; i < r.ownership.values.size(); ++i)
             qToLittleEndian(r.ownership.values[i], own.data() + i * 2);
+        QJsonObject request{{QStringLiteral("prompt"), QString::fromStdString(o.request.prompt)},
+                            {QStringLiteral("seed"), QString::number(o.request.seed)},
+                            {QStringLiteral("steps"), o.request.steps},
+                            {QStringLiteral("guidance"), o.request.guidance},
+                            {QStringLiteral("size"), o.request.width},
+                            {QStringLiteral("region_strength"), o.request.regionStrength},
+                            {QStringLiteral("subjects"), requestSubjects}};
+        if (o.request.strength < 1.0f && !o.request.initImage.pixels.empty()) { // a variation: its start image
+            request.insert(QStringLiteral("strength"), o.request.strength);
+            request.insert(QStringLiteral("start"), pngBase64(toQImage(o.request.initImage)));
+        }
         results.append(QJsonObject{
             {QStringLiteral("id"), QString::number(o.id)},
             {QStringLiteral("model"), o.modelName},
             {QStringLiteral("image"), pngBase64(o.image)},
-            {QStringLiteral("request"),
-             QJsonObject{{QStringLiteral("prompt"), QString::fromStdString(o.request.prompt)},
-                         {QStringLiteral("seed"), QString::number(o.request.seed)},
-                         {QStringLiteral("steps"), o.request.steps},
-                         {QStringLiteral("guidance"), o.request.guidance},
-                         {QStringLiteral("size"), o.request.width},
-                         {QStringLiteral("region_strength"), o.request.regionStrength},
-                         {QStringLiteral("subjects"), requestSubjects}}},
+            {QStringLiteral("request"), request},
             {QStringLiteral("maps"), maps},
             {QStringLiteral("ownership"), QJsonObject{{QStringLiteral("width"), r.ownership.width},
                                                       {QStringLiteral("height"), r.ownership.height},
@@ -281,6 +285,16 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         out.request.guidance = static_cast<float>(req.value(QStringLiteral("guidance")).toDouble(-1));
         out.request.width = out.request.height = req.value(QStringLiteral("size")).toInt();
         out.request.regionStrength = static_cast<float>(req.value(QStringLiteral("region_strength")).toDouble(2));
+        if (req.contains(QStringLiteral("start"))) { // a variation of another image
+            const double strength = req.value(QStringLiteral("strength")).toDouble(-1);
+            QImage start;
+            if (!(strength > 0.0 && strength < 1.0))
+                return bad("variation strength");
+            if (!imageFromBase64(req.value(QStringLiteral("start")), &start))
+                return bad("start image");
+            out.request.strength = static_cast<float>(strength);
+            out.request.initImage = fromQImage(start);
+        }
         for (const auto &v : req.value(QStringLiteral("subjects")).toArray()) {
             mosaic::Subject s;
             s.name = v.toObject().value(QStringLiteral("name")).toString().toStdString();

@@ -16,6 +16,10 @@
 #include <mosaic/pipeline.h>
 
 #include <QAction>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QRegularExpression>
@@ -407,6 +411,11 @@ private Q_SLOTS:
             w.composition()->setSettings(s);
             QVERIFY(w.generate() != 0);
             QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
+            // A variation of it (Vary: image to image from the first result): its start image and strength
+            // are part of the project too.
+            const QImage first = w.gallery()->entries()[0].outcome.image;
+            QVERIFY(w.generate(first, 0.6) != 0);
+            QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 2, 60000);
             QVERIFY(w.isDirty());
             QString error;
             QVERIFY2(w.saveProjectAs(project, &error), qPrintable(error));
@@ -429,7 +438,15 @@ private Q_SLOTS:
                 QCOMPARE(b.image.convertToFormat(QImage::Format_RGBA8888), a.image.convertToFormat(QImage::Format_RGBA8888));
             }
             QVERIFY(w.composition()->settings() == saved.settings);
-            QCOMPARE(w.gallery()->count(), 1);
+            QCOMPARE(w.gallery()->count(), 2);
+            const auto &v0 = saved.results[1].outcome.request, &v1 = w.gallery()->entries()[1].outcome.request;
+            QCOMPARE(v0.strength, 0.6f);
+            QCOMPARE(v1.strength, v0.strength);
+            QVERIFY(!v0.initImage.isNull());
+            QCOMPARE(v1.initImage.width, v0.initImage.width);
+            QVERIFY(v1.initImage.pixels == v0.initImage.pixels);
+            QCOMPARE(w.gallery()->entries()[0].outcome.request.strength, 1.0f); // the first: from noise
+            QVERIFY(w.gallery()->entries()[0].outcome.request.initImage.isNull());
             const auto &r0 = saved.results[0].outcome, &r1 = w.gallery()->entries()[0].outcome;
             QCOMPARE(r1.image.convertToFormat(QImage::Format_RGBA8888), r0.image.convertToFormat(QImage::Format_RGBA8888));
             QCOMPARE(r1.request.seed, r0.request.seed);
@@ -450,7 +467,7 @@ private Q_SLOTS:
             QString error;
             QVERIFY2(w.recover(&error), qPrintable(error));
             QCOMPARE(w.composition()->subject(0).name, QStringLiteral("Scarlet"));
-            QCOMPARE(w.gallery()->count(), 1);
+            QCOMPARE(w.gallery()->count(), 2);
             QVERIFY(w.isDirty());
             w.close(); // a normal close removes the autosave
             QVERIFY(!ui::MainWindow::hasRecovery());
@@ -486,6 +503,31 @@ private Q_SLOTS:
             QString error;
             QVERIFY(!w.openProject(QString::fromStdString(broken), &error));
             QVERIFY2(error.contains(QStringLiteral("broken.mosaic")), qPrintable(error));
+            QCOMPARE(w.composition()->count(), 1);
+        }
+        // The saved project with its variation damaged: a start image that is not an image, a strength
+        // outside (0, 1).
+        QFile good(project);
+        QVERIFY(good.open(QIODevice::ReadOnly));
+        const QJsonObject root = QJsonDocument::fromJson(good.readAll()).object();
+        const std::pair<const char *, QJsonValue> damages[] = {{"start", QStringLiteral("AAAA")}, {"strength", 1.5}};
+        for (const auto &[key, value] : damages) {
+            QJsonObject r = root;
+            QJsonArray results = r.value(QStringLiteral("results")).toArray();
+            QCOMPARE(results.size(), 2);
+            QJsonObject variation = results[1].toObject();
+            QJsonObject request = variation.value(QStringLiteral("request")).toObject();
+            QVERIFY(request.contains(QLatin1String(key)));
+            request.insert(QLatin1String(key), value);
+            variation.insert(QStringLiteral("request"), request);
+            results[1] = variation;
+            r.insert(QStringLiteral("results"), results);
+            std::ofstream(broken) << QJsonDocument(r).toJson().toStdString();
+            QString error;
+            QVERIFY(!w.openProject(QString::fromStdString(broken), &error));
+            QVERIFY2(error.contains(QStringLiteral("result 2")) &&
+                         error.contains(key == std::string("start") ? QStringLiteral("start image") : QStringLiteral("strength")),
+                     qPrintable(error));
             QCOMPARE(w.composition()->count(), 1);
         }
         // A save into a folder that does not exist fails cleanly and keeps the state dirty.
