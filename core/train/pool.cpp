@@ -4,9 +4,9 @@
 #include "io/safetensors.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/parallel.h"
 #include "util/strings.h"
 
-#include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -57,7 +57,7 @@ std::shared_ptr<ToyPool> ToyPool::render(const ToysOptions &options, int64_t per
         b.prompts.resize(static_cast<size_t>(perCount));
         auto pts = b.points.accessor<float, 4>();
         auto cnt = b.counts.accessor<int, 2>();
-        at::parallel_for(0, perCount, 1, [&](int64_t begin, int64_t end) {
+        parallelFor(perCount, [&](int64_t begin, int64_t end) {
             for (int64_t i = begin; i < end; ++i) {
                 const TrainingExample e = source(i);
                 b.targets[i].copy_(toBytes(e.target));

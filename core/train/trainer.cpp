@@ -7,10 +7,10 @@
 #include "train/device.h"
 #include "train/pool.h"
 #include "util/error.h"
+#include "util/parallel.h"
 #include "util/strings.h"
 
 #include <ATen/CPUGeneratorImpl.h>
-#include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/utils/clip_grad.h>
 
@@ -204,7 +204,7 @@ Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleS
     samples.resize(static_cast<size_t>(count));
     const int64_t first = step * count;
     if (toys)
-        at::parallel_for(0, count, 1, [&](int64_t begin, int64_t end) {
+        parallelFor(count, [&](int64_t begin, int64_t end) {
             for (int64_t i = begin; i < end; ++i)
                 samples[static_cast<size_t>(i)] = source(first + i);
         });

@@ -13,6 +13,7 @@
 #include "io/checkpoint.h"
 #include "io/safetensors.h"
 #include "util/error.h"
+#include "util/parallel.h"
 
 #include <mosaic/image.h>
 #include <mosaic/train.h>
@@ -26,6 +27,7 @@
 #include <cstdio>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -487,6 +489,53 @@ private Q_SLOTS:
             const double a = rendered[size_t(i)], b = pooled[size_t(i)];
             QVERIFY2(std::abs(a - b) <= 2e-3 * std::abs(a), (std::to_string(a) + " vs " + std::to_string(b)).c_str());
         }
+    }
+
+    // Toy examples and pools render on all intra-op threads. (at::parallel_for forks only in code
+    // compiled with OpenMP; until session 17 the core was not, and every "parallel" render ran on
+    // one thread.) Each index is visited once, by more than one thread where the build has OpenMP,
+    // an exception inside reaches the caller, and a pool rendered on two threads is the one-thread
+    // pool bit for bit.
+    void parallelRendering()
+    {
+        at::set_num_threads(2);
+        std::vector<int> visits(64, 0), thread(64, -1);
+        mosaic::parallelFor(64, [&](int64_t begin, int64_t end) {
+            for (int64_t i = begin; i < end; ++i) {
+                ++visits[size_t(i)];
+                thread[size_t(i)] = at::get_thread_num();
+            }
+        });
+        QVERIFY(std::all_of(visits.begin(), visits.end(), [](int v) { return v == 1; }));
+        const std::set<int> threads(thread.begin(), thread.end());
+#ifdef MOSAIC_EXPECT_PARALLEL
+        QCOMPARE(mosaic::parallelForThreads(64), 2);
+        QCOMPARE(mosaic::parallelForThreads(1), 1);
+#endif
+        QCOMPARE(int(threads.size()), mosaic::parallelForThreads(64));
+        mosaic::parallelFor(0, [](int64_t, int64_t) { QFAIL("called for an empty range"); });
+        QVERIFY_THROWS_ERROR(mosaic::parallelFor(64,
+                                                 [](int64_t begin, int64_t end) {
+                                                     if (begin <= 40 && 40 < end)
+                                                         throw Error(StatusCode::InvalidArgument, "item 40");
+                                                 }),
+                             StatusCode::InvalidArgument);
+
+        train::TrainOptions o = options();
+        auto two = train::ToyPool::render(o.data, 6);
+        at::set_num_threads(1);
+        auto one = train::ToyPool::render(o.data, 6);
+        at::set_num_threads(2);
+        for (int c = o.data.minSubjects; c <= o.data.maxSubjects; ++c)
+            for (int i = 0; i < 6; ++i) {
+                const auto a = two->example(c, i), b = one->example(c, i);
+                QVERIFY(a.target.equal(b.target));
+                QCOMPARE(a.prompt, b.prompt);
+                for (int r = 0; r < c; ++r) {
+                    QVERIFY(a.references[size_t(r)].equal(b.references[size_t(r)]));
+                    QCOMPARE(a.subjects[size_t(r)].points.size(), b.subjects[size_t(r)].points.size());
+                }
+            }
     }
 
     // A time budget: the cosine ends where the measured pace reaches the budget, and a run with one

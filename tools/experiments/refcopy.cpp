@@ -108,7 +108,7 @@ static train::ExampleSource copySource(const std::string &split, int64_t shuffle
 
 int main(int argc, char **argv)
 {
-    at::set_num_threads(2);
+    at::set_num_threads(std::getenv("THREADS") ? std::atoi(std::getenv("THREADS")) : 2);
     const std::string bundlePath = argv[1];
     const int steps = std::atoi(argv[2]);
     const double reverse = argc > 3 ? std::atof(argv[3]) : 0.2;

@@ -116,7 +116,12 @@ if ! { configure && build; }; then
   fi
 fi
 M="$BUILD/app/mosaic"
-stamp "built: $("$M" --version)"
+if ! "$M" --version > /dev/null 2>&1; then
+  # (util/parallel.cpp's OpenMP runtime is the one thing this build links that LibTorch does not bring)
+  stamp "the CLI does not start ($("$M" --version 2>&1 | head -1)): building again without OpenMP"
+  configure -DMOSAIC_OPENMP=OFF && build || { tail -40 "$LOGS/build.log"; exit 1; }
+fi
+stamp "built: $("$M" --version); OpenMP runtime: $(ldd "$M" | grep -o 'libgomp[^ ]*' | sort -u | tr '\n' ' ')"
 # What the executables link first (libstdc++ must come before LibTorch, see CMakeLists.txt), and how
 # many std::filesystem symbols this LibTorch exports itself.
 { readelf -d "$M" | grep NEEDED | head -4
