@@ -392,7 +392,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
         rep.model = (fs::path(out) / (loraRun ? "lora.safetensors" : "model.safetensors")).string();
         std::string rows;
         const std::string header = aeRun ? "step,total,reconstruction,kl,seconds\n"
-                                         : "step,total,flow,sca,md,sca_reverse,share,lr,grad_norm,seconds\n";
+                                         : "step,total,flow,sca,md,sca_reverse,share,lr,grad_norm,seconds,data_seconds\n";
         if (o.resume && fs::exists(rep.checkpoint)) {
             aeRun ? aeTrainer->loadCheckpoint(rep.checkpoint) : trainer->loadCheckpoint(rep.checkpoint);
             rows = metricsBefore(rep.metrics, stepCount(), header);
@@ -434,7 +434,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             writeFileAtomically(rep.metrics, header + rows);
         };
         bool first = true;
-        double paceStart = 0;
+        double paceStart = 0, dataSeconds = 0;
         while (stepCount() < total) {
             if (stop && stop->load()) {
                 rep.interrupted = true;
@@ -456,6 +456,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                 rows += format("{},{},{},{},", l.step, l.total, l.reconstruction, l.kl);
             } else {
                 const train::StepLosses l = trainer->step();
+                dataSeconds = l.dataSeconds;
                 p.step = l.step + 1;
                 p.loss = l.total;
                 p.flow = l.flow;
@@ -468,7 +469,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                                l.gradNorm);
             }
             const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            rows += format("{}\n", elapsed);
+            rows += aeRun ? format("{}\n", elapsed) : format("{},{}\n", elapsed, dataSeconds);
             const int64_t done = stepCount() - rep.firstStep;
             if (done == 10)
                 paceStart = elapsed;

@@ -15,6 +15,7 @@
 #include <torch/nn/utils/clip_grad.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <random>
@@ -203,6 +204,7 @@ Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleS
     // read files, one after another.
     samples.resize(static_cast<size_t>(count));
     const int64_t first = step * count;
+    const auto fetchStart = std::chrono::steady_clock::now();
     if (toys)
         parallelFor(count, [&](int64_t begin, int64_t end) {
             for (int64_t i = begin; i < end; ++i)
@@ -211,6 +213,7 @@ Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleS
     else
         for (int64_t i = 0; i < count; ++i)
             samples[static_cast<size_t>(i)] = source(first + i);
+    const double fetchSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - fetchStart).count();
     for (int64_t i = 0; i < count; ++i) {
         const auto &e = samples[static_cast<size_t>(i)];
         if (e.target.dim() != 3 || e.target.size(1) != S || e.target.size(2) != S || e.references.size() != e.subjects.size())
@@ -224,6 +227,7 @@ Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleS
         dropImage.push_back(dropouts && coin(rng) < m_options.imageDropout);
     }
     Batch out;
+    out.fetchSeconds = fetchSeconds;
     std::vector<at::Tensor> ids;
     out.refLatents.resize(refs);
     {
@@ -364,6 +368,7 @@ StepLosses Trainer::step()
 
     StepLosses out;
     out.step = m_step;
+    out.dataSeconds = batch.fetchSeconds;
     autocast.reset();
     const at::Tensor weights = m_options.subjectWeight != 1.0 ? subjectTokenWeights(batch, m_options.subjectWeight, 1.0) : at::Tensor();
     at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), flowTarget, weights);

@@ -94,6 +94,8 @@ ExampleSource toyExamples(const ToysOptions &options);
 struct StepLosses
 {
     double total = 0, flow = 0, sca = 0, md = 0, reverseSca = 0, share = 0, gradNorm = 0, learningRate = 0;
+    // Wall seconds this step spent obtaining its examples (rendered or from the pool), on the host.
+    double dataSeconds = 0;
     int64_t step = 0;
 };
 
@@ -156,6 +158,7 @@ private:
         // Per reference slot [B, L_tgt] on the device: +1 inside the sample's region, -1 outside, 0 for
         // a sample trained without regions; empty when the run trains without them.
         std::vector<at::Tensor> regionSigns;
+        double fetchSeconds = 0; // obtaining the examples (StepLosses::dataSeconds)
     };
     // `count` examples of `step` (toys: a subject count drawn per step; from the pool when usePool and
     // one is set), encoded, with the step's t and noise; dropouts as the options say when `dropouts`.

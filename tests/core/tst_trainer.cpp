@@ -681,7 +681,7 @@ private Q_SLOTS:
                 std::istringstream cs(line);
                 for (std::string c; std::getline(cs, c, ',');)
                     cells.push_back(c);
-                QCOMPARE(cells.size(), size_t{10});
+                QCOMPARE(cells.size(), size_t{11});
                 cells.erase(cells.begin() + 6);
                 before.push_back(cells);
             }
@@ -705,14 +705,14 @@ private Q_SLOTS:
         std::string line;
         std::vector<int> steps;
         std::getline(in, line);
-        QCOMPARE(line, std::string("step,total,flow,sca,md,sca_reverse,share,lr,grad_norm,seconds"));
+        QCOMPARE(line, std::string("step,total,flow,sca,md,sca_reverse,share,lr,grad_norm,seconds,data_seconds"));
         while (std::getline(in, line)) {
             steps.push_back(std::stoi(line.substr(0, line.find(','))));
             std::vector<std::string> cells;
             std::istringstream cs(line);
             for (std::string c; std::getline(cs, c, ',');)
                 cells.push_back(c);
-            QCOMPARE(cells.size(), size_t{10});
+            QCOMPARE(cells.size(), size_t{11});
             if (steps.back() < 3) { // an old row: its values under their names, share 0
                 const auto &old = before[static_cast<size_t>(steps.back()) + 1];
                 QCOMPARE(cells[2], old[2]);

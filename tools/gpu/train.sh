@@ -38,6 +38,10 @@
 # times by 16 suites of 16 OpenMP threads each on 16 cores (the suites now get OMP_NUM_THREADS=2, ctest
 # -j JOBS/2). VARIANTS=toys-4x (gpu/toys-4x.json, the CPU's 4x model carried as .gpu-init/*.gz and
 # unpacked to runs/toys-4x/model.safetensors before the call) trained 1,778 steps of batch 128 in 386 s.
+# Session 17 (no GPU): those pools had rendered on one thread (at::parallel_for forks only where the
+# caller is compiled with OpenMP; core now is, in util/parallel.cpp): expect the pool in seconds, and a
+# recipe without data.pool to render every batch afresh on the 16 cores. build.log's line "OpenMP
+# runtime" says which libgomp the CLI loaded; if the CLI cannot start, it is rebuilt without OpenMP.
 # The machine goes back 30 s after a call: have the second call's command ready before the first returns.
 #
 # A session's 15 device minutes, as two calls on one warm machine (the build folder stays between them):
