@@ -7,8 +7,12 @@
 #include "util/log.h"
 #include "util/strings.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <nlohmann/json.hpp>
 #include <torch/csrc/autograd/grad_mode.h>
+
+#include <algorithm>
+#include <cmath>
 
 namespace mosaic::pipeline {
 
@@ -37,7 +41,7 @@ int64_t Bundle::patch() const
     return patchSize(static_cast<int64_t>(ae->config.ch_mult.size()));
 }
 
-bool adaptTransformerInput(Bundle &b)
+bool adaptTransformerInput(Bundle &b, uint64_t seed)
 {
     const int64_t p = b.patch(), width = b.ae->config.z_channels * p * p;
     if (b.flux->config.in_channels == width && b.flux->config.out_channels == width)
@@ -50,13 +54,25 @@ bool adaptTransformerInput(Bundle &b)
     fc.in_channels = fc.out_channels = width;
     model::Flux fresh(fc);
     const auto old = b.flux->named_parameters();
+    auto freshParams = fresh->named_parameters();
     std::string renewed;
-    for (auto &e : fresh->named_parameters()) {
+    // (The modules' own initialisation draws from LibTorch's default generator, seeded afresh in every
+    // process: the renewed layers are drawn again from the seed.)
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed ^ 0xada97u);
+    for (auto &e : freshParams) {
         const at::Tensor *src = old.find(e.key());
-        if (src && src->sizes() == e.value().sizes())
+        if (src && src->sizes() == e.value().sizes()) {
             e.value().copy_(*src);
-        else
-            renewed += (renewed.empty() ? "" : ", ") + e.key();
+            continue;
+        }
+        renewed += (renewed.empty() ? "" : ", ") + e.key();
+        // A Linear's weight [out, in] and its bias [out]: both within 1/sqrt(in).
+        const std::string key = e.key();
+        const bool bias = key.size() > 5 && key.compare(key.size() - 5, 5, ".bias") == 0;
+        const at::Tensor *weight = bias ? freshParams.find(key.substr(0, key.size() - 5) + ".weight") : &e.value();
+        const int64_t fanIn = weight && weight->dim() == 2 ? weight->size(1) : e.value().numel();
+        const double bound = 1.0 / std::sqrt(static_cast<double>(std::max<int64_t>(1, fanIn)));
+        e.value().uniform_(-bound, bound, gen);
     }
     const auto oldBuffers = b.flux->named_buffers();
     for (auto &e : fresh->named_buffers())

@@ -46,9 +46,11 @@ struct Bundle
 
 // After the autoencoder was replaced by one whose tokens hold a different number of values (other latent
 // channels, or 4x instead of 8x): the transformer's input and output layers rebuilt at the new width, freshly
-// initialised, every other weight kept. Returns false (and changes nothing) where the widths already agree;
-// throws where a LoRA is attached to the old layers.
-bool adaptTransformerInput(Bundle &bundle);
+// initialised from `seed` (as torch.nn.Linear initialises: uniform within 1/sqrt(fan-in); the same seed,
+// the same layers, so that a run that starts this way is the same run every time), every other weight
+// kept. Returns false (and changes nothing) where the widths already agree; throws where a LoRA is
+// attached to the old layers.
+bool adaptTransformerInput(Bundle &bundle, uint64_t seed = 0);
 
 std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype = at::kFloat);
 // Writes the bundle's weights (from any device, stored as `storage`: float32, bfloat16 or float16;

@@ -268,7 +268,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             auto other = pipeline::loadBundle(aePath);
             bundle->ae = other->ae;
             log::info("core.train", "autoencoder from {}", aePath);
-            pipeline::adaptTransformerInput(*bundle);
+            pipeline::adaptTransformerInput(*bundle, field(r, "seed", static_cast<uint64_t>(1)));
         }
 
         train::TrainOptions t;
@@ -303,6 +303,12 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             }
             t.device = !o.device.empty() ? o.device : field(r, "device", t.device);
             t.autocast = field(r, "autocast", t.autocast);
+            if (const auto pf = r.find("prefetch"); pf != r.end()) {
+                if (!pf->is_boolean())
+                    throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"prefetch\" is true or false (absent: on "
+                                                                            "when training on CUDA)");
+                t.prefetch = pf->get<bool>() ? 1 : 0;
+            }
             const json &d = r.at("data");
             const std::string sourceKind = field(d, "source", std::string("toys"));
             if (sourceKind == "folder")

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <future>
 #include <random>
 
 namespace mosaic::train {
@@ -141,6 +142,8 @@ Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleS
         throw Error(StatusCode::InvalidArgument, "the toys' sizes must match the bundle (reference size " +
                                                      std::to_string(bundle.defaults.refSize) + ")");
     m_device = trainingDevice(options.device);
+    if (m_options.prefetch < 0)
+        m_options.prefetch = m_device.is_cuda() ? 1 : 0;
     m_bundle.flux->to(m_device);
     m_bundle.ae->to(m_device);
     m_bundle.text->to(m_device);
@@ -178,44 +181,76 @@ std::vector<at::Tensor> Trainer::trainable() const
     return ps;
 }
 
-Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys,
-                                      bool usePool, bool dropouts)
+Trainer::Examples Trainer::fetchExamples(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys,
+                                         bool usePool) const
 {
-    auto &b = m_bundle;
-    const int S = m_options.data.size, R = b.defaults.refSize, refGrid = R / 16;
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(mix(m_options.seed, static_cast<uint64_t>(step)));
     // The batch: rendered from the stream at indices step * batch + i; all samples of one batch get
     // the same number of references (the smallest), so that branches stack.
-    std::vector<TrainingExample> samples;
-    size_t refs = 64;
-    std::mt19937_64 rng(mix(m_options.seed ^ 0xd20d0u, static_cast<uint64_t>(step)));
-    std::uniform_real_distribution<double> coin(0.0, 1.0);
-    std::vector<bool> dropText, dropImage;
+    Examples out;
+    out.step = step;
+    out.rng.seed(mix(m_options.seed ^ 0xd20d0u, static_cast<uint64_t>(step)));
     // MOSAIC-Toys batches share one subject count, drawn per step, so that every sample brings all
     // its references (the branches of a batch stack); other sources use the smallest count.
     ExampleSource source = stream;
     if (toys) {
         ToysOptions o = *toys;
-        std::uniform_int_distribution<int> count(o.minSubjects, std::max(o.minSubjects, o.maxSubjects));
-        o.minSubjects = o.maxSubjects = count(rng);
+        std::uniform_int_distribution<int> subjects(o.minSubjects, std::max(o.minSubjects, o.maxSubjects));
+        o.minSubjects = o.maxSubjects = subjects(out.rng);
         source = usePool && m_options.pool ? m_options.pool->source(o.minSubjects) : toyExamples(o);
     }
     // Toys are rendered (or taken from the pool) on all intra-op threads; other sources, which may
     // read files, one after another.
-    samples.resize(static_cast<size_t>(count));
+    out.samples.resize(static_cast<size_t>(count));
     const int64_t first = step * count;
-    const auto fetchStart = std::chrono::steady_clock::now();
+    const auto start = std::chrono::steady_clock::now();
     if (toys)
         parallelFor(count, [&](int64_t begin, int64_t end) {
             for (int64_t i = begin; i < end; ++i)
-                samples[static_cast<size_t>(i)] = source(first + i);
+                out.samples[static_cast<size_t>(i)] = source(first + i);
         });
     else
         for (int64_t i = 0; i < count; ++i)
-            samples[static_cast<size_t>(i)] = source(first + i);
-    const double fetchSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - fetchStart).count();
-    for (int64_t i = 0; i < count; ++i) {
-        const auto &e = samples[static_cast<size_t>(i)];
+            out.samples[static_cast<size_t>(i)] = source(first + i);
+    out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return out;
+}
+
+Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys,
+                                      bool usePool, bool dropouts)
+{
+    return encodeBatch(fetchExamples(step, count, stream, toys, usePool), dropouts);
+}
+
+Trainer::Examples Trainer::trainingExamples(int64_t step)
+{
+    const ToysOptions *toys = m_toys ? &m_options.data : nullptr;
+    Examples e;
+    if (m_prefetch.valid()) {
+        e = m_prefetch.get(); // (its exception, if fetching failed, is this step's)
+        if (e.step != step) // a checkpoint was loaded since
+            e = Examples();
+    }
+    if (e.step != step)
+        e = fetchExamples(step, m_options.batch, m_source, toys, true);
+    if (m_options.prefetch > 0)
+        m_prefetch = std::async(std::launch::async,
+                                [this, toys, next = step + 1] { return fetchExamples(next, m_options.batch, m_source, toys, true); });
+    return e;
+}
+
+Trainer::Batch Trainer::encodeBatch(Examples examples, bool dropouts)
+{
+    auto &b = m_bundle;
+    const int S = m_options.data.size, R = b.defaults.refSize, refGrid = R / 16;
+    const int64_t step = examples.step;
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(mix(m_options.seed, static_cast<uint64_t>(step)));
+    const std::vector<TrainingExample> &samples = examples.samples;
+    std::mt19937_64 &rng = examples.rng;
+    size_t refs = 64;
+    std::uniform_real_distribution<double> coin(0.0, 1.0);
+    std::vector<bool> dropText, dropImage;
+    for (size_t i = 0; i < samples.size(); ++i) {
+        const auto &e = samples[i];
         if (e.target.dim() != 3 || e.target.size(1) != S || e.target.size(2) != S || e.references.size() != e.subjects.size())
             throw Error(StatusCode::InvalidArgument, format("a training example must be a {}x{} target with one point "
                                                             "list per reference", S, S));
@@ -227,7 +262,7 @@ Trainer::Batch Trainer::prepareBatch(int64_t step, int64_t count, const ExampleS
         dropImage.push_back(dropouts && coin(rng) < m_options.imageDropout);
     }
     Batch out;
-    out.fetchSeconds = fetchSeconds;
+    out.fetchSeconds = examples.seconds;
     std::vector<at::Tensor> ids;
     out.refLatents.resize(refs);
     {
@@ -323,6 +358,8 @@ ReferenceUse Trainer::referenceUse(int batches, int samples)
 {
     if (batches < 1 || samples < 2)
         throw Error(StatusCode::InvalidArgument, "measuring the use of the references needs batches of at least 2 samples");
+    if (m_prefetch.valid()) // (a dataset's source is not called from two threads at once)
+        m_prefetch.wait();
     torch::NoGradGuard noGrad;
     // Held-out identities for the toys (another seed of the test split); another source's own examples.
     ToysOptions heldOut = m_options.data;
@@ -358,7 +395,7 @@ ReferenceUse Trainer::referenceUse(int batches, int samples)
 
 StepLosses Trainer::step()
 {
-    const Batch batch = prepareBatch(m_step, m_options.batch, m_source, m_toys ? &m_options.data : nullptr, true, true);
+    const Batch batch = encodeBatch(trainingExamples(m_step), true);
     const auto &pairs = batch.pairs;
     auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device); // the forward pass only
     model::AttentionCapture capture;

@@ -15,7 +15,9 @@
 #include <torch/optim/adamw.h>
 
 #include <functional>
+#include <future>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -74,6 +76,11 @@ struct TrainOptions
     std::vector<std::string> loraTargets{"img_attn.qkv", "img_attn.proj", "img_mlp.0", "img_mlp.2", "linear1", "linear2"};
     std::string device = "cpu";      // cpu, cuda, auto
     bool autocast = false;           // bfloat16 autocast for the forward and backward passes
+    // Obtain the next step's examples (render them, or take them from the pool or the folder) on a
+    // background thread while this step computes. The batches are the same with it or without: each
+    // step's examples depend on the step alone. Worth it where the device, not the host, computes
+    // (-1, the default: on when training on CUDA); on a CPU the two compete for the same cores.
+    int prefetch = -1;
 };
 
 // One training example, from whatever source: the target and the prepared references in [0, 1],
@@ -132,6 +139,8 @@ public:
     // Trains the bundle's transformer and text encoder; the autoencoder stays frozen.
     // Examples come from `source`, or, when it is empty, from MOSAIC-Toys as options.data says.
     Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source = {});
+    Trainer(const Trainer &) = delete; // (a prefetch in flight holds `this`)
+    Trainer &operator=(const Trainer &) = delete;
     StepLosses step();
     int64_t stepCount() const { return m_step; }
     // ReferenceUse over `batches` held-out batches of `samples` each (at least 2), with the current
@@ -160,10 +169,24 @@ private:
         std::vector<at::Tensor> regionSigns;
         double fetchSeconds = 0; // obtaining the examples (StepLosses::dataSeconds)
     };
+    // A step's examples as its sources give them, before encoding, and the step's generator of
+    // subject count and dropouts, positioned after the subject count.
+    struct Examples
+    {
+        int64_t step = -1;
+        std::vector<TrainingExample> samples;
+        std::mt19937_64 rng;
+        double seconds = 0;
+    };
+    Examples fetchExamples(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys,
+                           bool usePool) const;
     // `count` examples of `step` (toys: a subject count drawn per step; from the pool when usePool and
     // one is set), encoded, with the step's t and noise; dropouts as the options say when `dropouts`.
     Batch prepareBatch(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys, bool usePool,
                        bool dropouts);
+    Batch encodeBatch(Examples examples, bool dropouts);
+    // The training stream's examples of `step`: the prefetched ones when they are that step's.
+    Examples trainingExamples(int64_t step);
     // The transformer's prediction for the batch with these reference latents; the flow target in `target`.
     // `text`: the text encoder's output for batch.textIds when it is already at hand (null: encoded here).
     at::Tensor forward(const Batch &batch, const std::vector<at::Tensor> &refLatents, at::Tensor *target,
@@ -179,6 +202,7 @@ private:
     std::vector<at::Tensor> m_ema;
     int64_t m_step = 0;
     at::Device m_device = at::kCPU;
+    std::future<Examples> m_prefetch; // the next step's examples (TrainOptions::prefetch)
 };
 
 } // namespace mosaic::train

@@ -206,18 +206,20 @@ PY
   done
 fi
 
-# The toy pool, rendered once for all variants.
+# The toy pool, rendered once for all variants (recipes without data.pool render every batch afresh).
 first="${VARIANTS%% *}"
 poolargs=()
 [ -n "${POOL:-}" ] && poolargs=(--pool "$POOL")
-"$M" --threads "$JOBS" --no-log-file train --recipe "$recipes/$first.json" --pool-only "${poolargs[@]}" \
-  > "$LOGS/pool.log" 2>&1 || { tail -20 "$LOGS/pool.log"; exit 1; }
-poolfile=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"].get("pool_file", ""))' \
+haspool=$(python3 -c 'import json,sys; print(1 if json.load(open(sys.argv[1]))["data"].get("pool") else 0)' \
   "$recipes/$first.json" 2>/dev/null)
-if [ -n "$poolfile" ] && [ -f "$poolfile" ]; then
-  stamp "pool ready: $poolfile, $(stat -c %s "$poolfile") bytes"
+if [ "$haspool" = 1 ] || [ -n "${POOL:-}" ]; then
+  "$M" --threads "$JOBS" --log-level info --no-log-file train --recipe "$recipes/$first.json" --pool-only "${poolargs[@]}" \
+    > "$LOGS/pool.log" 2>&1 || { tail -20 "$LOGS/pool.log"; exit 1; }
+  poolfile=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"].get("pool_file", ""))' \
+    "$recipes/$first.json" 2>/dev/null)
+  stamp "pool ready: ${poolfile:-in memory} $([ -f "$poolfile" ] && stat -c %s "$poolfile") $(grep -ao 'rendered a pool.*' "$LOGS/pool.log")"
 else
-  stamp "pool ready"
+  stamp "no pool: every batch rendered afresh"
 fi
 
 # The variants side by side, each with the same budget; what is left after them goes to packing.
