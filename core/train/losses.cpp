@@ -9,12 +9,19 @@
 
 namespace mosaic::train {
 
-at::Tensor sampleTimesteps(int64_t n, int64_t imageTokens, at::Generator &generator)
+at::Tensor sampleTimesteps(int64_t n, int64_t imageTokens, at::Generator &generator, double uniformShare)
 {
+    if (!(uniformShare >= 0.0 && uniformShare <= 1.0))
+        throw Error(StatusCode::InvalidArgument, format("the share of uniform timesteps must be in [0, 1], got {}", uniformShare));
     const double mu = pipeline::linearMu(imageTokens);
-    const at::Tensor sigma = at::sigmoid(at::randn({n}, generator, at::TensorOptions().dtype(at::kFloat)));
+    const auto f = at::TensorOptions().dtype(at::kFloat);
+    const at::Tensor sigma = at::sigmoid(at::randn({n}, generator, f));
     // e^mu / (e^mu + (1/sigma - 1)); sigma is in (0, 1), never exactly 0.
-    return std::exp(mu) / (std::exp(mu) + (1.0 / sigma - 1.0));
+    const at::Tensor t = std::exp(mu) / (std::exp(mu) + (1.0 / sigma - 1.0));
+    if (uniformShare <= 0.0)
+        return t;
+    const at::Tensor pick = at::rand({n}, generator, f), u = at::rand({n}, generator, f).clamp(1e-4, 1.0 - 1e-4);
+    return at::where(pick < uniformShare, u, t);
 }
 
 FlowTargets flowMatchingTargets(const at::Tensor &x0, const at::Tensor &noise, const at::Tensor &t)

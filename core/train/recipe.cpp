@@ -294,6 +294,9 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             t.cosine = field(r, "schedule", std::string("constant")) == "cosine";
             t.textDropout = field(r, "text_dropout", t.textDropout);
             t.imageDropout = field(r, "image_dropout", t.imageDropout);
+            t.uniformTimesteps = field(r, "t_uniform", t.uniformTimesteps);
+            if (!(t.uniformTimesteps >= 0.0 && t.uniformTimesteps <= 1.0))
+                throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"t_uniform\" is a share in [0, 1]");
             if (const auto l = r.find("lora"); l != r.end()) {
                 t.loraRank = l->at("rank").get<int64_t>();
                 t.loraAlpha = field(*l, "alpha", static_cast<double>(t.loraRank));

@@ -298,7 +298,7 @@ Trainer::Batch Trainer::encodeBatch(Examples examples, bool dropouts)
         for (const auto &signs : regionSigns(out.pairs, grid, dropouts ? m_options.regionDropout : 0.0,
                                              mix(m_options.seed ^ 0x5e610u, static_cast<uint64_t>(step))))
             out.regionSigns.push_back(signs.to(m_device));
-    out.t = sampleTimesteps(B, grid * grid, gen).to(m_device);
+    out.t = sampleTimesteps(B, grid * grid, gen, dropouts ? m_options.uniformTimesteps : 0.0).to(m_device);
     out.noise = at::randn(out.x0.sizes(), gen, out.x0.options().device(at::kCPU)).to(m_device);
     return out;
 }

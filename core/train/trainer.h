@@ -65,6 +65,9 @@ struct TrainOptions
     // Per-sample dropout as MOSAIC trains (for guidance at inference): the caption replaced by "",
     // the reference latents by zeros.
     double textDropout = 0.0, imageDropout = 0.0;
+    // The share of samples trained at t ~ U(0, 1) instead of the shifted logit-normal (sampleTimesteps;
+    // not MOSAIC's, 0: off).
+    double uniformTimesteps = 0.0;
     ToysOptions data;                // the in-memory MOSAIC-Toys stream
     // When set, the toys come from this pool (rendered once) instead of being rendered per step.
     std::shared_ptr<const ToyPool> pool;

@@ -3,6 +3,7 @@
 #include "testsupport.h"
 #include "tensorcheck.h"
 
+#include "pipeline/sampling.h"
 #include "train/losses.h"
 #include "util/error.h"
 
@@ -81,6 +82,30 @@ private Q_SLOTS:
         // The median maps u = 0 (sigma = 0.5) through the shift: e^0.63 / (e^0.63 + 1) = 0.6525.
         const double median = t.median().item<float>();
         QVERIFY2(std::abs(median - std::exp(0.63) / (std::exp(0.63) + 1.0)) < 0.01, std::to_string(median).c_str());
+    }
+
+    // A share of uniform timesteps (t_uniform): 0 draws exactly the default; 1 is U(0, 1); one half mixes
+    // the two (the share below t = 0.1: half of 0.1 plus half of the logit-normal's 0.38 % at 64 tokens).
+    void uniformTimestepShare()
+    {
+        auto g1 = at::make_generator<at::CPUGeneratorImpl>(5), g2 = at::make_generator<at::CPUGeneratorImpl>(5);
+        QVERIFY(train::sampleTimesteps(1000, 64, g1).equal(train::sampleTimesteps(1000, 64, g2, 0.0)));
+        auto below = [](const at::Tensor &t, double x) { return (t < x).to(at::kDouble).mean().item<double>(); };
+        auto g3 = at::make_generator<at::CPUGeneratorImpl>(6);
+        const at::Tensor logit = train::sampleTimesteps(40000, 64, g3);
+        const double mu = pipeline::linearMu(64), sigmaAt = 0.1 / (0.1 + std::exp(mu) * 0.9); // t = 0.1
+        const double expected = 0.5 * std::erfc(-std::log(sigmaAt / (1 - sigmaAt)) / std::sqrt(2.0));
+        QVERIFY2(std::abs(below(logit, 0.1) - expected) < 0.002, (std::to_string(below(logit, 0.1)) + " vs " + std::to_string(expected)).c_str());
+        QVERIFY(expected < 0.01);
+        auto g4 = at::make_generator<at::CPUGeneratorImpl>(7);
+        const at::Tensor uniform = train::sampleTimesteps(40000, 64, g4, 1.0);
+        QVERIFY(uniform.min().item<float>() > 0.0f && uniform.max().item<float>() < 1.0f);
+        for (double x : {0.1, 0.25, 0.5, 0.9})
+            QVERIFY2(std::abs(below(uniform, x) - x) < 0.01, std::to_string(x).c_str());
+        auto g5 = at::make_generator<at::CPUGeneratorImpl>(8);
+        const at::Tensor half = train::sampleTimesteps(40000, 64, g5, 0.5);
+        QVERIFY2(std::abs(below(half, 0.1) - (0.05 + 0.5 * expected)) < 0.006, std::to_string(below(half, 0.1)).c_str());
+        QVERIFY_EXCEPTION_THROWN(train::sampleTimesteps(4, 64, g5, 1.5), Error);
     }
 
     void correspondenceByHand()

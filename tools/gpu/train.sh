@@ -57,6 +57,13 @@
 #   OUT=$OUT BUDGET=560 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
 #   DEVICE=cpu BUDGET=240 TESTS=0 POOL=50 tools/gpu/train.sh        # the rehearsal on a CPU
 #
+# Session 17's candidate for the next session (no pool: every batch of 512 rendered afresh on the 16
+# cores while the GPU computes the step before; resources/recipes/gpu/fresh-4x.json), with
+# carry [".deps", ".gpu-init/toys-4x-large.safetensors.gz"]:
+#   mkdir -p runs/toys-4x-large && gunzip -c .gpu-init/toys-4x-large.safetensors.gz > runs/toys-4x-large/model.safetensors &&
+#   OUT=$OUT BUDGET=540 TESTS=0 VARIANTS=fresh-4x tools/gpu/train.sh
+# (rehearsed here with DEVICE=cpu: built, "no pool", training started; one step of batch 512 on one CPU
+# thread takes minutes and 13.6 GB, so the rehearsal ends at its budget without a step).
 # Reassemble here: cat $files_at/aligned.gz.part-* | gunzip > runs/gpu.safetensors, then evaluate it
 # beside the bundled model (`mosaic eval --variants gpu=...,bundled=... --aligned 2`, and without --aligned)
 # before it replaces that one.
