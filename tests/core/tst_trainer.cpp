@@ -661,12 +661,15 @@ private Q_SLOTS:
     {
         at::set_num_threads(1);
         const std::string dir = testsupport::scratchDir("prefetch");
-        auto run = [&](int prefetch, int steps) {
-            auto b = tinyBundle(dir);
+        auto withPrefetch = [](int prefetch) {
             train::TrainOptions o = options();
             o.prefetch = prefetch;
             o.textDropout = o.imageDropout = 0.3; // the dropouts' draws follow the fetched examples
-            train::Trainer t(*b, o);
+            return o;
+        };
+        auto run = [&](int prefetch, int steps) {
+            auto b = tinyBundle(dir);
+            train::Trainer t(*b, withPrefetch(prefetch));
             std::vector<double> losses;
             for (int i = 0; i < steps; ++i)
                 losses.push_back(t.step().total);
@@ -676,10 +679,7 @@ private Q_SLOTS:
         QVERIFY(plain == fetched);
         {
             auto b = tinyBundle(dir);
-            train::TrainOptions o = options();
-            o.prefetch = 1;
-            o.textDropout = o.imageDropout = 0.3;
-            train::Trainer t(*b, o);
+            train::Trainer t(*b, withPrefetch(1));
             t.step();
             t.step();
             t.saveCheckpoint(dir + "/ck.pt");
@@ -692,8 +692,7 @@ private Q_SLOTS:
         }
         {
             auto b = tinyBundle(dir);
-            train::TrainOptions o = options();
-            o.prefetch = 1;
+            train::TrainOptions o = withPrefetch(1);
             o.data.minSubjects = o.data.maxSubjects = 2;
             const auto toys = train::toyExamples(o.data);
             std::atomic<int> calls{0};
