@@ -226,15 +226,19 @@ Trainer::Examples Trainer::trainingExamples(int64_t step)
     const ToysOptions *toys = m_toys ? &m_options.data : nullptr;
     Examples e;
     if (m_prefetch.valid()) {
-        e = m_prefetch.get(); // (its exception, if fetching failed, is this step's)
-        if (e.step != step) // a checkpoint was loaded since
-            e = Examples();
+        if (m_prefetchStep == step)
+            e = m_prefetch.get(); // (its exception, if fetching failed, is this step's)
+        else
+            m_prefetch.wait(); // another step's (a checkpoint was loaded since): dropped, failed or not
+        m_prefetch = {};
     }
     if (e.step != step)
         e = fetchExamples(step, m_options.batch, m_source, toys, true);
-    if (m_options.prefetch > 0)
+    if (m_options.prefetch > 0) {
+        m_prefetchStep = step + 1;
         m_prefetch = std::async(std::launch::async,
                                 [this, toys, next = step + 1] { return fetchExamples(next, m_options.batch, m_source, toys, true); });
+    }
     return e;
 }
 

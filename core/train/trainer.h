@@ -104,7 +104,8 @@ ExampleSource toyExamples(const ToysOptions &options);
 struct StepLosses
 {
     double total = 0, flow = 0, sca = 0, md = 0, reverseSca = 0, share = 0, gradNorm = 0, learningRate = 0;
-    // Wall seconds this step spent obtaining its examples (rendered or from the pool), on the host.
+    // Wall seconds spent obtaining this step's examples (rendered or from the pool), on the host: with
+    // prefetching, on the background thread during the step before.
     double dataSeconds = 0;
     int64_t step = 0;
 };
@@ -206,6 +207,7 @@ private:
     int64_t m_step = 0;
     at::Device m_device = at::kCPU;
     std::future<Examples> m_prefetch; // the next step's examples (TrainOptions::prefetch)
+    int64_t m_prefetchStep = -1;      // the step they are for
 };
 
 } // namespace mosaic::train

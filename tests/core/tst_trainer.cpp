@@ -708,6 +708,27 @@ private Q_SLOTS:
             QCOMPARE(t.stepCount(), int64_t{2});
             QCOMPARE(calls.load(), 2 * o.batch + 1); // steps 0 and 1, then step 2's first example, once
         }
+        {
+            // Step 3's examples fail while step 2 computes; a checkpoint of step 2 is loaded: step 2
+            // again, the failed prefetch of another step dropped.
+            auto b = tinyBundle(dir);
+            train::TrainOptions o = withPrefetch(1);
+            o.data.minSubjects = o.data.maxSubjects = 2;
+            const auto toys = train::toyExamples(o.data);
+            train::Trainer t(*b, o, [&](int64_t index) {
+                if (index >= 3 * o.batch)
+                    throw Error(StatusCode::CorruptFile, "example " + std::to_string(index) + " is damaged");
+                return toys(index);
+            });
+            t.step();
+            t.step();
+            t.saveCheckpoint(dir + "/ck3.pt");
+            const double first = t.step().total;
+            t.loadCheckpoint(dir + "/ck3.pt");
+            const double again = t.step().total;
+            QVERIFY2(std::abs(again - first) <= 1e-6 * std::abs(first), (std::to_string(first) + " vs " + std::to_string(again)).c_str());
+            QVERIFY_THROWS_ERROR(t.step(), StatusCode::CorruptFile);
+        }
     }
 
     void recipeRunStopAndResume()
