@@ -237,6 +237,8 @@ command -v nvidia-smi >/dev/null &&
 pids=()
 nvariants=$(echo $VARIANTS | wc -w)
 threads=$(( JOBS / (nvariants + 1) > 1 ? JOBS / (nvariants + 1) : 1 ))
+# One variant and no suites beside it: all the cores render its batches (prefetched while the GPU computes).
+[ "$nvariants" = 1 ] && [ "$TESTS" != 1 ] && threads=$JOBS
 for v in $VARIANTS; do
   timeout -s TERM -k 30 $((seconds + 40)) "$M" --threads "$threads" --no-log-file train \
     --recipe "$recipes/$v.json" --seconds "$seconds" --device "$DEVICE" "${poolargs[@]}" \
