@@ -935,7 +935,8 @@ private Q_SLOTS:
             {"\"scale\": [0.2]", "scale"},          {"\"scale\": [0.5, 0.6]", "scale"},
             {"\"scale\": [0.3, 0.2]", "scale"},     {"\"scale\": \"large\"", "scale"},
             {"\"sca_reverse_weight\": -1", "weight"}, {"\"share_weight\": -2", "weight"}, {"\"sca_reverse_weight\": \"high\"", "weight"},
-            {"\"subject_weight\": 0", "weight"}, {"\"region_strength\": -2", "region"}, {"\"region_dropout\": 2", "region"}};
+            {"\"subject_weight\": 0", "weight"}, {"\"region_strength\": -2", "region"}, {"\"region_dropout\": 2", "region"},
+            {"\"t_uniform\": 1.5", "t_uniform"}, {"\"t_uniform\": -0.1", "t_uniform"}, {"\"prefetch\": \"yes\"", "prefetch"}};
         for (const auto &[setting, word] : bad) {
             const bool inData = std::string(setting).find("scale") != std::string::npos;
             std::ofstream(dir + "/bad.json") << "{\"init\": {\"random\": {\"hidden\": 64, \"heads\": 2, \"double\": 1, \"single\": 1,"
