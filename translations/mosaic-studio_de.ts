@@ -3,72 +3,72 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/project.cpp" line="184" />
+        <location filename="../ui/project.cpp" line="203" />
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="189" />
+        <location filename="../ui/project.cpp" line="208" />
         <source>Cannot write %1: %2 (the previous file, if any, is unchanged)</source>
         <translation>%1 kann nicht geschrieben werden: %2 (eine vorhandene Datei bleibt unverändert)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="200" />
+        <location filename="../ui/project.cpp" line="219" />
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="204" />
+        <location filename="../ui/project.cpp" line="223" />
         <source>%1 is larger than %2 MB; not a project this version writes</source>
         <translation>%1 ist größer als %2 MB; kein Projekt dieser Version</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="210" />
+        <location filename="../ui/project.cpp" line="229" />
         <source>%1 is not a MOSAIC Studio project (JSON error at byte %2: %3)</source>
         <translation>%1 ist kein MOSAIC-Studio-Projekt (JSON-Fehler bei Byte %2: %3)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="216" />
+        <location filename="../ui/project.cpp" line="235" />
         <source>%1 is not a MOSAIC Studio project of version 1</source>
         <translation>%1 ist kein MOSAIC-Studio-Projekt der Version 1</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="223" />
+        <location filename="../ui/project.cpp" line="242" />
         <source>%1 has %2 subjects; at most %3 are supported</source>
         <translation>%1 hat %2 Motive; höchstens %3 werden unterstützt</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="235" />
+        <location filename="../ui/project.cpp" line="254" />
         <source>%1: subject %2 is damaged (name, colour or image)</source>
         <translation>%1: Motiv %2 ist beschädigt (Name, Farbe oder Bild)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="241" />
+        <location filename="../ui/project.cpp" line="260" />
         <source>%1: the brush region of subject %2 is damaged</source>
         <translation>%1: der gemalte Bereich von Motiv %2 ist beschädigt</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="248" />
+        <location filename="../ui/project.cpp" line="267" />
         <source>%1: subject %2 has more than 256 points</source>
         <translation>%1: Motiv %2 hat mehr als 256 Punkte</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="254" />
+        <location filename="../ui/project.cpp" line="273" />
         <source>%1: a point of subject %2 is damaged</source>
         <translation>%1: ein Punkt von Motiv %2 ist beschädigt</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="267" />
+        <location filename="../ui/project.cpp" line="286" />
         <source>%1: result %2 is damaged (%3)</source>
         <translation>%1: Ergebnis %2 ist beschädigt (%3)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="346" />
+        <location filename="../ui/project.cpp" line="377" />
         <source>%1 carries no MOSAIC Studio parameters</source>
         <translation>%1 enthält keine MOSAIC-Studio-Parameter</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="351" />
+        <location filename="../ui/project.cpp" line="382" />
         <source>%1: its MOSAIC Studio parameters are damaged</source>
         <translation>%1: die MOSAIC-Studio-Parameter sind beschädigt</translation>
     </message>
@@ -899,7 +899,12 @@
         <translation>%1 · %2 px · %3 Schritte · bis zu %4 Motive</translation>
     </message>
     <message>
-        <location filename="../ui/worker.cpp" line="64" />
+        <location filename="../ui/worker.cpp" line="58" />
+        <source> · guidance %1 (prompt), %2 (references)</source>
+        <translation> · Guidance %1 (Prompt), %2 (Referenzen)</translation>
+    </message>
+    <message>
+        <location filename="../ui/worker.cpp" line="67" />
         <source>No model is loaded.</source>
         <translation>Kein Modell geladen.</translation>
     </message>
@@ -920,350 +925,372 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="251" />
+        <location filename="../ui/mainwindow.cpp" line="255" />
         <source>The model %1 could not be loaded: %2</source>
         <translation>Das Modell %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="265" />
+        <location filename="../ui/mainwindow.cpp" line="269" />
         <source>step %1/%2 · %3 s</source>
         <translation>Schritt %1/%2 · %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="279" />
+        <location filename="../ui/mainwindow.cpp" line="283" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>letztes Bild: %1 s (Entrauschen %2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="285" />
+        <location filename="../ui/mainwindow.cpp" line="289" />
         <source>The generation failed: %1</source>
         <translation>Die Erzeugung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="288" />
+        <location filename="../ui/mainwindow.cpp" line="292" />
         <source>Generation cancelled.</source>
         <translation>Erzeugung abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="327" />
+        <location filename="../ui/mainwindow.cpp" line="331" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · Threads: %2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="329" />
+        <location filename="../ui/mainwindow.cpp" line="333" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="329" />
+        <location filename="../ui/mainwindow.cpp" line="333" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="525" />
+        <location filename="../ui/mainwindow.cpp" line="541" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="530" />
+        <location filename="../ui/mainwindow.cpp" line="546" />
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="536" />
+        <location filename="../ui/mainwindow.cpp" line="552" />
         <source>Load a model bundle</source>
         <translation>Modellpaket laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="537" />
+        <location filename="../ui/mainwindow.cpp" line="553" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="553" />
+        <location filename="../ui/mainwindow.cpp" line="569" />
         <source>Cannot open the demo %1: %2</source>
         <translation>Die Demo %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="559" />
+        <location filename="../ui/mainwindow.cpp" line="575" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="596" />
+        <location filename="../ui/mainwindow.cpp" line="612" />
         <source>No model is loaded yet.</source>
         <translation>Noch ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="686" />
+        <location filename="../ui/mainwindow.cpp" line="704" />
         <source>No translation for %1 is built into this program.</source>
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="787" />
+        <location filename="../ui/mainwindow.cpp" line="810" />
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="787" />
+        <location filename="../ui/mainwindow.cpp" line="810" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="789" />
+        <location filename="../ui/mainwindow.cpp" line="812" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>Das mitgelieferte MOSAIC-Toys-Modell ist klein und auf prozedurale Spielzeuge trainiert: Es erzeugt Spielzeugszenen, keine Fotos. FLUX-Modellpakete laden Sie über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="792" />
+        <location filename="../ui/mainwindow.cpp" line="815" />
         <source>untitled</source>
         <translation>unbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="793" />
+        <location filename="../ui/mainwindow.cpp" line="816" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="799" />
+        <location filename="../ui/mainwindow.cpp" line="822" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="813" />
+        <location filename="../ui/mainwindow.cpp" line="836" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="814" />
+        <location filename="../ui/mainwindow.cpp" line="837" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="825" />
+        <location filename="../ui/mainwindow.cpp" line="848" />
         <source>Unsaved work</source>
         <translation>Ungespeicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="826" />
+        <location filename="../ui/mainwindow.cpp" line="849" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>Die Komposition hat ungespeicherte Änderungen. Vor dem Schließen speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="918" />
+        <location filename="../ui/mainwindow.cpp" line="941" />
         <source>Cannot read the target image %1</source>
         <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="924" />
+        <location filename="../ui/mainwindow.cpp" line="947" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="957" />
+        <location filename="../ui/mainwindow.cpp" line="980" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="986" />
+        <location filename="../ui/mainwindow.cpp" line="1009" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="986" />
+        <location filename="../ui/mainwindow.cpp" line="1009" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="987" />
-        <location filename="../ui/mainwindow.cpp" line="1001" />
+        <location filename="../ui/mainwindow.cpp" line="1010" />
+        <location filename="../ui/mainwindow.cpp" line="1024" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1000" />
+        <location filename="../ui/mainwindow.cpp" line="1023" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1038" />
+        <location filename="../ui/mainwindow.cpp" line="1061" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1043" />
+        <location filename="../ui/mainwindow.cpp" line="1066" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1088" />
+        <location filename="../ui/mainwindow.cpp" line="1111" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1089" />
+        <location filename="../ui/mainwindow.cpp" line="1112" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1090" />
+        <location filename="../ui/mainwindow.cpp" line="1113" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1091" />
+        <location filename="../ui/mainwindow.cpp" line="1114" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1096" />
+        <location filename="../ui/mainwindow.cpp" line="1119" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1097" />
+        <location filename="../ui/mainwindow.cpp" line="1120" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1101" />
+        <location filename="../ui/mainwindow.cpp" line="1124" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1102" />
+        <location filename="../ui/mainwindow.cpp" line="1125" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1103" />
+        <location filename="../ui/mainwindow.cpp" line="1126" />
         <source>Annotate</source>
         <translation>Annotieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1104" />
+        <location filename="../ui/mainwindow.cpp" line="1127" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1105" />
+        <location filename="../ui/mainwindow.cpp" line="1128" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1107" />
+        <location filename="../ui/mainwindow.cpp" line="1130" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1108" />
+        <location filename="../ui/mainwindow.cpp" line="1131" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1109" />
+        <location filename="../ui/mainwindow.cpp" line="1132" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1110" />
+        <location filename="../ui/mainwindow.cpp" line="1133" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1111" />
+        <location filename="../ui/mainwindow.cpp" line="1134" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1112" />
+        <location filename="../ui/mainwindow.cpp" line="1135" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1113" />
+        <location filename="../ui/mainwindow.cpp" line="1136" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1114" />
-        <location filename="../ui/mainwindow.cpp" line="1116" />
-        <location filename="../ui/mainwindow.cpp" line="1122" />
+        <location filename="../ui/mainwindow.cpp" line="1137" />
+        <location filename="../ui/mainwindow.cpp" line="1139" />
+        <location filename="../ui/mainwindow.cpp" line="1141" />
+        <location filename="../ui/mainwindow.cpp" line="1145" />
+        <location filename="../ui/mainwindow.cpp" line="1153" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1115" />
+        <location filename="../ui/mainwindow.cpp" line="1138" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1117" />
+        <location filename="../ui/mainwindow.cpp" line="1140" />
+        <source>Prompt guidance</source>
+        <translation>Prompt-Guidance</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="1142" />
+        <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
+        <translation>Classifier-free Guidance auf den Prompt: über 1 folgt das Bild dem Prompt genauer, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="1144" />
+        <source>Reference guidance</source>
+        <translation>Referenz-Guidance</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="1146" />
+        <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
+        <translation>Guidance auf die Referenzen: über 1 bleibt jedes Motiv näher an seiner Referenz, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="1148" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1124" />
+        <location filename="../ui/mainwindow.cpp" line="1155" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1128" />
+        <location filename="../ui/mainwindow.cpp" line="1159" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1129" />
+        <location filename="../ui/mainwindow.cpp" line="1160" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1130" />
+        <location filename="../ui/mainwindow.cpp" line="1161" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1131" />
+        <location filename="../ui/mainwindow.cpp" line="1162" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1132" />
+        <location filename="../ui/mainwindow.cpp" line="1163" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1133" />
+        <location filename="../ui/mainwindow.cpp" line="1164" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1134" />
+        <location filename="../ui/mainwindow.cpp" line="1165" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1135" />
+        <location filename="../ui/mainwindow.cpp" line="1166" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1136" />
+        <location filename="../ui/mainwindow.cpp" line="1167" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1138" />
+        <location filename="../ui/mainwindow.cpp" line="1169" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1139" />
+        <location filename="../ui/mainwindow.cpp" line="1170" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1076" />
+        <location filename="../ui/mainwindow.cpp" line="1099" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1283,102 +1310,102 @@
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="223" />
+        <location filename="../ui/mainwindow.cpp" line="225" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="800" />
+        <location filename="../ui/mainwindow.cpp" line="823" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1077" />
+        <location filename="../ui/mainwindow.cpp" line="1100" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1078" />
+        <location filename="../ui/mainwindow.cpp" line="1101" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1079" />
+        <location filename="../ui/mainwindow.cpp" line="1102" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1080" />
+        <location filename="../ui/mainwindow.cpp" line="1103" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1081" />
+        <location filename="../ui/mainwindow.cpp" line="1104" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1082" />
+        <location filename="../ui/mainwindow.cpp" line="1105" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1083" />
+        <location filename="../ui/mainwindow.cpp" line="1106" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1084" />
+        <location filename="../ui/mainwindow.cpp" line="1107" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1085" />
+        <location filename="../ui/mainwindow.cpp" line="1108" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1086" />
+        <location filename="../ui/mainwindow.cpp" line="1109" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1087" />
+        <location filename="../ui/mainwindow.cpp" line="1110" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1092" />
+        <location filename="../ui/mainwindow.cpp" line="1115" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1093" />
+        <location filename="../ui/mainwindow.cpp" line="1116" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1094" />
+        <location filename="../ui/mainwindow.cpp" line="1117" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1095" />
+        <location filename="../ui/mainwindow.cpp" line="1118" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1098" />
+        <location filename="../ui/mainwindow.cpp" line="1121" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1099" />
+        <location filename="../ui/mainwindow.cpp" line="1122" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1100" />
+        <location filename="../ui/mainwindow.cpp" line="1123" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>

@@ -177,6 +177,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     form->addRow(m_seedLabel, seedRow);
     form->addRow(m_stepsLabel, m_steps);
     form->addRow(m_guidanceLabel, m_guidance);
+    form->addRow(m_cfgLabel, m_cfg);
+    form->addRow(m_refCfgLabel, m_refCfg);
     form->addRow(m_sizeLabel, m_size);
     form->addRow(m_regionLabel, m_region);
     form->addRow(m_busyLabel, m_busyMode);
@@ -234,6 +236,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         s.seedLocked = true;
         s.steps = r.steps;
         s.guidance = r.guidance;
+        s.cfg = r.cfgScale;
+        s.refCfg = r.refCfgScale;
         s.size = r.width;
         s.regionStrength = r.regionStrength;
         m_composition->setSettings(s);
@@ -367,6 +371,18 @@ void MainWindow::createSettingsPanel()
     m_guidance = new QDoubleSpinBox(this);
     m_guidance->setRange(-1, 20);
     m_guidance->setSingleStep(0.5);
+    // The CFG scales: 0 shows "model default" (stored as -1); from 1 up, 1 being off.
+    m_cfgLabel = new QLabel(this);
+    m_cfg = new QDoubleSpinBox(this);
+    m_cfg->setObjectName(QStringLiteral("cfgSpin"));
+    m_refCfgLabel = new QLabel(this);
+    m_refCfg = new QDoubleSpinBox(this);
+    m_refCfg->setObjectName(QStringLiteral("refCfgSpin"));
+    for (auto *spin : {m_cfg, m_refCfg}) {
+        spin->setRange(0, 20);
+        spin->setSingleStep(0.5);
+        spin->setDecimals(1);
+    }
     m_sizeLabel = new QLabel(this);
     m_size = new QComboBox(this);
     m_size->setObjectName(QStringLiteral("sizeCombo"));
@@ -393,7 +409,7 @@ void MainWindow::createSettingsPanel()
     connect(m_prompt, &QPlainTextEdit::textChanged, this, &MainWindow::commitSettings);
     for (auto *spin : {m_seed, m_steps})
         connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &MainWindow::commitSettings);
-    for (auto *spin : {m_guidance, m_region})
+    for (auto *spin : {m_guidance, m_cfg, m_refCfg, m_region})
         connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &MainWindow::commitSettings);
     connect(m_seedLock, &QCheckBox::toggled, this, &MainWindow::commitSettings);
     connect(m_size, qOverload<int>(&QComboBox::currentIndexChanged), this, &MainWindow::commitSettings);
@@ -604,6 +620,8 @@ quint64 MainWindow::generate(const QImage &start, double strength)
     req.seed = m_composition->settings().seed;
     req.steps = s.steps;
     req.guidance = static_cast<float>(s.guidance);
+    req.cfgScale = static_cast<float>(s.cfg);
+    req.refCfgScale = static_cast<float>(s.refCfg);
     req.width = req.height = s.size;
     req.regionStrength = static_cast<float>(s.regionStrength);
     if (!start.isNull() && strength < 1.0) {
@@ -742,6 +760,8 @@ void MainWindow::syncSettingsFromComposition()
     m_seedLock->setChecked(s.seedLocked);
     m_steps->setValue(s.steps);
     m_guidance->setValue(s.guidance);
+    m_cfg->setValue(s.cfg < 0 ? 0.0 : s.cfg);
+    m_refCfg->setValue(s.refCfg < 0 ? 0.0 : s.refCfg);
     const int sizeIndex = m_size->findData(s.size);
     m_size->setCurrentIndex(sizeIndex < 0 ? 0 : sizeIndex);
     m_region->setValue(s.regionStrength);
@@ -758,6 +778,9 @@ void MainWindow::commitSettings()
     s.seedLocked = m_seedLock->isChecked();
     s.steps = m_steps->value();
     s.guidance = m_guidance->value();
+    // 0 is the model's default; a value between 0 and 1, which no scale can be, becomes 1 (off).
+    s.cfg = m_cfg->value() <= 0.0 ? -1.0 : std::max(1.0, m_cfg->value());
+    s.refCfg = m_refCfg->value() <= 0.0 ? -1.0 : std::max(1.0, m_refCfg->value());
     s.size = m_size->currentData().toInt();
     s.regionStrength = m_region->value();
     m_composition->setSettings(s);
@@ -1114,6 +1137,14 @@ void MainWindow::retranslateUi()
     m_steps->setSpecialValueText(tr("model default"));
     m_guidanceLabel->setText(tr("Guidance"));
     m_guidance->setSpecialValueText(tr("model default"));
+    m_cfgLabel->setText(tr("Prompt guidance"));
+    m_cfg->setSpecialValueText(tr("model default"));
+    m_cfg->setToolTip(tr("Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of "
+                         "one more model pass per step (1: off)"));
+    m_refCfgLabel->setText(tr("Reference guidance"));
+    m_refCfg->setSpecialValueText(tr("model default"));
+    m_refCfg->setToolTip(tr("Guidance on the references: above 1 keeps each subject closer to its reference, at the cost "
+                            "of one more model pass per step (1: off)"));
     m_sizeLabel->setText(tr("Size"));
     {
         const int keep = m_size->currentIndex();

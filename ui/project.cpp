@@ -10,6 +10,7 @@
 #include <QSaveFile>
 #include <QtEndian>
 
+#include <cmath>
 #include <cstring>
 
 namespace ui {
@@ -81,6 +82,14 @@ QRectF readRect(const QJsonValue &v)
     return r.width() > 0 && r.height() > 0 ? r.intersected(QRectF(0, 0, 1, 1)) : QRectF();
 }
 
+// A CFG scale as saved: at least 1 (1 is off), or -1 for the model's default — also what a file from
+// before the scales were saved, or a value that cannot be one, reads as.
+double guidanceScale(const QJsonValue &v)
+{
+    const double x = v.toDouble(-1);
+    return std::isfinite(x) && x >= 1.0 && x <= 100.0 ? x : -1.0;
+}
+
 QJsonObject settingsJson(const Settings &s)
 {
     return {{QStringLiteral("prompt"), s.prompt},
@@ -88,6 +97,8 @@ QJsonObject settingsJson(const Settings &s)
             {QStringLiteral("seed_locked"), s.seedLocked},
             {QStringLiteral("steps"), s.steps},
             {QStringLiteral("guidance"), s.guidance},
+            {QStringLiteral("cfg_scale"), s.cfg},
+            {QStringLiteral("ref_cfg_scale"), s.refCfg},
             {QStringLiteral("size"), s.size},
             {QStringLiteral("region_strength"), s.regionStrength}};
 }
@@ -100,6 +111,8 @@ Settings readSettings(const QJsonObject &o)
     s.seedLocked = o.value(QStringLiteral("seed_locked")).toBool();
     s.steps = std::clamp(o.value(QStringLiteral("steps")).toInt(), 0, 1000);
     s.guidance = o.value(QStringLiteral("guidance")).toDouble(-1);
+    s.cfg = guidanceScale(o.value(QStringLiteral("cfg_scale")));
+    s.refCfg = guidanceScale(o.value(QStringLiteral("ref_cfg_scale")));
     s.size = std::clamp(o.value(QStringLiteral("size")).toInt(), 0, 4096);
     s.regionStrength = o.value(QStringLiteral("region_strength")).toDouble(2.0);
     return s;
@@ -156,6 +169,8 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
                             {QStringLiteral("seed"), QString::number(o.request.seed)},
                             {QStringLiteral("steps"), o.request.steps},
                             {QStringLiteral("guidance"), o.request.guidance},
+                            {QStringLiteral("cfg_scale"), o.request.cfgScale},
+                            {QStringLiteral("ref_cfg_scale"), o.request.refCfgScale},
                             {QStringLiteral("size"), o.request.width},
                             {QStringLiteral("region_strength"), o.request.regionStrength},
                             {QStringLiteral("subjects"), requestSubjects}};
@@ -283,6 +298,8 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         out.request.seed = req.value(QStringLiteral("seed")).toString().toULongLong();
         out.request.steps = req.value(QStringLiteral("steps")).toInt();
         out.request.guidance = static_cast<float>(req.value(QStringLiteral("guidance")).toDouble(-1));
+        out.request.cfgScale = static_cast<float>(guidanceScale(req.value(QStringLiteral("cfg_scale"))));
+        out.request.refCfgScale = static_cast<float>(guidanceScale(req.value(QStringLiteral("ref_cfg_scale"))));
         out.request.width = out.request.height = req.value(QStringLiteral("size")).toInt();
         out.request.regionStrength = static_cast<float>(req.value(QStringLiteral("region_strength")).toDouble(2));
         if (req.contains(QStringLiteral("start"))) { // a variation of another image
@@ -372,6 +389,8 @@ bool settingsFromPng(const QString &path, Settings *settings, QVector<QRectF> *b
     s.seedLocked = true;
     s.steps = std::clamp(o.value(QStringLiteral("steps")).toInt(), 0, 1000);
     s.guidance = o.value(QStringLiteral("guidance")).toDouble(-1);
+    s.cfg = guidanceScale(o.value(QStringLiteral("cfg_scale")));
+    s.refCfg = guidanceScale(o.value(QStringLiteral("ref_cfg_scale")));
     s.size = std::clamp(o.value(QStringLiteral("width")).toInt(), 0, 4096);
     s.regionStrength = o.value(QStringLiteral("region_strength")).toDouble(2.0);
     *settings = s;

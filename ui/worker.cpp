@@ -50,10 +50,13 @@ void GenerationWorker::loadModel(const QString &path)
     const auto &d = m_bundle->description();
     Q_EMIT modelLoaded(path, QString::fromStdString(d.name),
                        tr("%1 · %2 px · %3 steps · up to %4 subjects")
-                           .arg(QString::fromStdString(d.name))
-                           .arg(d.defaultSize)
-                           .arg(d.defaultSteps)
-                           .arg(d.maxSubjects));
+                               .arg(QString::fromStdString(d.name))
+                               .arg(d.defaultSize)
+                               .arg(d.defaultSteps)
+                               .arg(d.maxSubjects) +
+                           (d.defaultCfg > 1.0f || d.defaultRefCfg > 1.0f
+                                ? tr(" · guidance %1 (prompt), %2 (references)").arg(d.defaultCfg).arg(d.defaultRefCfg)
+                                : QString()));
 }
 
 void GenerationWorker::generate(quint64 id, const mosaic::GenerationRequest &request)

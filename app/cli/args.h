@@ -42,6 +42,7 @@ constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
 int runInspect(const Args &args);
+int runSetDefaults(const Args &args);
 int runForward(const Args &args);
 int runBench(const Args &args);
 int runGenerate(const Args &args);

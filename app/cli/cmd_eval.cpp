@@ -21,7 +21,8 @@ int runEval(const Args &args)
                              "                   --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--steps N] [--seed K]\n"
                              "                   [--scale MIN,MAX] [--aligned K] [--cfg S] [--ref-cfg S] [--from-truth S]\n"
                              "  --from-truth S: start every sample from its ground truth noised to strength S (0-1; image to\n"
-                             "  image), a diagnostic of the noise level at which the subjects are lost\n");
+                             "  image), a diagnostic of the noise level at which the subjects are lost\n"
+                             "  --cfg, --ref-cfg: guidance scales (1: off); unset, each model's defaults apply\n");
         return kExitUsage;
     }
     mosaic::EvalOptions o;
@@ -49,8 +50,8 @@ int runEval(const Args &args)
     o.samples = args.intValue("samples", o.samples);
     o.distractors = args.intValue("distractors", o.distractors);
     o.steps = args.intValue("steps", 0);
-    o.cfgScale = args.doubleValue("cfg", 1.0);
-    o.refCfgScale = args.doubleValue("ref-cfg", 1.0);
+    o.cfgScale = args.doubleValue("cfg", -1.0);
+    o.refCfgScale = args.doubleValue("ref-cfg", -1.0);
     o.alignedShrink = args.intValue("aligned", 0);
     o.fromTruth = args.doubleValue("from-truth", 1.0);
     o.seed = static_cast<uint64_t>(args.intValue("seed", static_cast<int>(o.seed)));

@@ -22,6 +22,8 @@ const char *kGenerateUsage =
     "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n"
     "  --init starts from IMAGE (stretched to the canvas) noised to --strength (0-1, default 0.6): lower\n"
     "  keeps more of it, 1 ignores it.\n"
+    "  --cfg: classifier-free guidance on the prompt against --negative; --ref-cfg: guidance on the\n"
+    "  references (one more pass without them). 1 turns either off; unset, the model's defaults apply.\n"
     "  Without --model the bundled MOSAIC-Toys model is used ($MOSAIC_MODEL overrides where it is found).\n";
 
 std::vector<double> numbers(const std::string &text, char sep, const std::string &what)
@@ -113,8 +115,8 @@ int runGenerate(const Args &args)
     }
     req.steps = args.intValue("steps", 0);
     req.guidance = static_cast<float>(args.doubleValue("guidance", -1.0));
-    req.cfgScale = static_cast<float>(args.doubleValue("cfg", 1.0));
-    req.refCfgScale = static_cast<float>(args.doubleValue("ref-cfg", 1.0));
+    req.cfgScale = static_cast<float>(args.doubleValue("cfg", -1.0));
+    req.refCfgScale = static_cast<float>(args.doubleValue("ref-cfg", -1.0));
     req.regionStrength = static_cast<float>(args.doubleValue("region-strength", req.regionStrength));
     req.pointStrength = static_cast<float>(args.doubleValue("point-strength", req.pointStrength));
     req.loraScale = static_cast<float>(args.doubleValue("lora-scale", 1.0));

@@ -3,6 +3,7 @@
 #include <mosaic/tools.h>
 
 #include <cstdio>
+#include <utility>
 
 namespace cli {
 
@@ -64,6 +65,39 @@ int runInspect(const Args &args)
         for (const auto &m : s.metadata)
             std::printf("  %s: %s\n", m.first.c_str(), m.second.c_str());
     }
+    return kExitOk;
+}
+
+int runSetDefaults(const Args &args)
+{
+    const auto unknown = args.unknown({"cfg", "ref-cfg", "out"});
+    if (!unknown.empty() || !args.error().empty() || args.positional().size() != 1 ||
+        !(args.has("cfg") || args.has("ref-cfg"))) {
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic set-defaults: unknown option %s\n", u.c_str());
+        std::fprintf(stderr, "usage: mosaic set-defaults BUNDLE [--cfg S] [--ref-cfg S] [--out OUT]\n"
+                             "  the default guidance scales (1-100; 1 is off) of a bundle, in place unless --out\n");
+        return kExitUsage;
+    }
+    mosaic::BundleDefaultsEdit edit;
+    edit.cfg = args.doubleValue("cfg", -1.0);
+    edit.refCfg = args.doubleValue("ref-cfg", -1.0);
+    for (const auto &[name, v] : {std::pair<const char *, double>{"cfg", edit.cfg}, {"ref-cfg", edit.refCfg}})
+        if (args.has(name) && v < 0.0) { // negative means "unchanged" to the core
+            std::fprintf(stderr, "mosaic set-defaults: --%s must be between 1 and 100 (1 is off), not %g\n", name, v);
+            return kExitUsage;
+        }
+    const std::string in = args.positional()[0], out = args.value("out", in);
+    if (const mosaic::Status st = mosaic::setBundleDefaults(in, out, edit); !st.ok()) {
+        std::fprintf(stderr, "mosaic set-defaults: %s\n", st.message.c_str());
+        return kExitFailure;
+    }
+    std::printf("%s:", out.c_str());
+    if (edit.cfg >= 0.0)
+        std::printf(" default CFG %g", edit.cfg);
+    if (edit.refCfg >= 0.0)
+        std::printf("%s default reference CFG %g", edit.cfg >= 0.0 ? "," : "", edit.refCfg);
+    std::printf("\n");
     return kExitOk;
 }
 

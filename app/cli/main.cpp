@@ -19,6 +19,9 @@ Commands:
   inspect FILE                   List a checkpoint's tensors (names, dtypes, shapes), parameter count,
                                  metadata, and the detected architecture and key layout.
                                  FILE is a .safetensors file or a sharded *.safetensors.index.json.
+  set-defaults BUNDLE [--cfg S] [--ref-cfg S] [--out OUT]
+                                 Set a bundle's default guidance scales (prompt CFG, reference CFG; 1 is
+                                 off), used where a request gives none; in place unless --out.
   forward --model WEIGHTS --inputs IO.safetensors --out OUT.safetensors
           [--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda|auto]
                                  Run a model on named input tensors and write its output:
@@ -146,6 +149,8 @@ int main(int argc, char **argv)
     try {
         if (verb == "inspect")
             return cli::runInspect(cli::Args(rest, {"json"}));
+        if (verb == "set-defaults")
+            return cli::runSetDefaults(cli::Args(rest, {}));
         if (verb == "forward")
             return cli::runForward(cli::Args(rest, {}));
         if (verb == "bench")

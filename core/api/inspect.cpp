@@ -1,9 +1,16 @@
 #include <mosaic/tools.h>
 
 #include "io/checkpoint.h"
+#include "io/safetensors.h"
+#include "pipeline/bundle.h"
 #include "model/loader.h"
 #include "util/error.h"
 #include "util/strings.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
 
 namespace mosaic {
 
@@ -73,6 +80,50 @@ Status inspectCheckpoint(const std::string &path, CheckpointSummary *out)
         case model::Architecture::Unknown: break;
         }
         *out = std::move(s);
+    });
+}
+
+Status setBundleDefaults(const std::string &path, const std::string &outPath, const BundleDefaultsEdit &edit)
+{
+    return guarded([&] {
+        for (const double v : {edit.cfg, edit.refCfg})
+            if (!std::isfinite(v) || (v >= 0.0 && (v < 1.0 || v > 100.0)))
+                throw Error(StatusCode::InvalidArgument,
+                            format("a default guidance scale must be between 1 and 100 (1 is off), not {}", v));
+        if (outPath.empty())
+            throw Error(StatusCode::InvalidArgument, "no output file");
+        const Checkpoint ck = Checkpoint::open(path);
+        if (ck.shardCount() != 1)
+            throw Error(StatusCode::InvalidArgument, path + " is sharded; a bundle is one file");
+        std::map<std::string, std::string> metadata = ck.metadata();
+        const auto it = metadata.find("mosaic.bundle");
+        if (it == metadata.end())
+            throw Error(StatusCode::InvalidArgument, path + " is not a MOSAIC Studio bundle (no mosaic.bundle metadata)");
+        nlohmann::json j = nlohmann::json::parse(it->second, nullptr, false);
+        if (!j.is_object() || !j.contains("defaults") || !j.at("defaults").is_object())
+            throw Error(StatusCode::CorruptFile, path + ": the bundle description has no defaults");
+        if (edit.cfg >= 0.0)
+            j["defaults"]["cfg"] = edit.cfg;
+        if (edit.refCfg >= 0.0)
+            j["defaults"]["ref_cfg"] = edit.refCfg;
+        it->second = j.dump();
+        const st::TensorMap tensors = ck.loadAll();
+        // Written beside the target first and loaded as the app would, so that a bundle that does not
+        // load never replaces one that does.
+        const std::string staged = outPath + ".defaults-tmp";
+        st::write(staged, tensors, metadata);
+        std::error_code ec;
+        try {
+            (void)pipeline::loadBundle(staged);
+        } catch (...) {
+            std::filesystem::remove(staged, ec);
+            throw;
+        }
+        std::filesystem::rename(staged, outPath, ec);
+        if (ec) {
+            std::filesystem::remove(staged, ec);
+            throw Error(StatusCode::IoError, format("cannot write {}: {}", outPath, ec.message()));
+        }
     });
 }
 

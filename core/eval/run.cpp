@@ -322,8 +322,10 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
     return guarded([&] {
         if (o.samples < 1 || o.subjectCounts.empty() || o.distractors < 0)
             throw Error(StatusCode::InvalidArgument, "an evaluation needs at least one sample and one subject count");
-        if (!(o.cfgScale >= 1.0 && o.refCfgScale >= 1.0) || !std::isfinite(o.cfgScale) || !std::isfinite(o.refCfgScale))
-            throw Error(StatusCode::InvalidArgument, "the CFG scales must be finite and at least 1");
+        if (!((o.cfgScale < 0.0 || o.cfgScale >= 1.0) && (o.refCfgScale < 0.0 || o.refCfgScale >= 1.0)) ||
+            !std::isfinite(o.cfgScale) || !std::isfinite(o.refCfgScale))
+            throw Error(StatusCode::InvalidArgument,
+                        "the CFG scales must be finite and at least 1 (or negative for each model's default)");
         if (!(o.fromTruth > 0.0 && o.fromTruth <= 1.0))
             throw Error(StatusCode::InvalidArgument, "the strength of a start from the ground truth must be above 0 and at most 1");
         std::vector<std::pair<std::string, std::string>> variants = o.variants;
@@ -362,11 +364,14 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             if (!bundle)
                 throw Error(st.code, modelPath + ": " + st.message);
             const auto &d = bundle->description();
+            const double cfg = o.cfgScale < 0.0 ? d.defaultCfg : o.cfgScale,
+                         refCfg = o.refCfgScale < 0.0 ? d.defaultRefCfg : o.refCfgScale;
             descriptions.push_back(format("`{}`: {} ({}, {} transformer parameters), {} px, {} steps{}", label,
                                           fileNameOf(modelPath), d.name, d.parameterCount, d.defaultSize,
                                           o.steps > 0 ? o.steps : d.defaultSteps,
-                                          o.cfgScale > 1.0 || o.refCfgScale > 1.0
-                                              ? format(", CFG {} (prompt), {} (references)", o.cfgScale, o.refCfgScale)
+                                          cfg > 1.0 || refCfg > 1.0
+                                              ? format(", CFG {} (prompt), {} (references){}", cfg, refCfg,
+                                                       o.cfgScale < 0.0 && o.refCfgScale < 0.0 ? " (the model's defaults)" : "")
                                               : std::string()) +
                                        (o.fromTruth < 1.0 ? format(", started from the ground truth noised to strength {}"
                                                                    " (a diagnostic: not generation from noise)", o.fromTruth)

@@ -101,7 +101,9 @@ std::string describeBundleJson(const Bundle &b)
                      {"steps", b.defaults.steps},
                      {"guidance", b.defaults.guidance},
                      {"ref_size", b.defaults.refSize},
-                     {"max_subjects", b.defaults.maxSubjects}};
+                     {"max_subjects", b.defaults.maxSubjects},
+                     {"cfg", b.defaults.cfg},
+                     {"ref_cfg", b.defaults.refCfg}};
     return j.dump();
 }
 
@@ -150,6 +152,13 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
         b->defaults.guidance = d.value("guidance", b->defaults.guidance);
         b->defaults.refSize = d.value("ref_size", b->defaults.refSize);
         b->defaults.maxSubjects = d.value("max_subjects", b->defaults.maxSubjects);
+        b->defaults.cfg = d.value("cfg", b->defaults.cfg);
+        b->defaults.refCfg = d.value("ref_cfg", b->defaults.refCfg);
+        if (!(b->defaults.cfg >= 1.0f && b->defaults.cfg <= 100.0f && b->defaults.refCfg >= 1.0f &&
+              b->defaults.refCfg <= 100.0f))
+            throw Error(StatusCode::CorruptFile,
+                        format("{}: the bundle's default guidance scales (cfg {}, ref_cfg {}) must be between 1 and 100",
+                               path, b->defaults.cfg, b->defaults.refCfg));
         if (tc.vocab_size < 2 || tc.max_length < 1 || tc.layers < 0 || tc.layers > 64 || tc.heads < 1 ||
             b->defaults.size % 16 || b->defaults.refSize % 16)
             throw Error(StatusCode::CorruptFile, path + ": the bundle description has impossible sizes");

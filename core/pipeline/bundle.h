@@ -4,7 +4,8 @@
 // description in __metadata__["mosaic.bundle"]:
 //   {"format": "mosaic-bundle", "version": 1, "name": ..., "transformer": {FluxConfig},
 //    "autoencoder": {AutoEncoderConfig}, "text": {"max_length": L, "vocabulary": [...]},
-//    "defaults": {"size": 256, "steps": 8, "guidance": 3.5, "ref_size": 256, "max_subjects": 8}}
+//    "defaults": {"size": 256, "steps": 8, "guidance": 3.5, "ref_size": 256, "max_subjects": 8,
+//                 "cfg": 1, "ref_cfg": 1}}   (cfg, ref_cfg: optional, at least 1; 1 is off)
 
 #include "model/autoencoder.h"
 #include "model/flux.h"
@@ -25,6 +26,8 @@ struct BundleDefaults
     float guidance = 3.5f;
     int refSize = 256;
     int maxSubjects = 8;
+    float cfg = 1.0f;    // classifier-free guidance on the prompt (1: off)
+    float refCfg = 1.0f; // guidance on the references (1: off)
 };
 
 struct Bundle

@@ -51,6 +51,8 @@ std::shared_ptr<ModelBundle> ModelBundle::load(const std::string &path, Status *
         d.defaultSize = b.defaults.size;
         d.defaultSteps = b.defaults.steps;
         d.defaultGuidance = b.defaults.guidance;
+        d.defaultCfg = b.defaults.cfg;
+        d.defaultRefCfg = b.defaults.refCfg;
         d.refSize = b.defaults.refSize;
         d.maxSubjects = b.defaults.maxSubjects;
         d.guidanceDistilled = b.flux->config.guidance_embed;
@@ -102,22 +104,27 @@ struct Resolved
 {
     int width, height, steps, refSize;
     float guidance;
+    float cfg, refCfg; // the guidance scales, the model's defaults where the request gave none (< 0)
 };
 
 Resolved resolve(const pipeline::Bundle &b, const GenerationRequest &r)
 {
     Resolved v{r.width > 0 ? r.width : b.defaults.size, r.height > 0 ? r.height : b.defaults.size,
                r.steps > 0 ? r.steps : b.defaults.steps, b.defaults.refSize,
-               r.guidance >= 0 ? r.guidance : b.defaults.guidance};
+               r.guidance >= 0 ? r.guidance : b.defaults.guidance,
+               r.cfgScale < 0 ? b.defaults.cfg : r.cfgScale,
+               r.refCfgScale < 0 ? b.defaults.refCfg : r.refCfgScale};
     if (v.width % 16 || v.height % 16 || v.width < 16 || v.height < 16 || v.width > 2048 || v.height > 2048)
         invalid(format("the image size {}x{} must be a multiple of 16 between 16 and 2048", v.width, v.height));
     if (v.steps > 500)
         invalid(format("{} steps is more than the 500 allowed", v.steps));
     if (static_cast<int>(r.subjects.size()) > b.defaults.maxSubjects)
         invalid(format("{} subjects is more than the {} this model supports", r.subjects.size(), b.defaults.maxSubjects));
-    if (r.cfgScale < 1.0f || r.refCfgScale < 1.0f || !std::isfinite(r.cfgScale) || !std::isfinite(r.refCfgScale) ||
+    if (v.cfg < 1.0f || v.refCfg < 1.0f || !std::isfinite(r.cfgScale) || !std::isfinite(r.refCfgScale) ||
         !std::isfinite(r.guidance))
-        invalid("the guidance scales must be finite, and the CFG scales at least 1");
+        invalid(format("the guidance scales must be finite, and the CFG scales at least 1 (or negative for the model's "
+                       "default): CFG {}, reference CFG {}",
+                       r.cfgScale, r.refCfgScale));
     if (!(r.strength > 0.0f && r.strength <= 1.0f))
         invalid(format("the strength {} must be above 0 and at most 1", r.strength));
     if (!r.initImage.isNull() &&
@@ -222,9 +229,9 @@ std::string a1111Parameters(const GenerationRequest &r, const Resolved &v, const
     if (!r.negativePrompt.empty())
         s += "\nNegative prompt: " + r.negativePrompt;
     s += format("\nSteps: {}, Sampler: Euler, CFG scale: {}, Distilled guidance: {}, Seed: {}, Size: {}x{}, Model: {}",
-                v.steps, r.cfgScale, v.guidance, r.seed, v.width, v.height, model);
-    if (r.refCfgScale > 1.0f)
-        s += format(", Reference CFG scale: {}", r.refCfgScale);
+                v.steps, v.cfg, v.guidance, r.seed, v.width, v.height, model);
+    if (v.refCfg > 1.0f)
+        s += format(", Reference CFG scale: {}", v.refCfg);
     if (!r.initImage.isNull() && r.strength < 1.0f)
         s += format(", Denoising strength: {}", r.strength);
     if (!r.subjects.empty()) {
@@ -246,8 +253,8 @@ std::string parametersJson(const GenerationRequest &r, const Resolved &v, const 
     j["seed"] = r.seed;
     j["steps"] = v.steps;
     j["guidance"] = v.guidance;
-    j["cfg_scale"] = r.cfgScale;
-    j["ref_cfg_scale"] = r.refCfgScale;
+    j["cfg_scale"] = v.cfg;
+    j["ref_cfg_scale"] = v.refCfg;
     j["width"] = v.width;
     j["height"] = v.height;
     j["region_strength"] = r.regionStrength;
@@ -319,7 +326,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
                 throw Error(StatusCode::Cancelled, "cancelled");
         }
         const Conditioning cond = encodeText(b, request.prompt);
-        const bool cfg = request.cfgScale > 1.0f;
+        const bool cfg = v.cfg > 1.0f;
         Conditioning uncond;
         if (cfg)
             uncond = encodeText(b, request.negativePrompt);
@@ -371,7 +378,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
         opt.bias = bias.empty() ? nullptr : &bias;
         opt.cancel = callbacks.cancel;
         model::BranchCache condCache, uncondCache, noRefsCache;
-        const bool refCfg = request.refCfgScale > 1.0f && !refs.empty();
+        const bool refCfg = v.refCfg > 1.0f && !refs.empty();
 
         const auto tDenoise = Clock::now();
         for (int step = firstStep; step < v.steps; ++step) {
@@ -393,7 +400,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
                 model::BranchOptions uo = opt;
                 uo.capture = nullptr;
                 const at::Tensor predU = model::forwardBranches(*b.flux, un, uo, &uncondCache).to(at::kFloat);
-                pred = predU + request.cfgScale * (pred - predU);
+                pred = predU + v.cfg * (pred - predU);
             }
             if (refCfg) {
                 // The prompt with zeroed references (training's image dropout); the conditional
@@ -404,7 +411,7 @@ Status generateWithBundle(Bundle &b, const BundleDescription &description, const
                 model::BranchOptions ro = opt;
                 ro.capture = nullptr;
                 const at::Tensor predR = model::forwardBranches(*b.flux, noRefs, ro, &noRefsCache).to(at::kFloat);
-                pred = pred + (request.refCfgScale - 1.0f) * (predC - predR);
+                pred = pred + (v.refCfg - 1.0f) * (predC - predR);
             }
             RgbaImage preview;
             const bool wantPreview = request.previewEvery > 0 && callbacks.progress &&
@@ -527,6 +534,8 @@ Status writeRandomBundle(const std::string &path, const RandomBundleOptions &o)
         b.defaults.size = o.imageSize;
         b.defaults.refSize = o.refSize;
         b.defaults.steps = o.steps;
+        b.defaults.cfg = o.cfg;
+        b.defaults.refCfg = o.refCfg;
         pipeline::saveBundle(b, path);
     });
 }

@@ -94,6 +94,81 @@ private Q_SLOTS:
             QVERIFY2(r.output.find(needle) != std::string::npos, (std::string(needle) + " in\n" + r.output).c_str());
     }
 
+    // set-defaults: a bundle's default guidance scales, every tensor copied as stored; bad values, a
+    // file that is not a bundle and a missing file are refused, and leave the file as it was.
+    void setDefaults()
+    {
+        const std::string src = m_dir + "/defaults.safetensors", out = m_dir + "/defaults-guided.safetensors";
+        RandomBundleOptions o;
+        o.imageSize = o.refSize = 64;
+        o.steps = 2;
+        QVERIFY(writeRandomBundle(src, o).ok());
+        Run r = run("set-defaults " + src + " --ref-cfg 3 --out " + out);
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.output.find("default reference CFG 3") != std::string::npos, r.output.c_str());
+        {
+            const st::TensorMap a = Checkpoint::open(src).loadAll(), b = Checkpoint::open(out).loadAll();
+            QCOMPARE(a.size(), b.size());
+            for (const auto &[name, t] : a) {
+                QVERIFY2(b.count(name) && b.at(name).scalar_type() == t.scalar_type() && at::equal(b.at(name), t), name.c_str());
+            }
+        }
+        Status st;
+        auto plain = ModelBundle::load(src, &st), guided = ModelBundle::load(out, &st);
+        QVERIFY2(plain && guided, st.message.c_str());
+        QCOMPARE(guided->description().defaultRefCfg, 3.0f);
+        QCOMPARE(guided->description().defaultCfg, 1.0f);
+        GenerationRequest req;
+        req.prompt = "a cat";
+        Subject cat;
+        cat.name = "cat";
+        cat.image.width = cat.image.height = 32;
+        cat.image.pixels.assign(32 * 32 * 4, uint8_t{200});
+        req.subjects = {cat};
+        GenerationResult byDefault, explicitScale;
+        QVERIFY(generate(*guided, req, &byDefault).ok());
+        req.refCfgScale = 3.0f;
+        QVERIFY(generate(*plain, req, &explicitScale).ok());
+        QVERIFY(byDefault.image.pixels == explicitScale.image.pixels);
+
+        // In place; the other scale is kept.
+        r = run("set-defaults " + out + " --cfg 2.5");
+        QCOMPARE(r.exitCode, 0);
+        guided = ModelBundle::load(out, &st);
+        QVERIFY2(guided, st.message.c_str());
+        QCOMPARE(guided->description().defaultCfg, 2.5f);
+        QCOMPARE(guided->description().defaultRefCfg, 3.0f);
+
+        const auto bytes = [](const std::string &path) {
+            std::ifstream f(path, std::ios::binary);
+            return std::string(std::istreambuf_iterator<char>(f), {});
+        };
+        const std::string before = bytes(out);
+        const std::pair<std::string, std::pair<int, std::string>> bad[] = {
+            {"set-defaults " + out + " --ref-cfg 0.5", {1, "between 1 and 100 (1 is off), not 0.5"}},
+            {"set-defaults " + out + " --cfg 1000", {1, "not 1000"}},
+            {"set-defaults " + out + " --cfg -2", {2, "--cfg must be between 1 and 100"}},
+            {"set-defaults " + out, {2, "usage: mosaic set-defaults"}},
+            {"set-defaults " + out + " --cfg 2 --strength 3", {2, "unknown option --strength"}},
+            {"set-defaults " + m_dir + "/missing.safetensors --cfg 2", {1, "missing.safetensors"}},
+        };
+        for (const auto &[args, expect] : bad) {
+            r = run(args);
+            QCOMPARE(r.exitCode, expect.first);
+            QVERIFY2(r.output.find(expect.second) != std::string::npos, (args + ":\n" + r.output).c_str());
+        }
+        QVERIFY(bytes(out) == before);
+        if (std::ifstream(m_golden + "/flux_tiny.weights.safetensors")) {
+            const std::string bare = m_dir + "/not-a-bundle.safetensors";
+            std::filesystem::copy_file(m_golden + "/flux_tiny.weights.safetensors", bare,
+                                       std::filesystem::copy_options::overwrite_existing);
+            r = run("set-defaults " + bare + " --cfg 2");
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.output.find("not a MOSAIC Studio bundle") != std::string::npos, r.output.c_str());
+        }
+        QVERIFY(!std::filesystem::exists(out + ".defaults-tmp"));
+    }
+
     // On the CPU, and on a CUDA device where LibTorch has one (the GPU machine's check of issue 2;
     // elsewhere the CUDA rows must be refused with a clear message).
     void forwardMatchesGolden_data()

@@ -260,6 +260,62 @@ private Q_SLOTS:
         }
     }
 
+    // A bundle may carry default guidance scales ("cfg", "ref_cfg" in its defaults): a request that
+    // leaves them unset (negative) gets them, and records the values it ran with; a request may still
+    // turn them off with 1. Defaults below 1 make the bundle refuse to load, saying which.
+    void modelDefaultGuidance()
+    {
+        const std::string dir = testsupport::scratchDir("default-guidance");
+        RandomBundleOptions o;
+        o.imageSize = o.refSize = 64;
+        o.steps = 2;
+        QVERIFY(writeRandomBundle(dir + "/plain.safetensors", o).ok());
+        o.cfg = 2.0f;
+        o.refCfg = 3.0f;
+        QVERIFY(writeRandomBundle(dir + "/guided.safetensors", o).ok());
+        Status st;
+        auto plain = ModelBundle::load(dir + "/plain.safetensors", &st);
+        QVERIFY2(plain, st.message.c_str());
+        auto guided = ModelBundle::load(dir + "/guided.safetensors", &st);
+        QVERIFY2(guided, st.message.c_str());
+        QCOMPARE(plain->description().defaultCfg, 1.0f);
+        QCOMPARE(plain->description().defaultRefCfg, 1.0f);
+        QCOMPARE(guided->description().defaultCfg, 2.0f);
+        QCOMPARE(guided->description().defaultRefCfg, 3.0f);
+        QVERIFY(guided->description().configJson.find("\"ref_cfg\":3.0") != std::string::npos);
+
+        GenerationRequest r;
+        r.prompt = "a cat on the grass";
+        r.seed = 9;
+        r.subjects = {subject("cat", 200, 40, 40), subject("dog", 30, 60, 220)};
+        GenerationResult byDefault, explicitScales, off, plainDefault, plainOff;
+        QVERIFY(generate(*guided, r, &byDefault).ok());
+        QVERIFY2(byDefault.parametersJson.find("\"ref_cfg_scale\":3.0") != std::string::npos, byDefault.parametersJson.c_str());
+        QVERIFY(byDefault.parametersJson.find("\"cfg_scale\":2.0") != std::string::npos);
+        QVERIFY(byDefault.parametersText.find("CFG scale: 2") != std::string::npos);
+        QVERIFY(byDefault.parametersText.find("Reference CFG scale: 3") != std::string::npos);
+        GenerationRequest e = r;
+        e.cfgScale = 2.0f;
+        e.refCfgScale = 3.0f;
+        QVERIFY(generate(*guided, e, &explicitScales).ok());
+        QVERIFY(explicitScales.image.pixels == byDefault.image.pixels);
+        e.cfgScale = e.refCfgScale = 1.0f;
+        QVERIFY(generate(*guided, e, &off).ok());
+        QVERIFY(off.image.pixels != byDefault.image.pixels);
+        QVERIFY(off.parametersText.find("Reference CFG") == std::string::npos);
+        // The same weights without default scales: unset means off there.
+        QVERIFY(generate(*plain, r, &plainDefault).ok());
+        QVERIFY(plainDefault.image.pixels == off.image.pixels);
+        QVERIFY(generate(*plain, e, &plainOff).ok());
+        QVERIFY(plainOff.image.pixels == off.image.pixels);
+
+        o.refCfg = 0.5f;
+        QVERIFY(writeRandomBundle(dir + "/bad.safetensors", o).ok());
+        QVERIFY(!ModelBundle::load(dir + "/bad.safetensors", &st));
+        QCOMPARE(st.code, StatusCode::CorruptFile);
+        QVERIFY2(st.message.find("ref_cfg 0.5") != std::string::npos, st.message.c_str());
+    }
+
     // Image to image: strength 1 ignores the starting image; lower runs only the end of the schedule
     // from the image's noised latent, so the image shapes the result (on the bundled model, whose
     // autoencoder is trained, a low strength gives back nearly the starting image).

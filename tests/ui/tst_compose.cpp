@@ -408,6 +408,7 @@ private Q_SLOTS:
             s.seed = 1234;
             s.seedLocked = true;
             s.steps = 2;
+            s.refCfg = 2.5; // the prompt's CFG left at the model's default
             w.composition()->setSettings(s);
             QVERIFY(w.generate() != 0);
             QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
@@ -450,6 +451,10 @@ private Q_SLOTS:
             const auto &r0 = saved.results[0].outcome, &r1 = w.gallery()->entries()[0].outcome;
             QCOMPARE(r1.image.convertToFormat(QImage::Format_RGBA8888), r0.image.convertToFormat(QImage::Format_RGBA8888));
             QCOMPARE(r1.request.seed, r0.request.seed);
+            QCOMPARE(r0.request.refCfgScale, 2.5f);
+            QCOMPARE(r1.request.refCfgScale, 2.5f);
+            QCOMPARE(r1.request.cfgScale, -1.0f);
+            QVERIFY2(r0.result.parametersJson.find("\"ref_cfg_scale\":2.5") != std::string::npos, r0.result.parametersJson.c_str());
             QCOMPARE(r1.result.subjects.size(), r0.result.subjects.size());
             QVERIFY(r1.result.subjects[1].attention.values == r0.result.subjects[1].attention.values);
             QVERIFY(r1.result.ownership.values == r0.result.ownership.values);
@@ -484,6 +489,8 @@ private Q_SLOTS:
             QCOMPARE(w.composition()->settings().prompt, QStringLiteral("two toys by the ocean"));
             QCOMPARE(w.composition()->settings().seed, quint64{1234});
             QCOMPARE(w.composition()->settings().steps, 2);
+            QCOMPARE(w.composition()->settings().refCfg, 2.5);
+            QCOMPARE(w.composition()->settings().cfg, 1.0); // what the image ran with: the test model's default, off
             QVERIFY(std::abs(w.composition()->subject(1).box.x() - 0.5) < 1e-6);
             // One undo step takes the restore back.
             w.composition()->undoStack()->undo();
@@ -534,6 +541,31 @@ private Q_SLOTS:
         QString error;
         QVERIFY(!w.saveProjectAs(QStringLiteral("/nonexistent/dir/x.mosaic"), &error));
         QVERIFY(!error.isEmpty());
+    }
+
+    // The two CFG spin boxes: 0 shows and stores the model's default (-1), a value below 1 becomes 1
+    // (off), others are kept; the settings reach the request.
+    void guidanceControls()
+    {
+        ui::MainWindow w;
+        auto *cfg = w.findChild<QDoubleSpinBox *>(QStringLiteral("cfgSpin"));
+        auto *refCfg = w.findChild<QDoubleSpinBox *>(QStringLiteral("refCfgSpin"));
+        QVERIFY(cfg && refCfg);
+        QCOMPARE(w.composition()->settings().refCfg, -1.0);
+        QCOMPARE(refCfg->value(), 0.0);
+        QCOMPARE(refCfg->text(), refCfg->specialValueText());
+        refCfg->setValue(3.0);
+        QCOMPARE(w.composition()->settings().refCfg, 3.0);
+        refCfg->setValue(0.5);
+        QCOMPARE(w.composition()->settings().refCfg, 1.0);
+        QCOMPARE(refCfg->value(), 1.0);
+        cfg->setValue(2.0);
+        QCOMPARE(w.composition()->settings().cfg, 2.0);
+        w.composition()->undoStack()->undo();
+        QCOMPARE(w.composition()->settings().cfg, -1.0);
+        QCOMPARE(cfg->value(), 0.0);
+        refCfg->setValue(0.0);
+        QCOMPARE(w.composition()->settings().refCfg, -1.0);
     }
 
     void demoOpens()

@@ -22,7 +22,7 @@ struct EvalOptions
     std::vector<int> subjectCounts{1, 2, 3, 4};
     int distractors = 8;          // held-out identities added to every retrieval
     int steps = 0;                // 0: the model's default
-    double cfgScale = 1.0, refCfgScale = 1.0; // GenerationRequest's guidance scales
+    double cfgScale = -1.0, refCfgScale = -1.0; // GenerationRequest's guidance scales (< 0: each model's default)
     uint64_t seed = 2026;
     double minScale = 0.09, maxScale = 0.17; // MOSAIC-Toys subject sizes (ToysOptions)
     int alignedShrink = 0;                   // token-aligned toys (ToysOptions::alignedShrink)

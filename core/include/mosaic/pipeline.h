@@ -51,10 +51,13 @@ struct GenerationRequest
     uint64_t seed = 0;
     int steps = 0;                    // 0: the model's default
     float guidance = -1.0f;           // distilled guidance; < 0: the model's default
-    float cfgScale = 1.0f;            // > 1: classifier-free guidance with negativePrompt
+    // > 1: classifier-free guidance with negativePrompt; < 0: the model's default
+    // (BundleDescription::defaultCfg); 1: off.
+    float cfgScale = -1.0f;
     // > 1: guidance on the references: one more pass with the prompt and zeroed reference latents
-    // (as training's image dropout), eps = eps_cfg + (refCfgScale - 1) (eps(T, R) - eps(T, 0)).
-    float refCfgScale = 1.0f;
+    // (as training's image dropout), eps = eps_cfg + (refCfgScale - 1) (eps(T, R) - eps(T, 0));
+    // < 0: the model's default (BundleDescription::defaultRefCfg); 1: off.
+    float refCfgScale = -1.0f;
     int width = 0, height = 0;        // 0: the model's default
     float regionStrength = 2.0f;      // attention bias for boxes and masks (0 disables)
     float pointStrength = 4.0f;
@@ -108,6 +111,7 @@ struct BundleDescription
     std::string configJson;
     int defaultSize = 0, defaultSteps = 0, refSize = 0, maxSubjects = 0;
     float defaultGuidance = 0;
+    float defaultCfg = 1, defaultRefCfg = 1; // GenerationRequest::cfgScale / refCfgScale when not given
     bool guidanceDistilled = true;
     uint64_t parameterCount = 0;
     bool hasLora = false;
@@ -156,6 +160,7 @@ struct RandomBundleOptions
     int imageSize = 64, refSize = 64, steps = 4;
     bool guidanceEmbed = true;
     float guidance = 3.5f;
+    float cfg = 1.0f, refCfg = 1.0f; // the default guidance scales (GenerationRequest::cfgScale / refCfgScale)
     // The autoencoder (FLUX architecture): base channels, multipliers (one per level; n levels
     // downsample by 2^(n-1): 4 levels are FLUX's 8x with 2x2 latent patches per 16-px token, 3 levels
     // a 4x autoencoder with 4x4 patches), residual blocks per level, latent channels.

@@ -38,6 +38,20 @@ struct CheckpointSummary
 
 Status inspectCheckpoint(const std::string &path, CheckpointSummary *out);
 
+// ---- set-defaults ------------------------------------------------------------------------------
+
+// A bundle's default guidance scales (its description's "defaults": "cfg", "ref_cfg"), which requests
+// that leave them unset use (GenerationRequest::cfgScale / refCfgScale). Negative: unchanged.
+struct BundleDefaultsEdit
+{
+    double cfg = -1.0, refCfg = -1.0;
+};
+
+// Writes `path` with the edited defaults to `outPath` (which may be `path`: the write is atomic); every
+// tensor is copied as stored, byte for byte. Scales must be within [1, 100]; the result is loaded once
+// before it replaces anything.
+Status setBundleDefaults(const std::string &path, const std::string &outPath, const BundleDefaultsEdit &edit);
+
 // ---- forward -----------------------------------------------------------------------------------
 
 enum class Component { Auto, Transformer, AeEncode, AeDecode };
