@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/strings.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/grad_mode.h>
 #include <torch/nn/utils/clip_grad.h>
 
@@ -24,6 +25,10 @@ AutoEncoderTrainer::AutoEncoderTrainer(pipeline::Bundle &bundle, const AutoEncod
         options.refSize % bundle.ae->config.downsampleFactor())
         throw Error(StatusCode::InvalidArgument, "autoencoder training: the subject weight must be above 0 and the "
                                                  "reference size a multiple of the downsampling factor");
+    if (!(options.latentNoise >= 0.0 && options.latentNoise <= 10.0))
+        throw Error(StatusCode::InvalidArgument,
+                    format("autoencoder training: the latent noise {} must be between 0 and 10 latent standard deviations",
+                           options.latentNoise));
     m_device = trainingDevice(options.device);
     m_bundle.ae->to(m_device);
     for (auto &p : m_bundle.ae->parameters())
@@ -76,6 +81,21 @@ std::pair<at::Tensor, at::Tensor> AutoEncoderTrainer::reconstructionLoss(int64_t
         if (m_options.refSize > 0 && !s.subjects.empty())
             refs.push_back(s.subjects[static_cast<size_t>(i) % s.subjects.size()].reference);
     }
+    // The latent noise of image k of this batch (k counts the targets, then the references): a
+    // standard deviation drawn from [0, latentNoise] and the noise itself, from a generator seeded by
+    // the run's seed and the image's index.
+    auto latentNoise = [&](const at::Tensor &mean, int64_t offset) {
+        std::vector<at::Tensor> noise;
+        const double latentStd = 1.0 / ae.config.scale_factor;
+        for (int64_t k = 0; k < mean.size(0); ++k) {
+            auto gen = at::make_generator<at::CPUGeneratorImpl>(
+                m_options.seed * 0x9e3779b97f4a7c15ULL + static_cast<uint64_t>(firstIndex) * 2 + static_cast<uint64_t>(offset + k) + 1);
+            const double sigma = at::rand({1}, gen, at::kDouble).item<double>() * m_options.latentNoise * latentStd;
+            noise.push_back(at::randn(mean[0].sizes(), gen, at::TensorOptions(at::kFloat)) * sigma);
+        }
+        return at::stack(noise, 0).to(mean.device());
+    };
+    int64_t noiseOffset = 0;
     auto pass = [&](const at::Tensor &x, const at::Tensor &w) {
         auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device);
         at::Tensor mean, logvar;
@@ -87,7 +107,12 @@ std::pair<at::Tensor, at::Tensor> AutoEncoderTrainer::reconstructionLoss(int64_t
             mean = moments[0];
             logvar = moments[1].clamp(-30.0, 20.0);
         }
-        const at::Tensor recon = ae.decoder->forward(mean).to(at::kFloat);
+        at::Tensor z = mean;
+        if (m_options.latentNoise > 0.0) {
+            z = mean + latentNoise(mean, noiseOffset);
+            noiseOffset += mean.size(0);
+        }
+        const at::Tensor recon = ae.decoder->forward(z).to(at::kFloat);
         autocast.reset();
         const at::Tensor rec = ((recon - x).pow(2) * w).sum() / (w.sum() * x.size(1));
         const at::Tensor kl = m_options.decoderOnly ? at::zeros({}, rec.options())
@@ -110,7 +135,7 @@ std::pair<at::Tensor, at::Tensor> AutoEncoderTrainer::reconstructionLoss(int64_t
 AutoEncoderStep AutoEncoderTrainer::step()
 {
     at::Tensor rec, kl;
-    if (m_options.subjectWeight != 1.0 || m_options.refSize > 0 || m_options.decoderOnly) {
+    if (m_options.subjectWeight != 1.0 || m_options.refSize > 0 || m_options.decoderOnly || m_options.latentNoise > 0.0) {
         std::tie(rec, kl) = reconstructionLoss(m_step * m_options.batch, m_options.batch);
     } else {
         auto &ae = *m_bundle.ae;

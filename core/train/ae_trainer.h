@@ -33,6 +33,12 @@ struct AutoEncoderTrainOptions
     double subjectWeight = 1.0;
     int refSize = 0;
     bool decoderOnly = false;
+    // > 0: the decoder learns from noisy latents too: each image's latent gets Gaussian noise of a
+    // standard deviation drawn uniformly from [0, latentNoise] latent standard deviations (1 /
+    // config.scale_factor), so that it decodes a latent a little off what the encoder makes into a
+    // plausible image rather than into speckles (a transformer's imperfect prediction is such a
+    // latent). The noise depends on the seed and the image's index alone (resuming draws it again).
+    double latentNoise = 0.0;
 };
 
 struct AutoEncoderStep

@@ -386,6 +386,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             ao.subjectWeight = field(r, "subject_weight", ao.subjectWeight);
             ao.refSize = field(r, "ae_ref_size", ao.refSize);
             ao.decoderOnly = field(r, "decoder_only", ao.decoderOnly);
+            ao.latentNoise = field(r, "latent_noise", ao.latentNoise);
             aeTrainer = std::make_unique<train::AutoEncoderTrainer>(*bundle, ao);
         } else {
             trainer = std::make_unique<train::Trainer>(

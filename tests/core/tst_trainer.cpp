@@ -1029,6 +1029,56 @@ private Q_SLOTS:
         }
     }
 
+    // Latent noise for the decoder (latent_noise): it changes what the decoder sees (other losses than
+    // without), the same seed draws the same noise (two runs agree, and a resumed run continues as
+    // the uninterrupted one), another seed other noise; values outside [0, 10] are refused.
+    void autoencoderLatentNoise()
+    {
+        at::set_num_threads(1);
+        const std::string dir = testsupport::scratchDir("ae_latent_noise");
+        auto losses = [&](double noise, uint64_t seed, int steps, const std::string &save = {}, const std::string &load = {}) {
+            auto b = tinyBundle(dir);
+            train::AutoEncoderTrainOptions o = aeOptions();
+            o.decoderOnly = true;
+            o.latentNoise = noise;
+            o.seed = seed;
+            train::AutoEncoderTrainer t(*b, o);
+            if (!load.empty())
+                t.loadCheckpoint(load);
+            std::vector<double> out;
+            for (int i = 0; i < steps; ++i)
+                out.push_back(t.step().reconstruction);
+            if (!save.empty())
+                t.saveCheckpoint(save);
+            return out;
+        };
+        const auto clean = losses(0.0, 1, 4), noisy = losses(1.0, 1, 4), again = losses(1.0, 1, 4), other = losses(1.0, 2, 4);
+        QVERIFY(clean[0] != noisy[0]);
+        QVERIFY(noisy == again);
+        QVERIFY(other[0] != noisy[0]);
+        std::printf("latent noise: first-step error %.5f clean, %.5f with noise up to 1 latent sd\n", clean[0], noisy[0]);
+        const std::string ck = dir + "/half.pt";
+        const auto firstHalf = losses(1.0, 1, 2, ck);
+        const auto secondHalf = losses(1.0, 1, 2, {}, ck);
+        QCOMPARE(firstHalf[0], noisy[0]);
+        QCOMPARE(firstHalf[1], noisy[1]);
+        QCOMPARE(secondHalf[0], noisy[2]);
+        QCOMPARE(secondHalf[1], noisy[3]);
+
+        auto b = tinyBundle(dir);
+        for (double bad : {-0.1, std::nan(""), 11.0}) {
+            train::AutoEncoderTrainOptions o = aeOptions();
+            o.latentNoise = bad;
+            bool refused = false;
+            try {
+                train::AutoEncoderTrainer x(*b, o);
+            } catch (const Error &e) {
+                refused = e.code() == StatusCode::InvalidArgument && std::string(e.what()).find("latent noise") != std::string::npos;
+            }
+            QVERIFY(refused);
+        }
+    }
+
     // LoRA-only training: the adapters learn, the base stays bit-identical, and the written adapters
     // load back as the same LoRA (onto the bundle, through ModelBundle::load).
     void loraOnlyTrainsAdapters()
