@@ -949,6 +949,17 @@ private Q_SLOTS:
             QVERIFY2(st.message.find(word) != std::string::npos, st.message.c_str());
             QVERIFY(!std::filesystem::exists(dir + "/out/checkpoint.pt"));
         }
+        // The autoencoder's latent noise: a number of latent standard deviations within [0, 10].
+        for (const char *setting : {"\"latent_noise\": -1", "\"latent_noise\": 20", "\"latent_noise\": \"lots\""}) {
+            std::ofstream(dir + "/bad-ae.json") << "{\"component\": \"autoencoder\", \"init\": {\"random\": {\"hidden\": 64, \"heads\": 2,"
+                                                << " \"double\": 1, \"single\": 1, \"image_size\": 64, \"ref_size\": 64}},"
+                                                << " \"data\": {\"source\": \"toys\", \"size\": 64}, \"steps\": 2, " << setting << "}";
+            o.recipePath = dir + "/bad-ae.json";
+            const Status st = runTraining(o, &r);
+            QCOMPARE(st.code, StatusCode::InvalidArgument);
+            QVERIFY2(st.message.find("latent") != std::string::npos, st.message.c_str());
+            QVERIFY(!std::filesystem::exists(dir + "/out/checkpoint.pt"));
+        }
     }
 
     void autoencoderLearnsAndCalibrates()
