@@ -198,6 +198,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     split->addWidget(center);
     split->addWidget(settingsWidget);
     m_settingsPanel = settingsWidget;
+    m_settingsPanel->setObjectName(QStringLiteral("settingsPanel"));
     split->setStretchFactor(1, 1);
     setCentralWidget(split);
 
@@ -1168,6 +1169,16 @@ void MainWindow::retranslateUi()
     if (!m_service->modelReady())
         m_modelInfo->setText(tr("none loaded"));
     m_loadModel->setText(tr("Load model…"));
+    // The panel is at least as wide as its rows ask in this language (the seed row: number, "Random"
+    // and "Lock" side by side), so that the splitter never clips a button's text.
+    // Once the new texts have reached the widgets' size hints (some are computed lazily).
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_settingsPanel->layout()->invalidate();
+            m_settingsPanel->setMinimumWidth(std::max(260, m_settingsPanel->sizeHint().width()));
+        },
+        Qt::QueuedConnection);
     updateStatus();
 }
 

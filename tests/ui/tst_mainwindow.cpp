@@ -12,6 +12,8 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
+#include <QToolButton>
 #include <QMenuBar>
 #include <QSettings>
 #include <QLabel>
@@ -65,6 +67,32 @@ private Q_SLOTS:
         QCOMPARE(QSettings().value(QStringLiteral("ui/language")).toString(), QStringLiteral("de"));
         w.findChild<QAction *>(QStringLiteral("language_en"))->trigger();
         QTRY_COMPARE(fileMenu->text(), QStringLiteral("&File"));
+        QSettings().remove(QStringLiteral("ui/language"));
+    }
+
+    // In every language the settings panel is wide enough for its rows: no button or check box is
+    // squeezed below the width its text needs (the seed row holds three side by side).
+    void settingsPanelFitsItsRows()
+    {
+        ui::MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        for (const char *language : {"language_de", "language_zh_CN", "language_en"}) {
+            w.findChild<QAction *>(QString::fromLatin1(language))->trigger();
+            QCoreApplication::processEvents(); // LanguageChange is posted
+            QCoreApplication::processEvents();
+            for (QWidget *widget : {static_cast<QWidget *>(w.findChild<QToolButton *>(QStringLiteral("diceButton"))),
+                                    static_cast<QWidget *>(w.findChild<QCheckBox *>(QStringLiteral("seedLock"))),
+                                    static_cast<QWidget *>(w.findChild<QWidget *>(QStringLiteral("refCfgSpin")))}) {
+                QVERIFY(widget);
+                const QWidget *panel = w.findChild<QWidget *>(QStringLiteral("settingsPanel"));
+                QTRY_VERIFY2(widget->width() >= widget->sizeHint().width(),
+                             qPrintable(QStringLiteral("%1 in %2: %3 px of %4 (the panel %5 px, at least %6, hint %7)")
+                                            .arg(widget->objectName(), QLatin1String(language))
+                                            .arg(widget->width()).arg(widget->sizeHint().width())
+                                            .arg(panel->width()).arg(panel->minimumWidth()).arg(panel->sizeHint().width())));
+            }
+        }
         QSettings().remove(QStringLiteral("ui/language"));
     }
 
