@@ -195,6 +195,22 @@ inline qtestlite::RowBuilder newRow(const char *name)
                                      "(" + std::to_string(__LINE__) + ")]"};                                           \
     } while (0)
 #define QCOMPARE(a, b) qtestlite::compare((a), (b), #a, #b, __FILE__, __LINE__)
+// As Qt Test's: fails unless `expr` throws `type` (another exception, or none, fails).
+#define QVERIFY_EXCEPTION_THROWN(expr, type)                                                                           \
+    do {                                                                                                               \
+        int outcome_ = 0; /* 0: nothing thrown, 1: type, 2: another exception */                                      \
+        try {                                                                                                          \
+            expr;                                                                                                      \
+        } catch (const type &) {                                                                                       \
+            outcome_ = 1;                                                                                              \
+        } catch (...) {                                                                                                \
+            outcome_ = 2;                                                                                              \
+        }                                                                                                              \
+        if (outcome_ != 1)                                                                                             \
+            throw qtestlite::Failure{std::string("Expected exception of type " #type " to be thrown, but ") +         \
+                                     (outcome_ == 0 ? "no exception was thrown" : "another one was") + ". Loc: [" +   \
+                                     __FILE__ + "(" + std::to_string(__LINE__) + ")]"};                                \
+    } while (0)
 #define QFAIL(msg) throw qtestlite::Failure{std::string(msg)}
 #define QSKIP(msg) throw qtestlite::Skip{std::string(msg)}
 // Figures that suites print (format strings are literals, as with Qt's qInfo).
