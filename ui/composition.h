@@ -43,12 +43,13 @@ struct Settings
     double guidance = -1;   // < 0: the model's default
     double cfg = -1;        // classifier-free guidance on the prompt; < 0: the model's default, 1: off
     double refCfg = -1;     // guidance on the references; < 0: the model's default, 1: off
+    double collage = -1;    // the reference collage's redraw strength; < 0: the model's default, 0: off
     int size = 0;           // 0: the model's default
     double regionStrength = 2.0;
     bool operator==(const Settings &o) const
     {
         return prompt == o.prompt && seed == o.seed && seedLocked == o.seedLocked && steps == o.steps &&
-               guidance == o.guidance && cfg == o.cfg && refCfg == o.refCfg && size == o.size &&
+               guidance == o.guidance && cfg == o.cfg && refCfg == o.refCfg && collage == o.collage && size == o.size &&
                regionStrength == o.regionStrength;
     }
 };

@@ -4,6 +4,7 @@
 #include "annotation.h"
 
 #include "canvas.h"
+#include "collagespinbox.h"
 #include "composition.h"
 #include "gallery.h"
 #include "logdock.h"
@@ -179,6 +180,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     form->addRow(m_guidanceLabel, m_guidance);
     form->addRow(m_cfgLabel, m_cfg);
     form->addRow(m_refCfgLabel, m_refCfg);
+    form->addRow(m_collageLabel, m_collage);
     form->addRow(m_sizeLabel, m_size);
     form->addRow(m_regionLabel, m_region);
     form->addRow(m_busyLabel, m_busyMode);
@@ -239,6 +241,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         s.guidance = r.guidance;
         s.cfg = r.cfgScale;
         s.refCfg = r.refCfgScale;
+        s.collage = r.collage;
         s.size = r.width;
         s.regionStrength = r.regionStrength;
         m_composition->setSettings(s);
@@ -384,6 +387,10 @@ void MainWindow::createSettingsPanel()
         spin->setSingleStep(0.5);
         spin->setDecimals(1);
     }
+    // The reference collage: "model default" below 0 (stored as -1), "off" at 0, else the redraw strength.
+    m_collageLabel = new QLabel(this);
+    m_collage = new CollageSpinBox(this);
+    m_collage->setObjectName(QStringLiteral("collageSpin"));
     m_sizeLabel = new QLabel(this);
     m_size = new QComboBox(this);
     m_size->setObjectName(QStringLiteral("sizeCombo"));
@@ -410,7 +417,7 @@ void MainWindow::createSettingsPanel()
     connect(m_prompt, &QPlainTextEdit::textChanged, this, &MainWindow::commitSettings);
     for (auto *spin : {m_seed, m_steps})
         connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &MainWindow::commitSettings);
-    for (auto *spin : {m_guidance, m_cfg, m_refCfg, m_region})
+    for (auto *spin : {m_guidance, m_cfg, m_refCfg, static_cast<QDoubleSpinBox *>(m_collage), m_region})
         connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &MainWindow::commitSettings);
     connect(m_seedLock, &QCheckBox::toggled, this, &MainWindow::commitSettings);
     connect(m_size, qOverload<int>(&QComboBox::currentIndexChanged), this, &MainWindow::commitSettings);
@@ -623,6 +630,7 @@ quint64 MainWindow::generate(const QImage &start, double strength)
     req.guidance = static_cast<float>(s.guidance);
     req.cfgScale = static_cast<float>(s.cfg);
     req.refCfgScale = static_cast<float>(s.refCfg);
+    req.collage = static_cast<float>(s.collage);
     req.width = req.height = s.size;
     req.regionStrength = static_cast<float>(s.regionStrength);
     if (!start.isNull() && strength < 1.0) {
@@ -763,6 +771,7 @@ void MainWindow::syncSettingsFromComposition()
     m_guidance->setValue(s.guidance);
     m_cfg->setValue(s.cfg < 0 ? 0.0 : s.cfg);
     m_refCfg->setValue(s.refCfg < 0 ? 0.0 : s.refCfg);
+    m_collage->setValue(s.collage < 0 ? m_collage->minimum() : std::min(s.collage, m_collage->maximum()));
     const int sizeIndex = m_size->findData(s.size);
     m_size->setCurrentIndex(sizeIndex < 0 ? 0 : sizeIndex);
     m_region->setValue(s.regionStrength);
@@ -782,6 +791,7 @@ void MainWindow::commitSettings()
     // 0 is the model's default; a value between 0 and 1, which no scale can be, becomes 1 (off).
     s.cfg = m_cfg->value() <= 0.0 ? -1.0 : std::max(1.0, m_cfg->value());
     s.refCfg = m_refCfg->value() <= 0.0 ? -1.0 : std::max(1.0, m_refCfg->value());
+    s.collage = m_collage->value() < 0.0 ? -1.0 : m_collage->value();
     s.size = m_size->currentData().toInt();
     s.regionStrength = m_region->value();
     m_composition->setSettings(s);
@@ -1146,6 +1156,12 @@ void MainWindow::retranslateUi()
     m_refCfg->setSpecialValueText(tr("model default"));
     m_refCfg->setToolTip(tr("Guidance on the references: above 1 keeps each subject closer to its reference, at the cost "
                             "of one more model pass per step (1: off)"));
+    m_collageLabel->setText(tr("Reference collage"));
+    m_collage->setTexts(tr("model default"), tr("off"));
+    m_collage->setToolTip(tr("Pastes each reference, cut from its white ground, into its region (without one: where its "
+                             "attention landed) in a first image, then redraws that image at this strength: lower keeps "
+                             "more of the reference, higher blends it more. Costs the redrawn steps once more. Off: "
+                             "MOSAIC alone."));
     m_sizeLabel->setText(tr("Size"));
     {
         const int keep = m_size->currentIndex();

@@ -24,6 +24,7 @@ class QUndoGroup;
 namespace ui {
 
 class AnnotatePanel;
+class CollageSpinBox;
 class Canvas;
 class Composition;
 class Gallery;
@@ -130,7 +131,7 @@ private:
     QWidget *m_settingsPanel = nullptr;
     QLabel *m_banner = nullptr;
 
-    QLabel *m_promptLabel = nullptr, *m_seedLabel = nullptr, *m_stepsLabel = nullptr, *m_guidanceLabel = nullptr, *m_cfgLabel = nullptr, *m_refCfgLabel = nullptr,
+    QLabel *m_promptLabel = nullptr, *m_seedLabel = nullptr, *m_stepsLabel = nullptr, *m_guidanceLabel = nullptr, *m_cfgLabel = nullptr, *m_refCfgLabel = nullptr, *m_collageLabel = nullptr,
            *m_sizeLabel = nullptr, *m_regionLabel = nullptr, *m_modelTitle = nullptr, *m_modelInfo = nullptr,
            *m_busyLabel = nullptr;
     QPlainTextEdit *m_prompt = nullptr;
@@ -138,6 +139,7 @@ private:
     QCheckBox *m_seedLock = nullptr;
     QToolButton *m_dice = nullptr;
     QDoubleSpinBox *m_guidance = nullptr, *m_cfg = nullptr, *m_refCfg = nullptr, *m_region = nullptr;
+    CollageSpinBox *m_collage = nullptr;
     QComboBox *m_size = nullptr, *m_busyMode = nullptr;
     QPushButton *m_generate = nullptr, *m_cancel = nullptr, *m_autoLayout = nullptr, *m_loadModel = nullptr;
 

@@ -90,6 +90,14 @@ double guidanceScale(const QJsonValue &v)
     return std::isfinite(x) && x >= 1.0 && x <= 100.0 ? x : -1.0;
 }
 
+// A reference collage as saved: in [0, 1) (0 is off), or -1 for the model's default — also what a file
+// from before the collage, or a value that cannot be one, reads as.
+double collageStrength(const QJsonValue &v)
+{
+    const double x = v.toDouble(-1);
+    return std::isfinite(x) && x >= 0.0 && x < 1.0 ? x : -1.0;
+}
+
 QJsonObject settingsJson(const Settings &s)
 {
     return {{QStringLiteral("prompt"), s.prompt},
@@ -99,6 +107,7 @@ QJsonObject settingsJson(const Settings &s)
             {QStringLiteral("guidance"), s.guidance},
             {QStringLiteral("cfg_scale"), s.cfg},
             {QStringLiteral("ref_cfg_scale"), s.refCfg},
+            {QStringLiteral("collage"), s.collage},
             {QStringLiteral("size"), s.size},
             {QStringLiteral("region_strength"), s.regionStrength}};
 }
@@ -113,6 +122,7 @@ Settings readSettings(const QJsonObject &o)
     s.guidance = o.value(QStringLiteral("guidance")).toDouble(-1);
     s.cfg = guidanceScale(o.value(QStringLiteral("cfg_scale")));
     s.refCfg = guidanceScale(o.value(QStringLiteral("ref_cfg_scale")));
+    s.collage = collageStrength(o.value(QStringLiteral("collage")));
     s.size = std::clamp(o.value(QStringLiteral("size")).toInt(), 0, 4096);
     s.regionStrength = o.value(QStringLiteral("region_strength")).toDouble(2.0);
     return s;
@@ -171,6 +181,7 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
                             {QStringLiteral("guidance"), o.request.guidance},
                             {QStringLiteral("cfg_scale"), o.request.cfgScale},
                             {QStringLiteral("ref_cfg_scale"), o.request.refCfgScale},
+                            {QStringLiteral("collage"), o.request.collage},
                             {QStringLiteral("size"), o.request.width},
                             {QStringLiteral("region_strength"), o.request.regionStrength},
                             {QStringLiteral("subjects"), requestSubjects}};
@@ -300,6 +311,7 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         out.request.guidance = static_cast<float>(req.value(QStringLiteral("guidance")).toDouble(-1));
         out.request.cfgScale = static_cast<float>(guidanceScale(req.value(QStringLiteral("cfg_scale"))));
         out.request.refCfgScale = static_cast<float>(guidanceScale(req.value(QStringLiteral("ref_cfg_scale"))));
+        out.request.collage = static_cast<float>(collageStrength(req.value(QStringLiteral("collage"))));
         out.request.width = out.request.height = req.value(QStringLiteral("size")).toInt();
         out.request.regionStrength = static_cast<float>(req.value(QStringLiteral("region_strength")).toDouble(2));
         if (req.contains(QStringLiteral("start"))) { // a variation of another image
@@ -391,6 +403,7 @@ bool settingsFromPng(const QString &path, Settings *settings, QVector<QRectF> *b
     s.guidance = o.value(QStringLiteral("guidance")).toDouble(-1);
     s.cfg = guidanceScale(o.value(QStringLiteral("cfg_scale")));
     s.refCfg = guidanceScale(o.value(QStringLiteral("ref_cfg_scale")));
+    s.collage = collageStrength(o.value(QStringLiteral("collage")));
     s.size = std::clamp(o.value(QStringLiteral("width")).toInt(), 0, 4096);
     s.regionStrength = o.value(QStringLiteral("region_strength")).toDouble(2.0);
     *settings = s;

@@ -56,7 +56,8 @@ void GenerationWorker::loadModel(const QString &path)
                                .arg(d.maxSubjects) +
                            (d.defaultCfg > 1.0f || d.defaultRefCfg > 1.0f
                                 ? tr(" · guidance %1 (prompt), %2 (references)").arg(d.defaultCfg).arg(d.defaultRefCfg)
-                                : QString()));
+                                : QString()) +
+                           (d.defaultCollage > 0.0f ? tr(" · reference collage %1").arg(d.defaultCollage) : QString()));
 }
 
 void GenerationWorker::generate(quint64 id, const mosaic::GenerationRequest &request)

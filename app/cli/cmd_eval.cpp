@@ -13,16 +13,17 @@ namespace cli {
 int runEval(const Args &args)
 {
     const auto unknown = args.unknown({"model", "variants", "data", "report", "samples", "subjects", "distractors", "steps", "seed", "scale",
-                                       "aligned", "cfg", "ref-cfg", "from-truth"});
+                                       "aligned", "cfg", "ref-cfg", "from-truth", "collage"});
     if (!unknown.empty() || !args.error().empty() || !args.has("report") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic eval: unknown option %s\n", u.c_str());
         std::fprintf(stderr, "usage: mosaic eval [--model BUNDLE | --variants NAME=BUNDLE,NAME=BUNDLE...] [--data DATASET_DIR]\n"
                              "                   --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--steps N] [--seed K]\n"
-                             "                   [--scale MIN,MAX] [--aligned K] [--cfg S] [--ref-cfg S] [--from-truth S]\n"
+                             "                   [--scale MIN,MAX] [--aligned K] [--cfg S] [--ref-cfg S] [--collage S] [--from-truth S]\n"
                              "  --from-truth S: start every sample from its ground truth noised to strength S (0-1; image to\n"
                              "  image), a diagnostic of the noise level at which the subjects are lost\n"
-                             "  --cfg, --ref-cfg: guidance scales (1: off); unset, each model's defaults apply\n");
+                             "  --cfg, --ref-cfg: guidance scales (1: off); --collage: the reference collage (0: off); unset, each\n"
+                             "  model's defaults apply\n");
         return kExitUsage;
     }
     mosaic::EvalOptions o;
@@ -52,6 +53,7 @@ int runEval(const Args &args)
     o.steps = args.intValue("steps", 0);
     o.cfgScale = args.doubleValue("cfg", -1.0);
     o.refCfgScale = args.doubleValue("ref-cfg", -1.0);
+    o.collage = args.doubleValue("collage", -1.0);
     o.alignedShrink = args.intValue("aligned", 0);
     o.fromTruth = args.doubleValue("from-truth", 1.0);
     o.seed = static_cast<uint64_t>(args.intValue("seed", static_cast<int>(o.seed)));

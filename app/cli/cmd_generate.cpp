@@ -17,13 +17,16 @@ const char *kGenerateUsage =
     "usage: mosaic generate [--model BUNDLE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
     "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"
     "         [--cfg S] [--ref-cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
-    "         [--maps DIR] [--init IMAGE [--strength S]]\n"
+    "         [--maps DIR] [--init IMAGE [--strength S]] [--collage S]\n"
     "  I is the 1-based subject number. Box values are fractions of the canvas (0-1) when all are <= 1,\n"
     "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n"
     "  --init starts from IMAGE (stretched to the canvas) noised to --strength (0-1, default 0.6): lower\n"
     "  keeps more of it, 1 ignores it.\n"
     "  --cfg: classifier-free guidance on the prompt against --negative; --ref-cfg: guidance on the\n"
     "  references (one more pass without them). 1 turns either off; unset, the model's defaults apply.\n"
+    "  --collage S (0 to below 1): paste each reference, cut from its white ground, into its box or mask\n"
+    "  (without one: where its attention landed) in a first image, then redraw that at strength S; lower\n"
+    "  keeps more of the paste, 0 turns it off; unset, the model's default applies.\n"
     "  Without --model the bundled MOSAIC-Toys model is used ($MOSAIC_MODEL overrides where it is found).\n";
 
 std::vector<double> numbers(const std::string &text, char sep, const std::string &what)
@@ -79,7 +82,7 @@ int runGenerate(const Args &args)
 {
     const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
                                        "steps", "guidance", "cfg", "ref-cfg", "size", "region-strength", "point-strength", "lora",
-                                       "lora-scale", "out", "maps", "init", "strength"});
+                                       "lora-scale", "out", "maps", "init", "strength", "collage"});
     if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
         if (!args.error().empty())
             std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());
@@ -117,6 +120,9 @@ int runGenerate(const Args &args)
     req.guidance = static_cast<float>(args.doubleValue("guidance", -1.0));
     req.cfgScale = static_cast<float>(args.doubleValue("cfg", -1.0));
     req.refCfgScale = static_cast<float>(args.doubleValue("ref-cfg", -1.0));
+    req.collage = static_cast<float>(args.doubleValue("collage", -1.0));
+    if (args.has("collage") && req.collage < 0.0f)
+        throw std::invalid_argument("--collage expects a strength from 0 (off) to below 1");
     req.regionStrength = static_cast<float>(args.doubleValue("region-strength", req.regionStrength));
     req.pointStrength = static_cast<float>(args.doubleValue("point-strength", req.pointStrength));
     req.loraScale = static_cast<float>(args.doubleValue("lora-scale", 1.0));

@@ -70,18 +70,24 @@ int runInspect(const Args &args)
 
 int runSetDefaults(const Args &args)
 {
-    const auto unknown = args.unknown({"cfg", "ref-cfg", "out"});
+    const auto unknown = args.unknown({"cfg", "ref-cfg", "collage", "out"});
     if (!unknown.empty() || !args.error().empty() || args.positional().size() != 1 ||
-        !(args.has("cfg") || args.has("ref-cfg"))) {
+        !(args.has("cfg") || args.has("ref-cfg") || args.has("collage"))) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic set-defaults: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic set-defaults BUNDLE [--cfg S] [--ref-cfg S] [--out OUT]\n"
-                             "  the default guidance scales (1-100; 1 is off) of a bundle, in place unless --out\n");
+        std::fprintf(stderr, "usage: mosaic set-defaults BUNDLE [--cfg S] [--ref-cfg S] [--collage S] [--out OUT]\n"
+                             "  the default guidance scales (1-100; 1 is off) and reference collage (0 to below 1; 0 is\n"
+                             "  off) of a bundle, in place unless --out\n");
         return kExitUsage;
     }
     mosaic::BundleDefaultsEdit edit;
     edit.cfg = args.doubleValue("cfg", -1.0);
     edit.refCfg = args.doubleValue("ref-cfg", -1.0);
+    edit.collage = args.doubleValue("collage", -1.0);
+    if (args.has("collage") && edit.collage < 0.0) {
+        std::fprintf(stderr, "mosaic set-defaults: --collage must be at least 0 (off) and below 1, not %g\n", edit.collage);
+        return kExitUsage;
+    }
     for (const auto &[name, v] : {std::pair<const char *, double>{"cfg", edit.cfg}, {"ref-cfg", edit.refCfg}})
         if (args.has(name) && v < 0.0) { // negative means "unchanged" to the core
             std::fprintf(stderr, "mosaic set-defaults: --%s must be between 1 and 100 (1 is off), not %g\n", name, v);
@@ -97,6 +103,8 @@ int runSetDefaults(const Args &args)
         std::printf(" default CFG %g", edit.cfg);
     if (edit.refCfg >= 0.0)
         std::printf("%s default reference CFG %g", edit.cfg >= 0.0 ? "," : "", edit.refCfg);
+    if (edit.collage >= 0.0)
+        std::printf("%s default reference collage %g", edit.cfg >= 0.0 || edit.refCfg >= 0.0 ? "," : "", edit.collage);
     std::printf("\n");
     return kExitOk;
 }

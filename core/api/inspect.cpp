@@ -90,6 +90,9 @@ Status setBundleDefaults(const std::string &path, const std::string &outPath, co
             if (!std::isfinite(v) || (v >= 0.0 && (v < 1.0 || v > 100.0)))
                 throw Error(StatusCode::InvalidArgument,
                             format("a default guidance scale must be between 1 and 100 (1 is off), not {}", v));
+        if (!std::isfinite(edit.collage) || edit.collage >= 1.0)
+            throw Error(StatusCode::InvalidArgument,
+                        format("the default reference collage must be at least 0 (off) and below 1, not {}", edit.collage));
         if (outPath.empty())
             throw Error(StatusCode::InvalidArgument, "no output file");
         const Checkpoint ck = Checkpoint::open(path);
@@ -106,6 +109,8 @@ Status setBundleDefaults(const std::string &path, const std::string &outPath, co
             j["defaults"]["cfg"] = edit.cfg;
         if (edit.refCfg >= 0.0)
             j["defaults"]["ref_cfg"] = edit.refCfg;
+        if (edit.collage >= 0.0)
+            j["defaults"]["collage"] = edit.collage;
         it->second = j.dump();
         const st::TensorMap tensors = ck.loadAll();
         // Written beside the target first and loaded as the app would, so that a bundle that does not

@@ -326,6 +326,9 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             !std::isfinite(o.cfgScale) || !std::isfinite(o.refCfgScale))
             throw Error(StatusCode::InvalidArgument,
                         "the CFG scales must be finite and at least 1 (or negative for each model's default)");
+        if (!std::isfinite(o.collage) || o.collage >= 1.0)
+            throw Error(StatusCode::InvalidArgument, "the reference collage must be below 1 (0: off; negative: each "
+                                                     "model's default)");
         if (!(o.fromTruth > 0.0 && o.fromTruth <= 1.0))
             throw Error(StatusCode::InvalidArgument, "the strength of a start from the ground truth must be above 0 and at most 1");
         std::vector<std::pair<std::string, std::string>> variants = o.variants;
@@ -365,7 +368,8 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                 throw Error(st.code, modelPath + ": " + st.message);
             const auto &d = bundle->description();
             const double cfg = o.cfgScale < 0.0 ? d.defaultCfg : o.cfgScale,
-                         refCfg = o.refCfgScale < 0.0 ? d.defaultRefCfg : o.refCfgScale;
+                         refCfg = o.refCfgScale < 0.0 ? d.defaultRefCfg : o.refCfgScale,
+                         collage = o.collage < 0.0 ? d.defaultCollage : o.collage;
             descriptions.push_back(format("`{}`: {} ({}, {} transformer parameters), {} px, {} steps{}", label,
                                           fileNameOf(modelPath), d.name, d.parameterCount, d.defaultSize,
                                           o.steps > 0 ? o.steps : d.defaultSteps,
@@ -373,6 +377,10 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                                               ? format(", CFG {} (prompt), {} (references){}", cfg, refCfg,
                                                        o.cfgScale < 0.0 && o.refCfgScale < 0.0 ? " (the model's defaults)" : "")
                                               : std::string()) +
+                                       (collage > 0.0 ? format(", reference collage {}{} (the references pasted into "
+                                                               "their places, then redrawn)",
+                                                               collage, o.collage < 0.0 ? " (the model's default)" : "")
+                                                      : std::string()) +
                                        (o.fromTruth < 1.0 ? format(", started from the ground truth noised to strength {}"
                                                                    " (a diagnostic: not generation from noise)", o.fromTruth)
                                                           : std::string()));
@@ -455,6 +463,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                         req.steps = o.steps;
                         req.cfgScale = static_cast<float>(o.cfgScale);
                         req.refCfgScale = static_cast<float>(o.refCfgScale);
+                        req.collage = static_cast<float>(o.collage);
                         if (o.fromTruth < 1.0) {
                             req.initImage = image::fromTensor(s.target * 2.0 - 1.0);
                             req.strength = static_cast<float>(o.fromTruth);

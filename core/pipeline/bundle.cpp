@@ -103,7 +103,8 @@ std::string describeBundleJson(const Bundle &b)
                      {"ref_size", b.defaults.refSize},
                      {"max_subjects", b.defaults.maxSubjects},
                      {"cfg", b.defaults.cfg},
-                     {"ref_cfg", b.defaults.refCfg}};
+                     {"ref_cfg", b.defaults.refCfg},
+                     {"collage", b.defaults.collage}};
     return j.dump();
 }
 
@@ -154,6 +155,11 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
         b->defaults.maxSubjects = d.value("max_subjects", b->defaults.maxSubjects);
         b->defaults.cfg = d.value("cfg", b->defaults.cfg);
         b->defaults.refCfg = d.value("ref_cfg", b->defaults.refCfg);
+        b->defaults.collage = d.value("collage", b->defaults.collage);
+        if (!(b->defaults.collage >= 0.0f && b->defaults.collage < 1.0f))
+            throw Error(StatusCode::CorruptFile,
+                        format("{}: the bundle's default reference collage ({}) must be at least 0 and below 1", path,
+                               b->defaults.collage));
         if (!(b->defaults.cfg >= 1.0f && b->defaults.cfg <= 100.0f && b->defaults.refCfg >= 1.0f &&
               b->defaults.refCfg <= 100.0f))
             throw Error(StatusCode::CorruptFile,

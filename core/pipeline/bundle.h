@@ -5,7 +5,8 @@
 //   {"format": "mosaic-bundle", "version": 1, "name": ..., "transformer": {FluxConfig},
 //    "autoencoder": {AutoEncoderConfig}, "text": {"max_length": L, "vocabulary": [...]},
 //    "defaults": {"size": 256, "steps": 8, "guidance": 3.5, "ref_size": 256, "max_subjects": 8,
-//                 "cfg": 1, "ref_cfg": 1}}   (cfg, ref_cfg: optional, at least 1; 1 is off)
+//                 "cfg": 1, "ref_cfg": 1, "collage": 0}}
+//   (cfg, ref_cfg: optional, at least 1; 1 is off. collage: optional, in [0, 1); 0 is off)
 
 #include "model/autoencoder.h"
 #include "model/flux.h"
@@ -28,6 +29,7 @@ struct BundleDefaults
     int maxSubjects = 8;
     float cfg = 1.0f;    // classifier-free guidance on the prompt (1: off)
     float refCfg = 1.0f; // guidance on the references (1: off)
+    float collage = 0.0f; // the reference collage's redraw strength (0: off)
 };
 
 struct Bundle

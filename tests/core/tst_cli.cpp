@@ -122,8 +122,9 @@ private Q_SLOTS:
         req.prompt = "a cat";
         Subject cat;
         cat.name = "cat";
-        cat.image.width = cat.image.height = 32;
-        cat.image.pixels.assign(32 * 32 * 4, uint8_t{200});
+        cat.image.width = cat.image.height = 64; // prepared: no OpenCV needed (the GPU machine's build)
+        cat.image.pixels.assign(64 * 64 * 4, uint8_t{200});
+        cat.prepared = true;
         req.subjects = {cat};
         GenerationResult byDefault, explicitScale;
         QVERIFY(generate(*guided, req, &byDefault).ok());
@@ -138,6 +139,14 @@ private Q_SLOTS:
         QVERIFY2(guided, st.message.c_str());
         QCOMPARE(guided->description().defaultCfg, 2.5f);
         QCOMPARE(guided->description().defaultRefCfg, 3.0f);
+        QCOMPARE(guided->description().defaultCollage, 0.0f);
+        r = run("set-defaults " + out + " --collage 0.4");
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.output.find("default reference collage 0.4") != std::string::npos, r.output.c_str());
+        guided = ModelBundle::load(out, &st);
+        QVERIFY2(guided, st.message.c_str());
+        QCOMPARE(guided->description().defaultCollage, 0.4f);
+        QCOMPARE(guided->description().defaultCfg, 2.5f);
 
         const auto bytes = [](const std::string &path) {
             std::ifstream f(path, std::ios::binary);
@@ -148,6 +157,8 @@ private Q_SLOTS:
             {"set-defaults " + out + " --ref-cfg 0.5", {1, "between 1 and 100 (1 is off), not 0.5"}},
             {"set-defaults " + out + " --cfg 1000", {1, "not 1000"}},
             {"set-defaults " + out + " --cfg -2", {2, "--cfg must be between 1 and 100"}},
+            {"set-defaults " + out + " --collage 1", {1, "below 1, not 1"}},
+            {"set-defaults " + out + " --collage -0.5", {2, "--collage must be at least 0"}},
             {"set-defaults " + out, {2, "usage: mosaic set-defaults"}},
             {"set-defaults " + out + " --cfg 2 --strength 3", {2, "unknown option --strength"}},
             {"set-defaults " + m_dir + "/missing.safetensors --cfg 2", {1, "missing.safetensors"}},
@@ -336,6 +347,28 @@ private Q_SLOTS:
         QVERIFY(st.output.find("2 samples (0 done), 4 subjects") != std::string::npos);
     }
 
+    // --collage: the references pasted and redrawn; recorded in the image's parameters, and another
+    // image than the plain run of the same seed.
+    void generateWithCollage()
+    {
+        if (!prepareGenerate())
+            QSKIP("image files need OpenCV (LibTorch-only build)");
+        const std::string base = "generate --model " + m_bundle + " --ref " + m_refs[0] + " --ref " + m_refs[1] +
+                                 " --prompt 'two toys on the grass' --seed 3 --steps 3 --size 64 --box 1:0,0,0.5,0.5";
+        Run a = run(base + " --out " + m_dir + "/plain.png");
+        QVERIFY2(a.exitCode == 0, a.output.c_str());
+        Run b = run(base + " --collage 0.5 --out " + m_dir + "/collage.png");
+        QVERIFY2(b.exitCode == 0, b.output.c_str());
+        std::map<std::string, std::string> text;
+        QVERIFY(mosaic::readPngText(m_dir + "/collage.png", &text).ok());
+        QVERIFY2(text["parameters"].find("Reference collage: 0.5") != std::string::npos, text["parameters"].c_str());
+        QVERIFY(text["mosaic"].find("\"collage\":0.5") != std::string::npos);
+        mosaic::RgbaImage plain, collage;
+        QVERIFY(mosaic::loadImage(m_dir + "/plain.png", &plain).ok());
+        QVERIFY(mosaic::loadImage(m_dir + "/collage.png", &collage).ok());
+        QVERIFY(plain.pixels != collage.pixels);
+    }
+
     void generateWritesImageMapsAndMetadata()
     {
         if (!prepareGenerate())
@@ -414,6 +447,8 @@ private Q_SLOTS:
         QTest::newRow("missing start image") << std::string("--ref REF0 --init /nonexistent/start.png")
                                              << std::string("/nonexistent/start.png");
         QTest::newRow("strength 0") << std::string("--ref REF0 --init REF0 --strength 0") << std::string("must be above 0 and at most 1");
+        QTest::newRow("collage 1") << std::string("--ref REF0 --collage 1") << std::string("collage's strength 1 must be");
+        QTest::newRow("collage negative") << std::string("--ref REF0 --collage -0.2") << std::string("--collage expects a strength");
     }
 
     void generateBadInputs()
@@ -541,6 +576,6 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(generateWithCollage) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
 
 #include "tst_cli.moc"

@@ -241,6 +241,6 @@ private Q_SLOTS:
 MOSAIC_TEST_MAIN(TstLosses, MT_FN(flowMatchingByHand) MT_FN(timestepsFollowTheShiftedLogitNormal)
                                 MT_FN(correspondenceByHand) MT_FN(correspondenceGradient) MT_FN(referenceShareByHand)
                                     MT_FN(referenceShareGradient) MT_FN(disentanglementByHand)
-                                    MT_FN(disentanglementGradient) MT_FN(rampOfTheDisentanglementWeight))
+                                    MT_FN(disentanglementGradient) MT_FN(rampOfTheDisentanglementWeight) MT_FN(uniformTimestepShare))
 
 #include "tst_losses.moc"

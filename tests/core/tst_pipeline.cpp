@@ -3,6 +3,8 @@
 // maps that are distributions, and a clear error for each bad request.
 #include "testsupport.h"
 
+#include "pipeline/collage.h"
+
 #include <mosaic/pipeline.h>
 
 #include <atomic>
@@ -381,6 +383,179 @@ private Q_SLOTS:
         QVERIFY2(dNear < 30.0 && dFar > 2.5 * dNear, (std::to_string(dNear) + " vs " + std::to_string(dFar)).c_str());
     }
 
+    // The collage's parts: the subject cut from its white ground (white inside it kept), pasted with
+    // its aspect kept into the middle of its box and nowhere else, and the places a subject can have.
+    void collageParts()
+    {
+        // A red ring with a white middle on white; a blue dot in a corner that touches nothing.
+        RgbaImage ref = disc(64, 200, 30, 30);
+        for (int y = 0; y < 64; ++y)
+            for (int x = 0; x < 64; ++x) {
+                uint8_t *p = &ref.pixels[(static_cast<size_t>(y) * 64 + x) * 4];
+                if (std::hypot(x - 32.0, y - 32.0) < 8.0)
+                    p[0] = p[1] = p[2] = 255;
+            }
+        const at::Tensor mask = pipeline::referenceSubjectMask(ref);
+        QCOMPARE(mask.size(0), int64_t{64});
+        QCOMPARE(mask[32][32].item<float>(), 1.0f); // the white middle is enclosed: part of the subject
+        QCOMPARE(mask[32][12].item<float>(), 1.0f); // the ring
+        QCOMPARE(mask[2][2].item<float>(), 0.0f);   // the ground
+        const pipeline::PixelBox mb = pipeline::maskBox(mask);
+        QVERIFY(mb.x >= 9 && mb.x <= 11 && mb.w >= 42 && mb.w <= 46 && std::abs(mb.w - mb.h) <= 1);
+        QVERIFY(pipeline::maskBox(at::zeros({8, 8})).empty());
+
+        // A transparent reference counts as white ground (alpha over white).
+        RgbaImage clear = ref;
+        for (size_t i = 3; i < clear.pixels.size(); i += 4)
+            clear.pixels[i] = 0;
+        QCOMPARE(pipeline::referenceSubjectMask(clear).sum().item<float>(), 0.0f);
+
+        // Pasted into a 40x20 box: a 20x20 disc in its middle, the canvas unchanged elsewhere.
+        at::Tensor canvas = at::full({1, 3, 64, 64}, -0.5f);
+        const at::Tensor before = canvas.clone();
+        pipeline::pasteSubject(canvas, ref, mask, {10, 30, 40, 20});
+        const at::Tensor changed = (canvas - before).abs().sum(1)[0] > 1e-4;
+        const pipeline::PixelBox cb = pipeline::maskBox(changed.to(at::kFloat));
+        QVERIFY2(cb.x >= 19 && cb.x + cb.w <= 41 && cb.y >= 30 && cb.y + cb.h <= 50 && cb.w >= 18 && cb.h >= 18,
+                 (std::to_string(cb.x) + "," + std::to_string(cb.y) + " " + std::to_string(cb.w) + "x" + std::to_string(cb.h)).c_str());
+        // The ring's red at its left edge, the enclosed white in its middle: no white fringe from the ground.
+        QVERIFY(std::abs(canvas[0][0][40][21].item<float>() - (200 / 127.5f - 1)) < 0.15f);
+        QVERIFY(canvas[0][1][40][30].item<float>() > 0.8f);
+        // A box that runs off the canvas is clipped, not an error.
+        pipeline::pasteSubject(canvas, ref, mask, {50, 50, 30, 30});
+        QVERIFY((canvas[0].slice(1, 50, 64).slice(2, 50, 64) - before[0].slice(1, 50, 64).slice(2, 50, 64)).abs().max().item<float>() > 0.5f);
+
+        // Places: a box, a mask's box, the largest group of owned tokens, or none.
+        Subject s = subject("cat", 1, 2, 3);
+        QVERIFY(!pipeline::subjectPlace(s, 0, 64, 64, nullptr, 16));
+        IndexMap owner;
+        owner.width = owner.height = 64;
+        owner.values.assign(64 * 64, -1);
+        auto own = [&](int tx, int ty, int16_t who) {
+            for (int y = ty * 16; y < ty * 16 + 16; ++y)
+                for (int x = tx * 16; x < tx * 16 + 16; ++x)
+                    owner.values[static_cast<size_t>(y) * 64 + x] = who;
+        };
+        own(0, 0, 0);             // a lone token
+        own(2, 1, 0), own(3, 1, 0), own(3, 2, 0); // a group of three
+        own(1, 3, 1);
+        auto p = pipeline::subjectPlace(s, 0, 64, 64, &owner, 16);
+        QVERIFY(p && p->x == 32 && p->y == 16 && p->w == 32 && p->h == 32);
+        QVERIFY(!pipeline::subjectPlace(s, 2, 64, 64, &owner, 16));
+        s.mask.width = s.mask.height = 8;
+        s.mask.values.assign(64, 0.0f);
+        s.mask.values[2 * 8 + 4] = s.mask.values[3 * 8 + 5] = 1.0f;
+        p = pipeline::subjectPlace(s, 0, 64, 64, &owner, 16);
+        QVERIFY(p && p->x == 32 && p->y == 16 && p->w == 16 && p->h == 16);
+        s.box = NormalizedBox{0.25f, 0.5f, 0.5f, 0.25f};
+        p = pipeline::subjectPlace(s, 0, 64, 64, &owner, 16);
+        QVERIFY(p && p->x == 16 && p->y == 32 && p->w == 32 && p->h == 16);
+    }
+
+    // The collage end to end: off by default on a bundle without one (bit for bit the plain run), on
+    // it runs both passes (the progress counts them all), records itself, follows a bundle's default,
+    // places a subject without a region by its attention, and can be cancelled in its second pass.
+    void referenceCollage()
+    {
+        GenerationRequest r;
+        r.prompt = "a cat on the grass";
+        r.seed = 4;
+        r.subjects = {subject("cat", 200, 40, 40), subject("dog", 30, 60, 220)};
+        r.subjects[0].box = NormalizedBox{0.0f, 0.0f, 0.5f, 0.5f};
+        r.subjects[1].box = NormalizedBox{0.5f, 0.5f, 0.5f, 0.5f};
+        GenerationResult byDefault, off, on, again;
+        QVERIFY(generate(*m_bundle, r, &byDefault).ok());
+        QCOMPARE(m_bundle->description().defaultCollage, 0.0f);
+        r.collage = 0.0f;
+        QVERIFY(generate(*m_bundle, r, &off).ok());
+        QVERIFY(off.image.pixels == byDefault.image.pixels);
+        QVERIFY(off.parametersText.find("collage") == std::string::npos);
+        QCOMPARE(off.stepSeconds.size(), size_t{3});
+
+        r.collage = 0.6f;
+        std::vector<int> steps, totals;
+        GenerationCallbacks cb;
+        cb.progress = [&](const ProgressInfo &p) {
+            steps.push_back(p.step);
+            totals.push_back(p.steps);
+        };
+        QVERIFY(generate(*m_bundle, r, &on, cb).ok());
+        QVERIFY(on.image.pixels != off.image.pixels);
+        QVERIFY(on.stepSeconds.size() > 3 && on.stepSeconds.size() < 6); // 3 steps, then the end of the schedule
+        QCOMPARE(steps.size(), on.stepSeconds.size());
+        for (size_t i = 0; i < steps.size(); ++i) {
+            QCOMPARE(steps[i], static_cast<int>(i) + 1);
+            QCOMPARE(totals[i], static_cast<int>(on.stepSeconds.size()));
+        }
+        QVERIFY2(on.parametersText.find("Reference collage: 0.6") != std::string::npos, on.parametersText.c_str());
+        QVERIFY(on.parametersJson.find("\"collage\":0.6") != std::string::npos);
+        QVERIFY(on.parametersJson.find("init_image_hash") == std::string::npos); // the user gave no starting image
+        QVERIFY(generate(*m_bundle, r, &again).ok());
+        QVERIFY(again.image.pixels == on.image.pixels);
+        // The paste is what changes the result: references whose subjects are all white (nothing to cut
+        // out, so nothing pasted) leave the first pass's image to be redrawn, a different image.
+        GenerationRequest blank = r;
+        for (auto &s : blank.subjects)
+            s.image = disc(64, 255, 255, 255);
+        GenerationResult blankOn, blankOff;
+        QVERIFY(generate(*m_bundle, blank, &blankOn).ok());
+        blank.collage = 0.0f;
+        QVERIFY(generate(*m_bundle, blank, &blankOff).ok());
+        QVERIFY(blankOn.image.pixels != on.image.pixels);
+
+        // Without regions the subjects go where their attention landed; the first pass captures it
+        // even when the request does not ask for maps.
+        GenerationRequest free = r;
+        for (auto &s : free.subjects)
+            s.box.reset();
+        GenerationResult f1, f2;
+        QVERIFY(generate(*m_bundle, free, &f1).ok());
+        QVERIFY(generate(*m_bundle, free, &f2).ok());
+        QVERIFY(f1.image.pixels == f2.image.pixels);
+        QVERIFY(f1.subjects[0].attention.values.empty()); // no maps were asked for
+
+        // A bundle's default collage applies when the request gives none; 0 turns it off.
+        const std::string dir = testsupport::scratchDir("collage");
+        RandomBundleOptions o;
+        o.imageSize = o.refSize = 64;
+        o.steps = 3;
+        o.collage = 0.6f;
+        QVERIFY(writeRandomBundle(dir + "/collage.safetensors", o).ok());
+        Status st;
+        auto withDefault = ModelBundle::load(dir + "/collage.safetensors", &st);
+        QVERIFY2(withDefault, st.message.c_str());
+        QCOMPARE(withDefault->description().defaultCollage, 0.6f);
+        GenerationRequest d = r;
+        d.collage = -1.0f;
+        GenerationResult dOn, dOff;
+        QVERIFY(generate(*withDefault, d, &dOn).ok());
+        QVERIFY(dOn.image.pixels == on.image.pixels); // the same weights (same seed) as m_bundle
+        d.collage = 0.0f;
+        QVERIFY(generate(*withDefault, d, &dOff).ok());
+        QVERIFY(dOff.image.pixels == off.image.pixels);
+        o.collage = 1.5f;
+        QVERIFY(writeRandomBundle(dir + "/bad.safetensors", o).ok());
+        QVERIFY(!ModelBundle::load(dir + "/bad.safetensors", &st));
+        QCOMPARE(st.code, StatusCode::CorruptFile);
+        QVERIFY2(st.message.find("collage (1.5)") != std::string::npos, st.message.c_str());
+
+        // Cancelled at the first pass's last step: the second pass does not run; Cancelled, and the
+        // bundle still works.
+        std::atomic<bool> cancel{false};
+        GenerationCallbacks cc;
+        cc.cancel = &cancel;
+        int calls = 0;
+        cc.progress = [&](const ProgressInfo &) {
+            if (++calls == 3)
+                cancel = true;
+        };
+        GenerationResult cancelled;
+        QCOMPARE(generate(*m_bundle, r, &cancelled, cc).code, StatusCode::Cancelled);
+        QCOMPARE(calls, 3);
+        QVERIFY(generate(*m_bundle, r, &again).ok());
+        QVERIFY(again.image.pixels == on.image.pixels);
+    }
+
     void badRequests_data()
     {
         QTest::addColumn<int>("kind");
@@ -395,6 +570,8 @@ private Q_SLOTS:
         QTest::newRow("strength 0") << 7 << std::string("the strength 0 must be above 0");
         QTest::newRow("strength above 1") << 8 << std::string("must be above 0 and at most 1");
         QTest::newRow("starting image short of pixels") << 9 << std::string("do not fill its 64x64 size");
+        QTest::newRow("collage 1") << 10 << std::string("collage's strength 1 must be at least 0");
+        QTest::newRow("collage not a number") << 11 << std::string("collage's strength nan");
     }
 
     void badRequests()
@@ -414,6 +591,8 @@ private Q_SLOTS:
         case 7: r.initImage = disc(64, 1, 2, 3); r.strength = 0.0f; break;
         case 8: r.strength = 1.5f; break;
         case 9: r.initImage = disc(64, 1, 2, 3); r.initImage.pixels.resize(100); break;
+        case 10: r.collage = 1.0f; break;
+        case 11: r.collage = std::nanf(""); break;
         }
         GenerationResult res;
         const Status st = generate(*m_bundle, r, &res);
@@ -484,6 +663,6 @@ private:
 
 MOSAIC_TEST_MAIN(TstPipeline, MT_FN(initTestCase) MT_FN(sameSeedSameImage) MT_DATA(zeroToEightSubjects)
                                   MT_FN(regionGuidanceMovesAttention) MT_FN(cancelReturnsAndBundleStaysUsable)
-                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(imageToImage) MT_DATA(badRequests) MT_FN(fourTimesAutoencoder) MT_FN(badBundleFiles))
+                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(modelDefaultGuidance) MT_FN(imageToImage) MT_FN(collageParts) MT_FN(referenceCollage) MT_DATA(badRequests) MT_FN(fourTimesAutoencoder) MT_FN(badBundleFiles))
 
 #include "tst_pipeline.moc"

@@ -1291,6 +1291,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(transformerOntoFourTimesAutoencoder) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(autoencoderDecoderFineTune) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(bundleWithImpossibleAutoencoder) MT_FN(badCheckpointIsAnError))
+MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(transformerOntoFourTimesAutoencoder) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(autoencoderDecoderFineTune) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(bundleWithImpossibleAutoencoder) MT_FN(badCheckpointIsAnError) MT_FN(toyPool) MT_FN(parallelRendering) MT_FN(timeBudget) MT_FN(nonFiniteLossStops) MT_FN(emaWarmsUp) MT_FN(prefetchChangesNothing) MT_FN(autoencoderLatentNoise))
 
 #include "tst_trainer.moc"

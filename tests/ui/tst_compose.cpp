@@ -409,6 +409,7 @@ private Q_SLOTS:
             s.seedLocked = true;
             s.steps = 2;
             s.refCfg = 2.5; // the prompt's CFG left at the model's default
+            s.collage = 0.4;
             w.composition()->setSettings(s);
             QVERIFY(w.generate() != 0);
             QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
@@ -454,6 +455,9 @@ private Q_SLOTS:
             QCOMPARE(r0.request.refCfgScale, 2.5f);
             QCOMPARE(r1.request.refCfgScale, 2.5f);
             QCOMPARE(r1.request.cfgScale, -1.0f);
+            QCOMPARE(r0.request.collage, 0.4f);
+            QCOMPARE(r1.request.collage, 0.4f);
+            QVERIFY2(r0.result.parametersJson.find("\"collage\":0.4") != std::string::npos, r0.result.parametersJson.c_str());
             QVERIFY2(r0.result.parametersJson.find("\"ref_cfg_scale\":2.5") != std::string::npos, r0.result.parametersJson.c_str());
             QCOMPARE(r1.result.subjects.size(), r0.result.subjects.size());
             QVERIFY(r1.result.subjects[1].attention.values == r0.result.subjects[1].attention.values);
@@ -491,6 +495,7 @@ private Q_SLOTS:
             QCOMPARE(w.composition()->settings().steps, 2);
             QCOMPARE(w.composition()->settings().refCfg, 2.5);
             QCOMPARE(w.composition()->settings().cfg, 1.0); // what the image ran with: the test model's default, off
+            QVERIFY(std::abs(w.composition()->settings().collage - 0.4) < 1e-6);
             QVERIFY(std::abs(w.composition()->subject(1).box.x() - 0.5) < 1e-6);
             // One undo step takes the restore back.
             w.composition()->undoStack()->undo();
@@ -566,6 +571,31 @@ private Q_SLOTS:
         QCOMPARE(cfg->value(), 0.0);
         refCfg->setValue(0.0);
         QCOMPARE(w.composition()->settings().refCfg, -1.0);
+
+        // The collage: "model default" (-1), "off" (0), or a strength; typed text works too.
+        auto *collage = w.findChild<QDoubleSpinBox *>(QStringLiteral("collageSpin"));
+        QVERIFY(collage);
+        QCOMPARE(w.composition()->settings().collage, -1.0);
+        QCOMPARE(collage->text(), QStringLiteral("model default"));
+        collage->stepUp();
+        QCOMPARE(collage->text(), QStringLiteral("off"));
+        QCOMPARE(w.composition()->settings().collage, 0.0);
+        collage->stepUp();
+        QVERIFY(std::abs(w.composition()->settings().collage - 0.05) < 1e-9);
+        collage->findChild<QLineEdit *>()->selectAll();
+        QTest::keyClicks(collage, QStringLiteral("0.3"));
+        QTest::keyClick(collage, Qt::Key_Return);
+        QVERIFY(std::abs(w.composition()->settings().collage - 0.3) < 1e-9);
+        collage->findChild<QLineEdit *>()->selectAll();
+        QTest::keyClicks(collage, QStringLiteral("off"));
+        QTest::keyClick(collage, Qt::Key_Return);
+        QCOMPARE(w.composition()->settings().collage, 0.0);
+        w.composition()->undoStack()->undo();
+        QVERIFY(std::abs(collage->value() - 0.3) < 1e-9);
+        ui::Settings s = w.composition()->settings();
+        s.collage = -1;
+        w.composition()->setSettings(s);
+        QCOMPARE(collage->text(), QStringLiteral("model default"));
     }
 
     void demoOpens()

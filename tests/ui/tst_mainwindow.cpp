@@ -83,7 +83,8 @@ private Q_SLOTS:
             QCoreApplication::processEvents();
             for (QWidget *widget : {static_cast<QWidget *>(w.findChild<QToolButton *>(QStringLiteral("diceButton"))),
                                     static_cast<QWidget *>(w.findChild<QCheckBox *>(QStringLiteral("seedLock"))),
-                                    static_cast<QWidget *>(w.findChild<QWidget *>(QStringLiteral("refCfgSpin")))}) {
+                                    static_cast<QWidget *>(w.findChild<QWidget *>(QStringLiteral("refCfgSpin"))),
+                                    static_cast<QWidget *>(w.findChild<QWidget *>(QStringLiteral("collageSpin")))}) {
                 QVERIFY(widget);
                 const QWidget *panel = w.findChild<QWidget *>(QStringLiteral("settingsPanel"));
                 QTRY_VERIFY2(widget->width() >= widget->sizeHint().width(),

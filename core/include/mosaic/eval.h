@@ -23,6 +23,7 @@ struct EvalOptions
     int distractors = 8;          // held-out identities added to every retrieval
     int steps = 0;                // 0: the model's default
     double cfgScale = -1.0, refCfgScale = -1.0; // GenerationRequest's guidance scales (< 0: each model's default)
+    double collage = -1.0;        // GenerationRequest::collage (< 0: each model's default, 0: off)
     uint64_t seed = 2026;
     double minScale = 0.09, maxScale = 0.17; // MOSAIC-Toys subject sizes (ToysOptions)
     int alignedShrink = 0;                   // token-aligned toys (ToysOptions::alignedShrink)

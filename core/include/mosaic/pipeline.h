@@ -58,6 +58,11 @@ struct GenerationRequest
     // (as training's image dropout), eps = eps_cfg + (refCfgScale - 1) (eps(T, R) - eps(T, 0));
     // < 0: the model's default (BundleDescription::defaultRefCfg); 1: off.
     float refCfgScale = -1.0f;
+    // The reference collage: > 0 runs a first pass, pastes each subject's reference (cut from its white
+    // ground) into its box or mask — or, without one, where its attention landed in that first image —
+    // and redraws the result as image to image at this strength (in (0, 1): lower keeps more of the
+    // paste). 0: off (MOSAIC alone); < 0: the model's default (BundleDescription::defaultCollage).
+    float collage = -1.0f;
     int width = 0, height = 0;        // 0: the model's default
     float regionStrength = 2.0f;      // attention bias for boxes and masks (0 disables)
     float pointStrength = 4.0f;
@@ -112,6 +117,7 @@ struct BundleDescription
     int defaultSize = 0, defaultSteps = 0, refSize = 0, maxSubjects = 0;
     float defaultGuidance = 0;
     float defaultCfg = 1, defaultRefCfg = 1; // GenerationRequest::cfgScale / refCfgScale when not given
+    float defaultCollage = 0;                 // GenerationRequest::collage when not given (0: off)
     bool guidanceDistilled = true;
     uint64_t parameterCount = 0;
     bool hasLora = false;
@@ -161,6 +167,7 @@ struct RandomBundleOptions
     bool guidanceEmbed = true;
     float guidance = 3.5f;
     float cfg = 1.0f, refCfg = 1.0f; // the default guidance scales (GenerationRequest::cfgScale / refCfgScale)
+    float collage = 0.0f;            // the default reference collage (GenerationRequest::collage)
     // The autoencoder (FLUX architecture): base channels, multipliers (one per level; n levels
     // downsample by 2^(n-1): 4 levels are FLUX's 8x with 2x2 latent patches per 16-px token, 3 levels
     // a 4x autoencoder with 4x4 patches), residual blocks per level, latent channels.
