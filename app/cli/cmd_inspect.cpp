@@ -70,20 +70,25 @@ int runInspect(const Args &args)
 
 int runSetDefaults(const Args &args)
 {
-    const auto unknown = args.unknown({"cfg", "ref-cfg", "collage", "out"});
+    const auto unknown = args.unknown({"cfg", "ref-cfg", "collage", "size", "out"});
     if (!unknown.empty() || !args.error().empty() || args.positional().size() != 1 ||
-        !(args.has("cfg") || args.has("ref-cfg") || args.has("collage"))) {
+        !(args.has("cfg") || args.has("ref-cfg") || args.has("collage") || args.has("size"))) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic set-defaults: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic set-defaults BUNDLE [--cfg S] [--ref-cfg S] [--collage S] [--out OUT]\n"
-                             "  the default guidance scales (1-100; 1 is off) and reference collage (0 to below 1; 0 is\n"
-                             "  off) of a bundle, in place unless --out\n");
+        std::fprintf(stderr, "usage: mosaic set-defaults BUNDLE [--cfg S] [--ref-cfg S] [--collage S] [--size N] [--out OUT]\n"
+                             "  the default guidance scales (1-100; 1 is off), reference collage (0 to below 1; 0 is off)\n"
+                             "  and image size (a multiple of 16) of a bundle, in place unless --out\n");
         return kExitUsage;
     }
     mosaic::BundleDefaultsEdit edit;
     edit.cfg = args.doubleValue("cfg", -1.0);
     edit.refCfg = args.doubleValue("ref-cfg", -1.0);
     edit.collage = args.doubleValue("collage", -1.0);
+    edit.size = args.intValue("size", 0);
+    if (args.has("size") && edit.size <= 0) {
+        std::fprintf(stderr, "mosaic set-defaults: --size must be a positive multiple of 16, not %d\n", edit.size);
+        return kExitUsage;
+    }
     if (args.has("collage") && edit.collage < 0.0) {
         std::fprintf(stderr, "mosaic set-defaults: --collage must be at least 0 (off) and below 1, not %g\n", edit.collage);
         return kExitUsage;
@@ -105,6 +110,9 @@ int runSetDefaults(const Args &args)
         std::printf("%s default reference CFG %g", edit.cfg >= 0.0 ? "," : "", edit.refCfg);
     if (edit.collage >= 0.0)
         std::printf("%s default reference collage %g", edit.cfg >= 0.0 || edit.refCfg >= 0.0 ? "," : "", edit.collage);
+    if (edit.size != 0)
+        std::printf("%s default size %d", edit.cfg >= 0.0 || edit.refCfg >= 0.0 || edit.collage >= 0.0 ? "," : "",
+                    edit.size);
     std::printf("\n");
     return kExitOk;
 }

@@ -93,6 +93,9 @@ Status setBundleDefaults(const std::string &path, const std::string &outPath, co
         if (!std::isfinite(edit.collage) || edit.collage >= 1.0)
             throw Error(StatusCode::InvalidArgument,
                         format("the default reference collage must be at least 0 (off) and below 1, not {}", edit.collage));
+        if (edit.size != 0 && (edit.size < 16 || edit.size > 2048 || edit.size % 16 != 0))
+            throw Error(StatusCode::InvalidArgument,
+                        format("a default image size must be a multiple of 16 from 16 to 2048, not {}", edit.size));
         if (outPath.empty())
             throw Error(StatusCode::InvalidArgument, "no output file");
         const Checkpoint ck = Checkpoint::open(path);
@@ -111,6 +114,8 @@ Status setBundleDefaults(const std::string &path, const std::string &outPath, co
             j["defaults"]["ref_cfg"] = edit.refCfg;
         if (edit.collage >= 0.0)
             j["defaults"]["collage"] = edit.collage;
+        if (edit.size != 0)
+            j["defaults"]["size"] = edit.size;
         it->second = j.dump();
         const st::TensorMap tensors = ck.loadAll();
         // Written beside the target first and loaded as the app would, so that a bundle that does not

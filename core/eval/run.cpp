@@ -326,6 +326,9 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             !std::isfinite(o.cfgScale) || !std::isfinite(o.refCfgScale))
             throw Error(StatusCode::InvalidArgument,
                         "the CFG scales must be finite and at least 1 (or negative for each model's default)");
+        if (o.size != 0 && (o.size < 16 || o.size > 1024 || o.size % 16 != 0))
+            throw Error(StatusCode::InvalidArgument,
+                        format("the image size {} must be a multiple of 16 from 16 to 1024 (0: each model's default)", o.size));
         if (!std::isfinite(o.collage) || o.collage >= 1.0)
             throw Error(StatusCode::InvalidArgument, "the reference collage must be below 1 (0: off; negative: each "
                                                      "model's default)");
@@ -371,7 +374,8 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                          refCfg = o.refCfgScale < 0.0 ? d.defaultRefCfg : o.refCfgScale,
                          collage = o.collage < 0.0 ? d.defaultCollage : o.collage;
             descriptions.push_back(format("`{}`: {} ({}, {} transformer parameters), {} px, {} steps{}", label,
-                                          fileNameOf(modelPath), d.name, d.parameterCount, d.defaultSize,
+                                          fileNameOf(modelPath), d.name, d.parameterCount,
+                                          o.size > 0 ? o.size : d.defaultSize,
                                           o.steps > 0 ? o.steps : d.defaultSteps,
                                           cfg > 1.0 || refCfg > 1.0
                                               ? format(", CFG {} (prompt), {} (references){}", cfg, refCfg,
@@ -384,7 +388,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                                        (o.fromTruth < 1.0 ? format(", started from the ground truth noised to strength {}"
                                                                    " (a diagnostic: not generation from noise)", o.fromTruth)
                                                           : std::string()));
-            const int size = d.defaultSize, refSize = d.refSize;
+            const int size = o.size > 0 ? o.size : d.defaultSize, refSize = d.refSize;
             const auto counts = source.subjectCounts(d.maxSubjects);
             if (v == 0)
                 for (int k : counts)
@@ -461,6 +465,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                         req.prompt = s.prompt;
                         req.seed = o.seed * 1000 + static_cast<uint64_t>(n);
                         req.steps = o.steps;
+                        req.width = req.height = size;
                         req.cfgScale = static_cast<float>(o.cfgScale);
                         req.refCfgScale = static_cast<float>(o.refCfgScale);
                         req.collage = static_cast<float>(o.collage);

@@ -147,6 +147,19 @@ private Q_SLOTS:
         QVERIFY2(guided, st.message.c_str());
         QCOMPARE(guided->description().defaultCollage, 0.4f);
         QCOMPARE(guided->description().defaultCfg, 2.5f);
+        r = run("set-defaults " + out + " --size 96");
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY2(r.output.find("default size 96") != std::string::npos, r.output.c_str());
+        guided = ModelBundle::load(out, &st);
+        QVERIFY2(guided, st.message.c_str());
+        QCOMPARE(guided->description().defaultSize, 96);
+        QCOMPARE(guided->description().defaultCollage, 0.4f);
+        {
+            GenerationResult sized;
+            req.refCfgScale = -1.0f;
+            QVERIFY(generate(*guided, req, &sized).ok());
+            QCOMPARE(sized.image.width, 96);
+        }
 
         const auto bytes = [](const std::string &path) {
             std::ifstream f(path, std::ios::binary);
@@ -159,6 +172,8 @@ private Q_SLOTS:
             {"set-defaults " + out + " --cfg -2", {2, "--cfg must be between 1 and 100"}},
             {"set-defaults " + out + " --collage 1", {1, "below 1, not 1"}},
             {"set-defaults " + out + " --collage -0.5", {2, "--collage must be at least 0"}},
+            {"set-defaults " + out + " --size 100", {1, "multiple of 16 from 16 to 2048, not 100"}},
+            {"set-defaults " + out + " --size 0", {2, "--size must be a positive multiple of 16"}},
             {"set-defaults " + out, {2, "usage: mosaic set-defaults"}},
             {"set-defaults " + out + " --cfg 2 --strength 3", {2, "unknown option --strength"}},
             {"set-defaults " + m_dir + "/missing.safetensors --cfg 2", {1, "missing.safetensors"}},

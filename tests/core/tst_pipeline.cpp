@@ -364,7 +364,9 @@ private Q_SLOTS:
         t.prompt = "a red ball on the beach";
         t.seed = 3;
         t.initImage = disc(128, 220, 30, 30);
+        t.width = t.height = 128; // compared pixel by pixel with the starting image
         t.cfgScale = t.refCfgScale = 1.0f;
+        t.collage = 0.0f; // no subjects anyway; the check is about strength
         auto meanDiff = [&](const RgbaImage &img) {
             double sum = 0;
             for (size_t i = 0; i < img.pixels.size(); ++i)

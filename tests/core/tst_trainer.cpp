@@ -559,7 +559,10 @@ private Q_SLOTS:
         QVERIFY2(st.ok(), st.message.c_str());
         QVERIFY(!rep.interrupted);
         QVERIFY(rep.lastStep > 0 && rep.lastStep < 1000000);
-        QVERIFY2(rep.seconds < 3.0 + 20.0, std::to_string(rep.seconds).c_str()); // one step past the budget at most
+        // Stopped by the budget: a run that ignored it would take hours. The bound is loose on purpose
+        // (a smoke step takes well under a second, but CI shares its two cores with other suites:
+        // 23 s were measured once with ctest -j2), so this is no timing test.
+        QVERIFY2(rep.seconds < 3.0 + 60.0, std::to_string(rep.seconds).c_str());
         QVERIFY(std::filesystem::exists(rep.model) && std::filesystem::exists(rep.checkpoint));
         std::printf("time budget of 3 s: %lld steps in %.2f s\n", static_cast<long long>(rep.lastStep), rep.seconds);
     }

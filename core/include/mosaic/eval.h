@@ -22,6 +22,7 @@ struct EvalOptions
     std::vector<int> subjectCounts{1, 2, 3, 4};
     int distractors = 8;          // held-out identities added to every retrieval
     int steps = 0;                // 0: the model's default
+    int size = 0;                 // image side in pixels (targets rendered and images generated at it); 0: each model's default
     double cfgScale = -1.0, refCfgScale = -1.0; // GenerationRequest's guidance scales (< 0: each model's default)
     double collage = -1.0;        // GenerationRequest::collage (< 0: each model's default, 0: off)
     uint64_t seed = 2026;

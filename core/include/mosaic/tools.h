@@ -46,10 +46,11 @@ struct BundleDefaultsEdit
 {
     double cfg = -1.0, refCfg = -1.0;
     double collage = -1.0; // the reference collage ("collage"): [0, 1), 0 off
+    int size = 0;          // the default image side ("size"): a multiple of 16 from 16 to 2048; 0 unchanged
 };
 
 // Writes `path` with the edited defaults to `outPath` (which may be `path`: the write is atomic); every
-// tensor is copied as stored, byte for byte. Scales must be within [1, 100], the collage within [0, 1); the result is loaded once
+// tensor is copied as stored, byte for byte. Scales must be within [1, 100], the collage within [0, 1), the size a multiple of 16 in [16, 2048]; the result is loaded once
 // before it replaces anything.
 Status setBundleDefaults(const std::string &path, const std::string &outPath, const BundleDefaultsEdit &edit);
 
