@@ -309,7 +309,7 @@ Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::
         if (static_cast<int>(subjects.size()) > b.defaults.maxSubjects)
             throw Error(StatusCode::InvalidArgument, format("{} subjects is more than the model's {}", subjects.size(),
                                                             b.defaults.maxSubjects));
-        const int S = b.defaults.size, R = b.defaults.refSize;
+        const int S = b.defaults.native(), R = b.defaults.refSize; // the size it learnt at
         const int64_t rg = R / 16, gh = S / 16, gw = S / 16, patch = b.patch();
 
         at::Tensor t = image::toTensor(target); // [1, 3, H, W] in [-1, 1]

@@ -114,8 +114,13 @@ Status setBundleDefaults(const std::string &path, const std::string &outPath, co
             j["defaults"]["ref_cfg"] = edit.refCfg;
         if (edit.collage >= 0.0)
             j["defaults"]["collage"] = edit.collage;
-        if (edit.size != 0)
+        if (edit.size != 0) {
+            // The size it was trained at stays known (the suggester and training read it).
+            const int old = j["defaults"].value("size", 0);
+            if (!j["defaults"].contains("native_size") && old > 0 && old != edit.size)
+                j["defaults"]["native_size"] = old;
             j["defaults"]["size"] = edit.size;
+        }
         it->second = j.dump();
         const st::TensorMap tensors = ck.loadAll();
         // Written beside the target first and loaded as the app would, so that a bundle that does not

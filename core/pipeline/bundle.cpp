@@ -105,6 +105,8 @@ std::string describeBundleJson(const Bundle &b)
                      {"cfg", b.defaults.cfg},
                      {"ref_cfg", b.defaults.refCfg},
                      {"collage", b.defaults.collage}};
+    if (b.defaults.nativeSize > 0)
+        j["defaults"]["native_size"] = b.defaults.nativeSize;
     return j.dump();
 }
 
@@ -156,6 +158,10 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
         b->defaults.cfg = d.value("cfg", b->defaults.cfg);
         b->defaults.refCfg = d.value("ref_cfg", b->defaults.refCfg);
         b->defaults.collage = d.value("collage", b->defaults.collage);
+        b->defaults.nativeSize = d.value("native_size", 0);
+        if (b->defaults.nativeSize < 0 || b->defaults.nativeSize > 4096 || b->defaults.nativeSize % 16)
+            throw Error(StatusCode::CorruptFile, format("{}: the bundle's native size {} is not a multiple of 16 up to 4096",
+                                                        path, b->defaults.nativeSize));
         if (!(b->defaults.collage >= 0.0f && b->defaults.collage < 1.0f))
             throw Error(StatusCode::CorruptFile,
                         format("{}: the bundle's default reference collage ({}) must be at least 0 and below 1", path,

@@ -6,7 +6,8 @@
 //    "autoencoder": {AutoEncoderConfig}, "text": {"max_length": L, "vocabulary": [...]},
 //    "defaults": {"size": 256, "steps": 8, "guidance": 3.5, "ref_size": 256, "max_subjects": 8,
 //                 "cfg": 1, "ref_cfg": 1, "collage": 0}}
-//   (cfg, ref_cfg: optional, at least 1; 1 is off. collage: optional, in [0, 1); 0 is off)
+//   (cfg, ref_cfg: optional, at least 1; 1 is off. collage: optional, in [0, 1); 0 is off.
+//    native_size: optional, the size the model was trained at where "size" was changed since)
 
 #include "model/autoencoder.h"
 #include "model/flux.h"
@@ -30,6 +31,10 @@ struct BundleDefaults
     float cfg = 1.0f;    // classifier-free guidance on the prompt (1: off)
     float refCfg = 1.0f; // guidance on the references (1: off)
     float collage = 0.0f; // the reference collage's redraw strength (0: off)
+    // The size the model was trained at, where the default output size was changed after training
+    // (mosaic set-defaults --size records it); 0: `size`. What the suggester and training read.
+    int nativeSize = 0;
+    int native() const { return nativeSize > 0 ? nativeSize : size; }
 };
 
 struct Bundle

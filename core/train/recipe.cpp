@@ -319,7 +319,7 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
             else if (sourceKind != "toys")
                 throw Error(StatusCode::InvalidArgument, o.recipePath + ": \"data.source\" is \"toys\" (MOSAIC-Toys "
                                                                         "rendered in memory) or \"folder\" (a dataset)");
-            t.data.size = field(d, "size", bundle->defaults.size);
+            t.data.size = field(d, "size", bundle->defaults.native());
             t.data.refSize = bundle->defaults.refSize;
             t.data.split = field(d, "split", std::string("train"));
             t.data.seed = field(d, "seed", static_cast<uint64_t>(1));

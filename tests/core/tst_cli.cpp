@@ -153,6 +153,8 @@ private Q_SLOTS:
         guided = ModelBundle::load(out, &st);
         QVERIFY2(guided, st.message.c_str());
         QCOMPARE(guided->description().defaultSize, 96);
+        QVERIFY2(guided->description().configJson.find("\"native_size\":64") != std::string::npos,
+                 guided->description().configJson.c_str()); // the size it was made at stays known
         QCOMPARE(guided->description().defaultCollage, 0.4f);
         {
             GenerationResult sized;
