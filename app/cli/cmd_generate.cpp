@@ -211,6 +211,12 @@ int runGenerate(const Args &args)
     }
     std::fprintf(stderr, "mosaic generate: %zu subject(s), model '%s' from %s\n", req.subjects.size(),
                  bundle->description().name.c_str(), modelPath.c_str());
+    const float collage = req.collage < 0.0f ? bundle->description().defaultCollage : req.collage;
+    for (size_t i = 0; i < req.subjects.size() && collage > 0.0f; ++i)
+        if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
+            std::fprintf(stderr, "mosaic generate: subject %zu has no --box or --mask: the reference collage pastes it "
+                                 "where its attention lands, which a small model places poorly\n",
+                         i + 1);
     mosaic::GenerationResult result;
     mosaic::GenerationCallbacks cb;
     cb.progress = progressBar;

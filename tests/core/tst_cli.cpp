@@ -376,6 +376,10 @@ private Q_SLOTS:
         QVERIFY2(a.exitCode == 0, a.output.c_str());
         Run b = run(base + " --collage 0.5 --out " + m_dir + "/collage.png");
         QVERIFY2(b.exitCode == 0, b.output.c_str());
+        // The subject without a region is named (it is placed by attention); the one with a box is not.
+        QVERIFY2(b.output.find("subject 2 has no --box or --mask") != std::string::npos, b.output.c_str());
+        QVERIFY(b.output.find("subject 1 has no --box") == std::string::npos);
+        QVERIFY(a.output.find("has no --box") == std::string::npos); // no collage, no note
         std::map<std::string, std::string> text;
         QVERIFY(mosaic::readPngText(m_dir + "/collage.png", &text).ok());
         QVERIFY2(text["parameters"].find("Reference collage: 0.5") != std::string::npos, text["parameters"].c_str());
