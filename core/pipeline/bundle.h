@@ -32,7 +32,8 @@ struct BundleDefaults
     float refCfg = 1.0f; // guidance on the references (1: off)
     float collage = 0.0f; // the reference collage's redraw strength (0: off)
     // The size the model was trained at, where the default output size was changed after training
-    // (mosaic set-defaults --size records it); 0: `size`. What the suggester and training read.
+    // (mosaic set-defaults --size records it); 0: `size`. What the suggester and training read, and
+    // what generation above it scales the target's positions into.
     int nativeSize = 0;
     int native() const { return nativeSize > 0 ? nativeSize : size; }
 };

@@ -111,6 +111,7 @@ struct Resolved
     float guidance;
     float cfg, refCfg; // the guidance scales, the model's defaults where the request gave none (< 0)
     float collage;     // the reference collage's redraw strength (0: off)
+    double positionScale = 1.0; // the target's RoPE positions scaled into the native grid (<= 1)
 };
 
 Resolved resolve(const pipeline::Bundle &b, const GenerationRequest &r)
@@ -137,6 +138,11 @@ Resolved resolve(const pipeline::Bundle &b, const GenerationRequest &r)
             "the guidance scales must be finite, and the CFG scales at least 1 (or negative for the model's "
             "default): CFG {}, reference CFG {}",
             r.cfgScale, r.refCfgScale));
+    // Only where the bundle records the size it was trained at (a model trained at many sizes, as FLUX,
+    // records none and keeps its positions).
+    const int side = std::max(v.width, v.height), native = b.defaults.nativeSize;
+    if (native > 0 && side > native)
+        v.positionScale = static_cast<double>(native) / side;
     if (!std::isfinite(r.collage) || !(v.collage >= 0.0f && v.collage < 1.0f))
         invalid(format(
             "the reference collage's strength {} must be at least 0 (off) and below 1 (or negative for the "
@@ -282,6 +288,8 @@ std::string parametersJson(const GenerationRequest &r, const Resolved &v, const 
     j["cfg_scale"] = v.cfg;
     j["ref_cfg_scale"] = v.refCfg;
     j["collage"] = v.collage;
+    if (v.positionScale != 1.0)
+        j["position_scale"] = v.positionScale;
     j["width"] = v.width;
     j["height"] = v.height;
     j["region_strength"] = r.regionStrength;
@@ -373,7 +381,9 @@ void runPass(Bundle &b, const GenerationRequest &request, const Resolved &v, Gen
     at::Tensor x =
         pipeline::pack(at::randn({1, zc, lh, lw}, gen, at::TensorOptions().dtype(at::kFloat)), patch);
     const int64_t gh = lh / patch, gw = lw / patch;
-    const at::Tensor ids = pipeline::tokenIds(1, gh, gw);
+    // Above the size the model was trained at, the target's positions are scaled into the range it
+    // learnt (position interpolation); otherwise it tiles its backgrounds.
+    const at::Tensor ids = pipeline::tokenIds(1, gh, gw) * v.positionScale;
     const auto schedule = pipeline::getSchedule(v.steps, gh * gw);
     // Image to image: the starting image's latent noised to the first step at or below the strength
     // (rectified flow: x_t = (1 - t) x_0 + t noise); at least the last step runs.

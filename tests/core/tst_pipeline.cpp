@@ -6,6 +6,7 @@
 #include "pipeline/collage.h"
 
 #include <mosaic/pipeline.h>
+#include <mosaic/tools.h>
 
 #include <atomic>
 #include <fstream>
@@ -558,6 +559,42 @@ private Q_SLOTS:
         QVERIFY(again.image.pixels == on.image.pixels);
     }
 
+    // A bundle whose default size was raised above the size it was trained at (its native size)
+    // scales the target's positions into the native grid there, and only there.
+    void positionsAboveTheNativeSize()
+    {
+        const std::string dir = testsupport::scratchDir("native");
+        RandomBundleOptions o;
+        o.imageSize = o.refSize = 64;
+        o.steps = 2;
+        QVERIFY(writeRandomBundle(dir + "/plain.safetensors", o).ok());
+        BundleDefaultsEdit edit;
+        edit.size = 128;
+        QVERIFY(setBundleDefaults(dir + "/plain.safetensors", dir + "/raised.safetensors", edit).ok());
+        Status st;
+        auto plain = ModelBundle::load(dir + "/plain.safetensors", &st), raised = ModelBundle::load(dir + "/raised.safetensors", &st);
+        QVERIFY2(plain && raised, st.message.c_str());
+        QCOMPARE(raised->description().defaultSize, 128);
+        GenerationRequest r;
+        r.prompt = "a cat";
+        r.seed = 2;
+        r.subjects = {subject("cat", 200, 40, 40)};
+        GenerationResult a, b;
+        QVERIFY(generate(*raised, r, &a).ok()); // its default: 128 px, twice its native 64
+        QCOMPARE(a.image.width, 128);
+        QVERIFY2(a.parametersJson.find("\"position_scale\":0.5") != std::string::npos, a.parametersJson.c_str());
+        r.width = r.height = 128;
+        QVERIFY(generate(*plain, r, &b).ok()); // no native size recorded: positions as they are
+        QVERIFY(b.parametersJson.find("position_scale") == std::string::npos);
+        QVERIFY(a.image.pixels != b.image.pixels);
+        // At or below the native size nothing changes.
+        r.width = r.height = 64;
+        QVERIFY(generate(*raised, r, &a).ok());
+        QVERIFY(generate(*plain, r, &b).ok());
+        QVERIFY(a.image.pixels == b.image.pixels);
+        QVERIFY(a.parametersJson.find("position_scale") == std::string::npos);
+    }
+
     void badRequests_data()
     {
         QTest::addColumn<int>("kind");
@@ -665,6 +702,6 @@ private:
 
 MOSAIC_TEST_MAIN(TstPipeline, MT_FN(initTestCase) MT_FN(sameSeedSameImage) MT_DATA(zeroToEightSubjects)
                                   MT_FN(regionGuidanceMovesAttention) MT_FN(cancelReturnsAndBundleStaysUsable)
-                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(modelDefaultGuidance) MT_FN(imageToImage) MT_FN(collageParts) MT_FN(referenceCollage) MT_DATA(badRequests) MT_FN(fourTimesAutoencoder) MT_FN(badBundleFiles))
+                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(modelDefaultGuidance) MT_FN(imageToImage) MT_FN(collageParts) MT_FN(referenceCollage) MT_FN(positionsAboveTheNativeSize) MT_DATA(badRequests) MT_FN(fourTimesAutoencoder) MT_FN(badBundleFiles))
 
 #include "tst_pipeline.moc"
