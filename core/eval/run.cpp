@@ -372,7 +372,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             const auto &d = bundle->description();
             const double cfg = o.cfgScale < 0.0 ? d.defaultCfg : o.cfgScale,
                          refCfg = o.refCfgScale < 0.0 ? d.defaultRefCfg : o.refCfgScale,
-                         collage = o.collage < 0.0 ? d.defaultCollage : o.collage;
+                         collage = o.collage < 0.0 ? (o.fromTruth < 1.0 ? 0.0 : d.defaultCollage) : o.collage;
             descriptions.push_back(format("`{}`: {} ({}, {} transformer parameters), {} px, {} steps{}", label,
                                           fileNameOf(modelPath), d.name, d.parameterCount,
                                           o.size > 0 ? o.size : d.defaultSize,
@@ -468,7 +468,9 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                         req.width = req.height = size;
                         req.cfgScale = static_cast<float>(o.cfgScale);
                         req.refCfgScale = static_cast<float>(o.refCfgScale);
-                        req.collage = static_cast<float>(o.collage);
+                        // A start from the ground truth is a diagnostic of the model: no paste on top of
+                        // it unless asked for.
+                        req.collage = static_cast<float>(o.fromTruth < 1.0 && o.collage < 0.0 ? 0.0 : o.collage);
                         if (o.fromTruth < 1.0) {
                             req.initImage = image::fromTensor(s.target * 2.0 - 1.0);
                             req.strength = static_cast<float>(o.fromTruth);

@@ -163,6 +163,55 @@ private Q_SLOTS:
 
     // The report's plots: each point lands where toPixel says, in its series' colour; dashed lines
     // have gaps that solid ones lack; titles and legends are drawn.
+    // A model's default collage applies and is stated; a start from the ground truth runs without it
+    // unless asked for; --size renders and generates at that size.
+    void evalCollageAndSize()
+    {
+        const std::string dir = testsupport::scratchDir("eval-collage");
+        RandomBundleOptions b;
+        b.imageSize = b.refSize = 64;
+        b.steps = 2;
+        b.collage = 0.5f;
+        QVERIFY(writeRandomBundle(dir + "/m.safetensors", b).ok());
+        EvalOptions o;
+        o.model = dir + "/m.safetensors";
+        o.samples = 1;
+        o.subjectCounts = {1};
+        o.distractors = 2;
+        auto report = [&](const std::string &name) {
+            o.reportDir = dir + "/" + name;
+            EvalReport r;
+            const Status st = runEvaluation(o, &r);
+            if (!st.ok())
+                return "error: " + st.message;
+            std::ifstream t(r.markdown);
+            return std::string((std::istreambuf_iterator<char>(t)), std::istreambuf_iterator<char>());
+        };
+        std::string md = report("default");
+        QVERIFY2(md.find("reference collage 0.5 (the model's default)") != std::string::npos, md.c_str());
+        QVERIFY(md.find("64 px") != std::string::npos);
+        o.fromTruth = 0.4;
+        md = report("truth");
+        QVERIFY2(md.find("reference collage") == std::string::npos, md.c_str());
+        o.collage = 0.3;
+        md = report("truth-asked");
+        QVERIFY2(md.find("reference collage 0.3 (the references") != std::string::npos, md.c_str());
+        o.fromTruth = 1.0;
+        o.collage = 0.0;
+        md = report("off");
+        QVERIFY(md.find("reference collage") == std::string::npos);
+        o.size = 32;
+        md = report("small");
+        QVERIFY2(md.find("32 px") != std::string::npos, md.c_str());
+        o.size = 40;
+        md = report("bad-size");
+        QVERIFY2(md.find("error: the image size 40 must be a multiple of 16") != std::string::npos, md.c_str());
+        o.size = 0;
+        o.collage = 1.0;
+        md = report("bad-collage");
+        QVERIFY2(md.find("error: the reference collage must be below 1") != std::string::npos, md.c_str());
+    }
+
     void plotDrawsSeriesAndText()
     {
         eval::LinePlot p;
@@ -282,6 +331,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstEval, MT_FN(identityRetrievalIsValid) MT_FN(sceneRecognitionIsValid) MT_FN(evalWritesItsReport)
+MOSAIC_TEST_MAIN(TstEval, MT_FN(identityRetrievalIsValid) MT_FN(sceneRecognitionIsValid) MT_FN(evalWritesItsReport) MT_FN(evalCollageAndSize)
                               MT_FN(plotDrawsSeriesAndText) MT_FN(evalReadsADatasetAndComparesVariants))
 #include "tst_eval.moc"
