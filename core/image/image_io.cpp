@@ -67,6 +67,14 @@ cv::Mat toMat(const RgbaImage &img)
     return cv::Mat(img.height, img.width, CV_8UC4, const_cast<uint8_t *>(img.pixels.data()));
 }
 
+// OpenCV refuses larger images itself; it reads the limit once, at its first decode. Set while the
+// library loads, before any thread exists: setenv while another thread calls getenv (Qt Test's
+// watchdog, the app's worker) crashes in glibc, as it once did in CI when this ran per decode.
+const bool kOpenCvLimitSet = [] {
+    ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(kMaxImagePixels).c_str(), 0);
+    return true;
+}();
+
 void checkBuffer(const RgbaImage &img)
 {
     if (img.isNull() || img.pixels.size() != static_cast<size_t>(img.width) * img.height * 4)
@@ -80,8 +88,6 @@ Status decodeImage(const std::vector<uint8_t> &bytes, const std::string &name, R
     return guarded([&] {
         if (bytes.empty())
             throw Error(StatusCode::CorruptFile, name + ": the file is empty, not an image");
-        // OpenCV refuses larger images itself; the limit is read once, before the first decode.
-        ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(kMaxImagePixels).c_str(), 0);
         if (bytes.size() >= 24 && bytes[0] == 0x89 && bytes[1] == 'P') {
             const uint64_t w = (uint64_t{bytes[16]} << 24) | (uint64_t{bytes[17]} << 16) | (bytes[18] << 8) | bytes[19];
             const uint64_t h = (uint64_t{bytes[20]} << 24) | (uint64_t{bytes[21]} << 16) | (bytes[22] << 8) | bytes[23];

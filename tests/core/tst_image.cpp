@@ -7,6 +7,7 @@
 #include "image/png_text.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <jpeglib.h>
 #include <zlib.h>
@@ -105,6 +106,16 @@ class TstImage : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // OpenCV's own pixel limit is in the environment before any image is decoded: set while the
+    // library loads, not per decode (setenv racing Qt Test's watchdog thread's getenv crashed this
+    // suite once).
+    void openCvLimitSetAtLoad()
+    {
+        const char *limit = std::getenv("OPENCV_IO_MAX_IMAGE_PIXELS");
+        QVERIFY(limit);
+        QCOMPARE(std::string(limit), std::to_string(kMaxImagePixels));
+    }
+
     void decodesEveryKind_data()
     {
         QTest::addColumn<std::string>("file");
@@ -258,7 +269,7 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstImage, MT_DATA(decodesEveryKind) MT_DATA(refusesBadFiles) MT_FN(missingFile)
+MOSAIC_TEST_MAIN(TstImage, MT_FN(openCvLimitSetAtLoad) MT_DATA(decodesEveryKind) MT_DATA(refusesBadFiles) MT_FN(missingFile)
                                MT_FN(preparesLikeMosaic) MT_FN(pngTextRoundTrip))
 
 #include "tst_image.moc"
