@@ -112,13 +112,17 @@ void writeSampleGrid(pipeline::Bundle &bundle, const train::TrainOptions &t, int
     ToysOptions held = t.data;
     held.split = "test";
     held.seed = 12345;
-    const int64_t h = bundle.defaults.size;
+    const int64_t h = t.data.size; // the size it trains at, not the bundle's output default
     std::vector<at::Tensor> rows;
     for (int i = 0; i < 3; ++i) {
         const data::ToySample s = data::renderToySample(held, i);
         GenerationRequest req;
         req.prompt = s.prompt;
         req.seed = 7;
+        // The model alone, at its training size: a bundle's default collage would paste the references
+        // over what the run is learning to draw.
+        req.width = req.height = static_cast<int>(h);
+        req.collage = 0.0f;
         std::vector<at::Tensor> row{image::toHeight(s.target, h)};
         for (const auto &sub : s.subjects) {
             Subject subject;

@@ -813,8 +813,14 @@ private Q_SLOTS:
         RgbaImage probe;
         probe.width = probe.height = 1;
         probe.pixels.assign(4, 255);
-        if (savePng(out + "/probe.png", probe).ok())
+        if (savePng(out + "/probe.png", probe).ok()) {
             QVERIFY(std::filesystem::exists(out + "/samples/step_12.png"));
+            // Rows at the size the run trains at (the smoke data's 128 px; the bundle's default is 64):
+            // three rows of target, image and references.
+            RgbaImage grid;
+            QVERIFY(loadImage(out + "/samples/step_12.png", &grid).ok());
+            QCOMPARE(grid.height, 3 * 128);
+        }
         // The reference-use probe (probe_every defaults to sample_every): at step 12 and at the end of
         // each segment that was not stopped (the first was: no row at 3), kept across the resumes.
         std::ifstream probes(out + "/reference_use.csv");
