@@ -4,6 +4,7 @@
 #include "worker.h"
 
 #include <mosaic/image.h>
+#include <mosaic/layout.h>
 
 #include <QFileInfo>
 #include <QRegularExpression>
@@ -209,16 +210,17 @@ void Composition::autoLayout()
     const int n = m_subjects.size();
     if (n == 0)
         return;
-    // One row for up to 4 subjects, two rows beyond; boxes fill 80 % of their cell, square.
-    const int rows = n <= 4 ? 1 : 2, cols = (n + rows - 1) / rows;
+    // Boxes where the prompt puts each subject by its name or word ("Pip on the left"); the subjects it
+    // does not place spread over the rest of the (square) canvas (mosaic/layout.h).
+    std::vector<mosaic::LayoutSubject> subjects;
+    for (const auto &s : m_subjects)
+        subjects.push_back({mosaic::layoutKeys(QString(s.name + QLatin1Char(' ') + s.word).toStdString()), std::nullopt});
+    const auto planned = mosaic::planLayout(m_settings.prompt.toStdString(), subjects);
     QVector<QRectF> before, after;
     for (int i = 0; i < n; ++i) {
         before.push_back(m_subjects[i].box);
-        const int r = i / cols, c = i % cols;
-        const int inRow = std::min(cols, n - r * cols);
-        const double cell = std::min(1.0 / cols, 1.0 / rows) * 0.8;
-        const double cx = (c + 0.5) / inRow, cy = rows == 1 ? 0.62 : 0.33 + 0.4 * r;
-        after.push_back(QRectF(cx - cell / 2, cy - cell / 2, cell, cell));
+        const mosaic::NormalizedBox &b = planned[static_cast<size_t>(i)].box;
+        after.push_back(QRectF(b.x, b.y, b.w, b.h));
     }
     m_undo.push(new LambdaCommand(tr("Auto layout"), [this, after] { setAllBoxesRaw(after); },
                                   [this, before] { setAllBoxesRaw(before); }));

@@ -403,6 +403,7 @@ void MainWindow::createSettingsPanel()
     m_busyMode->setObjectName(QStringLiteral("busyMode"));
     m_busyMode->addItems({QString(), QString()});
     m_autoLayout = new QPushButton(this);
+    m_autoLayout->setObjectName(QStringLiteral("autoLayoutButton"));
     m_generate = new QPushButton(this);
     m_generate->setObjectName(QStringLiteral("generateButton"));
     m_generate->setDefault(true);
@@ -1179,6 +1180,9 @@ void MainWindow::retranslateUi()
     m_busyMode->setItemText(0, tr("queue the new request"));
     m_busyMode->setItemText(1, tr("replace the running one"));
     m_autoLayout->setText(tr("Auto layout"));
+    m_autoLayout->setToolTip(tr("Gives every subject a region where the prompt puts it by its name (“Pip on the left”, "
+                                "“Tock at the top right”); subjects the prompt does not place go where there is room"));
+    m_autoLayoutAction->setStatusTip(m_autoLayout->toolTip());
     m_generate->setText(tr("Generate (Ctrl+Enter)"));
     m_cancel->setText(tr("Cancel (Esc)"));
     m_modelTitle->setText(tr("<b>Model</b>"));

@@ -1,6 +1,7 @@
 // mosaic generate: references + prompt in, one PNG (with its parameters) and per-subject maps out.
 #include "args.h"
 
+#include <mosaic/layout.h>
 #include <mosaic/pipeline.h>
 
 #include <algorithm>
@@ -17,7 +18,7 @@ const char *kGenerateUsage =
     "usage: mosaic generate [--model BUNDLE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
     "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"
     "         [--cfg S] [--ref-cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
-    "         [--maps DIR] [--init IMAGE [--strength S]] [--collage S]\n"
+    "         [--maps DIR] [--init IMAGE [--strength S]] [--collage S] [--auto-layout]\n"
     "  I is the 1-based subject number. Box values are fractions of the canvas (0-1) when all are <= 1,\n"
     "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n"
     "  --init starts from IMAGE (stretched to the canvas) noised to --strength (0-1, default 0.6): lower\n"
@@ -27,6 +28,8 @@ const char *kGenerateUsage =
     "  --collage S (0 to below 1): paste each reference, cut from its white ground, into its box or mask\n"
     "  (without one: where its attention landed) in a first image, then redraw that at strength S; lower\n"
     "  keeps more of the paste, 0 turns it off; unset, the model's default applies.\n"
+    "  --auto-layout: subjects without --box or --mask get a box from the prompt's position words\n"
+    "  (\"Pip on the left\" places the subject named Pip; unplaced ones are spread over the rest).\n"
     "  Without --model the bundled MOSAIC-Toys model is used ($MOSAIC_MODEL overrides where it is found).\n";
 
 std::vector<double> numbers(const std::string &text, char sep, const std::string &what)
@@ -82,7 +85,7 @@ int runGenerate(const Args &args)
 {
     const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
                                        "steps", "guidance", "cfg", "ref-cfg", "size", "region-strength", "point-strength", "lora",
-                                       "lora-scale", "out", "maps", "init", "strength", "collage"});
+                                       "lora-scale", "out", "maps", "init", "strength", "collage", "auto-layout"});
     if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
         if (!args.error().empty())
             std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());
@@ -123,6 +126,7 @@ int runGenerate(const Args &args)
     req.collage = static_cast<float>(args.doubleValue("collage", -1.0));
     if (args.has("collage") && req.collage < 0.0f)
         throw std::invalid_argument("--collage expects a strength from 0 (off) to below 1");
+    req.autoLayout = args.has("auto-layout");
     req.regionStrength = static_cast<float>(args.doubleValue("region-strength", req.regionStrength));
     req.pointStrength = static_cast<float>(args.doubleValue("point-strength", req.pointStrength));
     req.loraScale = static_cast<float>(args.doubleValue("lora-scale", 1.0));
@@ -212,11 +216,35 @@ int runGenerate(const Args &args)
     std::fprintf(stderr, "mosaic generate: %zu subject(s), model '%s' from %s\n", req.subjects.size(),
                  bundle->description().name.c_str(), modelPath.c_str());
     const float collage = req.collage < 0.0f ? bundle->description().defaultCollage : req.collage;
-    for (size_t i = 0; i < req.subjects.size() && collage > 0.0f; ++i)
+    for (size_t i = 0; i < req.subjects.size() && collage > 0.0f && !req.autoLayout; ++i)
         if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
             std::fprintf(stderr, "mosaic generate: subject %zu has no --box or --mask: the reference collage pastes it "
-                                 "where its attention lands, which a small model places poorly\n",
+                                 "where its attention lands, which a small model places poorly (--auto-layout places "
+                                 "it from the prompt)\n",
                          i + 1);
+    if (req.autoLayout) {
+        // What the pipeline will plan (the same call), so that a name the prompt does not use shows.
+        std::vector<mosaic::LayoutSubject> layout;
+        for (const auto &s : req.subjects) {
+            mosaic::LayoutSubject l;
+            l.keys = mosaic::layoutKeys(s.name);
+            if (s.box)
+                l.fixed = s.box;
+            else if (s.mask.width > 0)
+                l.fixed = mosaic::NormalizedBox{}; // placed by its mask: only the clauses are printed here
+            layout.push_back(l);
+        }
+        const int side = bundle->description().defaultSize;
+        const auto planned = mosaic::planLayout(req.prompt, layout, req.width > 0 ? req.width : side,
+                                                req.height > 0 ? req.height : side);
+        for (size_t i = 0; i < req.subjects.size(); ++i)
+            if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
+                std::fprintf(stderr, "mosaic generate: subject %zu (%s) %s\n", i + 1, req.subjects[i].name.c_str(),
+                             planned[i].clause.empty()
+                                 ? "is not placed by the prompt (no clause names it with left, right, middle, top or bottom); "
+                                   "auto layout puts it where there is room"
+                                 : ("placed by \"" + planned[i].clause + "\"").c_str());
+    }
     mosaic::GenerationResult result;
     mosaic::GenerationCallbacks cb;
     cb.progress = progressBar;

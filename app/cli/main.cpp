@@ -156,7 +156,7 @@ int main(int argc, char **argv)
         if (verb == "bench")
             return cli::runBench(cli::Args(rest, {}));
         if (verb == "generate")
-            return cli::runGenerate(cli::Args(rest, {}));
+            return cli::runGenerate(cli::Args(rest, {"auto-layout"}));
         if (verb == "synth")
             return cli::runSynth(cli::Args(rest, {}));
         if (verb == "dataset")
@@ -164,7 +164,7 @@ int main(int argc, char **argv)
         if (verb == "train")
             return cli::runTrain(cli::Args(rest, {"resume", "pool-only"}));
         if (verb == "eval")
-            return cli::runEval(cli::Args(rest, {}));
+            return cli::runEval(cli::Args(rest, {"auto-layout"}));
     } catch (const std::invalid_argument &e) {
         std::fprintf(stderr, "mosaic %s: %s\n", verb.c_str(), e.what());
         return cli::kExitUsage;

@@ -59,6 +59,7 @@ struct EvalSubject
     NormalizedBox box;     // region guidance, and where the subject is looked for without a mask
     at::Tensor mask;       // [h, w] bool at any size, or undefined
     at::Tensor refCoords;  // [S, S, 2]: the exact reference point each target pixel shows (toys), or undefined
+    std::string name;      // what the prompt calls it (the toy's kind; a dataset subject's name and category)
 };
 
 // Correspondence accuracy: MOSAIC's reference -> target attention on the ground-truth target
@@ -202,7 +203,7 @@ public:
             e.prompt = s.prompt;
             e.background = s.background;
             for (const auto &sub : s.subjects)
-                e.subjects.push_back({sub.reference, sub.box, at::Tensor(), sub.refCoords});
+                e.subjects.push_back({sub.reference, sub.box, at::Tensor(), sub.refCoords, sub.identity.kind()});
             return e;
         }
         const DatasetSample &smp = m_dataset[indices(k)[static_cast<size_t>(n)]];
@@ -219,6 +220,7 @@ public:
         e.target = at::upsample_bilinear2d(t, {size, size}, false)[0].clamp(0.0, 1.0);
         for (const auto &sub : smp.subjects) {
             EvalSubject es;
+            es.name = sub.name + " " + sub.category;
             RgbaImage prepared;
             if (Status st = prepareReference(load(sub.image), refSize, &prepared); !st.ok())
                 throw Error(st.code, "sample " + smp.id + ": " + st.message);
@@ -392,7 +394,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             const auto counts = source.subjectCounts(d.maxSubjects);
             if (v == 0)
                 for (int k : counts)
-                    total += source.count(k) * 2 * static_cast<int>(variants.size());
+                    total += source.count(k) * (o.autoLayout ? 3 : 2) * static_cast<int>(variants.size());
             const eval::SceneClassifier scenes(12, size);
             // Distractors: held-out identities that no evaluated sample uses (another seed of the test split).
             std::vector<at::Tensor> distractors;
@@ -413,7 +415,7 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             }
             std::vector<at::Tensor> gridRows;
             for (int k : counts) {
-                Scores withRegions, without, truth, shuffled, reconstructed;
+                Scores withRegions, without, planned, truth, shuffled, reconstructed;
                 CorrespondenceScore corr;
                 for (int n = 0; n < source.count(k); ++n) {
                     const EvalSample s = source.sample(k, n, size, refSize);
@@ -460,7 +462,12 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                             scoreCorrespondence(found[j], s.subjects[j].refCoords, &corr);
                     }
                     at::Tensor firstImage;
-                    for (int withBoxes = 1; withBoxes >= 0; --withBoxes) {
+                    // 1: the true regions given; 0: none; 2: boxes planned from the prompt (auto layout).
+                    std::vector<int> modes{1, 0};
+                    if (o.autoLayout)
+                        modes.push_back(2);
+                    for (const int mode : modes) {
+                        const bool withBoxes = mode == 1;
                         GenerationRequest req;
                         req.prompt = s.prompt;
                         req.seed = o.seed * 1000 + static_cast<uint64_t>(n);
@@ -482,13 +489,15 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                             subject.prepared = true;
                             if (withBoxes)
                                 subject.box = sub.box;
+                            subject.name = sub.name;
                             req.subjects.push_back(std::move(subject));
                         }
+                        req.autoLayout = mode == 2;
                         GenerationResult res;
                         if (Status g = generate(*bundle, req, &res); !g.ok())
                             throw Error(g.code, s.id + ": " + g.message);
                         const at::Tensor img = (image::toTensor(res.image)[0] + 1.0) / 2.0;
-                        Scores &sc = withBoxes ? withRegions : without;
+                        Scores &sc = mode == 1 ? withRegions : mode == 0 ? without : planned;
                         score(img, s, regions, refHist, distractors, truthHist, scenes, &sc);
                         sc.seconds += res.prepareSeconds + res.denoiseSeconds + res.decodeSeconds;
                         if (withBoxes)
@@ -497,9 +506,21 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                                     sc.layout += m.massInRegion;
                                     sc.layoutCount += 1;
                                 }
+                        if (mode == 2)
+                            // The planned boxes are not the true regions: the share of each subject's
+                            // attention inside its true region.
+                            for (size_t j = 0; j < res.subjects.size() && j < regions.size(); ++j) {
+                                const FloatMap &m = res.subjects[j].share;
+                                if (m.width != size || m.height != size)
+                                    continue;
+                                const at::Tensor share = at::from_blob(const_cast<float *>(m.values.data()), {size, size}, at::kFloat);
+                                const double total = share.sum().item<double>();
+                                sc.layout += total > 0 ? (share * regions[j].to(at::kFloat)).sum().item<double>() / total : 0.0;
+                                sc.layoutCount += 1;
+                            }
                         if (withBoxes)
                             firstImage = img;
-                        else if (n == 0) {
+                        else if (n == 0 && mode == 0) {
                             std::vector<at::Tensor> row{s.target, firstImage, img};
                             for (const auto &sub : s.subjects)
                                 row.push_back(image::toHeight(sub.reference, size));
@@ -515,6 +536,8 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                     rows.back().correspondence10 = corr.within10 / corr.counted;
                 }
                 rows.push_back(without.row(label, "generated, no regions", k));
+                if (o.autoLayout)
+                    rows.push_back(planned.row(label, "generated, auto layout", k));
                 rows.push_back(reconstructed.row(label, "autoencoder reconstruction", k));
                 if (v == 0) {
                     rows.push_back(truth.row("", "ground truth", k));
@@ -564,6 +587,11 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
               "validate the metrics (near their best), the rotated rows their sensitivity (near chance). The "
               "autoencoder-reconstruction rows score the ground truth encoded and decoded by the model's own "
               "autoencoder: the most a transformer over it can reach.\n";
+        if (o.autoLayout)
+            md += "\nAuto layout: no regions given; each subject gets a box planned from the prompt's position words "
+                  "(mosaic/layout.h; a MOSAIC-Toys prompt names each subject's kind and left / middle / right, not how "
+                  "high it stands), used as its region and for the collage. Its identity is still scored inside the "
+                  "true region, and its layout is the share of each subject's attention inside the true region.\n";
         const fs::path dir(o.reportDir);
         bool plotted = writePlot((dir / "identity.png").string(), "identity top-1 against subject count", "top-1", rows,
                                  labels, &EvalRow::identityTop1, true);

@@ -1,4 +1,5 @@
 #include <mosaic/pipeline.h>
+#include <mosaic/layout.h>
 
 #include "image/convert.h"
 #include "model/branches.h"
@@ -301,6 +302,8 @@ std::string parametersJson(const GenerationRequest &r, const Resolved &v, const 
     }
     j["sampler"] = "euler (rectified flow, shifted schedule)";
     nlohmann::json subjects = nlohmann::json::array();
+    if (r.autoLayout)
+        j["auto_layout"] = true;
     for (size_t i = 0; i < r.subjects.size(); ++i) {
         const auto &s = r.subjects[i];
         nlohmann::json sj = {{"name", s.name}, {"image_hash", format("{}", refHashes[i])}};
@@ -592,6 +595,52 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     *result = std::move(out);
 }
 
+// The tight box of a mask's inside (> 0.5), as fractions of it; nullopt when it has none.
+std::optional<NormalizedBox> maskExtent(const FloatMap &m)
+{
+    int x0 = m.width, y0 = m.height, x1 = -1, y1 = -1;
+    for (int y = 0; y < m.height; ++y)
+        for (int x = 0; x < m.width; ++x)
+            if (m.values[static_cast<size_t>(y) * m.width + x] > 0.5f)
+                x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+    if (x1 < 0)
+        return std::nullopt;
+    return NormalizedBox{static_cast<float>(x0) / m.width, static_cast<float>(y0) / m.height,
+                         static_cast<float>(x1 - x0 + 1) / m.width, static_cast<float>(y1 - y0 + 1) / m.height};
+}
+
+// GenerationRequest::autoLayout: boxes from the prompt for the subjects that have neither a box nor a
+// mask; the others stay where they are and are kept clear of.
+GenerationRequest withPlannedLayout(const GenerationRequest &request, const Resolved &v)
+{
+    GenerationRequest out = request;
+    if (!request.autoLayout ||
+        std::all_of(request.subjects.begin(), request.subjects.end(), [](const Subject &s) { return s.box || s.mask.width > 0; }))
+        return out;
+    std::vector<LayoutSubject> subjects;
+    for (const Subject &s : request.subjects) {
+        LayoutSubject l;
+        l.keys = layoutKeys(s.name);
+        if (s.box)
+            l.fixed = s.box;
+        else if (s.mask.width > 0 && s.mask.values.size() == static_cast<size_t>(s.mask.width) * s.mask.height)
+            l.fixed = maskExtent(s.mask);
+        subjects.push_back(std::move(l));
+    }
+    const auto planned = planLayout(request.prompt, subjects, v.width, v.height);
+    for (size_t i = 0; i < out.subjects.size(); ++i) {
+        Subject &s = out.subjects[i];
+        if (s.box || s.mask.width > 0)
+            continue;
+        s.box = planned[i].box;
+        log::info("core.pipeline", "auto layout: subject {} ({}) at {},{} {}x{}{}", i + 1, s.name,
+                  s.box->x, s.box->y, s.box->w, s.box->h,
+                  planned[i].clause.empty() ? std::string(" (the prompt does not place it)")
+                                            : format(" (\"{}\")", planned[i].clause));
+    }
+    return out;
+}
+
 std::vector<uint64_t> referenceHashes(const GenerationRequest &r)
 {
     std::vector<uint64_t> hashes;
@@ -602,14 +651,15 @@ std::vector<uint64_t> referenceHashes(const GenerationRequest &r)
 
 } // namespace
 
-Status generateWithBundle(Bundle &b, const BundleDescription &description, const GenerationRequest &request,
+Status generateWithBundle(Bundle &b, const BundleDescription &description, const GenerationRequest &original,
                           GenerationResult *result, const GenerationCallbacks &callbacks)
 {
     return guarded([&] {
         std::lock_guard<std::mutex> runLock(b.runMutex);
         c10::InferenceMode inference;
         const auto t0 = Clock::now();
-        const Resolved v = resolve(b, request);
+        const Resolved v = resolve(b, original);
+        const GenerationRequest request = withPlannedLayout(original, v);
         GenerationResult out;
         if (v.collage > 0.0f && !request.subjects.empty())
             runCollage(b, request, v, &out, callbacks);

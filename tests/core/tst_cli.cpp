@@ -390,6 +390,35 @@ private Q_SLOTS:
         QVERIFY(plain.pixels != collage.pixels);
     }
 
+    // --auto-layout: boxes from the prompt for subjects without one, said on the terminal and recorded.
+    void generateWithAutoLayout()
+    {
+        if (!prepareGenerate())
+            QSKIP("image files need OpenCV (LibTorch-only build)");
+        const std::string base = "generate --model " + m_bundle + " --ref " + m_refs[0] + " --name Rex --ref " + m_refs[1] +
+                                 " --name Tock --ref " + m_refs[2] + " --name Moss" +
+                                 " --prompt 'Tock on the left and Rex on the right' --seed 3 --steps 2 --size 64 --collage 0";
+        Run r = run(base + " --auto-layout --out " + m_dir + "/auto.png");
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        QVERIFY2(r.output.find("subject 1 (Rex) placed by \"Rex on the right\"") != std::string::npos, r.output.c_str());
+        QVERIFY(r.output.find("subject 2 (Tock) placed by \"Tock on the left\"") != std::string::npos);
+        QVERIFY(r.output.find("subject 3 (Moss) is not placed by the prompt") != std::string::npos);
+        std::map<std::string, std::string> text;
+        QVERIFY(mosaic::readPngText(m_dir + "/auto.png", &text).ok());
+        QVERIFY2(text["mosaic"].find("\"auto_layout\":true") != std::string::npos, text["mosaic"].c_str());
+        size_t boxes = 0;
+        for (size_t at = text["mosaic"].find("\"box\""); at != std::string::npos; at = text["mosaic"].find("\"box\"", at + 1))
+            ++boxes;
+        QCOMPARE(boxes, size_t{3});
+        // Without the flag no box is planned; with every subject boxed the flag changes nothing.
+        Run plain = run(base + " --out " + m_dir + "/noauto.png");
+        QVERIFY2(plain.exitCode == 0, plain.output.c_str());
+        QVERIFY(plain.output.find("placed by") == std::string::npos);
+        text.clear();
+        QVERIFY(mosaic::readPngText(m_dir + "/noauto.png", &text).ok());
+        QVERIFY(text["mosaic"].find("\"box\"") == std::string::npos);
+    }
+
     void generateWritesImageMapsAndMetadata()
     {
         if (!prepareGenerate())
@@ -597,6 +626,6 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(generateWithCollage) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
 
 #include "tst_cli.moc"

@@ -165,6 +165,50 @@ private Q_SLOTS:
     // have gaps that solid ones lack; titles and legends are drawn.
     // A model's default collage applies and is stated; a start from the ground truth runs without it
     // unless asked for; --size renders and generates at that size.
+    // EvalOptions::autoLayout adds one condition per subject count: boxes planned from the prompt.
+    void evalAutoLayout()
+    {
+        const std::string dir = testsupport::scratchDir("eval-auto");
+        RandomBundleOptions b;
+        b.imageSize = b.refSize = 64;
+        b.steps = 2;
+        QVERIFY(writeRandomBundle(dir + "/m.safetensors", b).ok());
+        EvalOptions o;
+        o.model = dir + "/m.safetensors";
+        o.samples = 2;
+        o.subjectCounts = {1, 2};
+        o.distractors = 2;
+        o.reportDir = dir + "/plain";
+        EvalReport plain, planned;
+        QVERIFY(runEvaluation(o, &plain).ok());
+        o.autoLayout = true;
+        o.reportDir = dir + "/auto";
+        int last = 0, total = 0;
+        QVERIFY(runEvaluation(o, &planned, [&](int done, int of) { last = done, total = of; }).ok());
+        QCOMPARE(total, 2 * 2 * 3); // two counts, two samples, three conditions
+        QCOMPARE(last, total);
+        auto find = [](const EvalReport &r, const std::string &condition, int k) -> const EvalRow * {
+            for (const auto &row : r.rows)
+                if (row.condition == condition && row.subjects == k)
+                    return &row;
+            return nullptr;
+        };
+        for (int k : {1, 2}) {
+            QVERIFY(!find(plain, "generated, auto layout", k));
+            const EvalRow *row = find(planned, "generated, auto layout", k);
+            QVERIFY(row);
+            QCOMPARE(row->images, 2);
+            QVERIFY2(row->layout >= 0 && row->layout <= 1, std::to_string(row->layout).c_str());
+            // The other conditions are the same images as without the option.
+            QCOMPARE(find(planned, "generated, regions", k)->identityTop1, find(plain, "generated, regions", k)->identityTop1);
+            QCOMPARE(find(planned, "generated, no regions", k)->layout, -1.0);
+        }
+        std::ifstream t(planned.markdown);
+        const std::string md((std::istreambuf_iterator<char>(t)), std::istreambuf_iterator<char>());
+        QVERIFY(md.find("| generated, auto layout |") != std::string::npos);
+        QVERIFY(md.find("Auto layout: no regions given") != std::string::npos);
+    }
+
     void evalCollageAndSize()
     {
         const std::string dir = testsupport::scratchDir("eval-collage");
@@ -331,6 +375,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstEval, MT_FN(identityRetrievalIsValid) MT_FN(sceneRecognitionIsValid) MT_FN(evalWritesItsReport) MT_FN(evalCollageAndSize)
+MOSAIC_TEST_MAIN(TstEval, MT_FN(identityRetrievalIsValid) MT_FN(sceneRecognitionIsValid) MT_FN(evalWritesItsReport) MT_FN(evalAutoLayout) MT_FN(evalCollageAndSize)
                               MT_FN(plotDrawsSeriesAndText) MT_FN(evalReadsADatasetAndComparesVariants))
 #include "tst_eval.moc"

@@ -5,6 +5,7 @@
 
 #include "pipeline/collage.h"
 
+#include <mosaic/layout.h>
 #include <mosaic/pipeline.h>
 #include <mosaic/tools.h>
 
@@ -595,6 +596,137 @@ private Q_SLOTS:
         QVERIFY(a.parametersJson.find("position_scale") == std::string::npos);
     }
 
+    // The layout read from the prompt (mosaic/layout.h): names and position words to boxes.
+    void layoutFromPrompt()
+    {
+        QCOMPARE(layoutKeys("Pip"), std::vector<std::string>{"pip"});
+        QCOMPARE(layoutKeys("blob 121685"), std::vector<std::string>{"blob"}); // digits alone name nothing
+        QCOMPARE(layoutKeys("The Red Cat, the cat"), (std::vector<std::string>{"red", "cat"}));
+        QCOMPARE(layoutKeys("Zoë"), std::vector<std::string>{"zoë"});
+        QVERIFY(layoutKeys("on the left").empty());
+
+        auto centre = [](const PlannedBox &p) { return std::pair<double, double>{p.box.x + p.box.w / 2, p.box.y + p.box.h / 2}; };
+        auto named = [](std::initializer_list<const char *> names) {
+            std::vector<LayoutSubject> out;
+            for (const char *n : names)
+                out.push_back({layoutKeys(n), std::nullopt});
+            return out;
+        };
+        // Boxes on the canvas, square in pixels, none overlapping another.
+        auto checkBoxes = [](const std::vector<PlannedBox> &boxes, int w, int h) {
+            for (size_t i = 0; i < boxes.size(); ++i) {
+                const NormalizedBox &a = boxes[i].box;
+                if (!(a.x >= -1e-6 && a.y >= -1e-6 && a.x + a.w <= 1 + 1e-6 && a.y + a.h <= 1 + 1e-6 && a.w > 0.05))
+                    return QStringLiteral("box %1 is off the canvas or empty: %2 %3 %4 %5").arg(i).arg(a.x).arg(a.y).arg(a.w).arg(a.h);
+                if (std::abs(a.w * w - a.h * h) > 1e-3 * w)
+                    return QStringLiteral("box %1 is not square: %2 x %3 px").arg(i).arg(a.w * w).arg(a.h * h);
+                for (size_t j = i + 1; j < boxes.size(); ++j) {
+                    const NormalizedBox &b = boxes[j].box;
+                    const double ox = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+                    const double oy = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
+                    if (ox > 1e-4 && oy > 1e-4)
+                        return QStringLiteral("boxes %1 and %2 overlap").arg(i).arg(j);
+                }
+            }
+            return QString();
+        };
+
+        // The demo's prompt, written with names: each subject in the third its clause names, subjects
+        // sharing a third in the order the prompt mentions them.
+        const std::string demo = "four toys on a room floor: Moss in the middle, Juno in the middle, Pip on the right and Tock on the left";
+        auto p = planLayout(demo, named({"Pip", "Moss", "Juno", "Tock"}), 256, 256);
+        QCOMPARE(p.size(), size_t{4});
+        QCOMPARE(p[0].clause, std::string("Pip on the right"));
+        QCOMPARE(p[1].clause, std::string("Moss in the middle"));
+        QCOMPARE(p[3].clause, std::string("Tock on the left"));
+        QVERIFY(centre(p[0]).first > 2.0 / 3 && centre(p[3]).first < 1.0 / 3);
+        for (int i : {1, 2})
+            QVERIFY(centre(p[i]).first > 1.0 / 3 && centre(p[i]).first < 2.0 / 3);
+        QVERIFY(centre(p[1]).first < centre(p[2]).first);
+        QVERIFY2(checkBoxes(p, 256, 256).isEmpty(), qPrintable(checkBoxes(p, 256, 256)));
+
+        // Vertical words, case, possessives; a canvas that is not square.
+        p = planLayout("PIP'S HAT at the top left; tock at the bottom", named({"tock", "Pip"}), 256, 128);
+        QVERIFY(centre(p[1]).first < 1.0 / 3 && centre(p[1]).second < 0.5);
+        QVERIFY(centre(p[0]).second > 0.5);
+        QVERIFY2(checkBoxes(p, 256, 128).isEmpty(), qPrintable(checkBoxes(p, 256, 128)));
+
+        // Two of a kind: each clause takes the first subject it names that is still free.
+        p = planLayout("a blob on the left and a blob on the right", named({"blob 1", "blob 2"}));
+        QVERIFY(centre(p[0]).first < 1.0 / 3 && centre(p[1]).first > 2.0 / 3);
+
+        // A box the user drew stays exactly as drawn, and the others keep off it.
+        auto withFixed = named({"cat", "dog", "owl"});
+        withFixed[1].fixed = NormalizedBox{0.05f, 0.5f, 0.4f, 0.4f};
+        p = planLayout("a cat on the left, a dog on the right", withFixed, 256, 256);
+        QCOMPARE(p[1].box.x, 0.05f);
+        QCOMPARE(p[1].box.w, 0.4f);
+        QVERIFY(p[1].clause.empty()); // the dog was not placed by the prompt
+        QCOMPARE(p[0].clause, std::string("a cat on the left"));
+        QVERIFY2(checkBoxes(p, 256, 256).isEmpty(), qPrintable(checkBoxes(p, 256, 256)));
+
+        // Nothing placed by the prompt: spread across in the order of mention, then the rest.
+        p = planLayout("a dog and a cat", named({"cat", "dog", "owl"}));
+        QVERIFY(p[0].clause.empty() && p[1].clause.empty() && p[2].clause.empty());
+        QVERIFY(centre(p[1]).first < centre(p[0]).first && centre(p[0]).first < centre(p[2]).first);
+        QVERIFY2(checkBoxes(p, 1, 1).isEmpty(), qPrintable(checkBoxes(p, 1, 1)));
+
+        // Eight subjects all "on the left" cannot share a third: they are pushed apart, not stacked.
+        std::vector<LayoutSubject> eight;
+        std::string crowd;
+        for (int i = 0; i < 8; ++i) {
+            eight.push_back({{"toy" + std::to_string(i)}, std::nullopt});
+            crowd += "toy" + std::to_string(i) + " on the left, ";
+        }
+        p = planLayout(crowd, eight, 256, 256);
+        QVERIFY2(checkBoxes(p, 256, 256).isEmpty(), qPrintable(checkBoxes(p, 256, 256)));
+
+        // Degenerate input.
+        QVERIFY(planLayout("anything", {}).empty());
+        p = planLayout("", named({"", "cat"}), 0, -5);
+        QCOMPARE(p.size(), size_t{2});
+        QVERIFY2(checkBoxes(p, 1, 1).isEmpty(), qPrintable(checkBoxes(p, 1, 1)));
+    }
+
+    // GenerationRequest::autoLayout: the planned boxes act as drawn ones (region guidance, the
+    // parameters), and only for subjects without a box or mask.
+    void autoLayoutRequest()
+    {
+        GenerationRequest r;
+        r.prompt = "a cat on the left and a dog on the right";
+        r.seed = 6;
+        r.subjects = {subject("cat", 200, 40, 40), subject("dog", 30, 60, 220)};
+        r.capture.enabled = true;
+        GenerationResult plain, planned, drawn;
+        QVERIFY(generate(*m_bundle, r, &plain).ok());
+        QCOMPARE(plain.subjects[0].massInRegion, -1.0); // no region
+        r.autoLayout = true;
+        QVERIFY(generate(*m_bundle, r, &planned).ok());
+        QVERIFY(planned.subjects[0].massInRegion >= 0 && planned.subjects[1].massInRegion >= 0);
+        QVERIFY(planned.parametersJson.find("\"auto_layout\":true") != std::string::npos);
+        QVERIFY2(planned.parametersJson.find("\"box\"") != std::string::npos, planned.parametersJson.c_str());
+        // The same image as the plan's boxes drawn by hand.
+        const auto plan = planLayout(r.prompt, {{layoutKeys("cat"), std::nullopt}, {layoutKeys("dog"), std::nullopt}}, 64, 64);
+        QVERIFY(plan[0].box.x + plan[0].box.w / 2 < 1.0 / 3 && plan[1].box.x + plan[1].box.w / 2 > 2.0 / 3);
+        GenerationRequest byHand = r;
+        byHand.autoLayout = false;
+        byHand.subjects[0].box = plan[0].box;
+        byHand.subjects[1].box = plan[1].box;
+        QVERIFY(generate(*m_bundle, byHand, &drawn).ok());
+        QVERIFY(drawn.image.pixels == planned.image.pixels);
+        QVERIFY(planned.image.pixels != plain.image.pixels);
+        // A drawn box is kept: the dog's, here, with the cat planned around it.
+        GenerationRequest mixed = r;
+        mixed.subjects[1].box = NormalizedBox{0.0f, 0.0f, 0.3f, 0.3f};
+        GenerationResult m1, m2;
+        QVERIFY(generate(*m_bundle, mixed, &m1).ok());
+        const auto plan2 = planLayout(r.prompt, {{layoutKeys("cat"), std::nullopt}, {layoutKeys("dog"), mixed.subjects[1].box}}, 64, 64);
+        mixed.autoLayout = false;
+        mixed.subjects[0].box = plan2[0].box;
+        QVERIFY(generate(*m_bundle, mixed, &m2).ok());
+        QVERIFY(m1.image.pixels == m2.image.pixels);
+    }
+
     void badRequests_data()
     {
         QTest::addColumn<int>("kind");
@@ -702,6 +834,6 @@ private:
 
 MOSAIC_TEST_MAIN(TstPipeline, MT_FN(initTestCase) MT_FN(sameSeedSameImage) MT_DATA(zeroToEightSubjects)
                                   MT_FN(regionGuidanceMovesAttention) MT_FN(cancelReturnsAndBundleStaysUsable)
-                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(modelDefaultGuidance) MT_FN(imageToImage) MT_FN(collageParts) MT_FN(referenceCollage) MT_FN(positionsAboveTheNativeSize) MT_DATA(badRequests) MT_FN(fourTimesAutoencoder) MT_FN(badBundleFiles))
+                                      MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(modelDefaultGuidance) MT_FN(imageToImage) MT_FN(collageParts) MT_FN(referenceCollage) MT_FN(positionsAboveTheNativeSize) MT_FN(layoutFromPrompt) MT_FN(autoLayoutRequest) MT_DATA(badRequests) MT_FN(fourTimesAutoencoder) MT_FN(badBundleFiles))
 
 #include "tst_pipeline.moc"

@@ -617,6 +617,47 @@ private Q_SLOTS:
         QVERIFY(error.contains(QStringLiteral("/nonexistent/demo.json")));
     }
 
+    // Auto layout reads the prompt: each subject in the part of the canvas its name's clause names
+    // (mosaic/layout.h), one undo step.
+    void autoLayoutReadsThePrompt()
+    {
+        ui::MainWindow w;
+        QString error;
+        QVERIFY2(w.openDemo(ui::MainWindow::findDemo(), &error), qPrintable(error));
+        QVector<QRectF> drawn;
+        for (const auto &s : w.composition()->subjects())
+            drawn << s.box;
+        // "Moss in the middle, Juno in the middle, Pip on the right and Tock on the right", and Tock
+        // moved to the top left.
+        ui::Settings st = w.composition()->settings();
+        st.prompt.replace(QStringLiteral("Tock on the right"), QStringLiteral("Tock at the top left"));
+        w.composition()->setSettings(st);
+        const int steps = w.composition()->undoStack()->count();
+        w.composition()->autoLayout();
+        QCOMPARE(w.composition()->undoStack()->count(), steps + 1);
+        QMap<QString, QRectF> box;
+        for (const auto &s : w.composition()->subjects())
+            box[s.name] = s.box;
+        QVERIFY(box[QStringLiteral("Pip")].center().x() > 2.0 / 3);
+        QVERIFY(box[QStringLiteral("Tock")].center().x() < 1.0 / 3 && box[QStringLiteral("Tock")].center().y() < 0.5);
+        for (const char *name : {"Moss", "Juno"}) {
+            const double x = box[QString::fromLatin1(name)].center().x();
+            QVERIFY2(x > 1.0 / 3 && x < 2.0 / 3, name);
+        }
+        QVERIFY(box[QStringLiteral("Moss")].center().x() < box[QStringLiteral("Juno")].center().x()); // the order of mention
+        const auto names = box.keys();
+        for (int i = 0; i < names.size(); ++i)
+            for (int j = i + 1; j < names.size(); ++j)
+                QVERIFY2(!box[names[i]].intersected(box[names[j]]).isValid() ||
+                             box[names[i]].intersected(box[names[j]]).width() * box[names[i]].intersected(box[names[j]]).height() < 1e-6,
+                         qPrintable(names[i] + QLatin1Char('/') + names[j]));
+        w.composition()->undoStack()->undo();
+        for (int i = 0; i < drawn.size(); ++i)
+            QCOMPARE(w.composition()->subject(i).box, drawn[i]);
+        auto *button = w.findChild<QPushButton *>(QStringLiteral("autoLayoutButton"));
+        QVERIFY(button && button->toolTip().contains(QStringLiteral("prompt")));
+    }
+
     // Subject names in the prompt become the subjects' words: whole words, any case, longer names
     // first; names without a word stay; the word is undoable and saved with the project.
     void subjectNamesInThePrompt()

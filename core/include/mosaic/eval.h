@@ -32,6 +32,10 @@ struct EvalOptions
     // image, GenerationRequest::strength) instead of from pure noise: a diagnostic of the noise level
     // at which a model loses its subjects, not a score of generation.
     double fromTruth = 1.0;
+    // Adds the condition "generated, auto layout": no regions given, boxes planned from the prompt
+    // (GenerationRequest::autoLayout, each subject named by its kind or its dataset name and category);
+    // its layout is the share of each subject's attention inside its true region.
+    bool autoLayout = false;
 };
 
 struct EvalRow

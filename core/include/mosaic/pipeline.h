@@ -63,6 +63,10 @@ struct GenerationRequest
     // and redraws the result as image to image at this strength (in (0, 1): lower keeps more of the
     // paste). 0: off (MOSAIC alone); < 0: the model's default (BundleDescription::defaultCollage).
     float collage = -1.0f;
+    // Subjects without a box or a mask get one from the prompt's position words before anything else
+    // (mosaic/layout.h: "Pip on the left" with a subject named Pip), so that region guidance and the
+    // collage place them; the planned boxes are what the parameters record.
+    bool autoLayout = false;
     int width = 0, height = 0;        // 0: the model's default
     float regionStrength = 2.0f;      // attention bias for boxes and masks (0 disables)
     float pointStrength = 4.0f;
