@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
     <name>QObject</name>
@@ -250,7 +251,10 @@
     <message numerus="yes">
         <location filename="../ui/annotatepanel.cpp" line="519" />
         <source>%n pair(s) suggested; review them on the right</source>
-        <translation><numerusform>%n Paar vorgeschlagen; prüfen Sie es rechts</numerusform><numerusform>%n Paare vorgeschlagen; prüfen Sie sie rechts</numerusform></translation>
+        <translation>
+            <numerusform>%n Paar vorgeschlagen; prüfen Sie es rechts</numerusform>
+            <numerusform>%n Paare vorgeschlagen; prüfen Sie sie rechts</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../ui/annotatepanel.cpp" line="589" />
@@ -339,7 +343,7 @@
     </message>
     <message>
         <location filename="../ui/annotatepanel.cpp" line="650" />
-        <source>Drag the subject's box in the target (2)</source>
+        <source>Drag the subject&apos;s box in the target (2)</source>
         <translation>Rechteck des Motivs im Ziel aufziehen (2)</translation>
     </message>
     <message>
@@ -349,7 +353,7 @@
     </message>
     <message>
         <location filename="../ui/annotatepanel.cpp" line="652" />
-        <source>Paint the subject's mask in the target (3)</source>
+        <source>Paint the subject&apos;s mask in the target (3)</source>
         <translation>Maske des Motivs im Ziel malen (3)</translation>
     </message>
     <message>
@@ -359,7 +363,7 @@
     </message>
     <message>
         <location filename="../ui/annotatepanel.cpp" line="654" />
-        <source>Erase from the subject's mask (4)</source>
+        <source>Erase from the subject&apos;s mask (4)</source>
         <translation>Aus der Maske des Motivs radieren (4)</translation>
     </message>
     <message>
@@ -369,7 +373,7 @@
     </message>
     <message>
         <location filename="../ui/annotatepanel.cpp" line="656" />
-        <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
+        <source>Click the corners of the subject&apos;s outline; double-click or Enter closes it (5)</source>
         <translation>Ecken des Motivumrisses anklicken; Doppelklick oder Eingabe schließt ihn (5)</translation>
     </message>
     <message>
@@ -379,7 +383,7 @@
     </message>
     <message>
         <location filename="../ui/annotatepanel.cpp" line="658" />
-        <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
+        <source>Fill the subject&apos;s mask from its box (OpenCV GrabCut)</source>
         <translation>Maske des Motivs aus seinem Rechteck füllen (OpenCV GrabCut)</translation>
     </message>
     <message>
@@ -399,7 +403,7 @@
     </message>
     <message>
         <location filename="../ui/annotatepanel.cpp" line="662" />
-        <source>The model's attention</source>
+        <source>The model&apos;s attention</source>
         <translation>Aufmerksamkeit des Modells</translation>
     </message>
     <message>
@@ -553,7 +557,7 @@
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="179" />
-        <source>Export into another folder than the dataset's own</source>
+        <source>Export into another folder than the dataset&apos;s own</source>
         <translation>Exportieren Sie in einen anderen Ordner als den des Datensatzes</translation>
     </message>
     <message>
@@ -569,7 +573,10 @@
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="252" />
         <source>Import %n sample(s)</source>
-        <translation><numerusform>%n Beispiel importieren</numerusform><numerusform>%n Beispiele importieren</numerusform></translation>
+        <translation>
+            <numerusform>%n Beispiel importieren</numerusform>
+            <numerusform>%n Beispiele importieren</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="342" />
@@ -604,22 +611,34 @@
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="379" />
         <source>%1 %n pair(s)</source>
-        <translation><numerusform>%1: %n Paar</numerusform><numerusform>%1: %n Paare</numerusform></translation>
+        <translation>
+            <numerusform>%1: %n Paar</numerusform>
+            <numerusform>%1: %n Paare</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="390" />
         <source>Accept %n suggestion(s)</source>
-        <translation><numerusform>%n Vorschlag annehmen</numerusform><numerusform>%n Vorschläge annehmen</numerusform></translation>
+        <translation>
+            <numerusform>%n Vorschlag annehmen</numerusform>
+            <numerusform>%n Vorschläge annehmen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="390" />
         <source>Reject %n suggestion(s)</source>
-        <translation><numerusform>%n Vorschlag ablehnen</numerusform><numerusform>%n Vorschläge ablehnen</numerusform></translation>
+        <translation>
+            <numerusform>%n Vorschlag ablehnen</numerusform>
+            <numerusform>%n Vorschläge ablehnen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="403" />
         <source>Suggest %n pair(s)</source>
-        <translation><numerusform>%n Paar vorschlagen</numerusform><numerusform>%n Paare vorschlagen</numerusform></translation>
+        <translation>
+            <numerusform>%n Paar vorschlagen</numerusform>
+            <numerusform>%n Paare vorschlagen</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="413" />
@@ -708,87 +727,87 @@
 <context>
     <name>ui::Composition</name>
     <message>
-        <location filename="../ui/composition.cpp" line="52" />
+        <location filename="../ui/composition.cpp" line="53" />
         <source>A composition holds at most %1 subjects.</source>
         <translation>Eine Komposition fasst höchstens %1 Motive.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="57" />
+        <location filename="../ui/composition.cpp" line="58" />
         <source>The image is empty or smaller than 8×8 pixels.</source>
         <translation>Das Bild ist leer oder kleiner als 8×8 Pixel.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="61" />
+        <location filename="../ui/composition.cpp" line="62" />
         <source>Subject %1</source>
         <translation>Motiv %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="75" />
+        <location filename="../ui/composition.cpp" line="76" />
         <source>Add subject %1</source>
         <translation>Motiv %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="85" />
+        <location filename="../ui/composition.cpp" line="86" />
         <source>Remove subject %1</source>
         <translation>Motiv %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="95" />
+        <location filename="../ui/composition.cpp" line="96" />
         <source>Rename %1 to %2</source>
         <translation>%1 in %2 umbenennen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="106" />
+        <location filename="../ui/composition.cpp" line="107" />
         <source>Set the word for %1 to “%2”</source>
         <translation>Wort für %1 auf „%2“ setzen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="135" />
+        <location filename="../ui/composition.cpp" line="136" />
         <source>Change the colour of %1</source>
         <translation>Farbe von %1 ändern</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="144" />
+        <location filename="../ui/composition.cpp" line="145" />
         <source>Move %1</source>
         <translation>%1 verschieben</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="154" />
+        <location filename="../ui/composition.cpp" line="155" />
         <source>Remove the region of %1</source>
         <translation>Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="155" />
+        <location filename="../ui/composition.cpp" line="156" />
         <source>Set the region of %1</source>
         <translation>Bereich von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="180" />
+        <location filename="../ui/composition.cpp" line="181" />
         <source>Clear the brush region of %1</source>
         <translation>Gemalten Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="181" />
+        <location filename="../ui/composition.cpp" line="182" />
         <source>Paint the region of %1</source>
         <translation>Bereich von %1 malen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="193" />
+        <location filename="../ui/composition.cpp" line="194" />
         <source>Pin a point of %1</source>
         <translation>Punkt von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="203" />
+        <location filename="../ui/composition.cpp" line="204" />
         <source>Remove the points of %1</source>
         <translation>Punkte von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="223" />
+        <location filename="../ui/composition.cpp" line="225" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="234" />
+        <location filename="../ui/composition.cpp" line="236" />
         <source>Change settings</source>
         <translation>Einstellungen ändern</translation>
     </message>
@@ -970,348 +989,353 @@
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="549" />
+        <location filename="../ui/mainwindow.cpp" line="550" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="554" />
+        <location filename="../ui/mainwindow.cpp" line="555" />
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="560" />
+        <location filename="../ui/mainwindow.cpp" line="561" />
         <source>Load a model bundle</source>
         <translation>Modellpaket laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="561" />
+        <location filename="../ui/mainwindow.cpp" line="562" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="577" />
+        <location filename="../ui/mainwindow.cpp" line="578" />
         <source>Cannot open the demo %1: %2</source>
         <translation>Die Demo %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="583" />
+        <location filename="../ui/mainwindow.cpp" line="584" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="620" />
+        <location filename="../ui/mainwindow.cpp" line="621" />
         <source>No model is loaded yet.</source>
         <translation>Noch ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="713" />
+        <location filename="../ui/mainwindow.cpp" line="714" />
         <source>No translation for %1 is built into this program.</source>
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="821" />
+        <location filename="../ui/mainwindow.cpp" line="822" />
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="821" />
+        <location filename="../ui/mainwindow.cpp" line="822" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="823" />
+        <location filename="../ui/mainwindow.cpp" line="824" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>Das mitgelieferte MOSAIC-Toys-Modell ist klein und auf prozedurale Spielzeuge trainiert: Es erzeugt Spielzeugszenen, keine Fotos. FLUX-Modellpakete laden Sie über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="826" />
+        <location filename="../ui/mainwindow.cpp" line="827" />
         <source>untitled</source>
         <translation>unbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="827" />
+        <location filename="../ui/mainwindow.cpp" line="828" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="833" />
+        <location filename="../ui/mainwindow.cpp" line="834" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="847" />
+        <location filename="../ui/mainwindow.cpp" line="848" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="848" />
+        <location filename="../ui/mainwindow.cpp" line="849" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="859" />
+        <location filename="../ui/mainwindow.cpp" line="860" />
         <source>Unsaved work</source>
         <translation>Ungespeicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="860" />
+        <location filename="../ui/mainwindow.cpp" line="861" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>Die Komposition hat ungespeicherte Änderungen. Vor dem Schließen speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="952" />
+        <location filename="../ui/mainwindow.cpp" line="953" />
         <source>Cannot read the target image %1</source>
         <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="958" />
+        <location filename="../ui/mainwindow.cpp" line="959" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="991" />
+        <location filename="../ui/mainwindow.cpp" line="992" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1020" />
+        <location filename="../ui/mainwindow.cpp" line="1021" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1020" />
+        <location filename="../ui/mainwindow.cpp" line="1021" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1021" />
-        <location filename="../ui/mainwindow.cpp" line="1035" />
+        <location filename="../ui/mainwindow.cpp" line="1022" />
+        <location filename="../ui/mainwindow.cpp" line="1036" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1034" />
+        <location filename="../ui/mainwindow.cpp" line="1035" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1072" />
+        <location filename="../ui/mainwindow.cpp" line="1073" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1077" />
+        <location filename="../ui/mainwindow.cpp" line="1078" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1122" />
+        <location filename="../ui/mainwindow.cpp" line="1123" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1123" />
+        <location filename="../ui/mainwindow.cpp" line="1124" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1124" />
+        <location filename="../ui/mainwindow.cpp" line="1125" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1125" />
+        <location filename="../ui/mainwindow.cpp" line="1126" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1130" />
+        <location filename="../ui/mainwindow.cpp" line="1131" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1131" />
+        <location filename="../ui/mainwindow.cpp" line="1132" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1135" />
+        <location filename="../ui/mainwindow.cpp" line="1136" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1136" />
+        <location filename="../ui/mainwindow.cpp" line="1137" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1137" />
+        <location filename="../ui/mainwindow.cpp" line="1138" />
         <source>Annotate</source>
         <translation>Annotieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1138" />
+        <location filename="../ui/mainwindow.cpp" line="1139" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1139" />
-        <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
+        <location filename="../ui/mainwindow.cpp" line="1140" />
+        <source>Subject names in the prompt are shown in their colours; the model is given each subject&apos;s word (under its preview) in place of its name.</source>
         <translation>Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1141" />
+        <location filename="../ui/mainwindow.cpp" line="1142" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1142" />
+        <location filename="../ui/mainwindow.cpp" line="1143" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1143" />
+        <location filename="../ui/mainwindow.cpp" line="1144" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1144" />
+        <location filename="../ui/mainwindow.cpp" line="1145" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1145" />
+        <location filename="../ui/mainwindow.cpp" line="1146" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1146" />
+        <location filename="../ui/mainwindow.cpp" line="1147" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1147" />
+        <location filename="../ui/mainwindow.cpp" line="1148" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1148" />
-        <location filename="../ui/mainwindow.cpp" line="1150" />
-        <location filename="../ui/mainwindow.cpp" line="1152" />
-        <location filename="../ui/mainwindow.cpp" line="1156" />
-        <location filename="../ui/mainwindow.cpp" line="1160" />
-        <location filename="../ui/mainwindow.cpp" line="1170" />
+        <location filename="../ui/mainwindow.cpp" line="1149" />
+        <location filename="../ui/mainwindow.cpp" line="1151" />
+        <location filename="../ui/mainwindow.cpp" line="1153" />
+        <location filename="../ui/mainwindow.cpp" line="1157" />
+        <location filename="../ui/mainwindow.cpp" line="1161" />
+        <location filename="../ui/mainwindow.cpp" line="1171" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1149" />
+        <location filename="../ui/mainwindow.cpp" line="1150" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1151" />
+        <location filename="../ui/mainwindow.cpp" line="1152" />
         <source>Prompt guidance</source>
         <translation>Prompt-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1153" />
+        <location filename="../ui/mainwindow.cpp" line="1154" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>Classifier-free Guidance auf den Prompt: über 1 folgt das Bild dem Prompt genauer, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1155" />
+        <location filename="../ui/mainwindow.cpp" line="1156" />
         <source>Reference guidance</source>
         <translation>Referenz-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1157" />
+        <location filename="../ui/mainwindow.cpp" line="1158" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>Guidance auf die Referenzen: über 1 bleibt jedes Motiv näher an seiner Referenz, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1159" />
+        <location filename="../ui/mainwindow.cpp" line="1160" />
         <source>Reference collage</source>
         <translation>Referenz-Collage</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1160" />
+        <location filename="../ui/mainwindow.cpp" line="1161" />
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1161" />
+        <location filename="../ui/mainwindow.cpp" line="1162" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>Fügt jede Referenz, von ihrem weißen Grund freigestellt, in einem ersten Bild in ihren Bereich ein (ohne Bereich: dorthin, wo ihre Aufmerksamkeit lag) und zeichnet dieses Bild mit dieser Stärke neu: niedriger behält mehr von der Referenz, höher fügt sie stärker ein. Kostet die neu gezeichneten Schritte ein weiteres Mal. Aus: nur MOSAIC.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1165" />
+        <location filename="../ui/mainwindow.cpp" line="1166" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1172" />
+        <location filename="../ui/mainwindow.cpp" line="1173" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1176" />
+        <location filename="../ui/mainwindow.cpp" line="1177" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1177" />
-        <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
+        <location filename="../ui/mainwindow.cpp" line="1178" />
+        <source>How strongly each subject&apos;s attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1178" />
+        <location filename="../ui/mainwindow.cpp" line="1179" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1179" />
+        <location filename="../ui/mainwindow.cpp" line="1180" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1180" />
+        <location filename="../ui/mainwindow.cpp" line="1181" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1181" />
+        <location filename="../ui/mainwindow.cpp" line="1182" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1182" />
+        <location filename="../ui/mainwindow.cpp" line="1183" />
+        <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
+        <translation>Gibt jedem Motiv einen Bereich dort, wo der Prompt es mit seinem Namen hinstellt („Pip on the left“, „Tock at the top right“); Motive, die der Prompt nicht platziert, kommen dorthin, wo Platz ist</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="1186" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1183" />
+        <location filename="../ui/mainwindow.cpp" line="1187" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1184" />
+        <location filename="../ui/mainwindow.cpp" line="1188" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1186" />
+        <location filename="../ui/mainwindow.cpp" line="1190" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1187" />
+        <location filename="../ui/mainwindow.cpp" line="1191" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1110" />
+        <location filename="../ui/mainwindow.cpp" line="1111" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1336,97 +1360,97 @@
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="834" />
+        <location filename="../ui/mainwindow.cpp" line="835" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1111" />
+        <location filename="../ui/mainwindow.cpp" line="1112" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1112" />
+        <location filename="../ui/mainwindow.cpp" line="1113" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1113" />
+        <location filename="../ui/mainwindow.cpp" line="1114" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1114" />
+        <location filename="../ui/mainwindow.cpp" line="1115" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1115" />
+        <location filename="../ui/mainwindow.cpp" line="1116" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1116" />
+        <location filename="../ui/mainwindow.cpp" line="1117" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1117" />
+        <location filename="../ui/mainwindow.cpp" line="1118" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1118" />
+        <location filename="../ui/mainwindow.cpp" line="1119" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1119" />
+        <location filename="../ui/mainwindow.cpp" line="1120" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1120" />
+        <location filename="../ui/mainwindow.cpp" line="1121" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1121" />
+        <location filename="../ui/mainwindow.cpp" line="1122" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1126" />
+        <location filename="../ui/mainwindow.cpp" line="1127" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1127" />
+        <location filename="../ui/mainwindow.cpp" line="1128" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1128" />
+        <location filename="../ui/mainwindow.cpp" line="1129" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1129" />
+        <location filename="../ui/mainwindow.cpp" line="1130" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1132" />
+        <location filename="../ui/mainwindow.cpp" line="1133" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1133" />
+        <location filename="../ui/mainwindow.cpp" line="1134" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1134" />
+        <location filename="../ui/mainwindow.cpp" line="1135" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>
@@ -1500,7 +1524,7 @@
     </message>
     <message>
         <location filename="../ui/subjectspanel.cpp" line="283" />
-        <source>What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.</source>
+        <source>What the model calls this subject. Where the prompt uses the subject&apos;s name, the model is given this word instead.</source>
         <translation>Wie das Modell dieses Motiv nennt. Wo der Prompt den Namen des Motivs verwendet, erhält das Modell stattdessen dieses Wort.</translation>
     </message>
 </context>
