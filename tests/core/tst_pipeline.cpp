@@ -617,18 +617,20 @@ private Q_SLOTS:
             for (size_t i = 0; i < boxes.size(); ++i) {
                 const NormalizedBox &a = boxes[i].box;
                 if (!(a.x >= -1e-6 && a.y >= -1e-6 && a.x + a.w <= 1 + 1e-6 && a.y + a.h <= 1 + 1e-6 && a.w > 0.05))
-                    return QStringLiteral("box %1 is off the canvas or empty: %2 %3 %4 %5").arg(i).arg(a.x).arg(a.y).arg(a.w).arg(a.h);
+                    return "box " + std::to_string(i) + " is off the canvas or empty: " + std::to_string(a.x) + " " +
+                           std::to_string(a.y) + " " + std::to_string(a.w) + " " + std::to_string(a.h);
                 if (std::abs(a.w * w - a.h * h) > 1e-3 * w)
-                    return QStringLiteral("box %1 is not square: %2 x %3 px").arg(i).arg(a.w * w).arg(a.h * h);
+                    return "box " + std::to_string(i) + " is not square: " + std::to_string(a.w * w) + " x " +
+                           std::to_string(a.h * h) + " px";
                 for (size_t j = i + 1; j < boxes.size(); ++j) {
                     const NormalizedBox &b = boxes[j].box;
                     const double ox = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
                     const double oy = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
                     if (ox > 1e-4 && oy > 1e-4)
-                        return QStringLiteral("boxes %1 and %2 overlap").arg(i).arg(j);
+                        return "boxes " + std::to_string(i) + " and " + std::to_string(j) + " overlap";
                 }
             }
-            return QString();
+            return std::string();
         };
 
         // The demo's prompt, written with names: each subject in the third its clause names, subjects
@@ -643,13 +645,13 @@ private Q_SLOTS:
         for (int i : {1, 2})
             QVERIFY(centre(p[i]).first > 1.0 / 3 && centre(p[i]).first < 2.0 / 3);
         QVERIFY(centre(p[1]).first < centre(p[2]).first);
-        QVERIFY2(checkBoxes(p, 256, 256).isEmpty(), qPrintable(checkBoxes(p, 256, 256)));
+        QVERIFY2(checkBoxes(p, 256, 256).empty(), checkBoxes(p, 256, 256).c_str());
 
         // Vertical words, case, possessives; a canvas that is not square.
         p = planLayout("PIP'S HAT at the top left; tock at the bottom", named({"tock", "Pip"}), 256, 128);
         QVERIFY(centre(p[1]).first < 1.0 / 3 && centre(p[1]).second < 0.5);
         QVERIFY(centre(p[0]).second > 0.5);
-        QVERIFY2(checkBoxes(p, 256, 128).isEmpty(), qPrintable(checkBoxes(p, 256, 128)));
+        QVERIFY2(checkBoxes(p, 256, 128).empty(), checkBoxes(p, 256, 128).c_str());
 
         // Two of a kind: each clause takes the first subject it names that is still free.
         p = planLayout("a blob on the left and a blob on the right", named({"blob 1", "blob 2"}));
@@ -663,13 +665,13 @@ private Q_SLOTS:
         QCOMPARE(p[1].box.w, 0.4f);
         QVERIFY(p[1].clause.empty()); // the dog was not placed by the prompt
         QCOMPARE(p[0].clause, std::string("a cat on the left"));
-        QVERIFY2(checkBoxes(p, 256, 256).isEmpty(), qPrintable(checkBoxes(p, 256, 256)));
+        QVERIFY2(checkBoxes(p, 256, 256).empty(), checkBoxes(p, 256, 256).c_str());
 
         // Nothing placed by the prompt: spread across in the order of mention, then the rest.
         p = planLayout("a dog and a cat", named({"cat", "dog", "owl"}));
         QVERIFY(p[0].clause.empty() && p[1].clause.empty() && p[2].clause.empty());
         QVERIFY(centre(p[1]).first < centre(p[0]).first && centre(p[0]).first < centre(p[2]).first);
-        QVERIFY2(checkBoxes(p, 1, 1).isEmpty(), qPrintable(checkBoxes(p, 1, 1)));
+        QVERIFY2(checkBoxes(p, 1, 1).empty(), checkBoxes(p, 1, 1).c_str());
 
         // Eight subjects all "on the left" cannot share a third: they are pushed apart, not stacked.
         std::vector<LayoutSubject> eight;
@@ -679,13 +681,13 @@ private Q_SLOTS:
             crowd += "toy" + std::to_string(i) + " on the left, ";
         }
         p = planLayout(crowd, eight, 256, 256);
-        QVERIFY2(checkBoxes(p, 256, 256).isEmpty(), qPrintable(checkBoxes(p, 256, 256)));
+        QVERIFY2(checkBoxes(p, 256, 256).empty(), checkBoxes(p, 256, 256).c_str());
 
         // Degenerate input.
         QVERIFY(planLayout("anything", {}).empty());
         p = planLayout("", named({"", "cat"}), 0, -5);
         QCOMPARE(p.size(), size_t{2});
-        QVERIFY2(checkBoxes(p, 1, 1).isEmpty(), qPrintable(checkBoxes(p, 1, 1)));
+        QVERIFY2(checkBoxes(p, 1, 1).empty(), checkBoxes(p, 1, 1).c_str());
     }
 
     // GenerationRequest::autoLayout: the planned boxes act as drawn ones (region guidance, the
