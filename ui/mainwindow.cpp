@@ -13,6 +13,7 @@
 #include "subjectspanel.h"
 #include "teardown.h"
 
+#include <mosaic/layout.h>
 #include <mosaic/log.h>
 #include <mosaic/runtime.h>
 #include <mosaic/version.h>
@@ -660,8 +661,54 @@ quint64 MainWindow::generate(const QImage &start, double strength)
                                             static_cast<float>(item.box.width()), static_cast<float>(item.box.height())};
         req.subjects.push_back(std::move(sub));
     }
+    placeFromPrompt(&req);
     m_banner->setVisible(false);
     return m_service->submit(req, m_busyMode->currentIndex() == 1);
+}
+
+void MainWindow::placeFromPrompt(mosaic::GenerationRequest *req)
+{
+    // A subject with no region that the prompt places by its name or word ("Pip on the left") goes
+    // there, where Auto layout would put it (mosaic/layout.h); the composition is not changed, and
+    // subjects the prompt does not place are left to the model.
+    const auto &items = m_composition->subjects();
+    std::vector<mosaic::LayoutSubject> layout;
+    bool anyFree = false;
+    for (int i = 0; i < items.size(); ++i) {
+        const SubjectItem &item = items[i];
+        mosaic::LayoutSubject l;
+        l.keys = mosaic::layoutKeys(QString(item.name + QLatin1Char(' ') + item.word).toStdString());
+        if (!item.box.isNull()) {
+            l.fixed = req->subjects[static_cast<size_t>(i)].box;
+        } else if (!item.mask.isNull()) {
+            int x0 = item.mask.width(), y0 = item.mask.height(), x1 = -1, y1 = -1;
+            for (int y = 0; y < item.mask.height(); ++y) {
+                const uchar *row = item.mask.constScanLine(y);
+                for (int x = 0; x < item.mask.width(); ++x)
+                    if (row[x] > 127)
+                        x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+            }
+            const float w = static_cast<float>(item.mask.width()), h = static_cast<float>(item.mask.height());
+            l.fixed = x1 < 0 ? mosaic::NormalizedBox{} : mosaic::NormalizedBox{x0 / w, y0 / h, (x1 - x0 + 1) / w, (y1 - y0 + 1) / h};
+        } else {
+            anyFree = true;
+        }
+        layout.push_back(std::move(l));
+    }
+    if (!anyFree)
+        return;
+    const auto planned = mosaic::planLayout(m_composition->settings().prompt.toStdString(), layout);
+    QStringList placed;
+    for (size_t i = 0; i < planned.size(); ++i)
+        if (!layout[i].fixed && !planned[i].clause.empty()) {
+            req->subjects[i].box = planned[i].box;
+            placed << tr("%1 (“%2”)").arg(items[static_cast<int>(i)].name, QString::fromStdString(planned[i].clause));
+        }
+    if (placed.isEmpty())
+        return;
+    const QString text = tr("Placed by the prompt, as they have no region: %1").arg(placed.join(QStringLiteral(", ")));
+    statusBar()->showMessage(text, 8000);
+    mosaic::logMessage(mosaic::LogLevel::Info, "ui", text.toStdString());
 }
 
 void MainWindow::cancel()

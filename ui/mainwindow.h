@@ -101,6 +101,8 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    // Subjects without a region that the prompt places by name get that place in the request.
+    void placeFromPrompt(mosaic::GenerationRequest *req);
     void createActions();
     void createSettingsPanel();
     void retranslateUi();

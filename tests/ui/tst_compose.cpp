@@ -26,6 +26,7 @@
 #include <QDoubleSpinBox>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QUndoStack>
 
 #include <cmath>
@@ -297,6 +298,44 @@ private Q_SLOTS:
         QVERIFY(varied.result.stepSeconds.size() < w.gallery()->entries()[0].outcome.result.stepSeconds.size());
         QVERIFY(varied.result.parametersText.find("Denoising strength: 0.5") != std::string::npos);
         QVERIFY(varied.image != first);
+    }
+
+    // Generate with subjects that have no region: those the prompt places by name get that place in
+    // the request (not in the composition), the others are left to the model, drawn boxes are kept.
+    void generatePlacesFromThePrompt()
+    {
+        ui::MainWindow w;
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(m_model);
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(w.subjectsPanel()->addFiles({m_red, m_blue, m_red}), 3);
+        w.composition()->renameSubject(0, QStringLiteral("Rex"));
+        w.composition()->renameSubject(1, QStringLiteral("Blu"));
+        w.composition()->renameSubject(2, QStringLiteral("Moss"));
+        ui::Settings s = w.composition()->settings();
+        s.prompt = QStringLiteral("Blu on the left, Rex on the right and Moss somewhere");
+        s.seed = 3;
+        s.seedLocked = true;
+        w.composition()->setSettings(s);
+        QVERIFY(w.generate() != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
+        const auto &req = w.gallery()->current()->outcome.request;
+        QVERIFY(req.subjects[0].box && req.subjects[1].box);
+        QVERIFY(req.subjects[0].box->x + req.subjects[0].box->w / 2 > 2.0 / 3); // Rex on the right
+        QVERIFY(req.subjects[1].box->x + req.subjects[1].box->w / 2 < 1.0 / 3); // Blu on the left
+        QVERIFY(!req.subjects[2].box); // Moss: the prompt does not say where
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("Rex (“Rex on the right”)")));
+        QVERIFY(!w.statusBar()->currentMessage().contains(QStringLiteral("Moss")));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(w.composition()->subject(i).box.isNull()); // the composition is as the user left it
+        // A drawn box wins over the prompt.
+        w.composition()->setBox(0, QRectF(0.0, 0.0, 0.3, 0.3));
+        QVERIFY(w.generate() != 0);
+        QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 2, 60000);
+        const auto &again = w.gallery()->current()->outcome.request;
+        QCOMPARE(again.subjects[0].box->x, 0.0f);
+        QCOMPARE(again.subjects[0].box->w, 0.3f);
+        QVERIFY(again.subjects[1].box);
     }
 
     void cancelKeepsTheModelUsable()
