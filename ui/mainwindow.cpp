@@ -672,35 +672,28 @@ void MainWindow::placeFromPrompt(mosaic::GenerationRequest *req)
     // there, where Auto layout would put it (mosaic/layout.h); the composition is not changed, and
     // subjects the prompt does not place are left to the model.
     const auto &items = m_composition->subjects();
-    std::vector<mosaic::LayoutSubject> layout;
+    std::vector<std::string> words;
     bool anyFree = false;
-    for (int i = 0; i < items.size(); ++i) {
-        const SubjectItem &item = items[i];
-        mosaic::LayoutSubject l;
-        l.keys = mosaic::layoutKeys(QString(item.name + QLatin1Char(' ') + item.word).toStdString());
-        if (!item.box.isNull()) {
-            l.fixed = req->subjects[static_cast<size_t>(i)].box;
-        } else if (!item.mask.isNull()) {
-            int x0 = item.mask.width(), y0 = item.mask.height(), x1 = -1, y1 = -1;
-            for (int y = 0; y < item.mask.height(); ++y) {
-                const uchar *row = item.mask.constScanLine(y);
-                for (int x = 0; x < item.mask.width(); ++x)
-                    if (row[x] > 127)
-                        x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
-            }
-            const float w = static_cast<float>(item.mask.width()), h = static_cast<float>(item.mask.height());
-            l.fixed = x1 < 0 ? mosaic::NormalizedBox{} : mosaic::NormalizedBox{x0 / w, y0 / h, (x1 - x0 + 1) / w, (y1 - y0 + 1) / h};
-        } else {
-            anyFree = true;
-        }
-        layout.push_back(std::move(l));
+    for (const SubjectItem &item : items) {
+        words.push_back(item.word.toStdString());
+        anyFree = anyFree || (item.box.isNull() && item.mask.isNull());
     }
     if (!anyFree)
         return;
-    const auto planned = mosaic::planLayout(m_composition->settings().prompt.toStdString(), layout);
+    // The prompt with the names (the request's has the words in their place); a square canvas.
+    mosaic::GenerationRequest named;
+    named.prompt = m_composition->settings().prompt.toStdString();
+    for (const auto &sub : req->subjects) {
+        mosaic::Subject place; // what the layout reads: the name and the region, not the image
+        place.name = sub.name;
+        place.box = sub.box;
+        place.mask = sub.mask;
+        named.subjects.push_back(std::move(place));
+    }
+    const auto planned = mosaic::planRequestLayout(named, 1, 1, words);
     QStringList placed;
     for (size_t i = 0; i < planned.size(); ++i)
-        if (!layout[i].fixed && !planned[i].clause.empty()) {
+        if (!req->subjects[i].box && req->subjects[i].mask.width <= 0 && !planned[i].clause.empty()) {
             req->subjects[i].box = planned[i].box;
             placed << tr("%1 (“%2”)").arg(items[static_cast<int>(i)].name, QString::fromStdString(planned[i].clause));
         }

@@ -224,19 +224,8 @@ int runGenerate(const Args &args)
                          i + 1);
     if (req.autoLayout) {
         // What the pipeline will plan (the same call), so that a name the prompt does not use shows.
-        std::vector<mosaic::LayoutSubject> layout;
-        for (const auto &s : req.subjects) {
-            mosaic::LayoutSubject l;
-            l.keys = mosaic::layoutKeys(s.name);
-            if (s.box)
-                l.fixed = s.box;
-            else if (s.mask.width > 0)
-                l.fixed = mosaic::NormalizedBox{}; // placed by its mask: only the clauses are printed here
-            layout.push_back(l);
-        }
         const int side = bundle->description().defaultSize;
-        const auto planned = mosaic::planLayout(req.prompt, layout, req.width > 0 ? req.width : side,
-                                                req.height > 0 ? req.height : side);
+        const auto planned = mosaic::planRequestLayout(req, req.width > 0 ? req.width : side, req.height > 0 ? req.height : side);
         for (size_t i = 0; i < req.subjects.size(); ++i)
             if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
                 std::fprintf(stderr, "mosaic generate: subject %zu (%s) %s\n", i + 1, req.subjects[i].name.c_str(),

@@ -595,20 +595,6 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     *result = std::move(out);
 }
 
-// The tight box of a mask's inside (> 0.5), as fractions of it; nullopt when it has none.
-std::optional<NormalizedBox> maskExtent(const FloatMap &m)
-{
-    int x0 = m.width, y0 = m.height, x1 = -1, y1 = -1;
-    for (int y = 0; y < m.height; ++y)
-        for (int x = 0; x < m.width; ++x)
-            if (m.values[static_cast<size_t>(y) * m.width + x] > 0.5f)
-                x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
-    if (x1 < 0)
-        return std::nullopt;
-    return NormalizedBox{static_cast<float>(x0) / m.width, static_cast<float>(y0) / m.height,
-                         static_cast<float>(x1 - x0 + 1) / m.width, static_cast<float>(y1 - y0 + 1) / m.height};
-}
-
 // GenerationRequest::autoLayout: boxes from the prompt for the subjects that have neither a box nor a
 // mask; the others stay where they are and are kept clear of.
 GenerationRequest withPlannedLayout(const GenerationRequest &request, const Resolved &v)
@@ -617,17 +603,7 @@ GenerationRequest withPlannedLayout(const GenerationRequest &request, const Reso
     if (!request.autoLayout ||
         std::all_of(request.subjects.begin(), request.subjects.end(), [](const Subject &s) { return s.box || s.mask.width > 0; }))
         return out;
-    std::vector<LayoutSubject> subjects;
-    for (const Subject &s : request.subjects) {
-        LayoutSubject l;
-        l.keys = layoutKeys(s.name);
-        if (s.box)
-            l.fixed = s.box;
-        else if (s.mask.width > 0 && s.mask.values.size() == static_cast<size_t>(s.mask.width) * s.mask.height)
-            l.fixed = maskExtent(s.mask);
-        subjects.push_back(std::move(l));
-    }
-    const auto planned = planLayout(request.prompt, subjects, v.width, v.height);
+    const auto planned = planRequestLayout(request, v.width, v.height);
     for (size_t i = 0; i < out.subjects.size(); ++i) {
         Subject &s = out.subjects[i];
         if (s.box || s.mask.width > 0)

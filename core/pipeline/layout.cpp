@@ -246,4 +246,30 @@ std::vector<PlannedBox> planLayout(const std::string &prompt, const std::vector<
     return out;
 }
 
+std::vector<PlannedBox> planRequestLayout(const GenerationRequest &request, int width, int height,
+                                          const std::vector<std::string> &extraNames)
+{
+    std::vector<LayoutSubject> subjects;
+    for (size_t i = 0; i < request.subjects.size(); ++i) {
+        const Subject &s = request.subjects[i];
+        LayoutSubject l;
+        l.keys = layoutKeys(i < extraNames.size() ? s.name + " " + extraNames[i] : s.name);
+        if (s.box) {
+            l.fixed = s.box;
+        } else if (s.mask.width > 0 && s.mask.height > 0 &&
+                   s.mask.values.size() == static_cast<size_t>(s.mask.width) * static_cast<size_t>(s.mask.height)) {
+            // The mask's extent (> 0.5 inside); an empty mask is fixed as an empty box.
+            int x0 = s.mask.width, y0 = s.mask.height, x1 = -1, y1 = -1;
+            for (int y = 0; y < s.mask.height; ++y)
+                for (int x = 0; x < s.mask.width; ++x)
+                    if (s.mask.values[static_cast<size_t>(y) * static_cast<size_t>(s.mask.width) + static_cast<size_t>(x)] > 0.5f)
+                        x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+            const float w = static_cast<float>(s.mask.width), h = static_cast<float>(s.mask.height);
+            l.fixed = x1 < 0 ? NormalizedBox{} : NormalizedBox{x0 / w, y0 / h, (x1 - x0 + 1) / w, (y1 - y0 + 1) / h};
+        }
+        subjects.push_back(std::move(l));
+    }
+    return planLayout(request.prompt, subjects, width, height);
+}
+
 } // namespace mosaic

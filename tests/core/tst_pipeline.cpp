@@ -727,6 +727,26 @@ private Q_SLOTS:
         mixed.subjects[0].box = plan2[0].box;
         QVERIFY(generate(*m_bundle, mixed, &m2).ok());
         QVERIFY(m1.image.pixels == m2.image.pixels);
+        // A mask counts as drawn: its extent (the dog's, the left half) is kept clear of, even by the
+        // cat that the prompt puts on the left.
+        GenerationRequest masked = r;
+        masked.subjects[1].mask.width = masked.subjects[1].mask.height = 8;
+        masked.subjects[1].mask.values.assign(64, 0.0f);
+        for (int y = 0; y < 8; ++y)
+            for (int x = 0; x < 4; ++x)
+                masked.subjects[1].mask.values[static_cast<size_t>(y * 8 + x)] = 1.0f;
+        const auto plan3 = planRequestLayout(masked, 64, 64);
+        QCOMPARE(plan3[1].box.x, 0.0f);
+        QCOMPARE(plan3[1].box.w, 0.5f);
+        QCOMPARE(plan3[1].box.h, 1.0f);
+        QVERIFY(plan3[1].clause.empty());
+        QVERIFY2(plan3[0].box.x >= 0.5f - 1e-4f, std::to_string(plan3[0].box.x).c_str());
+        // The app's words are keys too: "a block on the right" places a subject named Pip whose word is "a block".
+        GenerationRequest worded = r;
+        worded.prompt = "a block on the right";
+        const auto plan4 = planRequestLayout(worded, 64, 64, {"a block", ""});
+        QCOMPARE(plan4[0].clause, std::string("a block on the right"));
+        QVERIFY(plan4[1].clause.empty());
     }
 
     void badRequests_data()

@@ -39,4 +39,9 @@ std::vector<std::string> layoutKeys(const std::string &text);
 std::vector<PlannedBox> planLayout(const std::string &prompt, const std::vector<LayoutSubject> &subjects, int width = 1,
                                    int height = 1);
 
+// planLayout for a request's subjects: keys from each subject's name and, where given, extraNames[i]
+// (the app's word for it); subjects with a box, or a mask (its extent), are fixed there.
+std::vector<PlannedBox> planRequestLayout(const GenerationRequest &request, int width, int height,
+                                          const std::vector<std::string> &extraNames = {});
+
 } // namespace mosaic
