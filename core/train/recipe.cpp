@@ -524,6 +524,11 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
                                {"base", bundle->name}, {"steps", stepCount()}};
             st::write(rep.model, trainer->lora()->toTensors(), {{"format", "pt"}, {"mosaic.lora", meta.dump()}});
         } else {
+            // The transformer now knows the positions of the size it was trained at: that is the size
+            // above which generation scales positions (a bundle started from one whose native size was
+            // another would otherwise scale them wrongly, or not at all).
+            if (!aeRun && t.data.size != bundle->defaults.native())
+                bundle->defaults.nativeSize = t.data.size;
             pipeline::saveBundle(*bundle, rep.model,
                                  storage == "bf16" ? at::kBFloat16 : storage == "f16" ? at::kHalf : at::kFloat);
         }

@@ -806,6 +806,20 @@ private Q_SLOTS:
         Status st;
         auto bundle = ModelBundle::load(second.model, &st);
         QVERIFY2(bundle, st.message.c_str());
+        // Trained at 128 px (the smoke data), a bundle whose default is 64: 128 is now its native size,
+        // into which positions are scaled above it (256 -> 0.5), and nothing changes at its default.
+        {
+            GenerationRequest g;
+            g.prompt = "a toy";
+            g.steps = 1;
+            g.width = g.height = 256;
+            GenerationResult res;
+            QVERIFY(generate(*bundle, g, &res).ok());
+            QVERIFY2(res.parametersJson.find("\"position_scale\":0.5") != std::string::npos, res.parametersJson.c_str());
+            g.width = g.height = 0;
+            QVERIFY(generate(*bundle, g, &res).ok());
+            QVERIFY(res.parametersJson.find("position_scale") == std::string::npos);
+        }
         // Up to step 12: the recipe's sample grid appears (where PNGs can be written).
         o.steps = 12;
         TrainRunReport third;
