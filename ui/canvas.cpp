@@ -23,6 +23,8 @@ Canvas::Canvas(Composition *composition, QWidget *parent) : QGraphicsView(parent
     setMinimumSize(320, 320);
     connect(m_composition, &Composition::subjectsChanged, this, &Canvas::rebuild);
     connect(m_composition, &Composition::subjectChanged, this, &Canvas::rebuild);
+    // The prompt moves the outlines of the subjects it places.
+    connect(m_composition, &Composition::settingsChanged, viewport(), [this] { viewport()->update(); });
 }
 
 double Canvas::zoom() const
@@ -275,6 +277,21 @@ void Canvas::drawForeground(QPainter *painter, const QRectF &)
         painter->fillRect(QRectF(r.bottomRight() - QPointF(7, 7) / zoom(), QSizeF(7, 7) / zoom()), s.color);
         painter->setPen(s.color.darker(160));
         painter->drawText(r.adjusted(4, 2, -4, -2), Qt::AlignLeft | Qt::AlignTop, QStringLiteral("%1 %2").arg(i + 1).arg(s.name));
+    }
+    // Subjects without a region that the prompt places: a dotted outline where Generate will put them.
+    const QVector<QRectF> places = m_composition->promptPlaces();
+    for (int i = 0; i < n && i < places.size(); ++i) {
+        const bool live = m_gesture != Gesture::None && m_gesture != Gesture::Pan && i == m_target;
+        if (places[i].isNull() || live)
+            continue;
+        const auto &s = m_composition->subject(i);
+        const QRectF r(places[i].topLeft() * kSide, places[i].size() * kSide);
+        painter->setPen(QPen(s.color, 1.5 / zoom(), Qt::DotLine));
+        painter->setBrush(Qt::NoBrush);
+        painter->drawRect(r);
+        painter->setPen(s.color.darker(160));
+        painter->drawText(r.adjusted(4, 2, -4, -2), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+                          tr("%1 %2 (from the prompt)").arg(i + 1).arg(s.name));
     }
     // Point pins: a ring in the subject's colour with its number.
     for (int i = 0; i < n; ++i) {

@@ -226,6 +226,48 @@ void Composition::autoLayout()
                                   [this, before] { setAllBoxesRaw(before); }));
 }
 
+QVector<QRectF> Composition::promptPlaces(QStringList *clauses) const
+{
+    QVector<QRectF> out(m_subjects.size());
+    if (clauses)
+        *clauses = QStringList(out.size(), QString());
+    std::vector<mosaic::LayoutSubject> layout;
+    bool anyFree = false;
+    for (const auto &s : m_subjects) {
+        mosaic::LayoutSubject l;
+        l.keys = mosaic::layoutKeys(QString(s.name + QLatin1Char(' ') + s.word).toStdString());
+        if (!s.box.isNull()) {
+            l.fixed = mosaic::NormalizedBox{float(s.box.x()), float(s.box.y()), float(s.box.width()), float(s.box.height())};
+        } else if (!s.mask.isNull()) {
+            // The mask's extent (the masks are 8-bit grey, > 127 inside).
+            int x0 = s.mask.width(), y0 = s.mask.height(), x1 = -1, y1 = -1;
+            for (int y = 0; y < s.mask.height(); ++y) {
+                const uchar *row = s.mask.constScanLine(y);
+                for (int x = 0; x < s.mask.width(); ++x)
+                    if (row[x] > 127)
+                        x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
+            }
+            const float w = float(s.mask.width()), h = float(s.mask.height());
+            l.fixed = x1 < 0 ? mosaic::NormalizedBox{} : mosaic::NormalizedBox{x0 / w, y0 / h, (x1 - x0 + 1) / w, (y1 - y0 + 1) / h};
+        } else {
+            anyFree = true;
+        }
+        layout.push_back(std::move(l));
+    }
+    if (!anyFree)
+        return out;
+    const auto planned = mosaic::planLayout(m_settings.prompt.toStdString(), layout);
+    for (int i = 0; i < out.size(); ++i) {
+        const auto &p = planned[static_cast<size_t>(i)];
+        if (layout[static_cast<size_t>(i)].fixed || p.clause.empty())
+            continue;
+        out[i] = QRectF(p.box.x, p.box.y, p.box.w, p.box.h);
+        if (clauses)
+            (*clauses)[i] = QString::fromStdString(p.clause);
+    }
+    return out;
+}
+
 void Composition::setSettings(const Settings &settings)
 {
     if (settings == m_settings)

@@ -86,8 +86,13 @@ public:
     void setMask(int index, const QImage &mask, const QString &actionText = {});
     void addPoint(int index, const QPointF &reference, const QPointF &target);
     void clearPoints(int index);
-    // Non-overlapping boxes for every subject, left to right (undoable as one action).
+    // Non-overlapping boxes for every subject where the prompt puts it by its name or word, the
+    // others where there is room (mosaic/layout.h; undoable as one action).
     void autoLayout();
+    // Where the prompt places each subject that has no region ("Pip on the left"): what Generate uses
+    // for it and the canvas outlines; a null rect for subjects with a region or that the prompt does
+    // not place. `clauses`, when given, receives the part of the prompt that placed each one.
+    QVector<QRectF> promptPlaces(QStringList *clauses = nullptr) const;
     void setSettings(const Settings &settings);
     // Replaces everything without undo history (loading a project, --demo).
     void reset(const QVector<SubjectItem> &subjects, const Settings &settings);

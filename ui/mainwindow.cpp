@@ -13,7 +13,6 @@
 #include "subjectspanel.h"
 #include "teardown.h"
 
-#include <mosaic/layout.h>
 #include <mosaic/log.h>
 #include <mosaic/runtime.h>
 #include <mosaic/version.h>
@@ -669,33 +668,16 @@ quint64 MainWindow::generate(const QImage &start, double strength)
 void MainWindow::placeFromPrompt(mosaic::GenerationRequest *req)
 {
     // A subject with no region that the prompt places by its name or word ("Pip on the left") goes
-    // there, where Auto layout would put it (mosaic/layout.h); the composition is not changed, and
-    // subjects the prompt does not place are left to the model.
-    const auto &items = m_composition->subjects();
-    std::vector<std::string> words;
-    bool anyFree = false;
-    for (const SubjectItem &item : items) {
-        words.push_back(item.word.toStdString());
-        anyFree = anyFree || (item.box.isNull() && item.mask.isNull());
-    }
-    if (!anyFree)
-        return;
-    // The prompt with the names (the request's has the words in their place); a square canvas.
-    mosaic::GenerationRequest named;
-    named.prompt = m_composition->settings().prompt.toStdString();
-    for (const auto &sub : req->subjects) {
-        mosaic::Subject place; // what the layout reads: the name and the region, not the image
-        place.name = sub.name;
-        place.box = sub.box;
-        place.mask = sub.mask;
-        named.subjects.push_back(std::move(place));
-    }
-    const auto planned = mosaic::planRequestLayout(named, 1, 1, words);
+    // there, as the canvas outlines it; the composition is not changed, and subjects the prompt does
+    // not place are left to the model.
+    QStringList clauses;
+    const QVector<QRectF> places = m_composition->promptPlaces(&clauses);
     QStringList placed;
-    for (size_t i = 0; i < planned.size(); ++i)
-        if (!req->subjects[i].box && req->subjects[i].mask.width <= 0 && !planned[i].clause.empty()) {
-            req->subjects[i].box = planned[i].box;
-            placed << tr("%1 (“%2”)").arg(items[static_cast<int>(i)].name, QString::fromStdString(planned[i].clause));
+    for (int i = 0; i < places.size() && i < static_cast<int>(req->subjects.size()); ++i)
+        if (!places[i].isNull()) {
+            req->subjects[static_cast<size_t>(i)].box = mosaic::NormalizedBox{
+                float(places[i].x()), float(places[i].y()), float(places[i].width()), float(places[i].height())};
+            placed << tr("%1 (“%2”)").arg(m_composition->subject(i).name, clauses[i]);
         }
     if (placed.isEmpty())
         return;

@@ -317,6 +317,23 @@ private Q_SLOTS:
         s.seed = 3;
         s.seedLocked = true;
         w.composition()->setSettings(s);
+        // What Generate will use, and what the canvas outlines: Rex and Blu, not Moss.
+        QStringList clauses;
+        const QVector<QRectF> places = w.composition()->promptPlaces(&clauses);
+        QVERIFY(!places[0].isNull() && !places[1].isNull() && places[2].isNull());
+        QCOMPARE(clauses[0], QStringLiteral("Rex on the right"));
+        w.resize(1200, 800);
+        w.show();
+        ui::Canvas *canvas = w.canvas();
+        QVERIFY(canvas);
+        const QImage outlined = canvas->viewport()->grab().toImage();
+        ui::Settings plainPrompt = s;
+        plainPrompt.prompt = QStringLiteral("three toys");
+        w.composition()->setSettings(plainPrompt);
+        QVERIFY(w.composition()->promptPlaces()[0].isNull());
+        QVERIFY(canvas->viewport()->grab().toImage() != outlined); // the outlines follow the prompt
+        w.composition()->setSettings(s);
+        QCOMPARE(canvas->viewport()->grab().toImage(), outlined);
         QVERIFY(w.generate() != 0);
         QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
         const auto &req = w.gallery()->current()->outcome.request;
