@@ -231,8 +231,10 @@ QVector<QRectF> Composition::promptPlaces(QStringList *clauses) const
     QVector<QRectF> out(m_subjects.size());
     if (clauses)
         *clauses = QStringList(out.size(), QString());
+    // (The canvas asks on every repaint: nothing to plan unless a subject lacks a region.)
+    if (std::all_of(m_subjects.begin(), m_subjects.end(), [](const SubjectItem &s) { return !s.box.isNull() || !s.mask.isNull(); }))
+        return out;
     std::vector<mosaic::LayoutSubject> layout;
-    bool anyFree = false;
     for (const auto &s : m_subjects) {
         mosaic::LayoutSubject l;
         l.keys = mosaic::layoutKeys(QString(s.name + QLatin1Char(' ') + s.word).toStdString());
@@ -249,13 +251,9 @@ QVector<QRectF> Composition::promptPlaces(QStringList *clauses) const
             }
             const float w = float(s.mask.width()), h = float(s.mask.height());
             l.fixed = x1 < 0 ? mosaic::NormalizedBox{} : mosaic::NormalizedBox{x0 / w, y0 / h, (x1 - x0 + 1) / w, (y1 - y0 + 1) / h};
-        } else {
-            anyFree = true;
         }
         layout.push_back(std::move(l));
     }
-    if (!anyFree)
-        return out;
     const auto planned = mosaic::planLayout(m_settings.prompt.toStdString(), layout);
     for (int i = 0; i < out.size(); ++i) {
         const auto &p = planned[static_cast<size_t>(i)];
