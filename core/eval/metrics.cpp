@@ -2,6 +2,8 @@
 
 #include "data/toys.h"
 
+#include <mosaic/layout.h>
+
 #include <limits>
 
 namespace mosaic::eval {
@@ -109,6 +111,14 @@ at::Tensor boxMask(float x, float y, float w, float h, int64_t H, int64_t W)
     const at::Tensor iy = (ys >= y).logical_and(ys <= y + h);
     const at::Tensor ix = (xs >= x).logical_and(xs <= x + w);
     return iy.unsqueeze(1).logical_and(ix.unsqueeze(0));
+}
+
+at::Tensor plannedArea(const GenerationRequest &request, int size)
+{
+    at::Tensor area = at::zeros({size, size}, at::kBool);
+    for (const PlannedBox &p : planRequestLayout(request, size, size))
+        area = area.logical_or(boxMask(p.box.x, p.box.y, p.box.w, p.box.h, size, size));
+    return area;
 }
 
 bool targetOfReferencePoint(const at::Tensor &coords, float refX, float refY, double *tx, double *ty, double tolerance)

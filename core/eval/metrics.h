@@ -9,6 +9,8 @@
 //  - scene: the background kind from the colour statistics of the pixels outside every region,
 //    nearest prototype (learned from rendered backgrounds); accuracy against the prompt's kind.
 
+#include <mosaic/pipeline.h>
+
 #include <ATen/ATen.h>
 
 #include <vector>
@@ -47,5 +49,9 @@ bool targetOfReferencePoint(const at::Tensor &refCoords, float refX, float refY,
 
 // A box in [0, 1] as a mask [H, W].
 at::Tensor boxMask(float x, float y, float w, float h, int64_t H, int64_t W);
+
+// Where a request with auto layout puts its subjects on a size x size canvas: the union of the boxes
+// planRequestLayout gives them (bool [size, size]).
+at::Tensor plannedArea(const GenerationRequest &request, int size);
 
 } // namespace mosaic::eval

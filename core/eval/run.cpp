@@ -110,10 +110,12 @@ int backgroundNamed(const std::string &prompt)
     return -1;
 }
 
-// Scores one image against its sample: `regions[j]` is where subject j is looked for.
+// Scores one image against its sample: `regions[j]` is where subject j is looked for. The scene is
+// recognised outside every region and outside `alsoSubjects` (where else subjects were put), if given.
 void score(const at::Tensor &image, const EvalSample &s, const std::vector<at::Tensor> &regions,
            const std::vector<at::Tensor> &refHist, const std::vector<at::Tensor> &distractors,
-           const std::vector<at::Tensor> &truthHist, const eval::SceneClassifier &scenes, Scores *out)
+           const std::vector<at::Tensor> &truthHist, const eval::SceneClassifier &scenes, Scores *out,
+           const at::Tensor &alsoSubjects = at::Tensor())
 {
     const size_t k = s.subjects.size();
     std::vector<at::Tensor> candidates = refHist;
@@ -132,6 +134,8 @@ void score(const at::Tensor &image, const EvalSample &s, const std::vector<at::T
                 out->leakage += std::max(0.0, eval::intersection(refHist[i], genHist[j]) - eval::intersection(refHist[i], truthHist[j]));
                 out->leakageCount += 1;
             }
+    if (alsoSubjects.defined())
+        all = all.logical_or(alsoSubjects);
     if (s.background >= 0) {
         out->scene += scenes.classify(image, all) == s.background;
         out->sceneCount += 1;
@@ -498,7 +502,10 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
                             throw Error(g.code, s.id + ": " + g.message);
                         const at::Tensor img = (image::toTensor(res.image)[0] + 1.0) / 2.0;
                         Scores &sc = mode == 1 ? withRegions : mode == 0 ? without : planned;
-                        score(img, s, regions, refHist, distractors, truthHist, scenes, &sc);
+                        // With a planned layout the subjects stand in the planned boxes as well as (where
+                        // they overlap) in the true regions: the background is what lies outside both.
+                        score(img, s, regions, refHist, distractors, truthHist, scenes, &sc,
+                              mode == 2 ? eval::plannedArea(req, size) : at::Tensor());
                         sc.seconds += res.prepareSeconds + res.denoiseSeconds + res.decodeSeconds;
                         if (withBoxes)
                             for (const auto &m : res.subjects)
@@ -591,7 +598,8 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             md += "\nAuto layout: no regions given; each subject gets a box planned from the prompt's position words "
                   "(mosaic/layout.h; a MOSAIC-Toys prompt names each subject's kind and left / middle / right, not how "
                   "high it stands), used as its region and for the collage. Its identity is still scored inside the "
-                  "true region, and its layout is the share of each subject's attention inside the true region.\n";
+                  "true region, its scene outside both the true regions and the planned boxes, and its layout is the share "
+                  "of each subject's attention inside the true region.\n";
         const fs::path dir(o.reportDir);
         bool plotted = writePlot((dir / "identity.png").string(), "identity top-1 against subject count", "top-1", rows,
                                  labels, &EvalRow::identityTop1, true);

@@ -8,6 +8,7 @@
 #include "eval/plot.h"
 
 #include <mosaic/eval.h>
+#include <mosaic/layout.h>
 #include <mosaic/pipeline.h>
 
 #include <filesystem>
@@ -207,6 +208,29 @@ private Q_SLOTS:
         const std::string md((std::istreambuf_iterator<char>(t)), std::istreambuf_iterator<char>());
         QVERIFY(md.find("| generated, auto layout |") != std::string::npos);
         QVERIFY(md.find("Auto layout: no regions given") != std::string::npos);
+
+        // The area the auto-layout condition's scene leaves out: the planned boxes, nothing else.
+        GenerationRequest req;
+        req.prompt = "a block on the left and a star on the right";
+        for (const char *name : {"star", "block"}) {
+            Subject sub;
+            sub.name = name;
+            req.subjects.push_back(sub);
+        }
+        const at::Tensor area = eval::plannedArea(req, 96);
+        QCOMPARE(area.size(0), int64_t{96});
+        const std::vector<PlannedBox> boxes = planRequestLayout(req, 96, 96);
+        at::Tensor expected = at::zeros({96, 96}, at::kBool);
+        for (const PlannedBox &p : boxes)
+            expected = expected.logical_or(eval::boxMask(p.box.x, p.box.y, p.box.w, p.box.h, 96, 96));
+        QVERIFY(area.equal(expected));
+        const int64_t row = static_cast<int64_t>((boxes[1].box.y + boxes[1].box.h / 2) * 96);
+        QVERIFY(area[row][10].item<bool>());  // the block, on the left
+        QVERIFY(area[row][85].item<bool>());  // the star, on the right
+        QVERIFY(!area[row][48].item<bool>()); // nothing in the middle
+        QVERIFY(!area[2][2].item<bool>());
+        const double share = area.to(at::kFloat).mean().item<double>();
+        QVERIFY2(share > 0.05 && share < 0.5, std::to_string(share).c_str());
     }
 
     void evalCollageAndSize()
