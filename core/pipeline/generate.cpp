@@ -530,8 +530,9 @@ void runPass(Bundle &b, const GenerationRequest &request, const Resolved &v, Gen
     *result = std::move(out);
 }
 
-// The reference collage (collage.h): a first full pass, each subject's reference pasted into its place
-// there, and a second pass that redraws the collage from the step at or below `v.collage`.
+// The reference collage (collage.h): a first full pass (without the references when every subject has
+// a box or a mask), each subject's reference pasted into its place there, and a second pass that
+// redraws the collage from the step at or below `v.collage`.
 void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, GenerationResult *result,
                 const GenerationCallbacks &callbacks)
 {
@@ -563,6 +564,11 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
             };
         return c;
     };
+    // Where every subject has its place, the first image is the scene alone: drawn with the references,
+    // the model paints a patch of each subject's colours around its region, which the redraw keeps as a
+    // speckled halo round the pasted subject (docs/results.md, "A first image without the references").
+    if (!placeByAttention)
+        first.subjects.clear();
     GenerationResult pass1;
     runPass(b, first, v, &pass1, offsetProgress(0));
 

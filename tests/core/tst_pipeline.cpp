@@ -3,6 +3,7 @@
 // maps that are distributions, and a clear error for each bad request.
 #include "testsupport.h"
 
+#include "image/convert.h"
 #include "pipeline/collage.h"
 
 #include <mosaic/layout.h>
@@ -496,6 +497,27 @@ private Q_SLOTS:
         QVERIFY(on.parametersJson.find("init_image_hash") == std::string::npos); // the user gave no starting image
         QVERIFY(generate(*m_bundle, r, &again).ok());
         QVERIFY(again.image.pixels == on.image.pixels);
+        // With every subject placed, the first image is the scene alone: the same as the prompt generated
+        // without subjects, the references pasted into it, and that redrawn with them at the strength.
+        {
+            GenerationRequest scene = r;
+            scene.subjects.clear();
+            scene.collage = 0.0f;
+            GenerationResult alone, redrawn;
+            QVERIFY(generate(*m_bundle, scene, &alone).ok());
+            at::Tensor canvas = image::toTensor(alone.image);
+            for (size_t i = 0; i < r.subjects.size(); ++i) {
+                const auto place = pipeline::subjectPlace(r.subjects[i], static_cast<int>(i), 64, 64, nullptr, 16);
+                QVERIFY(place);
+                pipeline::pasteSubject(canvas, r.subjects[i].image, pipeline::referenceSubjectMask(r.subjects[i].image), *place);
+            }
+            GenerationRequest redraw = r;
+            redraw.collage = 0.0f;
+            redraw.initImage = image::fromTensor(canvas);
+            redraw.strength = 0.6f;
+            QVERIFY(generate(*m_bundle, redraw, &redrawn).ok());
+            QVERIFY(redrawn.image.pixels == on.image.pixels);
+        }
         // The paste is what changes the result: references whose subjects are all white (nothing to cut
         // out, so nothing pasted) leave the first pass's image to be redrawn, a different image.
         GenerationRequest blank = r;
