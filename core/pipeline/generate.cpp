@@ -569,10 +569,22 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     // speckled halo round the pasted subject (docs/results.md, "A first image without the references").
     if (!placeByAttention)
         first.subjects.clear();
+    // The scene alone, for a model asked for more than the size it was trained at, is drawn at that size
+    // and scaled up: it draws its backgrounds best there (at twice it, with its positions scaled, the toy
+    // model doubles the street's dashes and the beach's shore line), and the redraw adds the detail.
+    Resolved firstSize = v;
+    const bool atNative = !placeByAttention && v.positionScale < 1.0;
+    if (atNative) {
+        firstSize.width = std::max(16, static_cast<int>(std::lround(v.width * v.positionScale / 16.0)) * 16);
+        firstSize.height = std::max(16, static_cast<int>(std::lround(v.height * v.positionScale / 16.0)) * 16);
+        firstSize.positionScale = 1.0;
+    }
     GenerationResult pass1;
-    runPass(b, first, v, &pass1, offsetProgress(0));
+    runPass(b, first, firstSize, &pass1, offsetProgress(0));
 
     at::Tensor canvas = image::toTensor(pass1.image);
+    if (atNative)
+        canvas = at::upsample_bilinear2d(canvas, {v.height, v.width}, false).clamp(-1.0, 1.0);
     for (size_t i = 0; i < request.subjects.size(); ++i) {
         const Subject &s = request.subjects[i];
         const auto place = pipeline::subjectPlace(s, static_cast<int>(i), v.width, v.height,

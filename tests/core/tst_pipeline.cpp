@@ -616,6 +616,40 @@ private Q_SLOTS:
         QVERIFY(generate(*plain, r, &b).ok());
         QVERIFY(a.image.pixels == b.image.pixels);
         QVERIFY(a.parametersJson.find("position_scale") == std::string::npos);
+
+        // The collage's first image, the scene alone (every subject in a box), is drawn at the native size
+        // and scaled up: the result equals that scene generated at 64 px, scaled to 128, pasted into and
+        // redrawn at 128.
+        r.width = r.height = 0;
+        r.subjects[0].box = NormalizedBox{0.25f, 0.25f, 0.5f, 0.5f};
+        r.collage = 0.5f;
+        GenerationResult collaged, scene, redrawn;
+        QVERIFY(generate(*raised, r, &collaged).ok());
+        QCOMPARE(collaged.image.width, 128);
+        GenerationRequest alone = r;
+        alone.subjects.clear();
+        alone.collage = 0.0f;
+        alone.width = alone.height = 64;
+        QVERIFY(generate(*raised, alone, &scene).ok());
+        at::Tensor canvas = at::upsample_bilinear2d(image::toTensor(scene.image), {128, 128}, false).clamp(-1.0, 1.0);
+        const auto place = pipeline::subjectPlace(r.subjects[0], 0, 128, 128, nullptr, 16);
+        QVERIFY(place);
+        pipeline::pasteSubject(canvas, r.subjects[0].image, pipeline::referenceSubjectMask(r.subjects[0].image), *place);
+        GenerationRequest redraw = r;
+        redraw.collage = 0.0f;
+        redraw.initImage = image::fromTensor(canvas);
+        redraw.strength = 0.5f;
+        QVERIFY(generate(*raised, redraw, &redrawn).ok());
+        QVERIFY(redrawn.image.pixels == collaged.image.pixels);
+        // The same built from the scene drawn at 128 (positions scaled) is another image.
+        alone.width = alone.height = 128;
+        GenerationResult sceneFull, other;
+        QVERIFY(generate(*raised, alone, &sceneFull).ok());
+        at::Tensor full = image::toTensor(sceneFull.image);
+        pipeline::pasteSubject(full, r.subjects[0].image, pipeline::referenceSubjectMask(r.subjects[0].image), *place);
+        redraw.initImage = image::fromTensor(full);
+        QVERIFY(generate(*raised, redraw, &other).ok());
+        QVERIFY(other.image.pixels != collaged.image.pixels);
     }
 
     // The layout read from the prompt (mosaic/layout.h): names and position words to boxes.
