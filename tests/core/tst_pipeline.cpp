@@ -44,6 +44,30 @@ Subject subject(const char *name, uint8_t r, uint8_t g, uint8_t b)
     return s;
 }
 
+// The reference collage done by hand: `scene` scaled (bilinear) to the request's size, each subject's
+// reference pasted into its box, and the request redrawn from that at `strength`. Empty on failure.
+RgbaImage collageByHand(ModelBundle &bundle, const GenerationRequest &r, const RgbaImage &scene, int size,
+                        float strength)
+{
+    at::Tensor canvas = image::toTensor(scene);
+    if (scene.width != size)
+        canvas = at::upsample_bilinear2d(canvas, {size, size}, false).clamp(-1.0, 1.0);
+    for (size_t i = 0; i < r.subjects.size(); ++i) {
+        const auto place = pipeline::subjectPlace(r.subjects[i], static_cast<int>(i), size, size, nullptr, 16);
+        if (!place)
+            return {};
+        pipeline::pasteSubject(canvas, r.subjects[i].image, pipeline::referenceSubjectMask(r.subjects[i].image), *place);
+    }
+    GenerationRequest redraw = r;
+    redraw.collage = 0.0f;
+    redraw.initImage = image::fromTensor(canvas);
+    redraw.strength = strength;
+    GenerationResult out;
+    if (!generate(bundle, redraw, &out).ok())
+        return {};
+    return out.image;
+}
+
 } // namespace
 
 class TstPipeline : public QObject
@@ -503,20 +527,11 @@ private Q_SLOTS:
             GenerationRequest scene = r;
             scene.subjects.clear();
             scene.collage = 0.0f;
-            GenerationResult alone, redrawn;
+            GenerationResult alone;
             QVERIFY(generate(*m_bundle, scene, &alone).ok());
-            at::Tensor canvas = image::toTensor(alone.image);
-            for (size_t i = 0; i < r.subjects.size(); ++i) {
-                const auto place = pipeline::subjectPlace(r.subjects[i], static_cast<int>(i), 64, 64, nullptr, 16);
-                QVERIFY(place);
-                pipeline::pasteSubject(canvas, r.subjects[i].image, pipeline::referenceSubjectMask(r.subjects[i].image), *place);
-            }
-            GenerationRequest redraw = r;
-            redraw.collage = 0.0f;
-            redraw.initImage = image::fromTensor(canvas);
-            redraw.strength = 0.6f;
-            QVERIFY(generate(*m_bundle, redraw, &redrawn).ok());
-            QVERIFY(redrawn.image.pixels == on.image.pixels);
+            const RgbaImage byHand = collageByHand(*m_bundle, r, alone.image, 64, 0.6f);
+            QCOMPARE(byHand.width, 64);
+            QVERIFY(byHand.pixels == on.image.pixels);
         }
         // The paste is what changes the result: references whose subjects are all white (nothing to cut
         // out, so nothing pasted) leave the first pass's image to be redrawn, a different image.
@@ -623,7 +638,7 @@ private Q_SLOTS:
         r.width = r.height = 0;
         r.subjects[0].box = NormalizedBox{0.25f, 0.25f, 0.5f, 0.5f};
         r.collage = 0.5f;
-        GenerationResult collaged, scene, redrawn;
+        GenerationResult collaged, scene, sceneFull;
         QVERIFY(generate(*raised, r, &collaged).ok());
         QCOMPARE(collaged.image.width, 128);
         GenerationRequest alone = r;
@@ -631,25 +646,15 @@ private Q_SLOTS:
         alone.collage = 0.0f;
         alone.width = alone.height = 64;
         QVERIFY(generate(*raised, alone, &scene).ok());
-        at::Tensor canvas = at::upsample_bilinear2d(image::toTensor(scene.image), {128, 128}, false).clamp(-1.0, 1.0);
-        const auto place = pipeline::subjectPlace(r.subjects[0], 0, 128, 128, nullptr, 16);
-        QVERIFY(place);
-        pipeline::pasteSubject(canvas, r.subjects[0].image, pipeline::referenceSubjectMask(r.subjects[0].image), *place);
-        GenerationRequest redraw = r;
-        redraw.collage = 0.0f;
-        redraw.initImage = image::fromTensor(canvas);
-        redraw.strength = 0.5f;
-        QVERIFY(generate(*raised, redraw, &redrawn).ok());
-        QVERIFY(redrawn.image.pixels == collaged.image.pixels);
+        const RgbaImage byHand = collageByHand(*raised, r, scene.image, 128, 0.5f);
+        QCOMPARE(byHand.width, 128);
+        QVERIFY(byHand.pixels == collaged.image.pixels);
         // The same built from the scene drawn at 128 (positions scaled) is another image.
         alone.width = alone.height = 128;
-        GenerationResult sceneFull, other;
         QVERIFY(generate(*raised, alone, &sceneFull).ok());
-        at::Tensor full = image::toTensor(sceneFull.image);
-        pipeline::pasteSubject(full, r.subjects[0].image, pipeline::referenceSubjectMask(r.subjects[0].image), *place);
-        redraw.initImage = image::fromTensor(full);
-        QVERIFY(generate(*raised, redraw, &other).ok());
-        QVERIFY(other.image.pixels != collaged.image.pixels);
+        const RgbaImage fromFull = collageByHand(*raised, r, sceneFull.image, 128, 0.5f);
+        QCOMPARE(fromFull.width, 128);
+        QVERIFY(fromFull.pixels != collaged.image.pixels);
     }
 
     // The layout read from the prompt (mosaic/layout.h): names and position words to boxes.
