@@ -543,27 +543,6 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
                                               [](const Subject &s) { return !s.box && s.mask.width <= 0; });
     if (placeByAttention)
         first.capture.enabled = true;
-    const int64_t tokens = (v.height / 16) * (v.width / 16);
-    const int secondSteps = v.steps - firstStepAt(pipeline::getSchedule(v.steps, tokens), v.steps, v.collage);
-    const int total = v.steps -
-                      (request.initImage.isNull() || request.strength >= 1.0f
-                           ? 0
-                           : firstStepAt(pipeline::getSchedule(v.steps, tokens), v.steps, request.strength)) +
-                      secondSteps;
-    // Progress counts the steps of both passes, and the time since the first began.
-    const auto t0 = Clock::now();
-    auto offsetProgress = [&](int offset) {
-        GenerationCallbacks c = callbacks;
-        if (callbacks.progress)
-            c.progress = [&callbacks, offset, total, t0](const ProgressInfo &p) {
-                ProgressInfo q = p;
-                q.step = p.step + offset;
-                q.steps = total;
-                q.elapsedSeconds = since(t0);
-                callbacks.progress(q);
-            };
-        return c;
-    };
     // Where every subject has its place, the first image is the scene alone: drawn with the references,
     // the model paints a patch of each subject's colours around its region, which the redraw keeps as a
     // speckled halo round the pasted subject (docs/results.md, "A first image without the references").
@@ -579,6 +558,28 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
         firstSize.height = std::max(16, static_cast<int>(std::lround(v.height * v.positionScale / 16.0)) * 16);
         firstSize.positionScale = 1.0;
     }
+    const int64_t tokens = (v.height / 16) * (v.width / 16),
+                  firstTokens = (firstSize.height / 16) * (firstSize.width / 16);
+    const int secondSteps = v.steps - firstStepAt(pipeline::getSchedule(v.steps, tokens), v.steps, v.collage);
+    const int total = v.steps -
+                      (request.initImage.isNull() || request.strength >= 1.0f
+                           ? 0
+                           : firstStepAt(pipeline::getSchedule(v.steps, firstTokens), v.steps, request.strength)) +
+                      secondSteps;
+    // Progress counts the steps of both passes, and the time since the first began.
+    const auto t0 = Clock::now();
+    auto offsetProgress = [&](int offset) {
+        GenerationCallbacks c = callbacks;
+        if (callbacks.progress)
+            c.progress = [&callbacks, offset, total, t0](const ProgressInfo &p) {
+                ProgressInfo q = p;
+                q.step = p.step + offset;
+                q.steps = total;
+                q.elapsedSeconds = since(t0);
+                callbacks.progress(q);
+            };
+        return c;
+    };
     GenerationResult pass1;
     runPass(b, first, firstSize, &pass1, offsetProgress(0));
 
