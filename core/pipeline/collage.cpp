@@ -180,7 +180,10 @@ std::optional<PixelBox> subjectPlace(const Subject &s, int index, int width, int
         }
     if (bestCount == 0)
         return std::nullopt;
-    return best;
+    // The map may be of a smaller first image: its box scaled to the canvas.
+    return scaled(static_cast<double>(best.x) / ownership->width, static_cast<double>(best.y) / ownership->height,
+                  static_cast<double>(best.x + best.w) / ownership->width,
+                  static_cast<double>(best.y + best.h) / ownership->height);
 }
 
 } // namespace mosaic::pipeline

@@ -34,7 +34,8 @@ void pasteSubject(at::Tensor &canvas, const RgbaImage &reference, const at::Tens
 
 // Where a subject goes: its box, else its mask's box (both scaled to the canvas), else — when `ownership`
 // (a generated image's argmax of the attention shares) is given — the box of the largest 4-connected
-// group of tokens it owns there (`tokenSide` pixels per token). nullopt when none of these exists.
+// group of tokens it owns there (`tokenSide` pixels of the map per token), scaled from the map's size to
+// the canvas. nullopt when none of these exists.
 std::optional<PixelBox> subjectPlace(const Subject &subject, int index, int width, int height,
                                      const IndexMap *ownership, int tokenSide);
 

@@ -548,11 +548,12 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     // speckled halo round the pasted subject (docs/results.md, "A first image without the references").
     if (!placeByAttention)
         first.subjects.clear();
-    // The scene alone, for a model asked for more than the size it was trained at, is drawn at that size
+    // For a model asked for more than the size it was trained at, the first image is drawn at that size
     // and scaled up: it draws its backgrounds best there (at twice it, with its positions scaled, the toy
-    // model doubles the street's dashes and the beach's shore line), and the redraw adds the detail.
+    // model doubles the street's dashes and the beach's shore line), its attention places subjects
+    // there (at twice it, scattered), and the redraw adds the detail.
     Resolved firstSize = v;
-    const bool atNative = !placeByAttention && v.positionScale < 1.0;
+    const bool atNative = v.positionScale < 1.0;
     if (atNative) {
         firstSize.width = std::max(16, static_cast<int>(std::lround(v.width * v.positionScale / 16.0)) * 16);
         firstSize.height = std::max(16, static_cast<int>(std::lround(v.height * v.positionScale / 16.0)) * 16);

@@ -471,6 +471,9 @@ private Q_SLOTS:
         auto p = pipeline::subjectPlace(s, 0, 64, 64, &owner, 16);
         QVERIFY(p && p->x == 32 && p->y == 16 && p->w == 32 && p->h == 32);
         QVERIFY(!pipeline::subjectPlace(s, 2, 64, 64, &owner, 16));
+        // A map of a first image half the canvas's size (drawn at a model's native size): scaled up.
+        p = pipeline::subjectPlace(s, 0, 128, 96, &owner, 16);
+        QVERIFY(p && p->x == 64 && p->y == 24 && p->w == 64 && p->h == 48);
         s.mask.width = s.mask.height = 8;
         s.mask.values.assign(64, 0.0f);
         s.mask.values[2 * 8 + 4] = s.mask.values[3 * 8 + 5] = 1.0f;
