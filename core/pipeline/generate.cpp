@@ -551,21 +551,21 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     // For a model asked for more than the size it was trained at, the first image is drawn at that size
     // and scaled up: it draws its backgrounds best there (at twice it, with its positions scaled, the toy
     // model doubles the street's dashes and the beach's shore line), its attention places subjects
-    // there (at twice it, scattered), and the redraw adds the detail.
+    // there (at twice it, scattered), and the redraw adds the detail. Not from a starting image, whose
+    // detail the round trip through the smaller size would lose.
     Resolved firstSize = v;
-    const bool atNative = v.positionScale < 1.0;
+    const bool atNative = v.positionScale < 1.0 && (request.initImage.isNull() || request.strength >= 1.0f);
     if (atNative) {
         firstSize.width = std::max(16, static_cast<int>(std::lround(v.width * v.positionScale / 16.0)) * 16);
         firstSize.height = std::max(16, static_cast<int>(std::lround(v.height * v.positionScale / 16.0)) * 16);
         firstSize.positionScale = 1.0;
     }
-    const int64_t tokens = (v.height / 16) * (v.width / 16),
-                  firstTokens = (firstSize.height / 16) * (firstSize.width / 16);
+    const int64_t tokens = (v.height / 16) * (v.width / 16);
     const int secondSteps = v.steps - firstStepAt(pipeline::getSchedule(v.steps, tokens), v.steps, v.collage);
     const int total = v.steps -
                       (request.initImage.isNull() || request.strength >= 1.0f
                            ? 0
-                           : firstStepAt(pipeline::getSchedule(v.steps, firstTokens), v.steps, request.strength)) +
+                           : firstStepAt(pipeline::getSchedule(v.steps, tokens), v.steps, request.strength)) +
                       secondSteps;
     // Progress counts the steps of both passes, and the time since the first began.
     const auto t0 = Clock::now();
