@@ -584,9 +584,7 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     GenerationResult pass1;
     runPass(b, first, firstSize, &pass1, offsetProgress(0));
 
-    at::Tensor canvas = image::toTensor(pass1.image);
-    if (atNative)
-        canvas = at::upsample_bilinear2d(canvas, {v.height, v.width}, false).clamp(-1.0, 1.0);
+    at::Tensor canvas = fitImage(pass1.image, v.width, v.height); // scaled up from the native size
     for (size_t i = 0; i < request.subjects.size(); ++i) {
         const Subject &s = request.subjects[i];
         const auto place = pipeline::subjectPlace(s, static_cast<int>(i), v.width, v.height,

@@ -51,7 +51,7 @@ RgbaImage collageByHand(ModelBundle &bundle, const GenerationRequest &r, const R
 {
     at::Tensor canvas = image::toTensor(scene);
     if (scene.width != size)
-        canvas = at::upsample_bilinear2d(canvas, {size, size}, false).clamp(-1.0, 1.0);
+        canvas = at::upsample_bilinear2d(canvas, {size, size}, false);
     for (size_t i = 0; i < r.subjects.size(); ++i) {
         const auto place = pipeline::subjectPlace(r.subjects[i], static_cast<int>(i), size, size, nullptr, 16);
         if (!place)
