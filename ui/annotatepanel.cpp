@@ -4,7 +4,7 @@
 #include "annotation.h"
 #include "composition.h"
 #include "teardown.h"
-#include "worker.h"
+#include "generationservice.h"
 
 #include <mosaic/annotate.h>
 
@@ -15,7 +15,6 @@
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -28,7 +27,6 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include <memory>
 
@@ -58,7 +56,8 @@ QToolButton *toolButton(QWidget *parent, const char *name, const QKeySequence &k
 
 } // namespace
 
-AnnotatePanel::AnnotatePanel(QWidget *parent) : QWidget(parent), m_set(new AnnotationSet(this))
+AnnotatePanel::AnnotatePanel(GenerationService *service, QWidget *parent)
+    : QWidget(parent), m_set(new AnnotationSet(this)), m_service(service)
 {
     setObjectName(QStringLiteral("annotatePanel"));
     m_view = new AnnotateView(m_set, this);
@@ -381,12 +380,6 @@ void AnnotatePanel::setCurrentSample(int index)
     }
 }
 
-class AnnotatePanel::JobWatcher : public QFutureWatcher<void>
-{
-public:
-    using QFutureWatcher<void>::QFutureWatcher;
-};
-
 void AnnotatePanel::showBusy(bool busy, const QString &text)
 {
     m_suggest->setEnabled(!busy);
@@ -396,20 +389,24 @@ void AnnotatePanel::showBusy(bool busy, const QString &text)
         Q_EMIT statusMessage(text);
 }
 
-void AnnotatePanel::startJob(int sample, const QString &busyText, std::function<QString()> work, std::function<void()> apply)
+void AnnotatePanel::startJob(int sample, const QString &busyText,
+                             std::function<QString(mosaic::ModelBundle *, const std::atomic<bool> *)> work,
+                             std::function<void()> apply)
 {
     const quint64 epoch = m_epoch;
     const std::string id = m_set->sample(sample).id;
     const size_t subjects = m_set->sample(sample).subjects.size();
-    auto failure = std::make_shared<QString>(); // written on the pool thread, read after `finished`
-    m_job = new JobWatcher(this);
     showBusy(true, busyText);
-    connect(m_job, &QFutureWatcherBase::finished, this, [this, epoch, id, subjects, sample, failure, apply] {
-        m_job->deleteLater();
-        m_job = nullptr;
+    m_job = m_service->runJob(work, this, [this, epoch, id, subjects, sample, apply](const QString &failure, bool cancelled) {
+        m_job = 0;
         showBusy(false);
-        if (!failure->isEmpty()) {
-            Q_EMIT errorOccurred(*failure);
+        if (cancelled) {
+            Q_EMIT statusMessage(tr("Cancelled"));
+            Q_EMIT suggestionsFinished(false);
+            return;
+        }
+        if (!failure.isEmpty()) {
+            Q_EMIT errorOccurred(failure);
             Q_EMIT suggestionsFinished(false);
             return;
         }
@@ -423,13 +420,12 @@ void AnnotatePanel::startJob(int sample, const QString &busyText, std::function<
         apply();
         Q_EMIT suggestionsFinished(true);
     });
-    m_job->setFuture(QtConcurrent::run([work, failure] {
-        try {
-            *failure = work();
-        } catch (const std::exception &e) {
-            *failure = QString::fromLocal8Bit(e.what());
-        }
-    }));
+}
+
+void AnnotatePanel::cancelJob()
+{
+    if (m_job)
+        m_service->cancelJobs();
 }
 
 bool AnnotatePanel::grabCut(QString *error)
@@ -453,18 +449,12 @@ bool AnnotatePanel::grabCut(QString *error)
     auto mask = std::make_shared<mosaic::FloatMap>();
     startJob(
         s, tr("GrabCut is filling the mask…"),
-        [target, region, mask] {
+        [target, region, mask](mosaic::ModelBundle *, const std::atomic<bool> *) {
             const auto st = mosaic::grabCut(target, region, 5, mask.get());
             return st.ok() ? QString() : QString::fromStdString(st.message);
         },
         [this, s, k, mask] {
-            QImage m(mask->width, mask->height, QImage::Format_Grayscale8);
-            for (int y = 0; y < mask->height; ++y) {
-                uchar *row = m.scanLine(y);
-                for (int x = 0; x < mask->width; ++x)
-                    row[x] = mask->values[static_cast<size_t>(y) * mask->width + x] > 0.5f ? 255 : 0;
-            }
-            m_set->setMask(s, k, m, tr("GrabCut region"));
+            m_set->setMask(s, k, fromMask(*mask), tr("GrabCut region"));
         });
     return true;
 }
@@ -494,10 +484,14 @@ bool AnnotatePanel::suggest(int method, QString *error)
     auto found = std::make_shared<std::vector<std::vector<mosaic::Correspondence>>>(static_cast<size_t>(n));
     startJob(
         s, tr("Suggesting pairs (%1)…").arg(methodName),
-        [o, subjects, target, prompt, found] {
+        [o, subjects, target, prompt, found](mosaic::ModelBundle *model, const std::atomic<bool> *cancel) {
             mosaic::Status st;
             if (o.method == mosaic::SuggestMethod::Model) {
-                st = mosaic::suggestWithModel(target, prompt, subjects, o, found.get());
+                if (!model)
+                    return tr("No model is loaded: the model suggester uses the model the app has loaded.");
+                mosaic::SuggestOptions withCancel = o;
+                withCancel.cancel = cancel;
+                st = mosaic::suggestWithModel(*model, target, prompt, subjects, withCancel, found.get());
             } else {
                 for (size_t k = 0; k < subjects.size() && st.ok(); ++k)
                     if (subjects[k].box || subjects[k].mask.width > 0 || o.method == mosaic::SuggestMethod::Features)
@@ -563,7 +557,7 @@ void AnnotatePanel::refreshSubjects()
         const auto &subs = m_set->sample(s).subjects;
         for (int k = 0; k < static_cast<int>(subs.size()); ++k) {
             QPixmap swatch(12, 12);
-            swatch.fill(Composition::defaultColor(k));
+            swatch.fill(subjectColor(k));
             m_subject->addItem(QIcon(swatch), QStringLiteral("%1. %2").arg(k + 1).arg(QString::fromStdString(subs[static_cast<size_t>(k)].name)));
         }
         m_done->setChecked(m_set->sample(s).done);
@@ -677,10 +671,9 @@ void AnnotatePanel::retranslateUi()
 AnnotatePanel::~AnnotatePanel()
 {
     disconnectIncoming(this);
-    // No background job outlives the panel (it reads nothing of the panel's, but LibTorch and
-    // OpenCV must not be running on a pool thread while the application exits).
-    if (m_job)
-        m_job->waitForFinished();
+    // A job still running reads nothing of the panel's; its result is dropped (the service holds
+    // `this` as a guarded context) and it is asked to stop.
+    cancelJob();
 }
 
 } // namespace ui

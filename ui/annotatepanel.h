@@ -4,7 +4,12 @@
 
 #include <QWidget>
 
+#include <atomic>
 #include <functional>
+
+namespace mosaic {
+class ModelBundle;
+}
 
 class QCheckBox;
 class QComboBox;
@@ -19,6 +24,7 @@ namespace ui {
 
 class AnnotationSet;
 class AnnotateView;
+class GenerationService;
 struct GalleryEntry;
 
 class AnnotatePanel : public QWidget
@@ -26,19 +32,23 @@ class AnnotatePanel : public QWidget
     Q_OBJECT
 
 public:
-    explicit AnnotatePanel(QWidget *parent = nullptr);
+    // The suggesters and GrabCut run on `service`'s generation thread, the model suggester with the
+    // model it has loaded.
+    explicit AnnotatePanel(GenerationService *service, QWidget *parent = nullptr);
     ~AnnotatePanel() override;
     AnnotationSet *set() const { return m_set; }
     AnnotateView *view() const { return m_view; }
     void setCurrentSample(int index);
     int currentSample() const;
-    // Starts a suggester (0 region, 1 features, 2 model) over every subject of the current sample on
-    // a pool thread; the window stays live. False (with the reason) when it cannot start: no sample,
+    // Starts a suggester (0 region, 1 features, 2 model: the loaded model) over every subject of the
+    // current sample on the generation thread; the window stays live. False (with the reason) when it cannot start: no sample,
     // or another suggestion or GrabCut still running. suggestionsFinished() follows a true return.
     bool suggest(int method, QString *error);
-    // Fills the current subject's mask from its box with GrabCut, on a pool thread likewise.
+    // Fills the current subject's mask from its box with GrabCut, on the generation thread likewise.
     bool grabCut(QString *error);
-    bool isBusy() const { return m_job != nullptr; }
+    bool isBusy() const { return m_job != 0; }
+    // Asks the running suggestion or GrabCut to stop (suggestionsFinished(false) follows).
+    void cancelJob();
     QListWidget *problemList() const { return m_problems; }
     QTableWidget *pairTable() const { return m_table; }
     QString countsText() const;
@@ -64,9 +74,10 @@ private:
     void refreshSubjects();
     void refreshReview();
     QVector<int> selectedRows() const;
-    // Runs `work` on the global thread pool, then `apply` here if the job's sample is still the
-    // one it read (same dataset, same sample id, same subject count). work returns an error or "".
-    void startJob(int sample, const QString &busyText, std::function<QString()> work, std::function<void()> apply);
+    // Runs `work` on the generation thread, then `apply` here if the job's sample is still the one it
+    // read (same dataset, same sample id, same subject count). work returns an error or "".
+    void startJob(int sample, const QString &busyText,
+                  std::function<QString(mosaic::ModelBundle *, const std::atomic<bool> *)> work, std::function<void()> apply);
     void showBusy(bool busy, const QString &text = QString()); // the buttons and the status line
 
     AnnotationSet *m_set;
@@ -82,8 +93,8 @@ private:
     QTableWidget *m_table;
     bool m_updating = false;
     quint64 m_epoch = 0; // counts datasets opened, created or imported (sample ids repeat across them)
-    class JobWatcher;
-    JobWatcher *m_job = nullptr; // the running suggestion or GrabCut, if any
+    GenerationService *m_service;
+    quint64 m_job = 0; // the running suggestion or GrabCut, if any
 };
 
 } // namespace ui

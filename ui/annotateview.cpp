@@ -2,6 +2,7 @@
 
 #include "annotation.h"
 #include "composition.h"
+#include "convert.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>
@@ -215,7 +216,7 @@ void AnnotateView::paintEvent(QPaintEvent *)
         return;
     }
     const auto &sample = m_set->sample(m_sample);
-    const QColor color = Composition::defaultColor(m_subject);
+    const QColor color = subjectColor(m_subject);
     for (Side side : {Side::Reference, Side::Target}) {
         const QRectF pane = paneRect(side);
         p.save();
@@ -249,7 +250,7 @@ void AnnotateView::paintEvent(QPaintEvent *)
                 const auto &box = sample.subjects[static_cast<size_t>(k)].box;
                 if (!box)
                     continue;
-                QPen pen(Composition::defaultColor(k), k == m_subject ? 2.5 : 1.2, k == m_subject ? Qt::SolidLine : Qt::DashLine);
+                QPen pen(subjectColor(k), k == m_subject ? 2.5 : 1.2, k == m_subject ? Qt::SolidLine : Qt::DashLine);
                 p.setPen(pen);
                 p.setBrush(Qt::NoBrush);
                 p.drawRect(QRectF(toWidget(side, QPointF(box->x, box->y)), toWidget(side, QPointF(box->x + box->w, box->y + box->h))));
@@ -459,9 +460,7 @@ void AnnotateView::mouseReleaseEvent(QMouseEvent *event)
         const double x0 = std::clamp(a.x(), 0.0, 1.0), y0 = std::clamp(a.y(), 0.0, 1.0);
         const double x1 = std::clamp(b.x(), 0.0, 1.0), y1 = std::clamp(b.y(), 0.0, 1.0);
         if (x1 - x0 > 0.01 && y1 - y0 > 0.01)
-            m_set->setBox(m_sample, m_subject,
-                          mosaic::NormalizedBox{static_cast<float>(x0), static_cast<float>(y0), static_cast<float>(x1 - x0),
-                                                static_cast<float>(y1 - y0)});
+            m_set->setBox(m_sample, m_subject, toBox(QRectF(QPointF(x0, y0), QPointF(x1, y1))));
         update();
         return;
     }

@@ -2,7 +2,7 @@
 
 #include "gallery.h"
 #include "lambdacommand.h"
-#include "worker.h"
+#include "generationservice.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -534,17 +534,7 @@ mosaic::SuggestSubject AnnotationSet::suggestSubject(int i, int subject) const
     mosaic::SuggestSubject s;
     s.reference = fromQImage(reference(i, subject));
     s.box = m_samples[i].subjects[static_cast<size_t>(subject)].box;
-    const QImage m = mask(i, subject);
-    if (!m.isNull()) {
-        s.mask.width = m.width();
-        s.mask.height = m.height();
-        s.mask.values.resize(static_cast<size_t>(m.width()) * m.height());
-        for (int y = 0; y < m.height(); ++y) {
-            const uchar *row = m.constScanLine(y);
-            for (int x = 0; x < m.width(); ++x)
-                s.mask.values[static_cast<size_t>(y) * m.width() + x] = row[x] > 127 ? 1.0f : 0.0f;
-        }
-    }
+    s.mask = toMask(mask(i, subject));
     return s;
 }
 

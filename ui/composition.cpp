@@ -1,7 +1,7 @@
 #include "composition.h"
 #include "lambdacommand.h"
 
-#include "worker.h"
+#include "convert.h"
 
 #include <mosaic/image.h>
 #include <mosaic/layout.h>
@@ -17,14 +17,6 @@ namespace ui {
 
 
 Composition::Composition(QObject *parent) : QObject(parent) {}
-
-QColor Composition::defaultColor(int index)
-{
-    static const QColor colors[] = {QColor(0xe6, 0x4b, 0x35), QColor(0x1f, 0x77, 0xb4), QColor(0x2c, 0xa0, 0x2c),
-                                    QColor(0x94, 0x67, 0xbd), QColor(0xff, 0x9f, 0x1c), QColor(0x17, 0xbe, 0xcf),
-                                    QColor(0xe3, 0x77, 0xc2), QColor(0x8c, 0x56, 0x4b)};
-    return colors[index % 8];
-}
 
 QImage Composition::prepareReference(const QImage &image, int size)
 {
@@ -62,7 +54,7 @@ bool Composition::addSubjectFromImage(const QImage &image, const QString &name, 
     item.name = name.isEmpty() ? tr("Subject %1").arg(m_subjects.size() + 1) : name;
     // A colour no other subject uses.
     for (int c = 0; c < 8; ++c) {
-        const QColor color = defaultColor(m_subjects.size() + c);
+        const QColor color = subjectColor(m_subjects.size() + c);
         if (std::none_of(m_subjects.begin(), m_subjects.end(), [&](const SubjectItem &s) { return s.color == color; })) {
             item.color = color;
             break;
@@ -205,6 +197,28 @@ void Composition::clearPoints(int index)
                                   [this, index, before] { replaceRaw(index, before); }));
 }
 
+namespace {
+
+// The subjects as the layout planner sees them (no pixels), and the app's words as extra keys.
+mosaic::GenerationRequest layoutRequest(const QString &prompt, const QVector<SubjectItem> &items, bool keepRegions,
+                                        std::vector<std::string> *words)
+{
+    mosaic::GenerationRequest r;
+    r.prompt = prompt.toStdString();
+    for (const auto &s : items) {
+        mosaic::Subject sub = toCoreSubject(s, false);
+        if (!keepRegions) {
+            sub.box.reset();
+            sub.mask = {};
+        }
+        r.subjects.push_back(std::move(sub));
+        words->push_back(s.word.toStdString());
+    }
+    return r;
+}
+
+} // namespace
+
 void Composition::autoLayout()
 {
     const int n = m_subjects.size();
@@ -212,15 +226,12 @@ void Composition::autoLayout()
         return;
     // Boxes where the prompt puts each subject by its name or word ("Pip on the left"); the subjects it
     // does not place spread over the rest of the (square) canvas (mosaic/layout.h).
-    std::vector<mosaic::LayoutSubject> subjects;
-    for (const auto &s : m_subjects)
-        subjects.push_back({mosaic::layoutKeys(QString(s.name + QLatin1Char(' ') + s.word).toStdString()), std::nullopt});
-    const auto planned = mosaic::planLayout(m_settings.prompt.toStdString(), subjects);
+    std::vector<std::string> words;
+    const auto planned = mosaic::planRequestLayout(layoutRequest(m_settings.prompt, m_subjects, false, &words), 1, 1, words);
     QVector<QRectF> before, after;
     for (int i = 0; i < n; ++i) {
         before.push_back(m_subjects[i].box);
-        const mosaic::NormalizedBox &b = planned[static_cast<size_t>(i)].box;
-        after.push_back(QRectF(b.x, b.y, b.w, b.h));
+        after.push_back(toRect(planned[static_cast<size_t>(i)].box));
     }
     m_undo.push(new LambdaCommand(tr("Auto layout"), [this, after] { setAllBoxesRaw(after); },
                                   [this, before] { setAllBoxesRaw(before); }));
@@ -234,36 +245,90 @@ QVector<QRectF> Composition::promptPlaces(QStringList *clauses) const
     // (The canvas asks on every repaint: nothing to plan unless a subject lacks a region.)
     if (std::all_of(m_subjects.begin(), m_subjects.end(), [](const SubjectItem &s) { return !s.box.isNull() || !s.mask.isNull(); }))
         return out;
-    std::vector<mosaic::LayoutSubject> layout;
-    for (const auto &s : m_subjects) {
-        mosaic::LayoutSubject l;
-        l.keys = mosaic::layoutKeys(QString(s.name + QLatin1Char(' ') + s.word).toStdString());
-        if (!s.box.isNull()) {
-            l.fixed = mosaic::NormalizedBox{float(s.box.x()), float(s.box.y()), float(s.box.width()), float(s.box.height())};
-        } else if (!s.mask.isNull()) {
-            // The mask's extent (the masks are 8-bit grey, > 127 inside).
-            int x0 = s.mask.width(), y0 = s.mask.height(), x1 = -1, y1 = -1;
-            for (int y = 0; y < s.mask.height(); ++y) {
-                const uchar *row = s.mask.constScanLine(y);
-                for (int x = 0; x < s.mask.width(); ++x)
-                    if (row[x] > 127)
-                        x0 = std::min(x0, x), x1 = std::max(x1, x), y0 = std::min(y0, y), y1 = std::max(y1, y);
-            }
-            const float w = float(s.mask.width()), h = float(s.mask.height());
-            l.fixed = x1 < 0 ? mosaic::NormalizedBox{} : mosaic::NormalizedBox{x0 / w, y0 / h, (x1 - x0 + 1) / w, (y1 - y0 + 1) / h};
-        }
-        layout.push_back(std::move(l));
-    }
-    const auto planned = mosaic::planLayout(m_settings.prompt.toStdString(), layout);
+    std::vector<std::string> words;
+    const auto planned = mosaic::planRequestLayout(layoutRequest(m_settings.prompt, m_subjects, true, &words), 1, 1, words);
     for (int i = 0; i < out.size(); ++i) {
         const auto &p = planned[static_cast<size_t>(i)];
-        if (layout[static_cast<size_t>(i)].fixed || p.clause.empty())
+        const SubjectItem &s = m_subjects[i];
+        if (!s.box.isNull() || !s.mask.isNull() || p.clause.empty())
             continue;
-        out[i] = QRectF(p.box.x, p.box.y, p.box.w, p.box.h);
+        out[i] = toRect(p.box);
         if (clauses)
             (*clauses)[i] = QString::fromStdString(p.clause);
     }
     return out;
+}
+
+mosaic::GenerationRequest Composition::request() const
+{
+    mosaic::GenerationRequest r;
+    m_settings.toRequest(&r);
+    r.prompt = expandedPrompt().toStdString(); // subject names become their words
+    for (const auto &item : m_subjects)
+        r.subjects.push_back(toCoreSubject(item));
+    return r;
+}
+
+mosaic::Subject toCoreSubject(const SubjectItem &item, bool withImage)
+{
+    mosaic::Subject sub;
+    sub.name = item.name.toStdString();
+    if (withImage)
+        sub.image = fromQImage(item.image);
+    sub.mask = toMask(item.mask);
+    for (const auto &pt : item.points)
+        sub.points.push_back({float(pt.first.x()), float(pt.first.y()), float(pt.second.x()), float(pt.second.y())});
+    sub.box = toBox(item.box);
+    return sub;
+}
+
+void Settings::toRequest(mosaic::GenerationRequest *r) const
+{
+    r->prompt = prompt.toStdString();
+    r->negativePrompt = negativePrompt.toStdString();
+    r->seed = seed;
+    r->steps = steps;
+    r->guidance = static_cast<float>(guidance);
+    r->cfgScale = static_cast<float>(cfg);
+    r->refCfgScale = static_cast<float>(refCfg);
+    r->collage = static_cast<float>(collage);
+    r->width = r->height = size;
+    r->regionStrength = static_cast<float>(regionStrength);
+    r->pointStrength = static_cast<float>(pointStrength);
+}
+
+namespace {
+
+// A request's float as the decimal the user gave (0.4f back as 0.4, not 0.4000000059604645): the
+// shortest decimal that reads back as the same float.
+double decimal(float f)
+{
+    for (int digits = 6; digits < 9; ++digits) {
+        const QString text = QString::number(f, 'g', digits);
+        if (text.toFloat() == f)
+            return text.toDouble();
+    }
+    return f;
+}
+
+} // namespace
+
+Settings Settings::fromRequest(const mosaic::GenerationRequest &r, bool seedLocked)
+{
+    Settings s;
+    s.prompt = QString::fromStdString(r.prompt);
+    s.negativePrompt = QString::fromStdString(r.negativePrompt);
+    s.seed = r.seed;
+    s.seedLocked = seedLocked;
+    s.steps = r.steps;
+    s.guidance = decimal(r.guidance);
+    s.cfg = decimal(r.cfgScale);
+    s.refCfg = decimal(r.refCfgScale);
+    s.collage = decimal(r.collage);
+    s.size = r.width;
+    s.regionStrength = decimal(r.regionStrength);
+    s.pointStrength = decimal(r.pointStrength);
+    return s;
 }
 
 void Composition::setSettings(const Settings &settings)

@@ -3,6 +3,8 @@
 // and settings. Every user edit goes through an undo command on the composition's QUndoStack (one
 // command per user action); views listen to the change signals.
 
+#include <mosaic/request.h>
+
 #include <QColor>
 #include <QImage>
 #include <QObject>
@@ -34,9 +36,12 @@ struct SubjectItem
     }
 };
 
+// The generation settings the user edits (and a project saves). toRequest/fromRequest below are the one
+// mapping between them and a request's fields.
 struct Settings
 {
     QString prompt;
+    QString negativePrompt; // for classifier-free guidance (cfg > 1)
     quint64 seed = 1;
     bool seedLocked = false;
     int steps = 0;          // 0: the model's default
@@ -46,13 +51,22 @@ struct Settings
     double collage = -1;    // the reference collage's redraw strength; < 0: the model's default, 0: off
     int size = 0;           // 0: the model's default
     double regionStrength = 2.0;
+    double pointStrength = 4.0;
     bool operator==(const Settings &o) const
     {
-        return prompt == o.prompt && seed == o.seed && seedLocked == o.seedLocked && steps == o.steps &&
-               guidance == o.guidance && cfg == o.cfg && refCfg == o.refCfg && collage == o.collage && size == o.size &&
-               regionStrength == o.regionStrength;
+        return prompt == o.prompt && negativePrompt == o.negativePrompt && seed == o.seed && seedLocked == o.seedLocked &&
+               steps == o.steps && guidance == o.guidance && cfg == o.cfg && refCfg == o.refCfg && collage == o.collage &&
+               size == o.size && regionStrength == o.regionStrength && pointStrength == o.pointStrength;
     }
+    // The request's settings fields (prompt as written; subjects untouched).
+    void toRequest(mosaic::GenerationRequest *request) const;
+    // Settings from a request's fields; seedLocked as given (a request has no such thing).
+    static Settings fromRequest(const mosaic::GenerationRequest &request, bool seedLocked);
 };
+
+// A subject as core sees it: name, box, mask (core's rule), points, and its image unless `withImage`
+// is false (layout planning needs no pixels).
+mosaic::Subject toCoreSubject(const SubjectItem &item, bool withImage = true);
 
 class Composition : public QObject
 {
@@ -93,11 +107,13 @@ public:
     // for it and the canvas outlines; a null rect for subjects with a region or that the prompt does
     // not place. `clauses`, when given, receives the part of the prompt that placed each one.
     QVector<QRectF> promptPlaces(QStringList *clauses = nullptr) const;
+    // The composition as a generation request: the settings, the prompt with the subjects' names as
+    // their words (expandedPrompt), every subject with its image, region and points.
+    mosaic::GenerationRequest request() const;
     void setSettings(const Settings &settings);
     // Replaces everything without undo history (loading a project, --demo).
     void reset(const QVector<SubjectItem> &subjects, const Settings &settings);
 
-    static QColor defaultColor(int index);
     static QImage prepareReference(const QImage &image, int size = 256);
 
     // Raw mutators used by the undo commands.

@@ -3,7 +3,7 @@
 // each subject's attention (toggle per subject, opacity, the subject's colour), the ownership map,
 // and the result beside its references. Copy, save as PNG (with the parameters), delete, reuse.
 
-#include "worker.h"
+#include "generationservice.h"
 
 #include <QColor>
 #include <QVector>

@@ -2,7 +2,7 @@
 // The main window: subjects on the left, the canvas and the gallery in the middle, prompt and
 // settings on the right, the log dock below; generation runs on the GenerationService's thread.
 
-#include "worker.h"
+#include "generationservice.h"
 
 #include <QImage>
 #include <QMainWindow>
@@ -103,7 +103,12 @@ protected:
 private:
     // Subjects without a region that the prompt places by name get that place in the request.
     void placeFromPrompt(mosaic::GenerationRequest *req);
+    // The constructor's steps.
     void createActions();
+    void createLayout();
+    void connectService();
+    void connectAnnotator();
+    void restoreSettings(); // theme, geometry, queue mode from QSettings
     void createSettingsPanel();
     void retranslateUi();
     void showAbout();

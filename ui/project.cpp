@@ -82,50 +82,41 @@ QRectF readRect(const QJsonValue &v)
     return r.width() > 0 && r.height() > 0 ? r.intersected(QRectF(0, 0, 1, 1)) : QRectF();
 }
 
-// A CFG scale as saved: at least 1 (1 is off), or -1 for the model's default — also what a file from
-// before the scales were saved, or a value that cannot be one, reads as.
-double guidanceScale(const QJsonValue &v)
+// A request in a project: request.h's JSON (one conversion for projects, PNGs and the CLI), with the
+// seed as a decimal string (Qt's JSON reads numbers as doubles, which cannot hold every 64-bit seed).
+QJsonObject requestObject(const mosaic::GenerationRequest &r)
 {
-    const double x = v.toDouble(-1);
-    return std::isfinite(x) && x >= 1.0 && x <= 100.0 ? x : -1.0;
+    QJsonObject o = QJsonDocument::fromJson(QByteArray::fromStdString(mosaic::requestToJson(r))).object();
+    o.insert(QStringLiteral("seed"), QString::number(r.seed));
+    return o;
 }
 
-// A reference collage as saved: in [0, 1) (0 is off), or -1 for the model's default — also what a file
-// from before the collage, or a value that cannot be one, reads as.
-double collageStrength(const QJsonValue &v)
+bool readRequest(const QJsonObject &o, mosaic::GenerationRequest *r, QString *why)
 {
-    const double x = v.toDouble(-1);
-    return std::isfinite(x) && x >= 0.0 && x < 1.0 ? x : -1.0;
+    const mosaic::Status st =
+        mosaic::requestFromJson(QJsonDocument(o).toJson(QJsonDocument::Compact).toStdString(), r);
+    if (!st.ok())
+        *why = QString::fromStdString(st.message);
+    return st.ok();
 }
 
 QJsonObject settingsJson(const Settings &s)
 {
-    return {{QStringLiteral("prompt"), s.prompt},
-            {QStringLiteral("seed"), QString::number(s.seed)},
-            {QStringLiteral("seed_locked"), s.seedLocked},
-            {QStringLiteral("steps"), s.steps},
-            {QStringLiteral("guidance"), s.guidance},
-            {QStringLiteral("cfg_scale"), s.cfg},
-            {QStringLiteral("ref_cfg_scale"), s.refCfg},
-            {QStringLiteral("collage"), s.collage},
-            {QStringLiteral("size"), s.size},
-            {QStringLiteral("region_strength"), s.regionStrength}};
+    mosaic::GenerationRequest r;
+    s.toRequest(&r);
+    QJsonObject o = requestObject(r);
+    o.insert(QStringLiteral("seed_locked"), s.seedLocked);
+    return o;
 }
 
-Settings readSettings(const QJsonObject &o)
+bool readSettings(const QJsonObject &o, Settings *s, QString *why)
 {
-    Settings s;
-    s.prompt = o.value(QStringLiteral("prompt")).toString();
-    s.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
-    s.seedLocked = o.value(QStringLiteral("seed_locked")).toBool();
-    s.steps = std::clamp(o.value(QStringLiteral("steps")).toInt(), 0, 1000);
-    s.guidance = o.value(QStringLiteral("guidance")).toDouble(-1);
-    s.cfg = guidanceScale(o.value(QStringLiteral("cfg_scale")));
-    s.refCfg = guidanceScale(o.value(QStringLiteral("ref_cfg_scale")));
-    s.collage = collageStrength(o.value(QStringLiteral("collage")));
-    s.size = std::clamp(o.value(QStringLiteral("size")).toInt(), 0, 4096);
-    s.regionStrength = o.value(QStringLiteral("region_strength")).toDouble(2.0);
-    return s;
+    mosaic::GenerationRequest r;
+    Settings().toRequest(&r); // the app's defaults where the file says nothing
+    if (!readRequest(o, &r, why))
+        return false;
+    *s = Settings::fromRequest(r, o.value(QStringLiteral("seed_locked")).toBool());
+    return true;
 }
 
 } // namespace
@@ -156,7 +147,7 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
     for (const auto &e : c.results) {
         const auto &o = e.outcome;
         const auto &r = o.result;
-        QJsonArray maps, colors, refs, requestSubjects;
+        QJsonArray maps, colors, refs;
         for (const auto &m : r.subjects)
             maps.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(m.name)},
                                     {QStringLiteral("attention"), floatMap(m.attention)},
@@ -166,29 +157,12 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
             colors.append(col.name());
         for (const auto &ref : e.references)
             refs.append(pngBase64(ref));
-        for (const auto &s : o.request.subjects) {
-            QJsonObject rs{{QStringLiteral("name"), QString::fromStdString(s.name)}};
-            if (s.box)
-                rs.insert(QStringLiteral("box"), QJsonArray{s.box->x, s.box->y, s.box->w, s.box->h});
-            requestSubjects.append(rs);
-        }
         QByteArray own(static_cast<int>(r.ownership.values.size() * 2), Qt::Uninitialized);
         for (size_t i = 0; i < r.ownership.values.size(); ++i)
             qToLittleEndian(r.ownership.values[i], own.data() + i * 2);
-        QJsonObject request{{QStringLiteral("prompt"), QString::fromStdString(o.request.prompt)},
-                            {QStringLiteral("seed"), QString::number(o.request.seed)},
-                            {QStringLiteral("steps"), o.request.steps},
-                            {QStringLiteral("guidance"), o.request.guidance},
-                            {QStringLiteral("cfg_scale"), o.request.cfgScale},
-                            {QStringLiteral("ref_cfg_scale"), o.request.refCfgScale},
-                            {QStringLiteral("collage"), o.request.collage},
-                            {QStringLiteral("size"), o.request.width},
-                            {QStringLiteral("region_strength"), o.request.regionStrength},
-                            {QStringLiteral("subjects"), requestSubjects}};
-        if (o.request.strength < 1.0f && !o.request.initImage.pixels.empty()) { // a variation: its start image
-            request.insert(QStringLiteral("strength"), o.request.strength);
+        QJsonObject request = requestObject(o.request);
+        if (o.request.strength < 1.0f && !o.request.initImage.pixels.empty()) // a variation: its start image
             request.insert(QStringLiteral("start"), pngBase64(toQImage(o.request.initImage)));
-        }
         results.append(QJsonObject{
             {QStringLiteral("id"), QString::number(o.id)},
             {QStringLiteral("model"), o.modelName},
@@ -205,7 +179,7 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
             {QStringLiteral("parameters_text"), QString::fromStdString(r.parametersText)}});
     }
     const QJsonObject root{{QStringLiteral("format"), QStringLiteral("mosaic-project")},
-                           {QStringLiteral("version"), 1},
+                           {QStringLiteral("version"), kProjectVersion},
                            {QStringLiteral("settings"), settingsJson(c.settings)},
                            {QStringLiteral("subjects"), subjects},
                            {QStringLiteral("results"), results}};
@@ -241,13 +215,18 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         return false;
     }
     const QJsonObject root = doc.object();
-    if (root.value(QStringLiteral("format")).toString() != QLatin1String("mosaic-project") ||
-        root.value(QStringLiteral("version")).toInt() != 1) {
-        *error = QObject::tr("%1 is not a MOSAIC Studio project of version 1").arg(path);
+    const int version = root.value(QStringLiteral("version")).toInt();
+    if (root.value(QStringLiteral("format")).toString() != QLatin1String("mosaic-project") || version < 1 ||
+        version > kProjectVersion) {
+        *error = QObject::tr("%1 is not a MOSAIC Studio project of version 1 to %2").arg(path).arg(kProjectVersion);
         return false;
     }
     ProjectContent c;
-    c.settings = readSettings(root.value(QStringLiteral("settings")).toObject());
+    QString why;
+    if (!readSettings(root.value(QStringLiteral("settings")).toObject(), &c.settings, &why)) {
+        *error = QObject::tr("%1: its settings are damaged (%2)").arg(path, why);
+        return false;
+    }
     const QJsonArray subjects = root.value(QStringLiteral("subjects")).toArray();
     if (subjects.size() > Composition::kMaxSubjects) {
         *error = QObject::tr("%1 has %2 subjects; at most %3 are supported").arg(path).arg(subjects.size()).arg(Composition::kMaxSubjects);
@@ -293,8 +272,8 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
     const QJsonArray results = root.value(QStringLiteral("results")).toArray();
     for (int k = 0; k < results.size(); ++k) {
         const QJsonObject o = results[k].toObject();
-        auto bad = [&](const char *what) {
-            *error = QObject::tr("%1: result %2 is damaged (%3)").arg(path).arg(k + 1).arg(QLatin1String(what));
+        auto bad = [&](const QString &what) {
+            *error = QObject::tr("%1: result %2 is damaged (%3)").arg(path).arg(k + 1).arg(what);
             return false;
         };
         GalleryEntry e;
@@ -302,35 +281,18 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         out.id = o.value(QStringLiteral("id")).toString().toULongLong();
         out.modelName = o.value(QStringLiteral("model")).toString();
         if (!imageFromBase64(o.value(QStringLiteral("image")), &out.image))
-            return bad("image");
+            return bad(QStringLiteral("image"));
         out.result.image = fromQImage(out.image);
         const QJsonObject req = o.value(QStringLiteral("request")).toObject();
-        out.request.prompt = req.value(QStringLiteral("prompt")).toString().toStdString();
-        out.request.seed = req.value(QStringLiteral("seed")).toString().toULongLong();
-        out.request.steps = req.value(QStringLiteral("steps")).toInt();
-        out.request.guidance = static_cast<float>(req.value(QStringLiteral("guidance")).toDouble(-1));
-        out.request.cfgScale = static_cast<float>(guidanceScale(req.value(QStringLiteral("cfg_scale"))));
-        out.request.refCfgScale = static_cast<float>(guidanceScale(req.value(QStringLiteral("ref_cfg_scale"))));
-        out.request.collage = static_cast<float>(collageStrength(req.value(QStringLiteral("collage"))));
-        out.request.width = out.request.height = req.value(QStringLiteral("size")).toInt();
-        out.request.regionStrength = static_cast<float>(req.value(QStringLiteral("region_strength")).toDouble(2));
+        if (!readRequest(req, &out.request, &why))
+            return bad(why);
         if (req.contains(QStringLiteral("start"))) { // a variation of another image
-            const double strength = req.value(QStringLiteral("strength")).toDouble(-1);
             QImage start;
-            if (!(strength > 0.0 && strength < 1.0))
-                return bad("variation strength");
+            if (!(out.request.strength > 0.0f && out.request.strength < 1.0f))
+                return bad(QStringLiteral("variation strength"));
             if (!imageFromBase64(req.value(QStringLiteral("start")), &start))
-                return bad("start image");
-            out.request.strength = static_cast<float>(strength);
+                return bad(QStringLiteral("start image"));
             out.request.initImage = fromQImage(start);
-        }
-        for (const auto &v : req.value(QStringLiteral("subjects")).toArray()) {
-            mosaic::Subject s;
-            s.name = v.toObject().value(QStringLiteral("name")).toString().toStdString();
-            const QRectF r = readRect(v.toObject().value(QStringLiteral("box")));
-            if (!r.isNull())
-                s.box = mosaic::NormalizedBox{float(r.x()), float(r.y()), float(r.width()), float(r.height())};
-            out.request.subjects.push_back(s);
         }
         for (const auto &v : o.value(QStringLiteral("maps")).toArray()) {
             const QJsonObject m = v.toObject();
@@ -339,16 +301,16 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
             sm.massInRegion = m.value(QStringLiteral("mass_in_region")).toDouble(-1);
             if (!readFloatMap(m.value(QStringLiteral("attention")).toObject(), &sm.attention) ||
                 !readFloatMap(m.value(QStringLiteral("share")).toObject(), &sm.share))
-                return bad("maps");
+                return bad(QStringLiteral("maps"));
             out.result.subjects.push_back(sm);
         }
         if (out.result.subjects.size() > size_t(Composition::kMaxSubjects))
-            return bad("too many maps");
+            return bad(QStringLiteral("too many maps"));
         const QJsonObject own = o.value(QStringLiteral("ownership")).toObject();
         const int ow = own.value(QStringLiteral("width")).toInt(-1), oh = own.value(QStringLiteral("height")).toInt(-1);
         const QByteArray raw = QByteArray::fromBase64(own.value(QStringLiteral("i16")).toString().toLatin1());
         if (ow < 0 || oh < 0 || ow > kMaxMapSide || oh > kMaxMapSide || raw.size() != qsizetype(ow) * oh * 2)
-            return bad("ownership map");
+            return bad(QStringLiteral("ownership map"));
         out.result.ownership.width = ow;
         out.result.ownership.height = oh;
         out.result.ownership.values.resize(static_cast<size_t>(ow) * oh);
@@ -359,7 +321,7 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         for (const auto &v : o.value(QStringLiteral("references")).toArray()) {
             QImage ref;
             if (!imageFromBase64(v, &ref))
-                return bad("reference");
+                return bad(QStringLiteral("reference"));
             e.references.push_back(ref);
         }
         const QJsonArray secs = o.value(QStringLiteral("seconds")).toArray();
@@ -389,27 +351,16 @@ bool settingsFromPng(const QString &path, Settings *settings, QVector<QRectF> *b
         *error = QObject::tr("%1 carries no MOSAIC Studio parameters").arg(path);
         return false;
     }
-    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray::fromStdString(it->second));
-    if (!doc.isObject()) {
-        *error = QObject::tr("%1: its MOSAIC Studio parameters are damaged").arg(path);
+    mosaic::GenerationRequest r;
+    settings->toRequest(&r);
+    if (const mosaic::Status rs = mosaic::requestFromJson(it->second, &r); !rs.ok()) {
+        *error = QObject::tr("%1: its MOSAIC Studio parameters are damaged (%2)").arg(path, QString::fromStdString(rs.message));
         return false;
     }
-    const QJsonObject o = doc.object();
-    Settings s = *settings;
-    s.prompt = o.value(QStringLiteral("prompt")).toString();
-    s.seed = static_cast<quint64>(o.value(QStringLiteral("seed")).toDouble());
-    s.seedLocked = true;
-    s.steps = std::clamp(o.value(QStringLiteral("steps")).toInt(), 0, 1000);
-    s.guidance = o.value(QStringLiteral("guidance")).toDouble(-1);
-    s.cfg = guidanceScale(o.value(QStringLiteral("cfg_scale")));
-    s.refCfg = guidanceScale(o.value(QStringLiteral("ref_cfg_scale")));
-    s.collage = collageStrength(o.value(QStringLiteral("collage")));
-    s.size = std::clamp(o.value(QStringLiteral("width")).toInt(), 0, 4096);
-    s.regionStrength = o.value(QStringLiteral("region_strength")).toDouble(2.0);
-    *settings = s;
+    *settings = Settings::fromRequest(r, true);
     boxes->clear();
-    for (const auto &v : o.value(QStringLiteral("subjects")).toArray())
-        boxes->push_back(readRect(v.toObject().value(QStringLiteral("box"))));
+    for (const auto &sub : r.subjects)
+        boxes->push_back(toRect(sub.box));
     return true;
 }
 

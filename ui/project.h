@@ -1,5 +1,5 @@
 #pragma once
-// The `.mosaic` project file: one JSON document (format "mosaic-project", version 1) holding the
+// The `.mosaic` project file: one JSON document (format "mosaic-project", version kProjectVersion) holding the
 // subjects (reference images as PNG, name, colour, region), the prompt and settings, and the results
 // with their maps (float32 little-endian and int16 as base64). Written with QSaveFile (atomic);
 // read with every size, count and length checked before use. Layout: docs/project-format.md.
@@ -20,6 +20,9 @@ struct ProjectContent
 };
 
 constexpr qint64 kMaxProjectBytes = 512ll << 20;
+// 2: settings and each result's request in mosaic/request.h's JSON (negative prompt, point strength,
+// points, width and height kept). Version 1 files still open.
+constexpr int kProjectVersion = 2;
 
 bool saveProject(const QString &path, const ProjectContent &content, QString *error);
 bool loadProject(const QString &path, ProjectContent *content, QString *error);

@@ -1,7 +1,7 @@
 #include "uibench.h"
 
 #include "mainwindow.h"
-#include "worker.h"
+#include "generationservice.h"
 
 #include <QElapsedTimer>
 #include <QEventLoop>

@@ -11,6 +11,10 @@ Args::Args(const std::vector<std::string> &argv, const std::vector<std::string> 
 {
     for (size_t i = 0; i < argv.size(); ++i) {
         const std::string &a = argv[i];
+        if (a == "--help" || a == "-h") {
+            m_help = true;
+            continue;
+        }
         if (a.size() > 2 && a.compare(0, 2, "--") == 0) {
             std::string name = a.substr(2), val;
             const auto eq = name.find('=');

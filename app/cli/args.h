@@ -1,6 +1,7 @@
 #pragma once
 // A small option parser for the `mosaic` CLI: `--name value`, `--name=value` and flags.
 
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -23,12 +24,19 @@ public:
     // Options given that are not in `known`; the caller reports them.
     std::vector<std::string> unknown(const std::vector<std::string> &known) const;
     const std::string &error() const { return m_error; }
+    // --help or -h was given (anywhere among the options).
+    bool help() const { return m_help; }
 
 private:
     std::map<std::string, std::vector<std::string>> m_options;
     std::vector<std::string> m_positional;
     std::string m_error;
+    bool m_help = false;
 };
+
+// A command's usage text (usage.cpp): "generate", "dataset", "dataset suggest", ...; nullptr for none.
+const char *commandUsage(const std::string &command);
+void printUsage(const std::string &command, std::FILE *to);
 
 // "MIN,MAX": two numbers; false when the text is not that (the range itself is checked by the core).
 bool parseScale(const std::string &text, double *minValue, double *maxValue);

@@ -12,10 +12,7 @@ int runBench(const Args &args)
     if (args.positional().size() == 1 && args.positional()[0] == "generate")
         return runBenchGenerate(args);
     if (args.positional().size() != 1 || args.positional()[0] != "transformer") {
-        std::fprintf(stderr, "usage: mosaic bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]"
-                             " [--tokens 1024] [--txt-tokens 512] [--iters 2] [--dtype f32|bf16|both]\n"
-                             "       mosaic bench generate [--model BUNDLE | --hidden 256 --heads 4 --double 4"
-                             " --single 4 --size 256] [--refs 1,2,4,6] [--steps N]\n");
+        printUsage("bench", stderr);
         return kExitUsage;
     }
     const auto unknown = args.unknown({"hidden", "heads", "double", "single", "tokens", "txt-tokens", "iters", "dtype"});
@@ -70,6 +67,7 @@ int runBenchGenerate(const Args &args)
     if (!unknown.empty() || !args.error().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic bench generate: unknown option %s\n", u.c_str());
+        printUsage("bench", stderr);
         return kExitUsage;
     }
     mosaic::GenerateBenchOptions o;

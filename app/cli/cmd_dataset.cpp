@@ -15,8 +15,7 @@ int runSynth(const Args &args)
     if (!unknown.empty() || !args.error().empty() || !args.has("out") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic synth: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic synth --count N [--subjects 1-6] [--size 256] [--ref-size 256]"
-                             " [--split train|test] [--seed K] [--scale MIN,MAX] [--aligned K] --out DIR\n");
+        printUsage("synth", stderr);
         return kExitUsage;
     }
     mosaic::ToysOptions o;
@@ -64,8 +63,7 @@ int runSuggest(const Args &args, const std::string &dir)
         if (args.has("method"))
             std::fprintf(stderr, "mosaic dataset suggest: --method is region, features or model, not '%s'\n",
                          args.value("method").c_str());
-        std::fprintf(stderr, "usage: mosaic dataset suggest DIR --method region|features|model [--min-confidence C]"
-                             " [--grid N] [--model BUNDLE] [--noise T] [--seed K] [--max-pairs N]\n");
+        printUsage("dataset suggest", stderr);
         return kExitUsage;
     }
     auto number = [&](const char *name, double fallback, double lo, double hi, double *out) {
@@ -129,8 +127,7 @@ int runDataset(const Args &args)
     }
     if (pos.size() == 1 && pos[0] == "import-semalign") {
         if (!args.has("source") || !args.has("index") || !args.has("out")) {
-            std::fprintf(stderr, "usage: mosaic dataset import-semalign --source DIR --index INDEX.jsonl --out DIR"
-                                 " [--grid 32]\n");
+            printUsage("dataset import-semalign", stderr);
             return kExitUsage;
         }
         mosaic::SemAlignImportOptions o;
@@ -174,11 +171,7 @@ int runDataset(const Args &args)
             std::printf("problem: %s\n", p.text().c_str());
         return kExitOk;
     }
-    std::fprintf(stderr, "usage: mosaic dataset validate DIR\n"
-                         "       mosaic dataset import-semalign --source DIR --index INDEX.jsonl --out DIR\n"
-                         "       mosaic dataset suggest DIR --method region|features|model [--min-confidence C] [--grid N]\n"
-                         "                              [--model BUNDLE] [--noise T] [--seed K]\n"
-                         "       mosaic dataset stats DIR\n");
+    printUsage("dataset", stderr);
     return kExitUsage;
 }
 

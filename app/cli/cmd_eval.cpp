@@ -17,16 +17,7 @@ int runEval(const Args &args)
     if (!unknown.empty() || !args.error().empty() || !args.has("report") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic eval: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic eval [--model BUNDLE | --variants NAME=BUNDLE,NAME=BUNDLE...] [--data DATASET_DIR]\n"
-                             "                   --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--steps N] [--seed K]\n"
-                             "                   [--scale MIN,MAX] [--aligned K] [--cfg S] [--ref-cfg S] [--collage S] [--size N]\n"
-                             "                   [--from-truth S] [--auto-layout]\n"
-                             "  --from-truth S: start every sample from its ground truth noised to strength S (0-1; image to\n"
-                             "  image), a diagnostic of the noise level at which the subjects are lost\n"
-                             "  --cfg, --ref-cfg: guidance scales (1: off); --collage: the reference collage (0: off); unset, each\n"
-                             "  model's defaults apply\n"
-                             "  --size N: render the targets and generate at N x N pixels (default: each model's size)\n"
-                             "  --auto-layout: one more condition, boxes planned from the prompt's position words\n");
+        printUsage("eval", stderr);
         return kExitUsage;
     }
     mosaic::EvalOptions o;

@@ -15,8 +15,7 @@ int runForward(const Args &args)
             std::fprintf(stderr, "mosaic forward: %s\n", args.error().c_str());
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic forward: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic forward --model WEIGHTS --inputs IO.safetensors --out OUT.safetensors "
-                             "[--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda|auto]\n");
+        printUsage("forward", stderr);
         return kExitUsage;
     }
     mosaic::ForwardRequest req;

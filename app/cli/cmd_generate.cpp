@@ -14,24 +14,6 @@ namespace cli {
 
 namespace {
 
-const char *kGenerateUsage =
-    "usage: mosaic generate [--model BUNDLE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
-    "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"
-    "         [--cfg S] [--ref-cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
-    "         [--maps DIR] [--init IMAGE [--strength S]] [--collage S] [--auto-layout]\n"
-    "  I is the 1-based subject number. Box values are fractions of the canvas (0-1) when all are <= 1,\n"
-    "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n"
-    "  --init starts from IMAGE (stretched to the canvas) noised to --strength (0-1, default 0.6): lower\n"
-    "  keeps more of it, 1 ignores it.\n"
-    "  --cfg: classifier-free guidance on the prompt against --negative; --ref-cfg: guidance on the\n"
-    "  references (one more pass without them). 1 turns either off; unset, the model's defaults apply.\n"
-    "  --collage S (0 to below 1): paste each reference, cut from its white ground, into its box or mask\n"
-    "  (without one: where its attention landed) in a first image, then redraw that at strength S; lower\n"
-    "  keeps more of the paste, 0 turns it off; unset, the model's default applies.\n"
-    "  --auto-layout: subjects without --box or --mask get a box from the prompt's position words\n"
-    "  (\"Pip on the left\" places the subject named Pip; unplaced ones are spread over the rest).\n"
-    "  Without --model the bundled MOSAIC-Toys model is used ($MOSAIC_MODEL overrides where it is found).\n";
-
 std::vector<double> numbers(const std::string &text, char sep, const std::string &what)
 {
     std::vector<double> out;
@@ -93,7 +75,7 @@ int runGenerate(const Args &args)
             std::fprintf(stderr, "mosaic generate: unknown option %s\n", u.c_str());
         if (!args.has("out"))
             std::fprintf(stderr, "mosaic generate: --out is required\n");
-        std::fputs(kGenerateUsage, stderr);
+        printUsage("generate", stderr);
         return kExitUsage;
     }
     // No --model: the bundled MOSAIC-Toys model.
@@ -175,12 +157,7 @@ int runGenerate(const Args &args)
             std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
             return kExitFailure;
         }
-        auto &mask = req.subjects[i].mask;
-        mask.width = m.width;
-        mask.height = m.height;
-        mask.values.resize(static_cast<size_t>(m.width) * m.height);
-        for (size_t p = 0; p < mask.values.size(); ++p) // grey level of the first channel, times alpha
-            mask.values[p] = m.pixels[4 * p] / 255.0f * (m.pixels[4 * p + 3] / 255.0f);
+        req.subjects[i].mask = mosaic::maskFromImage(m); // white inside (mosaic/request.h)
     }
     for (const auto &spec : args.values("point")) {
         std::string rest;
@@ -254,7 +231,9 @@ int runGenerate(const Args &args)
     if (!mapsDir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(mapsDir, ec);
-        std::vector<uint32_t> palette{0xe6194b, 0x3cb44b, 0x4363d8, 0xf58231, 0x911eb4, 0x42d4f4, 0xf032e6, 0xbfef45};
+        std::vector<uint32_t> palette;
+        for (int k = 0; k < 8; ++k)
+            palette.push_back(mosaic::subjectColor(k));
         for (size_t i = 0; i < result.subjects.size(); ++i) {
             const auto &m = result.subjects[i];
             mosaic::FloatMap norm = m.attention;

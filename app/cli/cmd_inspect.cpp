@@ -34,7 +34,7 @@ std::string count(uint64_t n)
 int runInspect(const Args &args)
 {
     if (!args.error().empty() || args.positional().size() != 1) {
-        std::fprintf(stderr, "usage: mosaic inspect FILE.safetensors|INDEX.json\n");
+        printUsage("inspect", stderr);
         return kExitUsage;
     }
     mosaic::CheckpointSummary s;
@@ -75,9 +75,7 @@ int runSetDefaults(const Args &args)
         !(args.has("cfg") || args.has("ref-cfg") || args.has("collage") || args.has("size"))) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic set-defaults: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic set-defaults BUNDLE [--cfg S] [--ref-cfg S] [--collage S] [--size N] [--out OUT]\n"
-                             "  the default guidance scales (1-100; 1 is off), reference collage (0 to below 1; 0 is off)\n"
-                             "  and image size (a multiple of 16) of a bundle, in place unless --out\n");
+        printUsage("set-defaults", stderr);
         return kExitUsage;
     }
     mosaic::BundleDefaultsEdit edit;

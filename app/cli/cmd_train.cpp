@@ -25,8 +25,7 @@ int runTrain(const Args &args)
     if (!unknown.empty() || !args.error().empty() || !args.has("recipe") || !args.positional().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic train: unknown option %s\n", u.c_str());
-        std::fprintf(stderr, "usage: mosaic train --recipe FILE [--out DIR] [--steps N] [--seconds S] [--resume] [--device cpu|cuda|auto] "
-                             "[--pool-only] [--pool N]\n");
+        printUsage("train", stderr);
         return kExitUsage;
     }
     mosaic::TrainRunOptions o;

@@ -146,28 +146,37 @@ int main(int argc, char **argv)
     }
     mosaic::configureThreads(threads);
 
-    try {
-        if (verb == "inspect")
-            return cli::runInspect(cli::Args(rest, {"json"}));
-        if (verb == "set-defaults")
-            return cli::runSetDefaults(cli::Args(rest, {}));
-        if (verb == "forward")
-            return cli::runForward(cli::Args(rest, {}));
-        if (verb == "bench")
-            return cli::runBench(cli::Args(rest, {}));
-        if (verb == "generate")
-            return cli::runGenerate(cli::Args(rest, {"auto-layout"}));
-        if (verb == "synth")
-            return cli::runSynth(cli::Args(rest, {}));
-        if (verb == "dataset")
-            return cli::runDataset(cli::Args(rest, {}));
-        if (verb == "train")
-            return cli::runTrain(cli::Args(rest, {"resume", "pool-only"}));
-        if (verb == "eval")
-            return cli::runEval(cli::Args(rest, {"auto-layout"}));
-    } catch (const std::invalid_argument &e) {
-        std::fprintf(stderr, "mosaic %s: %s\n", verb.c_str(), e.what());
-        return cli::kExitUsage;
+    const struct
+    {
+        const char *verb;
+        std::vector<std::string> flags;
+        int (*run)(const cli::Args &);
+    } commands[] = {
+        {"inspect", {"json"}, cli::runInspect},
+        {"set-defaults", {}, cli::runSetDefaults},
+        {"forward", {}, cli::runForward},
+        {"bench", {}, cli::runBench},
+        {"generate", {"auto-layout"}, cli::runGenerate},
+        {"synth", {}, cli::runSynth},
+        {"dataset", {}, cli::runDataset},
+        {"train", {"resume", "pool-only"}, cli::runTrain},
+        {"eval", {"auto-layout"}, cli::runEval},
+    };
+    for (const auto &c : commands) {
+        if (verb != c.verb)
+            continue;
+        try {
+            const cli::Args args(rest, c.flags);
+            if (args.help()) { // the sub-command's own usage ("dataset suggest --help" too)
+                const std::string sub = args.positional().empty() ? verb : verb + " " + args.positional()[0];
+                std::fputs(cli::commandUsage(sub) ? cli::commandUsage(sub) : cli::commandUsage(verb), stdout);
+                return cli::kExitOk;
+            }
+            return c.run(args);
+        } catch (const std::invalid_argument &e) {
+            std::fprintf(stderr, "mosaic %s: %s\n", verb.c_str(), e.what());
+            return cli::kExitUsage;
+        }
     }
     std::fprintf(stderr, "mosaic: unknown command '%s' (see mosaic --help)\n", verb.c_str());
     return cli::kExitUsage;

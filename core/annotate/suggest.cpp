@@ -5,6 +5,7 @@
 #include "image/convert.h"
 #include "model/branches.h"
 #include "pipeline/bundle.h"
+#include "pipeline/conditioning.h"
 #include "pipeline/sampling.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -105,25 +106,6 @@ void dropBelow(std::vector<Correspondence> *v, float minConfidence)
 {
     v->erase(std::remove_if(v->begin(), v->end(), [&](const Correspondence &c) { return c.confidence < minConfidence; }),
              v->end());
-}
-
-// The path form of the model suggester keeps the last bundle it loaded (the annotator asks again and
-// again with the same model); another path replaces it.
-std::shared_ptr<ModelBundle> lastBundle(const std::string &path)
-{
-    static std::mutex mutex;
-    static std::string lastPath;
-    static std::shared_ptr<ModelBundle> last;
-    std::lock_guard<std::mutex> lock(mutex);
-    if (!last || lastPath != path) {
-        last.reset();
-        Status st;
-        last = ModelBundle::load(path, &st);
-        if (!last)
-            throw Error(st.code, st.message);
-        lastPath = path;
-    }
-    return last;
 }
 
 // prepareReference without OpenCV (the LibTorch-only build): the same crop, bilinear scaling, centred
@@ -288,7 +270,10 @@ Status suggestWithModel(const RgbaImage &target, const std::string &prompt, cons
         const std::string path = options.model.empty() ? findDefaultModel() : options.model;
         if (path.empty())
             throw Error(StatusCode::NotFound, "no model given and the bundled model was not found");
-        bundle = lastBundle(path);
+        Status loaded;
+        bundle = ModelBundle::load(path, &loaded);
+        if (!bundle)
+            throw Error(loaded.code, loaded.message);
     });
     return st.ok() ? suggestWithModel(*bundle, target, prompt, subjects, options, out) : st;
 }
@@ -320,8 +305,9 @@ Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::
         const double tn = options.noise;
 
         model::BranchInputs in;
-        const at::Tensor ids = at::tensor(b.tokenizer.encode(prompt, b.text->config.max_length), at::kLong).unsqueeze(0);
-        std::tie(in.txt, in.y) = b.text->forward(ids);
+        const pipeline::TextConditioning text = pipeline::encodeText(b, prompt, false);
+        in.txt = text.txt;
+        in.y = text.y;
         in.target = (1.0 - tn) * x0 + tn * noise;
         in.targetIds = pipeline::tokenIds(1, gh, gw);
         std::vector<ReferenceTransform> transforms;
@@ -333,16 +319,17 @@ Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::
             else if (!st.ok())
                 throw Error(st.code, st.message);
             transforms.push_back(referenceTransform(subjects[i].reference, R));
-            const at::Tensor z = b.ae->encode(image::toTensor(prepared[i]));
-            in.refs.push_back(pipeline::pack(z, patch));
-            in.refIds.push_back(pipeline::tokenIds(1, rg, rg, 0, -rg * static_cast<int64_t>(i + 1)));
         }
+        const pipeline::ReferenceBranches branches = pipeline::encodeReferences(b, prepared, R, options.cancel);
+        in.refs = branches.latents;
+        in.refIds = branches.ids;
         in.timesteps = at::full({1}, tn, at::kFloat);
         in.guidance = at::full({1}, static_cast<double>(b.defaults.guidance), at::kFloat);
         model::AttentionCapture capture;
         model::BranchOptions opt;
         opt.capture = &capture;
         opt.lora = b.lora.get();
+        opt.cancel = options.cancel;
         model::forwardBranches(*b.flux, in, opt);
 
         std::vector<std::vector<Correspondence>> result(subjects.size());
@@ -411,18 +398,6 @@ RgbaImage loadOrThrow(const std::string &dir, const std::string &rel, const std:
     return img;
 }
 
-FloatMap maskFromImage(const RgbaImage &img)
-{
-    FloatMap m;
-    m.width = img.width;
-    m.height = img.height;
-    m.values.resize(static_cast<size_t>(img.width) * img.height);
-    for (size_t i = 0; i < m.values.size(); ++i) {
-        const uint8_t *p = &img.pixels[i * 4];
-        m.values[i] = (p[0] + p[1] + p[2]) / 3.0f > 127.5f ? 1.0f : 0.0f;
-    }
-    return m;
-}
 
 PointSource sourceOf(SuggestMethod m)
 {

@@ -1,4 +1,5 @@
 #include <mosaic/pipeline.h>
+#include <mosaic/train.h>
 #include <mosaic/tools.h>
 
 #include "util/error.h"

@@ -4,6 +4,7 @@
 #include <mosaic/image.h>
 #include <mosaic/log.h>
 #include <mosaic/pipeline.h>
+#include <mosaic/request.h>
 #include <mosaic/runtime.h>
 #include <mosaic/status.h>
 #include <mosaic/tools.h>

@@ -321,25 +321,305 @@ bool writeCorrespondencePlot(const std::string &path, const std::vector<EvalRow>
     return savePng(path, plot.render()).ok();
 }
 
+void checkOptions(const EvalOptions &o)
+{
+    if (o.samples < 1 || o.subjectCounts.empty() || o.distractors < 0)
+        throw Error(StatusCode::InvalidArgument, "an evaluation needs at least one sample and one subject count");
+    if (!((o.cfgScale < 0.0 || o.cfgScale >= 1.0) && (o.refCfgScale < 0.0 || o.refCfgScale >= 1.0)) ||
+        !std::isfinite(o.cfgScale) || !std::isfinite(o.refCfgScale))
+        throw Error(StatusCode::InvalidArgument,
+                    "the CFG scales must be finite and at least 1 (or negative for each model's default)");
+    if (o.size != 0 && (o.size < 16 || o.size > 1024 || o.size % 16 != 0))
+        throw Error(StatusCode::InvalidArgument,
+                    format("the image size {} must be a multiple of 16 from 16 to 1024 (0: each model's default)", o.size));
+    if (!std::isfinite(o.collage) || o.collage >= 1.0)
+        throw Error(StatusCode::InvalidArgument, "the reference collage must be below 1 (0: off; negative: each "
+                                                 "model's default)");
+    if (!(o.fromTruth > 0.0 && o.fromTruth <= 1.0))
+        throw Error(StatusCode::InvalidArgument, "the strength of a start from the ground truth must be above 0 and at most 1");
+}
+
+// One line of the report per variant: the model and the settings it ran with.
+std::string describeVariant(const EvalOptions &o, const std::string &label, const std::string &modelPath,
+                            const BundleDescription &d)
+{
+    const double cfg = o.cfgScale < 0.0 ? d.defaultCfg : o.cfgScale,
+                 refCfg = o.refCfgScale < 0.0 ? d.defaultRefCfg : o.refCfgScale,
+                 collage = o.collage < 0.0 ? (o.fromTruth < 1.0 ? 0.0 : d.defaultCollage) : o.collage;
+    return format("`{}`: {} ({}, {} transformer parameters), {} px, {} steps{}", label, fileNameOf(modelPath), d.name,
+                  d.parameterCount, o.size > 0 ? o.size : d.defaultSize, o.steps > 0 ? o.steps : d.defaultSteps,
+                  cfg > 1.0 || refCfg > 1.0
+                      ? format(", CFG {} (prompt), {} (references){}", cfg, refCfg,
+                               o.cfgScale < 0.0 && o.refCfgScale < 0.0 ? " (the model's defaults)" : "")
+                      : std::string()) +
+           (collage > 0.0 ? format(", reference collage {}{} (the references pasted into their places, then redrawn)",
+                                   collage, o.collage < 0.0 ? " (the model's default)" : "")
+                          : std::string()) +
+           (o.fromTruth < 1.0 ? format(", started from the ground truth noised to strength {}"
+                                       " (a diagnostic: not generation from noise)", o.fromTruth)
+                              : std::string());
+}
+
+// Distractors: held-out identities that no evaluated sample uses (another seed of the test split).
+std::vector<at::Tensor> distractorHistograms(const EvalOptions &o, int size, int refSize)
+{
+    std::vector<at::Tensor> distractors;
+    ToysOptions dopt;
+    dopt.split = "test";
+    dopt.seed = o.seed + 99991;
+    dopt.size = size;
+    dopt.refSize = refSize;
+    dopt.minSubjects = dopt.maxSubjects = 1;
+    dopt.minScale = o.minScale;
+    dopt.maxScale = o.maxScale;
+    dopt.alignedShrink = o.alignedShrink;
+    for (int i = 0; static_cast<int>(distractors.size()) < o.distractors; ++i) {
+        const auto s = data::renderToySample(dopt, i);
+        distractors.push_back(eval::colorHistogram(s.subjects[0].reference, at::Tensor(), true));
+    }
+    return distractors;
+}
+
+// What every image of one sample is scored against.
+struct SampleContext
+{
+    const EvalSample &sample;
+    std::vector<at::Tensor> regions, refHist, truthHist;
+    const std::vector<at::Tensor> &distractors;
+    const eval::SceneClassifier &scenes;
+
+    SampleContext(const EvalSample &s, int size, const std::vector<at::Tensor> &d, const eval::SceneClassifier &sc)
+        : sample(s), distractors(d), scenes(sc)
+    {
+        for (const auto &sub : s.subjects) {
+            regions.push_back(regionOf(sub, size, size));
+            refHist.push_back(eval::colorHistogram(sub.reference, at::Tensor(), true));
+        }
+        for (const auto &r : regions)
+            truthHist.push_back(eval::colorHistogram(s.target, r, true));
+    }
+    void score(const at::Tensor &image, const std::vector<at::Tensor> &where, Scores *out,
+               const at::Tensor &alsoSubjects = at::Tensor()) const
+    {
+        mosaic::score(image, sample, where, refHist, distractors, truthHist, scenes, out, alsoSubjects);
+    }
+};
+
+// One subject count's scores, per condition.
+struct CountScores
+{
+    Scores withRegions, without, planned, truth, shuffled, reconstructed;
+    CorrespondenceScore corr;
+};
+
+// Validation rows: the ground truth, the ground truth with regions rotated, and the ceiling any
+// transformer over this autoencoder has (the ground truth encoded and decoded, posterior mean).
+void scoreValidation(ModelBundle &bundle, const SampleContext &c, CountScores *out)
+{
+    const EvalSample &s = c.sample;
+    c.score(s.target, c.regions, &out->truth);
+    {
+        c10::InferenceMode inference;
+        auto &ae = *pipeline::bundleOf(bundle).ae;
+        const at::Tensor rec = ae.decode(ae.encode(s.target.unsqueeze(0) * 2.0 - 1.0)).to(at::kFloat);
+        c.score(((rec[0] + 1.0) / 2.0).clamp(0.0, 1.0), c.regions, &out->reconstructed);
+    }
+    if (s.subjects.size() > 1) {
+        std::vector<at::Tensor> rotated(c.regions.begin() + 1, c.regions.end());
+        rotated.push_back(c.regions.front());
+        c.score(s.target, rotated, &out->shuffled);
+    }
+}
+
+// Correspondence accuracy of the model's own attention on the ground truth, where exact maps exist.
+void scoreModelCorrespondence(ModelBundle &bundle, const EvalOptions &o, const EvalSample &s, int n, CorrespondenceScore *corr)
+{
+    if (!std::all_of(s.subjects.begin(), s.subjects.end(), [](const EvalSubject &e) { return e.refCoords.defined(); }))
+        return;
+    std::vector<SuggestSubject> subs;
+    for (const auto &sub : s.subjects) {
+        SuggestSubject ss;
+        ss.reference = image::fromTensor(sub.reference * 2.0 - 1.0);
+        ss.box = sub.box;
+        subs.push_back(std::move(ss));
+    }
+    SuggestOptions so;
+    so.method = SuggestMethod::Model;
+    so.noise = 0.5f;
+    so.seed = o.seed + static_cast<uint64_t>(n);
+    std::vector<std::vector<Correspondence>> found;
+    if (Status cs = suggestWithModel(bundle, image::fromTensor(s.target * 2.0 - 1.0), s.prompt, subs, so, &found); !cs.ok())
+        throw Error(cs.code, s.id + ": " + cs.message);
+    for (size_t j = 0; j < found.size(); ++j)
+        scoreCorrespondence(found[j], s.subjects[j].refCoords, corr);
+}
+
+// The conditions a sample is generated in: 1 the true regions given; 0 none; 2 boxes planned from the
+// prompt (auto layout).
+enum Condition { kNoRegions = 0, kRegions = 1, kAutoLayout = 2 };
+
+GenerationRequest evalRequest(const EvalOptions &o, const EvalSample &s, int n, int size, Condition mode)
+{
+    GenerationRequest req;
+    req.prompt = s.prompt;
+    req.seed = o.seed * 1000 + static_cast<uint64_t>(n);
+    req.steps = o.steps;
+    req.width = req.height = size;
+    req.cfgScale = static_cast<float>(o.cfgScale);
+    req.refCfgScale = static_cast<float>(o.refCfgScale);
+    // A start from the ground truth is a diagnostic of the model: no paste on top of it unless asked for.
+    req.collage = static_cast<float>(o.fromTruth < 1.0 && o.collage < 0.0 ? 0.0 : o.collage);
+    if (o.fromTruth < 1.0) {
+        req.initImage = image::fromTensor(s.target * 2.0 - 1.0);
+        req.strength = static_cast<float>(o.fromTruth);
+    }
+    req.capture.enabled = true;
+    for (const auto &sub : s.subjects) {
+        Subject subject;
+        subject.image = image::fromTensor(sub.reference * 2.0 - 1.0);
+        subject.prepared = true;
+        if (mode == kRegions)
+            subject.box = sub.box;
+        subject.name = sub.name;
+        req.subjects.push_back(std::move(subject));
+    }
+    req.autoLayout = mode == kAutoLayout;
+    return req;
+}
+
+// Generates the sample in one condition and scores it; returns the image ([3, H, W] in [0, 1]).
+at::Tensor generateAndScore(ModelBundle &bundle, const EvalOptions &o, const SampleContext &c, int n, int size,
+                            Condition mode, Scores *sc)
+{
+    const EvalSample &s = c.sample;
+    const GenerationRequest req = evalRequest(o, s, n, size, mode);
+    GenerationResult res;
+    if (Status g = generate(bundle, req, &res); !g.ok())
+        throw Error(g.code, s.id + ": " + g.message);
+    const at::Tensor img = (image::toTensor(res.image)[0] + 1.0) / 2.0;
+    // With a planned layout the subjects stand in the planned boxes as well as (where they overlap) in the
+    // true regions: the background is what lies outside both.
+    c.score(img, c.regions, sc, mode == kAutoLayout ? eval::plannedArea(req, size) : at::Tensor());
+    sc->seconds += res.prepareSeconds + res.denoiseSeconds + res.decodeSeconds;
+    if (mode == kRegions)
+        for (const auto &m : res.subjects)
+            if (m.massInRegion >= 0) {
+                sc->layout += m.massInRegion;
+                sc->layoutCount += 1;
+            }
+    if (mode == kAutoLayout)
+        // The planned boxes are not the true regions: the share of each subject's attention inside its
+        // true region.
+        for (size_t j = 0; j < res.subjects.size() && j < c.regions.size(); ++j) {
+            const FloatMap &m = res.subjects[j].share;
+            if (m.width != size || m.height != size)
+                continue;
+            const at::Tensor share = at::from_blob(const_cast<float *>(m.values.data()), {size, size}, at::kFloat);
+            const double total = share.sum().item<double>();
+            sc->layout += total > 0 ? (share * c.regions[j].to(at::kFloat)).sum().item<double>() / total : 0.0;
+            sc->layoutCount += 1;
+        }
+    return img;
+}
+
+void appendRows(const std::string &label, int k, bool firstVariant, bool autoLayout, const CountScores &c,
+                std::vector<EvalRow> *rows)
+{
+    rows->push_back(c.withRegions.row(label, "generated, regions", k));
+    if (c.corr.counted > 0) {
+        rows->back().correspondence5 = c.corr.within5 / c.corr.counted;
+        rows->back().correspondence10 = c.corr.within10 / c.corr.counted;
+    }
+    rows->push_back(c.without.row(label, "generated, no regions", k));
+    if (autoLayout)
+        rows->push_back(c.planned.row(label, "generated, auto layout", k));
+    rows->push_back(c.reconstructed.row(label, "autoencoder reconstruction", k));
+    if (firstVariant) {
+        rows->push_back(c.truth.row("", "ground truth", k));
+        if (k > 1)
+            rows->push_back(c.shuffled.row("", "ground truth, regions rotated", k));
+    }
+}
+
+// report.md with its plots.
+void writeReport(const EvalOptions &o, const SampleSource &source, const std::vector<std::pair<std::string, std::string>> &variants,
+                 const std::vector<std::string> &descriptions, const std::vector<std::string> &grids,
+                 const std::vector<EvalRow> &rows, EvalReport *report)
+{
+    std::vector<std::string> labels;
+    for (const auto &vv : variants)
+        labels.push_back(vv.first);
+    const bool many = variants.size() > 1;
+    std::string md = format("# Evaluation on {}\n\n", source.fromDataset() ? "the dataset `" + o.dataDir + "`"
+                                                                            : std::string("held-out MOSAIC-Toys identities"));
+    md += many ? "Variants:\n\n" : "Model: ";
+    for (const auto &dsc : descriptions)
+        md += (many ? "- " : "") + dsc + (many ? "\n" : ".\n");
+    md += format("\nUp to {} samples per subject count, seed {}; {} distractor identities", o.samples, o.seed,
+                 o.distractors);
+    md += source.fromDataset() ? std::string(".\n\n")
+                               : o.alignedShrink > 0 ? format("; token-aligned toys, each its reference shrunk {} times.\n\n", o.alignedShrink)
+                               : "; subject scale " + fixed(o.minScale, 2) + "-" + fixed(o.maxScale, 2) + " of the image side.\n\n";
+    md += std::string(many ? "| variant " : "") + "| subjects | condition | images | identity top-1 | chance | leakage | scene | layout | PCK@5% | PCK@10% | s/image |\n" +
+          (many ? "|---" : "") + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    auto orDash = [](double v) { return v < 0 ? std::string("–") : fixed(v, 3); };
+    for (const auto &r : rows)
+        md += (many ? "| " + (r.variant.empty() ? std::string("–") : r.variant) + " " : std::string()) +
+              format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.subjects, r.condition, r.images,
+                     fixed(r.identityTop1, 3), fixed(r.chance, 3), fixed(r.leakage, 3), orDash(r.scene), orDash(r.layout),
+                     orDash(r.correspondence5), orDash(r.correspondence10),
+                     r.secondsPerImage > 0 ? fixed(r.secondsPerImage, 2) : std::string("–"));
+    md += "\nIdentity: top-1 retrieval of each subject's reference (among the sample's references and the "
+          "distractors) from the colour histogram of the image inside the subject's region (its mask, else its "
+          "box). Leakage: how much more of a subject's colours appear in the other subjects' regions than in the "
+          "ground truth. Scene: the background kind recognised from the pixels outside all regions (– where the "
+          "prompt names no MOSAIC-Toys background). Layout: the share of each subject's attention mass inside its "
+          "region (region guidance on). PCK: correspondence accuracy of the model's own attention: the ground-truth "
+          "target noised to t = 0.5 with the references as branches; for each reference token on the subject, the "
+          "target token inside its box where MOSAIC's reference -> target map peaks, against the exact "
+          "correspondence (within 5 % / 10 % of the image; target tokens are 16 px apart). The ground-truth rows "
+          "validate the metrics (near their best), the rotated rows their sensitivity (near chance). The "
+          "autoencoder-reconstruction rows score the ground truth encoded and decoded by the model's own "
+          "autoencoder: the most a transformer over it can reach.\n";
+    if (o.autoLayout)
+        md += "\nAuto layout: no regions given; each subject gets a box planned from the prompt's position words "
+              "(mosaic/layout.h; a MOSAIC-Toys prompt names each subject's kind and left / middle / right, not how "
+              "high it stands), used as its region and for the collage. Its identity is still scored inside the "
+              "true region, its scene outside both the true regions and the planned boxes, and its layout is the share "
+              "of each subject's attention inside the true region.\n";
+    const fs::path dir(o.reportDir);
+    bool plotted = writePlot((dir / "identity.png").string(), "identity top-1 against subject count", "top-1", rows,
+                             labels, &EvalRow::identityTop1, true);
+    plotted = writePlot((dir / "leakage.png").string(), "attribute leakage against subject count", "leakage", rows, labels,
+                        &EvalRow::leakage, false) && plotted;
+    const bool corrPlotted = std::any_of(rows.begin(), rows.end(), [](const EvalRow &r) { return r.correspondence10 >= 0; }) &&
+                             writeCorrespondencePlot((dir / "correspondence.png").string(), rows, labels);
+    if (plotted)
+        md += "\n![identity against subject count](identity.png)\n\n![leakage against subject count](leakage.png)\n\n"
+              "Solid: region guidance on; dashed: off.\n";
+    if (corrPlotted)
+        md += "\n![correspondence accuracy against subject count](correspondence.png)\n";
+    if (!grids.empty()) {
+        md += "\n";
+        for (const auto &g : grids)
+            md += g + "\n\n";
+        md += "Rows: one sample per subject count. Columns: ground truth, generated with regions, generated "
+              "without, the references.\n";
+    }
+    const std::string path = (dir / "report.md").string();
+    writeFileAtomically(path, md);
+    if (report) {
+        report->rows = rows;
+        report->markdown = path;
+    }
+}
+
 } // namespace
 
 Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::function<void(int, int)> &progress)
 {
     return guarded([&] {
-        if (o.samples < 1 || o.subjectCounts.empty() || o.distractors < 0)
-            throw Error(StatusCode::InvalidArgument, "an evaluation needs at least one sample and one subject count");
-        if (!((o.cfgScale < 0.0 || o.cfgScale >= 1.0) && (o.refCfgScale < 0.0 || o.refCfgScale >= 1.0)) ||
-            !std::isfinite(o.cfgScale) || !std::isfinite(o.refCfgScale))
-            throw Error(StatusCode::InvalidArgument,
-                        "the CFG scales must be finite and at least 1 (or negative for each model's default)");
-        if (o.size != 0 && (o.size < 16 || o.size > 1024 || o.size % 16 != 0))
-            throw Error(StatusCode::InvalidArgument,
-                        format("the image size {} must be a multiple of 16 from 16 to 1024 (0: each model's default)", o.size));
-        if (!std::isfinite(o.collage) || o.collage >= 1.0)
-            throw Error(StatusCode::InvalidArgument, "the reference collage must be below 1 (0: off; negative: each "
-                                                     "model's default)");
-        if (!(o.fromTruth > 0.0 && o.fromTruth <= 1.0))
-            throw Error(StatusCode::InvalidArgument, "the strength of a start from the ground truth must be above 0 and at most 1");
+        checkOptions(o);
         std::vector<std::pair<std::string, std::string>> variants = o.variants;
         if (variants.empty())
             variants.emplace_back(fs::path(o.model).stem().string(), o.model);
@@ -376,255 +656,48 @@ Status runEvaluation(const EvalOptions &o, EvalReport *report, const std::functi
             if (!bundle)
                 throw Error(st.code, modelPath + ": " + st.message);
             const auto &d = bundle->description();
-            const double cfg = o.cfgScale < 0.0 ? d.defaultCfg : o.cfgScale,
-                         refCfg = o.refCfgScale < 0.0 ? d.defaultRefCfg : o.refCfgScale,
-                         collage = o.collage < 0.0 ? (o.fromTruth < 1.0 ? 0.0 : d.defaultCollage) : o.collage;
-            descriptions.push_back(format("`{}`: {} ({}, {} transformer parameters), {} px, {} steps{}", label,
-                                          fileNameOf(modelPath), d.name, d.parameterCount,
-                                          o.size > 0 ? o.size : d.defaultSize,
-                                          o.steps > 0 ? o.steps : d.defaultSteps,
-                                          cfg > 1.0 || refCfg > 1.0
-                                              ? format(", CFG {} (prompt), {} (references){}", cfg, refCfg,
-                                                       o.cfgScale < 0.0 && o.refCfgScale < 0.0 ? " (the model's defaults)" : "")
-                                              : std::string()) +
-                                       (collage > 0.0 ? format(", reference collage {}{} (the references pasted into "
-                                                               "their places, then redrawn)",
-                                                               collage, o.collage < 0.0 ? " (the model's default)" : "")
-                                                      : std::string()) +
-                                       (o.fromTruth < 1.0 ? format(", started from the ground truth noised to strength {}"
-                                                                   " (a diagnostic: not generation from noise)", o.fromTruth)
-                                                          : std::string()));
+            descriptions.push_back(describeVariant(o, label, modelPath, d));
             const int size = o.size > 0 ? o.size : d.defaultSize, refSize = d.refSize;
             const auto counts = source.subjectCounts(d.maxSubjects);
             if (v == 0)
                 for (int k : counts)
                     total += source.count(k) * (o.autoLayout ? 3 : 2) * static_cast<int>(variants.size());
             const eval::SceneClassifier scenes(12, size);
-            // Distractors: held-out identities that no evaluated sample uses (another seed of the test split).
-            std::vector<at::Tensor> distractors;
-            {
-                ToysOptions dopt;
-                dopt.split = "test";
-                dopt.seed = o.seed + 99991;
-                dopt.size = size;
-                dopt.refSize = refSize;
-                dopt.minSubjects = dopt.maxSubjects = 1;
-                dopt.minScale = o.minScale;
-                dopt.maxScale = o.maxScale;
-                dopt.alignedShrink = o.alignedShrink;
-                for (int i = 0; static_cast<int>(distractors.size()) < o.distractors; ++i) {
-                    const auto s = data::renderToySample(dopt, i);
-                    distractors.push_back(eval::colorHistogram(s.subjects[0].reference, at::Tensor(), true));
-                }
-            }
+            const std::vector<at::Tensor> distractors = distractorHistograms(o, size, refSize);
             std::vector<at::Tensor> gridRows;
             for (int k : counts) {
-                Scores withRegions, without, planned, truth, shuffled, reconstructed;
-                CorrespondenceScore corr;
+                CountScores scores;
                 for (int n = 0; n < source.count(k); ++n) {
                     const EvalSample s = source.sample(k, n, size, refSize);
-                    std::vector<at::Tensor> regions, refHist, truthHist;
-                    for (const auto &sub : s.subjects) {
-                        regions.push_back(regionOf(sub, size, size));
-                        refHist.push_back(eval::colorHistogram(sub.reference, at::Tensor(), true));
+                    const SampleContext c(s, size, distractors, scenes);
+                    scoreValidation(*bundle, c, &scores);
+                    scoreModelCorrespondence(*bundle, o, s, n, &scores.corr);
+                    const at::Tensor withRegions = generateAndScore(*bundle, o, c, n, size, kRegions, &scores.withRegions);
+                    if (progress)
+                        progress(++done, total);
+                    const at::Tensor without = generateAndScore(*bundle, o, c, n, size, kNoRegions, &scores.without);
+                    if (n == 0) {
+                        std::vector<at::Tensor> row{s.target, withRegions, without};
+                        for (const auto &sub : s.subjects)
+                            row.push_back(image::toHeight(sub.reference, size));
+                        gridRows.push_back(at::cat(row, 2));
                     }
-                    for (const auto &r : regions)
-                        truthHist.push_back(eval::colorHistogram(s.target, r, true));
-                    // Validation rows: the ground truth, and the ground truth with regions rotated.
-                    score(s.target, s, regions, refHist, distractors, truthHist, scenes, &truth);
-                    {
-                        // The ceiling any transformer over this autoencoder has: the ground truth encoded
-                        // and decoded (posterior mean), scored like a generated image.
-                        c10::InferenceMode inference;
-                        auto &ae = *pipeline::bundleOf(*bundle).ae;
-                        const at::Tensor rec = ae.decode(ae.encode(s.target.unsqueeze(0) * 2.0 - 1.0)).to(at::kFloat);
-                        score(((rec[0] + 1.0) / 2.0).clamp(0.0, 1.0), s, regions, refHist, distractors, truthHist, scenes,
-                              &reconstructed);
-                    }
-                    if (k > 1) {
-                        std::vector<at::Tensor> rotated(regions.begin() + 1, regions.end());
-                        rotated.push_back(regions.front());
-                        score(s.target, s, rotated, refHist, distractors, truthHist, scenes, &shuffled);
-                    }
-                    // Correspondence accuracy on the ground truth, where exact maps exist.
-                    if (std::all_of(s.subjects.begin(), s.subjects.end(), [](const EvalSubject &e) { return e.refCoords.defined(); })) {
-                        std::vector<SuggestSubject> subs;
-                        for (const auto &sub : s.subjects) {
-                            SuggestSubject ss;
-                            ss.reference = image::fromTensor(sub.reference * 2.0 - 1.0);
-                            ss.box = sub.box;
-                            subs.push_back(std::move(ss));
-                        }
-                        SuggestOptions so;
-                        so.method = SuggestMethod::Model;
-                        so.noise = 0.5f;
-                        so.seed = o.seed + static_cast<uint64_t>(n);
-                        std::vector<std::vector<Correspondence>> found;
-                        if (Status cs = suggestWithModel(*bundle, image::fromTensor(s.target * 2.0 - 1.0), s.prompt, subs, so, &found); !cs.ok())
-                            throw Error(cs.code, s.id + ": " + cs.message);
-                        for (size_t j = 0; j < found.size(); ++j)
-                            scoreCorrespondence(found[j], s.subjects[j].refCoords, &corr);
-                    }
-                    at::Tensor firstImage;
-                    // 1: the true regions given; 0: none; 2: boxes planned from the prompt (auto layout).
-                    std::vector<int> modes{1, 0};
-                    if (o.autoLayout)
-                        modes.push_back(2);
-                    for (const int mode : modes) {
-                        const bool withBoxes = mode == 1;
-                        GenerationRequest req;
-                        req.prompt = s.prompt;
-                        req.seed = o.seed * 1000 + static_cast<uint64_t>(n);
-                        req.steps = o.steps;
-                        req.width = req.height = size;
-                        req.cfgScale = static_cast<float>(o.cfgScale);
-                        req.refCfgScale = static_cast<float>(o.refCfgScale);
-                        // A start from the ground truth is a diagnostic of the model: no paste on top of
-                        // it unless asked for.
-                        req.collage = static_cast<float>(o.fromTruth < 1.0 && o.collage < 0.0 ? 0.0 : o.collage);
-                        if (o.fromTruth < 1.0) {
-                            req.initImage = image::fromTensor(s.target * 2.0 - 1.0);
-                            req.strength = static_cast<float>(o.fromTruth);
-                        }
-                        req.capture.enabled = true;
-                        for (const auto &sub : s.subjects) {
-                            Subject subject;
-                            subject.image = image::fromTensor(sub.reference * 2.0 - 1.0);
-                            subject.prepared = true;
-                            if (withBoxes)
-                                subject.box = sub.box;
-                            subject.name = sub.name;
-                            req.subjects.push_back(std::move(subject));
-                        }
-                        req.autoLayout = mode == 2;
-                        GenerationResult res;
-                        if (Status g = generate(*bundle, req, &res); !g.ok())
-                            throw Error(g.code, s.id + ": " + g.message);
-                        const at::Tensor img = (image::toTensor(res.image)[0] + 1.0) / 2.0;
-                        Scores &sc = mode == 1 ? withRegions : mode == 0 ? without : planned;
-                        // With a planned layout the subjects stand in the planned boxes as well as (where
-                        // they overlap) in the true regions: the background is what lies outside both.
-                        score(img, s, regions, refHist, distractors, truthHist, scenes, &sc,
-                              mode == 2 ? eval::plannedArea(req, size) : at::Tensor());
-                        sc.seconds += res.prepareSeconds + res.denoiseSeconds + res.decodeSeconds;
-                        if (withBoxes)
-                            for (const auto &m : res.subjects)
-                                if (m.massInRegion >= 0) {
-                                    sc.layout += m.massInRegion;
-                                    sc.layoutCount += 1;
-                                }
-                        if (mode == 2)
-                            // The planned boxes are not the true regions: the share of each subject's
-                            // attention inside its true region.
-                            for (size_t j = 0; j < res.subjects.size() && j < regions.size(); ++j) {
-                                const FloatMap &m = res.subjects[j].share;
-                                if (m.width != size || m.height != size)
-                                    continue;
-                                const at::Tensor share = at::from_blob(const_cast<float *>(m.values.data()), {size, size}, at::kFloat);
-                                const double total = share.sum().item<double>();
-                                sc.layout += total > 0 ? (share * regions[j].to(at::kFloat)).sum().item<double>() / total : 0.0;
-                                sc.layoutCount += 1;
-                            }
-                        if (withBoxes)
-                            firstImage = img;
-                        else if (n == 0 && mode == 0) {
-                            std::vector<at::Tensor> row{s.target, firstImage, img};
-                            for (const auto &sub : s.subjects)
-                                row.push_back(image::toHeight(sub.reference, size));
-                            gridRows.push_back(at::cat(row, 2));
-                        }
+                    if (progress)
+                        progress(++done, total);
+                    if (o.autoLayout) {
+                        generateAndScore(*bundle, o, c, n, size, kAutoLayout, &scores.planned);
                         if (progress)
                             progress(++done, total);
                     }
                 }
-                rows.push_back(withRegions.row(label, "generated, regions", k));
-                if (corr.counted > 0) {
-                    rows.back().correspondence5 = corr.within5 / corr.counted;
-                    rows.back().correspondence10 = corr.within10 / corr.counted;
-                }
-                rows.push_back(without.row(label, "generated, no regions", k));
-                if (o.autoLayout)
-                    rows.push_back(planned.row(label, "generated, auto layout", k));
-                rows.push_back(reconstructed.row(label, "autoencoder reconstruction", k));
-                if (v == 0) {
-                    rows.push_back(truth.row("", "ground truth", k));
-                    if (k > 1)
-                        rows.push_back(shuffled.row("", "ground truth, regions rotated", k));
-                }
+                appendRows(label, k, v == 0, o.autoLayout, scores, &rows);
             }
             const std::string gridName = variants.size() > 1 ? "samples-" + label + ".png" : "samples.png";
             if (!gridRows.empty() &&
                 savePng((fs::path(o.reportDir) / gridName).string(), image::fromTensor(image::stackRows(gridRows) * 2.0 - 1.0)).ok())
                 grids.push_back(format("![samples of {}]({})", label, gridName));
         }
-
-        // The report.
-        std::vector<std::string> labels;
-        for (const auto &vv : variants)
-            labels.push_back(vv.first);
-        const bool many = variants.size() > 1;
-        std::string md = format("# Evaluation on {}\n\n", source.fromDataset() ? "the dataset `" + o.dataDir + "`"
-                                                                                : std::string("held-out MOSAIC-Toys identities"));
-        md += many ? "Variants:\n\n" : "Model: ";
-        for (const auto &dsc : descriptions)
-            md += (many ? "- " : "") + dsc + (many ? "\n" : ".\n");
-        md += format("\nUp to {} samples per subject count, seed {}; {} distractor identities", o.samples, o.seed,
-                     o.distractors);
-        md += source.fromDataset() ? std::string(".\n\n")
-                                   : o.alignedShrink > 0 ? format("; token-aligned toys, each its reference shrunk {} times.\n\n", o.alignedShrink)
-                                   : "; subject scale " + fixed(o.minScale, 2) + "-" + fixed(o.maxScale, 2) + " of the image side.\n\n";
-        md += std::string(many ? "| variant " : "") + "| subjects | condition | images | identity top-1 | chance | leakage | scene | layout | PCK@5% | PCK@10% | s/image |\n" +
-              (many ? "|---" : "") + "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-        auto orDash = [](double v) { return v < 0 ? std::string("–") : fixed(v, 3); };
-        for (const auto &r : rows)
-            md += (many ? "| " + (r.variant.empty() ? std::string("–") : r.variant) + " " : std::string()) +
-                  format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", r.subjects, r.condition, r.images,
-                         fixed(r.identityTop1, 3), fixed(r.chance, 3), fixed(r.leakage, 3), orDash(r.scene), orDash(r.layout),
-                         orDash(r.correspondence5), orDash(r.correspondence10),
-                         r.secondsPerImage > 0 ? fixed(r.secondsPerImage, 2) : std::string("–"));
-        md += "\nIdentity: top-1 retrieval of each subject's reference (among the sample's references and the "
-              "distractors) from the colour histogram of the image inside the subject's region (its mask, else its "
-              "box). Leakage: how much more of a subject's colours appear in the other subjects' regions than in the "
-              "ground truth. Scene: the background kind recognised from the pixels outside all regions (– where the "
-              "prompt names no MOSAIC-Toys background). Layout: the share of each subject's attention mass inside its "
-              "region (region guidance on). PCK: correspondence accuracy of the model's own attention: the ground-truth "
-              "target noised to t = 0.5 with the references as branches; for each reference token on the subject, the "
-              "target token inside its box where MOSAIC's reference -> target map peaks, against the exact "
-              "correspondence (within 5 % / 10 % of the image; target tokens are 16 px apart). The ground-truth rows "
-              "validate the metrics (near their best), the rotated rows their sensitivity (near chance). The "
-              "autoencoder-reconstruction rows score the ground truth encoded and decoded by the model's own "
-              "autoencoder: the most a transformer over it can reach.\n";
-        if (o.autoLayout)
-            md += "\nAuto layout: no regions given; each subject gets a box planned from the prompt's position words "
-                  "(mosaic/layout.h; a MOSAIC-Toys prompt names each subject's kind and left / middle / right, not how "
-                  "high it stands), used as its region and for the collage. Its identity is still scored inside the "
-                  "true region, its scene outside both the true regions and the planned boxes, and its layout is the share "
-                  "of each subject's attention inside the true region.\n";
-        const fs::path dir(o.reportDir);
-        bool plotted = writePlot((dir / "identity.png").string(), "identity top-1 against subject count", "top-1", rows,
-                                 labels, &EvalRow::identityTop1, true);
-        plotted = writePlot((dir / "leakage.png").string(), "attribute leakage against subject count", "leakage", rows, labels,
-                            &EvalRow::leakage, false) && plotted;
-        const bool corrPlotted = std::any_of(rows.begin(), rows.end(), [](const EvalRow &r) { return r.correspondence10 >= 0; }) &&
-                                 writeCorrespondencePlot((dir / "correspondence.png").string(), rows, labels);
-        if (plotted)
-            md += "\n![identity against subject count](identity.png)\n\n![leakage against subject count](leakage.png)\n\n"
-                  "Solid: region guidance on; dashed: off.\n";
-        if (corrPlotted)
-            md += "\n![correspondence accuracy against subject count](correspondence.png)\n";
-        if (!grids.empty()) {
-            md += "\n";
-            for (const auto &g : grids)
-                md += g + "\n\n";
-            md += "Rows: one sample per subject count. Columns: ground truth, generated with regions, generated "
-                  "without, the references.\n";
-        }
-        const std::string path = (dir / "report.md").string();
-        writeFileAtomically(path, md);
-        if (report) {
-            report->rows = rows;
-            report->markdown = path;
-        }
+        writeReport(o, source, variants, descriptions, grids, rows, report);
     });
 }
 

@@ -220,3 +220,59 @@ void saveBundle(const Bundle &b, const std::string &path, at::ScalarType storage
 }
 
 } // namespace mosaic::pipeline
+
+namespace mosaic {
+
+struct ModelBundle::Impl
+{
+    std::unique_ptr<pipeline::Bundle> bundle;
+    BundleDescription description;
+};
+
+ModelBundle::ModelBundle(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+
+pipeline::Bundle &ModelBundleAccess::bundle(ModelBundle &model)
+{
+    return *model.m_impl->bundle;
+}
+
+ModelBundle::~ModelBundle() = default;
+
+const BundleDescription &ModelBundle::description() const
+{
+    return m_impl->description;
+}
+
+std::shared_ptr<ModelBundle> ModelBundle::load(const std::string &path, Status *status,
+                                               const std::string &loraPath)
+{
+    std::shared_ptr<ModelBundle> out;
+    const Status s = guarded([&] {
+        auto impl = std::make_unique<Impl>();
+        impl->bundle = pipeline::loadBundle(path);
+        auto &b = *impl->bundle;
+        if (!loraPath.empty())
+            b.lora = std::make_unique<model::LoraSet>(model::LoraSet::fromFile(loraPath, *b.flux));
+        BundleDescription &d = impl->description;
+        d.path = path;
+        d.name = b.name;
+        d.configJson = pipeline::describeBundleJson(b);
+        d.defaultSize = b.defaults.size;
+        d.defaultSteps = b.defaults.steps;
+        d.defaultGuidance = b.defaults.guidance;
+        d.defaultCfg = b.defaults.cfg;
+        d.defaultRefCfg = b.defaults.refCfg;
+        d.defaultCollage = b.defaults.collage;
+        d.refSize = b.defaults.refSize;
+        d.maxSubjects = b.defaults.maxSubjects;
+        d.guidanceDistilled = b.flux->config.guidance_embed;
+        d.parameterCount = static_cast<uint64_t>(b.flux->config.parameterCount());
+        d.hasLora = b.lora != nullptr;
+        out.reset(new ModelBundle(std::move(impl)));
+    });
+    if (status)
+        *status = s;
+    return s.ok() ? out : nullptr;
+}
+
+} // namespace mosaic

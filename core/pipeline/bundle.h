@@ -69,8 +69,24 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
 void saveBundle(const Bundle &bundle, const std::string &path, at::ScalarType storage = at::kFloat);
 std::string describeBundleJson(const Bundle &bundle);
 
-// The bundle inside a loaded ModelBundle (core-internal users: the annotator's model suggester).
-Bundle &bundleOf(ModelBundle &model);
+} // namespace mosaic::pipeline
+
+namespace mosaic {
+
+// Core's way into a loaded ModelBundle's weights (the pipeline, the suggesters, the evaluation).
+struct ModelBundleAccess
+{
+    static pipeline::Bundle &bundle(ModelBundle &model);
+};
+
+} // namespace mosaic
+
+namespace mosaic::pipeline {
+
+inline Bundle &bundleOf(ModelBundle &model)
+{
+    return ModelBundleAccess::bundle(model);
+}
 
 // The pipeline on a bundle that is not wrapped in a ModelBundle (the trainer's sample grids).
 Status generateWithBundle(Bundle &bundle, const BundleDescription &description, const GenerationRequest &request,

@@ -1,7 +1,10 @@
 #include "pipeline/collage.h"
 
 #include "image/convert.h"
+#include "pipeline/denoise.h"
+#include "pipeline/sampling.h"
 #include "util/error.h"
+#include "util/log.h"
 
 #include <algorithm>
 #include <cmath>
@@ -184,6 +187,86 @@ std::optional<PixelBox> subjectPlace(const Subject &s, int index, int width, int
     return scaled(static_cast<double>(best.x) / ownership->width, static_cast<double>(best.y) / ownership->height,
                   static_cast<double>(best.x + best.w) / ownership->width,
                   static_cast<double>(best.y + best.h) / ownership->height);
+}
+
+// The reference collage (collage.h): a first full pass (without the references when every subject has
+// a box or a mask), each subject's reference pasted into its place there, and a second pass that
+// redraws the collage from the step at or below `v.collage`.
+void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, GenerationResult *result,
+                const GenerationCallbacks &callbacks)
+{
+    GenerationRequest first = request;
+    first.collage = 0.0f;
+    // Subjects without a box or a mask are placed where their attention landed in the first image.
+    const bool placeByAttention = std::any_of(request.subjects.begin(), request.subjects.end(),
+                                              [](const Subject &s) { return !s.box && s.mask.width <= 0; });
+    if (placeByAttention)
+        first.capture.enabled = true;
+    // Where every subject has its place, the first image is the scene alone: drawn with the references,
+    // the model paints a patch of each subject's colours around its region, which the redraw keeps as a
+    // speckled halo round the pasted subject (docs/results.md, "A first image without the references").
+    if (!placeByAttention)
+        first.subjects.clear();
+    // For a model asked for more than the size it was trained at, the first image is drawn at that size
+    // and scaled up: it draws its backgrounds best there (at twice it, with its positions scaled, the toy
+    // model doubles the street's dashes and the beach's shore line), its attention places subjects
+    // there (at twice it, scattered), and the redraw adds the detail. Not from a starting image, whose
+    // detail the round trip through the smaller size would lose.
+    Resolved firstSize = v;
+    const bool atNative = v.positionScale < 1.0 && (request.initImage.isNull() || request.strength >= 1.0f);
+    if (atNative) {
+        firstSize.width = std::max(16, static_cast<int>(std::lround(v.width * v.positionScale / 16.0)) * 16);
+        firstSize.height = std::max(16, static_cast<int>(std::lround(v.height * v.positionScale / 16.0)) * 16);
+        firstSize.positionScale = 1.0;
+    }
+    const int64_t tokens = (v.height / 16) * (v.width / 16);
+    const int secondSteps = v.steps - firstStepAt(getSchedule(v.steps, tokens), v.steps, v.collage);
+    const int total = v.steps -
+                      (request.initImage.isNull() || request.strength >= 1.0f
+                           ? 0
+                           : firstStepAt(getSchedule(v.steps, tokens), v.steps, request.strength)) +
+                      secondSteps;
+    // Progress counts the steps of both passes, and the time since the first began.
+    const auto t0 = Clock::now();
+    auto offsetProgress = [&](int offset) {
+        GenerationCallbacks c = callbacks;
+        if (callbacks.progress)
+            c.progress = [&callbacks, offset, total, t0](const ProgressInfo &p) {
+                ProgressInfo q = p;
+                q.step = p.step + offset;
+                q.steps = total;
+                q.elapsedSeconds = secondsSince(t0);
+                callbacks.progress(q);
+            };
+        return c;
+    };
+    GenerationResult pass1;
+    runPass(b, first, firstSize, &pass1, offsetProgress(0));
+
+    at::Tensor canvas = fitImage(pass1.image, v.width, v.height); // scaled up from the native size
+    for (size_t i = 0; i < request.subjects.size(); ++i) {
+        const Subject &s = request.subjects[i];
+        const auto place = subjectPlace(s, static_cast<int>(i), v.width, v.height,
+                                                  placeByAttention ? &pass1.ownership : nullptr, 16);
+        if (!place) {
+            log::info("core.pipeline",
+                      "reference collage: subject {} has no place in the first image; not pasted", i + 1);
+            continue;
+        }
+        const RgbaImage prepared = prepareSubject(s, i, v.refSize);
+        pasteSubject(canvas, prepared, referenceSubjectMask(prepared), *place);
+    }
+    GenerationRequest second = request;
+    second.collage = 0.0f;
+    second.initImage = image::fromTensor(canvas);
+    second.strength = v.collage;
+    GenerationResult out;
+    runPass(b, second, v, &out, offsetProgress(static_cast<int>(pass1.stepSeconds.size())));
+    out.prepareSeconds += pass1.prepareSeconds;
+    out.denoiseSeconds += pass1.denoiseSeconds;
+    out.decodeSeconds += pass1.decodeSeconds;
+    out.stepSeconds.insert(out.stepSeconds.begin(), pass1.stepSeconds.begin(), pass1.stepSeconds.end());
+    *result = std::move(out);
 }
 
 } // namespace mosaic::pipeline

@@ -4,6 +4,8 @@
 // places and blends the subjects; the paste carries the shapes that a small model cannot draw from a
 // reference it has not seen (docs/pipeline.md, "Reference collage").
 
+#include "pipeline/conditioning.h"
+
 #include <mosaic/pipeline.h>
 
 #include <ATen/ATen.h>
@@ -38,5 +40,12 @@ void pasteSubject(at::Tensor &canvas, const RgbaImage &reference, const at::Tens
 // the canvas. nullopt when none of these exists.
 std::optional<PixelBox> subjectPlace(const Subject &subject, int index, int width, int height,
                                      const IndexMap *ownership, int tokenSide);
+
+// The whole collage: a first full pass (without the references when every subject has a box or a
+// mask; at the model's native size when the output is larger), each subject's reference pasted into
+// its place there, and a second pass that redraws the collage from the step at or below
+// resolved.collage. Progress counts the steps of both passes.
+void runCollage(Bundle &bundle, const GenerationRequest &request, const Resolved &resolved, GenerationResult *result,
+                const GenerationCallbacks &callbacks);
 
 } // namespace mosaic::pipeline

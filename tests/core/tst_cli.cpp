@@ -8,6 +8,7 @@
 
 #include <mosaic/image.h>
 #include <mosaic/pipeline.h>
+#include <mosaic/train.h>
 
 #include <torch/cuda.h>
 

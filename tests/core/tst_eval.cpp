@@ -10,6 +10,7 @@
 #include <mosaic/eval.h>
 #include <mosaic/layout.h>
 #include <mosaic/pipeline.h>
+#include <mosaic/train.h>
 
 #include <filesystem>
 #include <fstream>

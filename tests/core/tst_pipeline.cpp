@@ -8,6 +8,7 @@
 
 #include <mosaic/layout.h>
 #include <mosaic/pipeline.h>
+#include <mosaic/train.h>
 #include <mosaic/tools.h>
 
 #include <atomic>

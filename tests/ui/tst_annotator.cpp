@@ -9,7 +9,7 @@
 #include "annotation.h"
 #include "composition.h"
 #include "gallery.h"
-#include "worker.h"
+#include "generationservice.h"
 #include "mainwindow.h"
 
 #include <mosaic/dataset.h>
@@ -57,6 +57,7 @@ class TstAnnotator : public QObject
 
     QTemporaryDir m_tmp;
     QString m_target, m_ref1, m_ref2;
+    ui::GenerationService m_service; // the panels' jobs run on its generation thread, as in the app
 
     // A panel with a new dataset holding one sample (a 200 x 160 target, two references).
     void makePanel(ui::AnnotatePanel &panel, const QString &name)
@@ -102,7 +103,7 @@ private Q_SLOTS:
 
     void makeMoveDeleteAndUndoPairs()
     {
-        ui::AnnotatePanel panel;
+        ui::AnnotatePanel panel(&m_service);
         makePanel(panel, QStringLiteral("pairs"));
         AnnotateView *v = panel.view();
         auto *undo = panel.set()->undoStack();
@@ -197,7 +198,7 @@ private Q_SLOTS:
 
     void suggestAndReview()
     {
-        ui::AnnotatePanel panel;
+        ui::AnnotatePanel panel(&m_service);
         makePanel(panel, QStringLiteral("review"));
         AnnotateView *v = panel.view();
         // No region yet: the region suggester skips the subject; draw a box with the box tool.
@@ -264,7 +265,7 @@ private Q_SLOTS:
     {
         QString error;
         {
-            ui::AnnotatePanel panel;
+            ui::AnnotatePanel panel(&m_service);
             makePanel(panel, QStringLiteral("jobs"));
             panel.set()->setBox(0, 0, mosaic::NormalizedBox{0.2f, 0.2f, 0.4f, 0.6f});
             auto *button = panel.findChild<QPushButton *>(QStringLiteral("suggestButton"));
@@ -296,7 +297,7 @@ private Q_SLOTS:
         }
         {
             // Closed while a job runs: the destructor waits; nothing is delivered afterwards.
-            auto *panel = new ui::AnnotatePanel;
+            auto *panel = new ui::AnnotatePanel(&m_service);
             makePanel(*panel, QStringLiteral("jobs3"));
             panel->set()->setBox(0, 0, mosaic::NormalizedBox{0.2f, 0.2f, 0.4f, 0.6f});
             QVERIFY(panel->suggest(1, &error));
@@ -308,7 +309,7 @@ private Q_SLOTS:
 
     void drawRegions()
     {
-        ui::AnnotatePanel panel;
+        ui::AnnotatePanel panel(&m_service);
         makePanel(panel, QStringLiteral("regions"));
         AnnotateView *v = panel.view();
         auto *undo = panel.set()->undoStack();
@@ -365,7 +366,7 @@ private Q_SLOTS:
 
     void exportAndImportBackIdentically()
     {
-        ui::AnnotatePanel panel;
+        ui::AnnotatePanel panel(&m_service);
         makePanel(panel, QStringLiteral("source"));
         AnnotateView *v = panel.view();
         QTest::mouseClick(v, Qt::LeftButton, {}, at(v, AnnotateView::Side::Reference, 0.4, 0.4));
@@ -445,7 +446,7 @@ private Q_SLOTS:
         f.write(index);
         f.close();
 
-        ui::AnnotatePanel panel;
+        ui::AnnotatePanel panel(&m_service);
         panel.resize(1100, 650);
         panel.show();
         QString error;

@@ -14,6 +14,7 @@
 
 #include <mosaic/image.h>
 #include <mosaic/pipeline.h>
+#include <mosaic/train.h>
 
 #include <QAction>
 #include <QFile>

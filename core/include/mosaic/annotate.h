@@ -8,6 +8,7 @@
 #include <mosaic/pipeline.h>
 #include <mosaic/status.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <optional>
@@ -42,6 +43,9 @@ struct SuggestOptions
     std::string model;          // model: a bundle (empty: the bundled model)
     float noise = 0.5f;         // model: the flow-matching time at which the target is noised
     uint64_t seed = 1;
+    // model: set from any thread to stop (checked between references and between the transformer's
+    // blocks; the call then returns StatusCode::Cancelled).
+    const std::atomic<bool> *cancel = nullptr;
 };
 
 // One subject as the suggesters see it: its reference image (as stored) and its region in the target.
@@ -59,7 +63,8 @@ Status suggestPairs(const RgbaImage &target, const SuggestSubject &subject, cons
 // The model's own attention: the target noised to options.noise, the references as branches, and
 // per reference point the best target point of MOSAIC's reference -> target map inside the
 // subject's region (source "model"). One list per subject.
-// This form loads options.model (or the bundled model) and keeps it for the next call.
+// This form loads options.model (or the bundled model) for this call alone; a program that asks more
+// than once loads the model itself and uses the form below.
 Status suggestWithModel(const RgbaImage &target, const std::string &prompt, const std::vector<SuggestSubject> &subjects,
                         const SuggestOptions &options, std::vector<std::vector<Correspondence>> *out);
 // The same on a model already loaded (options.model is not used).

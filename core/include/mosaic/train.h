@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace mosaic {
 
@@ -48,5 +49,30 @@ struct TrainRunReport
 Status runTraining(const TrainRunOptions &options, TrainRunReport *report,
                    const std::function<void(const TrainProgress &)> &progress = {},
                    const std::atomic<bool> *stop = nullptr);
+
+// Writes a bundle with freshly initialised (random) weights of a small configuration: where a training
+// recipe with "init": "random" starts, and what tests and benchmarks generate with.
+struct RandomBundleOptions
+{
+    std::string name = "random-test-bundle";
+    int hidden = 64, heads = 2, doubleBlocks = 2, singleBlocks = 2;
+    int imageSize = 64, refSize = 64, steps = 4;
+    bool guidanceEmbed = true;
+    float guidance = 3.5f;
+    float cfg = 1.0f, refCfg = 1.0f; // the default guidance scales (GenerationRequest::cfgScale / refCfgScale)
+    float collage = 0.0f;            // the default reference collage (GenerationRequest::collage)
+    // The autoencoder (FLUX architecture): base channels, multipliers (one per level; n levels
+    // downsample by 2^(n-1): 4 levels are FLUX's 8x with 2x2 latent patches per 16-px token, 3 levels
+    // a 4x autoencoder with 4x4 patches), residual blocks per level, latent channels.
+    int aeChannels = 32;
+    std::vector<int> aeMultipliers{1, 1, 1, 1};
+    int aeResBlocks = 1, latentChannels = 4;
+    // The text encoder: vocabulary (empty: a small generic one; <pad> and <unk> are added),
+    // prompt length in words, transformer blocks and heads.
+    std::vector<std::string> vocabulary;
+    int maxWords = 16, textLayers = 0, textHeads = 1;
+    uint64_t seed = 1;
+};
+Status writeRandomBundle(const std::string &path, const RandomBundleOptions &options);
 
 } // namespace mosaic

@@ -1,39 +1,12 @@
-#include "worker.h"
+#include "generationservice.h"
 
 #include <mosaic/log.h>
 
 #include <QCoreApplication>
 #include <QMetaObject>
 
-#include <cstring>
 
 namespace ui {
-
-QImage toQImage(const mosaic::RgbaImage &image)
-{
-    if (image.isNull())
-        return {};
-    QImage out(image.width, image.height, QImage::Format_RGBA8888);
-    for (int y = 0; y < image.height; ++y)
-        std::memcpy(out.scanLine(y), image.pixels.data() + static_cast<size_t>(y) * image.width * 4,
-                    static_cast<size_t>(image.width) * 4);
-    return out;
-}
-
-mosaic::RgbaImage fromQImage(const QImage &image)
-{
-    mosaic::RgbaImage out;
-    if (image.isNull())
-        return out;
-    const QImage rgba = image.convertToFormat(QImage::Format_RGBA8888);
-    out.width = rgba.width();
-    out.height = rgba.height();
-    out.pixels.resize(static_cast<size_t>(out.width) * out.height * 4);
-    for (int y = 0; y < out.height; ++y)
-        std::memcpy(out.pixels.data() + static_cast<size_t>(y) * out.width * 4, rgba.constScanLine(y),
-                    static_cast<size_t>(out.width) * 4);
-    return out;
-}
 
 GenerationWorker::GenerationWorker() = default;
 GenerationWorker::~GenerationWorker() = default;
@@ -90,6 +63,18 @@ void GenerationWorker::generate(quint64 id, const mosaic::GenerationRequest &req
     Q_EMIT finished(out);
 }
 
+void GenerationWorker::runJob(quint64 id, const ModelJob &job)
+{
+    m_jobCancel = false;
+    QString error;
+    try {
+        error = job(m_bundle.get(), &m_jobCancel);
+    } catch (const std::exception &e) { // a job's own failure never takes the thread down
+        error = QString::fromLocal8Bit(e.what());
+    }
+    Q_EMIT jobFinished(id, error, m_jobCancel.load());
+}
+
 QThread *GenerationService::generationThread()
 {
     static QThread *thread = nullptr;
@@ -142,11 +127,18 @@ GenerationService::GenerationService(QObject *parent) : QObject(parent)
         Q_EMIT cancelled(id);
         done();
     });
+    connect(m_worker, &GenerationWorker::jobFinished, this, [this](quint64 id, const QString &error, bool cancelled) {
+        const PendingJob job = m_jobs.take(id);
+        if (job.context && job.done)
+            job.done(error, cancelled);
+    });
 }
 
 GenerationService::~GenerationService()
 {
     m_waiting.reset();
+    m_jobs.clear();
+    m_worker->requestJobCancel();
     // The worker finishes (cancelled) what it runs, then is deleted on its own thread, with its model.
     m_worker->requestCancel();
     disconnect(m_worker, nullptr, this, nullptr);
@@ -176,6 +168,21 @@ void GenerationService::cancel()
     m_waiting.reset();
     if (m_running)
         m_worker->requestCancel();
+}
+
+quint64 GenerationService::runJob(const ModelJob &work, QObject *context, const JobDone &done)
+{
+    const quint64 id = m_nextId++;
+    m_jobs.insert(id, {context, done});
+    GenerationWorker *worker = m_worker;
+    QMetaObject::invokeMethod(worker, [worker, id, work] { worker->runJob(id, work); }, Qt::QueuedConnection);
+    return id;
+}
+
+void GenerationService::cancelJobs()
+{
+    if (!m_jobs.isEmpty())
+        m_worker->requestJobCancel();
 }
 
 void GenerationService::startNext()

@@ -1,8 +1,11 @@
 #pragma once
-// The generation worker: one long-lived QThread owns the loaded model bundle (loading happens there
-// too) and runs one request at a time; the GUI thread only posts requests and receives queued
-// signals, so it never blocks on LibTorch. Cancel is an atomic flag the pipeline polls between steps
-// and blocks.
+// The generation service: one long-lived QThread owns the loaded model bundle (loading happens there
+// too) and runs everything that uses LibTorch — generations, one at a time, and the annotator's model
+// suggester and GrabCut as jobs on the same thread with the same model; the GUI thread only posts
+// requests and receives queued signals, so it never blocks on LibTorch. Cancel is an atomic flag the
+// pipeline polls between steps and blocks.
+
+#include "convert.h"
 
 #include <mosaic/pipeline.h>
 
@@ -11,7 +14,11 @@
 #include <QString>
 #include <QThread>
 
+#include <QHash>
+#include <QPointer>
+
 #include <atomic>
+#include <functional>
 #include <memory>
 
 namespace ui {
@@ -26,6 +33,10 @@ struct GenerationOutcome
     QString modelName;
 };
 
+// Work for the generation thread: it gets the loaded model (nullptr when none is) and a cancel flag,
+// and returns an error message ("" when it succeeded).
+using ModelJob = std::function<QString(mosaic::ModelBundle *model, const std::atomic<bool> *cancel)>;
+
 class GenerationWorker : public QObject
 {
     Q_OBJECT
@@ -35,6 +46,9 @@ public:
     ~GenerationWorker() override;
     // Thread-safe: asks the running generation (if any) to stop at the next step.
     void requestCancel() { m_cancel = true; }
+    void requestJobCancel() { m_jobCancel = true; }
+    // Runs on the worker's thread (posted there by the service).
+    void runJob(quint64 id, const ModelJob &job);
 
 public Q_SLOTS:
     void loadModel(const QString &path);
@@ -48,10 +62,11 @@ Q_SIGNALS:
     void finished(const ui::GenerationOutcome &outcome);
     void failed(quint64 id, const QString &message);
     void cancelled(quint64 id);
+    void jobFinished(quint64 id, const QString &error, bool cancelled);
 
 private:
     std::shared_ptr<mosaic::ModelBundle> m_bundle;
-    std::atomic<bool> m_cancel{false};
+    std::atomic<bool> m_cancel{false}, m_jobCancel{false};
 };
 
 // The GUI's single entry point. Its worker lives on the process-wide generation thread (started on
@@ -71,6 +86,13 @@ public:
     // Returns the request's id.
     quint64 submit(const mosaic::GenerationRequest &request, bool replaceRunning = false);
     void cancel();
+    // Runs `work` on the generation thread with the loaded model, after what was posted there before
+    // it; `done` is then called on this thread with its error ("" on success) and whether it was
+    // cancelled — unless `context` was destroyed meanwhile.
+    using JobDone = std::function<void(const QString &error, bool cancelled)>;
+    quint64 runJob(const ModelJob &work, QObject *context, const JobDone &done);
+    void cancelJobs();
+    bool jobRunning() const { return !m_jobs.isEmpty(); }
     bool busy() const { return m_running != 0; }
     bool modelReady() const { return m_modelReady; }
     QString modelName() const { return m_modelName; }
@@ -92,12 +114,15 @@ private:
     GenerationWorker *m_worker = nullptr;
     quint64 m_nextId = 1, m_running = 0, m_waitingId = 0;
     std::unique_ptr<mosaic::GenerationRequest> m_waiting;
+    struct PendingJob
+    {
+        QPointer<QObject> context;
+        JobDone done;
+    };
+    QHash<quint64, PendingJob> m_jobs;
     bool m_modelReady = false;
     QString m_modelName, m_modelPath;
 };
-
-QImage toQImage(const mosaic::RgbaImage &image);
-mosaic::RgbaImage fromQImage(const QImage &image);
 
 } // namespace ui
 

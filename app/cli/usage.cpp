@@ -1,0 +1,94 @@
+// Each command's usage text, in one place: `mosaic COMMAND --help` prints it on standard output (exit
+// 0), a command given wrong options prints it on standard error (exit 2).
+#include "args.h"
+
+#include <cstring>
+
+namespace cli {
+
+namespace {
+
+const struct
+{
+    const char *command;
+    const char *text;
+} kUsages[] = {
+    {"inspect",
+    "usage: mosaic inspect FILE.safetensors|INDEX.json\n"},
+    {"set-defaults",
+    "usage: mosaic set-defaults BUNDLE [--cfg S] [--ref-cfg S] [--collage S] [--size N] [--out OUT]\n"
+    "  the default guidance scales (1-100; 1 is off), reference collage (0 to below 1; 0 is off)\n"
+    "  and image size (a multiple of 16) of a bundle, in place unless --out\n"},
+    {"forward",
+    "usage: mosaic forward --model WEIGHTS --inputs IO.safetensors --out OUT.safetensors "
+    "[--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda|auto]\n"},
+    {"generate",
+    "usage: mosaic generate [--model BUNDLE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
+    "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"
+    "         [--cfg S] [--ref-cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
+    "         [--maps DIR] [--init IMAGE [--strength S]] [--collage S] [--auto-layout]\n"
+    "  I is the 1-based subject number. Box values are fractions of the canvas (0-1) when all are <= 1,\n"
+    "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n"
+    "  --init starts from IMAGE (stretched to the canvas) noised to --strength (0-1, default 0.6): lower\n"
+    "  keeps more of it, 1 ignores it.\n"
+    "  --cfg: classifier-free guidance on the prompt against --negative; --ref-cfg: guidance on the\n"
+    "  references (one more pass without them). 1 turns either off; unset, the model's defaults apply.\n"
+    "  --collage S (0 to below 1): paste each reference, cut from its white ground, into its box or mask\n"
+    "  (without one: where its attention landed) in a first image, then redraw that at strength S; lower\n"
+    "  keeps more of the paste, 0 turns it off; unset, the model's default applies.\n"
+    "  --auto-layout: subjects without --box or --mask get a box from the prompt's position words\n"
+    "  (\"Pip on the left\" places the subject named Pip; unplaced ones are spread over the rest).\n"
+    "  Without --model the bundled MOSAIC-Toys model is used ($MOSAIC_MODEL overrides where it is found).\n"},
+    {"synth",
+    "usage: mosaic synth --count N [--subjects 1-6] [--size 256] [--ref-size 256]"
+    " [--split train|test] [--seed K] [--scale MIN,MAX] [--aligned K] --out DIR\n"},
+    {"dataset",
+    "usage: mosaic dataset validate DIR\n"
+    "       mosaic dataset import-semalign --source DIR --index INDEX.jsonl --out DIR\n"
+    "       mosaic dataset suggest DIR --method region|features|model [--min-confidence C] [--grid N]\n"
+    "                              [--model BUNDLE] [--noise T] [--seed K]\n"
+    "       mosaic dataset stats DIR\n"},
+    {"dataset suggest",
+    "usage: mosaic dataset suggest DIR --method region|features|model [--min-confidence C]"
+    " [--grid N] [--model BUNDLE] [--noise T] [--seed K] [--max-pairs N]\n"},
+    {"dataset import-semalign",
+    "usage: mosaic dataset import-semalign --source DIR --index INDEX.jsonl --out DIR"
+    " [--grid 32]\n"},
+    {"train",
+    "usage: mosaic train --recipe FILE [--out DIR] [--steps N] [--seconds S] [--resume] [--device cpu|cuda|auto] "
+    "[--pool-only] [--pool N]\n"},
+    {"eval",
+    "usage: mosaic eval [--model BUNDLE | --variants NAME=BUNDLE,NAME=BUNDLE...] [--data DATASET_DIR]\n"
+    "                   --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--steps N] [--seed K]\n"
+    "                   [--scale MIN,MAX] [--aligned K] [--cfg S] [--ref-cfg S] [--collage S] [--size N]\n"
+    "                   [--from-truth S] [--auto-layout]\n"
+    "  --from-truth S: start every sample from its ground truth noised to strength S (0-1; image to\n"
+    "  image), a diagnostic of the noise level at which the subjects are lost\n"
+    "  --cfg, --ref-cfg: guidance scales (1: off); --collage: the reference collage (0: off); unset, each\n"
+    "  model's defaults apply\n"
+    "  --size N: render the targets and generate at N x N pixels (default: each model's size)\n"
+    "  --auto-layout: one more condition, boxes planned from the prompt's position words\n"},
+    {"bench",
+    "usage: mosaic bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]"
+    " [--tokens 1024] [--txt-tokens 512] [--iters 2] [--dtype f32|bf16|both]\n"
+    "       mosaic bench generate [--model BUNDLE | --hidden 256 --heads 4 --double 4"
+    " --single 4 --size 256] [--refs 1,2,4,6] [--steps N]\n"},
+};
+
+} // namespace
+
+const char *commandUsage(const std::string &command)
+{
+    for (const auto &u : kUsages)
+        if (command == u.command)
+            return u.text;
+    return nullptr;
+}
+
+void printUsage(const std::string &command, std::FILE *to)
+{
+    if (const char *text = commandUsage(command))
+        std::fputs(text, to);
+}
+
+} // namespace cli

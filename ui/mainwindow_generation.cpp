@@ -1,0 +1,368 @@
+// The main window's generation feature: the settings panel, the model, building a request from the
+// composition and submitting it to the generation service, and what comes back from it.
+#include "mainwindow.h"
+
+#include "annotatepanel.h"
+#include "annotation.h"
+
+#include "canvas.h"
+#include "collagespinbox.h"
+#include "composition.h"
+#include "gallery.h"
+#include "logdock.h"
+#include "project.h"
+#include "loghub.h"
+#include "subjectspanel.h"
+#include "teardown.h"
+
+#include <mosaic/log.h>
+#include <mosaic/runtime.h>
+#include <mosaic/version.h>
+
+#include <QAction>
+#include <QActionGroup>
+#include <QLocale>
+#include <QTranslator>
+#include <QApplication>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QCoreApplication>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QEvent>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QIcon>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QKeySequence>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QPalette>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QStyleFactory>
+#include <QTabWidget>
+#include <QToolButton>
+#include <QTimer>
+#include <QRegularExpression>
+#include <QSyntaxHighlighter>
+#include <QTextCharFormat>
+#include <QUndoGroup>
+#include <QUndoStack>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QStandardPaths>
+#include <QVBoxLayout>
+
+#include <tuple>
+
+namespace ui {
+
+namespace {
+
+// Subject names in the prompt, in their subjects' colours: the names the model will be given the
+// subjects' words for.
+class PromptHighlighter : public QSyntaxHighlighter
+{
+public:
+    PromptHighlighter(QTextDocument *doc, const Composition *composition) : QSyntaxHighlighter(doc), m_composition(composition) {}
+
+protected:
+    void highlightBlock(const QString &text) override
+    {
+        for (const auto &s : m_composition->subjects()) {
+            if (s.name.isEmpty())
+                continue;
+            const QRegularExpression re(QStringLiteral("(?<![\\w])%1(?![\\w])").arg(QRegularExpression::escape(s.name)),
+                                        QRegularExpression::CaseInsensitiveOption | QRegularExpression::UseUnicodePropertiesOption);
+            QTextCharFormat f;
+            f.setFontWeight(QFont::Bold);
+            f.setForeground(s.color.darker(120));
+            if (!s.word.isEmpty())
+                f.setToolTip(s.word);
+            for (auto it = re.globalMatch(text); it.hasNext();) {
+                const auto m = it.next();
+                setFormat(static_cast<int>(m.capturedStart()), static_cast<int>(m.capturedLength()), f);
+            }
+        }
+    }
+
+private:
+    const Composition *m_composition;
+};
+
+} // namespace
+
+void MainWindow::createSettingsPanel()
+{
+    m_promptLabel = new QLabel(this);
+    m_promptLabel->setWordWrap(true);
+    m_prompt = new QPlainTextEdit(this);
+    auto *highlighter = new PromptHighlighter(m_prompt->document(), m_composition);
+    // Re-colouring changes only formats, but QPlainTextEdit reports it as a text change: it must not
+    // be taken for an edit of the prompt.
+    auto rehighlight = [this, highlighter] {
+        const bool was = m_syncing;
+        m_syncing = true;
+        highlighter->rehighlight();
+        m_syncing = was;
+    };
+    connect(m_composition, &Composition::subjectsChanged, this, rehighlight);
+    connect(m_composition, &Composition::subjectChanged, this, rehighlight);
+    m_prompt->setObjectName(QStringLiteral("promptEdit"));
+    m_prompt->setMaximumHeight(110);
+    m_seedLabel = new QLabel(this);
+    m_seed = new QSpinBox(this);
+    m_seed->setObjectName(QStringLiteral("seedSpin"));
+    m_seed->setRange(0, 2147483647);
+    m_seedLock = new QCheckBox(this);
+    m_seedLock->setObjectName(QStringLiteral("seedLock"));
+    m_dice = new QToolButton(this);
+    m_dice->setObjectName(QStringLiteral("diceButton"));
+    m_stepsLabel = new QLabel(this);
+    m_steps = new QSpinBox(this);
+    m_steps->setRange(0, 100);
+    m_guidanceLabel = new QLabel(this);
+    m_guidance = new QDoubleSpinBox(this);
+    m_guidance->setRange(-1, 20);
+    m_guidance->setSingleStep(0.5);
+    // The CFG scales: 0 shows "model default" (stored as -1); from 1 up, 1 being off.
+    m_cfgLabel = new QLabel(this);
+    m_cfg = new QDoubleSpinBox(this);
+    m_cfg->setObjectName(QStringLiteral("cfgSpin"));
+    m_refCfgLabel = new QLabel(this);
+    m_refCfg = new QDoubleSpinBox(this);
+    m_refCfg->setObjectName(QStringLiteral("refCfgSpin"));
+    for (auto *spin : {m_cfg, m_refCfg}) {
+        spin->setRange(0, 20);
+        spin->setSingleStep(0.5);
+        spin->setDecimals(1);
+    }
+    // The reference collage: "model default" below 0 (stored as -1), "off" at 0, else the redraw strength.
+    m_collageLabel = new QLabel(this);
+    m_collage = new CollageSpinBox(this);
+    m_collage->setObjectName(QStringLiteral("collageSpin"));
+    m_sizeLabel = new QLabel(this);
+    m_size = new QComboBox(this);
+    m_size->setObjectName(QStringLiteral("sizeCombo"));
+    m_regionLabel = new QLabel(this);
+    m_region = new QDoubleSpinBox(this);
+    m_region->setRange(0, 10);
+    m_region->setSingleStep(0.5);
+    m_busyLabel = new QLabel(this);
+    m_busyMode = new QComboBox(this);
+    m_busyMode->setObjectName(QStringLiteral("busyMode"));
+    m_busyMode->addItems({QString(), QString()});
+    m_autoLayout = new QPushButton(this);
+    m_autoLayout->setObjectName(QStringLiteral("autoLayoutButton"));
+    m_generate = new QPushButton(this);
+    m_generate->setObjectName(QStringLiteral("generateButton"));
+    m_generate->setDefault(true);
+    m_cancel = new QPushButton(this);
+    m_cancel->setObjectName(QStringLiteral("cancelButton"));
+    m_modelTitle = new QLabel(this);
+    m_modelInfo = new QLabel(this);
+    m_modelInfo->setObjectName(QStringLiteral("modelInfo"));
+    m_modelInfo->setWordWrap(true);
+    m_loadModel = new QPushButton(this);
+
+    connect(m_prompt, &QPlainTextEdit::textChanged, this, &MainWindow::commitSettings);
+    for (auto *spin : {m_seed, m_steps})
+        connect(spin, qOverload<int>(&QSpinBox::valueChanged), this, &MainWindow::commitSettings);
+    for (auto *spin : {m_guidance, m_cfg, m_refCfg, static_cast<QDoubleSpinBox *>(m_collage), m_region})
+        connect(spin, qOverload<double>(&QDoubleSpinBox::valueChanged), this, &MainWindow::commitSettings);
+    connect(m_seedLock, &QCheckBox::toggled, this, &MainWindow::commitSettings);
+    connect(m_size, qOverload<int>(&QComboBox::currentIndexChanged), this, &MainWindow::commitSettings);
+    connect(m_dice, &QToolButton::clicked, this, [this] { m_seed->setValue(QRandomGenerator::global()->bounded(2147483647)); });
+    connect(m_busyMode, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [](int i) { QSettings().setValue(QStringLiteral("generation/replaceRunning"), i == 1); });
+    connect(m_autoLayout, &QPushButton::clicked, m_composition, &Composition::autoLayout);
+    connect(m_generate, &QPushButton::clicked, this, [this] { generate(); });
+    connect(m_cancel, &QPushButton::clicked, this, &MainWindow::cancel);
+    connect(m_loadModel, &QPushButton::clicked, this, &MainWindow::chooseModel);
+}
+
+void MainWindow::loadModel(const QString &path)
+{
+    QString p = path;
+    if (p.isEmpty()) {
+        p = QString::fromStdString(mosaic::findDefaultModel());
+        if (p.isEmpty()) {
+            QStringList where;
+            for (const auto &c : mosaic::defaultModelCandidates())
+                where << QString::fromStdString(c);
+            showBanner(tr("The bundled model was not found (looked in %1). Load a model with File › Load model….")
+                           .arg(where.join(QStringLiteral(", "))));
+            return;
+        }
+    }
+    m_modelInfo->setText(tr("Loading %1…").arg(QFileInfo(p).fileName()));
+    m_service->loadModel(p);
+}
+
+void MainWindow::chooseModel()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Load a model bundle"), QString(),
+                                                      tr("MOSAIC Studio bundles (*.safetensors)"));
+    if (!path.isEmpty())
+        loadModel(path);
+}
+
+quint64 MainWindow::generate(const QImage &start, double strength)
+{
+    if (!m_service->modelReady()) {
+        showBanner(tr("No model is loaded yet."));
+        return 0;
+    }
+    const Settings s = m_composition->settings();
+    if (!s.seedLocked && m_gallery->count() > 0) // a fresh seed per image unless locked
+        m_seed->setValue(QRandomGenerator::global()->bounded(2147483647));
+    mosaic::GenerationRequest req = m_composition->request();
+    if (!start.isNull() && strength < 1.0) {
+        req.initImage = fromQImage(start);
+        req.strength = static_cast<float>(strength);
+    }
+    req.capture.enabled = true;
+    req.previewEvery = 1;
+    placeFromPrompt(&req);
+    m_banner->setVisible(false);
+    return m_service->submit(req, m_busyMode->currentIndex() == 1);
+}
+
+void MainWindow::placeFromPrompt(mosaic::GenerationRequest *req)
+{
+    // A subject with no region that the prompt places by its name or word ("Pip on the left") goes
+    // there, as the canvas outlines it; the composition is not changed, and subjects the prompt does
+    // not place are left to the model.
+    QStringList clauses;
+    const QVector<QRectF> places = m_composition->promptPlaces(&clauses);
+    QStringList placed;
+    for (int i = 0; i < places.size() && i < static_cast<int>(req->subjects.size()); ++i)
+        if (!places[i].isNull()) {
+            req->subjects[static_cast<size_t>(i)].box = toBox(places[i]);
+            placed << tr("%1 (“%2”)").arg(m_composition->subject(i).name, clauses[i]);
+        }
+    if (placed.isEmpty())
+        return;
+    const QString text = tr("Placed by the prompt, as they have no region: %1").arg(placed.join(QStringLiteral(", ")));
+    statusBar()->showMessage(text, 8000);
+    mosaic::logMessage(mosaic::LogLevel::Info, "ui", text.toStdString());
+}
+
+void MainWindow::cancel()
+{
+    m_service->cancel();
+}
+
+void MainWindow::setReplaceRunning(bool replace)
+{
+    m_busyMode->setCurrentIndex(replace ? 1 : 0);
+}
+
+void MainWindow::syncSettingsFromComposition()
+{
+    m_syncing = true;
+    const Settings &s = m_composition->settings();
+    if (m_prompt->toPlainText() != s.prompt)
+        m_prompt->setPlainText(s.prompt);
+    m_seed->setValue(static_cast<int>(s.seed & 0x7fffffff));
+    m_seedLock->setChecked(s.seedLocked);
+    m_steps->setValue(s.steps);
+    m_guidance->setValue(s.guidance);
+    m_cfg->setValue(s.cfg < 0 ? 0.0 : s.cfg);
+    m_refCfg->setValue(s.refCfg < 0 ? 0.0 : s.refCfg);
+    m_collage->setValue(s.collage < 0 ? m_collage->minimum() : std::min(s.collage, m_collage->maximum()));
+    const int sizeIndex = m_size->findData(s.size);
+    m_size->setCurrentIndex(sizeIndex < 0 ? 0 : sizeIndex);
+    m_region->setValue(s.regionStrength);
+    m_syncing = false;
+}
+
+void MainWindow::commitSettings()
+{
+    if (m_syncing)
+        return;
+    Settings s = m_composition->settings();
+    s.prompt = m_prompt->toPlainText();
+    s.seed = static_cast<quint64>(m_seed->value());
+    s.seedLocked = m_seedLock->isChecked();
+    s.steps = m_steps->value();
+    s.guidance = m_guidance->value();
+    // 0 is the model's default; a value between 0 and 1, which no scale can be, becomes 1 (off).
+    s.cfg = m_cfg->value() <= 0.0 ? -1.0 : std::max(1.0, m_cfg->value());
+    s.refCfg = m_refCfg->value() <= 0.0 ? -1.0 : std::max(1.0, m_refCfg->value());
+    s.collage = m_collage->value() < 0.0 ? -1.0 : m_collage->value();
+    s.size = m_size->currentData().toInt();
+    s.regionStrength = m_region->value();
+    m_composition->setSettings(s);
+}
+
+// What the generation service reports: the model's state, progress with previews, results into the
+// gallery, failures and cancels.
+void MainWindow::connectService()
+{
+    connect(m_service, &GenerationService::modelLoaded, this, [this](const QString &path, const QString &, const QString &summary) {
+        m_modelInfo->setText(summary);
+        m_modelInfo->setToolTip(path);
+        updateStatus();
+        QSettings().setValue(QStringLiteral("model/path"), path);
+        mosaic::logMessage(mosaic::LogLevel::Info, "ui", "model ready: " + summary.toStdString() + " (from " + path.toStdString() + ")");
+    });
+    connect(m_service, &GenerationService::modelFailed, this, [this](const QString &path, const QString &message) {
+        showBanner(tr("The model %1 could not be loaded: %2").arg(path, message));
+        updateStatus();
+    });
+    connect(m_service, &GenerationService::busyChanged, this, [this](bool busy) {
+        m_cancel->setEnabled(busy);
+        m_cancelAction->setEnabled(busy);
+        m_progress->setVisible(busy);
+        if (!busy)
+            m_canvas->setBackdrop(QImage());
+    });
+    connect(m_service, &GenerationService::progress, this,
+            [this](quint64, int step, int steps, double seconds, const QImage &preview) {
+                m_progress->setRange(0, steps);
+                m_progress->setValue(step);
+                m_progress->setFormat(tr("step %1/%2 · %3 s").arg(step).arg(steps).arg(seconds, 0, 'f', 1));
+                if (!preview.isNull())
+                    m_canvas->setBackdrop(preview);
+            });
+    connect(m_service, &GenerationService::finished, this, [this](const GenerationOutcome &o) {
+        GalleryEntry e;
+        e.outcome = o;
+        for (const auto &s : m_composition->subjects()) {
+            e.colors.push_back(s.color);
+            e.references.push_back(s.prepared);
+        }
+        m_gallery->add(e);
+        m_tabs->setCurrentWidget(m_gallery);
+        const auto &r = o.result;
+        m_lastTiming = tr("last image: %1 s (denoise %2 s)")
+                           .arg(r.prepareSeconds + r.denoiseSeconds + r.decodeSeconds, 0, 'f', 1)
+                           .arg(r.denoiseSeconds, 0, 'f', 1);
+        updateStatus();
+    });
+    connect(m_service, &GenerationService::failed, this, [this](quint64, const QString &message) {
+        showBanner(tr("The generation failed: %1").arg(message));
+    });
+    connect(m_service, &GenerationService::cancelled, this, [this](quint64) {
+        statusBar()->showMessage(tr("Generation cancelled."), 4000);
+    });
+
+}
+
+} // namespace ui
