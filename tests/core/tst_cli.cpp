@@ -5,6 +5,7 @@
 
 #include "io/checkpoint.h"
 #include "io/safetensors.h"
+#include "util/strings.h"
 
 #include <mosaic/image.h>
 #include <mosaic/pipeline.h>
@@ -29,6 +30,12 @@ struct Run
     std::string output; // stdout and stderr together
 };
 
+// The CPU kernels pinned for bit-for-bit comparisons across machines: LibTorch's to AVX2, OpenBLAS's
+// to Haswell, OpenCV's without AVX-512.
+const std::string kPinnedKernels =
+    "ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell OPENCV_CPU_DISABLE=AVX512_SKX,AVX512_COMMON,AVX512_KNL,AVX512_KNM,"
+    "AVX512_CNL,AVX512_CLX,AVX512_ICL";
+
 Run run(const std::string &args, const std::string &env = {})
 {
     Run r;
@@ -42,6 +49,24 @@ Run run(const std::string &args, const std::string &env = {})
         r.output.append(buf.data(), n);
     const int status = ::pclose(p);
     r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return r;
+}
+
+// Standard output and standard error apart.
+struct SplitRun
+{
+    int exitCode = -1;
+    std::string out, err;
+};
+
+SplitRun runSplit(const std::string &args, const std::string &errFile)
+{
+    SplitRun r;
+    const Run both = run(args + " 2>" + errFile + " ; exit $?");
+    r.exitCode = both.exitCode;
+    r.out = both.output;
+    std::ifstream in(errFile);
+    r.err.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     return r;
 }
 
@@ -69,6 +94,59 @@ private Q_SLOTS:
         QVERIFY2(v.output.find("LibTorch") != std::string::npos, v.output.c_str());
         Run none = run("");
         QCOMPARE(none.exitCode, 2);
+    }
+
+    // Every command's --help: its usage on standard output, exit 0; a wrong option: exit 2 with the
+    // usage on standard error.
+    void commandHelp()
+    {
+        for (const std::string cmd : {"inspect", "set-defaults", "forward", "generate", "synth", "dataset", "dataset suggest",
+                                      "train", "eval", "bench"}) {
+            const std::string errFile = m_dir + "/stderr.txt";
+            for (const std::string flag : {"--help", "-h"}) {
+                const SplitRun h = runSplit(cmd + " " + flag, errFile);
+                QVERIFY2(h.exitCode == 0, (cmd + " " + flag + ":\n" + h.out + h.err).c_str());
+                QVERIFY2(h.out.rfind("usage: mosaic " + cmd, 0) == 0, (cmd + ":\n" + h.out).c_str());
+                QVERIFY2(h.err.empty(), h.err.c_str());
+            }
+            const SplitRun bad = runSplit(cmd + " --no-such-option 1", errFile);
+            QVERIFY2(bad.exitCode == 2, (cmd + ":\n" + bad.out + bad.err).c_str());
+            QVERIFY2(bad.err.find("usage: mosaic " + cmd.substr(0, cmd.find(' '))) != std::string::npos,
+                     (cmd + ":\n" + bad.err).c_str());
+            QVERIFY2(bad.out.empty(), bad.out.c_str());
+        }
+    }
+
+    // The demo composition (its prompt with the names as the app gives them, its boxes, seed 7) on the
+    // bundled model gives, bit for bit, the image the pipeline gave before it was split into stages
+    // (tests/data/demo-seed7.png, written by commit c1b4076's `mosaic generate` with this command).
+    // One thread, and the CPU kernels pinned to AVX2, so that any x86-64 machine of this kind
+    // computes the same bits; any change of the pipeline's arithmetic fails it.
+    void demoPixelsUnchanged()
+    {
+        const std::string demo = std::string(MOSAIC_SOURCE_DIR) + "/resources/demo/";
+        const std::string out = m_dir + "/demo-seed7.png";
+        Run r = run("--threads 1 generate --seed 7 --prompt \"four toys on a room floor: a block in the middle, a block in the "
+                    "middle, a blob on the right and a star on the right\" --ref " + demo + "subject1_pip.png --name Pip --ref " +
+                        demo + "subject2_moss.png --name Moss --ref " + demo + "subject3_juno.png --name Juno --ref " + demo +
+                        "subject4_tock.png --name Tock --box 1:0.5546875,0.26953125,0.16015625,0.16015625 "
+                        "--box 2:0.296875,0.47265625,0.140625,0.15234375 --box 3:0.5078125,0.65234375,0.15234375,0.1484375 "
+                        "--box 4:0.765625,0.71484375,0.1484375,0.12890625 --out " + out,
+                    kPinnedKernels);
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        RgbaImage now, before;
+        QVERIFY(loadImage(out, &now).ok());
+        QVERIFY(loadImage(std::string(MOSAIC_SOURCE_DIR) + "/tests/data/demo-seed7.png", &before).ok());
+        QCOMPARE(now.width, before.width);
+        QCOMPARE(now.height, before.height);
+        size_t differ = 0;
+        int worst = 0;
+        for (size_t i = 0; i < now.pixels.size(); ++i)
+            if (now.pixels[i] != before.pixels[i]) {
+                ++differ;
+                worst = std::max(worst, std::abs(int(now.pixels[i]) - int(before.pixels[i])));
+            }
+        QVERIFY2(differ == 0, format("{} of {} channel values differ (at most by {})", differ, now.pixels.size(), worst).c_str());
     }
 
     void inspectGolden()
@@ -626,7 +704,7 @@ private:
     std::vector<std::string> m_refs;
 };
 
-MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
+MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(commandHelp) MT_FN(demoPixelsUnchanged) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
                              MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
 
 #include "tst_cli.moc"

@@ -307,6 +307,41 @@ private Q_SLOTS:
         }
     }
 
+    // The model suggester runs on the generation service's thread with the model the app has loaded:
+    // none loaded, it says so; once one is, it suggests model pairs (no second copy of a model, no
+    // model loaded on its own).
+    void modelSuggesterUsesTheLoadedModel()
+    {
+        ui::GenerationService service;
+        ui::AnnotatePanel panel(&service);
+        makePanel(panel, QStringLiteral("model"));
+        panel.set()->setBox(0, 0, mosaic::NormalizedBox{0.2f, 0.2f, 0.4f, 0.6f});
+        panel.set()->setBox(0, 1, mosaic::NormalizedBox{0.6f, 0.2f, 0.3f, 0.6f});
+        QSignalSpy errors(&panel, &ui::AnnotatePanel::errorOccurred);
+        QVERIFY(!runSuggest(panel, 2));
+        QVERIFY(!errors.isEmpty());
+        QVERIFY2(errors.last().at(0).toString().contains(QStringLiteral("No model is loaded")),
+                 qPrintable(errors.last().at(0).toString()));
+        QVERIFY(pointsOf(panel).empty());
+
+        QSignalSpy loaded(&service, &ui::GenerationService::modelLoaded);
+        service.loadModel(QString::fromStdString(mosaic::findDefaultModel()));
+        QVERIFY(loaded.wait(60000));
+        QVERIFY(runSuggest(panel, 2));
+        QVERIFY(!pointsOf(panel).empty());
+        for (const auto &p : pointsOf(panel))
+            QCOMPARE(p.source, mosaic::PointSource::Model);
+        // A generation and a suggestion asked for together both finish, one after the other, on the
+        // one thread.
+        mosaic::GenerationRequest req;
+        req.prompt = "a block";
+        req.steps = 1;
+        QSignalSpy finished(&service, &ui::GenerationService::finished);
+        service.submit(req);
+        QVERIFY(runSuggest(panel, 2));
+        QVERIFY(finished.count() == 1 || finished.wait(60000));
+    }
+
     void drawRegions()
     {
         ui::AnnotatePanel panel(&m_service);

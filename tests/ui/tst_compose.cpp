@@ -17,6 +17,7 @@
 #include <mosaic/train.h>
 
 #include <QAction>
+#include <QBuffer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -437,6 +438,162 @@ private Q_SLOTS:
         w.loadModel(QString::fromStdString(bad));
         QVERIFY(failed.wait(30000));
         QVERIFY(w.bannerText().contains(QStringLiteral("bad.safetensors")));
+    }
+
+    // Every setting of a request (negative prompt, point strength, width and height included) comes
+    // back from the PNG it made and from a project, through the one request <-> JSON conversion.
+    void settingsSurvivePngAndProject()
+    {
+        const QString project = QString::fromStdString(m_dir + "/every-field.mosaic");
+        const QString png = QString::fromStdString(m_dir + "/every-field.png");
+        ui::Settings s;
+        s.prompt = QStringLiteral("two toys by the sea");
+        s.negativePrompt = QStringLiteral("dull colours");
+        s.seed = 98765;
+        s.seedLocked = true;
+        s.steps = 2;
+        s.guidance = 2.5;
+        s.cfg = 1.5;
+        s.refCfg = 2;
+        s.collage = 0.25;
+        s.size = 64;
+        s.regionStrength = 1.5;
+        s.pointStrength = 5.5;
+        {
+            ui::MainWindow w;
+            QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+            w.loadModel(m_model);
+            QVERIFY(loaded.wait(30000));
+            QCOMPARE(w.subjectsPanel()->addFiles({m_red, m_blue}), 2);
+            w.composition()->setBox(0, QRectF(0, 0, 0.5, 0.5));
+            w.composition()->setBox(1, QRectF(0.5, 0.5, 0.5, 0.5));
+            w.composition()->addPoint(1, QPointF(0.25, 0.5), QPointF(0.75, 0.75));
+            w.composition()->setSettings(s);
+            QVERIFY(w.generate() != 0);
+            QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
+            const auto &request = w.gallery()->entries()[0].outcome.request;
+            QCOMPARE(request.negativePrompt, std::string("dull colours"));
+            QCOMPARE(request.pointStrength, 5.5f);
+            QString error;
+            QVERIFY2(w.gallery()->savePng(0, png, &error), qPrintable(error));
+            QVERIFY2(w.saveProjectAs(project, &error), qPrintable(error));
+        }
+        {
+            ui::MainWindow w;
+            QString error;
+            QVERIFY2(w.openProject(project, &error), qPrintable(error));
+            QVERIFY(w.composition()->settings() == s);
+            const auto &request = w.gallery()->entries()[0].outcome.request;
+            QCOMPARE(request.negativePrompt, std::string("dull colours"));
+            QCOMPARE(request.pointStrength, 5.5f);
+            QCOMPARE(request.seed, quint64{98765});
+            QCOMPARE(request.subjects.size(), size_t(2));
+            QCOMPARE(request.subjects[1].points.size(), size_t(1));
+            QCOMPARE(request.subjects[1].points[0].tgtX, 0.75f);
+
+            w.composition()->setSettings(ui::Settings());
+            QVERIFY2(w.restoreFromPng(png, &error), qPrintable(error));
+            QVERIFY(w.composition()->settings() == s);
+            QCOMPARE(w.composition()->subject(1).box, QRectF(0.5, 0.5, 0.5, 0.5));
+        }
+    }
+
+    // A project written by the previous format (version 1: seeds as strings, a square "size", no
+    // negative prompt or point strength) still opens, with the app's defaults where it says nothing.
+    void previousProjectVersionOpens()
+    {
+        QImage red(m_red);
+        QByteArray pngBytes;
+        {
+            QBuffer buf(&pngBytes);
+            buf.open(QIODevice::WriteOnly);
+            red.save(&buf, "PNG");
+        }
+        const QString image = QString::fromLatin1(pngBytes.toBase64());
+        const QJsonObject settings{{QStringLiteral("prompt"), QStringLiteral("a red toy")},
+                                   {QStringLiteral("seed"), QStringLiteral("4242")},
+                                   {QStringLiteral("seed_locked"), true},
+                                   {QStringLiteral("steps"), 3},
+                                   {QStringLiteral("guidance"), -1},
+                                   {QStringLiteral("cfg_scale"), -1},
+                                   {QStringLiteral("ref_cfg_scale"), 2.5},
+                                   {QStringLiteral("collage"), -1},
+                                   {QStringLiteral("size"), 64},
+                                   {QStringLiteral("region_strength"), 3}};
+        const QJsonObject subject{{QStringLiteral("name"), QStringLiteral("Red")},
+                                  {QStringLiteral("color"), QStringLiteral("#e64b35")},
+                                  {QStringLiteral("source"), m_red},
+                                  {QStringLiteral("image"), image},
+                                  {QStringLiteral("box"), QJsonArray{0.25, 0.25, 0.5, 0.5}}};
+        const QJsonObject request{{QStringLiteral("prompt"), QStringLiteral("a red toy")},
+                                  {QStringLiteral("seed"), QStringLiteral("4242")},
+                                  {QStringLiteral("steps"), 3},
+                                  {QStringLiteral("guidance"), 3.5},
+                                  {QStringLiteral("cfg_scale"), -1},
+                                  {QStringLiteral("ref_cfg_scale"), 2.5},
+                                  {QStringLiteral("collage"), -1},
+                                  {QStringLiteral("size"), 64},
+                                  {QStringLiteral("region_strength"), 3},
+                                  {QStringLiteral("subjects"),
+                                   QJsonArray{QJsonObject{{QStringLiteral("name"), QStringLiteral("Red")},
+                                                          {QStringLiteral("box"), QJsonArray{0.25, 0.25, 0.5, 0.5}}}}}};
+        const QJsonObject result{{QStringLiteral("id"), QStringLiteral("7")},
+                                 {QStringLiteral("model"), QStringLiteral("tiny-test")},
+                                 {QStringLiteral("image"), image},
+                                 {QStringLiteral("request"), request},
+                                 {QStringLiteral("maps"), QJsonArray{}},
+                                 {QStringLiteral("ownership"), QJsonObject{{QStringLiteral("width"), 0},
+                                                                          {QStringLiteral("height"), 0},
+                                                                          {QStringLiteral("i16"), QString()}}},
+                                 {QStringLiteral("colors"), QJsonArray{QStringLiteral("#e64b35")}},
+                                 {QStringLiteral("references"), QJsonArray{image}},
+                                 {QStringLiteral("seconds"), QJsonArray{0.1, 0.2, 0.3}},
+                                 {QStringLiteral("parameters_json"), QStringLiteral("{}")},
+                                 {QStringLiteral("parameters_text"), QStringLiteral("a red toy")}};
+        const QJsonObject root{{QStringLiteral("format"), QStringLiteral("mosaic-project")},
+                               {QStringLiteral("version"), 1},
+                               {QStringLiteral("settings"), settings},
+                               {QStringLiteral("subjects"), QJsonArray{subject}},
+                               {QStringLiteral("results"), QJsonArray{result}}};
+        const QString path = QString::fromStdString(m_dir + "/version1.mosaic");
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QJsonDocument(root).toJson());
+        f.close();
+
+        ui::ProjectContent c;
+        QString error;
+        QVERIFY2(ui::loadProject(path, &c, &error), qPrintable(error));
+        QCOMPARE(c.settings.prompt, QStringLiteral("a red toy"));
+        QCOMPARE(c.settings.seed, quint64{4242});
+        QVERIFY(c.settings.seedLocked);
+        QCOMPARE(c.settings.steps, 3);
+        QCOMPARE(c.settings.refCfg, 2.5);
+        QCOMPARE(c.settings.size, 64);
+        QCOMPARE(c.settings.regionStrength, 3.0);
+        QCOMPARE(c.settings.negativePrompt, QString());
+        QCOMPARE(c.settings.pointStrength, ui::Settings().pointStrength);
+        QCOMPARE(c.subjects.size(), 1);
+        QCOMPARE(c.subjects[0].box, QRectF(0.25, 0.25, 0.5, 0.5));
+        QCOMPARE(c.results.size(), 1);
+        const auto &r = c.results[0].outcome.request;
+        QCOMPARE(r.seed, uint64_t(4242));
+        QCOMPARE(r.width, 64);
+        QCOMPARE(r.height, 64);
+        QCOMPARE(r.guidance, 3.5f);
+        QVERIFY(r.subjects[0].box.has_value());
+        QCOMPARE(r.subjects[0].box->w, 0.5f);
+        // Saved again, it is a current project and opens the same.
+        QVERIFY2(ui::saveProject(path, c, &error), qPrintable(error));
+        ui::ProjectContent again;
+        QVERIFY2(ui::loadProject(path, &again, &error), qPrintable(error));
+        QVERIFY(again.settings == c.settings);
+        QCOMPARE(QJsonDocument::fromJson([&] {
+                     QFile g(path);
+                     g.open(QIODevice::ReadOnly);
+                     return g.readAll();
+                 }()).object().value(QStringLiteral("version")).toInt(),
+                 ui::kProjectVersion);
     }
 
     // Save and reopen: identical subjects, settings, results and maps. A crash (no normal close)
