@@ -1,6 +1,7 @@
 #pragma once
-// `mosaic-studio --bench-ui`: how responsive the window stays while the worker generates. A 2 ms
-// timer runs on the GUI thread during each generation; the longest gap between its ticks is the
+// `mosaic-studio --bench-ui`: how responsive the window stays while the generation thread works. A 2 ms
+// timer runs on the GUI thread during each generation, and during each run of the annotator's model
+// suggester (on the same thread, with the same model); the longest gap between its ticks is the
 // longest event-loop stall the user would feel (target: under 50 ms).
 
 #include <QString>
@@ -19,10 +20,12 @@ struct UiBenchRun
 
 // Generates `runs` times with the window's current composition (the demo's, from the command line)
 // once its model is ready (the window must have been asked to load one). Fills `out`; false with
-// `error` when the model fails, or a run is refused, fails or is cancelled.
-bool runUiBenchmark(MainWindow &window, int runs, QVector<UiBenchRun> *out, QString *error);
+// `error` when the model fails, or a run is refused, fails or is cancelled. With `suggestions`, then
+// as many runs of the model suggester on the last image with the composition's references and boxes.
+bool runUiBenchmark(MainWindow &window, int runs, QVector<UiBenchRun> *out, QString *error,
+                    QVector<UiBenchRun> *suggestions = nullptr);
 
 // The report printed by the command line: one line per run, then the median and the maximum.
-QString uiBenchReport(const QVector<UiBenchRun> &runs);
+QString uiBenchReport(const QVector<UiBenchRun> &runs, const QVector<UiBenchRun> &suggestions = {});
 
 } // namespace ui

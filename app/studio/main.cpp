@@ -132,12 +132,12 @@ int main(int argc, char *argv[])
             opened = errors.isEmpty();
             error = errors.join(QLatin1Char('\n'));
         }
-        QVector<ui::UiBenchRun> runs;
-        if (!opened || !ui::runUiBenchmark(window, benchRuns, &runs, &error)) {
+        QVector<ui::UiBenchRun> runs, suggestions;
+        if (!opened || !ui::runUiBenchmark(window, benchRuns, &runs, &error, &suggestions)) {
             std::fprintf(stderr, "mosaic-studio: %s\n", qPrintable(error.isEmpty() ? QStringLiteral("nothing to generate") : error));
             return 1;
         }
-        std::printf("%s", qPrintable(ui::uiBenchReport(runs)));
+        std::printf("%s", qPrintable(ui::uiBenchReport(runs, suggestions)));
         return 0;
     }
     if (ui::MainWindow::hasRecovery()) {

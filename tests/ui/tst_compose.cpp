@@ -389,10 +389,14 @@ private Q_SLOTS:
             w.setAutosaveEnabled(false);
             w.loadModel(m_model);
             QCOMPARE(w.subjectsPanel()->addFiles({m_red, m_blue}), 2);
-            QVector<ui::UiBenchRun> runs;
+            QVector<ui::UiBenchRun> runs, suggestions;
             QString error;
-            QVERIFY2(ui::runUiBenchmark(w, 2, &runs, &error), qPrintable(error));
+            QVERIFY2(ui::runUiBenchmark(w, 2, &runs, &error, &suggestions), qPrintable(error));
             QCOMPARE(runs.size(), 2);
+            QCOMPARE(suggestions.size(), 2); // the model suggester on the same thread, timed the same way
+            for (const auto &r : suggestions)
+                QVERIFY(r.generationSeconds > 0 && r.longestStallMs >= 0);
+            QVERIFY(ui::uiBenchReport(runs, suggestions).contains(QStringLiteral("longest stall while suggesting: median")));
             for (const auto &r : runs) {
                 QVERIFY(r.progressUpdates >= 1);
                 QVERIFY(r.generationSeconds > 0);
