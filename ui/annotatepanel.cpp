@@ -62,7 +62,29 @@ AnnotatePanel::AnnotatePanel(GenerationService *service, QWidget *parent)
     setObjectName(QStringLiteral("annotatePanel"));
     m_view = new AnnotateView(m_set, this);
 
-    // Left: the dataset and its samples.
+    QWidget *left = createDatasetColumn();
+    QWidget *center = createCenter();
+    QWidget *right = createReviewColumn();
+    auto *split = new QSplitter(this);
+    split->addWidget(left);
+    split->addWidget(center);
+    split->addWidget(right);
+    split->setStretchFactor(1, 1);
+    split->setSizes({200, 640, 300});
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(split);
+
+    connectSamplesAndTools();
+    connectReview();
+    connectDatasetButtons();
+    retranslateUi();
+    refreshSamples();
+}
+
+// Left: the dataset and its samples.
+QWidget *AnnotatePanel::createDatasetColumn()
+{
     auto *left = new QWidget(this);
     auto *ll = new QVBoxLayout(left);
     ll->setContentsMargins(0, 0, 0, 0);
@@ -100,7 +122,12 @@ AnnotatePanel::AnnotatePanel(GenerationService *service, QWidget *parent)
     ll->addWidget(m_problemsLabel);
     ll->addWidget(m_problems, 1);
 
-    // Centre: subject, tools, done; the dual view.
+    return left;
+}
+
+// Centre: subject, tools, done; the dual view.
+QWidget *AnnotatePanel::createCenter()
+{
     auto *center = new QWidget(this);
     auto *cl = new QVBoxLayout(center);
     cl->setContentsMargins(0, 0, 0, 0);
@@ -130,7 +157,12 @@ AnnotatePanel::AnnotatePanel(GenerationService *service, QWidget *parent)
     cl->addLayout(toolRow);
     cl->addWidget(m_view, 1);
 
-    // Right: suggestions and review.
+    return center;
+}
+
+// Right: suggestions and review.
+QWidget *AnnotatePanel::createReviewColumn()
+{
     auto *right = new QWidget(this);
     auto *rl = new QVBoxLayout(right);
     rl->setContentsMargins(0, 0, 0, 0);
@@ -188,17 +220,12 @@ AnnotatePanel::AnnotatePanel(GenerationService *service, QWidget *parent)
     rl->addLayout(reviewRow);
     rl->addLayout(thresholdRow);
 
-    auto *split = new QSplitter(this);
-    split->addWidget(left);
-    split->addWidget(center);
-    split->addWidget(right);
-    split->setStretchFactor(1, 1);
-    split->setSizes({200, 640, 300});
-    auto *layout = new QHBoxLayout(this);
-    layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(split);
+    return right;
+}
 
-    // Wiring.
+// The set's changes to the lists and the view; the sample list, subject box and tools to the set.
+void AnnotatePanel::connectSamplesAndTools()
+{
     connect(m_set, &AnnotationSet::reset, this, [this] {
         ++m_epoch;
         refreshSamples();
@@ -260,6 +287,11 @@ AnnotatePanel::AnnotatePanel(GenerationService *service, QWidget *parent)
         if (!suggest(m_method->currentIndex(), &error))
             Q_EMIT errorOccurred(error);
     });
+}
+
+// The suggesters, the filter, the table and the review buttons.
+void AnnotatePanel::connectReview()
+{
     connect(m_filter, qOverload<int>(&QComboBox::currentIndexChanged), this, [this](int f) {
         m_view->setStatusFilter(f <= 0 ? std::nullopt : std::optional<mosaic::ReviewStatus>(static_cast<mosaic::ReviewStatus>(f - 1)));
         refreshReview();
@@ -305,6 +337,11 @@ AnnotatePanel::AnnotatePanel(GenerationService *service, QWidget *parent)
         if (!below.isEmpty())
             m_set->setStatus(s, m_view->subject(), below, mosaic::ReviewStatus::Rejected);
     });
+}
+
+// New, open, save, import, export and adding samples.
+void AnnotatePanel::connectDatasetButtons()
+{
     connect(m_new, &QPushButton::clicked, this, &AnnotatePanel::chooseNew);
     connect(m_open, &QPushButton::clicked, this, &AnnotatePanel::chooseOpen);
     connect(m_save, &QPushButton::clicked, this, [this] {
@@ -344,8 +381,6 @@ AnnotatePanel::AnnotatePanel(GenerationService *service, QWidget *parent)
     connect(m_addComposition, &QPushButton::clicked, this, &AnnotatePanel::addFromCompositionRequested);
     connect(m_addResult, &QPushButton::clicked, this, &AnnotatePanel::addFromResultRequested);
 
-    retranslateUi();
-    refreshSamples();
 }
 
 void AnnotatePanel::chooseNew()

@@ -69,6 +69,13 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    // The constructor's steps.
+    QWidget *createDatasetColumn();
+    QWidget *createCenter();
+    QWidget *createReviewColumn();
+    void connectSamplesAndTools();
+    void connectReview();
+    void connectDatasetButtons();
     void retranslateUi();
     void refreshSamples();
     void refreshSubjects();

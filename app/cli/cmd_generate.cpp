@@ -61,34 +61,10 @@ std::string safeName(const std::string &name, size_t index)
     return std::to_string(index + 1) + (s.empty() ? "" : "_" + s);
 }
 
-} // namespace
 
-int runGenerate(const Args &args)
+// The request's settings from the options (the subjects come next).
+mosaic::GenerationRequest requestSettings(const Args &args)
 {
-    const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
-                                       "steps", "guidance", "cfg", "ref-cfg", "size", "region-strength", "point-strength", "lora",
-                                       "lora-scale", "out", "maps", "init", "strength", "collage", "auto-layout"});
-    if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
-        if (!args.error().empty())
-            std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());
-        for (const auto &u : unknown)
-            std::fprintf(stderr, "mosaic generate: unknown option %s\n", u.c_str());
-        if (!args.has("out"))
-            std::fprintf(stderr, "mosaic generate: --out is required\n");
-        printUsage("generate", stderr);
-        return kExitUsage;
-    }
-    // No --model: the bundled MOSAIC-Toys model.
-    std::string modelPath = args.value("model");
-    if (modelPath.empty()) {
-        modelPath = mosaic::findDefaultModel();
-        if (modelPath.empty()) {
-            std::fprintf(stderr, "mosaic generate: no --model given and the bundled model was not found; looked in:\n");
-            for (const auto &c : mosaic::defaultModelCandidates())
-                std::fprintf(stderr, "  %s\n", c.c_str());
-            return kExitFailure;
-        }
-    }
     mosaic::GenerationRequest req;
     req.prompt = args.value("prompt");
     req.negativePrompt = args.value("negative");
@@ -121,6 +97,14 @@ int runGenerate(const Args &args)
         if (dims.size() > 2 || req.width <= 0 || req.height <= 0)
             throw std::invalid_argument("--size expects N or WxH");
     }
+    return req;
+}
+
+// The subjects: --ref, --name, then --box, --mask and --point by subject number, and --init. False
+// (after saying why) when an image cannot be read.
+bool readSubjects(const Args &args, mosaic::GenerationRequest *request)
+{
+    mosaic::GenerationRequest &req = *request;
     const auto refs = args.values("ref");
     const auto names = args.values("name");
     if (names.size() > refs.size())
@@ -131,7 +115,7 @@ int runGenerate(const Args &args)
         s.name = i < names.size() ? names[i] : std::filesystem::path(refs[i]).stem().string();
         if (auto st = mosaic::loadImage(refs[i], &s.image); !st.ok()) {
             std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
-            return kExitFailure;
+            return false;
         }
         req.subjects.push_back(std::move(s));
     }
@@ -155,7 +139,7 @@ int runGenerate(const Args &args)
         mosaic::RgbaImage m;
         if (auto st = mosaic::loadImage(rest, &m); !st.ok()) {
             std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
-            return kExitFailure;
+            return false;
         }
         req.subjects[i].mask = mosaic::maskFromImage(m); // white inside (mosaic/request.h)
     }
@@ -174,12 +158,117 @@ int runGenerate(const Args &args)
     if (args.has("init")) {
         if (auto st = mosaic::loadImage(args.value("init"), &req.initImage); !st.ok()) {
             std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
-            return kExitFailure;
+            return false;
         }
         req.strength = static_cast<float>(args.doubleValue("strength", 0.6));
     } else if (args.has("strength")) {
         throw std::invalid_argument("--strength needs --init (the image to start from)");
     }
+    return true;
+}
+
+// What the user should know before the run: subjects the collage must place by attention, and where
+// auto layout puts each one.
+void reportPlacement(const mosaic::GenerationRequest &req, const mosaic::BundleDescription &d)
+{
+    const float collage = req.collage < 0.0f ? d.defaultCollage : req.collage;
+    for (size_t i = 0; i < req.subjects.size() && collage > 0.0f && !req.autoLayout; ++i)
+        if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
+            std::fprintf(stderr, "mosaic generate: subject %zu has no --box or --mask: the reference collage pastes it "
+                                 "where its attention lands, which a small model places poorly (--auto-layout places "
+                                 "it from the prompt)\n",
+                         i + 1);
+    if (req.autoLayout) {
+        // What the pipeline will plan (the same call), so that a name the prompt does not use shows.
+        const int side = d.defaultSize;
+        const auto planned = mosaic::planRequestLayout(req, req.width > 0 ? req.width : side, req.height > 0 ? req.height : side);
+        for (size_t i = 0; i < req.subjects.size(); ++i)
+            if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
+                std::fprintf(stderr, "mosaic generate: subject %zu (%s) %s\n", i + 1, req.subjects[i].name.c_str(),
+                             planned[i].clause.empty()
+                                 ? "is not placed by the prompt (no clause names it with left, right, middle, top or bottom); "
+                                   "auto layout puts it where there is room"
+                                 : ("placed by \"" + planned[i].clause + "\"").c_str());
+    }
+}
+
+// Per subject its attention and share maps, then the ownership map, into `mapsDir`.
+bool writeMaps(const mosaic::GenerationResult &result, const std::string &mapsDir)
+{
+    std::error_code ec;
+    std::filesystem::create_directories(mapsDir, ec);
+    std::vector<uint32_t> palette;
+    for (int k = 0; k < 8; ++k)
+        palette.push_back(mosaic::subjectColor(k));
+    for (size_t i = 0; i < result.subjects.size(); ++i) {
+        const auto &m = result.subjects[i];
+        mosaic::FloatMap norm = m.attention;
+        const float peak = norm.values.empty() ? 0.f : *std::max_element(norm.values.begin(), norm.values.end());
+        for (auto &v : norm.values)
+            v = peak > 0 ? v / peak : 0.f;
+        const std::string base = mapsDir + "/" + safeName(m.name, i);
+        for (const auto &[file, map] : {std::pair<std::string, const mosaic::FloatMap *>{base + "_attention.png", &norm},
+                                        {base + "_share.png", &m.share}}) {
+            if (auto s = mosaic::savePng(file, mosaic::colorizeMap(*map)); !s.ok()) {
+                std::fprintf(stderr, "mosaic generate: %s\n", s.message.c_str());
+                return false;
+            }
+        }
+        if (m.massInRegion >= 0)
+            std::printf("  %s: %.1f%% of its attention share lies inside its region\n", m.name.c_str(),
+                        100.0 * m.massInRegion);
+        if (!m.share.values.empty()) {
+            // How much the image looks at this reference at all (a model that ignores its
+            // references shows a few per cent here, and the same image for any reference).
+            double sum = 0, peak = 0;
+            for (float v : m.share.values) {
+                sum += v;
+                peak = std::max(peak, static_cast<double>(v));
+            }
+            std::printf("  %s: the image's attention on this reference: mean %.1f%%, peak %.1f%% (double blocks)\n",
+                        m.name.c_str(), 100.0 * sum / static_cast<double>(m.share.values.size()), 100.0 * peak);
+        }
+    }
+    if (auto s = mosaic::savePng(mapsDir + "/ownership.png", mosaic::colorizeIndexMap(result.ownership, palette));
+        !s.ok()) {
+        std::fprintf(stderr, "mosaic generate: %s\n", s.message.c_str());
+        return false;
+    }
+    std::printf("maps in %s\n", mapsDir.c_str());
+    return true;
+}
+
+} // namespace
+
+int runGenerate(const Args &args)
+{
+    const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
+                                       "steps", "guidance", "cfg", "ref-cfg", "size", "region-strength", "point-strength", "lora",
+                                       "lora-scale", "out", "maps", "init", "strength", "collage", "auto-layout"});
+    if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
+        if (!args.error().empty())
+            std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic generate: unknown option %s\n", u.c_str());
+        if (!args.has("out"))
+            std::fprintf(stderr, "mosaic generate: --out is required\n");
+        printUsage("generate", stderr);
+        return kExitUsage;
+    }
+    // No --model: the bundled MOSAIC-Toys model.
+    std::string modelPath = args.value("model");
+    if (modelPath.empty()) {
+        modelPath = mosaic::findDefaultModel();
+        if (modelPath.empty()) {
+            std::fprintf(stderr, "mosaic generate: no --model given and the bundled model was not found; looked in:\n");
+            for (const auto &c : mosaic::defaultModelCandidates())
+                std::fprintf(stderr, "  %s\n", c.c_str());
+            return kExitFailure;
+        }
+    }
+    mosaic::GenerationRequest req = requestSettings(args);
+    if (!readSubjects(args, &req))
+        return kExitFailure;
     const std::string out = args.value("out");
     const std::string mapsDir = args.value("maps");
     req.capture.enabled = !mapsDir.empty();
@@ -192,25 +281,7 @@ int runGenerate(const Args &args)
     }
     std::fprintf(stderr, "mosaic generate: %zu subject(s), model '%s' from %s\n", req.subjects.size(),
                  bundle->description().name.c_str(), modelPath.c_str());
-    const float collage = req.collage < 0.0f ? bundle->description().defaultCollage : req.collage;
-    for (size_t i = 0; i < req.subjects.size() && collage > 0.0f && !req.autoLayout; ++i)
-        if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
-            std::fprintf(stderr, "mosaic generate: subject %zu has no --box or --mask: the reference collage pastes it "
-                                 "where its attention lands, which a small model places poorly (--auto-layout places "
-                                 "it from the prompt)\n",
-                         i + 1);
-    if (req.autoLayout) {
-        // What the pipeline will plan (the same call), so that a name the prompt does not use shows.
-        const int side = bundle->description().defaultSize;
-        const auto planned = mosaic::planRequestLayout(req, req.width > 0 ? req.width : side, req.height > 0 ? req.height : side);
-        for (size_t i = 0; i < req.subjects.size(); ++i)
-            if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
-                std::fprintf(stderr, "mosaic generate: subject %zu (%s) %s\n", i + 1, req.subjects[i].name.c_str(),
-                             planned[i].clause.empty()
-                                 ? "is not placed by the prompt (no clause names it with left, right, middle, top or bottom); "
-                                   "auto layout puts it where there is room"
-                                 : ("placed by \"" + planned[i].clause + "\"").c_str());
-    }
+    reportPlacement(req, bundle->description());
     mosaic::GenerationResult result;
     mosaic::GenerationCallbacks cb;
     cb.progress = progressBar;
@@ -228,48 +299,8 @@ int runGenerate(const Args &args)
                 result.image.width, result.image.height,
                 result.prepareSeconds + result.denoiseSeconds + result.decodeSeconds, result.prepareSeconds,
                 result.denoiseSeconds, result.decodeSeconds);
-    if (!mapsDir.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(mapsDir, ec);
-        std::vector<uint32_t> palette;
-        for (int k = 0; k < 8; ++k)
-            palette.push_back(mosaic::subjectColor(k));
-        for (size_t i = 0; i < result.subjects.size(); ++i) {
-            const auto &m = result.subjects[i];
-            mosaic::FloatMap norm = m.attention;
-            const float peak = norm.values.empty() ? 0.f : *std::max_element(norm.values.begin(), norm.values.end());
-            for (auto &v : norm.values)
-                v = peak > 0 ? v / peak : 0.f;
-            const std::string base = mapsDir + "/" + safeName(m.name, i);
-            for (const auto &[file, map] : {std::pair<std::string, const mosaic::FloatMap *>{base + "_attention.png", &norm},
-                                            {base + "_share.png", &m.share}}) {
-                if (auto s = mosaic::savePng(file, mosaic::colorizeMap(*map)); !s.ok()) {
-                    std::fprintf(stderr, "mosaic generate: %s\n", s.message.c_str());
-                    return kExitFailure;
-                }
-            }
-            if (m.massInRegion >= 0)
-                std::printf("  %s: %.1f%% of its attention share lies inside its region\n", m.name.c_str(),
-                            100.0 * m.massInRegion);
-            if (!m.share.values.empty()) {
-                // How much the image looks at this reference at all (a model that ignores its
-                // references shows a few per cent here, and the same image for any reference).
-                double sum = 0, peak = 0;
-                for (float v : m.share.values) {
-                    sum += v;
-                    peak = std::max(peak, static_cast<double>(v));
-                }
-                std::printf("  %s: the image's attention on this reference: mean %.1f%%, peak %.1f%% (double blocks)\n",
-                            m.name.c_str(), 100.0 * sum / static_cast<double>(m.share.values.size()), 100.0 * peak);
-            }
-        }
-        if (auto s = mosaic::savePng(mapsDir + "/ownership.png", mosaic::colorizeIndexMap(result.ownership, palette));
-            !s.ok()) {
-            std::fprintf(stderr, "mosaic generate: %s\n", s.message.c_str());
-            return kExitFailure;
-        }
-        std::printf("maps in %s\n", mapsDir.c_str());
-    }
+    if (!mapsDir.empty() && !writeMaps(result, mapsDir))
+        return kExitFailure;
     return kExitOk;
 }
 
