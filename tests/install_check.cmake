@@ -27,6 +27,17 @@ foreach(f IN LISTS _expected)
     message(FATAL_ERROR "not installed: ${PREFIX}/${f}")
   endif()
 endforeach()
+# The product alone: the recipes of the shipped model's stages, MOSAIC's FLUX recipe and the ablation,
+# and no experiment, GPU-run or test recipe.
+file(GLOB_RECURSE _recipes RELATIVE "${PREFIX}/share/mosaic-studio/recipes" "${PREFIX}/share/mosaic-studio/recipes/*")
+list(SORT _recipes)
+set(_product README.md ablation/fm-sca-md.json ablation/fm-sca.json ablation/fm.json ae-4x-latent-noise.json
+    flux-lora.json mixed-4x.json toys-4x-large.json toys-4x.json toys-ae-4x.json toys-ae-decoder.json
+    toys-ae-subjects.json toys-ae.json toys-stage5.json toys.json)
+list(SORT _product)
+if(NOT _recipes STREQUAL _product)
+  message(FATAL_ERROR "installed recipes are not the product's: ${_recipes}")
+endif()
 
 # The installed CLI: its version, then a short generation with no --model (and no $MOSAIC_MODEL):
 # it must report the bundled model from the installed tree, not the source tree.

@@ -1,5 +1,5 @@
 #pragma once
-// Evaluation metrics on MOSAIC-Toys (issue 6, first part). Analytic descriptors, validated by tests
+// Evaluation metrics on MOSAIC-Toys. Analytic descriptors, validated by tests
 // on ground truth (near their best) and on shuffled subjects (near chance):
 //  - identity: a 6x6x6 RGB histogram of a subject's non-white reference pixels against the
 //    histogram of the generated image inside the subject's region; histogram intersection ranks the

@@ -204,7 +204,7 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
         first.capture.enabled = true;
     // Where every subject has its place, the first image is the scene alone: drawn with the references,
     // the model paints a patch of each subject's colours around its region, which the redraw keeps as a
-    // speckled halo round the pasted subject (docs/results.md, "A first image without the references").
+    // speckled halo round the pasted subject (docs/experiments/journal.md, "A first image without the references").
     if (!placeByAttention)
         first.subjects.clear();
     // For a model asked for more than the size it was trained at, the first image is drawn at that size

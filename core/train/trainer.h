@@ -1,5 +1,5 @@
 #pragma once
-// One MOSAIC training step and its bookkeeping (issue 5, first part): batches rendered in memory from
+// One MOSAIC training step and its bookkeeping: batches rendered in memory from
 // MOSAIC-Toys, flow matching + 0.1 L_SCA + ramped L_MD, AdamW with gradient clipping that is applied,
 // EMA weights, checkpoints with the optimizer state. Every random draw derives from (seed, step), so
 // a resumed run repeats an uninterrupted one.
@@ -113,7 +113,7 @@ struct StepLosses
 // How much the model reads its references: the flow-matching error on the tokens that hold a subject,
 // with each sample's own references and with another sample's (the batch rolled by one; the same
 // noise and t), on fixed held-out batches. `other / own` well above 1: the references' content reaches
-// the image; 1: the model draws the same whatever the reference (docs/results.md, "Why not").
+// the image; 1: the model draws the same whatever the reference (docs/experiments/journal.md, "Why not").
 struct ReferenceUse
 {
     double own = 0, other = 0;

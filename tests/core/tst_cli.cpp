@@ -276,7 +276,7 @@ private Q_SLOTS:
         QVERIFY(!std::filesystem::exists(out + ".defaults-tmp"));
     }
 
-    // On the CPU, and on a CUDA device where LibTorch has one (the GPU machine's check of issue 2;
+    // On the CPU, and on a CUDA device where LibTorch has one (the GPU machine's check;
     // elsewhere the CUDA rows must be refused with a clear message).
     void forwardMatchesGolden_data()
     {
@@ -385,7 +385,7 @@ private Q_SLOTS:
         QFETCH(std::string, message);
         const auto at = args.find("RECIPES");
         if (at != std::string::npos)
-            args.replace(at, 7, std::string(MOSAIC_SOURCE_DIR) + "/resources/recipes");
+            args.replace(at, 7, std::string(MOSAIC_SOURCE_DIR) + "/tests/data/recipes");
         Run r = run(args);
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2(r.output.find(message) != std::string::npos, r.output.c_str());

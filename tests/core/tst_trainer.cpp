@@ -492,7 +492,7 @@ private Q_SLOTS:
     }
 
     // Toy examples and pools render on all intra-op threads. (at::parallel_for forks only in code
-    // compiled with OpenMP; until session 17 the core was not, and every "parallel" render ran on
+    // compiled with OpenMP; until 2026-11-28 the core was not, and every "parallel" render ran on
     // one thread.) Each index is visited once, by more than one thread where the build has OpenMP,
     // an exception inside reaches the caller, and a pool rendered on two threads is the one-thread
     // pool bit for bit.
@@ -550,7 +550,7 @@ private Q_SLOTS:
 
         const std::string out = testsupport::scratchDir("time_budget");
         TrainRunOptions o;
-        o.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/resources/recipes/smoke.json";
+        o.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/tests/data/recipes/smoke.json";
         o.outDir = out;
         o.steps = 1000000;
         o.seconds = 3.0;
@@ -738,7 +738,7 @@ private Q_SLOTS:
     {
         const std::string out = testsupport::scratchDir("recipe_run");
         TrainRunOptions o;
-        o.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/resources/recipes/smoke.json";
+        o.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/tests/data/recipes/smoke.json";
         o.outDir = out;
         o.steps = 6;
         std::atomic<bool> stop{false};
@@ -852,7 +852,7 @@ private Q_SLOTS:
     {
         const std::string out = testsupport::scratchDir("recipe_ae");
         TrainRunOptions o;
-        o.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/resources/recipes/smoke-ae.json";
+        o.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/tests/data/recipes/smoke-ae.json";
         o.outDir = out;
         o.steps = 4;
         TrainRunReport rep;
@@ -1165,7 +1165,7 @@ private Q_SLOTS:
 
         // The recipe run writes lora.safetensors, which the generation façade loads onto its base.
         TrainRunOptions ro;
-        ro.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/resources/recipes/smoke-lora.json";
+        ro.recipePath = std::string(MOSAIC_SOURCE_DIR) + "/tests/data/recipes/smoke-lora.json";
         ro.outDir = dir + "/run";
         ro.steps = 4;
         TrainRunReport rep;

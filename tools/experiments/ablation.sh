@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The ablation of MOSAIC's losses, in one command (issue 6; docs/results.md): trains the three variants
+# The ablation of MOSAIC's losses, in one command (docs/results.md): trains the three variants
 # of resources/recipes/ablation/ (flow matching only, + L_SCA, + L_SCA + L_MD; same model, data,
 # seed and step budget), then evaluates them side by side on held-out MOSAIC-Toys identities with 1 to
 # 6 subjects, region guidance on and off, and writes the report with its plots.

@@ -1,11 +1,9 @@
 // The autoencoder's ceiling, looked at: six held-out MOSAIC-Toys scenes (1-4 subjects) encoded and
 // decoded by a bundle's autoencoder (posterior mean), side by side with the originals, and the mean
-// squared error (on [-1, 1]) of the scenes and of one 64-px reference (docs/results.md, "The
+// squared error (on [-1, 1]) of the scenes and of one 64-px reference (docs/experiments/journal.md, "The
 // autoencoder is the ceiling"). `mosaic eval` scores the same reconstructions ("autoencoder
-// reconstruction" rows). Built like refcopy.cpp:
-//   c++ -std=c++17 -O2 -I core -I core/include -I BUILD/core -isystem /usr/include/torch/csrc/api/include \
-//       tools/experiments/aeceiling.cpp -o aeceiling <the core library and what tst_trainer links, without Qt>
-//   ./aeceiling BUNDLE.safetensors OUT.png
+// reconstruction" rows). Built by the experiments target (cmake -DMOSAIC_BUILD_EXPERIMENTS=ON):
+//   aeceiling BUNDLE.safetensors OUT.png
 #include "data/toys.h"
 #include "image/convert.h"
 #include "pipeline/bundle.h"

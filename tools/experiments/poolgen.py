@@ -2,7 +2,7 @@
 # Generates the scenes of a toy pool (a trainer's `data.pool_file`) with a model: for the first two
 # examples of each subject count, the target, the model's image from the pool's prompt, references and
 # regions (each subject's box: its correspondence points' target extent plus half a token), and the
-# references, in one montage (ImageMagick). Session 15's memorisation check (docs/results.md):
+# references, in one montage (ImageMagick). the 2026-11-27 memorisation check (docs/results.md):
 #   tools/experiments/poolgen.py runs/memorise-pool.safetensors runs/memorise/model.safetensors OUTDIR
 # MOSAIC names the CLI (default build/release/app/mosaic).
 import json, struct, subprocess, sys, os

@@ -1,4 +1,4 @@
-// Diagnostic (session 10; docs/results.md, "Why not: ..."): does the model's reference path carry a
+// Diagnostic (2026-11-27; docs/experiments/journal.md, "Why not: ..."): does the model's reference path carry a
 // reference's appearance? Trains a bundle's transformer with the project's Trainer on one of three
 // tasks and prints, every 250 steps, the held-out flow error on the subject's tokens with each
 // sample's own reference and with another sample's (teacher-forced, the same noise and t):
@@ -7,10 +7,7 @@
 //   mix   : half scenes, half the reference pasted 1:1 at a random place of a white canvas
 //           (ALIGNED=1 in the environment: at whole-token offsets);
 //   paste : every example (held-out ones too) the reference pasted 1:1 on white as in `mix`.
-// Not a CMake target; built against a core-only build folder's library, e.g.
-//   c++ -std=c++17 -O2 -I core -I core/include -isystem /usr/include/torch/csrc/api/include \
-//     tools/experiments/refcopy.cpp -o refcopy BUILD/core/libmosaic_core.a -lstdc++ <LibTorch's libraries>
-// (the link line of a core test in BUILD/build.ninja), and run as
+// Built by the experiments target (cmake -DMOSAIC_BUILD_EXPERIMENTS=ON), and run as
 //   refcopy INIT_BUNDLE STEPS REVERSE_WEIGHT MODE SIZE SCALE SUBJECT_WEIGHT
 // (SAVE=PATH in the environment: the trained EMA weights saved as a bundle at the end).
 #include "data/toys.h"

@@ -2,7 +2,7 @@
 # Does a model use its references at all? One prompt, one seed, one region, six different held-out
 # MOSAIC-Toys references (one subject each): prints the mean pairwise difference of the six generated
 # images (mean absolute error, 0-255; a model that ignores its references gives nearly the same image
-# six times) and writes OUT/cmp.png (the references over the images). docs/results.md, "Larger toys".
+# six times) and writes OUT/cmp.png (the references over the images). docs/experiments/journal.md, "Larger toys".
 #
 #   tools/experiments/refsens.sh MODEL.safetensors [SIZE=128] [SCALE=0.2,0.3] [OUT=refsens-out]
 #

@@ -1,22 +1,22 @@
 #!/usr/bin/env bash
-# The GPU run (issues 10, 5 and 2), in one call of the device tool with `carry: [".deps", ".gpu"]`
+# The GPU run, in one call of the device tool with `carry: [".deps", ".gpu"]`
 # (scripts/vendor-headers.sh fills .deps; .gpu/golden holds a copy of ../shared/golden/flux):
 #
 #   1. builds the core and the `mosaic` CLI in the LibTorch-only configuration against the machine's
 #      PyTorch LibTorch (CUDA), retrying in C++20 where that LibTorch asks for it;
 #   2. checks the engine on CUDA against the golden FLUX vectors (`mosaic forward --device cuda`,
 #      float32 and bfloat16; tools/gpu/relerr.py);
-#   3. renders the toy pool once on every core (resources/recipes/gpu/*.json, data.pool);
+#   3. renders the toy pool once on every core (tools/gpu/recipes/*.json, data.pool);
 #   4. trains aligned (the bundled model's candidate: MOSAIC's losses plus the reverse term on
 #      token-aligned toys, batch 256; its comment says why) on the GPU alone for what is left of the
 #      budget (`--seconds`: the cosine schedule ends where the budget does); VARIANTS=large-reverse
-#      trains session 9's candidate (free toys at 0.15-0.3), VARIANTS=fm-sca-md the second run's recipe, and
+#      trains the 2026-11-26 candidate (free toys at 0.15-0.3), VARIANTS=fm-sca-md the second run's recipe, and
 #      VARIANTS="fm-sca-md fm-sca fm" the three variants of the ablation side by side, each with a third
 #      of the GPU (the first run's 2.9 steps/s each);
 #   5. meanwhile builds and runs the core test suites (niced), for the LibTorch 2.x check;
 #   6. leaves under $OUT what may come back (at most 8 files of 16 MiB): each model gzipped and split
 #      into parts, and logs.tar.gz (build, checks, training logs, metrics, GPU use, test results, and
-#      reference_use.csv: whether the model reads its references, every 250 steps; docs/results.md, "Why not").
+#      reference_use.csv: whether the model reads its references, every 250 steps; docs/experiments/journal.md, "Why not").
 #
 # What the first run (2026-11-27, H100, LibTorch 2.11 + CUDA 13, gcc 13) taught, and this script now
 # does: the machine's own spdlog does not compile against the fmt that LibTorch ships (spdlog off);
@@ -33,12 +33,12 @@
 # gave 1,726 steps of batch 64 in 329 s (5.2 steps/s) with one model on the GPU, and the test suites
 # did not finish beside it: TESTS=only builds and runs them on all the cores and trains nothing.
 #
-# The third run (session 15, H200): TESTS=only built all 20 core suites against LibTorch 2.11 and passed the
+# The third run (2026-11-27, H200): TESTS=only built all 20 core suites against LibTorch 2.11 and passed the
 # golden check 8/8; 14 suites passed before the limit, the other 6 were still running, slowed some 100
 # times by 16 suites of 16 OpenMP threads each on 16 cores (the suites now get OMP_NUM_THREADS=2, ctest
 # -j JOBS/2). VARIANTS=toys-4x (gpu/toys-4x.json, the CPU's 4x model carried as .gpu-init/*.gz and
 # unpacked to runs/toys-4x/model.safetensors before the call) trained 1,778 steps of batch 128 in 386 s.
-# Session 17 (no GPU): those pools had rendered on one thread (at::parallel_for forks only where the
+# 2026-11-28 (no GPU): those pools had rendered on one thread (at::parallel_for forks only where the
 # caller is compiled with OpenMP; core now is, in util/parallel.cpp): expect the pool in seconds, and a
 # recipe without data.pool to render every batch afresh on the 16 cores. build.log's line "OpenMP
 # runtime" says which libgomp the CLI loaded; if the CLI cannot start, it is rebuilt without OpenMP.
@@ -47,8 +47,8 @@
 # A session's 15 device minutes, as two calls on one warm machine (the build folder stays between them):
 #   OUT=$OUT BUDGET=300 TESTS=only MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh  # suites, golden
 #   OUT=$OUT BUDGET=470 TESTS=0 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh     # the training
-# and, since session 13 (the autoencoder bounds what a transformer can show; docs/results.md), with the
-# autoencoder trained first for AE_SECONDS (since session 14 a 4x one from scratch, gpu/ae.json) and the
+# and, since 2026-11-27 (the autoencoder bounds what a transformer can show; docs/results.md), with the
+# autoencoder trained first for AE_SECONDS (since 2026-11-27 a 4x one from scratch, gpu/ae.json) and the
 # transformer over it for the rest:
 #   OUT=$OUT BUDGET=560 TESTS=0 AE_SECONDS=180 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
 # (then both models come back: ae.gz.part-* the autoencoder's bundle, aligned.gz.part-* the pair;
@@ -57,8 +57,8 @@
 #   OUT=$OUT BUDGET=560 MOSAIC_GOLDEN_DIR=$PWD/.gpu/golden tools/gpu/train.sh
 #   DEVICE=cpu BUDGET=240 TESTS=0 POOL=50 tools/gpu/train.sh        # the rehearsal on a CPU
 #
-# Session 17's candidate for the next session (no pool: every batch of 512 rendered afresh on the 16
-# cores while the GPU computes the step before; resources/recipes/gpu/fresh-4x.json), with
+# the 2026-11-28 candidate for the next session (no pool: every batch of 512 rendered afresh on the 16
+# cores while the GPU computes the step before; tools/gpu/recipes/fresh-4x.json), with
 # carry [".deps", ".gpu-init/toys-4x-large.safetensors.gz"]:
 #   mkdir -p runs/toys-4x-large && gunzip -c .gpu-init/toys-4x-large.safetensors.gz > runs/toys-4x-large/model.safetensors &&
 #   OUT=$OUT BUDGET=540 TESTS=0 VARIANTS=fresh-4x tools/gpu/train.sh
@@ -97,7 +97,7 @@ package() {
     sha256sum "$m" > "$LOGS/$v.sha256"
     gzip -1 -c "$m" > "$RUNS/$v.safetensors.gz" && split -b 15M -d "$RUNS/$v.safetensors.gz" "$OUT/$v.gz.part-"
   done
-  cp resources/recipes/gpu/*.json "$LOGS/" 2>/dev/null
+  cp tools/gpu/recipes/*.json "$LOGS/" 2>/dev/null
   stamp "packaged: $(ls "$OUT" | tr '\n' ' ')"
   tar czf "$OUT/logs.tar.gz" -C "$RUNS" gpu-logs
 }
@@ -172,13 +172,13 @@ backtraces() {
   done
 }
 
-# Only the test suites (the LibTorch 2.x check of issue 2), with every core, and no training.
+# Only the test suites (the LibTorch 2.x check), with every core, and no training.
 if [ "$TESTS" = only ]; then
   VARIANTS=""
   cmake --build "$BUILD" -j "$JOBS" > "$LOGS/build-tests.log" 2>&1 || { tail -30 "$LOGS/build-tests.log"; exit 1; }
   limit=$(( $(left) - 60 )); [ "$limit" -gt 30 ] || limit=30  # (timeout 0 would mean none)
   # Two intra-op threads per suite (LibTorch would start each with every core: with ctest -j 16 that was
-  # 256 threads on 16 cores, and suites that take 0.5 s on two cores here took 40-80 s there, session 15).
+  # 256 threads on 16 cores, and suites that take 0.5 s on two cores here took 40-80 s there, 2026-11-27).
   ( cd "$BUILD" && MOSAIC_GOLDEN_DIR="$GOLDEN" OMP_NUM_THREADS=2 timeout "$limit" ctest -j $((JOBS / 2)) --timeout 300 \
       --output-on-failure > "$LOGS/ctest.log" 2>&1 )
   stamp "tests: $(grep -E 'tests passed|tests failed' "$LOGS/ctest.log" | tail -1)"
@@ -188,13 +188,13 @@ if [ "$TESTS" = only ]; then
   exit 0
 fi
 
-# The autoencoder first, when AE_SECONDS asks for it (resources/recipes/gpu/ae.json, a 4x autoencoder): the
+# The autoencoder first, when AE_SECONDS asks for it (tools/gpu/recipes/ae.json, a 4x autoencoder): the
 # transformer recipes then train over it (copies under runs/gpu-recipes with their init.autoencoder
 # replaced; their input and output layers are rebuilt for its token width).
-recipes=resources/recipes/gpu
+recipes=tools/gpu/recipes
 if [ "${AE_SECONDS:-0}" -gt 0 ]; then
   timeout -s TERM -k 30 $((AE_SECONDS + 60)) "$M" --threads "$JOBS" --no-log-file train \
-    --recipe resources/recipes/gpu/ae.json --seconds "$AE_SECONDS" --device "$DEVICE" > "$LOGS/ae.log" 2>&1 ||
+    --recipe tools/gpu/recipes/ae.json --seconds "$AE_SECONDS" --device "$DEVICE" > "$LOGS/ae.log" 2>&1 ||
     { stamp "the autoencoder stage failed: $(tail -3 "$LOGS/ae.log" | tr '\n' ' ')"; exit 1; }
   stamp "autoencoder: $(grep -a 'trained steps' "$LOGS/ae.log" | tail -1)"
   cp "$RUNS/gpu-ae/metrics.csv" "$LOGS/ae.metrics.csv" 2>/dev/null
@@ -202,7 +202,7 @@ if [ "${AE_SECONDS:-0}" -gt 0 ]; then
   aestage=ae
   mkdir -p "$recipes"
   for v in $VARIANTS; do
-    python3 - "resources/recipes/gpu/$v.json" "$recipes/$v.json" "$RUNS/gpu-ae/model.safetensors" <<'PY' ||
+    python3 - "tools/gpu/recipes/$v.json" "$recipes/$v.json" "$RUNS/gpu-ae/model.safetensors" <<'PY' ||
 import json, sys
 r = json.load(open(sys.argv[1]))
 r["init"]["autoencoder"] = sys.argv[3]

@@ -1,5 +1,5 @@
 #pragma once
-// Annotation helpers for the correspondence annotator and `mosaic dataset suggest|stats` (issue 8):
+// Annotation helpers for the correspondence annotator and `mosaic dataset suggest|stats`:
 // suggesters that propose reference -> target point pairs for review, GrabCut, and dataset counts.
 // Plain types only. Coordinates are normalised to [0, 1] of their image, as in the dataset format.
 

@@ -99,7 +99,7 @@ struct ToysOptions
     // 0: toys are placed and sized freely (the scale range above). k >= 1: token-aligned toys: each
     // toy is its reference shrunk k times, unflipped, with the reference's square placed at a
     // multiple of 16 px (a token of the model's grid), so that every target token covers whole
-    // reference tokens (docs/results.md, "Aligned toys"); the scale range is then unused.
+    // reference tokens (docs/experiments/journal.md, "Aligned toys"); the scale range is then unused.
     int alignedShrink = 0;
 };
 
