@@ -3,6 +3,7 @@
 
 #include "util/atomic_file.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/paths.h"
 #include "util/strings.h"
 
@@ -20,6 +21,10 @@ using nlohmann::json;
 namespace mosaic {
 
 namespace {
+
+// Limits on a dataset from outside, checked before reading: the index file, one line of it.
+constexpr uint64_t kMaxIndexBytes = 1ull << 30;
+constexpr size_t kMaxIndexLineBytes = 4u << 20;
 
 const char *kSources[] = {"manual", "synthetic", "feature-match", "model", "region", "generation"};
 const char *kStatuses[] = {"suggested", "accepted", "rejected"};
@@ -214,26 +219,31 @@ Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std
                 std::vector<int> *lines, bool *truncatedTail)
 {
     return guarded([&] {
-        if (!fs::is_directory(dir))
+        std::error_code dirError;
+        if (!fs::is_directory(dir, dirError))
             throw Error(StatusCode::NotFound, dir + ": not a dataset folder");
         const std::string meta = (fs::path(dir) / "dataset.json").string();
-        if (fs::exists(meta)) {
+        std::error_code ec;
+        if (fs::exists(meta, ec)) {
             std::ifstream in(meta);
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             try {
-                const json m = json::parse(in);
+                const json m = parseBoundedJson(text, "dataset.json", {1u << 20, 16});
                 if (m.value("format", "") != "mosaic-dataset")
                     problems->push_back({0, "dataset.json", "\"format\" is not \"mosaic-dataset\""});
                 else if (m.value("version", 0) > kDatasetFormatVersion)
                     problems->push_back({0, "dataset.json", format("version {} is newer than this program reads ({})",
                                                                    m.value("version", 0), kDatasetFormatVersion)});
-            } catch (const json::exception &e) {
-                problems->push_back({0, "dataset.json", std::string("not valid JSON: ") + e.what()});
+            } catch (const std::exception &e) {
+                problems->push_back({0, "dataset.json", e.what()});
             }
         }
         const std::string index = (fs::path(dir) / "index.jsonl").string();
         std::ifstream in(index, std::ios::binary);
         if (!in)
             throw Error(StatusCode::NotFound, index + ": cannot open (not a dataset folder?)");
+        if (std::error_code ec; fs::file_size(index, ec) > kMaxIndexBytes && !ec)
+            throw Error(StatusCode::CorruptFile, format("{}: larger than the {} GB an index may be", index, kMaxIndexBytes >> 30));
         std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         *truncatedTail = !content.empty() && content.back() != '\n';
         std::istringstream lines_(content);
@@ -246,8 +256,8 @@ Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std
             Reader r{line, problems};
             json j;
             try {
-                j = json::parse(text);
-            } catch (const json::exception &) {
+                j = parseBoundedJson(text, "index line", {kMaxIndexLineBytes, 16});
+            } catch (const std::exception &) {
                 r.problem("", *truncatedTail && lines_.peek() == EOF
                                   ? "not valid JSON: the last line is cut off (an interrupted write?)"
                                   : "not valid JSON");
@@ -342,8 +352,8 @@ Status validateDataset(const std::string &dir, std::vector<DatasetProblem> *prob
             return;
         if (rel.find("..") != std::string::npos || fs::path(rel).is_absolute())
             problems->push_back({line, field, "\"" + rel + "\" must be a path inside the dataset folder"});
-        else if (!fs::is_regular_file(fs::path(dir) / rel))
-            problems->push_back({line, field, "file not found: " + rel});
+        else if (std::error_code ec; !fs::is_regular_file(fs::path(dir) / rel, ec)) // a name too long, say: not found
+            problems->push_back({line, field, "file not found: " + rel + (ec ? " (" + ec.message() + ")" : std::string())});
     };
     for (size_t i = 0; i < samples.size(); ++i) {
         const auto &s = samples[i];

@@ -5,6 +5,7 @@
 
 #include "image/convert.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/paths.h"
 #include "util/strings.h"
 
@@ -144,9 +145,13 @@ Status importSemAlign(const SemAlignImportOptions &o, SemAlignImportReport *repo
             };
             nlohmann::json j;
             try {
-                j = nlohmann::json::parse(line);
-            } catch (const nlohmann::json::exception &) {
+                j = parseBoundedJson(line, "index line", {1u << 20, 16});
+            } catch (const std::exception &) {
                 warn("not valid JSON");
+                continue;
+            }
+            if (!j.is_object()) {
+                warn("not a JSON object");
                 continue;
             }
             const std::string uid = j.value("uid", ""), image = j.value("image", ""), caption = j.value("caption", "");
@@ -170,14 +175,14 @@ Status importSemAlign(const SemAlignImportOptions &o, SemAlignImportReport *repo
                 for (int i = 0;; ++i) {
                     const fs::path dift = fs::path(o.sourceDir) / "coord" / "dift" / format("{}_ref{}.pt", uid, i);
                     const fs::path geo = fs::path(o.sourceDir) / "coord" / "geoaware" / format("{}_ref{}.pt", uid, i);
-                    if (!fs::exists(dift) || !fs::exists(geo)) {
+                    if (std::error_code e1, e2; !fs::exists(dift, e1) || !fs::exists(geo, e2)) {
                         if (i == 0)
                             r.warnings.push_back(format("{}: no coordinate files for reference 0: no points", uid));
                         break;
                     }
                     at::Tensor mask;
                     fs::path maskPath = fs::path(o.sourceDir) / "mask" / format("{}_ref{}.png", uid, i);
-                    if (!fs::exists(maskPath))
+                    if (std::error_code e; !fs::exists(maskPath, e))
                         maskPath = fs::path(o.sourceDir) / "mask" / (uid + ".png");
                     if (i > 0) { // the released pairs hold one reference panel
                         r.warnings.push_back(format("{}: coordinate files for reference {} ignored (the pair image has "
@@ -188,7 +193,7 @@ Status importSemAlign(const SemAlignImportOptions &o, SemAlignImportReport *repo
                     sub.name = format("reference {}", i + 1);
                     sub.image = format("images/{}_ref{}.png", uid, i);
                     check(savePng((fs::path(o.outputDir) / sub.image).string(), crop(pair, 528, 8, 512, 512)));
-                    if (fs::exists(maskPath)) {
+                    if (std::error_code e; fs::exists(maskPath, e)) {
                         RgbaImage m;
                         check(loadImage(maskPath.string(), &m));
                         sub.mask = format("masks/{}_mask{}.png", uid, i);

@@ -1,6 +1,7 @@
 #include "io/checkpoint.h"
 
 #include "util/error.h"
+#include "util/json.h"
 #include "util/paths.h"
 #include "util/strings.h"
 
@@ -44,12 +45,8 @@ Checkpoint Checkpoint::open(const std::string &path)
         return ck;
     }
 
-    nlohmann::json index;
-    try {
-        index = nlohmann::json::parse(readSmallTextFile(path, 64u << 20));
-    } catch (const nlohmann::json::exception &e) {
-        throw Error(StatusCode::CorruptFile, path + ": not valid JSON: " + e.what());
-    }
+    // Bounded: the metadata's values are dumped below, which recurses as deep as they nest.
+    const nlohmann::json index = parseBoundedJson(readSmallTextFile(path, 64u << 20), path, {64u << 20, 16});
     if (!index.is_object() || !index.contains("weight_map") || !index["weight_map"].is_object())
         throw Error(StatusCode::CorruptFile, path + ": no \"weight_map\" object (not a sharded checkpoint index)");
     const std::string dir = directoryOf(path);

@@ -2,6 +2,9 @@
 
 #include "model/attention.h"
 #include "util/error.h"
+#include "util/json.h"
+
+#include <cmath>
 #include "util/strings.h"
 
 #include <nlohmann/json.hpp>
@@ -64,8 +67,14 @@ void AutoEncoderConfig::validate() const
     auto bad = [](const std::string &m) { throw Error(StatusCode::InvalidArgument, "autoencoder config: " + m); };
     if (ch_mult.empty() || ch <= 0 || z_channels <= 0 || num_res_blocks < 0 || in_channels <= 0 || out_ch <= 0)
         bad("sizes must be positive and ch_mult non-empty");
+    // Far above FLUX's (128 channels, 4 levels, 2 blocks, 16 latent channels).
+    if (ch > 4096 || z_channels > 1024 || in_channels > 64 || out_ch > 64 || num_res_blocks > 32 || ch_mult.size() > 8)
+        bad(format("sizes beyond any autoencoder of this architecture: ch {}, {} levels, {} blocks per level, {} latent "
+                   "channels", ch, ch_mult.size(), num_res_blocks, z_channels));
+    if (!std::isfinite(scale_factor) || !std::isfinite(shift_factor))
+        bad("scale_factor and shift_factor must be finite");
     for (int64_t m : ch_mult)
-        if (m <= 0 || (ch * m) % 32 != 0)
+        if (m <= 0 || m > 64 || (ch * m) % 32 != 0)
             bad(format("every ch * ch_mult must be a positive multiple of 32 (GroupNorm(32)), got {}", ch * m));
     if (scale_factor == 0.0)
         bad("scale_factor must not be zero");
@@ -83,7 +92,7 @@ AutoEncoderConfig AutoEncoderConfig::fromJson(const std::string &json)
 {
     AutoEncoderConfig c;
     try {
-        const auto j = nlohmann::json::parse(json);
+        const auto j = parseBoundedJson(json, "autoencoder config");
         c.resolution = j.value("resolution", c.resolution);
         c.in_channels = j.value("in_channels", c.in_channels);
         c.ch = j.value("ch", c.ch);

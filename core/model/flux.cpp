@@ -3,6 +3,7 @@
 #include "model/attention.h"
 #include "model/rope.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/strings.h"
 
 #include <nlohmann/json.hpp>
@@ -95,6 +96,8 @@ FluxConfig FluxConfig::schnell()
 
 void FluxConfig::validate() const
 {
+    // Far above FLUX (19 + 38 blocks, width 3072), far below what would exhaust memory on a config's say.
+    constexpr int64_t kMaxBlocks = 512, kMaxWidth = 1 << 16;
     auto bad = [](const std::string &m) { throw Error(StatusCode::InvalidArgument, "FLUX config: " + m); };
     if (hidden_size <= 0 || num_heads <= 0 || hidden_size % num_heads != 0)
         bad(format("hidden_size {} is not divisible by num_heads {}", hidden_size, num_heads));
@@ -106,10 +109,13 @@ void FluxConfig::validate() const
             bad("every axes_dim entry must be positive and even");
     if (in_channels <= 0 || out_channels <= 0 || vec_in_dim <= 0 || context_in_dim <= 0)
         bad("channel sizes must be positive");
-    if (depth < 0 || depth_single_blocks < 0)
-        bad("block counts must not be negative");
-    if (mlp_ratio <= 0)
-        bad("mlp_ratio must be positive");
+    if (depth < 0 || depth_single_blocks < 0 || depth > kMaxBlocks || depth_single_blocks > kMaxBlocks)
+        bad(format("block counts must be from 0 to {}, got {} double and {} single", kMaxBlocks, depth, depth_single_blocks));
+    if (!(mlp_ratio > 0 && mlp_ratio <= 64))
+        bad("mlp_ratio must be positive, at most 64");
+    for (int64_t size : {hidden_size, in_channels, out_channels, vec_in_dim, context_in_dim})
+        if (size > kMaxWidth)
+            bad(format("a width of {} is above the {} allowed", size, kMaxWidth));
 }
 
 std::string FluxConfig::toJson() const
@@ -134,7 +140,7 @@ FluxConfig FluxConfig::fromJson(const std::string &json)
 {
     FluxConfig c;
     try {
-        const auto j = nlohmann::json::parse(json);
+        const auto j = parseBoundedJson(json, "FLUX config");
         c.in_channels = j.value("in_channels", c.in_channels);
         c.out_channels = j.value("out_channels", c.out_channels);
         c.vec_in_dim = j.value("vec_in_dim", c.vec_in_dim);
@@ -157,18 +163,27 @@ FluxConfig FluxConfig::fromJson(const std::string &json)
 
 FluxConfig FluxConfig::detect(const std::map<std::string, std::vector<int64_t>> &shapes)
 {
-    auto shape = [&](const std::string &k) -> const std::vector<int64_t> & {
+    // A tensor's shape, checked before any of it is used: present, of the expected rank, every size
+    // positive and within reason. The message names the tensor.
+    auto shape = [&](const std::string &k, size_t rank) -> const std::vector<int64_t> & {
         auto it = shapes.find(k);
         if (it == shapes.end())
             throw Error(StatusCode::Unsupported, "not a FLUX transformer checkpoint: no '" + k + "'");
-        return it->second;
+        const auto &s = it->second;
+        if (s.size() != rank)
+            throw Error(StatusCode::CorruptFile, format("'{}' has {} dimensions where a FLUX transformer has {}", k,
+                                                        s.size(), rank));
+        for (int64_t d : s)
+            if (d < 1 || d > (int64_t{1} << 20))
+                throw Error(StatusCode::CorruptFile, format("'{}' has a size of {}, outside 1 to 2^20", k, d));
+        return s;
     };
     FluxConfig c;
-    c.hidden_size = shape("img_in.weight")[0];
-    c.in_channels = shape("img_in.weight")[1];
-    c.context_in_dim = shape("txt_in.weight")[1];
-    c.vec_in_dim = shape("vector_in.in_layer.weight")[1];
-    c.out_channels = shape("final_layer.linear.weight")[0];
+    c.hidden_size = shape("img_in.weight", 2)[0];
+    c.in_channels = shape("img_in.weight", 2)[1];
+    c.context_in_dim = shape("txt_in.weight", 2)[1];
+    c.vec_in_dim = shape("vector_in.in_layer.weight", 2)[1];
+    c.out_channels = shape("final_layer.linear.weight", 2)[0];
     c.guidance_embed = shapes.count("guidance_in.in_layer.weight") != 0;
     c.depth = 0;
     while (shapes.count(format("double_blocks.{}.img_attn.qkv.weight", c.depth)))
@@ -178,12 +193,15 @@ FluxConfig FluxConfig::detect(const std::map<std::string, std::vector<int64_t>> 
         ++c.depth_single_blocks;
     const std::string normKey = c.depth ? "double_blocks.0.img_attn.norm.query_norm.scale"
                                         : "single_blocks.0.norm.query_norm.scale";
-    const int64_t headDim = shape(normKey)[0];
+    const int64_t headDim = shape(normKey, 1)[0];
+    if (c.hidden_size % headDim != 0)
+        throw Error(StatusCode::CorruptFile, format("'{}' gives a head size of {}, which does not divide the hidden size {} "
+                                                    "('img_in.weight')", normKey, headDim, c.hidden_size));
     c.num_heads = c.hidden_size / headDim;
     if (c.depth)
-        c.mlp_ratio = static_cast<double>(shape("double_blocks.0.img_mlp.0.weight")[0]) / c.hidden_size;
+        c.mlp_ratio = static_cast<double>(shape("double_blocks.0.img_mlp.0.weight", 2)[0]) / c.hidden_size;
     else if (c.depth_single_blocks)
-        c.mlp_ratio = static_cast<double>(shape("single_blocks.0.linear1.weight")[0] - 3 * c.hidden_size) /
+        c.mlp_ratio = static_cast<double>(shape("single_blocks.0.linear1.weight", 2)[0] - 3 * c.hidden_size) /
                       c.hidden_size;
     c.qkv_bias = c.depth == 0 || shapes.count("double_blocks.0.img_attn.qkv.bias") != 0;
     c.axes_dim = defaultAxes(headDim);

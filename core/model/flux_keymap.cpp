@@ -191,6 +191,13 @@ FluxConfig detectDiffusersConfig(const st::TensorMap &tensors)
             throw Error(StatusCode::Unsupported, "not a diffusers FLUX transformer: no '" + k + "'");
         return it->second.sizes().vec();
     };
+    // A matrix whose sizes are read here (FluxConfig::detect checks the rest).
+    auto matrix = [&](const std::string &k) {
+        auto s = shape(k);
+        if (s.size() != 2 || s[0] < 1 || s[1] < 1 || s[0] > (int64_t{1} << 20) || s[1] > (int64_t{1} << 20))
+            throw Error(StatusCode::CorruptFile, format("'{}' is {}, not a matrix", k, shapeString(s)));
+        return s;
+    };
     std::map<std::string, std::vector<int64_t>> bflShapes;
     bflShapes["img_in.weight"] = shape("x_embedder.weight");
     bflShapes["txt_in.weight"] = shape("context_embedder.weight");
@@ -200,7 +207,7 @@ FluxConfig detectDiffusersConfig(const st::TensorMap &tensors)
         bflShapes["guidance_in.in_layer.weight"] = shape("time_text_embed.guidance_embedder.linear_1.weight");
     for (int64_t i = 0; tensors.count(format("transformer_blocks.{}.attn.to_q.weight", i)); ++i) {
         const std::string d = format("transformer_blocks.{}.", i), b = format("double_blocks.{}.", i);
-        auto q = shape(d + "attn.to_q.weight");
+        auto q = matrix(d + "attn.to_q.weight");
         bflShapes[b + "img_attn.qkv.weight"] = {3 * q[0], q[1]};
         if (tensors.count(d + "attn.to_q.bias"))
             bflShapes[b + "img_attn.qkv.bias"] = {3 * q[0]};
@@ -209,8 +216,8 @@ FluxConfig detectDiffusersConfig(const st::TensorMap &tensors)
     }
     for (int64_t i = 0; tensors.count(format("single_transformer_blocks.{}.attn.to_q.weight", i)); ++i) {
         const std::string d = format("single_transformer_blocks.{}.", i), b = format("single_blocks.{}.", i);
-        auto q = shape(d + "attn.to_q.weight");
-        auto m = shape(d + "proj_mlp.weight");
+        auto q = matrix(d + "attn.to_q.weight");
+        auto m = matrix(d + "proj_mlp.weight");
         bflShapes[b + "linear1.weight"] = {3 * q[0] + m[0], q[1]};
         bflShapes[b + "norm.query_norm.scale"] = shape(d + "attn.norm_q.weight");
     }

@@ -117,10 +117,19 @@ AutoEncoderConfig autoEncoderConfigOf(const Checkpoint &ck)
     auto meta = ck.metadata().find("config");
     if (meta != ck.metadata().end())
         return AutoEncoderConfig::fromJson(meta->second);
+    // A convolution's weight, checked before any of it is used: present, [out, in, kh, kw], every size
+    // positive and within reason. The message names the tensor.
     auto shape = [&](const std::string &k) {
         if (!ck.contains(k))
             throw Error(StatusCode::Unsupported, ck.path() + ": not a FLUX autoencoder checkpoint: no '" + k + "'");
-        return ck.info(k).shape;
+        const auto s = ck.info(k).shape;
+        if (s.size() != 4)
+            throw Error(StatusCode::CorruptFile, format("{}: '{}' has {} dimensions where a convolution has 4", ck.path(), k,
+                                                        s.size()));
+        for (int64_t d : s)
+            if (d < 1 || d > (int64_t{1} << 16))
+                throw Error(StatusCode::CorruptFile, format("{}: '{}' has a size of {}, outside 1 to 65536", ck.path(), k, d));
+        return s;
     };
     AutoEncoderConfig c;
     c.ch = shape("encoder.conv_in.weight")[0];
@@ -128,10 +137,15 @@ AutoEncoderConfig autoEncoderConfigOf(const Checkpoint &ck)
     c.z_channels = shape("decoder.conv_in.weight")[1];
     c.out_ch = shape("decoder.conv_out.weight")[0];
     c.ch_mult.clear();
-    for (int i = 0; ck.contains(format("encoder.down.{}.block.0.conv1.weight", i)); ++i)
-        c.ch_mult.push_back(shape(format("encoder.down.{}.block.0.conv1.weight", i))[0] / c.ch);
+    for (int i = 0; i < 16 && ck.contains(format("encoder.down.{}.block.0.conv1.weight", i)); ++i) {
+        const int64_t out = shape(format("encoder.down.{}.block.0.conv1.weight", i))[0];
+        if (out % c.ch != 0)
+            throw Error(StatusCode::CorruptFile, format("{}: 'encoder.down.{}.block.0.conv1.weight' has {} channels, not a "
+                                                        "multiple of 'encoder.conv_in.weight''s {}", ck.path(), i, out, c.ch));
+        c.ch_mult.push_back(out / c.ch);
+    }
     c.num_res_blocks = 0;
-    while (ck.contains(format("encoder.down.0.block.{}.conv1.weight", c.num_res_blocks)))
+    while (c.num_res_blocks < 64 && ck.contains(format("encoder.down.0.block.{}.conv1.weight", c.num_res_blocks)))
         ++c.num_res_blocks;
     c.validate();
     return c;

@@ -4,6 +4,7 @@
 #include "model/state_dict.h"
 #include "pipeline/sampling.h"
 #include "util/error.h"
+#include "util/json.h"
 #include "util/log.h"
 #include "util/strings.h"
 
@@ -32,6 +33,51 @@ template <typename M> void freeze(M &module)
     module->eval();
     for (auto &p : module->parameters())
         p.set_requires_grad(false);
+}
+
+// The description against the tensors, before anything is built: a description that asks for another
+// model than the file holds (a larger one above all: depth 100000 would allocate gigabytes) is refused.
+void checkAgainstTensors(const Checkpoint &ck, const model::FluxConfig &flux, const model::AutoEncoderConfig &ae,
+                         const model::TextEncoderConfig &text)
+{
+    std::map<std::string, std::vector<int64_t>> shapes;
+    for (const auto &name : ck.names())
+        if (startsWith(name, "transformer."))
+            shapes[name.substr(12)] = ck.info(name).shape;
+    const model::FluxConfig held = model::FluxConfig::detect(shapes);
+    if (held.hidden_size != flux.hidden_size || held.depth != flux.depth ||
+        held.depth_single_blocks != flux.depth_single_blocks || held.in_channels != flux.in_channels ||
+        held.context_in_dim != flux.context_in_dim || held.vec_in_dim != flux.vec_in_dim ||
+        held.num_heads != flux.num_heads || held.guidance_embed != flux.guidance_embed)
+        throw Error(StatusCode::CorruptFile,
+                    format("{}: the description's transformer (width {}, {} heads, {} double and {} single blocks) is not "
+                           "the one the file holds (width {}, {} heads, {} double and {} single blocks)",
+                           ck.path(), flux.hidden_size, flux.num_heads, flux.depth, flux.depth_single_blocks,
+                           held.hidden_size, held.num_heads, held.depth, held.depth_single_blocks));
+    auto dims = [&](const std::string &name) {
+        return ck.contains(name) ? ck.info(name).shape : std::vector<int64_t>{};
+    };
+    int64_t levels = 0, blocks = 0;
+    while (levels < 16 && ck.contains(format("ae.encoder.down.{}.block.0.conv1.weight", levels)))
+        ++levels;
+    while (blocks < 64 && ck.contains(format("ae.encoder.down.0.block.{}.conv1.weight", blocks)))
+        ++blocks;
+    const auto conv = dims("ae.encoder.conv_in.weight"), zin = dims("ae.decoder.conv_in.weight");
+    if (conv.size() != 4 || zin.size() != 4 || conv[0] != ae.ch || zin[1] != ae.z_channels ||
+        levels != static_cast<int64_t>(ae.ch_mult.size()) || blocks != ae.num_res_blocks)
+        throw Error(StatusCode::CorruptFile,
+                    format("{}: the description's autoencoder ({} channels, {} levels of {} blocks, {} latent channels) is "
+                           "not the one the file holds", ck.path(), ae.ch, ae.ch_mult.size(), ae.num_res_blocks,
+                           ae.z_channels));
+    const auto embed = dims("text.embed.weight"), position = dims("text.position");
+    int64_t layers = 0;
+    while (layers < 65 && ck.contains(format("text.layers.{}.qkv.weight", layers)))
+        ++layers;
+    if (embed.size() != 2 || position.size() != 2 || embed[0] != text.vocab_size || position[0] != text.max_length ||
+        layers != text.layers)
+        throw Error(StatusCode::CorruptFile,
+                    format("{}: the description's text encoder ({} words, {} positions, {} layers) is not the one the file "
+                           "holds", ck.path(), text.vocab_size, text.max_length, text.layers));
 }
 
 } // namespace
@@ -117,12 +163,8 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
     if (meta == ck.metadata().end())
         throw Error(StatusCode::Unsupported, path + ": not a MOSAIC Studio model bundle (no \"mosaic.bundle\" "
                                                     "description in its metadata)");
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(meta->second);
-    } catch (const nlohmann::json::exception &e) {
-        throw Error(StatusCode::CorruptFile, path + ": the bundle description is not valid JSON: " + e.what());
-    }
+    // Bounded (size and depth): nothing below walks a value deeper than the limit.
+    const nlohmann::json j = parseBoundedJson(meta->second, path + ": the bundle description", {16u << 20, 16});
     auto b = std::make_unique<Bundle>();
     b->path = path;
     b->dtype = dtype;
@@ -171,9 +213,10 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
             throw Error(StatusCode::CorruptFile,
                         format("{}: the bundle's default guidance scales (cfg {}, ref_cfg {}) must be between 1 and 100",
                                path, b->defaults.cfg, b->defaults.refCfg));
-        if (tc.vocab_size < 2 || tc.max_length < 1 || tc.layers < 0 || tc.layers > 64 || tc.heads < 1 ||
-            b->defaults.size % 16 || b->defaults.refSize % 16)
+        if (tc.vocab_size < 2 || tc.max_length < 1 || tc.max_length > 4096 || tc.layers < 0 || tc.layers > 64 ||
+            tc.heads < 1 || tc.heads > 256 || b->defaults.size % 16 || b->defaults.refSize % 16)
             throw Error(StatusCode::CorruptFile, path + ": the bundle description has impossible sizes");
+        checkAgainstTensors(ck, fluxConfig, aeConfig, tc);
 
         torch::NoGradGuard noGrad;
         b->flux = model::Flux(fluxConfig);

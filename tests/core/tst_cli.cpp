@@ -149,6 +149,92 @@ private Q_SLOTS:
         QVERIFY2(differ == 0, format("{} of {} channel values differ (at most by {})", differ, now.pixels.size(), worst).c_str());
     }
 
+    // Files that crashed the CLI (and the app, which opens them through the same core calls), made
+    // again: each now gives one clear message and a non-zero exit, and writes nothing.
+    void hostileFilesRefused()
+    {
+        const std::string flux = m_golden + "/flux_tiny.weights.safetensors", ae = m_golden + "/ae_tiny.weights.safetensors";
+        if (!std::ifstream(flux) || !std::ifstream(ae))
+            QSKIP("golden files not found");
+        auto deep = [](int levels) {
+            const size_t n = static_cast<size_t>(levels);
+            return std::string(n, char(0x5b)) + std::string(n, char(0x5d)); // [[[...]]]
+        };
+        auto expect = [&](const std::string &what, const std::string &args, const std::string &message) {
+            const Run r = run(args);
+            QVERIFY2(r.exitCode == 1 || r.exitCode == 2, (what + ": exit " + std::to_string(r.exitCode) + "\n" + r.output).c_str());
+            QVERIFY2(r.output.find(message) != std::string::npos, (what + ": no '" + message + "' in\n" + r.output).c_str());
+        };
+        // 1. A sharded index whose metadata nests 60,000 levels deep (the dump of it overflowed the stack).
+        {
+            const std::string dir = m_dir + "/deep-index";
+            std::filesystem::create_directories(dir);
+            std::filesystem::copy_file(flux, dir + "/part.safetensors", std::filesystem::copy_options::overwrite_existing);
+            std::ofstream(dir + "/model.safetensors.index.json")
+                << "{\"metadata\": {\"total_size\": " << deep(60000)
+                << "}, \"weight_map\": {\"img_in.weight\": \"part.safetensors\"}}";
+            expect("deep index", "inspect " + dir + "/model.safetensors.index.json", "nested deeper");
+        }
+        // 2. A bundle whose description nests 200,000 levels deep; 8. one that asks for 100,000 blocks.
+        {
+            const std::string good = m_dir + "/good-bundle.safetensors";
+            RandomBundleOptions o;
+            QVERIFY(writeRandomBundle(good, o).ok());
+            const Checkpoint ck = Checkpoint::open(good);
+            auto meta = ck.metadata();
+            const std::string description = meta.at("mosaic.bundle");
+            meta["mosaic.bundle"] = "{\"format\": \"mosaic-bundle\", \"version\": 1, \"transformer\": " + deep(200000) + "}";
+            st::write(m_dir + "/deep-bundle.safetensors", ck.loadAll(), meta);
+            const std::string out = m_dir + "/never.png";
+            expect("deep bundle", "generate --model " + m_dir + "/deep-bundle.safetensors --prompt a --out " + out, "nested deeper");
+            std::string huge = description;
+            const auto at = huge.find("\"depth\":");
+            QVERIFY(at != std::string::npos);
+            huge.replace(at, huge.find_first_of(",}", at) - at, "\"depth\":100000");
+            meta["mosaic.bundle"] = huge;
+            st::write(m_dir + "/huge-bundle.safetensors", ck.loadAll(), meta);
+            expect("huge bundle", "generate --model " + m_dir + "/huge-bundle.safetensors --prompt a --out " + out, "block counts");
+            QVERIFY(!std::ifstream(out));
+        }
+        // 3. A dataset whose index names a path longer than the file system allows.
+        {
+            const std::string dir = m_dir + "/long-name";
+            std::filesystem::create_directories(dir);
+            std::ofstream(dir + "/dataset.json") << R"({"format": "mosaic-dataset", "version": 1})";
+            std::ofstream(dir + "/index.jsonl") << "{\"id\": \"a\", \"prompt\": \"p\", \"target\": \"" << std::string(5000, 'x')
+                                                << ".png\", \"subjects\": []}\n";
+            expect("long name", "dataset validate " + dir, "file not found");
+        }
+        // 4-5. A transformer whose QK-norm has no elements, or whose img_in.weight has rank 0 or 1;
+        // 6-7. an autoencoder whose first convolution has no output channels, or rank 0.
+        const Checkpoint fluxCk = Checkpoint::open(flux), aeCk = Checkpoint::open(ae);
+        const struct
+        {
+            const Checkpoint *source;
+            std::string tensor;
+            at::Tensor replacement;
+            std::string message;
+        } mutations[] = {
+            {&fluxCk, "double_blocks.0.img_attn.norm.query_norm.scale", at::zeros({0}), "outside 1 to 2^20"},
+            {&fluxCk, "img_in.weight", at::ones({}), "has 0 dimensions"},
+            {&fluxCk, "img_in.weight", at::ones({7}), "has 1 dimensions"},
+            {&aeCk, "encoder.conv_in.weight", at::zeros({0, 3, 3, 3}), "outside 1 to 65536"},
+            {&aeCk, "encoder.conv_in.weight", at::ones({}), "has 0 dimensions"},
+        };
+        int n = 0;
+        for (const auto &m : mutations) {
+            st::TensorMap tensors = m.source->loadAll();
+            QVERIFY(tensors.count(m.tensor));
+            tensors[m.tensor] = m.replacement;
+            auto meta = m.source->metadata();
+            meta.erase("config"); // the shapes decide, as in a file without one
+            const std::string path = m_dir + "/mutated" + std::to_string(n++) + ".safetensors";
+            st::write(path, tensors, meta);
+            expect(m.tensor, "inspect " + path, m.message);
+            expect(m.tensor, "inspect " + path, m.tensor);
+        }
+    }
+
     void inspectGolden()
     {
         if (!std::ifstream(m_golden + "/flux_tiny.weights.safetensors"))
@@ -704,7 +790,7 @@ private:
     std::vector<std::string> m_refs;
 };
 
-MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(commandHelp) MT_FN(demoPixelsUnchanged) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
+MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(commandHelp) MT_FN(demoPixelsUnchanged) MT_FN(hostileFilesRefused) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
                              MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
 
 #include "tst_cli.moc"
