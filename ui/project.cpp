@@ -270,6 +270,16 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         c.subjects.push_back(s);
     }
     const QJsonArray results = root.value(QStringLiteral("results")).toArray();
+    if (results.size() > kMaxProjectResults) {
+        *error = QObject::tr("%1 holds %2 results; a project holds at most %3").arg(path).arg(results.size()).arg(kMaxProjectResults);
+        return false;
+    }
+    qint64 pixels = 0; // decoded so far, every image of the project
+    auto within = [&pixels](const QImage &img) {
+        const qint64 n = qint64(img.width()) * img.height();
+        pixels += n;
+        return n <= kMaxProjectImagePixels && pixels <= kMaxProjectTotalPixels;
+    };
     for (int k = 0; k < results.size(); ++k) {
         const QJsonObject o = results[k].toObject();
         auto bad = [&](const QString &what) {
@@ -282,6 +292,10 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         out.modelName = o.value(QStringLiteral("model")).toString();
         if (!imageFromBase64(o.value(QStringLiteral("image")), &out.image))
             return bad(QStringLiteral("image"));
+        if (!within(out.image))
+            return bad(QObject::tr("its images are larger than a project may hold: %1 megapixels each, %2 in all")
+                           .arg(kMaxProjectImagePixels >> 20)
+                           .arg(kMaxProjectTotalPixels >> 20));
         out.result.image = fromQImage(out.image);
         const QJsonObject req = o.value(QStringLiteral("request")).toObject();
         if (!readRequest(req, &out.request, &why))
@@ -322,6 +336,8 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
             QImage ref;
             if (!imageFromBase64(v, &ref))
                 return bad(QStringLiteral("reference"));
+            if (!within(ref))
+                return bad(QObject::tr("its images are larger than a project may hold"));
             e.references.push_back(ref);
         }
         const QJsonArray secs = o.value(QStringLiteral("seconds")).toArray();

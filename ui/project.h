@@ -20,6 +20,11 @@ struct ProjectContent
 };
 
 constexpr qint64 kMaxProjectBytes = 512ll << 20;
+// What one project may hold, checked before anything is decoded: results, the pixels of any one image,
+// and the pixels of all of them together (a PNG can compress a thousand to one).
+constexpr int kMaxProjectResults = 500;
+constexpr qint64 kMaxProjectImagePixels = 4096ll * 4096;
+constexpr qint64 kMaxProjectTotalPixels = 256ll << 20;
 // 2: settings and each result's request in mosaic/request.h's JSON (negative prompt, point strength,
 // points, width and height kept). Version 1 files still open.
 constexpr int kProjectVersion = 2;

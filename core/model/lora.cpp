@@ -140,8 +140,20 @@ LoraSet LoraSet::fromTensors(const st::TensorMap &input, FluxImpl &model, const 
         if (p.upBias.defined())
             part.upBias = p.upBias.to(at::kFloat);
         part.rowOffset = target.rowOffset;
-        if (p.alpha.defined())
-            part.alphaScale = p.alpha.to(at::kDouble).item<double>() / static_cast<double>(p.down.size(0));
+        if (p.alpha.defined()) {
+            if (p.alpha.numel() != 1)
+                throw Error(StatusCode::CorruptFile, format("{}: LoRA module '{}' has an alpha of shape {}, not one number",
+                                                            source, module, shapeString(p.alpha.sizes().vec())));
+            const double alpha = p.alpha.to(at::kDouble).item<double>();
+            if (!std::isfinite(alpha))
+                throw Error(StatusCode::CorruptFile, format("{}: LoRA module '{}' has an alpha of {}", source, module, alpha));
+            part.alphaScale = alpha / static_cast<double>(p.down.size(0));
+        }
+        // NaN or infinite weights would make every image garbage without a word.
+        for (const at::Tensor *t : {&part.down, &part.up})
+            if (!at::isfinite(*t).all().item<bool>())
+                throw Error(StatusCode::CorruptFile, format("{}: LoRA module '{}' holds values that are not finite", source,
+                                                            module));
         set.m_rank = std::max(set.m_rank, p.down.size(0));
         set.m_parts[target.layer].push_back(std::move(part));
     }

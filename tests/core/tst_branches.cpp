@@ -12,6 +12,8 @@
 #include "pipeline/sampling.h"
 #include "util/error.h"
 
+#include <limits>
+#include <tuple>
 #include <c10/core/InferenceMode.h>
 
 #include <fstream>
@@ -307,6 +309,30 @@ private Q_SLOTS:
         QVERIFY(err.find("other.safetensors") != std::string::npos);
     }
 
+    // A LoRA whose alpha or weights are not finite would make every image garbage while the run
+    // reports success: it is refused at load, naming the file and the module.
+    void nonFiniteLoraIsRefused()
+    {
+        c10::InferenceMode guard;
+        auto m = randomModel(1);
+        const std::string key = "transformer.transformer_blocks.0.attn.to_q";
+        const double nan = std::numeric_limits<double>::quiet_NaN(), inf = std::numeric_limits<double>::infinity();
+        for (const auto &[what, alpha, weight] : {std::make_tuple("NaN alpha", nan, 0.0), std::make_tuple("infinite alpha", inf, 0.0),
+                                                  std::make_tuple("NaN weight", 4.0, nan)}) {
+            st::TensorMap t{{key + ".lora_A.weight", at::full({4, 64}, weight)},
+                            {key + ".lora_B.weight", at::zeros({64, 4})},
+                            {key + ".alpha", at::tensor(alpha)}};
+            std::string err;
+            try {
+                model::LoraSet::fromTensors(t, *m, "bad.safetensors");
+            } catch (const Error &e) {
+                err = e.what();
+            }
+            QVERIFY2(err.find("bad.safetensors") != std::string::npos && err.find("attn.to_q") != std::string::npos,
+                     (std::string(what) + ": " + err).c_str());
+        }
+    }
+
     void capturedMapsAreDistributions()
     {
         c10::InferenceMode guard;
@@ -449,7 +475,7 @@ private Q_SLOTS:
 
 MOSAIC_TEST_MAIN(TstBranches, MT_FN(zeroReferencesIsThePlainTransformer) MT_DATA(referencesAreIndependent)
                                   MT_FN(referenceModulationUsesTimeZero) MT_FN(loraTouchesReferenceRowsOnly)
-                                      MT_FN(loraLayoutsAgree) MT_DATA(loraForAnotherModelIsRefused)
+                                      MT_FN(loraLayoutsAgree) MT_DATA(loraForAnotherModelIsRefused) MT_FN(nonFiniteLoraIsRefused)
                                           MT_FN(capturedMapsAreDistributions) MT_FN(regionBiasPerSample)
                                               MT_FN(cancelStopsBetweenBlocks))
 

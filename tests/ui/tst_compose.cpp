@@ -600,6 +600,53 @@ private Q_SLOTS:
                  ui::kProjectVersion);
     }
 
+    // A project is refused, with its reason, before it decodes more than it may: too many results
+    // (nothing decoded), or images beyond the pixels a project may hold.
+    void oversizedProjectRefused()
+    {
+        QImage tiny(8, 8, QImage::Format_RGBA8888);
+        tiny.fill(Qt::red);
+        auto png = [](const QImage &img) {
+            QByteArray bytes;
+            QBuffer buf(&bytes);
+            buf.open(QIODevice::WriteOnly);
+            img.save(&buf, "PNG");
+            return QString::fromLatin1(bytes.toBase64());
+        };
+        auto project = [&](int results, const QImage &image) {
+            QJsonArray list;
+            const QJsonObject result{{QStringLiteral("id"), QStringLiteral("1")},
+                                     {QStringLiteral("image"), png(image)},
+                                     {QStringLiteral("request"), QJsonObject{{QStringLiteral("prompt"), QStringLiteral("a")}}},
+                                     {QStringLiteral("ownership"), QJsonObject{{QStringLiteral("width"), 0},
+                                                                              {QStringLiteral("height"), 0},
+                                                                              {QStringLiteral("i16"), QString()}}}};
+            for (int i = 0; i < results; ++i)
+                list.append(result);
+            const QJsonObject root{{QStringLiteral("format"), QStringLiteral("mosaic-project")},
+                                   {QStringLiteral("version"), 2},
+                                   {QStringLiteral("settings"), QJsonObject{}},
+                                   {QStringLiteral("subjects"), QJsonArray{}},
+                                   {QStringLiteral("results"), list}};
+            const QString path = QString::fromStdString(m_dir + "/oversized.mosaic");
+            QFile f(path);
+            f.open(QIODevice::WriteOnly);
+            f.write(QJsonDocument(root).toJson(QJsonDocument::Compact));
+            return path;
+        };
+        ui::ProjectContent c;
+        QString error;
+        QVERIFY2(ui::loadProject(project(3, tiny), &c, &error), qPrintable(error));
+        QCOMPARE(c.results.size(), 3);
+        QVERIFY(!ui::loadProject(project(ui::kMaxProjectResults + 1, tiny), &c, &error));
+        QVERIFY2(error.contains(QStringLiteral("at most %1").arg(ui::kMaxProjectResults)), qPrintable(error));
+        QImage big(4200, 4200, QImage::Format_RGBA8888); // compresses to a few kB
+        big.fill(Qt::white);
+        QVERIFY(!ui::loadProject(project(1, big), &c, &error));
+        QVERIFY2(error.contains(QStringLiteral("larger than a project may hold")), qPrintable(error));
+        QCOMPARE(c.results.size(), 3); // what was loaded before is untouched
+    }
+
     // Save and reopen: identical subjects, settings, results and maps. A crash (no normal close)
     // leaves an autosave that a new window recovers. A PNG's parameters restore the settings.
     void projectsAutosaveAndPngRestore()
