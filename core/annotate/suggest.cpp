@@ -2,6 +2,7 @@
 #include <mosaic/annotate.h>
 
 #include "annotate/features.h"
+#include "data/dataset_edit.h"
 #include "image/convert.h"
 #include "model/branches.h"
 #include "pipeline/bundle.h"
@@ -436,8 +437,13 @@ Status suggestDataset(const std::string &dir, const SuggestOptions &options, Sug
             if (!model)
                 throw Error(ls.code, ls.message);
         }
-        for (size_t n = 0; n < samples.size(); ++n) {
-            DatasetSample &smp = samples[n];
+        // Lines that cannot be read, or read with problems, are written back as they were; fields this
+        // version does not know are kept (data::editDataset).
+        int done = 0;
+        const int total = static_cast<int>(samples.size());
+        data::EditReport edited;
+        std::vector<DatasetProblem> again;
+        const Status written = data::editDataset(dir, [&](DatasetSample &smp) {
             try {
                 const RgbaImage target = loadOrThrow(dir, smp.target, smp.id);
                 std::vector<SuggestSubject> subs;
@@ -483,10 +489,13 @@ Status suggestDataset(const std::string &dir, const SuggestOptions &options, Sug
                 ++rep.skipped;
             }
             if (progress)
-                progress(static_cast<int>(n + 1), static_cast<int>(samples.size()));
-        }
-        if (Status st = writeDataset(dir, samples, readDatasetName(dir)); !st.ok())
-            throw Error(st.code, st.message);
+                progress(++done, total);
+        }, &again, &edited);
+        if (!written.ok())
+            throw Error(written.code, written.message);
+        for (int line : edited.kept)
+            rep.warnings.push_back(format("line {} is written back as it was: it does not read as a sample without problems "
+                                          "(mosaic dataset validate says why)", line));
         if (report)
             *report = rep;
     });

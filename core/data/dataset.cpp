@@ -2,6 +2,7 @@
 #include <mosaic/dataset.h>
 
 #include "util/atomic_file.h"
+#include "data/dataset_edit.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/paths.h"
@@ -13,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace fs = std::filesystem;
@@ -338,6 +340,83 @@ Status writeDataset(const std::string &dir, const std::vector<DatasetSample> &sa
         writeFileAtomically((fs::path(dir) / "index.jsonl").string(), index);
     });
 }
+
+namespace {
+
+// A written line: what edit made of the sample, with the fields of the original line that this
+// version does not read (at the sample's level and each subject's) kept.
+json keepUnknownFields(const json &original, json fresh)
+{
+    static const char *const sampleKeys[] = {"id", "prompt", "target", "width", "height", "split", "done", "subjects"};
+    static const char *const subjectKeys[] = {"name", "category", "image", "mask", "dense", "box", "points"};
+    auto known = [](const auto &keys, const std::string &k) { return std::find(std::begin(keys), std::end(keys), k) != std::end(keys); };
+    for (auto it = original.begin(); it != original.end(); ++it)
+        if (!known(sampleKeys, it.key()))
+            fresh[it.key()] = it.value();
+    const auto subjects = original.find("subjects");
+    if (subjects != original.end() && subjects->is_array() && fresh["subjects"].size() == subjects->size())
+        for (size_t i = 0; i < subjects->size(); ++i)
+            if ((*subjects)[i].is_object())
+                for (auto it = (*subjects)[i].begin(); it != (*subjects)[i].end(); ++it)
+                    if (!known(subjectKeys, it.key()))
+                        fresh["subjects"][i][it.key()] = it.value();
+    return fresh;
+}
+
+} // namespace
+
+namespace data {
+
+Status editDataset(const std::string &dir, const std::function<void(DatasetSample &)> &edit,
+                   std::vector<DatasetProblem> *problems, EditReport *report)
+{
+    return guarded([&] {
+        // The index as readImpl reads it (same checks), then line by line again, keeping each line's text.
+        std::vector<DatasetSample> samples;
+        std::vector<int> lines;
+        bool truncated = false;
+        if (Status st = readImpl(dir, &samples, problems, &lines, &truncated); !st.ok())
+            throw Error(st.code, st.message);
+        std::set<int> troubled;
+        for (const auto &p : *problems)
+            if (p.line > 0)
+                troubled.insert(p.line);
+        const std::string index = (fs::path(dir) / "index.jsonl").string();
+        std::ifstream in(index, std::ios::binary);
+        const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string out;
+        size_t sample = 0, start = 0;
+        EditReport rep;
+        for (int line = 1; start < content.size(); ++line) {
+            size_t end = content.find('\n', start);
+            const bool last = end == std::string::npos;
+            if (last)
+                end = content.size();
+            const std::string text = content.substr(start, end - start);
+            start = end + 1;
+            const bool isSample = sample < lines.size() && lines[sample] == line;
+            if (isSample && !troubled.count(line)) {
+                DatasetSample &s = samples[sample];
+                edit(s);
+                ++rep.edited;
+                out += keepUnknownFields(parseBoundedJson(text, "index line", {kMaxIndexLineBytes, 16}), sampleToJson(s)).dump();
+            } else {
+                if (text.find_first_not_of(" \t\r") != std::string::npos)
+                    rep.kept.push_back(line);
+                out += text; // byte for byte
+            }
+            if (!last)
+                out += '\n';
+            if (isSample)
+                ++sample;
+        }
+        writeFileAtomically(index, out);
+        if (report)
+            *report = rep;
+    });
+}
+
+} // namespace data
 
 Status validateDataset(const std::string &dir, std::vector<DatasetProblem> *problems)
 {

@@ -45,6 +45,11 @@ Status synthesizeToys(const std::string &dir, const ToysOptions &o, ToysReport *
         c10::InferenceMode inference;
         if (o.count < 1)
             throw Error(StatusCode::InvalidArgument, "the sample count must be at least 1");
+        // A new dataset only: one already in the folder (its index, its images) is never replaced.
+        if (std::error_code ec; fs::exists(fs::path(dir) / "index.jsonl", ec) || fs::exists(fs::path(dir) / "dataset.json", ec))
+            throw Error(StatusCode::InvalidArgument,
+                        dir + " already holds a dataset; synth writes a new one: choose an empty or new folder (nothing was "
+                              "written)");
         for (const char *sub : {"images", "masks", "dense"}) {
             std::string err;
             if (!makeDirectories((fs::path(dir) / sub).string(), &err))

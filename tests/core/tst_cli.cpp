@@ -529,6 +529,47 @@ private Q_SLOTS:
         QVERIFY(st.output.find("2 samples (0 done), 4 subjects") != std::string::npos);
     }
 
+    // Commands that rewrite a dataset lose nothing a user made: `dataset suggest` writes back a line it
+    // cannot read byte for byte and keeps fields it does not know; `synth` into a folder that holds a
+    // dataset refuses and leaves it as it was.
+    void datasetRewritesLoseNothing()
+    {
+        const std::string dir = testsupport::scratchDir("cli_keep");
+        const Run synth = run("synth --count 3 --subjects 1 --size 128 --ref-size 64 --seed 4 --out " + dir + "/ds");
+        if (synth.exitCode != 0 && synth.output.find("OpenCV") != std::string::npos)
+            QSKIP("writing a dataset needs OpenCV (LibTorch-only build)");
+        QVERIFY2(synth.exitCode == 0, synth.output.c_str());
+        const std::string index = dir + "/ds/index.jsonl";
+        auto readAll = [](const std::string &path) {
+            std::ifstream in(path, std::ios::binary);
+            return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        };
+        std::string text = readAll(index);
+        // A field of the user's own on the first sample and on its subject, and a line cut off mid-way.
+        text.insert(1, "\"reviewer\": \"ana\", ");
+        const auto subject = text.find("{\"box\"");
+        QVERIFY(subject != std::string::npos);
+        text.insert(subject + 1, "\"pose\": \"sitting\", ");
+        const std::string broken = "{\"id\": \"cut\", \"prompt\": \"p\", \"tar";
+        text += broken + "\n";
+        std::ofstream(index, std::ios::binary | std::ios::trunc) << text;
+
+        const Run s = run("dataset suggest " + dir + "/ds --method region");
+        QVERIFY2(s.exitCode == 0, s.output.c_str());
+        QVERIFY2(s.output.find("line 4 is written back as it was") != std::string::npos, s.output.c_str());
+        const std::string after = readAll(index);
+        QVERIFY2(after.find("\n" + broken + "\n") != std::string::npos, after.c_str());
+        QVERIFY2(after.find("\"reviewer\":\"ana\"") != std::string::npos, after.c_str());
+        QVERIFY2(after.find("\"pose\":\"sitting\"") != std::string::npos, after.c_str());
+        QVERIFY2(after.find("\"source\":\"region\"") != std::string::npos, after.c_str()); // and the suggestions were added
+        QCOMPARE(std::count(after.begin(), after.end(), '\n'), std::ptrdiff_t{4});
+
+        const Run again = run("synth --count 2 --subjects 1 --size 128 --ref-size 64 --seed 9 --out " + dir + "/ds");
+        QVERIFY2(again.exitCode != 0, again.output.c_str());
+        QVERIFY2(again.output.find("already holds a dataset") != std::string::npos, again.output.c_str());
+        QCOMPARE(readAll(index), after);
+    }
+
     // --collage: the references pasted and redrawn; recorded in the image's parameters, and another
     // image than the plain run of the same seed.
     void generateWithCollage()
@@ -791,6 +832,6 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(commandHelp) MT_FN(demoPixelsUnchanged) MT_FN(hostileFilesRefused) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(datasetRewritesLoseNothing) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
 
 #include "tst_cli.moc"
