@@ -18,6 +18,7 @@
 #include <cmath>
 #include <filesystem>
 #include <mutex>
+#include <set>
 
 namespace fs = std::filesystem;
 
@@ -501,6 +502,49 @@ Status suggestDataset(const std::string &dir, const SuggestOptions &options, Sug
     });
 }
 
+namespace {
+
+// Files in the dataset's folders that no sample names (images an interrupted or failed write left),
+// and temporaries of an atomic write that a killed process left: reported, never removed here.
+void reportStrayFiles(const std::string &dir, const std::vector<DatasetSample> &samples, std::vector<DatasetProblem> *problems)
+{
+    std::set<std::string> named;
+    for (const auto &smp : samples) {
+        named.insert(smp.target);
+        for (const auto &sub : smp.subjects)
+            for (const std::string *f : {&sub.image, &sub.mask, &sub.dense})
+                if (!f->empty())
+                    named.insert(fs::path(*f).lexically_normal().generic_string());
+    }
+    std::vector<std::string> orphans, temporaries;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        std::error_code e;
+        if (!it->is_regular_file(e))
+            continue;
+        const std::string rel = fs::relative(it->path(), dir, e).generic_string();
+        const std::string name = it->path().filename().string();
+        if (name.find(".tmp-") != std::string::npos && name[0] == '.')
+            temporaries.push_back(rel);
+        else if (rel != "index.jsonl" && rel != "dataset.json" && rel.find('/') != std::string::npos && !named.count(rel))
+            orphans.push_back(rel);
+    }
+    auto list = [](const std::vector<std::string> &files) {
+        std::string s;
+        for (size_t i = 0; i < files.size() && i < 5; ++i)
+            s += (i ? ", " : "") + files[i];
+        return files.size() > 5 ? s + format(" and {} more", files.size() - 5) : s;
+    };
+    if (!orphans.empty())
+        problems->push_back({0, "files", format("{} file(s) that no sample names (left by an interrupted write?): {}",
+                                                orphans.size(), list(orphans))});
+    if (!temporaries.empty())
+        problems->push_back({0, "files", format("{} temporary file(s) of an interrupted save (removed at the next save): {}",
+                                                temporaries.size(), list(temporaries))});
+}
+
+} // namespace
+
 Status datasetStats(const std::string &dir, DatasetStats *stats)
 {
     return guarded([&] {
@@ -523,6 +567,7 @@ Status datasetStats(const std::string &dir, DatasetStats *stats)
                 }
             }
         }
+        reportStrayFiles(dir, samples, &s.problems);
         *stats = std::move(s);
     });
 }

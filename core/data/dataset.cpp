@@ -5,12 +5,14 @@
 #include "data/dataset_edit.h"
 #include "util/error.h"
 #include "util/json.h"
+#include "util/log.h"
 #include "util/paths.h"
 #include "util/strings.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -27,6 +29,24 @@ namespace {
 // Limits on a dataset from outside, checked before reading: the index file, one line of it.
 constexpr uint64_t kMaxIndexBytes = 1ull << 30;
 constexpr size_t kMaxIndexLineBytes = 4u << 20;
+
+// Temporaries of an atomic write that a killed process left behind (".index.jsonl.tmp-XXXXXX"): removed
+// before the next write of the same folder. A write that is running holds its own, newer one; only
+// those older than a minute go.
+void removeLeftoverTemporaries(const std::string &dir)
+{
+    std::error_code ec;
+    const auto now = fs::file_time_type::clock::now();
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (!(startsWith(name, ".index.jsonl.tmp-") || startsWith(name, ".dataset.json.tmp-")))
+            continue;
+        std::error_code e;
+        const auto age = now - fs::last_write_time(it->path(), e);
+        if (!e && age > std::chrono::minutes(1) && fs::remove(it->path(), e))
+            log::info("core.data", "removed {}, left by an interrupted write", it->path().string());
+    }
+}
 
 const char *kSources[] = {"manual", "synthetic", "feature-match", "model", "region", "generation"};
 const char *kStatuses[] = {"suggested", "accepted", "rejected"};
@@ -226,16 +246,23 @@ Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std
             throw Error(StatusCode::NotFound, dir + ": not a dataset folder");
         const std::string meta = (fs::path(dir) / "dataset.json").string();
         std::error_code ec;
+        int64_t declaredSamples = -1; // dataset.json's "samples" (-1: none given, -2: not a count)
         if (fs::exists(meta, ec)) {
             std::ifstream in(meta);
             const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
             try {
                 const json m = parseBoundedJson(text, "dataset.json", {1u << 20, 16});
+                const auto version = m.find("version");
+                const auto count = m.find("samples");
                 if (m.value("format", "") != "mosaic-dataset")
                     problems->push_back({0, "dataset.json", "\"format\" is not \"mosaic-dataset\""});
-                else if (m.value("version", 0) > kDatasetFormatVersion)
+                else if (version == m.end() || !version->is_number_unsigned() || version->get<uint64_t>() > 1000000)
+                    problems->push_back({0, "dataset.json", "\"version\" is not a whole number"});
+                else if (version->get<uint64_t>() > static_cast<uint64_t>(kDatasetFormatVersion))
                     problems->push_back({0, "dataset.json", format("version {} is newer than this program reads ({})",
-                                                                   m.value("version", 0), kDatasetFormatVersion)});
+                                                                   version->get<uint64_t>(), kDatasetFormatVersion)});
+                if (count != m.end())
+                    declaredSamples = count->is_number_unsigned() ? static_cast<int64_t>(std::min<uint64_t>(count->get<uint64_t>(), 1ull << 40)) : -2;
             } catch (const std::exception &e) {
                 problems->push_back({0, "dataset.json", e.what()});
             }
@@ -250,11 +277,13 @@ Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std
         *truncatedTail = !content.empty() && content.back() != '\n';
         std::istringstream lines_(content);
         std::string text;
-        int line = 0;
+        int line = 0, blankLines = 0;
         while (std::getline(lines_, text)) {
             ++line;
-            if (text.find_first_not_of(" \t\r") == std::string::npos)
+            if (text.find_first_not_of(" \t\r") == std::string::npos) {
+                ++blankLines;
                 continue;
+            }
             Reader r{line, problems};
             json j;
             try {
@@ -268,6 +297,11 @@ Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std
             samples->push_back(parseSample(j, r));
             lines->push_back(line);
         }
+        if (declaredSamples == -2)
+            problems->push_back({0, "dataset.json", "\"samples\" is not a count"});
+        else if (declaredSamples >= 0 && declaredSamples != static_cast<int64_t>(line - blankLines))
+            problems->push_back({0, "dataset.json", format("it counts {} samples, but index.jsonl holds {} lines of samples",
+                                                           declaredSamples, line - blankLines)});
     });
 }
 
@@ -325,6 +359,7 @@ Status writeDataset(const std::string &dir, const std::vector<DatasetSample> &sa
         std::string err;
         if (!makeDirectories(dir, &err))
             throw Error(StatusCode::IoError, "cannot create the dataset folder " + err);
+        removeLeftoverTemporaries(dir);
         std::map<std::string, int> ids;
         std::string index;
         for (const auto &s : samples) {
@@ -377,6 +412,7 @@ Status editDataset(const std::string &dir, const std::function<void(DatasetSampl
         bool truncated = false;
         if (Status st = readImpl(dir, &samples, problems, &lines, &truncated); !st.ok())
             throw Error(st.code, st.message);
+        removeLeftoverTemporaries(dir);
         std::set<int> troubled;
         for (const auto &p : *problems)
             if (p.line > 0)

@@ -16,6 +16,7 @@
 #include <filesystem>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sys/wait.h>
@@ -570,6 +571,30 @@ private Q_SLOTS:
         QCOMPARE(readAll(index), after);
     }
 
+    // What a killed save leaves (a temporary of the atomic write, images no sample names) is reported
+    // by `dataset stats`; the temporary is removed by the next save of the folder.
+    void datasetStrayFiles()
+    {
+        const std::string dir = testsupport::scratchDir("cli_stray");
+        const Run synth = run("synth --count 1 --subjects 1 --size 128 --ref-size 64 --seed 4 --out " + dir + "/ds");
+        if (synth.exitCode != 0 && synth.output.find("OpenCV") != std::string::npos)
+            QSKIP("writing a dataset needs OpenCV (LibTorch-only build)");
+        QVERIFY2(synth.exitCode == 0, synth.output.c_str());
+        const std::string temp = dir + "/ds/.index.jsonl.tmp-Ab12Cd";
+        std::ofstream(temp) << "{\"id\": \"half";
+        std::filesystem::last_write_time(temp, std::filesystem::file_time_type::clock::now() - std::chrono::minutes(5));
+        std::filesystem::copy_file(m_golden + "/README.md", dir + "/ds/images/orphan.png");
+        const Run st = run("dataset stats " + dir + "/ds");
+        QVERIFY2(st.exitCode == 0, st.output.c_str());
+        QVERIFY2(st.output.find("1 file(s) that no sample names (left by an interrupted write?): images/orphan.png") !=
+                     std::string::npos, st.output.c_str());
+        QVERIFY2(st.output.find("temporary file(s) of an interrupted save") != std::string::npos, st.output.c_str());
+        const Run s = run("dataset suggest " + dir + "/ds --method region");
+        QVERIFY2(s.exitCode == 0, s.output.c_str());
+        QVERIFY(!std::filesystem::exists(temp));
+        QVERIFY(std::filesystem::exists(dir + "/ds/images/orphan.png")); // reported, never removed
+    }
+
     // --collage: the references pasted and redrawn; recorded in the image's parameters, and another
     // image than the plain run of the same seed.
     void generateWithCollage()
@@ -832,6 +857,6 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(commandHelp) MT_FN(demoPixelsUnchanged) MT_FN(hostileFilesRefused) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(datasetRewritesLoseNothing) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(datasetRewritesLoseNothing) MT_FN(datasetStrayFiles) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
 
 #include "tst_cli.moc"
