@@ -593,6 +593,13 @@ private Q_SLOTS:
         QVERIFY2(s.exitCode == 0, s.output.c_str());
         QVERIFY(!std::filesystem::exists(temp));
         QVERIFY(std::filesystem::exists(dir + "/ds/images/orphan.png")); // reported, never removed
+
+        // dataset.json's numbers are checked before they are converted, and its count against the index.
+        std::ofstream(dir + "/ds/dataset.json") << "{\"format\": \"mosaic-dataset\", \"version\": 1e300, \"samples\": 5}";
+        const Run v = run("dataset validate " + dir + "/ds");
+        QCOMPARE(v.exitCode, 1);
+        QVERIFY2(v.output.find("\"version\" is not a whole number") != std::string::npos, v.output.c_str());
+        QVERIFY2(v.output.find("it counts 5 samples, but index.jsonl holds 1") != std::string::npos, v.output.c_str());
     }
 
     // --collage: the references pasted and redrawn; recorded in the image's parameters, and another
