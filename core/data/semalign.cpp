@@ -3,6 +3,7 @@
 
 #include <mosaic/dataset.h>
 
+#include "data/torch_file.h"
 #include "image/convert.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -33,15 +34,8 @@ at::Tensor loadTorchSaved(const std::string &path)
     std::vector<char> bytes(size);
     in.seekg(0);
     in.read(bytes.data(), static_cast<std::streamsize>(size));
-    try {
-        const c10::IValue v = torch::pickle_load(bytes);
-        if (!v.isTensor())
-            throw Error(StatusCode::CorruptFile, path + ": does not hold a tensor");
-        return v.toTensor();
-    } catch (const c10::Error &e) {
-        throw Error(StatusCode::CorruptFile, path + ": not a file saved by torch.save (" +
-                                                 std::string(e.what_without_backtrace()).substr(0, 200) + ")");
-    }
+    // Not LibTorch's unpickler, which trusts the file (data/torch_file.h).
+    return readTorchSavedTensor(bytes, path);
 }
 
 std::vector<std::pair<int, int>> semalignPairs(const at::Tensor &dift, const at::Tensor &geoaware, const at::Tensor &mask,

@@ -3,6 +3,9 @@
 // released loader's rule (mosaic-method.md §5.1).
 #include "testsupport.h"
 
+#include "data/torch_file.h"
+#include "util/error.h"
+
 #include <mosaic/dataset.h>
 #include <mosaic/image.h>
 
@@ -13,6 +16,8 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <cstring>
+#include <random>
 
 using namespace mosaic;
 namespace fs = std::filesystem;
@@ -100,6 +105,62 @@ private Q_SLOTS:
         QVERIFY(threw);
     }
 
+    // A .pt file is read by a strict reader of its own (data/torch_file.h), not LibTorch's unpickler:
+    // the file as torch::pickle_save writes it reads back exactly; a storage shorter than the shape
+    // says (57,747 of 65,536 bytes, as a mutated file had) and 20,000 random mutations of a good file each
+    // give an error or a tensor, never a crash (run under AddressSanitizer in the asan preset).
+    void hostileTorchFiles()
+    {
+        const at::Tensor field = identityField().view({4096, 2});
+        const std::vector<char> good = torch::pickle_save(field);
+        QVERIFY(at::equal(data::readTorchSavedTensor(good, "good.pt"), field));
+        QVERIFY(at::equal(data::readTorchSavedTensor(torch::pickle_save(at::arange(6, at::kFloat).view({2, 3}).t()), "t.pt"),
+                          at::arange(6, at::kFloat).view({2, 3}).t()));
+
+        // The storage cut to 57,747 bytes: the zip entry says so, and the shape needs 65,536.
+        std::vector<char> cut = good;
+        bool patched = false;
+        for (size_t i = 0; i + 46 < cut.size(); ++i) // every size field of the entry "archive/data/0"
+            if (std::memcmp(&cut[i], "\x50\x4b\x01\x02", 4) == 0 && std::string(&cut[i + 46], 14) == "archive/data/0") {
+                const uint32_t shorter = 57747;
+                std::memcpy(&cut[i + 20], &shorter, 4);
+                std::memcpy(&cut[i + 24], &shorter, 4);
+                patched = true;
+            }
+        QVERIFY(patched);
+        std::string err;
+        try {
+            data::readTorchSavedTensor(cut, "cut.pt");
+        } catch (const Error &e) {
+            err = e.what();
+        }
+        QVERIFY2(err.find("cut.pt") != std::string::npos && err.find("storage holds 57747 bytes") != std::string::npos, err.c_str());
+
+        std::mt19937 rng(7);
+        int read = 0, refused = 0;
+        for (int k = 0; k < 20000; ++k) {
+            std::vector<char> m = good;
+            const int edits = 1 + static_cast<int>(rng() % 4);
+            for (int e = 0; e < edits; ++e) {
+                // Mostly the directory and the pickle (the storage's bytes are only data).
+                const size_t at = rng() % 2 ? m.size() - 1 - rng() % 600 : rng() % m.size();
+                m[at] = static_cast<char>(rng() % 3 == 0 ? 0xff : rng());
+            }
+            if (rng() % 5 == 0)
+                m.resize(rng() % m.size());
+            try {
+                const at::Tensor t = data::readTorchSavedTensor(m, "mutated.pt");
+                QVERIFY(t.numel() <= 1 << 20);
+                ++read;
+            } catch (const Error &e) {
+                QCOMPARE(e.code(), StatusCode::CorruptFile);
+                ++refused;
+            }
+        }
+        qInfo("20000 mutated files: %d read, %d refused", read, refused);
+        QVERIFY(refused > 1000);
+    }
+
     void importsFolder()
     {
         RgbaImage probe;
@@ -172,6 +233,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstSemAlign, MT_FN(loaderRuleByHand) MT_FN(rejectsMalformedFields) MT_FN(importsFolder))
+MOSAIC_TEST_MAIN(TstSemAlign, MT_FN(loaderRuleByHand) MT_FN(rejectsMalformedFields) MT_FN(hostileTorchFiles) MT_FN(importsFolder))
 
 #include "tst_semalign.moc"
