@@ -14,6 +14,7 @@ packages=(
   qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
   libopencv-dev libspdlog-dev nlohmann-json3-dev
   desktop-file-utils appstream
+  clang
 )
 
 log() { printf '\033[1m[bootstrap]\033[0m %s\n' "$*"; }
@@ -72,6 +73,8 @@ MSG
     build ci
     log "running the tests"
     ctest --preset ci --parallel "$(nproc)"
+    log "fuzzing every parser of outside data for ${MOSAIC_FUZZ_SECONDS:-20} s each (libFuzzer, ASan, UBSan)"
+    ./scripts/fuzz.sh smoke "${MOSAIC_FUZZ_SECONDS:-20}"
     ;;
   *)
     echo "usage: $0 run|test|deps" >&2
