@@ -371,8 +371,10 @@ Status writeDataset(const std::string &dir, const std::vector<DatasetSample> &sa
                            {"version", kDatasetFormatVersion},
                            {"name", name.empty() ? fileNameOf(dir) : name},
                            {"samples", samples.size()}};
-        writeFileAtomically((fs::path(dir) / "dataset.json").string(), meta.dump(2) + "\n");
+        // The index first: a write that fails there (a full disk) leaves both files as they were, not a
+        // description that counts the samples of an index that never arrived.
         writeFileAtomically((fs::path(dir) / "index.jsonl").string(), index);
+        writeFileAtomically((fs::path(dir) / "dataset.json").string(), meta.dump(2) + "\n");
     });
 }
 

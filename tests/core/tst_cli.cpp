@@ -32,10 +32,8 @@ struct Run
 };
 
 // The CPU kernels pinned for bit-for-bit comparisons across machines: LibTorch's to AVX2, OpenBLAS's
-// to Haswell, OpenCV's without AVX-512.
-const std::string kPinnedKernels =
-    "ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell OPENCV_CPU_DISABLE=AVX512_SKX,AVX512_COMMON,AVX512_KNL,AVX512_KNM,"
-    "AVX512_CNL,AVX512_CLX,AVX512_ICL";
+// to Haswell (Debian's OpenCV dispatches nothing beyond AVX2).
+const std::string kPinnedKernels = "ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=Haswell";
 
 Run run(const std::string &args, const std::string &env = {})
 {
@@ -134,6 +132,8 @@ private Q_SLOTS:
                         "--box 2:0.296875,0.47265625,0.140625,0.15234375 --box 3:0.5078125,0.65234375,0.15234375,0.1484375 "
                         "--box 4:0.765625,0.71484375,0.1484375,0.12890625 --out " + out,
                     kPinnedKernels);
+        if (r.exitCode != 0 && r.output.find("needs OpenCV") != std::string::npos)
+            QSKIP("reading the references needs OpenCV (LibTorch-only build)");
         QVERIFY2(r.exitCode == 0, r.output.c_str());
         RgbaImage now, before;
         QVERIFY(loadImage(out, &now).ok());
