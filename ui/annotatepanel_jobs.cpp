@@ -10,25 +10,9 @@
 
 #include <mosaic/annotate.h>
 
-#include <QButtonGroup>
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QEvent>
-#include <QFileDialog>
-#include <QFileInfo>
-#include <QGroupBox>
-#include <QHBoxLayout>
-#include <QHeaderView>
-#include <QInputDialog>
-#include <QLabel>
-#include <QListWidget>
 #include <QPushButton>
-#include <QSplitter>
-#include <QTableWidget>
-#include <QToolButton>
-#include <QUndoStack>
-#include <QVBoxLayout>
 
 #include <memory>
 
