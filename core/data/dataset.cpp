@@ -237,8 +237,9 @@ json sampleToJson(const DatasetSample &s)
     return j;
 }
 
+// `content`, when given, receives the index as read (editDataset writes it back line by line).
 Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std::vector<DatasetProblem> *problems,
-                std::vector<int> *lines, bool *truncatedTail)
+                std::vector<int> *lines, bool *truncatedTail, std::string *contentOut = nullptr)
 {
     return guarded([&] {
         std::error_code dirError;
@@ -273,7 +274,9 @@ Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std
             throw Error(StatusCode::NotFound, index + ": cannot open (not a dataset folder?)");
         if (std::error_code ec; fs::file_size(index, ec) > kMaxIndexBytes && !ec)
             throw Error(StatusCode::CorruptFile, format("{}: larger than the {} GB an index may be", index, kMaxIndexBytes >> 30));
-        std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string local;
+        std::string &content = contentOut ? *contentOut : local;
+        content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
         *truncatedTail = !content.empty() && content.back() != '\n';
         std::istringstream lines_(content);
         std::string text;
@@ -412,7 +415,8 @@ Status editDataset(const std::string &dir, const std::function<void(DatasetSampl
         std::vector<DatasetSample> samples;
         std::vector<int> lines;
         bool truncated = false;
-        if (Status st = readImpl(dir, &samples, problems, &lines, &truncated); !st.ok())
+        std::string content;
+        if (Status st = readImpl(dir, &samples, problems, &lines, &truncated, &content); !st.ok())
             throw Error(st.code, st.message);
         removeLeftoverTemporaries(dir);
         std::set<int> troubled;
@@ -420,8 +424,6 @@ Status editDataset(const std::string &dir, const std::function<void(DatasetSampl
             if (p.line > 0)
                 troubled.insert(p.line);
         const std::string index = (fs::path(dir) / "index.jsonl").string();
-        std::ifstream in(index, std::ios::binary);
-        const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         std::string out;
         size_t sample = 0, start = 0;
         EditReport rep;

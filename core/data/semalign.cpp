@@ -12,7 +12,6 @@
 
 #include <c10/core/InferenceMode.h>
 #include <nlohmann/json.hpp>
-#include <torch/serialize.h>
 
 #include <filesystem>
 #include <fstream>
