@@ -1,5 +1,8 @@
 #include "args.h"
 
+#include <cerrno>
+#include <climits>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -104,6 +107,27 @@ bool parseScale(const std::string &text, double *minValue, double *maxValue)
         return false;
     *minValue = lo;
     *maxValue = hi;
+    return true;
+}
+
+bool parseIntList(const std::string &text, std::vector<int> *values)
+{
+    std::vector<int> out;
+    size_t start = 0;
+    while (true) {
+        const size_t comma = text.find(',', start);
+        const std::string item = text.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        char *end = nullptr;
+        errno = 0;
+        const long v = std::strtol(item.c_str(), &end, 10);
+        if (item.empty() || *end != '\0' || errno == ERANGE || v < INT_MIN || v > INT_MAX || out.size() >= 1024)
+            return false;
+        out.push_back(static_cast<int>(v));
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    *values = std::move(out);
     return true;
 }
 

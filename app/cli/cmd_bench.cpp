@@ -11,6 +11,8 @@ int runBench(const Args &args)
 {
     if (args.positional().size() == 1 && args.positional()[0] == "generate")
         return runBenchGenerate(args);
+    if (args.positional().size() == 1 && args.positional()[0] == "cancel")
+        return runBenchCancel(args);
     if (args.positional().size() != 1 || args.positional()[0] != "transformer") {
         printUsage("bench", stderr);
         return kExitUsage;
@@ -78,23 +80,9 @@ int runBenchGenerate(const Args &args)
     o.singleBlocks = args.intValue("single", o.singleBlocks);
     o.imageSize = args.intValue("size", o.imageSize);
     o.steps = args.intValue("steps", 0);
-    if (args.has("refs")) {
-        o.refCounts.clear();
-        std::string list = args.value("refs");
-        size_t start = 0;
-        while (start <= list.size()) {
-            const size_t comma = list.find(',', start);
-            const std::string item = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-            try {
-                o.refCounts.push_back(std::stoi(item));
-            } catch (const std::exception &) {
-                std::fprintf(stderr, "mosaic bench generate: --refs expects numbers like 1,2,4,6\n");
-                return kExitUsage;
-            }
-            if (comma == std::string::npos)
-                break;
-            start = comma + 1;
-        }
+    if (args.has("refs") && !parseIntList(args.value("refs"), &o.refCounts)) {
+        std::fprintf(stderr, "mosaic bench generate: --refs expects numbers like 1,2,4,6\n");
+        return kExitUsage;
     }
     std::printf("bench generate: %s, %d thread(s)\n",
                 o.modelPath.empty() ? ("random bundle, hidden " + std::to_string(o.hidden) + ", " +
@@ -122,6 +110,44 @@ int runBenchGenerate(const Args &args)
         std::printf("%5d %8s %6d %12.4f %12.3f %14s\n", r.refs, r.capture ? "on" : "off", r.steps, r.secondsPerStep,
                     r.secondsPerImage, cost.c_str());
     }
+    return kExitOk;
+}
+
+} // namespace cli
+
+namespace cli {
+
+int runBenchCancel(const Args &args)
+{
+    const auto unknown = args.unknown({"model", "sizes", "cancels", "steps"});
+    if (!unknown.empty() || !args.error().empty()) {
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic bench cancel: unknown option %s\n", u.c_str());
+        printUsage("bench", stderr);
+        return kExitUsage;
+    }
+    mosaic::CancelBenchOptions o;
+    o.modelPath = args.value("model");
+    o.cancels = args.intValue("cancels", o.cancels);
+    o.steps = args.intValue("steps", 0);
+    if (args.has("sizes") && !parseIntList(args.value("sizes"), &o.sizes)) {
+        std::fprintf(stderr, "mosaic bench cancel: --sizes expects numbers like 256,512\n");
+        return kExitUsage;
+    }
+    std::printf("bench cancel: %s, %d thread(s)\n", o.modelPath.empty() ? "the default model" : o.modelPath.c_str(),
+                mosaic::threadCount());
+    std::fflush(stdout);
+    std::vector<mosaic::CancelBenchRow> rows;
+    const mosaic::Status st = mosaic::benchCancel(o, &rows, [](const std::string &l) { std::fprintf(stderr, "  %s\n", l.c_str()); });
+    if (!st.ok()) {
+        std::fprintf(stderr, "mosaic bench cancel: %s\n", st.message.c_str());
+        return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    std::printf("%6s %8s %9s %10s %10s %10s %12s %12s %8s\n", "size", "run s", "decode s", "cancelled", "median ms",
+                "worst ms", "decode med", "decode worst", "ignored");
+    for (const auto &r : rows)
+        std::printf("%6d %8.2f %9.2f %10d %10.0f %10.0f %12.0f %12.0f %8d\n", r.size, r.runSeconds, r.decodeSeconds,
+                    r.cancelled, r.medianMs, r.worstMs, r.decodeMedianMs, r.decodeWorstMs, r.ignored);
     return kExitOk;
 }
 

@@ -4,6 +4,7 @@
 #include <mosaic/eval.h>
 #include <mosaic/pipeline.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -59,17 +60,11 @@ int runEval(const Args &args)
         return kExitUsage;
     }
     if (args.has("subjects")) {
-        o.subjectCounts.clear();
-        std::stringstream ss(args.value("subjects"));
-        std::string item;
-        while (std::getline(ss, item, ',')) {
-            char *end = nullptr;
-            const long k = std::strtol(item.c_str(), &end, 10);
-            if (item.empty() || *end != '\0' || k < 1 || k > 64) {
-                std::fprintf(stderr, "mosaic eval: --subjects takes counts separated by commas, not '%s'\n", item.c_str());
-                return kExitUsage;
-            }
-            o.subjectCounts.push_back(static_cast<int>(k));
+        const bool parsed = parseIntList(args.value("subjects"), &o.subjectCounts);
+        if (!parsed || std::any_of(o.subjectCounts.begin(), o.subjectCounts.end(), [](int k) { return k < 1 || k > 64; })) {
+            std::fprintf(stderr, "mosaic eval: --subjects takes counts from 1 to 64 separated by commas, not '%s'\n",
+                         args.value("subjects").c_str());
+            return kExitUsage;
         }
     }
     mosaic::EvalReport report;

@@ -55,6 +55,8 @@ Commands:
                                  --aligned K: token-aligned toys (as recipes' data.aligned_shrink).
   bench generate [--model BUNDLE] [--refs 1,2,4,6] [--steps N]
                                  Time generation per step and per image, with and without attention capture.
+  bench cancel [--model BUNDLE] [--sizes 256,512] [--cancels 15]
+                                 How long a cancel takes to stop a run, over the run and during the decode.
   bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]
           [--tokens 1024] [--txt-tokens 512] [--iters 2] [--dtype f32|bf16|both]
                                  Time the transformer forward pass and compare its GFLOP/s with this

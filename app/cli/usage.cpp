@@ -72,7 +72,10 @@ const struct
     "usage: mosaic bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]"
     " [--tokens 1024] [--txt-tokens 512] [--iters 2] [--dtype f32|bf16|both]\n"
     "       mosaic bench generate [--model BUNDLE | --hidden 256 --heads 4 --double 4"
-    " --single 4 --size 256] [--refs 1,2,4,6] [--steps N]\n"},
+    " --single 4 --size 256] [--refs 1,2,4,6] [--steps N]\n"
+    "       mosaic bench cancel [--model BUNDLE] [--sizes 256,512] [--cancels 15] [--steps N]\n"
+    "  cancel: how long a cancel takes to stop a run (median and worst ms), at moments spread over the\n"
+    "  run and over the autoencoder's decode\n"},
 };
 
 } // namespace

@@ -181,10 +181,23 @@ LevelImpl::LevelImpl(int64_t in, int64_t out, int64_t blocks, bool resample, boo
         resampler = register_module(down ? "downsample" : "upsample", Resample(out, down));
 }
 
-at::Tensor LevelImpl::forward(at::Tensor x)
+namespace {
+
+void throwIfCancelled(const std::atomic<bool> *cancel)
 {
-    for (auto &b : m_blocks)
+    if (cancel && cancel->load(std::memory_order_relaxed))
+        throw Error(StatusCode::Cancelled, "cancelled");
+}
+
+} // namespace
+
+at::Tensor LevelImpl::forward(at::Tensor x, const std::atomic<bool> *cancel)
+{
+    for (auto &b : m_blocks) {
+        throwIfCancelled(cancel);
         x = b->forward(x);
+    }
+    throwIfCancelled(cancel);
     return resampler ? resampler->forward(x) : x;
 }
 
@@ -205,12 +218,13 @@ EncoderImpl::EncoderImpl(const AutoEncoderConfig &c)
     conv_out = register_module("conv_out", conv(blockIn, 2 * c.z_channels, 3, 1, 1));
 }
 
-at::Tensor EncoderImpl::forward(const at::Tensor &x)
+at::Tensor EncoderImpl::forward(const at::Tensor &x, const std::atomic<bool> *cancel)
 {
     at::Tensor h = cv(conv_in, x);
     for (auto &level : m_levels)
-        h = level->forward(h);
+        h = level->forward(h, cancel);
     h = mid->forward(h);
+    throwIfCancelled(cancel);
     return cv(conv_out, at::silu(norm32(norm_out, h))); // float32
 }
 
@@ -234,11 +248,12 @@ DecoderImpl::DecoderImpl(const AutoEncoderConfig &c)
     conv_out = register_module("conv_out", conv(blockIn, c.out_ch, 3, 1, 1));
 }
 
-at::Tensor DecoderImpl::forward(const at::Tensor &z)
+at::Tensor DecoderImpl::forward(const at::Tensor &z, const std::atomic<bool> *cancel)
 {
+    throwIfCancelled(cancel);
     at::Tensor h = mid->forward(cv(conv_in, z));
     for (auto it = m_levels.rbegin(); it != m_levels.rend(); ++it)
-        h = (*it)->forward(h);
+        h = (*it)->forward(h, cancel);
     return cv(conv_out, at::silu(norm32(norm_out, h))); // float32
 }
 
@@ -249,7 +264,7 @@ AutoEncoderImpl::AutoEncoderImpl(const AutoEncoderConfig &c) : config(c)
     decoder = register_module("decoder", Decoder(config));
 }
 
-at::Tensor AutoEncoderImpl::encode(const at::Tensor &x, at::Generator *generator)
+at::Tensor AutoEncoderImpl::encode(const at::Tensor &x, at::Generator *generator, const std::atomic<bool> *cancel)
 {
     if (x.dim() != 4 || x.size(1) != config.in_channels)
         throw Error(StatusCode::InvalidArgument,
@@ -259,7 +274,7 @@ at::Tensor AutoEncoderImpl::encode(const at::Tensor &x, at::Generator *generator
     if (x.size(2) % f || x.size(3) % f)
         throw Error(StatusCode::InvalidArgument,
                     format("autoencoder input size {}x{} is not a multiple of {}", x.size(3), x.size(2), f));
-    auto moments = encoder->forward(x.to(at::kFloat)).chunk(2, 1); // mean, logvar, float32
+    auto moments = encoder->forward(x.to(at::kFloat), cancel).chunk(2, 1); // mean, logvar, float32
     at::Tensor z = moments[0];
     if (generator) {
         at::Tensor std = at::exp(0.5 * moments[1].clamp(-30.0, 20.0));
@@ -268,12 +283,12 @@ at::Tensor AutoEncoderImpl::encode(const at::Tensor &x, at::Generator *generator
     return config.scale_factor * (z - config.shift_factor);
 }
 
-at::Tensor AutoEncoderImpl::decode(const at::Tensor &z)
+at::Tensor AutoEncoderImpl::decode(const at::Tensor &z, const std::atomic<bool> *cancel)
 {
     if (z.dim() != 4 || z.size(1) != config.z_channels)
         throw Error(StatusCode::InvalidArgument, format("latent must be [B, {}, h, w], got {}", config.z_channels,
                                                         shapeString(z.sizes().vec())));
-    return decoder->forward(z.to(at::kFloat) / config.scale_factor + config.shift_factor); // float32 out
+    return decoder->forward(z.to(at::kFloat) / config.scale_factor + config.shift_factor, cancel); // float32 out
 }
 
 } // namespace mosaic::model

@@ -3,6 +3,7 @@
 // encoder.down.{i}.block.{j}, encoder.down.{i}.downsample.conv, encoder.mid.{block_1,attn_1,block_2},
 // decoder.up.{i}.block.{j}, decoder.up.{i}.upsample.conv, {encoder,decoder}.{conv_in,norm_out,conv_out}.
 
+#include <atomic>
 #include <ATen/ATen.h>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
@@ -79,7 +80,8 @@ class LevelImpl : public torch::nn::Module
 {
 public:
     LevelImpl(int64_t in, int64_t out, int64_t blocks, bool resample, bool down);
-    at::Tensor forward(at::Tensor x);
+    // With `cancel`, the flag is checked before each block (throws Error(Cancelled)).
+    at::Tensor forward(at::Tensor x, const std::atomic<bool> *cancel = nullptr);
     torch::nn::ModuleList block{nullptr};
     Resample resampler{nullptr};
 
@@ -92,7 +94,8 @@ class EncoderImpl : public torch::nn::Module
 {
 public:
     explicit EncoderImpl(const AutoEncoderConfig &c);
-    at::Tensor forward(const at::Tensor &x); // [B, 3, H, W] -> [B, 2 z, H/f, W/f] (mean, logvar)
+    // [B, 3, H, W] -> [B, 2 z, H/f, W/f] (mean, logvar); `cancel` is checked between blocks.
+    at::Tensor forward(const at::Tensor &x, const std::atomic<bool> *cancel = nullptr);
     torch::nn::Conv2d conv_in{nullptr}, conv_out{nullptr};
     torch::nn::ModuleList down{nullptr};
     MidBlock mid{nullptr};
@@ -107,7 +110,9 @@ class DecoderImpl : public torch::nn::Module
 {
 public:
     explicit DecoderImpl(const AutoEncoderConfig &c);
-    at::Tensor forward(const at::Tensor &z); // [B, z, h, w] -> [B, 3, h f, w f]
+    // [B, z, h, w] -> [B, 3, h f, w f]; `cancel` is checked between blocks, so that a cancelled
+    // decode stops within one block (throws Error(Cancelled)).
+    at::Tensor forward(const at::Tensor &z, const std::atomic<bool> *cancel = nullptr);
     torch::nn::Conv2d conv_in{nullptr}, conv_out{nullptr};
     torch::nn::ModuleList up{nullptr};
     MidBlock mid{nullptr};
@@ -124,8 +129,9 @@ public:
     explicit AutoEncoderImpl(const AutoEncoderConfig &config);
     // x in [-1, 1] -> scaled, shifted latent. With a generator, samples the posterior as
     // OminiControl does; without, uses the mean as BFL does.
-    at::Tensor encode(const at::Tensor &x, at::Generator *generator = nullptr);
-    at::Tensor decode(const at::Tensor &z); // -> image in about [-1, 1]
+    at::Tensor encode(const at::Tensor &x, at::Generator *generator = nullptr,
+                      const std::atomic<bool> *cancel = nullptr);
+    at::Tensor decode(const at::Tensor &z, const std::atomic<bool> *cancel = nullptr); // -> image in about [-1, 1]
     AutoEncoderConfig config;
     Encoder encoder{nullptr};
     Decoder decoder{nullptr};

@@ -76,7 +76,7 @@ PassSetup setUp(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     if (!request.initImage.isNull() && request.strength < 1.0f) {
         p.firstStep = firstStepAt(p.schedule, v.steps, request.strength);
         const double t = p.schedule[static_cast<size_t>(p.firstStep)];
-        const at::Tensor x0 = pack(b.ae->encode(fitImage(request.initImage, v.width, v.height)), p.patch);
+        const at::Tensor x0 = pack(b.ae->encode(fitImage(request.initImage, v.width, v.height), nullptr, callbacks.cancel), p.patch);
         p.x = (1.0 - t) * x0 + t * p.x;
     }
     p.regions = regionGrids(request, p.gh, p.gw);
@@ -177,7 +177,7 @@ void runPass(Bundle &b, const GenerationRequest &request, const Resolved &v, Gen
         const bool wantPreview = request.previewEvery > 0 && callbacks.progress &&
                                  ((step + 1 - p.firstStep) % request.previewEvery == 0 || step + 1 == v.steps);
         if (wantPreview) // the predicted clean latent: x0 = x_t - t * v
-            preview = image::fromTensor(b.ae->decode(unpack(x - tCur * pred, p.lh, p.lw, p.patch)));
+            preview = image::fromTensor(b.ae->decode(unpack(x - tCur * pred, p.lh, p.lw, p.patch), callbacks.cancel));
         x = x + (tPrev - tCur) * pred;
         out.stepSeconds.push_back(secondsSince(tStep));
         if (callbacks.progress) {
@@ -192,8 +192,10 @@ void runPass(Bundle &b, const GenerationRequest &request, const Resolved &v, Gen
     out.denoiseSeconds = secondsSince(tDenoise);
 
     const auto tDecode = Clock::now();
-    out.image = image::fromTensor(b.ae->decode(unpack(x, p.lh, p.lw, p.patch)));
+    throwIfCancelled(callbacks);
+    out.image = image::fromTensor(b.ae->decode(unpack(x, p.lh, p.lw, p.patch), callbacks.cancel));
     out.decodeSeconds = secondsSince(tDecode);
+    throwIfCancelled(callbacks);
     reduceAttentionMaps(capture, request, p.regions, p.cond.txt.size(1), p.gh, p.gw, p.rg, v.width, v.height, &out);
     *result = std::move(out);
 }

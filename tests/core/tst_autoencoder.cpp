@@ -51,6 +51,28 @@ private Q_SLOTS:
         QVERIFY2(ed < tol, testsupport::describeError("decoded", ed, tol).c_str());
     }
 
+    // The cancel flag: unset, a decode and an encode give what they give without one; set, both stop
+    // with Cancelled before they finish.
+    void cancelFlagStopsEncodeAndDecode()
+    {
+        c10::InferenceMode guard;
+        const Checkpoint io = Checkpoint::open(m_golden + "/ae_tiny.io.safetensors");
+        auto ae = model::loadAutoEncoder(Checkpoint::open(m_golden + "/ae_tiny.weights.safetensors"), at::kFloat);
+        std::atomic<bool> no{false}, yes{true};
+        QVERIFY(at::equal(ae->decode(io.tensor("z"), &no), ae->decode(io.tensor("z"))));
+        QVERIFY(at::equal(ae->encode(io.tensor("x"), nullptr, &no), ae->encode(io.tensor("x"))));
+        auto code = [](auto &&f) {
+            try {
+                f();
+            } catch (const Error &e) {
+                return e.code();
+            }
+            return StatusCode::Ok;
+        };
+        QCOMPARE(code([&] { ae->decode(io.tensor("z"), &yes); }), StatusCode::Cancelled);
+        QCOMPARE(code([&] { ae->encode(io.tensor("x"), nullptr, &yes); }), StatusCode::Cancelled);
+    }
+
     // bfloat16 weights are storage only: the autoencoder computes in float32 on the rounded weights, so
     // a bfloat16 model gives what a float32 model with the same rounded weights gives, on any device.
     void lowPrecisionWeightsComputeInFloat32()
@@ -120,7 +142,7 @@ private:
     std::string m_golden;
 };
 
-MOSAIC_TEST_MAIN(TstAutoEncoder, MT_FN(initTestCase) MT_DATA(matchesReference) MT_FN(lowPrecisionWeightsComputeInFloat32)
+MOSAIC_TEST_MAIN(TstAutoEncoder, MT_FN(initTestCase) MT_DATA(matchesReference) MT_FN(lowPrecisionWeightsComputeInFloat32) MT_FN(cancelFlagStopsEncodeAndDecode)
                                      MT_FN(detectsConfigFromShapes)
                                      MT_FN(samplingUsesTheGenerator) MT_FN(rejectsBadInput))
 

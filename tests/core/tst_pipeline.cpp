@@ -206,6 +206,32 @@ private Q_SLOTS:
         QCOMPARE(res.image.width, 64);
     }
 
+    // A cancel that arrives after the last step, while the autoencoder decodes, stops the run there
+    // (the decode checks the flag between its blocks) instead of finishing it.
+    void cancelDuringDecodeStopsTheRun()
+    {
+        GenerationRequest r;
+        r.prompt = "a cat";
+        r.subjects = {subject("cat", 200, 40, 40)};
+        r.steps = 3;
+        std::atomic<bool> cancel{false};
+        GenerationCallbacks cb;
+        cb.cancel = &cancel;
+        cb.progress = [&](const ProgressInfo &p) {
+            if (p.step == p.steps)
+                cancel = true; // the last step is done: what runs now is the decode
+        };
+        GenerationResult res;
+        QCOMPARE(generate(*m_bundle, r, &res, cb).code, StatusCode::Cancelled);
+        QVERIFY(res.image.pixels.empty());
+        cancel = false;
+        QVERIFY(generate(*m_bundle, r, &res, cb).code == StatusCode::Cancelled); // set again at the last step
+        cb.progress = {};
+        cancel = false;
+        QVERIFY(generate(*m_bundle, r, &res, cb).ok());
+        QCOMPARE(res.image.width, 64);
+    }
+
     void previewsArriveWithProgress()
     {
         GenerationRequest r;
@@ -935,7 +961,7 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstPipeline, MT_FN(initTestCase) MT_FN(sameSeedSameImage) MT_DATA(zeroToEightSubjects)
-                                  MT_FN(regionGuidanceMovesAttention) MT_FN(cancelReturnsAndBundleStaysUsable)
+                                  MT_FN(regionGuidanceMovesAttention) MT_FN(cancelReturnsAndBundleStaysUsable) MT_FN(cancelDuringDecodeStopsTheRun)
                                       MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(modelDefaultGuidance) MT_FN(imageToImage) MT_FN(collageParts) MT_FN(referenceCollage) MT_FN(positionsAboveTheNativeSize) MT_FN(layoutFromPrompt) MT_FN(autoLayoutRequest) MT_DATA(badRequests) MT_FN(fourTimesAutoencoder) MT_FN(badBundleFiles))
 
 #include "tst_pipeline.moc"

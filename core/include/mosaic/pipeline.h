@@ -16,8 +16,9 @@
 // thread per bundle (the app's generation service owns its bundle and runs everything on it there).
 // description() is immutable after load() and safe from every thread. Callbacks are called on the
 // calling thread, between steps; the cancel flag may be set from any thread and is checked at every
-// step and between the transformer's blocks. A cancelled
-// run returns StatusCode::Cancelled and leaves the bundle usable. Load and destroy bundles on any
+// step, between the transformer's blocks and between the autoencoder's blocks (encoding references,
+// decoding previews and the result), so that a run stops within one block. A cancelled run returns
+// StatusCode::Cancelled and leaves the bundle usable. Load and destroy bundles on any
 // thread, but not while a call on them is running.
 
 #include <mosaic/image.h>
@@ -63,7 +64,7 @@ struct ProgressInfo
 struct GenerationCallbacks
 {
     std::function<void(const ProgressInfo &)> progress;
-    const std::atomic<bool> *cancel = nullptr; // checked between steps and between blocks
+    const std::atomic<bool> *cancel = nullptr; // checked between steps and between blocks (transformer and autoencoder)
 };
 
 struct BundleDescription

@@ -132,4 +132,29 @@ struct GenerateBenchRow
 Status benchGenerate(const GenerateBenchOptions &options, std::vector<GenerateBenchRow> *rows,
                      const ProgressText &progress = {});
 
+// ---- bench cancel ------------------------------------------------------------------------------
+// How soon a cancel stops a run: per size, one uncancelled run times the phases, then `cancels` runs
+// are cancelled at moments spread evenly over the run, and a third as many more over the decode.
+
+struct CancelBenchOptions
+{
+    std::string modelPath;         // empty: the default model
+    std::vector<int> sizes{256, 512};
+    int cancels = 15;
+    int steps = 0;                 // 0: the model's default
+};
+
+struct CancelBenchRow
+{
+    int size = 0;
+    double runSeconds = 0, decodeSeconds = 0; // the uncancelled run
+    int cancelled = 0, decodeCancels = 0;     // runs that stopped with Cancelled (all, during the decode)
+    int ignored = 0;                          // runs that finished although the flag was set
+    double medianMs = 0, worstMs = 0;         // from the flag to the return, every cancelled run
+    double decodeMedianMs = 0, decodeWorstMs = 0;
+};
+
+Status benchCancel(const CancelBenchOptions &options, std::vector<CancelBenchRow> *rows,
+                   const ProgressText &progress = {});
+
 } // namespace mosaic
