@@ -4,6 +4,7 @@
 #include "model/state_dict.h"
 #include "pipeline/sampling.h"
 #include "util/error.h"
+#include "util/memory.h"
 #include "util/json.h"
 #include "util/log.h"
 #include "util/strings.h"
@@ -156,6 +157,30 @@ std::string describeBundleJson(const Bundle &b)
     return j.dump();
 }
 
+static uint64_t estimateBundleBytes(const Checkpoint &ck, const model::FluxConfig &flux, const model::AutoEncoderConfig &ae,
+                             const model::TextEncoderConfig &text, const BundleDefaults &d, at::ScalarType dtype)
+{
+    // The weights as the modules hold them (transformer and autoencoder in `dtype`, the text encoder
+    // in float32)...
+    uint64_t elements = 0, textElements = 0;
+    for (const auto &name : ck.names()) {
+        uint64_t n = 1;
+        for (int64_t s : ck.info(name).shape)
+            n *= static_cast<uint64_t>(std::max<int64_t>(s, 0));
+        (startsWith(name, "text.") ? textElements : elements) += n;
+    }
+    const uint64_t weights = elements * c10::elementSize(dtype) + textElements * 4;
+    // ...then whichever is larger: the file's tensors, read whole before they are copied in, or one run at
+    // the default size (the joint sequence's activations: about a dozen hidden-wide float32 rows per
+    // token, with classifier-free guidance's second batch; the decoder's widest level at full size).
+    const uint64_t side = static_cast<uint64_t>(std::max(d.size, 16)), ref = static_cast<uint64_t>(std::max(d.refSize, 16));
+    const uint64_t tokens = (side / 16) * (side / 16) + static_cast<uint64_t>(std::max(d.maxSubjects, 0)) * (ref / 16) *
+                                                            (ref / 16) + static_cast<uint64_t>(text.max_length);
+    const uint64_t joint = tokens * static_cast<uint64_t>(flux.hidden_size) * 4 * 12 * 2;
+    const uint64_t decoder = side * side * static_cast<uint64_t>(ae.ch * ae.ch_mult.front()) * 4 * 4;
+    return weights + std::max<uint64_t>(ck.totalBytes(), joint + decoder);
+}
+
 std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype)
 {
     const Checkpoint ck = Checkpoint::open(path);
@@ -217,6 +242,7 @@ std::unique_ptr<Bundle> loadBundle(const std::string &path, at::ScalarType dtype
             tc.heads < 1 || tc.heads > 256 || b->defaults.size % 16 || b->defaults.refSize % 16)
             throw Error(StatusCode::CorruptFile, path + ": the bundle description has impossible sizes");
         checkAgainstTensors(ck, fluxConfig, aeConfig, tc);
+        checkMemoryEstimate(estimateBundleBytes(ck, fluxConfig, aeConfig, tc, b->defaults, dtype), path);
 
         torch::NoGradGuard noGrad;
         b->flux = model::Flux(fluxConfig);

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <cmath>
 #include <numeric>
+#include <stdlib.h>
 
 using namespace mosaic;
 
@@ -88,6 +89,27 @@ private Q_SLOTS:
         m_bundle = ModelBundle::load(path, &st);
         QVERIFY2(m_bundle, st.message.c_str());
         QCOMPARE(m_bundle->description().defaultSize, 64);
+        m_bundlePath = path;
+    }
+
+    // The load estimates the memory a model needs (weights, then the larger of the file read whole and
+    // one run at its default size) and refuses one above what the machine has, before building
+    // anything: here a machine of 4 MB (MOSAIC_MEMORY_LIMIT), then one of 1 GB, which the same file fits.
+    void modelAboveTheMachinesMemoryIsRefused()
+    {
+        const std::string &path = m_bundlePath;
+        ::setenv("MOSAIC_MEMORY_LIMIT", "4M", 1);
+        Status st;
+        auto refused = ModelBundle::load(path, &st);
+        ::setenv("MOSAIC_MEMORY_LIMIT", "1G", 1);
+        Status fits;
+        auto loaded = ModelBundle::load(path, &fits);
+        ::unsetenv("MOSAIC_MEMORY_LIMIT");
+        QVERIFY(!refused);
+        QCOMPARE(st.code, StatusCode::OutOfMemory);
+        QVERIFY2(st.message.find("needs about") != std::string::npos && st.message.find("this machine has 4.00 MiB (MOSAIC_MEMORY_LIMIT)") != std::string::npos,
+                 st.message.c_str());
+        QVERIFY2(loaded, fits.message.c_str());
     }
 
     void sameSeedSameImage()
@@ -958,10 +980,11 @@ private Q_SLOTS:
 
 private:
     std::shared_ptr<ModelBundle> m_bundle;
+    std::string m_bundlePath;
 };
 
 MOSAIC_TEST_MAIN(TstPipeline, MT_FN(initTestCase) MT_FN(sameSeedSameImage) MT_DATA(zeroToEightSubjects)
-                                  MT_FN(regionGuidanceMovesAttention) MT_FN(cancelReturnsAndBundleStaysUsable) MT_FN(cancelDuringDecodeStopsTheRun)
+                                  MT_FN(regionGuidanceMovesAttention) MT_FN(modelAboveTheMachinesMemoryIsRefused) MT_FN(cancelReturnsAndBundleStaysUsable) MT_FN(cancelDuringDecodeStopsTheRun)
                                       MT_FN(previewsArriveWithProgress) MT_FN(classifierFreeGuidance) MT_FN(referenceGuidance) MT_FN(modelDefaultGuidance) MT_FN(imageToImage) MT_FN(collageParts) MT_FN(referenceCollage) MT_FN(positionsAboveTheNativeSize) MT_FN(layoutFromPrompt) MT_FN(autoLayoutRequest) MT_DATA(badRequests) MT_FN(fourTimesAutoencoder) MT_FN(badBundleFiles))
 
 #include "tst_pipeline.moc"
