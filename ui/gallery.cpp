@@ -1,5 +1,6 @@
 #include "gallery.h"
 
+#include "resultstore.h"
 #include "teardown.h"
 
 #include <mosaic/image.h>
@@ -44,7 +45,7 @@ QImage tinted(const mosaic::FloatMap &map, const QColor &color, const QSize &siz
 
 } // namespace
 
-Gallery::Gallery(QWidget *parent) : QWidget(parent)
+Gallery::Gallery(QWidget *parent) : QWidget(parent), m_store(std::make_unique<ResultStore>())
 {
     setObjectName(QStringLiteral("gallery"));
     m_history = new QListWidget(this);
@@ -111,10 +112,7 @@ Gallery::Gallery(QWidget *parent) : QWidget(parent)
     layout->addLayout(top, 1);
     layout->addWidget(m_history);
 
-    connect(m_history, &QListWidget::currentRowChanged, this, [this] {
-        rebuildToggles();
-        compose();
-    });
+    connect(m_history, &QListWidget::currentRowChanged, this, &Gallery::selectionChanged);
     connect(m_opacitySlider, &QSlider::valueChanged, this, [this](int v) { setOverlayOpacity(v / 100.0); });
     connect(m_ownershipBox, &QCheckBox::toggled, this, &Gallery::setOwnershipShown);
     connect(m_referencesBox, &QCheckBox::toggled, this, &Gallery::setReferencesShown);
@@ -137,9 +135,35 @@ Gallery::Gallery(QWidget *parent) : QWidget(parent)
     compose();
 }
 
+void Gallery::selectionChanged()
+{
+    QString error;
+    const int row = m_history->currentRow();
+    m_current = row >= 0 ? m_store->at(row, &error) : nullptr;
+    if (row >= 0 && !m_current)
+        Q_EMIT errorOccurred(error);
+    rebuildToggles();
+    compose();
+}
+
+int Gallery::count() const
+{
+    return m_store->count();
+}
+
+std::shared_ptr<const GalleryEntry> Gallery::entry(int index, QString *error) const
+{
+    return m_store->at(index, error);
+}
+
+bool Gallery::resultsJson(QJsonArray *out, QString *error) const
+{
+    return m_store->resultsJson(out, error);
+}
+
 void Gallery::add(const GalleryEntry &entry)
 {
-    m_entries.push_back(entry);
+    m_store->append(entry);
     auto *item = new QListWidgetItem(QIcon(QPixmap::fromImage(entry.outcome.image.scaled(96, 96, Qt::KeepAspectRatio,
                                                                                           Qt::SmoothTransformation))),
                                      tr("#%1").arg(entry.outcome.id), m_history);
@@ -150,8 +174,9 @@ void Gallery::add(const GalleryEntry &entry)
 
 void Gallery::setEntries(const QVector<GalleryEntry> &entries)
 {
-    m_entries.clear();
     m_history->clear();
+    m_store->clear();
+    m_current.reset();
     for (const auto &e : entries)
         add(e);
     if (entries.isEmpty()) {
@@ -169,12 +194,6 @@ int Gallery::currentIndex() const
 void Gallery::setCurrentIndex(int index)
 {
     m_history->setCurrentRow(index);
-}
-
-const GalleryEntry *Gallery::current() const
-{
-    const int i = currentIndex();
-    return i >= 0 && i < m_entries.size() ? &m_entries[i] : nullptr;
 }
 
 void Gallery::setSubjectOverlay(int subject, bool on)
@@ -300,10 +319,11 @@ void Gallery::compose()
 
 bool Gallery::savePng(int index, const QString &path, QString *error) const
 {
-    if (index < 0 || index >= m_entries.size())
+    const auto e = entry(index, error);
+    if (!e)
         return false;
-    const auto &res = m_entries[index].outcome.result;
-    const mosaic::Status st = mosaic::savePng(path.toStdString(), fromQImage(m_entries[index].outcome.image),
+    const auto &res = e->outcome.result;
+    const mosaic::Status st = mosaic::savePng(path.toStdString(), fromQImage(e->outcome.image),
                                               {{"parameters", res.parametersText}, {"mosaic", res.parametersJson}});
     if (!st.ok() && error)
         *error = QString::fromStdString(st.message);
@@ -313,9 +333,9 @@ bool Gallery::savePng(int index, const QString &path, QString *error) const
 void Gallery::saveCurrent()
 {
     const int i = currentIndex();
-    if (i < 0)
+    if (i < 0 || !current())
         return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save image"), tr("mosaic-%1.png").arg(m_entries[i].outcome.id),
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save image"), tr("mosaic-%1.png").arg(current()->outcome.id),
                                                       tr("PNG images (*.png)"));
     if (path.isEmpty())
         return;
@@ -326,12 +346,11 @@ void Gallery::saveCurrent()
 
 void Gallery::removeAt(int index)
 {
-    if (index < 0 || index >= m_entries.size())
+    if (index < 0 || index >= count())
         return;
-    m_entries.removeAt(index);
+    m_store->removeAt(index);
     delete m_history->takeItem(index);
-    rebuildToggles();
-    compose();
+    selectionChanged();
     Q_EMIT countChanged(count());
 }
 

@@ -2,12 +2,16 @@
 // The gallery: the history of results as thumbnails, and the selected result large with overlays of
 // each subject's attention (toggle per subject, opacity, the subject's colour), the ownership map,
 // and the result beside its references. Copy, save as PNG (with the parameters), delete, reuse.
+// Whole results live in a ResultStore (resultstore.h): a few in memory, the rest on disk.
 
 #include "generationservice.h"
 
 #include <QColor>
+#include <QJsonArray>
 #include <QVector>
 #include <QWidget>
+
+#include <memory>
 
 class QCheckBox;
 class QLabel;
@@ -18,6 +22,8 @@ class QSlider;
 class QVBoxLayout;
 
 namespace ui {
+
+class ResultStore;
 
 struct GalleryEntry
 {
@@ -34,10 +40,12 @@ public:
     explicit Gallery(QWidget *parent = nullptr);
     ~Gallery() override;
     void add(const GalleryEntry &entry);
-    int count() const { return m_entries.size(); }
+    int count() const;
     int currentIndex() const;
     void setCurrentIndex(int index);
-    const GalleryEntry *current() const;
+    const GalleryEntry *current() const { return m_current.get(); }
+    // Result `index` whole (read back from disk when it is not in memory); nullptr when it cannot be.
+    std::shared_ptr<const GalleryEntry> entry(int index, QString *error = nullptr) const;
     // The image shown large (with the overlays that are on); for tests and screenshots.
     QImage composedImage() const { return m_composed; }
     void setSubjectOverlay(int subject, bool on);
@@ -46,8 +54,10 @@ public:
     void setReferencesShown(bool on);
     bool savePng(int index, const QString &path, QString *error) const;
     void removeAt(int index);
-    const QVector<GalleryEntry> &entries() const { return m_entries; }
     void setEntries(const QVector<GalleryEntry> &entries);
+    // Every result as a project file holds it (project.h's resultToJson), for saving.
+    bool resultsJson(QJsonArray *out, QString *error) const;
+    ResultStore &store() const { return *m_store; }
 
 Q_SIGNALS:
     void reuseRequested(const mosaic::GenerationRequest &request);
@@ -66,7 +76,9 @@ private:
     void retranslateUi();
     void saveCurrent();
 
-    QVector<GalleryEntry> m_entries;
+    std::unique_ptr<ResultStore> m_store;
+    std::shared_ptr<const GalleryEntry> m_current; // the selected result, held while it is shown
+    void selectionChanged();
     QVector<bool> m_overlay;
     double m_opacity = 0.6;
     bool m_ownership = false, m_references = false;

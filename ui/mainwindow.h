@@ -101,6 +101,8 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    // The project as it is now, written to `path` (atomically); the gallery's results as they are kept.
+    bool saveTo(const QString &path, QString *error);
     // Subjects without a region that the prompt places by name get that place in the request.
     void placeFromPrompt(mosaic::GenerationRequest *req);
     // The constructor's steps.

@@ -126,11 +126,17 @@ QString MainWindow::autosavePath()
     return dir + QStringLiteral("/autosave.mosaic");
 }
 
+bool MainWindow::saveTo(const QString &path, QString *error)
+{
+    QJsonArray results;
+    return m_gallery->resultsJson(&results, error) &&
+           saveProjectJson(path, m_composition->subjects(), m_composition->settings(), results, error);
+}
+
 bool MainWindow::autosaveNow()
 {
-    ProjectContent c{m_composition->subjects(), m_composition->settings(), m_gallery->entries()};
     QString error;
-    if (!saveProject(autosavePath(), c, &error)) {
+    if (!saveTo(autosavePath(), &error)) {
         mosaic::logMessage(mosaic::LogLevel::Warn, "ui", "autosave failed: " + error.toStdString());
         return false;
     }
@@ -154,8 +160,7 @@ bool MainWindow::recover(QString *error)
 
 bool MainWindow::saveProjectAs(const QString &path, QString *error)
 {
-    ProjectContent c{m_composition->subjects(), m_composition->settings(), m_gallery->entries()};
-    if (!saveProject(path, c, error))
+    if (!saveTo(path, error))
         return false;
     m_projectPath = path;
     m_dirty = false;

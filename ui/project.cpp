@@ -121,10 +121,55 @@ bool readSettings(const QJsonObject &o, Settings *s, QString *why)
 
 } // namespace
 
+QJsonObject resultToJson(const GalleryEntry &e)
+{
+    const auto &o = e.outcome;
+    const auto &r = o.result;
+    QJsonArray maps, colors, refs;
+    for (const auto &m : r.subjects)
+        maps.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(m.name)},
+                                {QStringLiteral("attention"), floatMap(m.attention)},
+                                {QStringLiteral("share"), floatMap(m.share)},
+                                {QStringLiteral("mass_in_region"), m.massInRegion}});
+    for (const auto &col : e.colors)
+        colors.append(col.name());
+    for (const auto &ref : e.references)
+        refs.append(pngBase64(ref));
+    QByteArray own(static_cast<int>(r.ownership.values.size() * 2), Qt::Uninitialized);
+    for (size_t i = 0; i < r.ownership.values.size(); ++i)
+        qToLittleEndian(r.ownership.values[i], own.data() + i * 2);
+    QJsonObject request = requestObject(o.request);
+    if (o.request.strength < 1.0f && !o.request.initImage.pixels.empty()) // a variation: its start image
+        request.insert(QStringLiteral("start"), pngBase64(toQImage(o.request.initImage)));
+    return QJsonObject{
+        {QStringLiteral("id"), QString::number(o.id)},
+        {QStringLiteral("model"), o.modelName},
+        {QStringLiteral("image"), pngBase64(o.image)},
+        {QStringLiteral("request"), request},
+        {QStringLiteral("maps"), maps},
+        {QStringLiteral("ownership"), QJsonObject{{QStringLiteral("width"), r.ownership.width},
+                                                  {QStringLiteral("height"), r.ownership.height},
+                                                  {QStringLiteral("i16"), QString::fromLatin1(own.toBase64())}}},
+        {QStringLiteral("colors"), colors},
+        {QStringLiteral("references"), refs},
+        {QStringLiteral("seconds"), QJsonArray{r.prepareSeconds, r.denoiseSeconds, r.decodeSeconds}},
+        {QStringLiteral("parameters_json"), QString::fromStdString(r.parametersJson)},
+        {QStringLiteral("parameters_text"), QString::fromStdString(r.parametersText)}};
+}
+
 bool saveProject(const QString &path, const ProjectContent &c, QString *error)
 {
+    QJsonArray results;
+    for (const auto &e : c.results)
+        results.append(resultToJson(e));
+    return saveProjectJson(path, c.subjects, c.settings, results, error);
+}
+
+bool saveProjectJson(const QString &path, const QVector<SubjectItem> &subjectItems, const Settings &settings,
+                     const QJsonArray &results, QString *error)
+{
     QJsonArray subjects;
-    for (const auto &s : c.subjects) {
+    for (const auto &s : subjectItems) {
         QJsonObject o{{QStringLiteral("name"), s.name},
                       {QStringLiteral("color"), s.color.name()},
                       {QStringLiteral("source"), s.sourcePath},
@@ -143,44 +188,9 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
         }
         subjects.append(o);
     }
-    QJsonArray results;
-    for (const auto &e : c.results) {
-        const auto &o = e.outcome;
-        const auto &r = o.result;
-        QJsonArray maps, colors, refs;
-        for (const auto &m : r.subjects)
-            maps.append(QJsonObject{{QStringLiteral("name"), QString::fromStdString(m.name)},
-                                    {QStringLiteral("attention"), floatMap(m.attention)},
-                                    {QStringLiteral("share"), floatMap(m.share)},
-                                    {QStringLiteral("mass_in_region"), m.massInRegion}});
-        for (const auto &col : e.colors)
-            colors.append(col.name());
-        for (const auto &ref : e.references)
-            refs.append(pngBase64(ref));
-        QByteArray own(static_cast<int>(r.ownership.values.size() * 2), Qt::Uninitialized);
-        for (size_t i = 0; i < r.ownership.values.size(); ++i)
-            qToLittleEndian(r.ownership.values[i], own.data() + i * 2);
-        QJsonObject request = requestObject(o.request);
-        if (o.request.strength < 1.0f && !o.request.initImage.pixels.empty()) // a variation: its start image
-            request.insert(QStringLiteral("start"), pngBase64(toQImage(o.request.initImage)));
-        results.append(QJsonObject{
-            {QStringLiteral("id"), QString::number(o.id)},
-            {QStringLiteral("model"), o.modelName},
-            {QStringLiteral("image"), pngBase64(o.image)},
-            {QStringLiteral("request"), request},
-            {QStringLiteral("maps"), maps},
-            {QStringLiteral("ownership"), QJsonObject{{QStringLiteral("width"), r.ownership.width},
-                                                      {QStringLiteral("height"), r.ownership.height},
-                                                      {QStringLiteral("i16"), QString::fromLatin1(own.toBase64())}}},
-            {QStringLiteral("colors"), colors},
-            {QStringLiteral("references"), refs},
-            {QStringLiteral("seconds"), QJsonArray{r.prepareSeconds, r.denoiseSeconds, r.decodeSeconds}},
-            {QStringLiteral("parameters_json"), QString::fromStdString(r.parametersJson)},
-            {QStringLiteral("parameters_text"), QString::fromStdString(r.parametersText)}});
-    }
     const QJsonObject root{{QStringLiteral("format"), QStringLiteral("mosaic-project")},
                            {QStringLiteral("version"), kProjectVersion},
-                           {QStringLiteral("settings"), settingsJson(c.settings)},
+                           {QStringLiteral("settings"), settingsJson(settings)},
                            {QStringLiteral("subjects"), subjects},
                            {QStringLiteral("results"), results}};
     QSaveFile f(path);
@@ -194,6 +204,81 @@ bool saveProject(const QString &path, const ProjectContent &c, QString *error)
         f.cancelWriting();
         return false;
     }
+    return true;
+}
+
+bool resultFromJson(const QJsonObject &o, GalleryEntry *e, qint64 *pixels, QString *why)
+{
+    auto bad = [&](const QString &what) {
+        *why = what;
+        return false;
+    };
+    auto within = [pixels](const QImage &img) {
+        const qint64 n = qint64(img.width()) * img.height();
+        *pixels += n;
+        return n <= kMaxProjectImagePixels && *pixels <= kMaxProjectTotalPixels;
+    };
+    auto &out = e->outcome;
+    out.id = o.value(QStringLiteral("id")).toString().toULongLong();
+    out.modelName = o.value(QStringLiteral("model")).toString();
+    if (!imageFromBase64(o.value(QStringLiteral("image")), &out.image))
+        return bad(QStringLiteral("image"));
+    if (!within(out.image))
+        return bad(QObject::tr("its images are larger than a project may hold: %1 megapixels each, %2 in all")
+                       .arg(kMaxProjectImagePixels >> 20)
+                       .arg(kMaxProjectTotalPixels >> 20));
+    out.result.image = fromQImage(out.image);
+    const QJsonObject req = o.value(QStringLiteral("request")).toObject();
+    if (QString reason; !readRequest(req, &out.request, &reason))
+        return bad(reason);
+    if (req.contains(QStringLiteral("start"))) { // a variation of another image
+        QImage start;
+        if (!(out.request.strength > 0.0f && out.request.strength < 1.0f))
+            return bad(QStringLiteral("variation strength"));
+        if (!imageFromBase64(req.value(QStringLiteral("start")), &start))
+            return bad(QStringLiteral("start image"));
+        out.request.initImage = fromQImage(start);
+    }
+    for (const auto &v : o.value(QStringLiteral("maps")).toArray()) {
+        const QJsonObject m = v.toObject();
+        mosaic::SubjectMaps sm;
+        sm.name = m.value(QStringLiteral("name")).toString().toStdString();
+        sm.massInRegion = m.value(QStringLiteral("mass_in_region")).toDouble(-1);
+        if (!readFloatMap(m.value(QStringLiteral("attention")).toObject(), &sm.attention) ||
+            !readFloatMap(m.value(QStringLiteral("share")).toObject(), &sm.share))
+            return bad(QStringLiteral("maps"));
+        out.result.subjects.push_back(sm);
+    }
+    if (out.result.subjects.size() > size_t(Composition::kMaxSubjects))
+        return bad(QStringLiteral("too many maps"));
+    const QJsonObject own = o.value(QStringLiteral("ownership")).toObject();
+    const int ow = own.value(QStringLiteral("width")).toInt(-1), oh = own.value(QStringLiteral("height")).toInt(-1);
+    const QByteArray raw = QByteArray::fromBase64(own.value(QStringLiteral("i16")).toString().toLatin1());
+    if (ow < 0 || oh < 0 || ow > kMaxMapSide || oh > kMaxMapSide || raw.size() != qsizetype(ow) * oh * 2)
+        return bad(QStringLiteral("ownership map"));
+    out.result.ownership.width = ow;
+    out.result.ownership.height = oh;
+    out.result.ownership.values.resize(static_cast<size_t>(ow) * oh);
+    for (size_t i = 0; i < out.result.ownership.values.size(); ++i)
+        out.result.ownership.values[i] = qFromLittleEndian<int16_t>(raw.constData() + i * 2);
+    for (const auto &v : o.value(QStringLiteral("colors")).toArray())
+        e->colors.push_back(QColor(v.toString()));
+    for (const auto &v : o.value(QStringLiteral("references")).toArray()) {
+        QImage ref;
+        if (!imageFromBase64(v, &ref))
+            return bad(QStringLiteral("reference"));
+        if (!within(ref))
+            return bad(QObject::tr("its images are larger than a project may hold"));
+        e->references.push_back(ref);
+    }
+    const QJsonArray secs = o.value(QStringLiteral("seconds")).toArray();
+    if (secs.size() == 3) {
+        out.result.prepareSeconds = secs[0].toDouble();
+        out.result.denoiseSeconds = secs[1].toDouble();
+        out.result.decodeSeconds = secs[2].toDouble();
+    }
+    out.result.parametersJson = o.value(QStringLiteral("parameters_json")).toString().toStdString();
+    out.result.parametersText = o.value(QStringLiteral("parameters_text")).toString().toStdString();
     return true;
 }
 
@@ -275,79 +360,12 @@ bool loadProject(const QString &path, ProjectContent *out, QString *error)
         return false;
     }
     qint64 pixels = 0; // decoded so far, every image of the project
-    auto within = [&pixels](const QImage &img) {
-        const qint64 n = qint64(img.width()) * img.height();
-        pixels += n;
-        return n <= kMaxProjectImagePixels && pixels <= kMaxProjectTotalPixels;
-    };
     for (int k = 0; k < results.size(); ++k) {
-        const QJsonObject o = results[k].toObject();
-        auto bad = [&](const QString &what) {
-            *error = QObject::tr("%1: result %2 is damaged (%3)").arg(path).arg(k + 1).arg(what);
-            return false;
-        };
         GalleryEntry e;
-        auto &out = e.outcome;
-        out.id = o.value(QStringLiteral("id")).toString().toULongLong();
-        out.modelName = o.value(QStringLiteral("model")).toString();
-        if (!imageFromBase64(o.value(QStringLiteral("image")), &out.image))
-            return bad(QStringLiteral("image"));
-        if (!within(out.image))
-            return bad(QObject::tr("its images are larger than a project may hold: %1 megapixels each, %2 in all")
-                           .arg(kMaxProjectImagePixels >> 20)
-                           .arg(kMaxProjectTotalPixels >> 20));
-        out.result.image = fromQImage(out.image);
-        const QJsonObject req = o.value(QStringLiteral("request")).toObject();
-        if (!readRequest(req, &out.request, &why))
-            return bad(why);
-        if (req.contains(QStringLiteral("start"))) { // a variation of another image
-            QImage start;
-            if (!(out.request.strength > 0.0f && out.request.strength < 1.0f))
-                return bad(QStringLiteral("variation strength"));
-            if (!imageFromBase64(req.value(QStringLiteral("start")), &start))
-                return bad(QStringLiteral("start image"));
-            out.request.initImage = fromQImage(start);
+        if (!resultFromJson(results[k].toObject(), &e, &pixels, &why)) {
+            *error = QObject::tr("%1: result %2 is damaged (%3)").arg(path).arg(k + 1).arg(why);
+            return false;
         }
-        for (const auto &v : o.value(QStringLiteral("maps")).toArray()) {
-            const QJsonObject m = v.toObject();
-            mosaic::SubjectMaps sm;
-            sm.name = m.value(QStringLiteral("name")).toString().toStdString();
-            sm.massInRegion = m.value(QStringLiteral("mass_in_region")).toDouble(-1);
-            if (!readFloatMap(m.value(QStringLiteral("attention")).toObject(), &sm.attention) ||
-                !readFloatMap(m.value(QStringLiteral("share")).toObject(), &sm.share))
-                return bad(QStringLiteral("maps"));
-            out.result.subjects.push_back(sm);
-        }
-        if (out.result.subjects.size() > size_t(Composition::kMaxSubjects))
-            return bad(QStringLiteral("too many maps"));
-        const QJsonObject own = o.value(QStringLiteral("ownership")).toObject();
-        const int ow = own.value(QStringLiteral("width")).toInt(-1), oh = own.value(QStringLiteral("height")).toInt(-1);
-        const QByteArray raw = QByteArray::fromBase64(own.value(QStringLiteral("i16")).toString().toLatin1());
-        if (ow < 0 || oh < 0 || ow > kMaxMapSide || oh > kMaxMapSide || raw.size() != qsizetype(ow) * oh * 2)
-            return bad(QStringLiteral("ownership map"));
-        out.result.ownership.width = ow;
-        out.result.ownership.height = oh;
-        out.result.ownership.values.resize(static_cast<size_t>(ow) * oh);
-        for (size_t i = 0; i < out.result.ownership.values.size(); ++i)
-            out.result.ownership.values[i] = qFromLittleEndian<int16_t>(raw.constData() + i * 2);
-        for (const auto &v : o.value(QStringLiteral("colors")).toArray())
-            e.colors.push_back(QColor(v.toString()));
-        for (const auto &v : o.value(QStringLiteral("references")).toArray()) {
-            QImage ref;
-            if (!imageFromBase64(v, &ref))
-                return bad(QStringLiteral("reference"));
-            if (!within(ref))
-                return bad(QObject::tr("its images are larger than a project may hold"));
-            e.references.push_back(ref);
-        }
-        const QJsonArray secs = o.value(QStringLiteral("seconds")).toArray();
-        if (secs.size() == 3) {
-            out.result.prepareSeconds = secs[0].toDouble();
-            out.result.denoiseSeconds = secs[1].toDouble();
-            out.result.decodeSeconds = secs[2].toDouble();
-        }
-        out.result.parametersJson = o.value(QStringLiteral("parameters_json")).toString().toStdString();
-        out.result.parametersText = o.value(QStringLiteral("parameters_text")).toString().toStdString();
         c.results.push_back(e);
     }
     *out = std::move(c);

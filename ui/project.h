@@ -7,6 +7,8 @@
 #include "composition.h"
 #include "gallery.h"
 
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QString>
 #include <QVector>
 
@@ -31,6 +33,15 @@ constexpr int kProjectVersion = 2;
 
 bool saveProject(const QString &path, const ProjectContent &content, QString *error);
 bool loadProject(const QString &path, ProjectContent *content, QString *error);
+
+// One result as a project holds it, and back (every size and length checked; `pixels` counts the
+// pixels decoded so far against kMaxProjectTotalPixels). The gallery keeps results it does not hold in
+// memory in this form on disk (resultstore.h).
+QJsonObject resultToJson(const GalleryEntry &entry);
+bool resultFromJson(const QJsonObject &object, GalleryEntry *entry, qint64 *pixels, QString *why);
+// A project whose results are given in that form (the gallery's, without decoding them).
+bool saveProjectJson(const QString &path, const QVector<SubjectItem> &subjects, const Settings &settings,
+                     const QJsonArray &results, QString *error);
 
 // Settings (and regions, by subject order) from a PNG written by MOSAIC Studio or the CLI (its
 // "mosaic" text chunk). False with *error when the file has none.

@@ -8,10 +8,13 @@
 #include <mosaic/annotate.h>
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QEventLoop>
 #include <QTimer>
 
 #include <algorithm>
+
+#include <unistd.h>
 
 namespace ui {
 
@@ -47,7 +50,13 @@ bool benchSuggestions(MainWindow &window, QEventLoop &loop, int runs, QVector<Ui
         *error = QStringLiteral("No image to suggest pairs on");
         return false;
     }
-    const mosaic::RgbaImage target = fromQImage(window.gallery()->entries().last().outcome.image);
+    QString unreadable;
+    const auto last = window.gallery()->entry(window.gallery()->count() - 1, &unreadable);
+    if (!last) {
+        *error = unreadable;
+        return false;
+    }
+    const mosaic::RgbaImage target = fromQImage(last->outcome.image);
     std::vector<mosaic::SuggestSubject> subjects;
     for (const auto &item : window.composition()->subjects()) {
         mosaic::SuggestSubject s;
@@ -123,6 +132,7 @@ bool runUiBenchmark(MainWindow &window, int runs, QVector<UiBenchRun> *out, QStr
         });
         UiBenchRun run = timeStalls(loop, [&] { return !(refused = window.generate() == 0); });
         run.progressUpdates = progressUpdates;
+        run.residentBytes = residentMemoryBytes();
         QObject::disconnect(progress);
         QObject::disconnect(done);
         QObject::disconnect(bad);
@@ -138,7 +148,7 @@ bool runUiBenchmark(MainWindow &window, int runs, QVector<UiBenchRun> *out, QStr
         out->push_back(run);
     }
     if (suggestions)
-        return benchSuggestions(window, loop, runs, suggestions, error);
+        return benchSuggestions(window, loop, std::min(runs, kMaxSuggestionRuns), suggestions, error);
     return true;
 }
 
@@ -162,6 +172,16 @@ QString stallSummary(const QVector<UiBenchRun> &runs, const QString &what)
 
 } // namespace
 
+qint64 residentMemoryBytes()
+{
+    QFile f(QStringLiteral("/proc/self/statm"));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = f.readLine().split(' ');
+    const long page = ::sysconf(_SC_PAGESIZE);
+    return fields.size() >= 2 && page > 0 ? fields[1].toLongLong() * page : 0;
+}
+
 QString uiBenchReport(const QVector<UiBenchRun> &runs, const QVector<UiBenchRun> &suggestions)
 {
     QString text;
@@ -174,6 +194,12 @@ QString uiBenchReport(const QVector<UiBenchRun> &runs, const QVector<UiBenchRun>
                     .arg(r.progressUpdates);
     }
     text += stallSummary(runs, QString());
+    QStringList memory;
+    for (int i = 0; i < runs.size(); ++i)
+        if ((i + 1 == 1 || i + 1 == 10 || i + 1 == 50 || i + 1 == 100 || i + 1 == runs.size()) && runs[i].residentBytes > 0)
+            memory << QStringLiteral("after run %1: %2 MB").arg(i + 1).arg(runs[i].residentBytes / double(1 << 20), 0, 'f', 1);
+    if (!memory.isEmpty())
+        text += QStringLiteral("resident memory: %1\n").arg(memory.join(QStringLiteral(", ")));
     for (int i = 0; i < suggestions.size(); ++i)
         text += QStringLiteral("suggestion %1: model suggester %2 s, longest event-loop stall %3 ms\n")
                     .arg(i + 1)

@@ -9,6 +9,7 @@
 #include "logdock.h"
 #include "mainwindow.h"
 #include "project.h"
+#include "resultstore.h"
 #include "subjectspanel.h"
 #include "uibench.h"
 
@@ -18,7 +19,9 @@
 
 #include <QAction>
 #include <QBuffer>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -297,7 +300,7 @@ private Q_SLOTS:
         const auto &varied = w.gallery()->current()->outcome;
         QCOMPARE(varied.request.strength, 0.5f);
         QCOMPARE(varied.request.initImage.width, first.width());
-        QVERIFY(varied.result.stepSeconds.size() < w.gallery()->entries()[0].outcome.result.stepSeconds.size());
+        QVERIFY(varied.result.stepSeconds.size() < w.gallery()->entry(0)->outcome.result.stepSeconds.size());
         QVERIFY(varied.result.parametersText.find("Denoising strength: 0.5") != std::string::npos);
         QVERIFY(varied.image != first);
     }
@@ -401,10 +404,13 @@ private Q_SLOTS:
                 QVERIFY(r.progressUpdates >= 1);
                 QVERIFY(r.generationSeconds > 0);
                 QVERIFY(r.longestStallMs >= 0);
+                QVERIFY(r.residentBytes > (16 << 20)); // a LibTorch process holds more than 16 MB
             }
             QCOMPARE(w.gallery()->count(), 2);
             const QString report = ui::uiBenchReport(runs);
             QVERIFY(report.contains(QStringLiteral("run 2: generation")));
+            QVERIFY2(report.contains(QRegularExpression(QStringLiteral("resident memory: after run 1: [0-9.]+ MB, after run 2: "))),
+                     qPrintable(report));
             QVERIFY(report.contains(QStringLiteral("longest stall: median")));
         }
         {
@@ -475,7 +481,7 @@ private Q_SLOTS:
             w.composition()->setSettings(s);
             QVERIFY(w.generate() != 0);
             QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
-            const auto &request = w.gallery()->entries()[0].outcome.request;
+            const auto &request = w.gallery()->entry(0)->outcome.request;
             QCOMPARE(request.negativePrompt, std::string("dull colours"));
             QCOMPARE(request.pointStrength, 5.5f);
             QString error;
@@ -487,7 +493,7 @@ private Q_SLOTS:
             QString error;
             QVERIFY2(w.openProject(project, &error), qPrintable(error));
             QVERIFY(w.composition()->settings() == s);
-            const auto &request = w.gallery()->entries()[0].outcome.request;
+            const auto &request = w.gallery()->entry(0)->outcome.request;
             QCOMPARE(request.negativePrompt, std::string("dull colours"));
             QCOMPARE(request.pointStrength, 5.5f);
             QCOMPARE(request.seed, quint64{98765});
@@ -647,6 +653,79 @@ private Q_SLOTS:
         QCOMPARE(c.results.size(), 3); // what was loaded before is untouched
     }
 
+    // The gallery holds a few whole results in memory and the rest on disk: after 30 results at most
+    // ResultStore::kDefaultResident are whole in memory; each reads back identical (image, maps,
+    // ownership, request); a project saved from the gallery holds all 30; deleting one removes its
+    // file; the spool folder goes with the gallery, and a killed session's folder goes with the next.
+    void galleryKeepsFewResultsInMemory()
+    {
+        auto makeEntry = [](int k) {
+            ui::GalleryEntry e;
+            e.outcome.id = static_cast<quint64>(k + 1);
+            e.outcome.image = QImage(64, 48, QImage::Format_RGBA8888);
+            e.outcome.image.fill(QColor(k * 8, 255 - k * 8, 40));
+            e.outcome.request.prompt = "result " + std::to_string(k);
+            e.outcome.request.seed = 1000 + static_cast<uint64_t>(k);
+            mosaic::SubjectMaps m;
+            m.name = "pip";
+            m.attention.width = 4;
+            m.attention.height = 3;
+            for (int i = 0; i < 12; ++i)
+                m.attention.values.push_back(0.01f * static_cast<float>(i + k));
+            m.massInRegion = 0.5 + 0.01 * k;
+            e.outcome.result.subjects.push_back(m);
+            e.outcome.result.ownership.width = 2;
+            e.outcome.result.ownership.height = 2;
+            e.outcome.result.ownership.values = {0, -1, 0, static_cast<int16_t>(k % 2)};
+            e.colors = {QColor(Qt::red)};
+            return e;
+        };
+        const QString stale = QDir::tempPath() + QStringLiteral("/mosaic-studio-results-staleTEST");
+        QDir().mkpath(stale);
+        QFile(stale + QStringLiteral("/result-1.json")).open(QIODevice::WriteOnly);
+        QString spool;
+        {
+            ui::Gallery g;
+            QVERIFY(!QFileInfo::exists(stale)); // no live process holds its lock
+            for (int k = 0; k < 30; ++k)
+                g.add(makeEntry(k));
+            g.store().flush();
+            g.setCurrentIndex(0); // reads result 1 back, and drops the oldest whole ones
+            QCOMPARE(g.count(), 30);
+            QVERIFY2(g.store().residentCount() <= ui::ResultStore::kDefaultResident,
+                     qPrintable(QString::number(g.store().residentCount())));
+            spool = g.store().spoolDirectory();
+            QCOMPARE(QDir(spool).entryList({QStringLiteral("result-*.json")}, QDir::Files).size(), 30);
+            for (int k : {0, 7, 29}) {
+                const auto e = g.entry(k);
+                QVERIFY(e);
+                const ui::GalleryEntry want = makeEntry(k);
+                QCOMPARE(e->outcome.id, want.outcome.id);
+                QCOMPARE(e->outcome.image.convertToFormat(QImage::Format_RGBA8888), want.outcome.image);
+                QCOMPARE(e->outcome.request.prompt, want.outcome.request.prompt);
+                QCOMPARE(e->outcome.request.seed, want.outcome.request.seed);
+                QVERIFY(e->outcome.result.subjects[0].attention.values == want.outcome.result.subjects[0].attention.values);
+                QVERIFY(e->outcome.result.ownership.values == want.outcome.result.ownership.values);
+            }
+            QCOMPARE(g.current()->outcome.id, quint64(1));
+            QJsonArray results;
+            QString error;
+            QVERIFY2(g.resultsJson(&results, &error), qPrintable(error));
+            const QString path = QString::fromStdString(m_dir + "/many.mosaic");
+            QVERIFY2(ui::saveProjectJson(path, {}, ui::Settings(), results, &error), qPrintable(error));
+            ui::ProjectContent c;
+            QVERIFY2(ui::loadProject(path, &c, &error), qPrintable(error));
+            QCOMPARE(c.results.size(), 30);
+            QCOMPARE(c.results[12].outcome.request.prompt, std::string("result 12"));
+            g.removeAt(5);
+            QCOMPARE(g.count(), 29);
+            QCOMPARE(g.entry(5)->outcome.id, quint64(7));
+            QCOMPARE(QDir(spool).entryList({QStringLiteral("result-*.json")}, QDir::Files).size(), 29);
+        }
+        QVERIFY(!spool.isEmpty());
+        QVERIFY(!QFileInfo::exists(spool));
+    }
+
     // Save and reopen: identical subjects, settings, results and maps. A crash (no normal close)
     // leaves an autosave that a new window recovers. A PNG's parameters restore the settings.
     void projectsAutosaveAndPngRestore()
@@ -680,7 +759,7 @@ private Q_SLOTS:
             QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 1, 60000);
             // A variation of it (Vary: image to image from the first result): its start image and strength
             // are part of the project too.
-            const QImage first = w.gallery()->entries()[0].outcome.image;
+            const QImage first = w.gallery()->entry(0)->outcome.image;
             QVERIFY(w.generate(first, 0.6) != 0);
             QTRY_COMPARE_WITH_TIMEOUT(w.gallery()->count(), 2, 60000);
             QVERIFY(w.isDirty());
@@ -688,7 +767,7 @@ private Q_SLOTS:
             QVERIFY2(w.saveProjectAs(project, &error), qPrintable(error));
             QVERIFY(!w.isDirty());
             QVERIFY(w.gallery()->savePng(0, png, &error));
-            saved = {w.composition()->subjects(), w.composition()->settings(), w.gallery()->entries()};
+            saved = {w.composition()->subjects(), w.composition()->settings(), {*w.gallery()->entry(0), *w.gallery()->entry(1)}};
         }
         {
             ui::MainWindow w;
@@ -706,15 +785,15 @@ private Q_SLOTS:
             }
             QVERIFY(w.composition()->settings() == saved.settings);
             QCOMPARE(w.gallery()->count(), 2);
-            const auto &v0 = saved.results[1].outcome.request, &v1 = w.gallery()->entries()[1].outcome.request;
+            const auto &v0 = saved.results[1].outcome.request, &v1 = w.gallery()->entry(1)->outcome.request;
             QCOMPARE(v0.strength, 0.6f);
             QCOMPARE(v1.strength, v0.strength);
             QVERIFY(!v0.initImage.isNull());
             QCOMPARE(v1.initImage.width, v0.initImage.width);
             QVERIFY(v1.initImage.pixels == v0.initImage.pixels);
-            QCOMPARE(w.gallery()->entries()[0].outcome.request.strength, 1.0f); // the first: from noise
-            QVERIFY(w.gallery()->entries()[0].outcome.request.initImage.isNull());
-            const auto &r0 = saved.results[0].outcome, &r1 = w.gallery()->entries()[0].outcome;
+            QCOMPARE(w.gallery()->entry(0)->outcome.request.strength, 1.0f); // the first: from noise
+            QVERIFY(w.gallery()->entry(0)->outcome.request.initImage.isNull());
+            const auto &r0 = saved.results[0].outcome, &r1 = w.gallery()->entry(0)->outcome;
             QCOMPARE(r1.image.convertToFormat(QImage::Format_RGBA8888), r0.image.convertToFormat(QImage::Format_RGBA8888));
             QCOMPARE(r1.request.seed, r0.request.seed);
             QCOMPARE(r0.request.refCfgScale, 2.5f);
