@@ -110,7 +110,7 @@ bool parseScale(const std::string &text, double *minValue, double *maxValue)
     return true;
 }
 
-bool parseIntList(const std::string &text, std::vector<int> *values)
+bool parseIntList(const std::string &text, std::vector<int> *values, std::string *bad)
 {
     std::vector<int> out;
     size_t start = 0;
@@ -120,8 +120,11 @@ bool parseIntList(const std::string &text, std::vector<int> *values)
         char *end = nullptr;
         errno = 0;
         const long v = std::strtol(item.c_str(), &end, 10);
-        if (item.empty() || *end != '\0' || errno == ERANGE || v < INT_MIN || v > INT_MAX || out.size() >= 1024)
+        if (item.empty() || *end != '\0' || errno == ERANGE || v < INT_MIN || v > INT_MAX || out.size() >= 1024) {
+            if (bad)
+                *bad = item;
             return false;
+        }
         out.push_back(static_cast<int>(v));
         if (comma == std::string::npos)
             break;

@@ -41,9 +41,9 @@ void printUsage(const std::string &command, std::FILE *to);
 // "MIN,MAX": two numbers; false when the text is not that (the range itself is checked by the core).
 bool parseScale(const std::string &text, double *minValue, double *maxValue);
 
-// "1,2,4": whole numbers separated by commas (at most 1024); false when the text is not that (the
-// values themselves are checked by the caller or the core).
-bool parseIntList(const std::string &text, std::vector<int> *values);
+// "1,2,4": whole numbers separated by commas (at most 1024); false, with the item that is not one in
+// *bad, when the text is not that (the values themselves are checked by the caller or the core).
+bool parseIntList(const std::string &text, std::vector<int> *values, std::string *bad = nullptr);
 
 // A one-line progress bar on stderr: [#####     ] done/total, and the elapsed time when known.
 void printProgress(int done, int total, double seconds = -1.0);

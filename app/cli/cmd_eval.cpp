@@ -60,10 +60,16 @@ int runEval(const Args &args)
         return kExitUsage;
     }
     if (args.has("subjects")) {
-        const bool parsed = parseIntList(args.value("subjects"), &o.subjectCounts);
-        if (!parsed || std::any_of(o.subjectCounts.begin(), o.subjectCounts.end(), [](int k) { return k < 1 || k > 64; })) {
-            std::fprintf(stderr, "mosaic eval: --subjects takes counts from 1 to 64 separated by commas, not '%s'\n",
-                         args.value("subjects").c_str());
+        std::string bad;
+        bool ok = parseIntList(args.value("subjects"), &o.subjectCounts, &bad);
+        for (int k : o.subjectCounts)
+            if (ok && (k < 1 || k > 64)) {
+                bad = std::to_string(k);
+                ok = false;
+            }
+        if (!ok) {
+            std::fprintf(stderr, "mosaic eval: --subjects takes counts separated by commas, not '%s' (1 to 64 subjects)\n",
+                         bad.c_str());
             return kExitUsage;
         }
     }

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 
@@ -41,9 +42,12 @@ void removeLeftoverTemporaries(const std::string &dir)
         const std::string name = it->path().filename().string();
         if (!(startsWith(name, ".index.jsonl.tmp-") || startsWith(name, ".dataset.json.tmp-")))
             continue;
+        // Whose it is: the writer's process id is in the name (AtomicFileWriter); one that no longer
+        // runs left it now, any other one a minute old was left long ago.
         std::error_code e;
         const auto age = now - fs::last_write_time(it->path(), e);
-        if (!e && age > std::chrono::minutes(1) && fs::remove(it->path(), e))
+        const bool writerGone = temporaryWriterGone(name);
+        if (!e && (writerGone || age > std::chrono::minutes(1)) && fs::remove(it->path(), e))
             log::info("core.data", "removed {}, left by an interrupted write", it->path().string());
     }
 }
@@ -248,6 +252,7 @@ Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std
         const std::string meta = (fs::path(dir) / "dataset.json").string();
         std::error_code ec;
         int64_t declaredSamples = -1; // dataset.json's "samples" (-1: none given, -2: not a count)
+        int64_t describedBytes = -1;  // dataset.json's "index_bytes": the size of the index it was saved with
         if (fs::exists(meta, ec)) {
             std::ifstream in(meta);
             const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -264,6 +269,8 @@ Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std
                                                                    version->get<uint64_t>(), kDatasetFormatVersion)});
                 if (count != m.end())
                     declaredSamples = count->is_number_unsigned() ? static_cast<int64_t>(std::min<uint64_t>(count->get<uint64_t>(), 1ull << 40)) : -2;
+                if (const auto bytes = m.find("index_bytes"); bytes != m.end() && bytes->is_number_unsigned())
+                    describedBytes = static_cast<int64_t>(std::min<uint64_t>(bytes->get<uint64_t>(), 1ull << 50));
             } catch (const std::exception &e) {
                 problems->push_back({0, "dataset.json", e.what()});
             }
@@ -300,8 +307,15 @@ Status readImpl(const std::string &dir, std::vector<DatasetSample> *samples, std
             samples->push_back(parseSample(j, r));
             lines->push_back(line);
         }
+        std::error_code sizeError;
+        const auto indexBytes = fs::file_size(index, sizeError);
         if (declaredSamples == -2)
             problems->push_back({0, "dataset.json", "\"samples\" is not a count"});
+        else if (describedBytes >= 0 && !sizeError && static_cast<uint64_t>(describedBytes) != indexBytes)
+            // Saved with another index: a save killed between its two files (the index is replaced
+            // first). The index is what counts; the next save writes the description again.
+            log::info("core.data", "{}: dataset.json describes another save of the index (an interrupted save); "
+                                   "the index is read as it is", dir);
         else if (declaredSamples >= 0 && declaredSamples != static_cast<int64_t>(line - blankLines))
             problems->push_back({0, "dataset.json", format("it counts {} samples, but index.jsonl holds {} lines of samples",
                                                            declaredSamples, line - blankLines)});
@@ -356,6 +370,32 @@ std::string readDatasetName(const std::string &dir)
     }
 }
 
+namespace {
+
+// The index and, when given (an object), dataset.json with the index's size in "index_bytes". Both are
+// written and synced before either replaces its file, the index first: a write that fails (a full disk)
+// leaves both files as they were, and a process killed during the save leaves them out of step only
+// between two renames, which the reader recognises by "index_bytes".
+void writeIndexAndDescription(const std::string &dir, const std::string &index, json meta)
+{
+    AtomicFileWriter indexFile((fs::path(dir) / "index.jsonl").string());
+    indexFile.write(index);
+    std::unique_ptr<AtomicFileWriter> metaFile;
+    if (meta.is_object()) {
+        meta["index_bytes"] = index.size();
+        metaFile = std::make_unique<AtomicFileWriter>((fs::path(dir) / "dataset.json").string());
+        metaFile->write(meta.dump(2) + "\n");
+    }
+    indexFile.sync();
+    if (metaFile)
+        metaFile->sync();
+    indexFile.commit();
+    if (metaFile)
+        metaFile->commit();
+}
+
+} // namespace
+
 Status writeDataset(const std::string &dir, const std::vector<DatasetSample> &samples, const std::string &name)
 {
     return guarded([&] {
@@ -374,10 +414,7 @@ Status writeDataset(const std::string &dir, const std::vector<DatasetSample> &sa
                            {"version", kDatasetFormatVersion},
                            {"name", name.empty() ? fileNameOf(dir) : name},
                            {"samples", samples.size()}};
-        // The index first: a write that fails there (a full disk) leaves both files as they were, not a
-        // description that counts the samples of an index that never arrived.
-        writeFileAtomically((fs::path(dir) / "index.jsonl").string(), index);
-        writeFileAtomically((fs::path(dir) / "dataset.json").string(), meta.dump(2) + "\n");
+        writeIndexAndDescription(dir, index, meta);
     });
 }
 
@@ -423,7 +460,6 @@ Status editDataset(const std::string &dir, const std::function<void(DatasetSampl
         for (const auto &p : *problems)
             if (p.line > 0)
                 troubled.insert(p.line);
-        const std::string index = (fs::path(dir) / "index.jsonl").string();
         std::string out;
         size_t sample = 0, start = 0;
         EditReport rep;
@@ -450,7 +486,18 @@ Status editDataset(const std::string &dir, const std::function<void(DatasetSampl
             if (isSample)
                 ++sample;
         }
-        writeFileAtomically(index, out);
+        // dataset.json, where it reads as an object, is written again with the new index's size and
+        // every field it had; one that does not read is left as it is.
+        json meta;
+        if (std::ifstream in(fs::path(dir) / "dataset.json"); in) {
+            const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            try {
+                meta = parseBoundedJson(text, "dataset.json", {1u << 20, 16});
+            } catch (const std::exception &) {
+                meta = json();
+            }
+        }
+        writeIndexAndDescription(dir, out, meta);
         if (report)
             *report = rep;
     });

@@ -9,6 +9,9 @@
 
 #include <cstdio>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 namespace mosaic::train {
 
 void saveTrainingState(const std::string &path, const TensorLists &lists, int64_t step,
@@ -30,7 +33,12 @@ void saveTrainingState(const std::string &path, const TensorLists &lists, int64_
         throw Error(StatusCode::IoError, "cannot write the checkpoint " + path + " (" +
                                              std::string(e.what_without_backtrace()).substr(0, 200) + ")");
     }
-    if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    // On the disk before it replaces the previous checkpoint (the archive writer does not sync).
+    const int fd = ::open(temp.c_str(), O_RDONLY);
+    const bool synced = fd >= 0 && ::fsync(fd) == 0;
+    if (fd >= 0)
+        ::close(fd);
+    if (!synced || std::rename(temp.c_str(), path.c_str()) != 0) {
         std::remove(temp.c_str());
         throw Error(StatusCode::IoError, "cannot write the checkpoint " + path);
     }

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
@@ -17,7 +18,7 @@ namespace mosaic {
 AtomicFileWriter::AtomicFileWriter(const std::string &path) : m_path(path)
 {
     const std::string dir = directoryOf(path);
-    std::string tmpl = dir + "/." + fileNameOf(path) + ".tmp-XXXXXX";
+    std::string tmpl = dir + "/." + fileNameOf(path) + ".tmp-" + std::to_string(::getpid()) + "-XXXXXX";
     std::vector<char> buf(tmpl.begin(), tmpl.end());
     buf.push_back('\0');
     m_fd = ::mkstemp(buf.data());
@@ -48,7 +49,7 @@ void AtomicFileWriter::fail(const std::string &what)
 
 void AtomicFileWriter::write(const void *data, size_t size)
 {
-    if (m_fd < 0)
+    if (m_fd < 0 || m_synced)
         throw Error(StatusCode::IoError, "cannot write " + m_path + ": the writer is closed");
     const char *p = static_cast<const char *>(data);
     while (size > 0) {
@@ -63,8 +64,10 @@ void AtomicFileWriter::write(const void *data, size_t size)
     }
 }
 
-void AtomicFileWriter::commit()
+void AtomicFileWriter::sync()
 {
+    if (m_synced)
+        return;
     if (m_fd < 0)
         throw Error(StatusCode::IoError, "cannot write " + m_path + ": the writer is closed");
     if (::fsync(m_fd) != 0)
@@ -74,9 +77,31 @@ void AtomicFileWriter::commit()
         fail("close");
     }
     m_fd = -1;
+    m_synced = true;
+}
+
+void AtomicFileWriter::commit()
+{
+    sync();
+    if (m_tempPath.empty())
+        throw Error(StatusCode::IoError, "cannot write " + m_path + ": the writer is closed");
     if (::rename(m_tempPath.c_str(), m_path.c_str()) != 0)
         fail("rename");
     m_committed = true;
+}
+
+bool temporaryWriterGone(const std::string &fileName)
+{
+    const size_t at = fileName.rfind(".tmp-");
+    if (fileName.empty() || fileName[0] != '.' || at == std::string::npos)
+        return false;
+    const char *digits = fileName.c_str() + at + 5;
+    char *end = nullptr;
+    errno = 0;
+    const long pid = std::strtol(digits, &end, 10);
+    if (end == digits || *end != '-' || errno == ERANGE || pid <= 1 || pid > 1 << 30)
+        return false;
+    return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
 void writeFileAtomically(const std::string &path, const std::string &content)

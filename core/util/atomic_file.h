@@ -20,6 +20,10 @@ public:
 
     void write(const void *data, size_t size);
     void write(const std::string &s) { write(s.data(), s.size()); }
+    // Flushes the temporary to the disk and closes it (no more writes); commit() does this first. Files
+    // that belong together are synced each, then committed one after the other, so that a process
+    // killed among them leaves them out of step only between two rename(2) calls.
+    void sync();
     void commit();
 
 private:
@@ -28,7 +32,13 @@ private:
     std::string m_tempPath;
     int m_fd = -1;
     bool m_committed = false;
+    bool m_synced = false;
 };
+
+// A temporary of AtomicFileWriter is named ".NAME.tmp-PID-XXXXXX" in the target's folder. True when
+// `fileName` is one and the process that wrote it no longer runs on this machine (it was killed
+// during the write): what cleaners may remove at once.
+bool temporaryWriterGone(const std::string &fileName);
 
 // Convenience: writes the whole content atomically.
 void writeFileAtomically(const std::string &path, const std::string &content);
