@@ -1,82 +1,112 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de_DE">
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/project.cpp" line="214" />
+        <location filename="../ui/project.cpp" line="198" />
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="219" />
+        <location filename="../ui/project.cpp" line="203" />
         <source>Cannot write %1: %2 (the previous file, if any, is unchanged)</source>
         <translation>%1 kann nicht geschrieben werden: %2 (eine vorhandene Datei bleibt unverändert)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="230" />
+        <location filename="../ui/project.cpp" line="227" />
+        <source>its images are larger than a project may hold: %1 megapixels each, %2 in all</source>
+        <translation>seine Bilder sind größer, als ein Projekt fassen darf: %1 Megapixel je Bild, %2 insgesamt</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="271" />
+        <source>its images are larger than a project may hold</source>
+        <translation>seine Bilder sind größer, als ein Projekt fassen darf</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="289" />
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="234" />
+        <location filename="../ui/project.cpp" line="293" />
         <source>%1 is larger than %2 MB; not a project this version writes</source>
         <translation>%1 ist größer als %2 MB; kein Projekt dieser Version</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="240" />
+        <location filename="../ui/project.cpp" line="299" />
         <source>%1 is not a MOSAIC Studio project (JSON error at byte %2: %3)</source>
         <translation>%1 ist kein MOSAIC-Studio-Projekt (JSON-Fehler bei Byte %2: %3)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="246" />
-        <source>%1 is not a MOSAIC Studio project of version 1</source>
-        <translation>%1 ist kein MOSAIC-Studio-Projekt der Version 1</translation>
+        <location filename="../ui/project.cpp" line="306" />
+        <source>%1 is not a MOSAIC Studio project of version 1 to %2</source>
+        <translation>%1 ist kein MOSAIC-Studio-Projekt der Versionen 1 bis %2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="253" />
+        <location filename="../ui/project.cpp" line="312" />
+        <source>%1: its settings are damaged (%2)</source>
+        <translation>%1: die Einstellungen sind beschädigt (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="391" />
+        <source>%1: its MOSAIC Studio parameters are damaged (%2)</source>
+        <translation>%1: die MOSAIC-Studio-Parameter sind beschädigt (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="317" />
         <source>%1 has %2 subjects; at most %3 are supported</source>
         <translation>%1 hat %2 Motive; höchstens %3 werden unterstützt</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="265" />
+        <location filename="../ui/project.cpp" line="329" />
         <source>%1: subject %2 is damaged (name, colour or image)</source>
         <translation>%1: Motiv %2 ist beschädigt (Name, Farbe oder Bild)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="271" />
+        <location filename="../ui/project.cpp" line="335" />
         <source>%1: the brush region of subject %2 is damaged</source>
         <translation>%1: der gemalte Bereich von Motiv %2 ist beschädigt</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="278" />
+        <location filename="../ui/project.cpp" line="342" />
         <source>%1: subject %2 has more than 256 points</source>
         <translation>%1: Motiv %2 hat mehr als 256 Punkte</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="284" />
+        <location filename="../ui/project.cpp" line="348" />
         <source>%1: a point of subject %2 is damaged</source>
         <translation>%1: ein Punkt von Motiv %2 ist beschädigt</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="297" />
+        <location filename="../ui/project.cpp" line="359" />
+        <source>%1 holds %2 results; a project holds at most %3</source>
+        <translation>%1 enthält %2 Ergebnisse; ein Projekt fasst höchstens %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="366" />
         <source>%1: result %2 is damaged (%3)</source>
         <translation>%1: Ergebnis %2 ist beschädigt (%3)</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="389" />
+        <location filename="../ui/project.cpp" line="385" />
         <source>%1 carries no MOSAIC Studio parameters</source>
         <translation>%1 enthält keine MOSAIC-Studio-Parameter</translation>
-    </message>
-    <message>
-        <location filename="../ui/project.cpp" line="394" />
-        <source>%1: its MOSAIC Studio parameters are damaged</source>
-        <translation>%1: die MOSAIC-Studio-Parameter sind beschädigt</translation>
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="45" />
         <source>Cannot copy %1 to %2</source>
         <translation>%1 kann nicht nach %2 kopiert werden</translation>
+    </message>
+    <message>
+        <location filename="../ui/resultstore.cpp" line="40" />
+        <location filename="../ui/resultstore.cpp" line="186" />
+        <source>Cannot read the result kept in %1: %2</source>
+        <translation>Das in %1 abgelegte Ergebnis kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/resultstore.cpp" line="47" />
+        <source>The result kept in %1 is damaged (%2)</source>
+        <translation>Das in %1 abgelegte Ergebnis ist beschädigt (%2)</translation>
     </message>
 </context>
 <context>
@@ -145,345 +175,352 @@
 <context>
     <name>ui::AnnotatePanel</name>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="42" />
+        <location filename="../ui/annotatepanel.cpp" line="37" />
         <source>suggested</source>
         <translation>vorgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="43" />
+        <location filename="../ui/annotatepanel.cpp" line="38" />
         <source>accepted</source>
         <translation>angenommen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="44" />
+        <location filename="../ui/annotatepanel.cpp" line="39" />
         <source>rejected</source>
         <translation>abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="448" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="82" />
         <source>Draw a box around the subject first (box tool), then GrabCut fills its mask.</source>
         <translation>Ziehen Sie zuerst ein Rechteck um das Motiv (Rechteck-Werkzeug); dann füllt GrabCut seine Maske.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="467" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="95" />
         <source>GrabCut region</source>
         <translation>GrabCut-Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="316" />
+        <location filename="../ui/annotatepanel.cpp" line="349" />
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="319" />
+        <location filename="../ui/annotatepanel.cpp" line="352" />
         <source>Export the dataset into a folder</source>
         <translation>Datensatz in einen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="325" />
+        <location filename="../ui/annotatepanel.cpp" line="358" />
         <source>Import the samples of another dataset</source>
         <translation>Beispiele eines anderen Datensatzes importieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="331" />
+        <location filename="../ui/annotatepanel.cpp" line="364" />
         <source>The target image</source>
         <translation>Das Zielbild</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="331" />
-        <location filename="../ui/annotatepanel.cpp" line="335" />
+        <location filename="../ui/annotatepanel.cpp" line="364" />
+        <location filename="../ui/annotatepanel.cpp" line="368" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="334" />
+        <location filename="../ui/annotatepanel.cpp" line="367" />
         <source>The references (one per subject)</source>
         <translation>Die Referenzen (eine je Motiv)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="354" />
+        <location filename="../ui/annotatepanel.cpp" line="385" />
         <source>A new, empty folder for the dataset</source>
         <translation>Ein neuer, leerer Ordner für den Datensatz</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="364" />
+        <location filename="../ui/annotatepanel.cpp" line="395" />
         <source>Open a dataset folder</source>
         <translation>Datensatz-Ordner öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="394" />
-        <location filename="../ui/annotatepanel.cpp" line="664" />
+        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Working…</source>
         <translation>Läuft…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="419" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="42" />
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel_jobs.cpp" line="54" />
         <source>The result was discarded: its sample changed while it was computed</source>
         <translation>Das Ergebnis wurde verworfen: Sein Beispiel hat sich während der Berechnung geändert</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="439" />
-        <location filename="../ui/annotatepanel.cpp" line="476" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="73" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="104" />
         <source>Choose a sample first</source>
         <translation>Wählen Sie zuerst ein Beispiel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="443" />
-        <location filename="../ui/annotatepanel.cpp" line="480" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="77" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="108" />
         <source>Wait for the running suggestion or GrabCut to finish</source>
         <translation>Warten Sie, bis der laufende Vorschlag oder GrabCut fertig ist</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="455" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="89" />
         <source>GrabCut is filling the mask…</source>
         <translation>GrabCut füllt die Maske…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="496" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="124" />
         <source>Suggesting pairs (%1)…</source>
         <translation>Paare werden vorgeschlagen (%1)…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="513" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="129" />
+        <source>No model is loaded: the model suggester uses the model the app has loaded.</source>
+        <translation>Kein Modell geladen: Der Modell-Vorschlag verwendet das Modell, das die App geladen hat.</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel_jobs.cpp" line="145" />
         <source>Suggest pairs (%1)</source>
         <translation>Paare vorschlagen (%1)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/annotatepanel.cpp" line="519" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="151" />
         <source>%n pair(s) suggested; review them on the right</source>
-        <translation>
-            <numerusform>%n Paar vorgeschlagen; prüfen Sie es rechts</numerusform>
-            <numerusform>%n Paare vorgeschlagen; prüfen Sie sie rechts</numerusform>
-        </translation>
+        <translation><numerusform>%n Paar vorgeschlagen; prüfen Sie es rechts</numerusform><numerusform>%n Paare vorgeschlagen; prüfen Sie sie rechts</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <location filename="../ui/annotatepanel.cpp" line="480" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1: %2 angenommen · %3 vorgeschlagen · %4 abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="633" />
+        <location filename="../ui/annotatepanel.cpp" line="524" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 Beispiele</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="634" />
+        <location filename="../ui/annotatepanel.cpp" line="525" />
         <source> (unsaved)</source>
         <translation> (ungespeichert)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="636" />
+        <location filename="../ui/annotatepanel.cpp" line="527" />
         <source>No dataset open</source>
         <translation>Kein Datensatz geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="638" />
+        <location filename="../ui/annotatepanel.cpp" line="529" />
         <source>New…</source>
         <translation>Neu…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="639" />
+        <location filename="../ui/annotatepanel.cpp" line="530" />
         <source>Open…</source>
         <translation>Öffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="640" />
+        <location filename="../ui/annotatepanel.cpp" line="531" />
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="641" />
+        <location filename="../ui/annotatepanel.cpp" line="532" />
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="642" />
+        <location filename="../ui/annotatepanel.cpp" line="533" />
         <source>Export…</source>
         <translation>Exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="643" />
+        <location filename="../ui/annotatepanel.cpp" line="534" />
         <source>Add a sample from files…</source>
         <translation>Beispiel aus Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="644" />
+        <location filename="../ui/annotatepanel.cpp" line="535" />
         <source>Add the current composition</source>
         <translation>Aktuelle Komposition hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="645" />
+        <location filename="../ui/annotatepanel.cpp" line="536" />
         <source>Add the selected result</source>
         <translation>Ausgewähltes Ergebnis hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="646" />
+        <location filename="../ui/annotatepanel.cpp" line="537" />
         <source>No problems</source>
         <translation>Keine Probleme</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="646" />
+        <location filename="../ui/annotatepanel.cpp" line="537" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>Probleme (%1): Klicken führt zum Beispiel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="647" />
+        <location filename="../ui/annotatepanel.cpp" line="538" />
         <source>Pairs</source>
         <translation>Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="648" />
+        <location filename="../ui/annotatepanel.cpp" line="539" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>Referenzpunkt anklicken, dann seinen Zielpunkt (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="649" />
+        <location filename="../ui/annotatepanel.cpp" line="540" />
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="650" />
-        <source>Drag the subject&apos;s box in the target (2)</source>
+        <location filename="../ui/annotatepanel.cpp" line="541" />
+        <source>Drag the subject's box in the target (2)</source>
         <translation>Rechteck des Motivs im Ziel aufziehen (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="651" />
+        <location filename="../ui/annotatepanel.cpp" line="542" />
         <source>Brush</source>
         <translation>Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="652" />
-        <source>Paint the subject&apos;s mask in the target (3)</source>
+        <location filename="../ui/annotatepanel.cpp" line="543" />
+        <source>Paint the subject's mask in the target (3)</source>
         <translation>Maske des Motivs im Ziel malen (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="653" />
+        <location filename="../ui/annotatepanel.cpp" line="544" />
         <source>Eraser</source>
         <translation>Radiergummi</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="654" />
-        <source>Erase from the subject&apos;s mask (4)</source>
+        <location filename="../ui/annotatepanel.cpp" line="545" />
+        <source>Erase from the subject's mask (4)</source>
         <translation>Aus der Maske des Motivs radieren (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="655" />
+        <location filename="../ui/annotatepanel.cpp" line="546" />
         <source>Polygon</source>
         <translation>Polygon</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="656" />
-        <source>Click the corners of the subject&apos;s outline; double-click or Enter closes it (5)</source>
+        <location filename="../ui/annotatepanel.cpp" line="547" />
+        <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>Ecken des Motivumrisses anklicken; Doppelklick oder Eingabe schließt ihn (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="657" />
+        <location filename="../ui/annotatepanel.cpp" line="548" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="658" />
-        <source>Fill the subject&apos;s mask from its box (OpenCV GrabCut)</source>
+        <location filename="../ui/annotatepanel.cpp" line="549" />
+        <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>Maske des Motivs aus seinem Rechteck füllen (OpenCV GrabCut)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="659" />
+        <location filename="../ui/annotatepanel.cpp" line="550" />
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="660" />
+        <location filename="../ui/annotatepanel.cpp" line="551" />
         <source>From the region</source>
         <translation>Aus dem Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="661" />
+        <location filename="../ui/annotatepanel.cpp" line="552" />
         <source>Feature matching (photos)</source>
         <translation>Merkmalsabgleich (Fotos)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="662" />
-        <source>The model&apos;s attention</source>
+        <location filename="../ui/annotatepanel.cpp" line="553" />
+        <source>The model's attention</source>
         <translation>Aufmerksamkeit des Modells</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="663" />
+        <location filename="../ui/annotatepanel.cpp" line="554" />
         <source>min </source>
         <translation>min. </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="394" />
-        <location filename="../ui/annotatepanel.cpp" line="664" />
+        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Suggest</source>
         <translation>Vorschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="665" />
+        <location filename="../ui/annotatepanel.cpp" line="556" />
         <source>All pairs</source>
         <translation>Alle Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="666" />
+        <location filename="../ui/annotatepanel.cpp" line="557" />
         <source>Suggested</source>
         <translation>Vorgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="667" />
+        <location filename="../ui/annotatepanel.cpp" line="558" />
         <source>Accepted</source>
         <translation>Angenommen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="668" />
+        <location filename="../ui/annotatepanel.cpp" line="559" />
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>#</source>
         <translation>Nr.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>Conf.</source>
         <translation>Konf.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>Reference → target</source>
         <translation>Referenz → Ziel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="670" />
+        <location filename="../ui/annotatepanel.cpp" line="561" />
         <source>Accept (A)</source>
         <translation>Annehmen (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="671" />
+        <location filename="../ui/annotatepanel.cpp" line="562" />
         <source>Reject (X)</source>
         <translation>Ablehnen (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="672" />
+        <location filename="../ui/annotatepanel.cpp" line="563" />
         <source>Threshold</source>
         <translation>Schwelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="673" />
+        <location filename="../ui/annotatepanel.cpp" line="564" />
         <source>Accept ≥</source>
         <translation>Annehmen ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="674" />
+        <location filename="../ui/annotatepanel.cpp" line="565" />
         <source>Reject &lt;</source>
         <translation>Ablehnen &lt;</translation>
     </message>
@@ -491,42 +528,42 @@
 <context>
     <name>ui::AnnotateView</name>
     <message>
-        <location filename="../ui/annotateview.cpp" line="213" />
+        <location filename="../ui/annotateview.cpp" line="214" />
         <source>This dataset has no samples yet: add one from files, the composition or a result.</source>
         <translation>Dieser Datensatz hat noch keine Beispiele: Fügen Sie eines aus Dateien, der Komposition oder einem Ergebnis hinzu.</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="214" />
+        <location filename="../ui/annotateview.cpp" line="215" />
         <source>Create or open a dataset to annotate correspondences.</source>
         <translation>Legen Sie einen Datensatz an oder öffnen Sie einen, um Korrespondenzen zu annotieren.</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="227" />
+        <location filename="../ui/annotateview.cpp" line="228" />
         <source>The image cannot be read</source>
         <translation>Das Bild kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="349" />
+        <location filename="../ui/annotateview.cpp" line="350" />
         <source>Now click where this point is in the target (Esc cancels).</source>
         <translation>Klicken Sie jetzt, wo dieser Punkt im Ziel liegt (Esc bricht ab).</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="365" />
+        <location filename="../ui/annotateview.cpp" line="366" />
         <source>Click a point of the reference first, then its place in the target.</source>
         <translation>Klicken Sie zuerst einen Punkt der Referenz an, dann seine Stelle im Ziel.</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="471" />
+        <location filename="../ui/annotateview.cpp" line="470" />
         <source>Erase in the region</source>
         <translation>Im Bereich radieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="471" />
+        <location filename="../ui/annotateview.cpp" line="470" />
         <source>Paint the region</source>
         <translation>Bereich malen</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="490" />
+        <location filename="../ui/annotateview.cpp" line="489" />
         <source>Polygon region</source>
         <translation>Polygon-Bereich</translation>
     </message>
@@ -557,7 +594,7 @@
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="179" />
-        <source>Export into another folder than the dataset&apos;s own</source>
+        <source>Export into another folder than the dataset's own</source>
         <translation>Exportieren Sie in einen anderen Ordner als den des Datensatzes</translation>
     </message>
     <message>
@@ -573,10 +610,7 @@
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="252" />
         <source>Import %n sample(s)</source>
-        <translation>
-            <numerusform>%n Beispiel importieren</numerusform>
-            <numerusform>%n Beispiele importieren</numerusform>
-        </translation>
+        <translation><numerusform>%n Beispiel importieren</numerusform><numerusform>%n Beispiele importieren</numerusform></translation>
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="342" />
@@ -611,34 +645,22 @@
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="379" />
         <source>%1 %n pair(s)</source>
-        <translation>
-            <numerusform>%1: %n Paar</numerusform>
-            <numerusform>%1: %n Paare</numerusform>
-        </translation>
+        <translation><numerusform>%1: %n Paar</numerusform><numerusform>%1: %n Paare</numerusform></translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="390" />
         <source>Accept %n suggestion(s)</source>
-        <translation>
-            <numerusform>%n Vorschlag annehmen</numerusform>
-            <numerusform>%n Vorschläge annehmen</numerusform>
-        </translation>
+        <translation><numerusform>%n Vorschlag annehmen</numerusform><numerusform>%n Vorschläge annehmen</numerusform></translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="390" />
         <source>Reject %n suggestion(s)</source>
-        <translation>
-            <numerusform>%n Vorschlag ablehnen</numerusform>
-            <numerusform>%n Vorschläge ablehnen</numerusform>
-        </translation>
+        <translation><numerusform>%n Vorschlag ablehnen</numerusform><numerusform>%n Vorschläge ablehnen</numerusform></translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="403" />
         <source>Suggest %n pair(s)</source>
-        <translation>
-            <numerusform>%n Paar vorschlagen</numerusform>
-            <numerusform>%n Paare vorschlagen</numerusform>
-        </translation>
+        <translation><numerusform>%n Paar vorschlagen</numerusform><numerusform>%n Paare vorschlagen</numerusform></translation>
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="413" />
@@ -732,87 +754,87 @@
 <context>
     <name>ui::Composition</name>
     <message>
-        <location filename="../ui/composition.cpp" line="53" />
+        <location filename="../ui/composition.cpp" line="45" />
         <source>A composition holds at most %1 subjects.</source>
         <translation>Eine Komposition fasst höchstens %1 Motive.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="58" />
+        <location filename="../ui/composition.cpp" line="50" />
         <source>The image is empty or smaller than 8×8 pixels.</source>
         <translation>Das Bild ist leer oder kleiner als 8×8 Pixel.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="62" />
+        <location filename="../ui/composition.cpp" line="54" />
         <source>Subject %1</source>
         <translation>Motiv %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="76" />
+        <location filename="../ui/composition.cpp" line="68" />
         <source>Add subject %1</source>
         <translation>Motiv %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="86" />
+        <location filename="../ui/composition.cpp" line="78" />
         <source>Remove subject %1</source>
         <translation>Motiv %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="96" />
+        <location filename="../ui/composition.cpp" line="88" />
         <source>Rename %1 to %2</source>
         <translation>%1 in %2 umbenennen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="107" />
+        <location filename="../ui/composition.cpp" line="99" />
         <source>Set the word for %1 to “%2”</source>
         <translation>Wort für %1 auf „%2“ setzen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="136" />
+        <location filename="../ui/composition.cpp" line="128" />
         <source>Change the colour of %1</source>
         <translation>Farbe von %1 ändern</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="145" />
+        <location filename="../ui/composition.cpp" line="137" />
         <source>Move %1</source>
         <translation>%1 verschieben</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="155" />
+        <location filename="../ui/composition.cpp" line="147" />
         <source>Remove the region of %1</source>
         <translation>Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="156" />
+        <location filename="../ui/composition.cpp" line="148" />
         <source>Set the region of %1</source>
         <translation>Bereich von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="181" />
+        <location filename="../ui/composition.cpp" line="173" />
         <source>Clear the brush region of %1</source>
         <translation>Gemalten Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="182" />
+        <location filename="../ui/composition.cpp" line="174" />
         <source>Paint the region of %1</source>
         <translation>Bereich von %1 malen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="194" />
+        <location filename="../ui/composition.cpp" line="186" />
         <source>Pin a point of %1</source>
         <translation>Punkt von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="204" />
+        <location filename="../ui/composition.cpp" line="196" />
         <source>Remove the points of %1</source>
         <translation>Punkte von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="225" />
+        <location filename="../ui/composition.cpp" line="236" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="278" />
+        <location filename="../ui/composition.cpp" line="341" />
         <source>Change settings</source>
         <translation>Einstellungen ändern</translation>
     </message>
@@ -820,97 +842,97 @@
 <context>
     <name>ui::Gallery</name>
     <message>
-        <location filename="../ui/gallery.cpp" line="145" />
+        <location filename="../ui/gallery.cpp" line="169" />
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="246" />
+        <location filename="../ui/gallery.cpp" line="265" />
         <source>Results appear here. Press Ctrl+Enter to generate.</source>
         <translation>Hier erscheinen die Ergebnisse. Strg+Eingabe erzeugt ein Bild.</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="292" />
+        <location filename="../ui/gallery.cpp" line="311" />
         <source>#%1 · %2 · seed %3</source>
         <translation>#%1 · %2 · Seed %3</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="293" />
+        <location filename="../ui/gallery.cpp" line="312" />
         <source>%1 × %2 px in %3 s</source>
         <translation>%1 × %2 px in %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="297" />
+        <location filename="../ui/gallery.cpp" line="316" />
         <source>%1: %2 % of its attention in its region</source>
         <translation>%1: %2 % seiner Aufmerksamkeit im eigenen Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="318" />
+        <location filename="../ui/gallery.cpp" line="338" />
         <source>Save image</source>
         <translation>Bild speichern</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="318" />
+        <location filename="../ui/gallery.cpp" line="338" />
         <source>mosaic-%1.png</source>
         <translation>mosaic-%1.png</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="319" />
+        <location filename="../ui/gallery.cpp" line="339" />
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="354" />
+        <location filename="../ui/gallery.cpp" line="373" />
         <source>&lt;b&gt;Attention overlays&lt;/b&gt;</source>
         <translation>&lt;b&gt;Aufmerksamkeitskarten&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="355" />
+        <location filename="../ui/gallery.cpp" line="374" />
         <source>Overlay opacity</source>
         <translation>Deckkraft der Überlagerung</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="356" />
+        <location filename="../ui/gallery.cpp" line="375" />
         <source>Ownership map</source>
         <translation>Zuordnungskarte</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="357" />
+        <location filename="../ui/gallery.cpp" line="376" />
         <source>Beside the references</source>
         <translation>Neben den Referenzen</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="358" />
+        <location filename="../ui/gallery.cpp" line="377" />
         <source>Save as PNG…</source>
         <translation>Als PNG speichern…</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="359" />
+        <location filename="../ui/gallery.cpp" line="378" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="360" />
+        <location filename="../ui/gallery.cpp" line="379" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="361" />
+        <location filename="../ui/gallery.cpp" line="380" />
         <source>Reuse these settings</source>
         <translation>Diese Einstellungen übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="362" />
+        <location filename="../ui/gallery.cpp" line="381" />
         <source>Vary</source>
         <translation>Variieren</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="363" />
+        <location filename="../ui/gallery.cpp" line="382" />
         <source>Generate again starting from this image, with the current subjects and prompt</source>
         <translation>Erneut erzeugen, ausgehend von diesem Bild, mit den aktuellen Motiven und der aktuellen Beschreibung</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="364" />
+        <location filename="../ui/gallery.cpp" line="383" />
         <source>How much the variation may change: 1 starts from noise, lower keeps more of the image</source>
         <translation>Wie stark die Variation abweichen darf: 1 beginnt mit Rauschen, kleinere Werte behalten mehr vom Bild</translation>
     </message>
@@ -918,22 +940,22 @@
 <context>
     <name>ui::GenerationWorker</name>
     <message>
-        <location filename="../ui/worker.cpp" line="52" />
+        <location filename="../ui/generationservice.cpp" line="25" />
         <source>%1 · %2 px · %3 steps · up to %4 subjects</source>
         <translation>%1 · %2 px · %3 Schritte · bis zu %4 Motive</translation>
     </message>
     <message>
-        <location filename="../ui/worker.cpp" line="58" />
+        <location filename="../ui/generationservice.cpp" line="31" />
         <source> · guidance %1 (prompt), %2 (references)</source>
         <translation> · Guidance %1 (Prompt), %2 (Referenzen)</translation>
     </message>
     <message>
-        <location filename="../ui/worker.cpp" line="60" />
+        <location filename="../ui/generationservice.cpp" line="33" />
         <source> · reference collage %1</source>
         <translation> · Referenz-Collage %1</translation>
     </message>
     <message>
-        <location filename="../ui/worker.cpp" line="68" />
+        <location filename="../ui/generationservice.cpp" line="41" />
         <source>No model is loaded.</source>
         <translation>Kein Modell geladen.</translation>
     </message>
@@ -954,518 +976,518 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="259" />
+        <location filename="../ui/mainwindow_generation.cpp" line="295" />
         <source>The model %1 could not be loaded: %2</source>
         <translation>Das Modell %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="273" />
+        <location filename="../ui/mainwindow_generation.cpp" line="309" />
         <source>step %1/%2 · %3 s</source>
         <translation>Schritt %1/%2 · %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="287" />
+        <location filename="../ui/mainwindow_generation.cpp" line="323" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>letztes Bild: %1 s (Entrauschen %2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="293" />
+        <location filename="../ui/mainwindow_generation.cpp" line="329" />
         <source>The generation failed: %1</source>
         <translation>Die Erzeugung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="296" />
+        <location filename="../ui/mainwindow_generation.cpp" line="332" />
         <source>Generation cancelled.</source>
         <translation>Erzeugung abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="335" />
+        <location filename="../ui/mainwindow.cpp" line="203" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · Threads: %2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="337" />
+        <location filename="../ui/mainwindow.cpp" line="205" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="337" />
+        <location filename="../ui/mainwindow.cpp" line="205" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="550" />
+        <location filename="../ui/mainwindow_generation.cpp" line="177" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="555" />
+        <location filename="../ui/mainwindow_generation.cpp" line="182" />
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="561" />
+        <location filename="../ui/mainwindow_generation.cpp" line="188" />
         <source>Load a model bundle</source>
         <translation>Modellpaket laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="562" />
+        <location filename="../ui/mainwindow_generation.cpp" line="189" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="578" />
+        <location filename="../ui/mainwindow_files.cpp" line="53" />
         <source>Cannot open the demo %1: %2</source>
         <translation>Die Demo %1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="584" />
+        <location filename="../ui/mainwindow_files.cpp" line="59" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="621" />
+        <location filename="../ui/mainwindow_generation.cpp" line="197" />
         <source>No model is loaded yet.</source>
         <translation>Noch ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="680" />
+        <location filename="../ui/mainwindow_generation.cpp" line="226" />
         <source>%1 (“%2”)</source>
         <translation>%1 („%2“)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="684" />
+        <location filename="../ui/mainwindow_generation.cpp" line="230" />
         <source>Placed by the prompt, as they have no region: %1</source>
         <translation>Vom Prompt platziert, da ohne Bereich: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="736" />
+        <location filename="../ui/mainwindow_view.cpp" line="194" />
         <source>No translation for %1 is built into this program.</source>
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="844" />
+        <location filename="../ui/mainwindow.cpp" line="230" />
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="844" />
+        <location filename="../ui/mainwindow.cpp" line="230" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="846" />
+        <location filename="../ui/mainwindow.cpp" line="232" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>Das mitgelieferte MOSAIC-Toys-Modell ist klein und auf prozedurale Spielzeuge trainiert: Es erzeugt Spielzeugszenen, keine Fotos. FLUX-Modellpakete laden Sie über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="849" />
+        <location filename="../ui/mainwindow.cpp" line="235" />
         <source>untitled</source>
         <translation>unbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="850" />
+        <location filename="../ui/mainwindow.cpp" line="236" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="856" />
+        <location filename="../ui/mainwindow_view.cpp" line="231" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="870" />
+        <location filename="../ui/mainwindow_view.cpp" line="245" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="871" />
+        <location filename="../ui/mainwindow_view.cpp" line="246" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="882" />
+        <location filename="../ui/mainwindow.cpp" line="244" />
         <source>Unsaved work</source>
         <translation>Ungespeicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="883" />
+        <location filename="../ui/mainwindow.cpp" line="245" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>Die Komposition hat ungespeicherte Änderungen. Vor dem Schließen speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="975" />
+        <location filename="../ui/mainwindow_files.cpp" line="188" />
         <source>Cannot read the target image %1</source>
         <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="981" />
+        <location filename="../ui/mainwindow_files.cpp" line="194" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1014" />
+        <location filename="../ui/mainwindow_files.cpp" line="223" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1043" />
+        <location filename="../ui/mainwindow_files.cpp" line="252" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1043" />
+        <location filename="../ui/mainwindow_files.cpp" line="252" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1044" />
-        <location filename="../ui/mainwindow.cpp" line="1058" />
+        <location filename="../ui/mainwindow_files.cpp" line="253" />
+        <location filename="../ui/mainwindow_files.cpp" line="267" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1057" />
+        <location filename="../ui/mainwindow_files.cpp" line="266" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1095" />
+        <location filename="../ui/mainwindow_files.cpp" line="304" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1100" />
+        <location filename="../ui/mainwindow_files.cpp" line="309" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1145" />
+        <location filename="../ui/mainwindow_view.cpp" line="274" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1146" />
+        <location filename="../ui/mainwindow_view.cpp" line="275" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1147" />
+        <location filename="../ui/mainwindow_view.cpp" line="276" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1148" />
+        <location filename="../ui/mainwindow_view.cpp" line="277" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1153" />
+        <location filename="../ui/mainwindow_view.cpp" line="282" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1154" />
+        <location filename="../ui/mainwindow_view.cpp" line="283" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1158" />
+        <location filename="../ui/mainwindow_view.cpp" line="287" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1159" />
+        <location filename="../ui/mainwindow_view.cpp" line="288" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1160" />
+        <location filename="../ui/mainwindow_view.cpp" line="289" />
         <source>Annotate</source>
         <translation>Annotieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1161" />
+        <location filename="../ui/mainwindow_view.cpp" line="290" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1162" />
-        <source>Subject names in the prompt are shown in their colours; the model is given each subject&apos;s word (under its preview) in place of its name.</source>
+        <location filename="../ui/mainwindow_view.cpp" line="291" />
+        <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1164" />
+        <location filename="../ui/mainwindow_view.cpp" line="293" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1165" />
+        <location filename="../ui/mainwindow_view.cpp" line="294" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1166" />
+        <location filename="../ui/mainwindow_view.cpp" line="295" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1167" />
+        <location filename="../ui/mainwindow_view.cpp" line="296" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1168" />
+        <location filename="../ui/mainwindow_view.cpp" line="297" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1169" />
+        <location filename="../ui/mainwindow_view.cpp" line="298" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1170" />
+        <location filename="../ui/mainwindow_view.cpp" line="299" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1171" />
-        <location filename="../ui/mainwindow.cpp" line="1173" />
-        <location filename="../ui/mainwindow.cpp" line="1175" />
-        <location filename="../ui/mainwindow.cpp" line="1179" />
-        <location filename="../ui/mainwindow.cpp" line="1183" />
-        <location filename="../ui/mainwindow.cpp" line="1193" />
+        <location filename="../ui/mainwindow_view.cpp" line="300" />
+        <location filename="../ui/mainwindow_view.cpp" line="302" />
+        <location filename="../ui/mainwindow_view.cpp" line="304" />
+        <location filename="../ui/mainwindow_view.cpp" line="308" />
+        <location filename="../ui/mainwindow_view.cpp" line="312" />
+        <location filename="../ui/mainwindow_view.cpp" line="322" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1172" />
+        <location filename="../ui/mainwindow_view.cpp" line="301" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1174" />
+        <location filename="../ui/mainwindow_view.cpp" line="303" />
         <source>Prompt guidance</source>
         <translation>Prompt-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1176" />
+        <location filename="../ui/mainwindow_view.cpp" line="305" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>Classifier-free Guidance auf den Prompt: über 1 folgt das Bild dem Prompt genauer, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1178" />
+        <location filename="../ui/mainwindow_view.cpp" line="307" />
         <source>Reference guidance</source>
         <translation>Referenz-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1180" />
+        <location filename="../ui/mainwindow_view.cpp" line="309" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>Guidance auf die Referenzen: über 1 bleibt jedes Motiv näher an seiner Referenz, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1182" />
+        <location filename="../ui/mainwindow_view.cpp" line="311" />
         <source>Reference collage</source>
         <translation>Referenz-Collage</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1183" />
+        <location filename="../ui/mainwindow_view.cpp" line="312" />
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1184" />
+        <location filename="../ui/mainwindow_view.cpp" line="313" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>Fügt jede Referenz, von ihrem weißen Grund freigestellt, in einem ersten Bild in ihren Bereich ein (ohne Bereich: dorthin, wo ihre Aufmerksamkeit lag) und zeichnet dieses Bild mit dieser Stärke neu: niedriger behält mehr von der Referenz, höher fügt sie stärker ein. Kostet die neu gezeichneten Schritte ein weiteres Mal. Aus: nur MOSAIC.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1188" />
+        <location filename="../ui/mainwindow_view.cpp" line="317" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1195" />
+        <location filename="../ui/mainwindow_view.cpp" line="324" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1199" />
+        <location filename="../ui/mainwindow_view.cpp" line="328" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1200" />
-        <source>How strongly each subject&apos;s attention is steered into its drawn region (0: off)</source>
+        <location filename="../ui/mainwindow_view.cpp" line="329" />
+        <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1201" />
+        <location filename="../ui/mainwindow_view.cpp" line="330" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1202" />
+        <location filename="../ui/mainwindow_view.cpp" line="331" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1203" />
+        <location filename="../ui/mainwindow_view.cpp" line="332" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1204" />
+        <location filename="../ui/mainwindow_view.cpp" line="333" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1205" />
+        <location filename="../ui/mainwindow_view.cpp" line="334" />
         <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
         <translation>Gibt jedem Motiv einen Bereich dort, wo der Prompt es mit seinem Namen hinstellt („Pip on the left“, „Tock at the top right“); Motive, die der Prompt nicht platziert, kommen dorthin, wo Platz ist</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1208" />
+        <location filename="../ui/mainwindow_view.cpp" line="337" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1209" />
+        <location filename="../ui/mainwindow_view.cpp" line="338" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1210" />
+        <location filename="../ui/mainwindow_view.cpp" line="339" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1212" />
+        <location filename="../ui/mainwindow_view.cpp" line="341" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1213" />
+        <location filename="../ui/mainwindow_view.cpp" line="342" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1133" />
+        <location filename="../ui/mainwindow_view.cpp" line="262" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="136" />
+        <location filename="../ui/mainwindow_files.cpp" line="341" />
         <source>Select a result in the gallery first.</source>
         <translation>Wählen Sie zuerst ein Ergebnis in der Galerie.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="148" />
+        <location filename="../ui/mainwindow_files.cpp" line="353" />
         <source>The target image for this composition</source>
         <translation>Das Zielbild für diese Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="149" />
+        <location filename="../ui/mainwindow_files.cpp" line="354" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="228" />
+        <location filename="../ui/mainwindow.cpp" line="88" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="857" />
+        <location filename="../ui/mainwindow_view.cpp" line="232" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1134" />
+        <location filename="../ui/mainwindow_view.cpp" line="263" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1135" />
+        <location filename="../ui/mainwindow_view.cpp" line="264" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1136" />
+        <location filename="../ui/mainwindow_view.cpp" line="265" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1137" />
+        <location filename="../ui/mainwindow_view.cpp" line="266" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1138" />
+        <location filename="../ui/mainwindow_view.cpp" line="267" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1139" />
+        <location filename="../ui/mainwindow_view.cpp" line="268" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1140" />
+        <location filename="../ui/mainwindow_view.cpp" line="269" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1141" />
+        <location filename="../ui/mainwindow_view.cpp" line="270" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1142" />
+        <location filename="../ui/mainwindow_view.cpp" line="271" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1143" />
+        <location filename="../ui/mainwindow_view.cpp" line="272" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1144" />
+        <location filename="../ui/mainwindow_view.cpp" line="273" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1149" />
+        <location filename="../ui/mainwindow_view.cpp" line="278" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1150" />
+        <location filename="../ui/mainwindow_view.cpp" line="279" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1151" />
+        <location filename="../ui/mainwindow_view.cpp" line="280" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1152" />
+        <location filename="../ui/mainwindow_view.cpp" line="281" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1155" />
+        <location filename="../ui/mainwindow_view.cpp" line="284" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1156" />
+        <location filename="../ui/mainwindow_view.cpp" line="285" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1157" />
+        <location filename="../ui/mainwindow_view.cpp" line="286" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>
@@ -1539,7 +1561,7 @@
     </message>
     <message>
         <location filename="../ui/subjectspanel.cpp" line="283" />
-        <source>What the model calls this subject. Where the prompt uses the subject&apos;s name, the model is given this word instead.</source>
+        <source>What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.</source>
         <translation>Wie das Modell dieses Motiv nennt. Wo der Prompt den Namen des Motivs verwendet, erhält das Modell stattdessen dieses Wort.</translation>
     </message>
 </context>

@@ -1,82 +1,112 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../ui/project.cpp" line="214" />
+        <location filename="../ui/project.cpp" line="198" />
         <source>Cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="219" />
+        <location filename="../ui/project.cpp" line="203" />
         <source>Cannot write %1: %2 (the previous file, if any, is unchanged)</source>
         <translation>无法写入 %1：%2（原有文件保持不变）</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="230" />
+        <location filename="../ui/project.cpp" line="227" />
+        <source>its images are larger than a project may hold: %1 megapixels each, %2 in all</source>
+        <translation>其图像超出项目允许的大小：每张 %1 百万像素，总计 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="271" />
+        <source>its images are larger than a project may hold</source>
+        <translation>其图像超出项目允许的大小</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="289" />
         <source>Cannot open %1: %2</source>
         <translation>无法打开 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="234" />
+        <location filename="../ui/project.cpp" line="293" />
         <source>%1 is larger than %2 MB; not a project this version writes</source>
         <translation>%1 大于 %2 MB，不是本版本写出的项目</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="240" />
+        <location filename="../ui/project.cpp" line="299" />
         <source>%1 is not a MOSAIC Studio project (JSON error at byte %2: %3)</source>
         <translation>%1 不是 MOSAIC Studio 项目（第 %2 字节处 JSON 错误：%3）</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="246" />
-        <source>%1 is not a MOSAIC Studio project of version 1</source>
-        <translation>%1 不是版本 1 的 MOSAIC Studio 项目</translation>
+        <location filename="../ui/project.cpp" line="306" />
+        <source>%1 is not a MOSAIC Studio project of version 1 to %2</source>
+        <translation>%1 不是版本 1 至 %2 的 MOSAIC Studio 项目</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="253" />
+        <location filename="../ui/project.cpp" line="312" />
+        <source>%1: its settings are damaged (%2)</source>
+        <translation>%1：其设置已损坏（%2）</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="391" />
+        <source>%1: its MOSAIC Studio parameters are damaged (%2)</source>
+        <translation>%1：其 MOSAIC Studio 参数已损坏（%2）</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="317" />
         <source>%1 has %2 subjects; at most %3 are supported</source>
         <translation>%1 含有 %2 个主体，最多支持 %3 个</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="265" />
+        <location filename="../ui/project.cpp" line="329" />
         <source>%1: subject %2 is damaged (name, colour or image)</source>
         <translation>%1：主体 %2 已损坏（名称、颜色或图像）</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="271" />
+        <location filename="../ui/project.cpp" line="335" />
         <source>%1: the brush region of subject %2 is damaged</source>
         <translation>%1：主体 %2 的画笔区域已损坏</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="278" />
+        <location filename="../ui/project.cpp" line="342" />
         <source>%1: subject %2 has more than 256 points</source>
         <translation>%1：主体 %2 的点超过 256 个</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="284" />
+        <location filename="../ui/project.cpp" line="348" />
         <source>%1: a point of subject %2 is damaged</source>
         <translation>%1：主体 %2 的一个点已损坏</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="297" />
+        <location filename="../ui/project.cpp" line="359" />
+        <source>%1 holds %2 results; a project holds at most %3</source>
+        <translation>%1 包含 %2 个结果；一个项目最多包含 %3 个</translation>
+    </message>
+    <message>
+        <location filename="../ui/project.cpp" line="366" />
         <source>%1: result %2 is damaged (%3)</source>
         <translation>%1：结果 %2 已损坏（%3）</translation>
     </message>
     <message>
-        <location filename="../ui/project.cpp" line="389" />
+        <location filename="../ui/project.cpp" line="385" />
         <source>%1 carries no MOSAIC Studio parameters</source>
         <translation>%1 不含 MOSAIC Studio 参数</translation>
-    </message>
-    <message>
-        <location filename="../ui/project.cpp" line="394" />
-        <source>%1: its MOSAIC Studio parameters are damaged</source>
-        <translation>%1：其中的 MOSAIC Studio 参数已损坏</translation>
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="45" />
         <source>Cannot copy %1 to %2</source>
         <translation>无法将 %1 复制到 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/resultstore.cpp" line="40" />
+        <location filename="../ui/resultstore.cpp" line="186" />
+        <source>Cannot read the result kept in %1: %2</source>
+        <translation>无法读取保存在 %1 中的结果：%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/resultstore.cpp" line="47" />
+        <source>The result kept in %1 is damaged (%2)</source>
+        <translation>保存在 %1 中的结果已损坏（%2）</translation>
     </message>
 </context>
 <context>
@@ -145,344 +175,352 @@
 <context>
     <name>ui::AnnotatePanel</name>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="42" />
+        <location filename="../ui/annotatepanel.cpp" line="37" />
         <source>suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="43" />
+        <location filename="../ui/annotatepanel.cpp" line="38" />
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="44" />
+        <location filename="../ui/annotatepanel.cpp" line="39" />
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="448" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="82" />
         <source>Draw a box around the subject first (box tool), then GrabCut fills its mask.</source>
         <translation>请先用矩形工具框出主体，然后 GrabCut 会填充其蒙版。</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="467" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="95" />
         <source>GrabCut region</source>
         <translation>GrabCut 区域</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="316" />
+        <location filename="../ui/annotatepanel.cpp" line="349" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="319" />
+        <location filename="../ui/annotatepanel.cpp" line="352" />
         <source>Export the dataset into a folder</source>
         <translation>将数据集导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="325" />
+        <location filename="../ui/annotatepanel.cpp" line="358" />
         <source>Import the samples of another dataset</source>
         <translation>导入另一个数据集的样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="331" />
+        <location filename="../ui/annotatepanel.cpp" line="364" />
         <source>The target image</source>
         <translation>目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="331" />
-        <location filename="../ui/annotatepanel.cpp" line="335" />
+        <location filename="../ui/annotatepanel.cpp" line="364" />
+        <location filename="../ui/annotatepanel.cpp" line="368" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="334" />
+        <location filename="../ui/annotatepanel.cpp" line="367" />
         <source>The references (one per subject)</source>
         <translation>参考图（每个主体一张）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="354" />
+        <location filename="../ui/annotatepanel.cpp" line="385" />
         <source>A new, empty folder for the dataset</source>
         <translation>用于数据集的新空文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="364" />
+        <location filename="../ui/annotatepanel.cpp" line="395" />
         <source>Open a dataset folder</source>
         <translation>打开数据集文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="394" />
-        <location filename="../ui/annotatepanel.cpp" line="664" />
+        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="419" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="42" />
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel_jobs.cpp" line="54" />
         <source>The result was discarded: its sample changed while it was computed</source>
         <translation>结果已丢弃：计算期间其样本已更改</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="439" />
-        <location filename="../ui/annotatepanel.cpp" line="476" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="73" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="104" />
         <source>Choose a sample first</source>
         <translation>请先选择一个样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="443" />
-        <location filename="../ui/annotatepanel.cpp" line="480" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="77" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="108" />
         <source>Wait for the running suggestion or GrabCut to finish</source>
         <translation>请等待正在运行的建议或 GrabCut 完成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="455" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="89" />
         <source>GrabCut is filling the mask…</source>
         <translation>GrabCut 正在填充蒙版…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="496" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="124" />
         <source>Suggesting pairs (%1)…</source>
         <translation>正在建议点对（%1）…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="513" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="129" />
+        <source>No model is loaded: the model suggester uses the model the app has loaded.</source>
+        <translation>未加载模型：模型建议器使用应用已加载的模型。</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel_jobs.cpp" line="145" />
         <source>Suggest pairs (%1)</source>
         <translation>建议点对（%1）</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/annotatepanel.cpp" line="519" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="151" />
         <source>%n pair(s) suggested; review them on the right</source>
-        <translation>
-            <numerusform>已建议 %n 个点对；请在右侧审核</numerusform>
-        </translation>
+        <translation><numerusform>已建议 %n 个点对；请在右侧审核</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <location filename="../ui/annotatepanel.cpp" line="480" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1：%2 已接受 · %3 建议 · %4 已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="633" />
+        <location filename="../ui/annotatepanel.cpp" line="524" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 个样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="634" />
+        <location filename="../ui/annotatepanel.cpp" line="525" />
         <source> (unsaved)</source>
         <translation>（未保存）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="636" />
+        <location filename="../ui/annotatepanel.cpp" line="527" />
         <source>No dataset open</source>
         <translation>未打开数据集</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="638" />
+        <location filename="../ui/annotatepanel.cpp" line="529" />
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="639" />
+        <location filename="../ui/annotatepanel.cpp" line="530" />
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="640" />
+        <location filename="../ui/annotatepanel.cpp" line="531" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="641" />
+        <location filename="../ui/annotatepanel.cpp" line="532" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="642" />
+        <location filename="../ui/annotatepanel.cpp" line="533" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="643" />
+        <location filename="../ui/annotatepanel.cpp" line="534" />
         <source>Add a sample from files…</source>
         <translation>从文件添加样本…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="644" />
+        <location filename="../ui/annotatepanel.cpp" line="535" />
         <source>Add the current composition</source>
         <translation>添加当前构图</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="645" />
+        <location filename="../ui/annotatepanel.cpp" line="536" />
         <source>Add the selected result</source>
         <translation>添加所选结果</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="646" />
+        <location filename="../ui/annotatepanel.cpp" line="537" />
         <source>No problems</source>
         <translation>没有问题</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="646" />
+        <location filename="../ui/annotatepanel.cpp" line="537" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>问题（%1）：点击可跳转到对应样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="647" />
+        <location filename="../ui/annotatepanel.cpp" line="538" />
         <source>Pairs</source>
         <translation>点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="648" />
+        <location filename="../ui/annotatepanel.cpp" line="539" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>先点击参考点，再点击其目标点 (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="649" />
+        <location filename="../ui/annotatepanel.cpp" line="540" />
         <source>Box</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="650" />
-        <source>Drag the subject&apos;s box in the target (2)</source>
+        <location filename="../ui/annotatepanel.cpp" line="541" />
+        <source>Drag the subject's box in the target (2)</source>
         <translation>在目标图中拖出主体的矩形 (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="651" />
+        <location filename="../ui/annotatepanel.cpp" line="542" />
         <source>Brush</source>
         <translation>画笔</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="652" />
-        <source>Paint the subject&apos;s mask in the target (3)</source>
+        <location filename="../ui/annotatepanel.cpp" line="543" />
+        <source>Paint the subject's mask in the target (3)</source>
         <translation>在目标图中绘制主体蒙版 (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="653" />
+        <location filename="../ui/annotatepanel.cpp" line="544" />
         <source>Eraser</source>
         <translation>橡皮擦</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="654" />
-        <source>Erase from the subject&apos;s mask (4)</source>
+        <location filename="../ui/annotatepanel.cpp" line="545" />
+        <source>Erase from the subject's mask (4)</source>
         <translation>从主体蒙版中擦除 (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="655" />
+        <location filename="../ui/annotatepanel.cpp" line="546" />
         <source>Polygon</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="656" />
-        <source>Click the corners of the subject&apos;s outline; double-click or Enter closes it (5)</source>
+        <location filename="../ui/annotatepanel.cpp" line="547" />
+        <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>点击主体轮廓的各个角点；双击或回车闭合 (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="657" />
+        <location filename="../ui/annotatepanel.cpp" line="548" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="658" />
-        <source>Fill the subject&apos;s mask from its box (OpenCV GrabCut)</source>
+        <location filename="../ui/annotatepanel.cpp" line="549" />
+        <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>根据矩形填充主体蒙版（OpenCV GrabCut）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="659" />
+        <location filename="../ui/annotatepanel.cpp" line="550" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="660" />
+        <location filename="../ui/annotatepanel.cpp" line="551" />
         <source>From the region</source>
         <translation>由区域生成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="661" />
+        <location filename="../ui/annotatepanel.cpp" line="552" />
         <source>Feature matching (photos)</source>
         <translation>特征匹配（照片）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="662" />
-        <source>The model&apos;s attention</source>
+        <location filename="../ui/annotatepanel.cpp" line="553" />
+        <source>The model's attention</source>
         <translation>模型注意力</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="663" />
+        <location filename="../ui/annotatepanel.cpp" line="554" />
         <source>min </source>
         <translation>最低 </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="394" />
-        <location filename="../ui/annotatepanel.cpp" line="664" />
+        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Suggest</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="665" />
+        <location filename="../ui/annotatepanel.cpp" line="556" />
         <source>All pairs</source>
         <translation>全部点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="666" />
+        <location filename="../ui/annotatepanel.cpp" line="557" />
         <source>Suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="667" />
+        <location filename="../ui/annotatepanel.cpp" line="558" />
         <source>Accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="668" />
+        <location filename="../ui/annotatepanel.cpp" line="559" />
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>Conf.</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="669" />
+        <location filename="../ui/annotatepanel.cpp" line="560" />
         <source>Reference → target</source>
         <translation>参考 → 目标</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="670" />
+        <location filename="../ui/annotatepanel.cpp" line="561" />
         <source>Accept (A)</source>
         <translation>接受 (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="671" />
+        <location filename="../ui/annotatepanel.cpp" line="562" />
         <source>Reject (X)</source>
         <translation>拒绝 (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="672" />
+        <location filename="../ui/annotatepanel.cpp" line="563" />
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="673" />
+        <location filename="../ui/annotatepanel.cpp" line="564" />
         <source>Accept ≥</source>
         <translation>接受 ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="674" />
+        <location filename="../ui/annotatepanel.cpp" line="565" />
         <source>Reject &lt;</source>
         <translation>拒绝 &lt;</translation>
     </message>
@@ -490,42 +528,42 @@
 <context>
     <name>ui::AnnotateView</name>
     <message>
-        <location filename="../ui/annotateview.cpp" line="213" />
+        <location filename="../ui/annotateview.cpp" line="214" />
         <source>This dataset has no samples yet: add one from files, the composition or a result.</source>
         <translation>该数据集还没有样本：请从文件、构图或生成结果添加。</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="214" />
+        <location filename="../ui/annotateview.cpp" line="215" />
         <source>Create or open a dataset to annotate correspondences.</source>
         <translation>新建或打开数据集以标注对应点。</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="227" />
+        <location filename="../ui/annotateview.cpp" line="228" />
         <source>The image cannot be read</source>
         <translation>无法读取该图像</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="349" />
+        <location filename="../ui/annotateview.cpp" line="350" />
         <source>Now click where this point is in the target (Esc cancels).</source>
         <translation>现在点击该点在目标图中的位置（Esc 取消）。</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="365" />
+        <location filename="../ui/annotateview.cpp" line="366" />
         <source>Click a point of the reference first, then its place in the target.</source>
         <translation>请先点击参考图上的点，再点击其在目标图中的位置。</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="471" />
+        <location filename="../ui/annotateview.cpp" line="470" />
         <source>Erase in the region</source>
         <translation>在区域中擦除</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="471" />
+        <location filename="../ui/annotateview.cpp" line="470" />
         <source>Paint the region</source>
         <translation>绘制区域</translation>
     </message>
     <message>
-        <location filename="../ui/annotateview.cpp" line="490" />
+        <location filename="../ui/annotateview.cpp" line="489" />
         <source>Polygon region</source>
         <translation>多边形区域</translation>
     </message>
@@ -556,7 +594,7 @@
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="179" />
-        <source>Export into another folder than the dataset&apos;s own</source>
+        <source>Export into another folder than the dataset's own</source>
         <translation>请导出到数据集自身以外的文件夹</translation>
     </message>
     <message>
@@ -572,9 +610,7 @@
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="252" />
         <source>Import %n sample(s)</source>
-        <translation>
-            <numerusform>导入 %n 个样本</numerusform>
-        </translation>
+        <translation><numerusform>导入 %n 个样本</numerusform></translation>
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="342" />
@@ -609,30 +645,22 @@
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="379" />
         <source>%1 %n pair(s)</source>
-        <translation>
-            <numerusform>%1 %n 个点对</numerusform>
-        </translation>
+        <translation><numerusform>%1 %n 个点对</numerusform></translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="390" />
         <source>Accept %n suggestion(s)</source>
-        <translation>
-            <numerusform>接受 %n 个建议</numerusform>
-        </translation>
+        <translation><numerusform>接受 %n 个建议</numerusform></translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="390" />
         <source>Reject %n suggestion(s)</source>
-        <translation>
-            <numerusform>拒绝 %n 个建议</numerusform>
-        </translation>
+        <translation><numerusform>拒绝 %n 个建议</numerusform></translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/annotation.cpp" line="403" />
         <source>Suggest %n pair(s)</source>
-        <translation>
-            <numerusform>建议 %n 个点对</numerusform>
-        </translation>
+        <translation><numerusform>建议 %n 个点对</numerusform></translation>
     </message>
     <message>
         <location filename="../ui/annotation.cpp" line="413" />
@@ -726,87 +754,87 @@
 <context>
     <name>ui::Composition</name>
     <message>
-        <location filename="../ui/composition.cpp" line="53" />
+        <location filename="../ui/composition.cpp" line="45" />
         <source>A composition holds at most %1 subjects.</source>
         <translation>一个构图最多容纳 %1 个主体。</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="58" />
+        <location filename="../ui/composition.cpp" line="50" />
         <source>The image is empty or smaller than 8×8 pixels.</source>
         <translation>图像为空或小于 8×8 像素。</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="62" />
+        <location filename="../ui/composition.cpp" line="54" />
         <source>Subject %1</source>
         <translation>主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="76" />
+        <location filename="../ui/composition.cpp" line="68" />
         <source>Add subject %1</source>
         <translation>添加主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="86" />
+        <location filename="../ui/composition.cpp" line="78" />
         <source>Remove subject %1</source>
         <translation>移除主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="96" />
+        <location filename="../ui/composition.cpp" line="88" />
         <source>Rename %1 to %2</source>
         <translation>将 %1 重命名为 %2</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="107" />
+        <location filename="../ui/composition.cpp" line="99" />
         <source>Set the word for %1 to “%2”</source>
         <translation>将 %1 的词设为“%2”</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="136" />
+        <location filename="../ui/composition.cpp" line="128" />
         <source>Change the colour of %1</source>
         <translation>更改 %1 的颜色</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="145" />
+        <location filename="../ui/composition.cpp" line="137" />
         <source>Move %1</source>
         <translation>移动 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="155" />
+        <location filename="../ui/composition.cpp" line="147" />
         <source>Remove the region of %1</source>
         <translation>移除 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="156" />
+        <location filename="../ui/composition.cpp" line="148" />
         <source>Set the region of %1</source>
         <translation>设置 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="181" />
+        <location filename="../ui/composition.cpp" line="173" />
         <source>Clear the brush region of %1</source>
         <translation>清除 %1 的画笔区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="182" />
+        <location filename="../ui/composition.cpp" line="174" />
         <source>Paint the region of %1</source>
         <translation>绘制 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="194" />
+        <location filename="../ui/composition.cpp" line="186" />
         <source>Pin a point of %1</source>
         <translation>为 %1 固定一个点</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="204" />
+        <location filename="../ui/composition.cpp" line="196" />
         <source>Remove the points of %1</source>
         <translation>移除 %1 的点</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="225" />
+        <location filename="../ui/composition.cpp" line="236" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="278" />
+        <location filename="../ui/composition.cpp" line="341" />
         <source>Change settings</source>
         <translation>更改设置</translation>
     </message>
@@ -814,97 +842,97 @@
 <context>
     <name>ui::Gallery</name>
     <message>
-        <location filename="../ui/gallery.cpp" line="145" />
+        <location filename="../ui/gallery.cpp" line="169" />
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="246" />
+        <location filename="../ui/gallery.cpp" line="265" />
         <source>Results appear here. Press Ctrl+Enter to generate.</source>
         <translation>结果将显示在这里。按 Ctrl+Enter 生成。</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="292" />
+        <location filename="../ui/gallery.cpp" line="311" />
         <source>#%1 · %2 · seed %3</source>
         <translation>#%1 · %2 · 种子 %3</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="293" />
+        <location filename="../ui/gallery.cpp" line="312" />
         <source>%1 × %2 px in %3 s</source>
         <translation>%1 × %2 像素，用时 %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="297" />
+        <location filename="../ui/gallery.cpp" line="316" />
         <source>%1: %2 % of its attention in its region</source>
         <translation>%1：%2% 的注意力落在其区域内</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="318" />
+        <location filename="../ui/gallery.cpp" line="338" />
         <source>Save image</source>
         <translation>保存图像</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="318" />
+        <location filename="../ui/gallery.cpp" line="338" />
         <source>mosaic-%1.png</source>
         <translation>mosaic-%1.png</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="319" />
+        <location filename="../ui/gallery.cpp" line="339" />
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="354" />
+        <location filename="../ui/gallery.cpp" line="373" />
         <source>&lt;b&gt;Attention overlays&lt;/b&gt;</source>
         <translation>&lt;b&gt;注意力叠加&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="355" />
+        <location filename="../ui/gallery.cpp" line="374" />
         <source>Overlay opacity</source>
         <translation>叠加不透明度</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="356" />
+        <location filename="../ui/gallery.cpp" line="375" />
         <source>Ownership map</source>
         <translation>归属图</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="357" />
+        <location filename="../ui/gallery.cpp" line="376" />
         <source>Beside the references</source>
         <translation>与参考图并排</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="358" />
+        <location filename="../ui/gallery.cpp" line="377" />
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="359" />
+        <location filename="../ui/gallery.cpp" line="378" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="360" />
+        <location filename="../ui/gallery.cpp" line="379" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="361" />
+        <location filename="../ui/gallery.cpp" line="380" />
         <source>Reuse these settings</source>
         <translation>复用这些设置</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="362" />
+        <location filename="../ui/gallery.cpp" line="381" />
         <source>Vary</source>
         <translation>变体</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="363" />
+        <location filename="../ui/gallery.cpp" line="382" />
         <source>Generate again starting from this image, with the current subjects and prompt</source>
         <translation>以此图像为起点，使用当前主体和提示词重新生成</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="364" />
+        <location filename="../ui/gallery.cpp" line="383" />
         <source>How much the variation may change: 1 starts from noise, lower keeps more of the image</source>
         <translation>变体可改变的程度：1 从噪声开始，数值越低保留的原图越多</translation>
     </message>
@@ -912,22 +940,22 @@
 <context>
     <name>ui::GenerationWorker</name>
     <message>
-        <location filename="../ui/worker.cpp" line="52" />
+        <location filename="../ui/generationservice.cpp" line="25" />
         <source>%1 · %2 px · %3 steps · up to %4 subjects</source>
         <translation>%1 · %2 像素 · %3 步 · 最多 %4 个主体</translation>
     </message>
     <message>
-        <location filename="../ui/worker.cpp" line="58" />
+        <location filename="../ui/generationservice.cpp" line="31" />
         <source> · guidance %1 (prompt), %2 (references)</source>
         <translation> · 引导 %1（提示词），%2（参考图）</translation>
     </message>
     <message>
-        <location filename="../ui/worker.cpp" line="60" />
+        <location filename="../ui/generationservice.cpp" line="33" />
         <source> · reference collage %1</source>
         <translation> · 参考拼贴 %1</translation>
     </message>
     <message>
-        <location filename="../ui/worker.cpp" line="68" />
+        <location filename="../ui/generationservice.cpp" line="41" />
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -948,518 +976,518 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="259" />
+        <location filename="../ui/mainwindow_generation.cpp" line="295" />
         <source>The model %1 could not be loaded: %2</source>
         <translation>无法加载模型 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="273" />
+        <location filename="../ui/mainwindow_generation.cpp" line="309" />
         <source>step %1/%2 · %3 s</source>
         <translation>第 %1/%2 步 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="287" />
+        <location filename="../ui/mainwindow_generation.cpp" line="323" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>上一张图像：%1 秒（去噪 %2 秒）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="293" />
+        <location filename="../ui/mainwindow_generation.cpp" line="329" />
         <source>The generation failed: %1</source>
         <translation>生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="296" />
+        <location filename="../ui/mainwindow_generation.cpp" line="332" />
         <source>Generation cancelled.</source>
         <translation>已取消生成。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="335" />
+        <location filename="../ui/mainwindow.cpp" line="203" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · 线程：%2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="337" />
+        <location filename="../ui/mainwindow.cpp" line="205" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="337" />
+        <location filename="../ui/mainwindow.cpp" line="205" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="550" />
+        <location filename="../ui/mainwindow_generation.cpp" line="177" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>未找到内置模型（查找位置：%1）。请通过“文件 › 加载模型…”加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="555" />
+        <location filename="../ui/mainwindow_generation.cpp" line="182" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="561" />
+        <location filename="../ui/mainwindow_generation.cpp" line="188" />
         <source>Load a model bundle</source>
         <translation>加载模型包</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="562" />
+        <location filename="../ui/mainwindow_generation.cpp" line="189" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC Studio 模型包 (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="578" />
+        <location filename="../ui/mainwindow_files.cpp" line="53" />
         <source>Cannot open the demo %1: %2</source>
         <translation>无法打开演示 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="584" />
+        <location filename="../ui/mainwindow_files.cpp" line="59" />
         <source>The demo %1 is not valid JSON: %2</source>
         <translation>演示 %1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="621" />
+        <location filename="../ui/mainwindow_generation.cpp" line="197" />
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="736" />
+        <location filename="../ui/mainwindow_view.cpp" line="194" />
         <source>No translation for %1 is built into this program.</source>
         <translation>本程序未内置 %1 的翻译。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="844" />
+        <location filename="../ui/mainwindow.cpp" line="230" />
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="844" />
+        <location filename="../ui/mainwindow.cpp" line="230" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="846" />
+        <location filename="../ui/mainwindow.cpp" line="232" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>内置的 MOSAIC-Toys 模型很小，只在程序生成的玩具上训练：它生成玩具场景，而不是照片。FLUX 架构的模型包可通过“文件 › 加载模型…”加载。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="849" />
+        <location filename="../ui/mainwindow.cpp" line="235" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="850" />
+        <location filename="../ui/mainwindow.cpp" line="236" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="856" />
+        <location filename="../ui/mainwindow_view.cpp" line="231" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="228" />
+        <location filename="../ui/mainwindow.cpp" line="88" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>已选择参考点 (%1, %2)：在画布上单击以指定它的位置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="136" />
+        <location filename="../ui/mainwindow_files.cpp" line="341" />
         <source>Select a result in the gallery first.</source>
         <translation>请先在图库中选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="148" />
+        <location filename="../ui/mainwindow_files.cpp" line="353" />
         <source>The target image for this composition</source>
         <translation>此构图的目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="149" />
+        <location filename="../ui/mainwindow_files.cpp" line="354" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="680" />
+        <location filename="../ui/mainwindow_generation.cpp" line="226" />
         <source>%1 (“%2”)</source>
         <translation>%1（“%2”）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="684" />
+        <location filename="../ui/mainwindow_generation.cpp" line="230" />
         <source>Placed by the prompt, as they have no region: %1</source>
         <translation>未绘制区域，已按提示词放置：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="857" />
+        <location filename="../ui/mainwindow_view.cpp" line="232" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;取消生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;将图像或文件粘贴为主体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;矩形、画笔、橡皮擦、点工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;移除所选区域&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+滚轮&lt;/b&gt;&lt;/td&gt;&lt;td&gt;缩放画布&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;本列表&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="870" />
+        <location filename="../ui/mainwindow_view.cpp" line="245" />
         <source>About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="871" />
+        <location filename="../ui/mainwindow_view.cpp" line="246" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;多主体个性化图像生成。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="882" />
+        <location filename="../ui/mainwindow.cpp" line="244" />
         <source>Unsaved work</source>
         <translation>未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="883" />
+        <location filename="../ui/mainwindow.cpp" line="245" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>构图有未保存的更改。关闭前保存吗？</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="975" />
+        <location filename="../ui/mainwindow_files.cpp" line="188" />
         <source>Cannot read the target image %1</source>
         <translation>无法读取目标图像 %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="981" />
+        <location filename="../ui/mainwindow_files.cpp" line="194" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>请在图库中选择结果或选择目标图像。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1014" />
+        <location filename="../ui/mainwindow_files.cpp" line="223" />
         <source>%1 does not exist</source>
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1043" />
+        <location filename="../ui/mainwindow_files.cpp" line="252" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1043" />
+        <location filename="../ui/mainwindow_files.cpp" line="252" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1044" />
-        <location filename="../ui/mainwindow.cpp" line="1058" />
+        <location filename="../ui/mainwindow_files.cpp" line="253" />
+        <location filename="../ui/mainwindow_files.cpp" line="267" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1057" />
+        <location filename="../ui/mainwindow_files.cpp" line="266" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1095" />
+        <location filename="../ui/mainwindow_files.cpp" line="304" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1100" />
+        <location filename="../ui/mainwindow_files.cpp" line="309" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>已从 %1 恢复设置（图像中不保存参考图；当前主体按顺序保持其位置）。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1133" />
+        <location filename="../ui/mainwindow_view.cpp" line="262" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1134" />
+        <location filename="../ui/mainwindow_view.cpp" line="263" />
         <source>&amp;New composition</source>
         <translation>新建构图(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1135" />
+        <location filename="../ui/mainwindow_view.cpp" line="264" />
         <source>&amp;Open project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1136" />
+        <location filename="../ui/mainwindow_view.cpp" line="265" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1137" />
+        <location filename="../ui/mainwindow_view.cpp" line="266" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1138" />
+        <location filename="../ui/mainwindow_view.cpp" line="267" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1139" />
+        <location filename="../ui/mainwindow_view.cpp" line="268" />
         <source>Open the &amp;demo composition</source>
         <translation>打开演示构图(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1140" />
+        <location filename="../ui/mainwindow_view.cpp" line="269" />
         <source>&amp;Load model…</source>
         <translation>加载模型(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1141" />
+        <location filename="../ui/mainwindow_view.cpp" line="270" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1142" />
+        <location filename="../ui/mainwindow_view.cpp" line="271" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1143" />
+        <location filename="../ui/mainwindow_view.cpp" line="272" />
         <source>&amp;Paste subject</source>
         <translation>粘贴主体(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1144" />
+        <location filename="../ui/mainwindow_view.cpp" line="273" />
         <source>&amp;Auto layout</source>
         <translation>自动布局(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1145" />
+        <location filename="../ui/mainwindow_view.cpp" line="274" />
         <source>&amp;Box tool</source>
         <translation>矩形工具(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1146" />
+        <location filename="../ui/mainwindow_view.cpp" line="275" />
         <source>B&amp;rush tool</source>
         <translation>画笔工具(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1147" />
+        <location filename="../ui/mainwindow_view.cpp" line="276" />
         <source>&amp;Eraser tool</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1148" />
+        <location filename="../ui/mainwindow_view.cpp" line="277" />
         <source>&amp;Point tool</source>
         <translation>点工具(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1149" />
+        <location filename="../ui/mainwindow_view.cpp" line="278" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1150" />
+        <location filename="../ui/mainwindow_view.cpp" line="279" />
         <source>&amp;Cancel generation</source>
         <translation>取消生成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1151" />
+        <location filename="../ui/mainwindow_view.cpp" line="280" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1152" />
+        <location filename="../ui/mainwindow_view.cpp" line="281" />
         <source>&amp;Dark theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1153" />
+        <location filename="../ui/mainwindow_view.cpp" line="282" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1154" />
+        <location filename="../ui/mainwindow_view.cpp" line="283" />
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1155" />
+        <location filename="../ui/mainwindow_view.cpp" line="284" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1156" />
+        <location filename="../ui/mainwindow_view.cpp" line="285" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1157" />
+        <location filename="../ui/mainwindow_view.cpp" line="286" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1158" />
+        <location filename="../ui/mainwindow_view.cpp" line="287" />
         <source>Compose</source>
         <translation>构图</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1159" />
+        <location filename="../ui/mainwindow_view.cpp" line="288" />
         <source>Gallery</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1160" />
+        <location filename="../ui/mainwindow_view.cpp" line="289" />
         <source>Annotate</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1161" />
+        <location filename="../ui/mainwindow_view.cpp" line="290" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;（可用卡片名称指代主体）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1162" />
-        <source>Subject names in the prompt are shown in their colours; the model is given each subject&apos;s word (under its preview) in place of its name.</source>
+        <location filename="../ui/mainwindow_view.cpp" line="291" />
+        <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>提示词中的主体名称以其颜色显示；模型收到的是各主体的词（在其预览下方），而不是名称。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1164" />
+        <location filename="../ui/mainwindow_view.cpp" line="293" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>例如 three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1165" />
+        <location filename="../ui/mainwindow_view.cpp" line="294" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1166" />
+        <location filename="../ui/mainwindow_view.cpp" line="295" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1167" />
+        <location filename="../ui/mainwindow_view.cpp" line="296" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>未锁定时，每次生成都会抽取新种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1168" />
+        <location filename="../ui/mainwindow_view.cpp" line="297" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1169" />
+        <location filename="../ui/mainwindow_view.cpp" line="298" />
         <source>Draw a random seed</source>
         <translation>抽取随机种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1170" />
+        <location filename="../ui/mainwindow_view.cpp" line="299" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1171" />
-        <location filename="../ui/mainwindow.cpp" line="1173" />
-        <location filename="../ui/mainwindow.cpp" line="1175" />
-        <location filename="../ui/mainwindow.cpp" line="1179" />
-        <location filename="../ui/mainwindow.cpp" line="1183" />
-        <location filename="../ui/mainwindow.cpp" line="1193" />
+        <location filename="../ui/mainwindow_view.cpp" line="300" />
+        <location filename="../ui/mainwindow_view.cpp" line="302" />
+        <location filename="../ui/mainwindow_view.cpp" line="304" />
+        <location filename="../ui/mainwindow_view.cpp" line="308" />
+        <location filename="../ui/mainwindow_view.cpp" line="312" />
+        <location filename="../ui/mainwindow_view.cpp" line="322" />
         <source>model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1172" />
+        <location filename="../ui/mainwindow_view.cpp" line="301" />
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1174" />
+        <location filename="../ui/mainwindow_view.cpp" line="303" />
         <source>Prompt guidance</source>
         <translation>提示词引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1176" />
+        <location filename="../ui/mainwindow_view.cpp" line="305" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>提示词的无分类器引导：大于 1 时更贴近提示词，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1178" />
+        <location filename="../ui/mainwindow_view.cpp" line="307" />
         <source>Reference guidance</source>
         <translation>参考引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1180" />
+        <location filename="../ui/mainwindow_view.cpp" line="309" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>参考图引导：大于 1 时每个主体更接近其参考图，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1182" />
+        <location filename="../ui/mainwindow_view.cpp" line="311" />
         <source>Reference collage</source>
         <translation>参考拼贴</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1183" />
+        <location filename="../ui/mainwindow_view.cpp" line="312" />
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1184" />
+        <location filename="../ui/mainwindow_view.cpp" line="313" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>先生成一张图，把每张参考图（从白色背景中抠出）贴到其区域中（没有区域时：贴到其注意力所在处），再以此强度重绘该图：越低越保留参考图，越高融合越多。重绘的步数需再计算一次。关闭：仅用 MOSAIC。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1188" />
+        <location filename="../ui/mainwindow_view.cpp" line="317" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1195" />
+        <location filename="../ui/mainwindow_view.cpp" line="324" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1199" />
+        <location filename="../ui/mainwindow_view.cpp" line="328" />
         <source>Region strength</source>
         <translation>区域强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1200" />
-        <source>How strongly each subject&apos;s attention is steered into its drawn region (0: off)</source>
+        <location filename="../ui/mainwindow_view.cpp" line="329" />
+        <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>将每个主体的注意力引导到其绘制区域的强度（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1201" />
+        <location filename="../ui/mainwindow_view.cpp" line="330" />
         <source>While busy</source>
         <translation>忙碌时</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1202" />
+        <location filename="../ui/mainwindow_view.cpp" line="331" />
         <source>queue the new request</source>
         <translation>排队新请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1203" />
+        <location filename="../ui/mainwindow_view.cpp" line="332" />
         <source>replace the running one</source>
         <translation>替换正在运行的请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1204" />
+        <location filename="../ui/mainwindow_view.cpp" line="333" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1205" />
+        <location filename="../ui/mainwindow_view.cpp" line="334" />
         <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
         <translation>按提示词中以名字指定的位置（“Pip on the left”、“Tock at the top right”）为每个主体分配区域；提示词未指定位置的主体放在空余处</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1208" />
+        <location filename="../ui/mainwindow_view.cpp" line="337" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1209" />
+        <location filename="../ui/mainwindow_view.cpp" line="338" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1210" />
+        <location filename="../ui/mainwindow_view.cpp" line="339" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;模型&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1212" />
+        <location filename="../ui/mainwindow_view.cpp" line="341" />
         <source>none loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="1213" />
+        <location filename="../ui/mainwindow_view.cpp" line="342" />
         <source>Load model…</source>
         <translation>加载模型…</translation>
     </message>
@@ -1533,7 +1561,7 @@
     </message>
     <message>
         <location filename="../ui/subjectspanel.cpp" line="283" />
-        <source>What the model calls this subject. Where the prompt uses the subject&apos;s name, the model is given this word instead.</source>
+        <source>What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.</source>
         <translation>模型对该主体的称呼。提示词中使用主体名称的地方，模型将收到这个词。</translation>
     </message>
 </context>

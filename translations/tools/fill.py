@@ -292,6 +292,16 @@ DE = {
  'Vary': 'Variieren',
  'Generate again starting from this image, with the current subjects and prompt': 'Erneut erzeugen, ausgehend von diesem Bild, mit den aktuellen Motiven und der aktuellen Beschreibung',
  'How much the variation may change: 1 starts from noise, lower keeps more of the image': 'Wie stark die Variation abweichen darf: 1 beginnt mit Rauschen, kleinere Werte behalten mehr vom Bild',
+ 'its images are larger than a project may hold: %1 megapixels each, %2 in all': 'seine Bilder sind größer, als ein Projekt fassen darf: %1 Megapixel je Bild, %2 insgesamt',
+ 'its images are larger than a project may hold': 'seine Bilder sind größer, als ein Projekt fassen darf',
+ '%1 is not a MOSAIC Studio project of version 1 to %2': '%1 ist kein MOSAIC-Studio-Projekt der Versionen 1 bis %2',
+ '%1: its settings are damaged (%2)': '%1: die Einstellungen sind beschädigt (%2)',
+ '%1: its MOSAIC Studio parameters are damaged (%2)': '%1: die MOSAIC-Studio-Parameter sind beschädigt (%2)',
+ '%1 holds %2 results; a project holds at most %3': '%1 enthält %2 Ergebnisse; ein Projekt fasst höchstens %3',
+ 'Cannot read the result kept in %1: %2': 'Das in %1 abgelegte Ergebnis kann nicht gelesen werden: %2',
+ 'The result kept in %1 is damaged (%2)': 'Das in %1 abgelegte Ergebnis ist beschädigt (%2)',
+ 'Cancelled': 'Abgebrochen',
+ 'No model is loaded: the model suggester uses the model the app has loaded.': 'Kein Modell geladen: Der Modell-Vorschlag verwendet das Modell, das die App geladen hat.',
 }
 
 ZH = {
@@ -583,6 +593,16 @@ ZH = {
  'Vary': '变体',
  'Generate again starting from this image, with the current subjects and prompt': '以此图像为起点，使用当前主体和提示词重新生成',
  'How much the variation may change: 1 starts from noise, lower keeps more of the image': '变体可改变的程度：1 从噪声开始，数值越低保留的原图越多',
+ 'its images are larger than a project may hold: %1 megapixels each, %2 in all': '其图像超出项目允许的大小：每张 %1 百万像素，总计 %2',
+ 'its images are larger than a project may hold': '其图像超出项目允许的大小',
+ '%1 is not a MOSAIC Studio project of version 1 to %2': '%1 不是版本 1 至 %2 的 MOSAIC Studio 项目',
+ '%1: its settings are damaged (%2)': '%1：其设置已损坏（%2）',
+ '%1: its MOSAIC Studio parameters are damaged (%2)': '%1：其 MOSAIC Studio 参数已损坏（%2）',
+ '%1 holds %2 results; a project holds at most %3': '%1 包含 %2 个结果；一个项目最多包含 %3 个',
+ 'Cannot read the result kept in %1: %2': '无法读取保存在 %1 中的结果：%2',
+ 'The result kept in %1 is damaged (%2)': '保存在 %1 中的结果已损坏（%2）',
+ 'Cancelled': '已取消',
+ 'No model is loaded: the model suggester uses the model the app has loaded.': '未加载模型：模型建议器使用应用已加载的模型。',
 }
 
 def fill(path, table):
