@@ -56,6 +56,7 @@ constexpr int kExitUsage = 2;
 int runInspect(const Args &args);
 int runSetDefaults(const Args &args);
 int runForward(const Args &args);
+int runEncode(const Args &args);
 int runBench(const Args &args);
 int runGenerate(const Args &args);
 int runBenchGenerate(const Args &args);

@@ -53,6 +53,9 @@ Commands:
        [--aligned K]             Measure identity retrieval, leakage, scene and layout on held-out
                                  MOSAIC-Toys identities (with and without regions); write report.md.
                                  --aligned K: token-aligned toys (as recipes' data.aligned_shrink).
+  encode --t5 DIR --clip DIR --prompt TEXT --out FILE [--t5-tokenizer DIR] [--clip-tokenizer DIR]
+         [--max-t5-tokens 512] [--dtype f32|bf16]
+                                 FLUX's text path: T5 and CLIP token ids, hidden states and pooled vector.
   bench generate [--model BUNDLE] [--refs 1,2,4,6] [--steps N]
                                  Time generation per step and per image, with and without attention capture.
   bench cancel [--model BUNDLE] [--sizes 256,512] [--cancels 15]
@@ -157,6 +160,7 @@ int main(int argc, char **argv)
         {"inspect", {"json"}, cli::runInspect},
         {"set-defaults", {}, cli::runSetDefaults},
         {"forward", {}, cli::runForward},
+        {"encode", {}, cli::runEncode},
         {"bench", {}, cli::runBench},
         {"generate", {"auto-layout"}, cli::runGenerate},
         {"synth", {}, cli::runSynth},

@@ -68,6 +68,13 @@ const struct
     "  model's defaults apply\n"
     "  --size N: render the targets and generate at N x N pixels (default: each model's size)\n"
     "  --auto-layout: one more condition, boxes planned from the prompt's position words\n"},
+    {"encode",
+    "usage: mosaic encode --t5 DIR --clip DIR --prompt TEXT --out FILE.safetensors [--t5-tokenizer DIR]\n"
+    "                     [--clip-tokenizer DIR] [--max-t5-tokens 512] [--dtype f32|bf16]\n"
+    "  DIR: a folder with config.json and model.safetensors (or shards), or one .safetensors file (ComfyUI's\n"
+    "  t5xxl_*.safetensors, clip_l.safetensors). Tokenizers: the encoder's folder, its diffusers sibling\n"
+    "  (tokenizer_2/, tokenizer/), else the ones installed with the app.\n"
+    "  Writes t5_ids [512], clip_ids [77] (I64), t5_hidden [512, d], clip_hidden [77, h], clip_pooled [h] (F32).\n"},
     {"bench",
     "usage: mosaic bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]"
     " [--tokens 1024] [--txt-tokens 512] [--iters 2] [--dtype f32|bf16|both]\n"

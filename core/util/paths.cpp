@@ -1,6 +1,11 @@
 #include "util/paths.h"
 
+#include "util/error.h"
+#include "util/strings.h"
+
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <filesystem>
 #include <system_error>
 
@@ -45,6 +50,24 @@ std::string directoryOf(const std::string &path)
 std::string fileNameOf(const std::string &path)
 {
     return fs::path(path).filename().string();
+}
+
+std::string readFileBounded(const std::string &path, uint64_t maxBytes, const std::string &what)
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        throw Error(StatusCode::NotFound, format("{}: {} not found", path, what));
+    const uint64_t size = fs::file_size(path, ec);
+    if (ec)
+        throw Error(StatusCode::IoError, format("{}: cannot read the {} ({})", path, what, ec.message()));
+    if (size > maxBytes)
+        throw Error(StatusCode::CorruptFile, format("{}: {} bytes is larger than any {} ({} at most)", path, size, what,
+                                                    maxBytes));
+    std::ifstream in(path, std::ios::binary);
+    std::string text(static_cast<size_t>(size), '\0');
+    if (!in || !in.read(text.data(), static_cast<std::streamsize>(size)))
+        throw Error(StatusCode::IoError, format("{}: cannot read the {}", path, what));
+    return text;
 }
 
 } // namespace mosaic

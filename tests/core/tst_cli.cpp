@@ -16,6 +16,7 @@
 #include <filesystem>
 
 #include <array>
+#include <nlohmann/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -410,6 +411,50 @@ private Q_SLOTS:
         const Checkpoint got = Checkpoint::open(out), ref = Checkpoint::open(m_golden + "/" + io + ".safetensors");
         const double e = testsupport::relativeError(got.tensor(output), ref.tensor(output));
         QVERIFY2(e < 1e-5, testsupport::describeError(output, e, 1e-5).c_str());
+    }
+
+    // mosaic encode reproduces ../shared/golden/text for every case (ids exactly, the rest within 1e-5),
+    // with the tokenizers the app ships (the golden encoder folders hold none), the tokenizer folders
+    // given, and the T5 encoder as one .safetensors file; the bad inputs say what is wrong.
+    void encodeMatchesGolden()
+    {
+        const std::string text = (std::filesystem::path(m_golden).parent_path() / "text").string(),
+                          tokenizers = (std::filesystem::path(m_golden).parent_path() / "tokenizers").string();
+        std::ifstream casesFile(text + "/cases.json");
+        if (!casesFile)
+            QSKIP("golden text files not found");
+        const auto cases = nlohmann::json::parse(casesFile);
+        const Checkpoint ref = Checkpoint::open(text + "/text.io.safetensors");
+        for (size_t i = 0; i < cases.size(); ++i) {
+            const std::string prompt = cases[i].at("prompt").get<std::string>(), c = "case" + std::to_string(i);
+            const std::string out = m_dir + "/encoded" + std::to_string(i) + ".safetensors";
+            const std::string options = i % 2 ? " --t5 " + text + "/t5_tiny --clip " + text + "/clip_tiny"
+                                              : " --t5 " + text + "/t5_tiny/model.safetensors --clip " + text +
+                                                    "/clip_tiny --t5-tokenizer " + tokenizers + "/t5/tokenizer.json" +
+                                                    " --clip-tokenizer " + tokenizers + "/clip";
+            // The prompt through a file descriptor-free route: single quotes, with the shell's quoting of '.
+            std::string quoted = "'";
+            for (char ch : prompt)
+                quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+            quoted += "'";
+            const Run r = run("encode" + options + " --prompt " + quoted + " --out " + out);
+            QVERIFY2(r.exitCode == 0, r.output.c_str());
+            const Checkpoint got = Checkpoint::open(out);
+            QVERIFY2(at::equal(got.tensor("t5_ids"), ref.tensor(c + ".t5_ids").to(at::kLong)), c.c_str());
+            QVERIFY2(at::equal(got.tensor("clip_ids"), ref.tensor(c + ".clip_ids").to(at::kLong)), c.c_str());
+            for (const char *name : {"t5_hidden", "clip_hidden", "clip_pooled"}) {
+                const double e = testsupport::relativeError(got.tensor(name), ref.tensor(c + "." + name));
+                QVERIFY2(e < 1e-5, testsupport::describeError(c + "." + name, e, 1e-5).c_str());
+            }
+        }
+        Run r = run("encode --t5 " + text + "/clip_tiny --clip " + text + "/clip_tiny --prompt x --out " + m_dir + "/x.safetensors");
+        QVERIFY2(r.exitCode != 0 && r.output.find("where a T5 encoder is expected") != std::string::npos, r.output.c_str());
+        r = run("encode --t5 " + text + "/t5_tiny --clip " + text + "/clip_tiny --clip-tokenizer " + tokenizers +
+                "/t5 --prompt x --out " + m_dir + "/x.safetensors");
+        QVERIFY2(r.exitCode != 0 && r.output.find("a T5 tokenizer folder") != std::string::npos, r.output.c_str());
+        r = run("encode --t5 " + text + "/t5_tiny --prompt x --out " + m_dir + "/x.safetensors");
+        QVERIFY2(r.exitCode == 2 && r.output.find("are required") != std::string::npos, r.output.c_str());
+        QVERIFY(!std::filesystem::exists(m_dir + "/x.safetensors"));
     }
 
     void badInputs_data()
@@ -864,6 +909,6 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(commandHelp) MT_FN(demoPixelsUnchanged) MT_FN(hostileFilesRefused) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(datasetRewritesLoseNothing) MT_FN(datasetStrayFiles) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(encodeMatchesGolden) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(datasetRewritesLoseNothing) MT_FN(datasetStrayFiles) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
 
 #include "tst_cli.moc"
