@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 mode="${1:-smoke}"
 seconds="${2:-20}"
-targets=(request safetensors checkpoint_index bundle dataset torch_file lora image project)
+targets=(request safetensors checkpoint_index bundle dataset torch_file lora tokenizer image project)
 
 log() { printf '\033[1m[fuzz]\033[0m %s\n' "$*"; }
 

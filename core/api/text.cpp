@@ -8,10 +8,13 @@
 #include "text/t5_tokenizer.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/paths.h"
 #include "util/strings.h"
 
 #include <c10/core/InferenceMode.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -48,6 +51,87 @@ at::Tensor tensorOf(const std::vector<float> &v, std::vector<int64_t> shape)
     return at::from_blob(const_cast<float *>(v.data()), shape, at::kFloat).clone();
 }
 
+// FNV-1a, 64 bits: the same key on every build and machine.
+uint64_t fnv1a(const std::string &s, uint64_t h = 0xcbf29ce484222325ull)
+{
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+// What identifies an encoder file for the cache: its path, size and modification time (a file
+// replaced in place gets new entries).
+std::string identity(const std::string &path)
+{
+    std::error_code ec;
+    std::string out = fs::absolute(path, ec).lexically_normal().string();
+    std::vector<fs::path> files;
+    if (fs::is_directory(path, ec)) {
+        for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
+            files.push_back(it->path());
+        std::sort(files.begin(), files.end());
+    } else {
+        files.push_back(path);
+    }
+    for (const auto &f : files) {
+        const auto size = fs::file_size(f, ec);
+        const auto time = fs::last_write_time(f, ec).time_since_epoch().count();
+        out += format("|{}:{}:{}", f.filename().string(), ec ? 0 : size, ec ? 0 : time);
+    }
+    return out;
+}
+
+// $XDG_CACHE_HOME/mosaic-studio/prompts, else ~/.cache/mosaic-studio/prompts; "" when neither.
+std::string promptCacheDirectory()
+{
+    if (const char *dir = std::getenv("MOSAIC_PROMPT_CACHE"); dir)
+        return dir; // "" turns the disk cache off
+    if (const char *xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+        return (fs::path(xdg) / "mosaic-studio" / "prompts").string();
+    if (const char *home = std::getenv("HOME"); home && *home)
+        return (fs::path(home) / ".cache" / "mosaic-studio" / "prompts").string();
+    return {};
+}
+
+// A cached prompt, when its file is whole and of the expected sizes.
+bool readCached(const std::string &path, int maxT5Tokens, EncodedPrompt *out)
+{
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        return false;
+    try {
+        const auto f = st::File::open(path);
+        auto floats = [&](const char *name, std::vector<float> *v) {
+            const at::Tensor t = f->tensor(name).to(at::kFloat).contiguous();
+            v->assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+            return t;
+        };
+        auto longs = [&](const char *name, std::vector<int64_t> *v) {
+            const at::Tensor t = f->tensor(name).to(at::kLong).contiguous();
+            v->assign(t.data_ptr<int64_t>(), t.data_ptr<int64_t>() + t.numel());
+        };
+        EncodedPrompt e;
+        longs("t5_ids", &e.t5Ids);
+        longs("clip_ids", &e.clipIds);
+        const at::Tensor t5 = floats("t5_hidden", &e.t5Hidden), clip = floats("clip_hidden", &e.clipHidden);
+        floats("clip_pooled", &e.clipPooled);
+        if (static_cast<int>(e.t5Ids.size()) != maxT5Tokens || t5.dim() != 2 || clip.dim() != 2 ||
+            t5.size(0) != maxT5Tokens || clip.size(0) != static_cast<int64_t>(e.clipIds.size()) ||
+            static_cast<int64_t>(e.clipPooled.size()) != clip.size(1))
+            return false;
+        e.t5Width = static_cast<int>(t5.size(1));
+        e.clipWidth = static_cast<int>(clip.size(1));
+        e.t5Tokens = std::stoi(f->metadata().at("t5_tokens"));
+        e.clipTokens = std::stoi(f->metadata().at("clip_tokens"));
+        *out = std::move(e);
+        return true;
+    } catch (const std::exception &) {
+        return false; // a damaged entry: encoded again and rewritten
+    }
+}
+
 } // namespace
 
 std::string shippedTokenizer(const std::string &which)
@@ -62,8 +146,14 @@ struct TextEncoders::Impl
     model::T5Encoder t5{nullptr};
     model::ClipTextModel clip{nullptr};
     int maxT5Tokens = 512;
+    std::string identity;                       // the encoders' and tokenizers' files, dtype, length
     std::mutex mutex;
     std::map<std::string, EncodedPrompt> cache; // this session's prompts
+    std::string cachePath(const std::string &prompt) const
+    {
+        const std::string dir = promptCacheDirectory();
+        return dir.empty() ? std::string() : (fs::path(dir) / format("{}.safetensors", fnv1a(prompt, fnv1a(identity)))).string();
+    }
 };
 
 TextEncoders::TextEncoders(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -82,9 +172,12 @@ std::unique_ptr<TextEncoders> TextEncoders::load(const TextEncoderPaths &p, Stat
         const at::ScalarType dtype = p.dtype == "bf16" ? at::kBFloat16 : at::kFloat;
         auto impl = std::make_unique<Impl>();
         impl->maxT5Tokens = p.maxT5Tokens;
-        impl->t5Tokenizer = text::T5Tokenizer::load(
-            tokenizerFor(p.t5Tokenizer, p.t5, "tokenizer_2", {"spiece.model", "tokenizer.json"}, "t5"));
-        impl->clipTokenizer = text::ClipTokenizer::load(tokenizerFor(p.clipTokenizer, p.clip, "tokenizer", {"vocab.json"}, "clip"));
+        const std::string t5Tokenizer = tokenizerFor(p.t5Tokenizer, p.t5, "tokenizer_2", {"spiece.model", "tokenizer.json"}, "t5"),
+                          clipTokenizer = tokenizerFor(p.clipTokenizer, p.clip, "tokenizer", {"vocab.json"}, "clip");
+        impl->t5Tokenizer = text::T5Tokenizer::load(t5Tokenizer);
+        impl->clipTokenizer = text::ClipTokenizer::load(clipTokenizer);
+        impl->identity = format("v1|{}|{}|{}|{}|{}|{}", identity(p.t5), identity(t5Tokenizer), identity(p.clip),
+                                identity(clipTokenizer), p.dtype, p.maxT5Tokens);
         impl->t5 = model::loadT5Encoder(p.t5, dtype);
         impl->clip = model::loadClipTextModel(p.clip, dtype);
         if (impl->t5Tokenizer.vocabularySize() > impl->t5->config.vocab_size)
@@ -110,6 +203,11 @@ Status TextEncoders::encode(const std::string &prompt, EncodedPrompt *out)
             *out = it->second;
             return;
         }
+        const std::string cached = m.cachePath(prompt);
+        if (!cached.empty() && readCached(cached, m.maxT5Tokens, out)) {
+            m.cache.emplace(prompt, *out);
+            return;
+        }
         c10::InferenceMode inference;
         EncodedPrompt e;
         e.t5Ids = m.t5Tokenizer.encode(prompt, m.maxT5Tokens, &e.t5Tokens);
@@ -123,6 +221,11 @@ Status TextEncoders::encode(const std::string &prompt, EncodedPrompt *out)
         e.clipHidden.assign(hidden.data_ptr<float>(), hidden.data_ptr<float>() + hidden.numel());
         e.clipPooled.assign(pooled.data_ptr<float>(), pooled.data_ptr<float>() + pooled.numel());
         m.cache.emplace(prompt, e);
+        if (!cached.empty()) { // the disk cache is a convenience: a full disk only logs
+            std::string error;
+            if (!makeDirectories(fs::path(cached).parent_path().string(), &error) || !writeEncodedPrompt(cached, e).ok())
+                log::warn("core.text", "cannot keep the encoded prompt in {}", cached);
+        }
         *out = std::move(e);
     });
 }

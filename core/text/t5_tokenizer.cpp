@@ -97,10 +97,10 @@ std::string base64Decode(const std::string &in, const std::string &what)
 
 enum PieceType { Normal = 1, Unknown = 2, Control = 3, UserDefined = 4 };
 
-// A Hugging Face tokenizer.json of a Unigram model as a SentencePiece ModelProto.
-std::string modelProtoFromTokenizerJson(const std::string &file)
+} // namespace
+
+std::string sentencePieceProtoFromTokenizerJson(const std::string &text, const std::string &file)
 {
-    const std::string text = readFileBounded(file, kMaxJsonBytes, "T5 tokenizer.json");
     const nlohmann::json j = parseBoundedJson(text, file, {kMaxJsonBytes, 16});
     auto bad = [&](const std::string &why) {
         return Error(StatusCode::CorruptFile, file + ": not a T5 tokenizer.json (" + why + ")");
@@ -192,8 +192,6 @@ std::string modelProtoFromTokenizerJson(const std::string &file)
     return proto;
 }
 
-} // namespace
-
 T5Tokenizer T5Tokenizer::fromProto(const std::string &proto, const std::string &source)
 {
     const SpmApi &api = spmApi();
@@ -219,7 +217,7 @@ T5Tokenizer T5Tokenizer::fromSpieceModel(const std::string &file)
 
 T5Tokenizer T5Tokenizer::fromTokenizerJson(const std::string &file)
 {
-    return fromProto(modelProtoFromTokenizerJson(file), file);
+    return fromProto(sentencePieceProtoFromTokenizerJson(readFileBounded(file, kMaxJsonBytes, "T5 tokenizer.json"), file), file);
 }
 
 T5Tokenizer T5Tokenizer::load(const std::string &path)

@@ -14,6 +14,10 @@
 
 namespace mosaic::text {
 
+// A Hugging Face tokenizer.json (its text) as a serialised SentencePiece ModelProto; throws Error
+// naming `source` when it is not a Unigram tokenizer.
+std::string sentencePieceProtoFromTokenizerJson(const std::string &text, const std::string &source);
+
 class T5Tokenizer
 {
 public:

@@ -20,6 +20,10 @@ struct ClipTokenizer::Pattern
 {
 };
 
+std::string sentencePieceProtoFromTokenizerJson(const std::string &, const std::string &)
+{
+    missing("T5 tokenizer (libsentencepiece)");
+}
 T5Tokenizer T5Tokenizer::load(const std::string &) { missing("T5 tokenizer (libsentencepiece)"); }
 T5Tokenizer T5Tokenizer::fromSpieceModel(const std::string &) { missing("T5 tokenizer (libsentencepiece)"); }
 T5Tokenizer T5Tokenizer::fromTokenizerJson(const std::string &) { missing("T5 tokenizer (libsentencepiece)"); }

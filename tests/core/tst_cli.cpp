@@ -437,7 +437,7 @@ private Q_SLOTS:
             for (char ch : prompt)
                 quoted += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
             quoted += "'";
-            const Run r = run("encode" + options + " --prompt " + quoted + " --out " + out);
+            const Run r = run("encode" + options + " --prompt " + quoted + " --out " + out, "MOSAIC_PROMPT_CACHE=" + m_dir + "/prompts");
             QVERIFY2(r.exitCode == 0, r.output.c_str());
             const Checkpoint got = Checkpoint::open(out);
             QVERIFY2(at::equal(got.tensor("t5_ids"), ref.tensor(c + ".t5_ids").to(at::kLong)), c.c_str());

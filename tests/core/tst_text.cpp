@@ -14,11 +14,15 @@
 #include "text/t5_tokenizer.h"
 #include "util/error.h"
 
+#include <mosaic/status.h>
+#include <mosaic/text.h>
+
 #include <c10/core/InferenceMode.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <stdlib.h>
 
 using namespace mosaic;
 namespace fs = std::filesystem;
@@ -213,6 +217,59 @@ private Q_SLOTS:
         }
     }
 
+    // The prompt cache: a second TextEncoders (a new session) reads the first one's entry from disk
+    // instead of encoding, with identical results; a damaged entry is encoded again; another dtype is
+    // another entry.
+    void promptCache()
+    {
+        const std::string dir = testsupport::scratchDir("prompt-cache");
+        ::setenv("MOSAIC_PROMPT_CACHE", dir.c_str(), 1);
+        TextEncoderPaths p;
+        p.t5 = m_text + "/t5_tiny";
+        p.clip = m_text + "/clip_tiny";
+        p.t5Tokenizer = m_tokenizers + "/t5";
+        p.clipTokenizer = m_tokenizers + "/clip";
+        Status st;
+        EncodedPrompt first, second, third;
+        {
+            auto encoders = TextEncoders::load(p, &st);
+            QVERIFY2(encoders, st.message.c_str());
+            QVERIFY(encoders->encode(m_prompts[1], &first).ok());
+        }
+        std::vector<fs::path> entries;
+        for (const auto &e : fs::directory_iterator(dir))
+            entries.push_back(e.path());
+        QCOMPARE(entries.size(), size_t(1));
+        const Checkpoint io = Checkpoint::open(m_text + "/text.io.safetensors");
+        QVERIFY(first.t5Ids == ids(io.tensor("case1.t5_ids")));
+        // The entry is what the next session reads: change it and the change comes back (so it was read).
+        {
+            auto f = st::File::open(entries[0].string());
+            st::TensorMap t;
+            for (const auto &info : f->tensors())
+                t[info.name] = f->tensor(info.name).clone();
+            t["clip_pooled"] = t["clip_pooled"] + 1.0f;
+            st::write(entries[0].string(), t, f->metadata());
+        }
+        auto again = TextEncoders::load(p, &st);
+        QVERIFY(again->encode(m_prompts[1], &second).ok());
+        QCOMPARE(second.clipPooled[0], first.clipPooled[0] + 1.0f);
+        QVERIFY(second.t5Hidden == first.t5Hidden && second.t5Tokens == first.t5Tokens);
+        // A damaged entry is encoded again.
+        std::ofstream(entries[0], std::ios::binary | std::ios::trunc) << "not a tensor file";
+        auto fresh = TextEncoders::load(p, &st);
+        QVERIFY(fresh->encode(m_prompts[1], &third).ok());
+        QVERIFY(third.clipPooled == first.clipPooled && third.t5Hidden == first.t5Hidden);
+        p.dtype = "bf16";
+        auto bf16 = TextEncoders::load(p, &st);
+        QVERIFY(bf16->encode(m_prompts[1], &third).ok());
+        size_t count = 0;
+        for (const auto &e : fs::directory_iterator(dir))
+            count += e.is_regular_file();
+        QCOMPARE(count, size_t(2));
+        ::unsetenv("MOSAIC_PROMPT_CACHE");
+    }
+
     // One message each, naming the file and what was expected.
     void badInputs()
     {
@@ -267,6 +324,6 @@ private Q_SLOTS:
 
 MOSAIC_TEST_MAIN(TstText, MT_FN(initTestCase) MT_FN(t5TokenizerMatchesReference) MT_FN(t5HandCases)
                               MT_FN(clipTokenizerMatchesReference) MT_FN(clipHandCases) MT_DATA(t5EncoderMatchesReference)
-                                  MT_DATA(clipTextMatchesReference) MT_FN(badInputs))
+                                  MT_DATA(clipTextMatchesReference) MT_FN(promptCache) MT_FN(badInputs))
 
 #include "tst_text.moc"

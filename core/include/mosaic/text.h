@@ -39,6 +39,10 @@ struct EncodedPrompt
     std::vector<float> clipPooled; // [clipWidth]
 };
 
+// Encoded prompts are kept for the session in memory and on disk under $XDG_CACHE_HOME/mosaic-studio/
+// prompts (~/.cache/...; $MOSAIC_PROMPT_CACHE names another folder, empty turns it off), keyed by the
+// prompt and the encoder and tokenizer files' paths, sizes and modification times, the dtype and the
+// T5 length: the same prompt with the same files costs a file read.
 class TextEncoders
 {
 public:
