@@ -61,6 +61,7 @@ int runBench(const Args &args);
 int runGenerate(const Args &args);
 int runBenchGenerate(const Args &args);
 int runBenchCancel(const Args &args);
+int runBenchEncode(const Args &args);
 int runSynth(const Args &args);
 int runDataset(const Args &args);
 int runTrain(const Args &args);

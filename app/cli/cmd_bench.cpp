@@ -13,6 +13,8 @@ int runBench(const Args &args)
         return runBenchGenerate(args);
     if (args.positional().size() == 1 && args.positional()[0] == "cancel")
         return runBenchCancel(args);
+    if (args.positional().size() == 1 && args.positional()[0] == "encode")
+        return runBenchEncode(args);
     if (args.positional().size() != 1 || args.positional()[0] != "transformer") {
         printUsage("bench", stderr);
         return kExitUsage;
@@ -148,6 +150,39 @@ int runBenchCancel(const Args &args)
     for (const auto &r : rows)
         std::printf("%6d %8.2f %9.2f %10d %10.0f %10.0f %12.0f %12.0f %8d\n", r.size, r.runSeconds, r.decodeSeconds,
                     r.cancelled, r.medianMs, r.worstMs, r.decodeMedianMs, r.decodeWorstMs, r.ignored);
+    return kExitOk;
+}
+
+} // namespace cli
+
+namespace cli {
+
+int runBenchEncode(const Args &args)
+{
+    const auto unknown = args.unknown({"layers", "prompts"});
+    if (!unknown.empty() || !args.error().empty()) {
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic bench encode: unknown option %s\n", u.c_str());
+        printUsage("bench", stderr);
+        return kExitUsage;
+    }
+    mosaic::EncodeBenchOptions o;
+    o.layers = args.intValue("layers", o.layers);
+    o.prompts = args.intValue("prompts", o.prompts);
+    std::printf("bench encode: T5 and CLIP, tiny and at T5-XXL/CLIP-L widths with %d layers, %d thread(s)\n", o.layers,
+                mosaic::threadCount());
+    std::fflush(stdout);
+    std::vector<mosaic::EncodeBenchRow> rows;
+    const mosaic::Status st = mosaic::benchEncode(o, &rows, [](const std::string &l) { std::fprintf(stderr, "  %s\n", l.c_str()); });
+    if (!st.ok()) {
+        std::fprintf(stderr, "mosaic bench encode: %s\n", st.message.c_str());
+        return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    std::printf("%-10s %5s %8s %7s %14s %16s %14s %16s\n", "config", "dtype", "T5 width", "layers", "T5 prompts/s",
+                "CLIP prompts/s", "cache disk ms", "cache memory ms");
+    for (const auto &r : rows)
+        std::printf("%-10s %5s %8d %7d %14.2f %16.2f %14.2f %16.3f\n", r.config.c_str(), r.dtype.c_str(), r.t5Width, r.layers,
+                    r.t5PromptsPerSecond, r.clipPromptsPerSecond, r.diskHitMs, r.memoryHitMs);
     return kExitOk;
 }
 

@@ -82,7 +82,10 @@ const struct
     " --single 4 --size 256] [--refs 1,2,4,6] [--steps N]\n"
     "       mosaic bench cancel [--model BUNDLE] [--sizes 256,512] [--cancels 15] [--steps N]\n"
     "  cancel: how long a cancel takes to stop a run (median and worst ms), at moments spread over the\n"
-    "  run and over the autoencoder's decode\n"},
+    "  run and over the autoencoder's decode\n"
+    "       mosaic bench encode [--layers 2] [--prompts 4]\n"
+    "  encode: prompts per second through T5 and CLIP (tiny, and at T5-XXL/CLIP-L widths with few layers),\n"
+    "  float32 and bfloat16, and the prompt cache's hit times\n"},
 };
 
 } // namespace

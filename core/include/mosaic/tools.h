@@ -157,4 +157,25 @@ struct CancelBenchRow
 Status benchCancel(const CancelBenchOptions &options, std::vector<CancelBenchRow> *rows,
                    const ProgressText &progress = {});
 
+// ---- bench encode ------------------------------------------------------------------------------
+// Prompts per second through T5 and CLIP (random weights in the real layouts, the shipped tokenizers)
+// at a tiny configuration and at T5-XXL's and CLIP-L's widths with `layers` layers, in float32 and
+// bfloat16, and the prompt cache's hit times (from disk in a new session, from memory).
+
+struct EncodeBenchOptions
+{
+    int layers = 2;
+    int prompts = 4;
+};
+
+struct EncodeBenchRow
+{
+    std::string config, dtype;
+    int t5Width = 0, layers = 0;
+    double t5PromptsPerSecond = 0, clipPromptsPerSecond = 0;
+    double diskHitMs = 0, memoryHitMs = 0;
+};
+
+Status benchEncode(const EncodeBenchOptions &options, std::vector<EncodeBenchRow> *rows, const ProgressText &progress = {});
+
 } // namespace mosaic
