@@ -230,6 +230,21 @@ Status TextEncoders::encode(const std::string &prompt, EncodedPrompt *out)
     });
 }
 
+int TextEncoders::t5Width() const
+{
+    return static_cast<int>(m_impl->t5->config.d_model);
+}
+
+int TextEncoders::clipWidth() const
+{
+    return static_cast<int>(m_impl->clip->config.hidden_size);
+}
+
+int TextEncoders::maxT5Tokens() const
+{
+    return m_impl->maxT5Tokens;
+}
+
 Status writeEncodedPrompt(const std::string &path, const EncodedPrompt &e)
 {
     return guarded([&] {

@@ -312,6 +312,22 @@ const BundleDescription &ModelBundle::description() const
     return m_impl->description;
 }
 
+Status ModelBundle::useTextEncoders(std::shared_ptr<TextEncoders> encoders)
+{
+    return guarded([&] {
+        pipeline::Bundle &b = *m_impl->bundle;
+        std::lock_guard<std::mutex> runLock(b.runMutex);
+        if (encoders && (encoders->t5Width() != b.flux->config.context_in_dim || encoders->clipWidth() != b.flux->config.vec_in_dim))
+            throw Error(StatusCode::InvalidArgument,
+                        format("{}: its transformer takes text tokens of width {} and a pooled vector of width {}; these "
+                               "encoders give T5 width {} and CLIP width {}",
+                               b.name, b.flux->config.context_in_dim, b.flux->config.vec_in_dim, encoders->t5Width(),
+                               encoders->clipWidth()));
+        b.fluxText = std::move(encoders);
+        log::info("core.model", "{}: prompts go through {}", b.name, b.fluxText ? "T5 and CLIP" : "its own text encoder");
+    });
+}
+
 std::shared_ptr<ModelBundle> ModelBundle::load(const std::string &path, Status *status,
                                                const std::string &loraPath)
 {

@@ -14,6 +14,8 @@
 #include "model/lora.h"
 #include "model/text_encoder.h"
 
+#include <mosaic/text.h>
+
 #include <mosaic/pipeline.h>
 
 #include <memory>
@@ -46,6 +48,9 @@ struct Bundle
     model::AutoEncoder ae{nullptr};
     model::TextEncoder text{nullptr};
     model::Tokenizer tokenizer;
+    // FLUX's T5 and CLIP, when attached (ModelBundle::useTextEncoders): then the prompt goes through
+    // them instead of `text`.
+    std::shared_ptr<TextEncoders> fluxText;
     std::unique_ptr<model::LoraSet> lora;
     BundleDefaults defaults;
     at::ScalarType dtype = at::kFloat;

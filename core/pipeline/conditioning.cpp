@@ -93,6 +93,15 @@ Resolved resolve(const Bundle &b, const GenerationRequest &r)
 
 TextConditioning encodeText(Bundle &b, const std::string &prompt, bool reportUnknown)
 {
+    if (b.fluxText) { // FLUX's path: T5's hidden states as the text tokens, CLIP's pooled vector as y
+        EncodedPrompt e;
+        if (Status st = b.fluxText->encode(prompt, &e); !st.ok())
+            throw Error(st.code, st.message);
+        const int64_t tokens = static_cast<int64_t>(e.t5Ids.size());
+        const at::Tensor txt = at::from_blob(e.t5Hidden.data(), {1, tokens, e.t5Width}, at::kFloat).clone();
+        const at::Tensor y = at::from_blob(e.clipPooled.data(), {1, e.clipWidth}, at::kFloat).clone();
+        return {txt, y};
+    }
     int64_t unknown = 0;
     const auto ids = b.tokenizer.encode(prompt, b.text->config.max_length, &unknown);
     if (unknown > 0 && reportUnknown)

@@ -15,7 +15,12 @@
 #include "util/error.h"
 
 #include <mosaic/status.h>
+#include <mosaic/pipeline.h>
 #include <mosaic/text.h>
+#include <mosaic/train.h>
+
+#include "pipeline/bundle.h"
+#include "pipeline/conditioning.h"
 
 #include <c10/core/InferenceMode.h>
 #include <nlohmann/json.hpp>
@@ -270,6 +275,57 @@ private Q_SLOTS:
         ::unsetenv("MOSAIC_PROMPT_CACHE");
     }
 
+    // A FLUX-architecture bundle whose transformer takes 32-wide text tokens and pooled vectors reads
+    // prompts through the attached T5 and CLIP: the text tokens are T5's hidden states, y is CLIP's
+    // pooled vector; the prompt changes the image; a transformer of another width is refused.
+    void pipelineUsesFluxTextPath()
+    {
+        const std::string dir = testsupport::scratchDir("flux-text");
+        ::setenv("MOSAIC_PROMPT_CACHE", "", 1);
+        RandomBundleOptions o;
+        o.hidden = 32;
+        o.heads = 2;
+        o.doubleBlocks = o.singleBlocks = 1;
+        o.steps = 2;
+        QVERIFY(writeRandomBundle(dir + "/b32.safetensors", o).ok());
+        o.hidden = 64;
+        QVERIFY(writeRandomBundle(dir + "/b64.safetensors", o).ok());
+        Status st;
+        auto model = ModelBundle::load(dir + "/b32.safetensors", &st);
+        QVERIFY2(model, st.message.c_str());
+        TextEncoderPaths p;
+        p.t5 = m_text + "/t5_tiny";
+        p.clip = m_text + "/clip_tiny";
+        p.t5Tokenizer = m_tokenizers + "/t5";
+        p.clipTokenizer = m_tokenizers + "/clip";
+        std::shared_ptr<TextEncoders> encoders = TextEncoders::load(p, &st);
+        QVERIFY2(encoders, st.message.c_str());
+        QVERIFY2(model->useTextEncoders(encoders).ok(), st.message.c_str());
+        {
+            c10::InferenceMode guard;
+            const auto c = pipeline::encodeText(pipeline::bundleOf(*model), m_prompts[0]);
+            const Checkpoint io = Checkpoint::open(m_text + "/text.io.safetensors");
+            const double et = testsupport::relativeError(c.txt[0], io.tensor("case0.t5_hidden"));
+            QVERIFY2(et < 1e-5, testsupport::describeError("txt", et, 1e-5).c_str());
+            const double ey = testsupport::relativeError(c.y[0], io.tensor("case0.clip_pooled"));
+            QVERIFY2(ey < 1e-5, testsupport::describeError("y", ey, 1e-5).c_str());
+        }
+        GenerationRequest r;
+        r.seed = 3;
+        r.prompt = m_prompts[0];
+        GenerationResult a, b;
+        QVERIFY(generate(*model, r, &a).ok());
+        r.prompt = m_prompts[1];
+        QVERIFY(generate(*model, r, &b).ok());
+        QVERIFY(a.image.pixels != b.image.pixels);
+        auto wide = ModelBundle::load(dir + "/b64.safetensors", &st);
+        st = wide->useTextEncoders(encoders);
+        QCOMPARE(st.code, StatusCode::InvalidArgument);
+        QVERIFY2(st.message.find("width 64") != std::string::npos && st.message.find("T5 width 32") != std::string::npos,
+                 st.message.c_str());
+        ::unsetenv("MOSAIC_PROMPT_CACHE");
+    }
+
     // One message each, naming the file and what was expected.
     void badInputs()
     {
@@ -324,6 +380,6 @@ private Q_SLOTS:
 
 MOSAIC_TEST_MAIN(TstText, MT_FN(initTestCase) MT_FN(t5TokenizerMatchesReference) MT_FN(t5HandCases)
                               MT_FN(clipTokenizerMatchesReference) MT_FN(clipHandCases) MT_DATA(t5EncoderMatchesReference)
-                                  MT_DATA(clipTextMatchesReference) MT_FN(promptCache) MT_FN(badInputs))
+                                  MT_DATA(clipTextMatchesReference) MT_FN(promptCache) MT_FN(pipelineUsesFluxTextPath) MT_FN(badInputs))
 
 #include "tst_text.moc"

@@ -81,6 +81,8 @@ struct BundleDescription
     bool hasLora = false;
 };
 
+class TextEncoders; // mosaic/text.h
+
 class ModelBundle
 {
 public:
@@ -89,6 +91,11 @@ public:
     static std::shared_ptr<ModelBundle> load(const std::string &path, Status *status,
                                              const std::string &loraPath = {});
     const BundleDescription &description() const;
+    // FLUX's text path for this model's transformer: prompts go through T5 (its hidden states become
+    // the text tokens, their positions all zero) and CLIP (its pooled vector becomes `y`) instead of
+    // the bundle's own text encoder. InvalidArgument when the widths are not the transformer's
+    // (context_in_dim, vec_in_dim); nullptr goes back to the bundle's encoder. Not while a run is going.
+    Status useTextEncoders(std::shared_ptr<TextEncoders> encoders);
 
 private:
     struct Impl;

@@ -50,6 +50,9 @@ public:
     static std::unique_ptr<TextEncoders> load(const TextEncoderPaths &paths, Status *status);
     ~TextEncoders();
     Status encode(const std::string &prompt, EncodedPrompt *out);
+    int t5Width() const;
+    int clipWidth() const;
+    int maxT5Tokens() const;
     struct Impl;
 
 private:
