@@ -20,7 +20,9 @@ if(FULL)
        share/metainfo/io.github.mosaicstudio.MosaicStudio.metainfo.xml
        share/icons/hicolor/scalable/apps/io.github.mosaicstudio.MosaicStudio.svg
        share/icons/hicolor/48x48/apps/io.github.mosaicstudio.MosaicStudio.png
-       share/icons/hicolor/256x256/apps/io.github.mosaicstudio.MosaicStudio.png)
+       share/icons/hicolor/256x256/apps/io.github.mosaicstudio.MosaicStudio.png
+       share/mosaic-studio/tokenizers/t5/spiece.model share/mosaic-studio/tokenizers/clip/vocab.json
+       share/mosaic-studio/tokenizers/clip/merges.txt lib/mosaic-studio/libmosaic_sentencepiece.so)
 endif()
 foreach(f IN LISTS _expected)
   if(NOT EXISTS "${PREFIX}/${f}")
@@ -67,3 +69,19 @@ if(NOT EXISTS "${_image}")
 endif()
 file(SIZE "${_image}" _size)
 message(STATUS "installed mosaic generate: ${_image} (${_size} bytes)")
+
+# The installed text path: the shipped tokenizers and the SentencePiece module (first looked for
+# beside the installed executable) from the installed tree, on the golden tiny encoders when they are there.
+if(GOLDEN AND EXISTS "${GOLDEN}/text/t5_tiny/config.json")
+  execute_process(COMMAND "${CMAKE_COMMAND}" -E env --unset=MOSAIC_SENTENCEPIECE_MODULE MOSAIC_PROMPT_CACHE=
+                          "${PREFIX}/bin/mosaic" --no-log-file encode --t5 "${GOLDEN}/text/t5_tiny" --clip "${GOLDEN}/text/clip_tiny"
+                          --prompt "a photo of a cat" --out "${PREFIX}/../install-test-encoded.safetensors"
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT out MATCHES "encoded: 8 T5 tokens of 512, 7 CLIP tokens of 77")
+    message(FATAL_ERROR "installed mosaic encode failed (${rc}):\n${out}\n${err}")
+  endif()
+  if(NOT out MATCHES "T5 from ${_real}/share/mosaic-studio/tokenizers/t5/spiece.model, CLIP from ${_real}/share/mosaic-studio/tokenizers/clip")
+    message(FATAL_ERROR "the installed mosaic encode did not use the installed tokenizers:\n${err}")
+  endif()
+  message(STATUS "installed mosaic encode: ${out}")
+endif()

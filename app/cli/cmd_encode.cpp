@@ -36,6 +36,8 @@ int runEncode(const Args &args)
         std::fprintf(stderr, "mosaic encode: %s\n", st.message.c_str());
         return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
     }
+    std::printf("tokenizers: T5 from %s, CLIP from %s\n", encoders->t5TokenizerSource().c_str(),
+                encoders->clipTokenizerSource().c_str());
     mosaic::EncodedPrompt e;
     const auto t0 = std::chrono::steady_clock::now();
     if (st = encoders->encode(args.value("prompt"), &e); !st.ok()) {

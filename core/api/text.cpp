@@ -146,6 +146,7 @@ struct TextEncoders::Impl
     model::T5Encoder t5{nullptr};
     model::ClipTextModel clip{nullptr};
     int maxT5Tokens = 512;
+    std::string clipTokenizerPath;
     std::string identity;                       // the encoders' and tokenizers' files, dtype, length
     std::mutex mutex;
     std::map<std::string, EncodedPrompt> cache; // this session's prompts
@@ -176,6 +177,8 @@ std::unique_ptr<TextEncoders> TextEncoders::load(const TextEncoderPaths &p, Stat
                           clipTokenizer = tokenizerFor(p.clipTokenizer, p.clip, "tokenizer", {"vocab.json"}, "clip");
         impl->t5Tokenizer = text::T5Tokenizer::load(t5Tokenizer);
         impl->clipTokenizer = text::ClipTokenizer::load(clipTokenizer);
+        impl->clipTokenizerPath = clipTokenizer;
+        log::info("core.text", "tokenizers: T5 from {}, CLIP from {}", impl->t5Tokenizer.source(), clipTokenizer);
         impl->identity = format("v1|{}|{}|{}|{}|{}|{}", identity(p.t5), identity(t5Tokenizer), identity(p.clip),
                                 identity(clipTokenizer), p.dtype, p.maxT5Tokens);
         impl->t5 = model::loadT5Encoder(p.t5, dtype);
@@ -243,6 +246,16 @@ int TextEncoders::clipWidth() const
 int TextEncoders::maxT5Tokens() const
 {
     return m_impl->maxT5Tokens;
+}
+
+std::string TextEncoders::t5TokenizerSource() const
+{
+    return m_impl->t5Tokenizer.source();
+}
+
+std::string TextEncoders::clipTokenizerSource() const
+{
+    return m_impl->clipTokenizerPath;
 }
 
 Status writeEncodedPrompt(const std::string &path, const EncodedPrompt &e)

@@ -119,9 +119,20 @@ ResnetBlockImpl::ResnetBlockImpl(int64_t in, int64_t out)
         nin_shortcut = register_module("nin_shortcut", conv(in, out, 1));
 }
 
-at::Tensor ResnetBlockImpl::forward(const at::Tensor &x)
+namespace {
+
+void throwIfCancelled(const std::atomic<bool> *cancel)
+{
+    if (cancel && cancel->load(std::memory_order_relaxed))
+        throw Error(StatusCode::Cancelled, "cancelled");
+}
+
+} // namespace
+
+at::Tensor ResnetBlockImpl::forward(const at::Tensor &x, const std::atomic<bool> *cancel)
 {
     at::Tensor h = cv(conv1, at::silu(norm32(norm1, x)));
+    throwIfCancelled(cancel); // half a block: at 512 px and up one convolution takes a noticeable time
     h = cv(conv2, at::silu(norm32(norm2, h)));
     return (nin_shortcut ? cv(nin_shortcut, x) : x) + h;
 }
@@ -165,9 +176,13 @@ MidBlockImpl::MidBlockImpl(int64_t channels)
     block_2 = register_module("block_2", ResnetBlock(channels, channels));
 }
 
-at::Tensor MidBlockImpl::forward(const at::Tensor &x)
+at::Tensor MidBlockImpl::forward(const at::Tensor &x, const std::atomic<bool> *cancel)
 {
-    return block_2->forward(attn_1->forward(block_1->forward(x)));
+    const at::Tensor a = block_1->forward(x, cancel);
+    throwIfCancelled(cancel);
+    const at::Tensor b = attn_1->forward(a);
+    throwIfCancelled(cancel);
+    return block_2->forward(b, cancel);
 }
 
 LevelImpl::LevelImpl(int64_t in, int64_t out, int64_t blocks, bool resample, bool down)
@@ -181,21 +196,11 @@ LevelImpl::LevelImpl(int64_t in, int64_t out, int64_t blocks, bool resample, boo
         resampler = register_module(down ? "downsample" : "upsample", Resample(out, down));
 }
 
-namespace {
-
-void throwIfCancelled(const std::atomic<bool> *cancel)
-{
-    if (cancel && cancel->load(std::memory_order_relaxed))
-        throw Error(StatusCode::Cancelled, "cancelled");
-}
-
-} // namespace
-
 at::Tensor LevelImpl::forward(at::Tensor x, const std::atomic<bool> *cancel)
 {
     for (auto &b : m_blocks) {
         throwIfCancelled(cancel);
-        x = b->forward(x);
+        x = b->forward(x, cancel);
     }
     throwIfCancelled(cancel);
     return resampler ? resampler->forward(x) : x;
@@ -223,7 +228,7 @@ at::Tensor EncoderImpl::forward(const at::Tensor &x, const std::atomic<bool> *ca
     at::Tensor h = cv(conv_in, x);
     for (auto &level : m_levels)
         h = level->forward(h, cancel);
-    h = mid->forward(h);
+    h = mid->forward(h, cancel);
     throwIfCancelled(cancel);
     return cv(conv_out, at::silu(norm32(norm_out, h))); // float32
 }
@@ -251,7 +256,7 @@ DecoderImpl::DecoderImpl(const AutoEncoderConfig &c)
 at::Tensor DecoderImpl::forward(const at::Tensor &z, const std::atomic<bool> *cancel)
 {
     throwIfCancelled(cancel);
-    at::Tensor h = mid->forward(cv(conv_in, z));
+    at::Tensor h = mid->forward(cv(conv_in, z), cancel);
     for (auto it = m_levels.rbegin(); it != m_levels.rend(); ++it)
         h = (*it)->forward(h, cancel);
     return cv(conv_out, at::silu(norm32(norm_out, h))); // float32

@@ -38,7 +38,7 @@ class ResnetBlockImpl : public torch::nn::Module
 {
 public:
     ResnetBlockImpl(int64_t in, int64_t out);
-    at::Tensor forward(const at::Tensor &x);
+    at::Tensor forward(const at::Tensor &x, const std::atomic<bool> *cancel = nullptr);
     torch::nn::GroupNorm norm1{nullptr}, norm2{nullptr};
     torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, nin_shortcut{nullptr};
 };
@@ -69,7 +69,7 @@ class MidBlockImpl : public torch::nn::Module
 {
 public:
     explicit MidBlockImpl(int64_t channels);
-    at::Tensor forward(const at::Tensor &x);
+    at::Tensor forward(const at::Tensor &x, const std::atomic<bool> *cancel = nullptr);
     ResnetBlock block_1{nullptr}, block_2{nullptr};
     AttnBlock attn_1{nullptr};
 };

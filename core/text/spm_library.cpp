@@ -1,6 +1,7 @@
 #include "text/spm_library.h"
 
 #include "util/error.h"
+#include "util/log.h"
 
 #include <dlfcn.h>
 #include <filesystem>
@@ -54,8 +55,10 @@ SpmApi loadApi()
         api.encode = reinterpret_cast<decltype(api.encode)>(::dlsym(handle, "mosaic_spm_encode"));
         api.info = reinterpret_cast<decltype(api.info)>(::dlsym(handle, "mosaic_spm_info"));
         api.free = reinterpret_cast<decltype(api.free)>(::dlsym(handle, "mosaic_spm_free"));
-        if (api.load && api.encode && api.info && api.free)
+        if (api.load && api.encode && api.info && api.free) {
+            log::info("core.text", "SentencePiece from {}", path);
             return api; // kept loaded for the process
+        }
         reasons += "; " + path + " lacks its functions";
         ::dlclose(handle);
     }

@@ -53,6 +53,9 @@ public:
     int t5Width() const;
     int clipWidth() const;
     int maxT5Tokens() const;
+    // The tokenizer files in use (the given ones, the model's, or the shipped ones).
+    std::string t5TokenizerSource() const;
+    std::string clipTokenizerSource() const;
     struct Impl;
 
 private:
