@@ -8,6 +8,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <nlohmann/json.hpp>
 #include <pcre2.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <climits>
@@ -154,6 +155,8 @@ ClipTokenizer ClipTokenizer::load(const std::string &path)
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
         const fs::path vocab = fs::path(path) / "vocab.json", merges = fs::path(path) / "merges.txt";
+        if (!fs::is_regular_file(vocab, ec) && fs::is_regular_file(fs::path(path) / "bpe_simple_vocab_16e6.txt.gz", ec))
+            return fromOpenAiVocabulary((fs::path(path) / "bpe_simple_vocab_16e6.txt.gz").string());
         if (!fs::is_regular_file(vocab, ec)) {
             if (fs::is_regular_file(fs::path(path) / "spiece.model", ec) || fs::is_regular_file(fs::path(path) / "tokenizer.json", ec))
                 throw Error(StatusCode::InvalidArgument,
@@ -165,6 +168,8 @@ ClipTokenizer ClipTokenizer::load(const std::string &path)
     const std::string name = fileNameOf(path);
     if (name == "spiece.model" || name == "tokenizer.json")
         throw Error(StatusCode::InvalidArgument, path + ": a T5 tokenizer file; CLIP's is vocab.json with merges.txt");
+    if (endsWith(name, ".gz"))
+        return fromOpenAiVocabulary(path);
     return fromFiles(path, (fs::path(path).parent_path() / "merges.txt").string());
 }
 
@@ -210,11 +215,79 @@ ClipTokenizer ClipTokenizer::fromFiles(const std::string &vocabJson, const std::
     }
     if (t.m_ranks.empty())
         throw Error(StatusCode::CorruptFile, mergesTxt + ": no merges");
-    t.m_byteChar = byteCharacters();
-    for (const auto &c : t.m_byteChar)
-        if (!t.m_vocab.count(c) || !t.m_vocab.count(c + "</w>"))
-            throw Error(StatusCode::CorruptFile, vocabJson + ": not a byte-level CLIP vocabulary (a byte's symbol is missing)");
-    t.m_pattern = std::make_shared<Pattern>();
+    t.finish(vocabJson);
+    return t;
+}
+
+void ClipTokenizer::finish(const std::string &source)
+{
+    m_byteChar = byteCharacters();
+    for (const auto &c : m_byteChar)
+        if (!m_vocab.count(c) || !m_vocab.count(c + "</w>"))
+            throw Error(StatusCode::CorruptFile, source + ": not a byte-level CLIP vocabulary (a byte's symbol is missing)");
+    m_pattern = std::make_shared<Pattern>();
+}
+
+ClipTokenizer ClipTokenizer::fromOpenAiVocabulary(const std::string &gz)
+{
+    // Decompressed with zlib, bounded (the file holds 1.6 MB of text).
+    const std::string packed = readFileBounded(gz, kMaxMergesBytes, "CLIP bpe_simple_vocab_16e6.txt.gz");
+    std::string text;
+    {
+        z_stream z{};
+        if (inflateInit2(&z, 15 + 32) != Z_OK) // gzip or zlib header
+            throw Error(StatusCode::Internal, "zlib cannot start");
+        z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(packed.data()));
+        z.avail_in = static_cast<uInt>(packed.size());
+        char buf[1 << 16];
+        int rc = Z_OK;
+        while (rc == Z_OK) {
+            z.next_out = reinterpret_cast<Bytef *>(buf);
+            z.avail_out = sizeof buf;
+            rc = inflate(&z, Z_NO_FLUSH);
+            text.append(buf, sizeof buf - z.avail_out);
+            if (text.size() > kMaxMergesBytes)
+                rc = Z_BUF_ERROR;
+        }
+        inflateEnd(&z);
+        if (rc != Z_STREAM_END)
+            throw Error(StatusCode::CorruptFile, gz + ": not a gzip file of CLIP merges (or larger than any)");
+    }
+    // simple_tokenizer.py: merges = lines[1:49152-256-2+1]; vocab = the bytes' symbols in its table's
+    // order, the same with </w>, each merge joined, <|startoftext|>, <|endoftext|>.
+    std::vector<std::string> merges;
+    std::istringstream lines(text);
+    std::string line;
+    for (int n = 0; std::getline(lines, line) && merges.size() < 49152 - 256 - 2; ++n)
+        if (n > 0)
+            merges.push_back(line);
+    ClipTokenizer t;
+    std::vector<std::string> symbols;
+    const std::vector<std::string> bytes = byteCharacters();
+    for (int pass = 0; pass < 2; ++pass) // printable bytes first, then the rest, as bytes_to_unicode orders them
+        for (int b = 0; b < 256; ++b) {
+            const bool printable = (b >= '!' && b <= '~') || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+            if (printable == (pass == 0))
+                symbols.push_back(bytes[static_cast<size_t>(b)]);
+        }
+    std::vector<std::string> vocab = symbols;
+    for (const auto &s : symbols)
+        vocab.push_back(s + "</w>");
+    int rank = 0;
+    for (const auto &m : merges) {
+        const size_t space = m.find(' ');
+        if (space == std::string::npos || space == 0 || space + 1 >= m.size())
+            throw Error(StatusCode::CorruptFile, format("{}: merge {} is not two symbols separated by a space", gz, rank + 1));
+        t.m_ranks.emplace(m, rank++);
+        vocab.push_back(m.substr(0, space) + m.substr(space + 1));
+    }
+    vocab.emplace_back("<|startoftext|>");
+    vocab.emplace_back("<|endoftext|>");
+    for (size_t i = 0; i < vocab.size(); ++i)
+        t.m_vocab.emplace(vocab[i], static_cast<int>(i));
+    t.m_start = t.m_vocab.at("<|startoftext|>");
+    t.m_end = t.m_vocab.at("<|endoftext|>");
+    t.finish(gz);
     return t;
 }
 

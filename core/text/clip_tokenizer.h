@@ -15,10 +15,14 @@ namespace mosaic::text {
 class ClipTokenizer
 {
 public:
-    // A folder holding vocab.json and merges.txt, or vocab.json itself (merges.txt beside it). Throws
+    // A folder holding vocab.json and merges.txt (or OpenAI's bpe_simple_vocab_16e6.txt.gz), vocab.json
+    // itself (merges.txt beside it), or the .gz file. Throws
     // mosaic::Error naming the file and what was expected.
     static ClipTokenizer load(const std::string &path);
     static ClipTokenizer fromFiles(const std::string &vocabJson, const std::string &mergesTxt);
+    // OpenAI's bpe_simple_vocab_16e6.txt.gz: the same merges, the vocabulary built from them as
+    // OpenAI's simple_tokenizer.py builds it (bytes, bytes + </w>, the merged pairs, the two specials).
+    static ClipTokenizer fromOpenAiVocabulary(const std::string &gz);
 
     std::vector<int> pieces(const std::string &text) const; // without the start and end tokens
     // <|startoftext|>, the pieces truncated to maxTokens - 2, <|endoftext|>, padded with
@@ -30,6 +34,7 @@ public:
 
 private:
     struct Pattern;
+    void finish(const std::string &source);
     std::vector<std::string> bpe(const std::string &piece) const;
     std::unordered_map<std::string, int> m_vocab;
     std::unordered_map<std::string, int> m_ranks; // "left right" -> merge rank

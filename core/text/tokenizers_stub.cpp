@@ -34,6 +34,8 @@ int T5Tokenizer::vocabularySize() const { return 0; }
 
 ClipTokenizer ClipTokenizer::load(const std::string &) { missing("CLIP tokenizer (libpcre2)"); }
 ClipTokenizer ClipTokenizer::fromFiles(const std::string &, const std::string &) { missing("CLIP tokenizer (libpcre2)"); }
+ClipTokenizer ClipTokenizer::fromOpenAiVocabulary(const std::string &) { missing("CLIP tokenizer (libpcre2)"); }
+void ClipTokenizer::finish(const std::string &) { missing("CLIP tokenizer (libpcre2)"); }
 std::vector<std::string> ClipTokenizer::bpe(const std::string &) const { missing("CLIP tokenizer (libpcre2)"); }
 std::vector<int> ClipTokenizer::pieces(const std::string &) const { missing("CLIP tokenizer (libpcre2)"); }
 std::vector<int64_t> ClipTokenizer::encode(const std::string &, int, int *) const { missing("CLIP tokenizer (libpcre2)"); }

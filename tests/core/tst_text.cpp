@@ -146,6 +146,12 @@ private Q_SLOTS:
             const auto got = clip.encode(m_prompts[i], 77);
             QVERIFY2(got == want, ("case " + std::to_string(i)).c_str());
         }
+        // OpenAI's gzipped form builds the same vocabulary and merges: the same ids for every case.
+        const auto openai = text::ClipTokenizer::load(m_tokenizers + "/clip/bpe_simple_vocab_16e6.txt.gz");
+        QCOMPARE(openai.vocabularySize(), 49408);
+        for (size_t i = 0; i < m_prompts.size(); ++i)
+            QVERIFY2(openai.encode(m_prompts[i], 77) == ids(io.tensor("case" + std::to_string(i) + ".clip_ids")),
+                     ("gz, case " + std::to_string(i)).c_str());
         QVERIFY((clip.pieces("A cat holding a sign that says hello world") ==
                  std::vector<int>{320, 2368, 5050, 320, 2292, 682, 1563, 3306, 1002}));
     }
