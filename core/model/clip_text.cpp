@@ -70,14 +70,7 @@ ClipTextConfig ClipTextConfig::fromJson(const std::string &text, const std::stri
                            source, type.empty() ? "unknown" : type));
     // A whole CLIP model's config keeps the text model's under "text_config".
     const nlohmann::json &t = type == "clip" && j.contains("text_config") && j["text_config"].is_object() ? j["text_config"] : j;
-    auto get = [&](const char *key, int64_t fallback) {
-        const auto it = t.find(key);
-        if (it == t.end())
-            return fallback;
-        if (!it->is_number_integer())
-            throw Error(StatusCode::CorruptFile, format("{}: \"{}\" is not a whole number", source, key));
-        return it->get<int64_t>();
-    };
+    auto get = [&](const char *key, int64_t fallback) { return jsonWholeNumber(t, key, fallback, source); };
     c.vocab_size = get("vocab_size", c.vocab_size);
     c.hidden_size = get("hidden_size", c.hidden_size);
     c.intermediate_size = get("intermediate_size", c.intermediate_size);

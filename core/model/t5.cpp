@@ -66,14 +66,7 @@ T5Config T5Config::fromJson(const std::string &text, const std::string &source)
         if (ff != "gated-gelu")
             throw Error(StatusCode::Unsupported,
                         format("{}: feed_forward_proj \"{}\"; FLUX's T5 v1.1 encoder is \"gated-gelu\"", source, ff));
-        auto get = [&](const char *key, int64_t fallback) {
-            const auto it = j.find(key);
-            if (it == j.end())
-                return fallback;
-            if (!it->is_number_integer())
-                throw Error(StatusCode::CorruptFile, format("{}: \"{}\" is not a whole number", source, key));
-            return it->get<int64_t>();
-        };
+        auto get = [&](const char *key, int64_t fallback) { return jsonWholeNumber(j, key, fallback, source); };
         c.vocab_size = get("vocab_size", c.vocab_size);
         c.d_model = get("d_model", c.d_model);
         c.d_ff = get("d_ff", c.d_ff);

@@ -25,4 +25,14 @@ nlohmann::json parseBoundedJson(const std::string &text, const std::string &what
     }
 }
 
+int64_t jsonWholeNumber(const nlohmann::json &object, const char *key, int64_t fallback, const std::string &what)
+{
+    const auto it = object.find(key);
+    if (it == object.end())
+        return fallback;
+    if (!it->is_number_integer())
+        throw Error(StatusCode::CorruptFile, what + ": \"" + key + "\" is not a whole number");
+    return it->get<int64_t>();
+}
+
 } // namespace mosaic

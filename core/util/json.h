@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace mosaic {
@@ -19,5 +20,9 @@ struct JsonLimits
 
 // Throws Error(CorruptFile) naming `what` when the text is too large, too deep, or not JSON.
 nlohmann::json parseBoundedJson(const std::string &text, const std::string &what, const JsonLimits &limits = {});
+
+// A whole-number field of a configuration object: `fallback` when absent; Error(CorruptFile) naming
+// `what` and the key when it is there but not a whole number.
+int64_t jsonWholeNumber(const nlohmann::json &object, const char *key, int64_t fallback, const std::string &what);
 
 } // namespace mosaic
