@@ -111,6 +111,15 @@ st::TensorMap Checkpoint::loadAll() const
     return out;
 }
 
+std::map<std::string, std::vector<int64_t>> Checkpoint::shapes(const std::string &prefix) const
+{
+    std::map<std::string, std::vector<int64_t>> out;
+    for (const auto &[name, file] : m_where)
+        if (name.compare(0, prefix.size(), prefix) == 0)
+            out[name.substr(prefix.size())] = m_files[file]->info(name).shape;
+    return out;
+}
+
 uint64_t Checkpoint::totalBytes() const
 {
     uint64_t n = 0;

@@ -22,6 +22,9 @@ public:
     // The first shard's __metadata__ merged with the index's "metadata" (strings only).
     const std::map<std::string, std::string> &metadata() const { return m_metadata; }
     uint64_t totalBytes() const;
+    // Every tensor's shape by name (from the headers, nothing read); with `prefix`, only the names that
+    // start with it, the prefix removed.
+    std::map<std::string, std::vector<int64_t>> shapes(const std::string &prefix = {}) const;
     size_t shardCount() const { return m_files.size(); }
 
 private:

@@ -219,9 +219,7 @@ ClipTextModel loadClipTextModel(const std::string &path, at::ScalarType dtype)
         throw Error(StatusCode::Unsupported, "CLIP runs in float32, bfloat16 or float16");
     const HfModelFiles files = findHfModelFiles(path, "a CLIP text model");
     const Checkpoint ck = Checkpoint::open(files.weights);
-    std::map<std::string, std::vector<int64_t>> shapes;
-    for (const auto &name : ck.names())
-        shapes[name] = ck.info(name).shape;
+    const auto shapes = ck.shapes();
     const ClipTextConfig held = ClipTextConfig::detect(shapes, files.weights);
     ClipTextConfig config = held;
     if (!files.config.empty()) {

@@ -258,9 +258,7 @@ T5Encoder loadT5Encoder(const std::string &path, at::ScalarType dtype)
         throw Error(StatusCode::Unsupported, "T5 runs in float32 or bfloat16");
     const HfModelFiles files = findHfModelFiles(path, "a T5 encoder");
     const Checkpoint ck = Checkpoint::open(files.weights);
-    std::map<std::string, std::vector<int64_t>> shapes;
-    for (const auto &name : ck.names())
-        shapes[name] = ck.info(name).shape;
+    const auto shapes = ck.shapes();
     const T5Config held = T5Config::detect(shapes, files.weights);
     T5Config config = held;
     if (!files.config.empty()) {

@@ -41,11 +41,7 @@ template <typename M> void freeze(M &module)
 void checkAgainstTensors(const Checkpoint &ck, const model::FluxConfig &flux, const model::AutoEncoderConfig &ae,
                          const model::TextEncoderConfig &text)
 {
-    std::map<std::string, std::vector<int64_t>> shapes;
-    for (const auto &name : ck.names())
-        if (startsWith(name, "transformer."))
-            shapes[name.substr(12)] = ck.info(name).shape;
-    const model::FluxConfig held = model::FluxConfig::detect(shapes);
+    const model::FluxConfig held = model::FluxConfig::detect(ck.shapes("transformer."));
     if (held.hidden_size != flux.hidden_size || held.depth != flux.depth ||
         held.depth_single_blocks != flux.depth_single_blocks || held.in_channels != flux.in_channels ||
         held.context_in_dim != flux.context_in_dim || held.vec_in_dim != flux.vec_in_dim ||
