@@ -58,7 +58,15 @@ int64_t ClipTextConfig::parameterCount() const
 
 ClipTextConfig ClipTextConfig::fromJson(const std::string &text, const std::string &source)
 {
-    const nlohmann::json j = parseBoundedJson(text, source, {1u << 20, 8});
+    try {
+        return fromParsedJson(parseBoundedJson(text, source, {1u << 20, 8}), source);
+    } catch (const nlohmann::json::exception &e) { // a field of another type than the config's
+        throw Error(StatusCode::CorruptFile, source + ": " + e.what());
+    }
+}
+
+ClipTextConfig ClipTextConfig::fromParsedJson(const nlohmann::json &j, const std::string &source)
+{
     ClipTextConfig c;
     if (!j.is_object())
         throw Error(StatusCode::CorruptFile, source + ": not a CLIP config.json");

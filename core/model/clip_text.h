@@ -7,6 +7,7 @@
 // end-of-text token (no projection), as diffusers' FLUX pipeline passes it.
 
 #include <ATen/ATen.h>
+#include <nlohmann/json_fwd.hpp>
 #include <torch/nn/module.h>
 #include <torch/nn/modules/container/modulelist.h>
 #include <torch/nn/modules/embedding.h>
@@ -26,6 +27,7 @@ struct ClipTextConfig
     double layer_norm_eps = 1e-5;
     bool quickGelu = true; // hidden_act "quick_gelu" (CLIP-L) or "gelu"
     static ClipTextConfig fromJson(const std::string &json, const std::string &source);
+    static ClipTextConfig fromParsedJson(const nlohmann::json &json, const std::string &source);
     static ClipTextConfig detect(const std::map<std::string, std::vector<int64_t>> &shapes, const std::string &source);
     void validate(const std::string &source) const;
     int64_t parameterCount() const;

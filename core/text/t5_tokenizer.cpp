@@ -99,7 +99,9 @@ enum PieceType { Normal = 1, Unknown = 2, Control = 3, UserDefined = 4 };
 
 } // namespace
 
-std::string sentencePieceProtoFromTokenizerJson(const std::string &text, const std::string &file)
+namespace {
+
+std::string protoFromTokenizerJson(const std::string &text, const std::string &file)
 {
     const nlohmann::json j = parseBoundedJson(text, file, {kMaxJsonBytes, 16});
     auto bad = [&](const std::string &why) {
@@ -190,6 +192,17 @@ std::string sentencePieceProtoFromTokenizerJson(const std::string &text, const s
     intField(&normalizer, 5, 1);
     bytesField(&proto, 3, normalizer);
     return proto;
+}
+
+} // namespace
+
+std::string sentencePieceProtoFromTokenizerJson(const std::string &text, const std::string &file)
+{
+    try {
+        return protoFromTokenizerJson(text, file);
+    } catch (const nlohmann::json::exception &e) { // a field of another type than a tokenizer.json has
+        throw Error(StatusCode::CorruptFile, file + ": not a T5 tokenizer.json (" + e.what() + ")");
+    }
 }
 
 T5Tokenizer T5Tokenizer::fromProto(const std::string &proto, const std::string &source)
