@@ -103,6 +103,22 @@ at::Tensor Checkpoint::tensor(const std::string &name) const
     return m_files[it->second]->tensor(name);
 }
 
+at::Tensor Checkpoint::bytes(const std::string &name) const
+{
+    auto it = m_where.find(name);
+    if (it == m_where.end())
+        throw Error(StatusCode::NotFound, m_path + ": no tensor named '" + name + "'");
+    return m_files[it->second]->bytes(name);
+}
+
+const std::string &Checkpoint::fileOf(const std::string &name) const
+{
+    auto it = m_where.find(name);
+    if (it == m_where.end())
+        throw Error(StatusCode::NotFound, m_path + ": no tensor named '" + name + "'");
+    return m_files[it->second]->path();
+}
+
 st::TensorMap Checkpoint::loadAll() const
 {
     st::TensorMap out;

@@ -19,6 +19,10 @@ public:
     const st::TensorInfo &info(const std::string &name) const;
     at::Tensor tensor(const std::string &name) const;
     st::TensorMap loadAll() const;
+    // A one-byte-per-value tensor's stored bytes (fp8 on any LibTorch), a uint8 view of the mapping.
+    at::Tensor bytes(const std::string &name) const;
+    // The file (shard) that holds the tensor.
+    const std::string &fileOf(const std::string &name) const;
     // The first shard's __metadata__ merged with the index's "metadata" (strings only).
     const std::map<std::string, std::string> &metadata() const { return m_metadata; }
     uint64_t totalBytes() const;

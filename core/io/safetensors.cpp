@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <limits>
+#include <mutex>
 #include <set>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -69,16 +70,49 @@ DType dtypeOfTorch(at::ScalarType t, const std::string &name)
 
 } // namespace
 
+namespace {
+
+// Every live mapping's address range, so that page hints are only ever given for mapped files.
+std::mutex g_mappingsMutex;
+std::map<uintptr_t, size_t> g_mappings; // begin -> size
+
+bool insideMapping(uintptr_t begin, size_t size)
+{
+    std::lock_guard<std::mutex> lock(g_mappingsMutex);
+    auto it = g_mappings.upper_bound(begin);
+    if (it == g_mappings.begin())
+        return false;
+    --it;
+    return begin >= it->first && begin + size <= it->first + it->second;
+}
+
+size_t pageSize()
+{
+    static const size_t size = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+    return size;
+}
+
+} // namespace
+
 // The mapping of a whole file. MAP_PRIVATE + PROT_WRITE: a tensor that is modified in place
 // gets private copy-on-write pages and never touches the file.
 class Mapping
 {
 public:
-    Mapping(void *base, size_t size) : m_base(base), m_size(size) {}
+    Mapping(void *base, size_t size) : m_base(base), m_size(size)
+    {
+        std::lock_guard<std::mutex> lock(g_mappingsMutex);
+        g_mappings[reinterpret_cast<uintptr_t>(base)] = size;
+    }
     ~Mapping()
     {
-        if (m_base)
+        if (m_base) {
+            {
+                std::lock_guard<std::mutex> lock(g_mappingsMutex);
+                g_mappings.erase(reinterpret_cast<uintptr_t>(m_base));
+            }
             ::munmap(m_base, m_size);
+        }
     }
     const char *data() const { return static_cast<const char *>(m_base); }
     char *mutableData() const { return static_cast<char *>(m_base); }
@@ -88,6 +122,31 @@ private:
     void *m_base;
     size_t m_size;
 };
+
+uint64_t releaseMappedPages(const void *data, size_t bytes)
+{
+    const auto begin = reinterpret_cast<uintptr_t>(data);
+    if (bytes == 0 || !insideMapping(begin, bytes))
+        return 0;
+    // Only the pages wholly inside the range: a neighbour's data stays where it is.
+    const size_t page = pageSize();
+    const uintptr_t first = (begin + page - 1) / page * page, last = (begin + bytes) / page * page;
+    if (last <= first)
+        return 0;
+    return ::madvise(reinterpret_cast<void *>(first), last - first, MADV_DONTNEED) == 0 ? last - first : 0;
+}
+
+void touchPages(const void *data, size_t bytes)
+{
+    const auto *p = static_cast<const volatile char *>(data);
+    const size_t page = pageSize();
+    char sink = 0;
+    for (size_t i = 0; i < bytes; i += page)
+        sink ^= p[i];
+    if (bytes)
+        sink ^= p[bytes - 1];
+    (void)sink;
+}
 
 const char *dtypeName(DType d)
 {
@@ -344,6 +403,19 @@ bool File::isZeroCopy(const std::string &name) const
         return false;
     const uintptr_t addr = reinterpret_cast<uintptr_t>(m_map->data() + m_dataOffset + ti.begin);
     return ti.numel() > 0 && addr % at::elementSize(st) == 0;
+}
+
+at::Tensor File::bytes(const std::string &name) const
+{
+    const TensorInfo &ti = info(name);
+    if (dtypeBits(ti.dtype) != 8)
+        throw Error(StatusCode::InvalidArgument, m_path + ": tensor '" + name + "' has dtype " + dtypeName(ti.dtype) +
+                                                     ", not one byte per value");
+    auto keep = m_map;
+    if (ti.numel() == 0)
+        return at::empty(ti.shape, at::kByte);
+    return at::from_blob(const_cast<char *>(m_map->data() + m_dataOffset + ti.begin), ti.shape, [keep](void *) {},
+                         at::TensorOptions().dtype(at::kByte));
 }
 
 at::Tensor File::tensor(const std::string &name) const

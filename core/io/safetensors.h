@@ -58,6 +58,9 @@ public:
     // Zero-copy where dtype and alignment allow (the tensor keeps the mapping alive; writes to it
     // stay private to the process). Otherwise a converted or aligned copy.
     at::Tensor tensor(const std::string &name) const;
+    // The stored bytes of a tensor whose dtype is one byte wide (fp8 included, which LibTorch before 2.1
+    // cannot represent), as a uint8 view of the mapping with the tensor's shape.
+    at::Tensor bytes(const std::string &name) const;
     // True when tensor(name) would view the mapping without copying.
     bool isZeroCopy(const std::string &name) const;
 
@@ -72,6 +75,13 @@ private:
 };
 
 using TensorMap = std::map<std::string, at::Tensor>;
+
+// Hands the pages wholly inside [data, data + bytes) back to the kernel when the range lies in a file
+// mapped by File::open (read again from the file when touched); returns the bytes released, 0 for any
+// other memory, which is never touched.
+uint64_t releaseMappedPages(const void *data, size_t bytes);
+// Reads one byte of every page of the range.
+void touchPages(const void *data, size_t bytes);
 
 // Writes the tensors (any device; moved to CPU, made contiguous) with the header padded by spaces
 // to a multiple of 8. Atomic: a temporary file in the same folder, fsync, then rename; a failed

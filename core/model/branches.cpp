@@ -1,4 +1,5 @@
 #include "model/branches.h"
+#include "model/weights.h"
 
 #include "model/attention.h"
 #include "model/rope.h"
@@ -213,6 +214,7 @@ at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOpti
     for (int64_t bi = 0; bi < m.config.depth; ++bi) {
         checkCancel(o);
         auto &blk = *m.double_blocks->ptr<DoubleStreamBlockImpl>(bi);
+        BlockLease lease(m.streamer.get(), blk);
         const std::string name = format("double_blocks.{}.", bi);
         const auto txtMod = blk.txt_mod->forward(vec);
         const auto tgtMod = blk.img_mod->forward(vec);
@@ -254,6 +256,7 @@ at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOpti
     for (int64_t bi = 0; bi < m.config.depth_single_blocks; ++bi) {
         checkCancel(o);
         auto &blk = *m.single_blocks->ptr<SingleStreamBlockImpl>(bi);
+        BlockLease lease(m.streamer.get(), blk);
         const std::string name = format("single_blocks.{}.", bi);
         const int64_t M = blk.mlp_hidden_dim;
         const ModulationOut mainMod = blk.modulation->forward(vec)[0];

@@ -2,6 +2,7 @@
 
 #include "model/attention.h"
 #include "model/rope.h"
+#include "model/weights.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/strings.h"
@@ -16,9 +17,20 @@ namespace mosaic::model {
 
 namespace {
 
+thread_local int t_uninitialized = 0;
+
 torch::nn::Linear linear(int64_t in, int64_t out, bool bias = true)
 {
-    return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
+    if (!UninitializedWeights::active())
+        return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
+    // Built at 1x1 (nothing to initialise), then given full-size storage that is never written: the
+    // loader replaces it, and untouched pages are not resident.
+    torch::nn::Linear l(torch::nn::LinearOptions(1, 1).bias(bias));
+    l->options.in_features(in).out_features(out);
+    l->weight.set_data(at::empty({out, in}));
+    if (bias)
+        l->bias.set_data(at::empty({out}));
+    return l;
 }
 
 at::Tensor geluModule(at::Tensor x)
@@ -51,6 +63,21 @@ StreamQKV projectQkv(SelfAttentionImpl &attn, const at::Tensor &x, const at::Ten
 
 } // namespace
 
+UninitializedWeights::UninitializedWeights()
+{
+    ++t_uninitialized;
+}
+
+UninitializedWeights::~UninitializedWeights()
+{
+    --t_uninitialized;
+}
+
+bool UninitializedWeights::active()
+{
+    return t_uninitialized > 0;
+}
+
 at::Tensor layerNormNoAffine(const at::Tensor &x)
 {
     return at::layer_norm(x, {x.size(-1)}, {}, {}, 1e-6);
@@ -58,12 +85,13 @@ at::Tensor layerNormNoAffine(const at::Tensor &x)
 
 at::Tensor linearForward(torch::nn::LinearImpl &layer, const at::Tensor &x)
 {
+    const at::Tensor w = weightFor(layer, x.scalar_type()), b = biasFor(layer, x.scalar_type());
     if (x.dim() == 2)
-        return layer.bias.defined() ? at::addmm(layer.bias, x, layer.weight.t()) : at::mm(x, layer.weight.t());
+        return b.defined() ? at::addmm(b, x, w.t()) : at::mm(x, w.t());
     auto sizes = x.sizes().vec();
     const at::Tensor x2 = x.reshape({-1, sizes.back()});
-    sizes.back() = layer.weight.size(0);
-    const at::Tensor y = layer.bias.defined() ? at::addmm(layer.bias, x2, layer.weight.t()) : at::mm(x2, layer.weight.t());
+    sizes.back() = w.size(0);
+    const at::Tensor y = b.defined() ? at::addmm(b, x2, w.t()) : at::mm(x2, w.t());
     return y.view(sizes);
 }
 
@@ -380,7 +408,7 @@ FluxImpl::FluxImpl(const FluxConfig &cfg) : config(cfg)
 
 at::ScalarType FluxImpl::dtype()
 {
-    return img_in->weight.scalar_type();
+    return compute ? *compute : img_in->weight.scalar_type();
 }
 
 void FluxImpl::checkInputs(const FluxInputs &in) const
@@ -435,12 +463,16 @@ at::Tensor FluxImpl::forward(const FluxInputs &in, FluxTrace *trace)
         trace->pe = pe;
         trace->timestep_embedding = temb;
     }
-    for (auto &block : m_double)
+    for (auto &block : m_double) {
+        BlockLease lease(streamer.get(), *block);
         std::tie(img, txt) = block->forward(img, txt, vec, pe);
+    }
     const int64_t lt = txt.size(1);
     at::Tensor x = at::cat({txt, img}, 1);                               // [B, L_txt + L_img, D]
-    for (auto &block : m_single)
+    for (auto &block : m_single) {
+        BlockLease lease(streamer.get(), *block);
         x = block->forward(x, vec, pe);
+    }
     img = x.narrow(1, lt, x.size(1) - lt);
     return final_layer->forward(img, vec);                               // [B, L_img, out]
 }

@@ -11,10 +11,26 @@
 #include <torch/nn/modules/linear.h>
 
 #include <map>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace mosaic::model {
+
+class WeightStreamer; // model/weights.h
+
+// While one is alive on a thread, the linear layers built there get weights that are allocated but
+// neither initialised nor touched (no resident memory): for a loader that replaces every one of them.
+class UninitializedWeights
+{
+public:
+    UninitializedWeights();
+    ~UninitializedWeights();
+    UninitializedWeights(const UninitializedWeights &) = delete;
+    UninitializedWeights &operator=(const UninitializedWeights &) = delete;
+    static bool active();
+};
 
 struct FluxConfig
 {
@@ -174,9 +190,15 @@ public:
     explicit FluxImpl(const FluxConfig &config);
     // Returns [B, L_img, out_channels] in the model's dtype. Throws mosaic::Error on shape errors.
     at::Tensor forward(const FluxInputs &in, FluxTrace *trace = nullptr);
+    // The type it computes in: `compute` where set (weights kept in their stored precision, fp8 among
+    // them, are turned into it per layer), otherwise its weights' type.
     at::ScalarType dtype();
 
     FluxConfig config;
+    std::optional<at::ScalarType> compute;
+    // Blocks whose weights are made for each use (a memory budget below the weights' size); null: all
+    // resident.
+    std::shared_ptr<WeightStreamer> streamer;
     torch::nn::Linear img_in{nullptr}, txt_in{nullptr};
     MLPEmbedder time_in{nullptr}, vector_in{nullptr}, guidance_in{nullptr};
     torch::nn::ModuleList double_blocks{nullptr}, single_blocks{nullptr};
@@ -193,7 +215,8 @@ TORCH_MODULE(Flux);
 at::Tensor layerNormNoAffine(const at::Tensor &x);
 
 // y = x W^T + b with the batch dimensions folded into one GEMM with the bias fused (addmm);
-// LibTorch 1.13's 3-D linear runs matmul and a separate bias pass.
+// LibTorch 1.13's 3-D linear runs matmul and a separate bias pass. A weight stored in another precision
+// than x (bfloat16 or fp8 under a float32 run) is turned into x's type for this product only.
 at::Tensor linearForward(torch::nn::LinearImpl &layer, const at::Tensor &x);
 
 // FLUX's GELU (tanh approximation). In bfloat16/float16 the exact (erf) GELU is used instead: the two

@@ -185,11 +185,19 @@ st::TensorMap bflToDiffusers(const st::TensorMap &tensors, const FluxConfig &con
 
 FluxConfig detectDiffusersConfig(const st::TensorMap &tensors)
 {
+    std::map<std::string, std::vector<int64_t>> shapes;
+    for (const auto &e : tensors)
+        shapes[e.first] = e.second.sizes().vec();
+    return detectDiffusersConfig(shapes);
+}
+
+FluxConfig detectDiffusersConfig(const std::map<std::string, std::vector<int64_t>> &tensors)
+{
     auto shape = [&](const std::string &k) {
         auto it = tensors.find(k);
         if (it == tensors.end())
             throw Error(StatusCode::Unsupported, "not a diffusers FLUX transformer: no '" + k + "'");
-        return it->second.sizes().vec();
+        return it->second;
     };
     // A matrix whose sizes are read here (FluxConfig::detect checks the rest).
     auto matrix = [&](const std::string &k) {

@@ -8,6 +8,7 @@
 #include "io/safetensors.h"
 #include "model/flux.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,5 +40,6 @@ st::TensorMap bflToDiffusers(const st::TensorMap &tensors, const FluxConfig &con
 // The block counts and guidance flag of a diffusers-layout state dict, and every shape needed by
 // FluxConfig::detect(), expressed under BFL names.
 FluxConfig detectDiffusersConfig(const st::TensorMap &tensors);
+FluxConfig detectDiffusersConfig(const std::map<std::string, std::vector<int64_t>> &shapes);
 
 } // namespace mosaic::model

@@ -13,15 +13,37 @@ enum class Architecture { FluxTransformer, FluxAutoEncoder, Lora, Unknown };
 const char *architectureName(Architecture a);
 Architecture detectArchitecture(const std::vector<std::string> &names);
 
+struct FluxLoadOptions
+{
+    at::ScalarType compute = at::kFloat; // the type it computes in
+    at::Device device = at::kCPU;
+    // Linear weights stay in their stored precision (float32, bfloat16, float16, fp8) and are turned into
+    // `compute` per layer when used; false: everything is converted to `compute` once, at load.
+    bool keepStored = true;
+    // Bytes the transformer's weights may take on `device` (0: no limit). Below their size, the blocks
+    // that do not fit are streamed: made for each use and dropped after it.
+    uint64_t budget = 0;
+    // Read every resident weight once at load (a mapped file is otherwise read on first use).
+    bool prefault = false;
+};
+
 struct LoadedFlux
 {
     Flux model{nullptr};
     FluxLayout layout = FluxLayout::Unknown;
     std::string prefix;
+    std::string precision;       // of the linear weights: "f32", "bf16", "f16", "fp8-e4m3", "fp8-e4m3-scaled", ...
+    uint64_t storedBytes = 0;    // every weight as the file stores it
+    uint64_t residentBytes = 0;  // what stays on the device after loading
+    size_t streamedBlocks = 0;
+    uint64_t largestBlockBytes = 0;
 };
 
-// dtype: the compute dtype; tensors already in it stay zero-copy views of the file.
+LoadedFlux loadFlux(const Checkpoint &checkpoint, const FluxLoadOptions &options);
+// Everything converted to dtype (tensors already in it stay zero-copy views of the file).
 LoadedFlux loadFlux(const Checkpoint &checkpoint, at::ScalarType dtype);
+// "fp8-e4m3" and the like for a checkpoint's matrices, from the headers alone.
+std::string checkpointPrecision(const Checkpoint &checkpoint);
 AutoEncoder loadAutoEncoder(const Checkpoint &checkpoint, at::ScalarType dtype);
 
 // The config a checkpoint describes, without building the model.

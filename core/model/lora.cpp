@@ -29,7 +29,7 @@ std::map<std::string, Target> moduleAliases(FluxImpl &model)
     for (const auto &item : model.named_modules("", false)) {
         if (auto *lin = item.value()->as<torch::nn::Linear>()) {
             alias[item.key()] = {item.key(), 0, -1};
-            outFeatures[item.key()] = lin->weight.size(0);
+            outFeatures[item.key()] = lin->options.out_features();
         }
     }
     for (const auto &rule : fluxKeyRules(model.config)) {
@@ -81,10 +81,11 @@ LoraSet LoraSet::fromTensors(const st::TensorMap &input, FluxImpl &model, const 
         tensors.swap(stripped);
     }
     const auto alias = moduleAliases(model);
-    std::map<std::string, at::Tensor> lins;
+    // The declared sizes: a streamed block's weights are not there between uses.
+    std::map<std::string, std::pair<int64_t, int64_t>> lins; // out, in
     for (const auto &item : model.named_modules("", false))
         if (auto *lin = item.value()->as<torch::nn::Linear>())
-            lins[item.key()] = lin->weight;
+            lins[item.key()] = {lin->options.out_features(), lin->options.in_features()};
 
     struct Pending
     {
@@ -122,14 +123,14 @@ LoraSet LoraSet::fromTensors(const st::TensorMap &input, FluxImpl &model, const 
             throw Error(StatusCode::CorruptFile, source + ": LoRA module '" + module + "' lacks its " +
                                                      (p.down.defined() ? "up (B)" : "down (A)") + " matrix");
         const Target &target = it->second;
-        const at::Tensor &w = lins.at(target.layer);
-        const int64_t rows = target.rows < 0 ? w.size(0) : target.rows;
-        if (p.down.dim() != 2 || p.up.dim() != 2 || p.down.size(1) != w.size(1) || p.up.size(0) != rows ||
+        const auto [outFeatures, inFeatures] = lins.at(target.layer);
+        const int64_t rows = target.rows < 0 ? outFeatures : target.rows;
+        if (p.down.dim() != 2 || p.up.dim() != 2 || p.down.size(1) != inFeatures || p.up.size(0) != rows ||
             p.up.size(1) != p.down.size(0))
             throw Error(StatusCode::CorruptFile,
                         format("{}: LoRA module '{}' has A {} and B {}, but layer {} needs A [r, {}] and B [{}, r]",
                                source, module, shapeString(p.down.sizes().vec()), shapeString(p.up.sizes().vec()),
-                               target.layer, w.size(1), rows));
+                               target.layer, inFeatures, rows));
         if (isTextStream(target.layer)) {
             set.m_ignored.push_back(module);
             continue;
@@ -182,7 +183,7 @@ LoraSet LoraSet::create(FluxImpl &model, int64_t rank, double alpha, const std::
         });
         if (!wanted)
             continue;
-        const int64_t in = lin->weight.size(1), out = lin->weight.size(0);
+        const int64_t in = lin->options.in_features(), out = lin->options.out_features();
         const double bound = 1.0 / std::sqrt(static_cast<double>(in)); // kaiming_uniform_(a=sqrt(5))
         LoraPart part;
         part.down = (at::rand({rank, in}, gen, at::TensorOptions().dtype(at::kFloat)) * 2.0 - 1.0) * bound;
