@@ -1,5 +1,7 @@
 #include "args.h"
 
+#include <cctype>
+
 #include <cerrno>
 #include <climits>
 
@@ -107,6 +109,63 @@ bool parseScale(const std::string &text, double *minValue, double *maxValue)
         return false;
     *minValue = lo;
     *maxValue = hi;
+    return true;
+}
+
+bool modelSetSpec(const Args &args, const std::string &model, mosaic::ModelSetSpec *spec, std::string *error)
+{
+    spec->model = model;
+    spec->t5 = args.value("t5");
+    spec->clip = args.value("clip");
+    spec->ae = args.value("ae");
+    spec->t5Tokenizer = args.value("t5-tokenizer");
+    spec->clipTokenizer = args.value("clip-tokenizer");
+    spec->dtype = args.value("dtype", "auto");
+    spec->textDtype = args.value("text-dtype", "f32");
+    const auto loras = args.values("lora");
+    for (const auto &l : loras) {
+        mosaic::LoraSpec ls;
+        if (!mosaic::parseLoraSpec(l, &ls)) {
+            *error = "--lora '" + l + "': expected FILE or FILE:SCALE";
+            return false;
+        }
+        spec->loras.push_back(ls);
+    }
+    if (args.has("max-memory") && !parseByteSize(args.value("max-memory"), &spec->maxMemory)) {
+        *error = "--max-memory '" + args.value("max-memory") + "': expected a size such as 12G, 500M or a number of bytes";
+        return false;
+    }
+    return true;
+}
+
+bool parseByteSize(const std::string &text, uint64_t *bytes)
+{
+    size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(text, &used);
+    } catch (const std::exception &) {
+        return false;
+    }
+    std::string unit = text.substr(used);
+    for (auto &c : unit)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    double m = 1;
+    if (unit.empty() || unit == "B")
+        m = 1;
+    else if (unit == "K" || unit == "KB" || unit == "KIB")
+        m = 1024.0;
+    else if (unit == "M" || unit == "MB" || unit == "MIB")
+        m = 1024.0 * 1024;
+    else if (unit == "G" || unit == "GB" || unit == "GIB")
+        m = 1024.0 * 1024 * 1024;
+    else if (unit == "T" || unit == "TB" || unit == "TIB")
+        m = 1024.0 * 1024 * 1024 * 1024;
+    else
+        return false;
+    if (!(v >= 0) || v * m > 1e18)
+        return false;
+    *bytes = static_cast<uint64_t>(v * m);
     return true;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // A small option parser for the `mosaic` CLI: `--name value`, `--name=value` and flags.
 
+#include <mosaic/modelset.h>
+
 #include <cstdio>
 #include <map>
 #include <string>
@@ -45,6 +47,14 @@ bool parseScale(const std::string &text, double *minValue, double *maxValue);
 // *bad, when the text is not that (the values themselves are checked by the caller or the core).
 bool parseIntList(const std::string &text, std::vector<int> *values, std::string *bad = nullptr);
 
+// "12G", "12GiB", "500M", "1.5GB", or a number of bytes (units are powers of 1024); false when not.
+bool parseByteSize(const std::string &text, uint64_t *bytes);
+
+// The model options shared by generate and bench load: --model (given as `model`), --t5, --clip, --ae,
+// --t5-tokenizer, --clip-tokenizer, --lora FILE[:SCALE] (repeatable; --lora-scale stays the request's
+// strength on top), --max-memory SIZE, --dtype, --text-dtype. False with *error when one is malformed.
+bool modelSetSpec(const Args &args, const std::string &model, mosaic::ModelSetSpec *spec, std::string *error);
+
 // A one-line progress bar on stderr: [#####     ] done/total, and the elapsed time when known.
 void printProgress(int done, int total, double seconds = -1.0);
 
@@ -62,6 +72,8 @@ int runGenerate(const Args &args);
 int runBenchGenerate(const Args &args);
 int runBenchCancel(const Args &args);
 int runBenchEncode(const Args &args);
+int runBenchLoad(const Args &args);
+int runSynthModel(const Args &args);
 int runSynth(const Args &args);
 int runDataset(const Args &args);
 int runTrain(const Args &args);

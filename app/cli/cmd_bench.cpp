@@ -15,6 +15,8 @@ int runBench(const Args &args)
         return runBenchCancel(args);
     if (args.positional().size() == 1 && args.positional()[0] == "encode")
         return runBenchEncode(args);
+    if (!args.positional().empty() && args.positional()[0] == "load")
+        return runBenchLoad(args);
     if (args.positional().size() != 1 || args.positional()[0] != "transformer") {
         printUsage("bench", stderr);
         return kExitUsage;
@@ -183,6 +185,52 @@ int runBenchEncode(const Args &args)
     for (const auto &r : rows)
         std::printf("%-10s %5s %8d %7d %14.2f %16.2f %14.2f %16.3f\n", r.config.c_str(), r.dtype.c_str(), r.t5Width, r.layers,
                     r.t5PromptsPerSecond, r.clipPromptsPerSecond, r.diskHitMs, r.memoryHitMs);
+    return kExitOk;
+}
+
+int runBenchLoad(const Args &args)
+{
+    const auto unknown = args.unknown({"dtype", "max-memory", "tokens", "txt-tokens"});
+    if (!unknown.empty() || !args.error().empty() || args.positional().size() != 2) {
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic bench: unknown option %s\n", u.c_str());
+        printUsage("bench", stderr);
+        return kExitUsage;
+    }
+    mosaic::LoadBenchOptions o;
+    o.path = args.positional()[1];
+    o.dtype = args.value("dtype", "bf16");
+    o.imageTokens = args.intValue("tokens", o.imageTokens);
+    o.textTokens = args.intValue("txt-tokens", o.textTokens);
+    if (args.has("max-memory") && !parseByteSize(args.value("max-memory"), &o.maxMemory)) {
+        std::fprintf(stderr, "mosaic bench: --max-memory '%s' is not a size (12G, 500M, bytes)\n", args.value("max-memory").c_str());
+        return kExitUsage;
+    }
+    mosaic::LoadBenchResult r;
+    const mosaic::Status st = mosaic::benchLoad(o, &r, [](const std::string &line) { std::fprintf(stderr, "  %s\n", line.c_str()); });
+    if (!st.ok()) {
+        std::fprintf(stderr, "mosaic bench: %s\n", st.message.c_str());
+        return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    const double mib = 1024.0 * 1024.0;
+    std::printf("bench load: %s (%s layout, %s), %d thread(s)\n", r.file.c_str(), r.layout.c_str(), r.precision.c_str(),
+                mosaic::threadCount());
+    std::printf("  weights as stored:      %10.1f MiB\n", r.storedBytes / mib);
+    std::printf("  resident after loading: %10.1f MiB (computing in %s)\n", r.residentBytes / mib, o.dtype.c_str());
+    std::printf("  process before loading: %10.1f MiB\n", r.baselineRss / mib);
+    std::printf("  peak while loading:     %10.1f MiB in %.2f s\n", r.peakRss / mib, r.seconds);
+    std::printf("  ratio peak / resident:  %10.3f (target <= 1.2); without the process before loading: %.3f\n",
+                r.residentBytes ? static_cast<double>(r.peakRss) / r.residentBytes : 0.0,
+                r.residentBytes ? static_cast<double>(r.peakRss - std::min(r.peakRss, r.baselineRss)) / r.residentBytes : 0.0);
+    if (o.maxMemory > 0) {
+        std::printf("  streamed under          %10.1f MiB: %zu block(s) streamed, the largest %.1f MiB, %.1f MiB resident\n",
+                    o.maxMemory / mib, r.streamedBlocks, r.largestBlockBytes / mib, r.streamedResidentBytes / mib);
+        std::printf("  peak, streamed load and pass: %.1f MiB in %.2f s; budget + one block = %.1f MiB (%s)\n",
+                    r.streamedPeakRss / mib, r.streamedSeconds, (o.maxMemory + r.largestBlockBytes) / mib,
+                    r.streamedPeakRss <= o.maxMemory + r.largestBlockBytes ? "within" : "ABOVE");
+        std::printf("  resident pass: %.2f s; largest difference streamed vs resident: %g (%s)\n", r.residentForwardSeconds,
+                    r.maxAbsDifference, r.maxAbsDifference == 0.0 ? "identical" : "DIFFERENT");
+    }
     return kExitOk;
 }
 

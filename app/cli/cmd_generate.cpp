@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include <mosaic/layout.h>
+#include <mosaic/modelset.h>
 #include <mosaic/pipeline.h>
 
 #include <algorithm>
@@ -244,7 +245,9 @@ int runGenerate(const Args &args)
 {
     const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
                                        "steps", "guidance", "cfg", "ref-cfg", "size", "region-strength", "point-strength", "lora",
-                                       "lora-scale", "out", "maps", "init", "strength", "collage", "auto-layout"});
+                                       "lora-scale", "out", "maps", "init", "strength", "collage", "auto-layout",
+                                       "t5", "clip", "ae", "t5-tokenizer", "clip-tokenizer", "max-memory", "dtype",
+                                       "text-dtype", "latents"});
     if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
         if (!args.error().empty())
             std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());
@@ -273,14 +276,27 @@ int runGenerate(const Args &args)
     const std::string mapsDir = args.value("maps");
     req.capture.enabled = !mapsDir.empty();
 
+    if (args.has("latents")) {
+        std::vector<int64_t> shape;
+        if (auto ls = mosaic::loadLatents(args.value("latents"), &req.latents, &shape); !ls.ok()) {
+            std::fprintf(stderr, "mosaic generate: %s\n", ls.message.c_str());
+            return kExitFailure;
+        }
+    }
+    mosaic::ModelSetSpec spec;
+    std::string badOption;
+    if (!modelSetSpec(args, modelPath, &spec, &badOption)) {
+        std::fprintf(stderr, "mosaic generate: %s\n", badOption.c_str());
+        return kExitUsage;
+    }
     mosaic::Status st;
-    auto bundle = mosaic::ModelBundle::load(modelPath, &st, args.value("lora"));
+    auto bundle = mosaic::ModelBundle::load(spec, &st);
     if (!bundle) {
         std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
         return kExitFailure;
     }
-    std::fprintf(stderr, "mosaic generate: %zu subject(s), model '%s' from %s\n", req.subjects.size(),
-                 bundle->description().name.c_str(), modelPath.c_str());
+    std::fprintf(stderr, "mosaic generate: %zu subject(s), model %s from %s\n", req.subjects.size(),
+                 bundle->description().summary().c_str(), modelPath.c_str());
     reportPlacement(req, bundle->description());
     mosaic::GenerationResult result;
     mosaic::GenerationCallbacks cb;

@@ -1,6 +1,9 @@
 #include "args.h"
 
+#include <mosaic/modelset.h>
 #include <mosaic/tools.h>
+
+#include <filesystem>
 
 #include <cstdio>
 #include <utility>
@@ -31,12 +34,41 @@ std::string count(uint64_t n)
 
 } // namespace
 
+namespace {
+
+// The model set a transformer file or a folder belongs to.
+int printModelSet(const Args &args, const std::string &path)
+{
+    mosaic::ModelSetSpec spec;
+    std::string error;
+    if (!modelSetSpec(args, path, &spec, &error)) {
+        std::fprintf(stderr, "mosaic inspect: %s\n", error.c_str());
+        return kExitUsage;
+    }
+    mosaic::ModelSetReport report;
+    const mosaic::Status st = mosaic::inspectModelSet(spec, &report);
+    if (!st.ok()) {
+        std::fprintf(stderr, "mosaic inspect: %s\n", st.message.c_str());
+        return kExitFailure;
+    }
+    std::fputs(report.text().c_str(), stdout);
+    return report.complete ? kExitOk : kExitFailure;
+}
+
+} // namespace
+
 int runInspect(const Args &args)
 {
-    if (!args.error().empty() || args.positional().size() != 1) {
+    const auto unknown = args.unknown({"json", "t5", "clip", "ae", "lora", "t5-tokenizer", "clip-tokenizer"});
+    if (!args.error().empty() || args.positional().size() != 1 || !unknown.empty()) {
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic inspect: unknown option %s\n", u.c_str());
         printUsage("inspect", stderr);
         return kExitUsage;
     }
+    std::error_code ec;
+    if (std::filesystem::is_directory(args.positional()[0], ec))
+        return printModelSet(args, args.positional()[0]);
     mosaic::CheckpointSummary s;
     const mosaic::Status st = mosaic::inspectCheckpoint(args.positional()[0], &s);
     if (!st.ok()) {
@@ -64,6 +96,10 @@ int runInspect(const Args &args)
         std::printf("metadata:\n");
         for (const auto &m : s.metadata)
             std::printf("  %s: %s\n", m.first.c_str(), m.second.c_str());
+    }
+    if (s.architecture == "flux-transformer") {
+        std::printf("\n");
+        return printModelSet(args, args.positional()[0]);
     }
     return kExitOk;
 }

@@ -164,6 +164,7 @@ int main(int argc, char **argv)
         {"bench", {}, cli::runBench},
         {"generate", {"auto-layout"}, cli::runGenerate},
         {"synth", {}, cli::runSynth},
+        {"synth-model", {"schnell", "mismatched-rank"}, cli::runSynthModel},
         {"dataset", {}, cli::runDataset},
         {"train", {"resume", "pool-only"}, cli::runTrain},
         {"eval", {"auto-layout"}, cli::runEval},

@@ -14,7 +14,16 @@ const struct
     const char *text;
 } kUsages[] = {
     {"inspect",
-    "usage: mosaic inspect FILE.safetensors|INDEX.json\n"},
+    "usage: mosaic inspect FILE.safetensors|INDEX.json|FOLDER [--t5 P] [--clip P] [--ae P] [--lora FILE[:SCALE]]...\n"
+    "  a file: its tensors, architecture and layout; a FLUX transformer or a model folder (FLUX.1-dev's\n"
+    "  diffusers folder, a ComfyUI models folder): also the whole set it belongs to, what was found, in\n"
+    "  which layout and precision, what is missing and how to fix it\n"},
+    {"synth-model",
+    "usage: mosaic synth-model OUT --what transformer|autoencoder|lora [--layout bfl|diffusers|comfyui|sd|peft]\n"
+    "         [--precision f32|bf16|f16|fp8-e4m3|fp8-e5m2|fp8-e4m3-scaled] [--hidden 64] [--heads 2] [--double 1]\n"
+    "         [--single 1] [--context 32] [--vec 32] [--schnell] [--shards N] [--rank 4] [--base-model NAME] [--seed K]\n"
+    "  a model file with random weights in the layout of real ones (for tests and memory measurements);\n"
+    "  FLUX.1-dev's widths: --hidden 3072 --heads 24 --context 4096 --vec 768\n"},
     {"set-defaults",
     "usage: mosaic set-defaults BUNDLE [--cfg S] [--ref-cfg S] [--collage S] [--size N] [--out OUT]\n"
     "  the default guidance scales (1-100; 1 is off), reference collage (0 to below 1; 0 is off)\n"
@@ -23,10 +32,17 @@ const struct
     "usage: mosaic forward --model WEIGHTS --inputs IO.safetensors --out OUT.safetensors "
     "[--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda|auto]\n"},
     {"generate",
-    "usage: mosaic generate [--model BUNDLE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
+    "usage: mosaic generate [--model BUNDLE|FOLDER|FILE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
     "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"
-    "         [--cfg S] [--ref-cfg S] [--size N|WxH] [--region-strength S] [--lora FILE] [--lora-scale S] --out OUT.png\n"
-    "         [--maps DIR] [--init IMAGE [--strength S]] [--collage S] [--auto-layout]\n"
+    "         [--cfg S] [--ref-cfg S] [--size N|WxH] [--region-strength S] [--lora FILE[:SCALE]]... [--lora-scale S]\n"
+    "         --out OUT.png [--maps DIR] [--init IMAGE [--strength S]] [--collage S] [--auto-layout]\n"
+    "         [--t5 P] [--clip P] [--ae P] [--t5-tokenizer P] [--clip-tokenizer P] [--max-memory SIZE]\n"
+    "         [--dtype auto|f32|bf16] [--text-dtype f32|bf16] [--latents FILE.safetensors]\n"
+    "  --model: a MOSAIC bundle, FLUX.1-dev's folder, a transformer file (flux1-dev.safetensors) with its\n"
+    "  autoencoder and encoders beside it or in ComfyUI's folders, or a ComfyUI models folder; --t5, --clip\n"
+    "  and --ae override what is found. --max-memory (e.g. 12G): the transformer's weights stay within it,\n"
+    "  streaming the blocks that do not fit. --latents: the initial noise (tensor \"latents\", packed\n"
+    "  [1, tokens, 64] as diffusers' FluxPipeline takes it) instead of the seed's.\n"
     "  I is the 1-based subject number. Box values are fractions of the canvas (0-1) when all are <= 1,\n"
     "  pixels otherwise. Point coordinates are fractions of the prepared reference and of the canvas.\n"
     "  --init starts from IMAGE (stretched to the canvas) noised to --strength (0-1, default 0.6): lower\n"
@@ -83,6 +99,9 @@ const struct
     "       mosaic bench cancel [--model BUNDLE] [--sizes 256,512] [--cancels 15] [--steps N]\n"
     "  cancel: how long a cancel takes to stop a run (median and worst ms), at moments spread over the\n"
     "  run and over the autoencoder's decode\n"
+    "       mosaic bench load PATH [--dtype bf16|f32] [--max-memory SIZE] [--tokens 256] [--txt-tokens 64]\n"
+    "  load: seconds and peak resident memory against the bytes that stay resident; with --max-memory, one\n"
+    "  forward pass streamed under it (peak against budget plus one block) compared with a resident one\n"
     "       mosaic bench encode [--layers 2] [--prompts 4]\n"
     "  encode: prompts per second through T5 and CLIP (tiny, and at T5-XXL/CLIP-L widths with few layers),\n"
     "  float32 and bfloat16, and the prompt cache's hit times\n"},

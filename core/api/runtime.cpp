@@ -7,6 +7,10 @@
 
 #include <thread>
 
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
 namespace mosaic {
 
 int hardwareThreads()
@@ -36,6 +40,27 @@ std::string parallelInfo()
 bool cudaAvailable()
 {
     return torch::cuda::is_available();
+}
+
+bool cpuComputesBf16()
+{
+    if (const char *env = std::getenv("MOSAIC_CPU_BF16"); env && (env[0] == '0' || env[0] == '1'))
+        return env[0] == '1';
+    static const bool native = [] {
+        std::ifstream in("/proc/cpuinfo");
+        std::string line;
+        while (std::getline(in, line))
+            if (line.rfind("flags", 0) == 0) {
+                std::istringstream words(line);
+                std::string w;
+                while (words >> w)
+                    if (w == "avx512_bf16" || w == "amx_bf16")
+                        return true;
+                return false;
+            }
+        return false;
+    }();
+    return native;
 }
 
 } // namespace mosaic

@@ -146,10 +146,32 @@ struct TextEncoders::Impl
     model::T5Encoder t5{nullptr};
     model::ClipTextModel clip{nullptr};
     int maxT5Tokens = 512;
+    int t5Width = 0, clipWidth = 0, clipPositions = 77;
+    TextEncoderPaths paths;
+    at::ScalarType dtype = at::kFloat;
+    bool loaded = false;
     std::string clipTokenizerPath;
     std::string identity;                       // the encoders' and tokenizers' files, dtype, length
     std::mutex mutex;
     std::map<std::string, EncodedPrompt> cache; // this session's prompts
+    void ensureLoaded()
+    {
+        if (loaded)
+            return;
+        t5 = model::loadT5Encoder(paths.t5, dtype);
+        clip = model::loadClipTextModel(paths.clip, dtype);
+        loaded = true;
+    }
+    // After a prompt, unless asked to stay: the encoders' memory goes back (T5 XXL is 9.5 GB in bf16).
+    void releaseUnlessKept()
+    {
+        if (paths.keepLoaded || !loaded)
+            return;
+        t5 = nullptr;
+        clip = nullptr;
+        loaded = false;
+        log::info("core.text", "text encoders released after encoding (they load again for a new prompt)");
+    }
     std::string cachePath(const std::string &prompt) const
     {
         const std::string dir = promptCacheDirectory();
@@ -181,8 +203,12 @@ std::unique_ptr<TextEncoders> TextEncoders::load(const TextEncoderPaths &p, Stat
         log::info("core.text", "tokenizers: T5 from {}, CLIP from {}", impl->t5Tokenizer.source(), clipTokenizer);
         impl->identity = format("v1|{}|{}|{}|{}|{}|{}", identity(p.t5), identity(t5Tokenizer), identity(p.clip),
                                 identity(clipTokenizer), p.dtype, p.maxT5Tokens);
-        impl->t5 = model::loadT5Encoder(p.t5, dtype);
-        impl->clip = model::loadClipTextModel(p.clip, dtype);
+        impl->paths = p;
+        impl->dtype = dtype;
+        impl->ensureLoaded();
+        impl->t5Width = static_cast<int>(impl->t5->config.d_model);
+        impl->clipWidth = static_cast<int>(impl->clip->config.hidden_size);
+        impl->clipPositions = static_cast<int>(impl->clip->config.max_position_embeddings);
         if (impl->t5Tokenizer.vocabularySize() > impl->t5->config.vocab_size)
             throw Error(StatusCode::InvalidArgument,
                         format("{}: a tokenizer of {} pieces for a T5 encoder of {} embeddings", impl->t5Tokenizer.source(),
@@ -213,8 +239,9 @@ Status TextEncoders::encode(const std::string &prompt, EncodedPrompt *out)
         }
         c10::InferenceMode inference;
         EncodedPrompt e;
+        m.ensureLoaded();
         e.t5Ids = m.t5Tokenizer.encode(prompt, m.maxT5Tokens, &e.t5Tokens);
-        e.clipIds = m.clipTokenizer.encode(prompt, static_cast<int>(m.clip->config.max_position_embeddings), &e.clipTokens);
+        e.clipIds = m.clipTokenizer.encode(prompt, m.clipPositions, &e.clipTokens);
         const at::Tensor t5 = m.t5->forward(at::tensor(e.t5Ids, at::kLong).unsqueeze(0))[0].contiguous();
         const auto clip = m.clip->forward(at::tensor(e.clipIds, at::kLong).unsqueeze(0), m.clipTokenizer.endId());
         e.t5Width = static_cast<int>(t5.size(1));
@@ -224,6 +251,7 @@ Status TextEncoders::encode(const std::string &prompt, EncodedPrompt *out)
         e.clipHidden.assign(hidden.data_ptr<float>(), hidden.data_ptr<float>() + hidden.numel());
         e.clipPooled.assign(pooled.data_ptr<float>(), pooled.data_ptr<float>() + pooled.numel());
         m.cache.emplace(prompt, e);
+        m.releaseUnlessKept();
         if (!cached.empty()) { // the disk cache is a convenience: a full disk only logs
             std::string error;
             if (!makeDirectories(fs::path(cached).parent_path().string(), &error) || !writeEncodedPrompt(cached, e).ok())
@@ -235,12 +263,12 @@ Status TextEncoders::encode(const std::string &prompt, EncodedPrompt *out)
 
 int TextEncoders::t5Width() const
 {
-    return static_cast<int>(m_impl->t5->config.d_model);
+    return m_impl->t5Width;
 }
 
 int TextEncoders::clipWidth() const
 {
-    return static_cast<int>(m_impl->clip->config.hidden_size);
+    return m_impl->clipWidth;
 }
 
 int TextEncoders::maxT5Tokens() const

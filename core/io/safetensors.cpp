@@ -468,6 +468,12 @@ at::Tensor File::tensor(const std::string &name) const
 
 void write(const std::string &path, const TensorMap &tensors, const std::map<std::string, std::string> &metadata)
 {
+    write(path, tensors, metadata, {});
+}
+
+void write(const std::string &path, const TensorMap &tensors, const std::map<std::string, std::string> &metadata,
+           const std::map<std::string, DType> &storedAs)
+{
     struct Entry
     {
         std::string name;
@@ -480,7 +486,13 @@ void write(const std::string &path, const TensorMap &tensors, const std::map<std
         if (name == "__metadata__")
             throw Error(StatusCode::InvalidArgument, "a tensor cannot be named __metadata__");
         at::Tensor c = t.detach().to(at::kCPU).contiguous();
-        entries.push_back({name, c, dtypeOfTorch(c.scalar_type(), name), static_cast<size_t>(c.element_size())});
+        DType dtype = dtypeOfTorch(c.scalar_type(), name);
+        if (auto it = storedAs.find(name); it != storedAs.end()) {
+            if (c.element_size() * 8 != dtypeBits(it->second))
+                throw Error(StatusCode::InvalidArgument, "tensor '" + name + "' cannot be stored as " + dtypeName(it->second));
+            dtype = it->second;
+        }
+        entries.push_back({name, c, dtype, static_cast<size_t>(c.element_size())});
     }
     // Descending alignment, then name: every tensor starts naturally aligned.
     std::stable_sort(entries.begin(), entries.end(),

@@ -88,6 +88,10 @@ void touchPages(const void *data, size_t bytes);
 // write (full disk) removes the temporary and throws IoError, leaving any old file untouched.
 void write(const std::string &path, const TensorMap &tensors,
            const std::map<std::string, std::string> &metadata = {});
+// The same, with one-byte tensors recorded under another dtype where `storedAs` names one (uint8 bytes
+// written as F8_E4M3 or F8_E5M2).
+void write(const std::string &path, const TensorMap &tensors, const std::map<std::string, std::string> &metadata,
+           const std::map<std::string, DType> &storedAs);
 
 // Parses header bytes (after the 8-byte length) against a buffer of bufferSize bytes.
 // Exposed for the tests and the fuzzer; open() calls it.

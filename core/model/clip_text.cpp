@@ -1,6 +1,7 @@
 #include "model/clip_text.h"
 
 #include "io/checkpoint.h"
+#include "model/loader.h"
 #include "model/hf_folder.h"
 #include "model/state_dict.h"
 #include "util/error.h"
@@ -252,7 +253,7 @@ ClipTextModel loadClipTextModel(const std::string &path, at::ScalarType dtype)
             if (p.value().dim() == 1)
                 p.value().set_data(p.value().to(at::kFloat)); // biases and norms in float32
     }
-    st::TensorMap tensors = ck.loadAll();
+    st::TensorMap tensors = loadDecoded(ck);
     // What some files carry beside the text model: the position ids buffer, CLIP's projection and scale.
     for (const char *extra : {"text_model.embeddings.position_ids", "text_projection.weight", "logit_scale"})
         tensors.erase(extra);

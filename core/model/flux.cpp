@@ -378,7 +378,8 @@ LastLayerImpl::LastLayerImpl(int64_t hidden, int64_t outChannels)
 
 at::Tensor LastLayerImpl::forward(const at::Tensor &x, const at::Tensor &vec)
 {
-    auto ss = adaLN_modulation->forward(vec).chunk(2, 1); // (shift, scale), each [B, D]
+    auto *lin = adaLN_modulation->ptr(1)->as<torch::nn::Linear>();
+    auto ss = linearForward(*lin, at::silu(vec)).chunk(2, 1); // (shift, scale), each [B, D]
     at::Tensor h = (1 + ss[1].unsqueeze(1)) * layerNormNoAffine(x) + ss[0].unsqueeze(1);
     return linearForward(*linear, h);
 }

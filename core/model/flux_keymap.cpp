@@ -232,4 +232,137 @@ FluxConfig detectDiffusersConfig(const std::map<std::string, std::vector<int64_t
     return FluxConfig::detect(bflShapes);
 }
 
+bool isDiffusersAutoEncoder(const std::vector<std::string> &names)
+{
+    for (const auto &n : names)
+        if (startsWith(n, "encoder.down_blocks.") || startsWith(n, "decoder.up_blocks.") ||
+            startsWith(n, "encoder.mid_block.") || startsWith(n, "decoder.conv_norm_out."))
+            return true;
+    return false;
+}
+
+namespace {
+
+// "<n>.rest" -> n and rest; false when the text does not start with a number and a dot.
+bool takeIndex(const std::string &text, int64_t *index, std::string *rest)
+{
+    const auto dot = text.find('.');
+    if (dot == std::string::npos || dot == 0 || dot > 4)
+        return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < dot; ++i) {
+        if (text[i] < '0' || text[i] > '9')
+            return false;
+        v = v * 10 + (text[i] - '0');
+    }
+    *index = v;
+    *rest = text.substr(dot + 1);
+    return true;
+}
+
+// A resnet's own names: conv_shortcut is BFL's nin_shortcut.
+std::string resnetPart(const std::string &rest)
+{
+    return startsWith(rest, "conv_shortcut.") ? "nin_shortcut." + rest.substr(14) : rest;
+}
+
+std::string midPart(const std::string &rest)
+{
+    int64_t i = 0;
+    std::string r;
+    if (startsWith(rest, "resnets.") && takeIndex(rest.substr(8), &i, &r) && (i == 0 || i == 1))
+        return format("mid.block_{}.", i + 1) + resnetPart(r);
+    if (startsWith(rest, "attentions.0.")) {
+        const std::string a = rest.substr(13);
+        static const std::pair<const char *, const char *> names[] = {
+            {"group_norm.", "norm."}, {"to_q.", "q."},   {"to_k.", "k."},     {"to_v.", "v."},
+            {"to_out.0.", "proj_out."}, {"query.", "q."}, {"key.", "k."}, {"value.", "v."}, {"proj_attn.", "proj_out."}};
+        for (const auto &[from, to] : names)
+            if (startsWith(a, from))
+                return std::string("mid.attn_1.") + to + a.substr(std::string(from).size());
+    }
+    return {};
+}
+
+} // namespace
+
+std::string autoEncoderBflName(const std::string &name, int64_t levels)
+{
+    for (const char *side : {"encoder.", "decoder."}) {
+        if (!startsWith(name, side))
+            continue;
+        const std::string rest = name.substr(8);
+        for (const char *same : {"conv_in.", "conv_out."})
+            if (startsWith(rest, same))
+                return name;
+        if (startsWith(rest, "conv_norm_out."))
+            return side + std::string("norm_out.") + rest.substr(14);
+        if (startsWith(rest, "mid_block.")) {
+            const std::string m = midPart(rest.substr(10));
+            return m.empty() ? std::string() : side + m;
+        }
+        int64_t level = 0, j = 0;
+        std::string r, r2;
+        const bool encoder = side[0] == 'e';
+        const std::string blocks = encoder ? "down_blocks." : "up_blocks.";
+        if (!startsWith(rest, blocks) || !takeIndex(rest.substr(blocks.size()), &level, &r) || level >= levels)
+            return {};
+        const int64_t bflLevel = encoder ? level : levels - 1 - level;
+        const std::string base = format("{}{}.{}.", side, encoder ? "down" : "up", bflLevel);
+        if (startsWith(r, "resnets.") && takeIndex(r.substr(8), &j, &r2))
+            return base + format("block.{}.", j) + resnetPart(r2);
+        if (encoder && startsWith(r, "downsamplers.0.conv."))
+            return base + "downsample.conv." + r.substr(20);
+        if (!encoder && startsWith(r, "upsamplers.0.conv."))
+            return base + "upsample.conv." + r.substr(18);
+        return {};
+    }
+    return {};
+}
+
+std::string autoEncoderDiffusersName(const std::string &name, int64_t levels)
+{
+    for (const char *side : {"encoder.", "decoder."}) {
+        if (!startsWith(name, side))
+            continue;
+        const std::string rest = name.substr(8);
+        if (startsWith(rest, "conv_in.") || startsWith(rest, "conv_out."))
+            return name;
+        if (startsWith(rest, "norm_out."))
+            return side + std::string("conv_norm_out.") + rest.substr(9);
+        auto resnet = [](const std::string &r) {
+            return startsWith(r, "nin_shortcut.") ? "conv_shortcut." + r.substr(13) : r;
+        };
+        if (startsWith(rest, "mid.block_1."))
+            return side + std::string("mid_block.resnets.0.") + resnet(rest.substr(12));
+        if (startsWith(rest, "mid.block_2."))
+            return side + std::string("mid_block.resnets.1.") + resnet(rest.substr(12));
+        if (startsWith(rest, "mid.attn_1.")) {
+            const std::string a = rest.substr(11);
+            static const std::pair<const char *, const char *> names[] = {
+                {"norm.", "group_norm."}, {"q.", "to_q."}, {"k.", "to_k."}, {"v.", "to_v."}, {"proj_out.", "to_out.0."}};
+            for (const auto &[from, to] : names)
+                if (startsWith(a, from))
+                    return side + std::string("mid_block.attentions.0.") + to + a.substr(std::string(from).size());
+            return {};
+        }
+        const bool encoder = side[0] == 'e';
+        const std::string levelsName = encoder ? "down." : "up.";
+        int64_t level = 0, j = 0;
+        std::string r, r2;
+        if (!startsWith(rest, levelsName) || !takeIndex(rest.substr(levelsName.size()), &level, &r) || level >= levels)
+            return {};
+        const std::string base = format("{}{}.{}.", side, encoder ? "down_blocks" : "up_blocks",
+                                        encoder ? level : levels - 1 - level);
+        if (startsWith(r, "block.") && takeIndex(r.substr(6), &j, &r2))
+            return base + format("resnets.{}.", j) + resnet(r2);
+        if (encoder && startsWith(r, "downsample.conv."))
+            return base + "downsamplers.0.conv." + r.substr(16);
+        if (!encoder && startsWith(r, "upsample.conv."))
+            return base + "upsamplers.0.conv." + r.substr(14);
+        return {};
+    }
+    return {};
+}
+
 } // namespace mosaic::model

@@ -42,4 +42,14 @@ st::TensorMap bflToDiffusers(const st::TensorMap &tensors, const FluxConfig &con
 FluxConfig detectDiffusersConfig(const st::TensorMap &tensors);
 FluxConfig detectDiffusersConfig(const std::map<std::string, std::vector<int64_t>> &shapes);
 
+// The autoencoder in diffusers' AutoencoderKL layout (encoder.down_blocks.I.resnets.J.conv1,
+// mid_block.attentions.0.to_q as a linear layer, decoder.up_blocks numbered from the deepest level):
+// true when the names are in it.
+bool isDiffusersAutoEncoder(const std::vector<std::string> &names);
+// The BFL name of a diffusers AutoencoderKL tensor in a model of `levels` resolution levels; "" for a
+// name that has none (quant_conv and post_quant_conv of an SD-style autoencoder, for one).
+std::string autoEncoderBflName(const std::string &diffusersName, int64_t levels);
+// The other way (for writers of diffusers-layout files); "" for a name diffusers has not.
+std::string autoEncoderDiffusersName(const std::string &bflName, int64_t levels);
+
 } // namespace mosaic::model

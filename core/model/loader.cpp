@@ -181,6 +181,22 @@ std::string precisionName(at::ScalarType t, bool scaled)
 
 } // namespace
 
+st::TensorMap loadDecoded(const Checkpoint &ck)
+{
+    st::TensorMap out;
+    for (const auto &n : ck.names()) {
+        if (n == "scaled_fp8" || endsWith(n, ".scale_weight") || endsWith(n, ".scale_input"))
+            continue;
+        at::Tensor t = storedTensor(ck, n);
+        if (isFp8(t)) {
+            const std::string scale = endsWith(n, ".weight") ? n.substr(0, n.size() - 6) + "scale_weight" : std::string();
+            t = decodeFp8(t, at::kFloat, !scale.empty() && ck.contains(scale) ? ck.tensor(scale) : at::Tensor());
+        }
+        out[n] = t;
+    }
+    return out;
+}
+
 std::string checkpointPrecision(const Checkpoint &ck)
 {
     std::map<std::string, uint64_t> bytes;
@@ -242,6 +258,8 @@ LoadedFlux loadFlux(const Checkpoint &ck, const FluxLoadOptions &options)
     }
     FluxImpl &m = *out.model;
     m.compute = options.compute;
+    for (auto &p : m.parameters())
+        p.set_requires_grad(false); // a frozen model; and fp8 bytes may not stand where a gradient could flow
 
     // Which parameters are linear weights (kept as stored), and the scaled-fp8 buffers they carry.
     std::set<std::string> linearWeights;
@@ -407,7 +425,54 @@ LoadedFlux loadFlux(const Checkpoint &ck, const FluxLoadOptions &options)
     return out;
 }
 
-AutoEncoderConfig autoEncoderConfigOf(const Checkpoint &ck)
+namespace {
+
+// The autoencoder's tensors by BFL name (stored name and shape under it), in either layout.
+struct AeNames
+{
+    bool diffusers = false;
+    std::map<std::string, std::string> stored;             // BFL -> stored name
+    std::map<std::string, std::vector<int64_t>> shapes;    // BFL -> shape as BFL has it
+    std::vector<std::string> unexpected;                   // stored names with no BFL name
+};
+
+AeNames aeNames(const Checkpoint &ck)
+{
+    AeNames out;
+    const std::string prefix = [&] {
+        for (const char *p : {"first_stage_model.", "vae.", "ae."}) {
+            bool all = true;
+            for (const auto &n : ck.names())
+                all = all && startsWith(n, p);
+            if (all && !ck.names().empty())
+                return std::string(p);
+        }
+        return std::string();
+    }();
+    std::vector<std::string> names;
+    for (const auto &n : ck.names())
+        names.push_back(n.substr(prefix.size()));
+    out.diffusers = isDiffusersAutoEncoder(names);
+    int64_t levels = 0;
+    if (out.diffusers)
+        while (levels < 16 && ck.contains(prefix + format("encoder.down_blocks.{}.resnets.0.conv1.weight", levels)))
+            ++levels;
+    for (const auto &n : names) {
+        const std::string bfl = out.diffusers ? autoEncoderBflName(n, levels) : n;
+        if (bfl.empty()) {
+            out.unexpected.push_back(prefix + n);
+            continue;
+        }
+        out.stored[bfl] = prefix + n;
+        std::vector<int64_t> shape = ck.info(prefix + n).shape;
+        if (out.diffusers && shape.size() == 2 && bfl.find(".attn_1.") != std::string::npos)
+            shape.insert(shape.end(), {1, 1}); // a linear layer where BFL has a 1x1 convolution
+        out.shapes[bfl] = shape;
+    }
+    return out;
+}
+
+AutoEncoderConfig aeConfigOf(const Checkpoint &ck, const AeNames &names)
 {
     auto meta = ck.metadata().find("config");
     if (meta != ck.metadata().end())
@@ -415,15 +480,18 @@ AutoEncoderConfig autoEncoderConfigOf(const Checkpoint &ck)
     // A convolution's weight, checked before any of it is used: present, [out, in, kh, kw], every size
     // positive and within reason. The message names the tensor.
     auto shape = [&](const std::string &k) {
-        if (!ck.contains(k))
-            throw Error(StatusCode::Unsupported, ck.path() + ": not a FLUX autoencoder checkpoint: no '" + k + "'");
-        const auto s = ck.info(k).shape;
+        auto it = names.shapes.find(k);
+        if (it == names.shapes.end())
+            throw Error(StatusCode::Unsupported, ck.path() + ": not a FLUX autoencoder checkpoint: no '" + k + "'" +
+                                                     (names.diffusers ? " (in diffusers' AutoencoderKL names)" : ""));
+        const auto &s = it->second;
         if (s.size() != 4)
-            throw Error(StatusCode::CorruptFile, format("{}: '{}' has {} dimensions where a convolution has 4", ck.path(), k,
-                                                        s.size()));
+            throw Error(StatusCode::CorruptFile, format("{}: '{}' has {} dimensions where a convolution has 4", ck.path(),
+                                                        names.stored.at(k), s.size()));
         for (int64_t d : s)
             if (d < 1 || d > (int64_t{1} << 16))
-                throw Error(StatusCode::CorruptFile, format("{}: '{}' has a size of {}, outside 1 to 65536", ck.path(), k, d));
+                throw Error(StatusCode::CorruptFile, format("{}: '{}' has a size of {}, outside 1 to 65536", ck.path(),
+                                                            names.stored.at(k), d));
         return s;
     };
     AutoEncoderConfig c;
@@ -432,7 +500,7 @@ AutoEncoderConfig autoEncoderConfigOf(const Checkpoint &ck)
     c.z_channels = shape("decoder.conv_in.weight")[1];
     c.out_ch = shape("decoder.conv_out.weight")[0];
     c.ch_mult.clear();
-    for (int i = 0; i < 16 && ck.contains(format("encoder.down.{}.block.0.conv1.weight", i)); ++i) {
+    for (int i = 0; i < 16 && names.shapes.count(format("encoder.down.{}.block.0.conv1.weight", i)); ++i) {
         const int64_t out = shape(format("encoder.down.{}.block.0.conv1.weight", i))[0];
         if (out % c.ch != 0)
             throw Error(StatusCode::CorruptFile, format("{}: 'encoder.down.{}.block.0.conv1.weight' has {} channels, not a "
@@ -440,28 +508,56 @@ AutoEncoderConfig autoEncoderConfigOf(const Checkpoint &ck)
         c.ch_mult.push_back(out / c.ch);
     }
     c.num_res_blocks = 0;
-    while (c.num_res_blocks < 64 && ck.contains(format("encoder.down.0.block.{}.conv1.weight", c.num_res_blocks)))
+    while (c.num_res_blocks < 64 && names.shapes.count(format("encoder.down.0.block.{}.conv1.weight", c.num_res_blocks)))
         ++c.num_res_blocks;
     c.validate();
     return c;
 }
 
+} // namespace
+
+AutoEncoderConfig autoEncoderConfigOf(const Checkpoint &ck)
+{
+    return aeConfigOf(ck, aeNames(ck));
+}
+
 AutoEncoder loadAutoEncoder(const Checkpoint &checkpoint, at::ScalarType dtype)
 {
-    const AutoEncoderConfig config = autoEncoderConfigOf(checkpoint);
+    const AeNames names = aeNames(checkpoint);
+    const AutoEncoderConfig config = aeConfigOf(checkpoint, names);
+    if (!names.unexpected.empty()) {
+        const bool sdStyle = std::any_of(names.unexpected.begin(), names.unexpected.end(), [](const std::string &n) {
+            return n.find("quant_conv.") != std::string::npos;
+        });
+        LoadProblems p;
+        p.unexpected = names.unexpected;
+        throw Error(StatusCode::CorruptFile,
+                    checkpoint.path() + (sdStyle ? " is a Stable Diffusion-style autoencoder (it has quant_conv layers, "
+                                                   "which FLUX's has not); FLUX needs its own 16-channel autoencoder "
+                                                   "(ae.safetensors, or vae/ of FLUX.1-dev):"
+                                                 : " does not match a FLUX autoencoder:") +
+                        p.describe());
+    }
     AutoEncoder ae{nullptr};
     {
         torch::NoGradGuard noGrad;
         ae = AutoEncoder(config);
         ae->to(dtype);
     }
-    std::string prefix;
-    loadStateDict(*ae, stripKnownPrefixes(checkpoint.loadAll(), &prefix), checkpoint.path());
+    st::TensorMap tensors;
+    for (const auto &[bfl, stored] : names.stored) {
+        at::Tensor t = storedTensor(checkpoint, stored);
+        if (isFp8(t))
+            t = decodeFp8(t, dtype);
+        tensors[bfl] = t.view(names.shapes.at(bfl));
+    }
+    loadStateDict(*ae, tensors, checkpoint.path());
     ae->eval();
     for (auto &p : ae->parameters())
         p.set_requires_grad(false);
-    log::info("core.model", "loaded FLUX autoencoder from {} (z_channels {}, scale {}, shift {})", checkpoint.path(),
-              config.z_channels, config.scale_factor, config.shift_factor);
+    log::info("core.model", "loaded FLUX autoencoder from {} ({} layout, z_channels {}, scale {}, shift {})",
+              checkpoint.path(), names.diffusers ? "diffusers" : "bfl", config.z_channels, config.scale_factor,
+              config.shift_factor);
     return ae;
 }
 

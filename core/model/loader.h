@@ -42,6 +42,10 @@ struct LoadedFlux
 LoadedFlux loadFlux(const Checkpoint &checkpoint, const FluxLoadOptions &options);
 // Everything converted to dtype (tensors already in it stay zero-copy views of the file).
 LoadedFlux loadFlux(const Checkpoint &checkpoint, at::ScalarType dtype);
+// Every tensor, with fp8 ones decoded to float32 (times their ".scale_weight" where ComfyUI's scaled fp8 has
+// one; those scales and the "scaled_fp8" marker are not returned): for the text encoders, which run in
+// float32 or bfloat16 whatever their files hold.
+st::TensorMap loadDecoded(const Checkpoint &checkpoint);
 // "fp8-e4m3" and the like for a checkpoint's matrices, from the headers alone.
 std::string checkpointPrecision(const Checkpoint &checkpoint);
 AutoEncoder loadAutoEncoder(const Checkpoint &checkpoint, at::ScalarType dtype);

@@ -123,6 +123,10 @@ LoraSet LoraSet::fromTensors(const st::TensorMap &input, FluxImpl &model, const 
             throw Error(StatusCode::CorruptFile, source + ": LoRA module '" + module + "' lacks its " +
                                                      (p.down.defined() ? "up (B)" : "down (A)") + " matrix");
         const Target &target = it->second;
+        if (p.down.dim() == 2 && p.up.dim() == 2 && p.up.size(1) != p.down.size(0))
+            throw Error(StatusCode::CorruptFile, format("{}: LoRA module '{}' has rank {} in A and {} in B ({} and {})", source,
+                                                        module, p.down.size(0), p.up.size(1),
+                                                        shapeString(p.down.sizes().vec()), shapeString(p.up.sizes().vec())));
         const auto [outFeatures, inFeatures] = lins.at(target.layer);
         const int64_t rows = target.rows < 0 ? outFeatures : target.rows;
         if (p.down.dim() != 2 || p.up.dim() != 2 || p.down.size(1) != inFeatures || p.up.size(0) != rows ||
@@ -194,6 +198,17 @@ LoraSet LoraSet::create(FluxImpl &model, int64_t rank, double alpha, const std::
     if (set.m_parts.empty())
         throw Error(StatusCode::InvalidArgument, "no reference-path layer of this model matches the LoRA targets");
     return set;
+}
+
+void LoraSet::append(const LoraSet &other, double strength)
+{
+    for (const auto &[layer, parts] : other.m_parts)
+        for (LoraPart part : parts) {
+            part.alphaScale *= strength * other.scale;
+            m_parts[layer].push_back(std::move(part));
+        }
+    m_ignored.insert(m_ignored.end(), other.m_ignored.begin(), other.m_ignored.end());
+    m_rank = std::max(m_rank, other.m_rank);
 }
 
 std::vector<at::Tensor> LoraSet::parameters() const

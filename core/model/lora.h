@@ -43,6 +43,8 @@ public:
                           uint64_t seed);
     // The trainable tensors (A and B of every layer) and the PEFT layout with BFL names that
     // fromTensors reads back: <layer>.lora_A.weight, <layer>.lora_B.weight, <layer>.alpha.
+    // Adds another set's adapters at `strength` (several LoRAs at once; each keeps its own strength).
+    void append(const LoraSet &other, double strength);
     std::vector<at::Tensor> parameters() const;
     st::TensorMap toTensors() const;
 

@@ -1,6 +1,7 @@
 #include "model/t5.h"
 
 #include "io/checkpoint.h"
+#include "model/loader.h"
 #include "model/hf_folder.h"
 #include "model/state_dict.h"
 #include "util/error.h"
@@ -280,7 +281,7 @@ T5Encoder loadT5Encoder(const std::string &path, at::ScalarType dtype)
         model = T5Encoder(config);
         model->to(dtype);
     }
-    st::TensorMap tensors = ck.loadAll();
+    st::TensorMap tensors = loadDecoded(ck);
     if (!tensors.count("shared.weight") && tensors.count("encoder.embed_tokens.weight"))
         tensors["shared.weight"] = tensors["encoder.embed_tokens.weight"];
     tensors.erase("encoder.embed_tokens.weight"); // a copy of shared.weight that some files carry

@@ -7,6 +7,7 @@
 #include <ATen/Parallel.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -53,6 +54,46 @@ const std::array<float, 256> &fp8Table(Fp8Format format)
     static const std::array<float, 256> e4m3 = buildTable(4, 3, true);
     static const std::array<float, 256> e5m2 = buildTable(5, 2, false);
     return format == Fp8Format::E4M3 ? e4m3 : e5m2;
+}
+
+at::Tensor encodeFp8(const at::Tensor &values, Fp8Format format)
+{
+    const auto &table = fp8Table(format);
+    // The non-negative finite patterns in increasing order (0x00 up to the largest finite one).
+    std::vector<std::pair<float, uint8_t>> positive;
+    for (int b = 0; b < 128; ++b)
+        if (std::isfinite(table[static_cast<size_t>(b)]))
+            positive.emplace_back(table[static_cast<size_t>(b)], static_cast<uint8_t>(b));
+    const at::Tensor v = values.to(at::kFloat).contiguous();
+    at::Tensor out = at::empty(values.sizes(), at::kByte);
+    const float *src = v.data_ptr<float>();
+    uint8_t *dst = out.data_ptr<uint8_t>();
+    const uint8_t nan = format == Fp8Format::E4M3 ? 0x7F : 0x7E;
+    at::parallel_for(0, v.numel(), 1 << 14, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) {
+            const float x = src[i];
+            if (std::isnan(x)) {
+                dst[i] = nan;
+                continue;
+            }
+            const float a = std::fabs(x);
+            auto it = std::lower_bound(positive.begin(), positive.end(), a,
+                                       [](const std::pair<float, uint8_t> &p, float value) { return p.first < value; });
+            uint8_t pattern;
+            if (it == positive.end())
+                pattern = positive.back().second; // saturate
+            else if (it == positive.begin() || it->first == a)
+                pattern = it->second;
+            else {
+                const auto below = it - 1;
+                const float dLow = a - below->first, dHigh = it->first - a;
+                pattern = dLow < dHigh ? below->second : dHigh < dLow ? it->second
+                                                       : ((below->second & 1) == 0 ? below->second : it->second);
+            }
+            dst[i] = static_cast<uint8_t>(pattern | (std::signbit(x) ? 0x80 : 0x00));
+        }
+    });
+    return asFp8(out, format);
 }
 
 at::Tensor asFp8(const at::Tensor &bytes, Fp8Format format)

@@ -33,6 +33,9 @@ const std::array<float, 256> &fp8Table(Fp8Format format);
 at::Tensor asFp8(const at::Tensor &bytes, Fp8Format format);
 bool isFp8(const at::Tensor &t);
 Fp8Format fp8FormatOf(const at::Tensor &t); // only for isFp8 tensors
+// The nearest fp8 value of each float (ties to the even pattern), saturating at the largest finite one;
+// NaN stays NaN. What writers of fp8 files (and the tests) use.
+at::Tensor encodeFp8(const at::Tensor &values, Fp8Format format);
 // Decoded values in `out` (float32, bfloat16, float16), times `scale` when defined (a 1-element tensor).
 at::Tensor decodeFp8(const at::Tensor &fp8, at::ScalarType out, const at::Tensor &scale = {});
 

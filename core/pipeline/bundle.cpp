@@ -2,6 +2,7 @@
 
 #include "io/checkpoint.h"
 #include "model/state_dict.h"
+#include "pipeline/model_set.h"
 #include "pipeline/sampling.h"
 #include "util/error.h"
 #include "util/memory.h"
@@ -15,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 namespace mosaic::pipeline {
 
@@ -324,31 +326,92 @@ Status ModelBundle::useTextEncoders(std::shared_ptr<TextEncoders> encoders)
     });
 }
 
+namespace {
+
+BundleDescription describe(const pipeline::Bundle &b, const std::string &path)
+{
+    BundleDescription d;
+    d.path = path;
+    d.name = b.name;
+    d.configJson = b.text ? pipeline::describeBundleJson(b) : std::string();
+    d.defaultSize = b.defaults.size;
+    d.defaultSteps = b.defaults.steps;
+    d.defaultGuidance = b.defaults.guidance;
+    d.defaultCfg = b.defaults.cfg;
+    d.defaultRefCfg = b.defaults.refCfg;
+    d.defaultCollage = b.defaults.collage;
+    d.refSize = b.defaults.refSize;
+    d.maxSubjects = b.defaults.maxSubjects;
+    d.guidanceDistilled = b.flux->config.guidance_embed;
+    d.parameterCount = static_cast<uint64_t>(b.flux->config.parameterCount());
+    d.hasLora = b.lora != nullptr;
+    return d;
+}
+
+} // namespace
+
+std::string BundleDescription::summary() const
+{
+    std::string s = name;
+    if (kind != "bundle")
+        s += " (" + kind + (precision.empty() ? "" : ", " + precision) + ")";
+    for (const auto &l : loras)
+        s += " + " + l;
+    return s;
+}
+
 std::shared_ptr<ModelBundle> ModelBundle::load(const std::string &path, Status *status,
                                                const std::string &loraPath)
 {
+    if (!pipeline::isBundleFile(path)) {
+        std::error_code ec;
+        const bool set = std::filesystem::is_directory(path, ec) ||
+                         pipeline::classifyFile(path).role == pipeline::FileRole::Transformer;
+        if (set) {
+            ModelSetSpec spec;
+            spec.model = path;
+            if (!loraPath.empty())
+                spec.loras.push_back({loraPath, 1.0f});
+            return load(spec, status);
+        }
+    }
     std::shared_ptr<ModelBundle> out;
     const Status s = guarded([&] {
         auto impl = std::make_unique<Impl>();
         impl->bundle = pipeline::loadBundle(path);
         auto &b = *impl->bundle;
-        if (!loraPath.empty())
+        if (!loraPath.empty()) {
             b.lora = std::make_unique<model::LoraSet>(model::LoraSet::fromFile(loraPath, *b.flux));
-        BundleDescription &d = impl->description;
-        d.path = path;
-        d.name = b.name;
-        d.configJson = pipeline::describeBundleJson(b);
-        d.defaultSize = b.defaults.size;
-        d.defaultSteps = b.defaults.steps;
-        d.defaultGuidance = b.defaults.guidance;
-        d.defaultCfg = b.defaults.cfg;
-        d.defaultRefCfg = b.defaults.refCfg;
-        d.defaultCollage = b.defaults.collage;
-        d.refSize = b.defaults.refSize;
-        d.maxSubjects = b.defaults.maxSubjects;
-        d.guidanceDistilled = b.flux->config.guidance_embed;
-        d.parameterCount = static_cast<uint64_t>(b.flux->config.parameterCount());
-        d.hasLora = b.lora != nullptr;
+            impl->description.loras.push_back(std::filesystem::path(loraPath).filename().string());
+        }
+        auto loras = impl->description.loras;
+        impl->description = describe(b, path);
+        impl->description.loras = loras;
+        out.reset(new ModelBundle(std::move(impl)));
+    });
+    if (status)
+        *status = s;
+    return s.ok() ? out : nullptr;
+}
+
+std::shared_ptr<ModelBundle> ModelBundle::load(const ModelSetSpec &spec, Status *status)
+{
+    std::shared_ptr<ModelBundle> out;
+    const Status s = guarded([&] {
+        auto impl = std::make_unique<Impl>();
+        ModelSetReport report;
+        impl->bundle = pipeline::loadModelSet(spec, &report);
+        impl->description = describe(*impl->bundle, spec.model);
+        impl->description.kind = report.kind;
+        for (const auto &p : report.parts) {
+            if (p.role == "transformer")
+                impl->description.precision = p.precision;
+            if (p.role == "lora")
+                impl->description.loras.push_back(format("{} x{}", std::filesystem::path(p.path).filename().string(),
+                                                         p.note.substr(p.note.find(' ') + 1)));
+        }
+        if (report.kind == "bundle")
+            impl->description.kind = "bundle";
         out.reset(new ModelBundle(std::move(impl)));
     });
     if (status)

@@ -63,10 +63,19 @@ PassSetup setUp(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     p.lh = latentSize(v.height, p.patch);
     p.lw = latentSize(v.width, p.patch);
     const int64_t zc = b.ae->config.z_channels;
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(request.seed);
-    p.x = pack(at::randn({1, zc, p.lh, p.lw}, gen, at::TensorOptions().dtype(at::kFloat)), p.patch);
     p.gh = p.lh / p.patch;
     p.gw = p.lw / p.patch;
+    if (!request.latents.empty()) {
+        const int64_t tokens = p.gh * p.gw, width = zc * p.patch * p.patch;
+        if (static_cast<int64_t>(request.latents.size()) != tokens * width)
+            throw Error(StatusCode::InvalidArgument,
+                        format("the given latents hold {} values; a {}x{} image takes {} tokens of {} ({} values)",
+                               request.latents.size(), v.width, v.height, tokens, width, tokens * width));
+        p.x = at::from_blob(const_cast<float *>(request.latents.data()), {1, tokens, width}, at::kFloat).clone();
+    } else {
+        auto gen = at::make_generator<at::CPUGeneratorImpl>(request.seed);
+        p.x = pack(at::randn({1, zc, p.lh, p.lw}, gen, at::TensorOptions().dtype(at::kFloat)), p.patch);
+    }
     // Above the size the model was trained at, the target's positions are scaled into the range it
     // learnt (position interpolation); otherwise it tiles its backgrounds.
     p.ids = tokenIds(1, p.gh, p.gw) * v.positionScale;

@@ -1,6 +1,7 @@
 // The request <-> JSON pair, the mask rule and the palette (mosaic/request.h). No LibTorch here.
 #include <mosaic/request.h>
 
+#include "io/safetensors.h"
 #include "pipeline/request_json.h"
 #include "util/error.h"
 #include "util/json.h"
@@ -196,6 +197,31 @@ nlohmann::json requestJsonObject(const GenerationRequest &r)
 std::string requestToJson(const GenerationRequest &request)
 {
     return requestJsonObject(request).dump();
+}
+
+Status loadLatents(const std::string &path, std::vector<float> *latents, std::vector<int64_t> *shape)
+{
+    return guarded([&] {
+        const auto f = st::File::open(path);
+        if (!f->contains("latents"))
+            throw Error(StatusCode::InvalidArgument, path + ": no tensor named 'latents'");
+        const st::TensorInfo &info = f->info("latents");
+        if (info.dtype != st::DType::F32 && info.dtype != st::DType::BF16 && info.dtype != st::DType::F16)
+            throw Error(StatusCode::InvalidArgument, format("{}: 'latents' is {}, not F32, BF16 or F16", path,
+                                                            st::dtypeName(info.dtype)));
+        std::vector<int64_t> s = info.shape;
+        if (s.size() == 3 && s[0] == 1)
+            s.erase(s.begin());
+        if (s.size() != 2 || s[0] < 1 || s[1] < 1 || s[0] > (1 << 16) || s[1] > 4096)
+            throw Error(StatusCode::InvalidArgument, format("{}: 'latents' is {}, not [1, tokens, values] or [tokens, values]",
+                                                            path, shapeString(info.shape)));
+        const at::Tensor t = f->tensor("latents").to(at::kFloat).contiguous();
+        if (!at::isfinite(t).all().item<bool>())
+            throw Error(StatusCode::InvalidArgument, path + ": 'latents' holds values that are not finite");
+        latents->assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+        if (shape)
+            *shape = s;
+    });
 }
 
 Status requestFromJson(const std::string &jsonText, GenerationRequest *request)

@@ -110,7 +110,8 @@ void writeSampleGrid(pipeline::Bundle &bundle, const train::TrainOptions &t, int
         // over what the run is learning to draw.
         req.width = req.height = static_cast<int>(h);
         req.collage = 0.0f;
-        std::vector<at::Tensor> row{image::toHeight(s.target, h)};
+        std::vector<at::Tensor> row;
+        row.push_back(image::toHeight(s.target, h));
         for (const auto &sub : s.subjects) {
             Subject subject;
             subject.image = image::fromTensor(sub.reference * 2.0 - 1.0);

@@ -1,5 +1,9 @@
 #include "util/memory.h"
 
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -57,6 +61,39 @@ void checkMemoryEstimate(uint64_t estimateBytes, const std::string &what)
                 format("{} needs about {} of memory to load and run; this machine has {}{}", what,
                        humanBytes(estimateBytes), humanBytes(limit),
                        std::getenv("MOSAIC_MEMORY_LIMIT") ? " (MOSAIC_MEMORY_LIMIT)" : ""));
+}
+
+namespace {
+
+uint64_t statusField(const char *field)
+{
+    std::ifstream in("/proc/self/status");
+    std::string line;
+    const std::string key = std::string(field) + ":";
+    while (std::getline(in, line))
+        if (line.rfind(key, 0) == 0)
+            return std::strtoull(line.c_str() + key.size(), nullptr, 10) * 1024; // kB
+    return 0;
+}
+
+} // namespace
+
+uint64_t residentBytes()
+{
+    return statusField("VmRSS");
+}
+
+uint64_t peakResidentBytes()
+{
+    return statusField("VmHWM");
+}
+
+bool resetPeakResident()
+{
+    std::ofstream out("/proc/self/clear_refs");
+    out << "5";
+    out.flush();
+    return static_cast<bool>(out);
 }
 
 } // namespace mosaic

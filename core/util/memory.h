@@ -15,4 +15,11 @@ uint64_t memoryLimitBytes();
 // memoryLimitBytes().
 void checkMemoryEstimate(uint64_t estimateBytes, const std::string &what);
 
+// This process's resident memory now and at its peak (VmRSS, VmHWM), in bytes; 0 where unknown.
+uint64_t residentBytes();
+uint64_t peakResidentBytes();
+// Starts the peak over from the current resident memory (Linux: /proc/self/clear_refs); false where
+// the kernel does not allow it.
+bool resetPeakResident();
+
 } // namespace mosaic

@@ -79,17 +79,27 @@ struct BundleDescription
     bool guidanceDistilled = true;
     uint64_t parameterCount = 0;
     bool hasLora = false;
+    // A model set (mosaic/modelset.h): its kind (diffusers, bfl, comfyui, ...; "bundle" for a bundle file),
+    // the transformer's stored precision, and the LoRAs with their strengths ("subject_512.safetensors x1").
+    std::string kind = "bundle";
+    std::string precision;
+    std::vector<std::string> loras;
+    std::string summary() const; // "FLUX.1-dev (diffusers, bf16) + subject_512.safetensors x1", for status bars and records
 };
 
 class TextEncoders; // mosaic/text.h
+struct ModelSetSpec; // mosaic/modelset.h
 
 class ModelBundle
 {
 public:
     ~ModelBundle();
     // A bundle file (transformer, autoencoder, text encoder in one .safetensors), optionally a LoRA.
+    // A model set's folder or transformer file works too (then found as mosaic/modelset.h describes).
     static std::shared_ptr<ModelBundle> load(const std::string &path, Status *status,
                                              const std::string &loraPath = {});
+    // A model set with overrides, LoRAs and a memory budget; a bundle file as `spec.model` loads as above.
+    static std::shared_ptr<ModelBundle> load(const ModelSetSpec &spec, Status *status);
     const BundleDescription &description() const;
     // FLUX's text path for this model's transformer: prompts go through T5 (its hidden states become
     // the text tokens, their positions all zero) and CLIP (its pooled vector becomes `y`) instead of

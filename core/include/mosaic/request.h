@@ -89,9 +89,17 @@ struct GenerationRequest
     // keeps more of it. Must be in (0, 1].
     RgbaImage initImage;
     float strength = 1.0f;
+    // Optional: the initial noise itself, packed as diffusers' FluxPipeline takes `latents` ([tokens,
+    // values per token] row-major: [(H/16)(W/16), 64] for FLUX), instead of noise drawn from `seed`; the
+    // same latents give the same image in any implementation of the same model. Empty: from the seed.
+    std::vector<float> latents;
     CaptureOptions capture;
     int previewEvery = 0;             // 0: no previews
 };
+
+// The tensor "latents" of a .safetensors file (F32, BF16 or F16; [1, L, C] or [L, C]), as
+// GenerationRequest::latents takes it; *shape gets [L, C].
+Status loadLatents(const std::string &path, std::vector<float> *latents, std::vector<int64_t> *shape = nullptr);
 
 // The request's settings, subjects' names, boxes and points as JSON (the format above). The images are
 // not part of it; a subject's mask is recorded by its size only.

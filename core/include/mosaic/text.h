@@ -27,6 +27,9 @@ struct TextEncoderPaths
     std::string clipTokenizer; // a folder or vocab.json (merges.txt beside it); "": clip's, ../tokenizer, or the shipped one
     int maxT5Tokens = 512;     // 512 for FLUX.1-dev, 256 for schnell
     std::string dtype = "f32"; // f32 or bf16 (weights stored in bfloat16)
+    // Keep both encoders loaded between prompts; false: released after each new prompt is encoded and
+    // loaded again for the next one (encoded prompts are cached, so a repeated prompt costs nothing).
+    bool keepLoaded = true;
 };
 
 struct EncodedPrompt

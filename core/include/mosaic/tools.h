@@ -178,4 +178,60 @@ struct EncodeBenchRow
 
 Status benchEncode(const EncodeBenchOptions &options, std::vector<EncodeBenchRow> *rows, const ProgressText &progress = {});
 
+// ---- synth-model -------------------------------------------------------------------------------
+// Model files in the layouts people have on disk, with random weights (the same seed, the same values in
+// every layout and precision): for the tests, and for measuring memory on FLUX-width files.
+
+struct SynthModelOptions
+{
+    std::string what = "transformer"; // transformer, autoencoder, lora
+    // transformer: bfl, diffusers, comfyui (BFL keys under "model.diffusion_model."); autoencoder: bfl,
+    // diffusers (AutoencoderKL), sd (an SD-style one: quant_conv layers, 4 channels); lora: peft (MOSAIC's:
+    // diffusers names under "transformer.", lora_A / lora_B, no alpha)
+    std::string layout = "bfl";
+    // f32, bf16, f16, fp8-e4m3, fp8-e5m2, fp8-e4m3-scaled (ComfyUI's: per-layer scale_weight, a scaled_fp8 marker)
+    std::string precision = "f32";
+    int hidden = 64, heads = 2, doubleBlocks = 1, singleBlocks = 1;
+    int contextDim = 32, vecDim = 32, latentChannels = 16, aeChannels = 32;
+    bool guidance = true; // dev (true) or schnell
+    int shards = 1;       // above 1: shards and a .safetensors.index.json (path names the index)
+    int rank = 4;         // lora
+    bool mismatchedRank = false; // lora: B's rank one more than A's (a broken file, for the tests)
+    std::string baseModel; // lora: recorded as modelspec.architecture (e.g. "flux-1-dev/lora")
+    uint64_t seed = 1;
+};
+
+// Writes the file (or the shards and their index) atomically.
+Status synthModelFile(const std::string &path, const SynthModelOptions &options);
+
+// ---- bench load --------------------------------------------------------------------------------
+// Loading a FLUX transformer (a file, or a model set's): seconds, peak resident memory against the bytes
+// that stay resident, and with a budget, one forward pass streamed under it against one with every
+// weight resident (the same output, the peak within the budget plus one block).
+
+struct LoadBenchOptions
+{
+    std::string path;         // a transformer file, an index, or a model set (its transformer is used)
+    std::string dtype = "bf16"; // compute type: f32 or bf16
+    uint64_t maxMemory = 0;   // > 0: also the streamed pass under this budget
+    int imageTokens = 256, textTokens = 64;
+};
+
+struct LoadBenchResult
+{
+    std::string file, layout, precision;
+    uint64_t storedBytes = 0, residentBytes = 0;
+    uint64_t baselineRss = 0;   // before loading (the process with LibTorch)
+    uint64_t peakRss = 0;       // the highest while loading and reading every resident weight once
+    double seconds = 0;
+    // With a budget:
+    size_t streamedBlocks = 0;
+    uint64_t largestBlockBytes = 0, streamedResidentBytes = 0;
+    uint64_t streamedPeakRss = 0; // over the streamed load and forward pass
+    double streamedSeconds = 0, residentForwardSeconds = 0;
+    double maxAbsDifference = -1; // streamed output against the resident one (0: identical)
+};
+
+Status benchLoad(const LoadBenchOptions &options, LoadBenchResult *result, const ProgressText &progress = {});
+
 } // namespace mosaic
