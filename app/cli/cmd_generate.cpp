@@ -295,7 +295,7 @@ int runGenerate(const Args &args)
         std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
         return kExitFailure;
     }
-    std::fprintf(stderr, "mosaic generate: %zu subject(s), model %s from %s\n", req.subjects.size(),
+    std::fprintf(stderr, "mosaic generate: %zu subject(s), model '%s' from %s\n", req.subjects.size(),
                  bundle->description().summary().c_str(), modelPath.c_str());
     reportPlacement(req, bundle->description());
     mosaic::GenerationResult result;

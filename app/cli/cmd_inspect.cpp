@@ -98,8 +98,10 @@ int runInspect(const Args &args)
             std::printf("  %s: %s\n", m.first.c_str(), m.second.c_str());
     }
     if (s.architecture == "flux-transformer") {
+        // The set the file belongs to, for information: the file itself was read, whatever the set lacks.
         std::printf("\n");
-        return printModelSet(args, args.positional()[0]);
+        const int rc = printModelSet(args, args.positional()[0]);
+        return rc == kExitUsage ? rc : kExitOk;
     }
     return kExitOk;
 }

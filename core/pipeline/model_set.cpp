@@ -426,7 +426,9 @@ FoundSet findModelSet(const ModelSetSpec &spec)
         r.variant = transformer.variant;
         r.transformerBytes = transformer.bytes;
         r.largestBlockBytes = transformer.largestBlockBytes;
-        if (r.name.empty())
+        // A diffusers folder is named after the model; elsewhere the transformer's file is (a ComfyUI
+        // models folder holds several).
+        if (r.name.empty() || r.kind == "comfyui" || r.kind == "folder")
             r.name = fs::path(transformer.path).stem().string();
     }
     r.parts.push_back(tp);

@@ -416,6 +416,59 @@ private Q_SLOTS:
     // mosaic encode reproduces ../shared/golden/text for every case (ids exactly, the rest within 1e-5),
     // with the tokenizers the app ships (the golden encoder folders hold none), the tokenizer folders
     // given, and the T5 encoder as one .safetensors file; the bad inputs say what is wrong.
+    // A model set written by synth-model in two layouts (BFL files with ComfyUI-named encoders; a ComfyUI
+    // models folder): inspect describes each as complete, and generate with the same latents gives the same
+    // pixels from both; bench load reports its figures.
+    void generateWithModelSets()
+    {
+        const std::string text = (std::filesystem::path(m_golden).parent_path() / "text").string();
+        if (!std::ifstream(text + "/t5_tiny/model.safetensors"))
+            QSKIP("golden text files not found");
+        namespace fs = std::filesystem;
+        const std::string bfl = m_dir + "/set-bfl", comfy = m_dir + "/set-comfy/models";
+        for (const std::string &d : {bfl, comfy + "/diffusion_models", comfy + "/vae", comfy + "/text_encoders"})
+            fs::create_directories(d);
+        Run r = run("synth-model " + bfl + "/flux1-dev.safetensors --what transformer --precision bf16");
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        r = run("synth-model " + comfy + "/diffusion_models/flux1-dev.safetensors --what transformer --precision bf16 "
+                "--layout comfyui");
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        for (const std::string &ae : {bfl + "/ae.safetensors", comfy + "/vae/ae.safetensors"}) {
+            r = run("synth-model " + ae + " --what autoencoder");
+            QVERIFY2(r.exitCode == 0, r.output.c_str());
+        }
+        for (const std::string &d : {bfl, comfy + "/text_encoders"}) {
+            fs::copy_file(text + "/clip_tiny/model.safetensors", d + "/clip_l.safetensors");
+            fs::copy_file(text + "/t5_tiny/model.safetensors", d + "/t5xxl_fp16.safetensors");
+        }
+        r = run("inspect " + comfy);
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        for (const char *needle : {"flux1-dev (comfyui", "bfl (ComfyUI key prefix) layout, bf16", "clip_l.safetensors", "status:      complete"})
+            QVERIFY2(r.output.find(needle) != std::string::npos, (std::string(needle) + " in\n" + r.output).c_str());
+        const std::string latents = m_dir + "/latents.safetensors";
+        st::write(latents, {{"latents", at::randn({1, 16, 64})}});
+        const std::string common = " --prompt 'a cat' --ref " + std::string(MOSAIC_SOURCE_DIR) + "/resources/demo/subject1_pip.png --size 64 --steps 2 --dtype f32 --latents " +
+                                   latents;
+        r = run("generate --model " + bfl + common + " --out " + m_dir + "/set-bfl.png", "MOSAIC_PROMPT_CACHE=");
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        QVERIFY2(r.output.find("model 'flux1-dev (folder, bf16)'") != std::string::npos, r.output.c_str());
+        r = run("generate --model " + comfy + common + " --out " + m_dir + "/set-comfy.png", "MOSAIC_PROMPT_CACHE=");
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        RgbaImage a, b;
+        QVERIFY(loadImage(m_dir + "/set-bfl.png", &a).ok());
+        QVERIFY(loadImage(m_dir + "/set-comfy.png", &b).ok());
+        QVERIFY(a.pixels == b.pixels);
+        // A set that lacks something: inspect says what, and fails.
+        fs::remove(bfl + "/ae.safetensors");
+        r = run("inspect " + bfl);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.output.find("no autoencoder found") != std::string::npos, r.output.c_str());
+        r = run("bench load " + comfy + " --dtype f32 --max-memory 100K");
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        for (const char *needle : {"ratio peak / resident", "block(s) streamed", "identical"})
+            QVERIFY2(r.output.find(needle) != std::string::npos, (std::string(needle) + " in\n" + r.output).c_str());
+    }
+
     void encodeMatchesGolden()
     {
         const std::string text = (std::filesystem::path(m_golden).parent_path() / "text").string(),
@@ -775,7 +828,8 @@ private Q_SLOTS:
         QTest::newRow("too many references") << std::string("NINE") << std::string("more than the 8 this model supports");
         QTest::newRow("LoRA for another architecture") << std::string("--ref REF0 --lora OTHERLORA")
                                                        << std::string("needs A [r, 64]");
-        QTest::newRow("not a bundle") << std::string("--ref REF0 MODEL=GOLDEN") << std::string("not a MOSAIC Studio model bundle");
+        // A FLUX transformer alone is a model set without its encoders: what is missing, and how to fix it.
+        QTest::newRow("not a bundle") << std::string("--ref REF0 MODEL=GOLDEN") << std::string("no T5 encoder found; put t5xxl_fp16");
         QTest::newRow("strength without a start") << std::string("--ref REF0 --strength 0.5") << std::string("--strength needs --init");
         QTest::newRow("missing start image") << std::string("--ref REF0 --init /nonexistent/start.png")
                                              << std::string("/nonexistent/start.png");
@@ -909,6 +963,6 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(commandHelp) MT_FN(demoPixelsUnchanged) MT_FN(hostileFilesRefused) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(encodeMatchesGolden) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(datasetRewritesLoseNothing) MT_FN(datasetStrayFiles) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(generateWithModelSets) MT_FN(encodeMatchesGolden) MT_FN(benchRunsSmallConfig) MT_FN(datasetSuggestAndStats) MT_FN(datasetRewritesLoseNothing) MT_FN(datasetStrayFiles) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
 
 #include "tst_cli.moc"

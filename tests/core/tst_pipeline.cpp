@@ -970,10 +970,18 @@ private Q_SLOTS:
         Status st;
         QVERIFY(!ModelBundle::load("/nonexistent/model.safetensors", &st));
         QCOMPARE(st.code, StatusCode::NotFound);
-        // A plain FLUX checkpoint is not a bundle.
+        // A plain FLUX checkpoint is not a bundle: it is taken as a model set, which lacks its text encoders.
         const std::string g = testsupport::goldenDir() + "/flux_tiny.weights.safetensors";
         if (std::ifstream(g)) {
             QVERIFY(!ModelBundle::load(g, &st));
+            QVERIFY2(st.message.find("the model set is incomplete") != std::string::npos &&
+                         st.message.find("no CLIP text model found") != std::string::npos,
+                     st.message.c_str());
+        }
+        // A file that is neither a bundle nor a transformer still says it is not a bundle.
+        const std::string ae = testsupport::goldenDir() + "/ae_tiny.weights.safetensors";
+        if (std::ifstream(ae)) {
+            QVERIFY(!ModelBundle::load(ae, &st));
             QVERIFY2(st.message.find("not a MOSAIC Studio model bundle") != std::string::npos, st.message.c_str());
         }
     }
