@@ -247,7 +247,7 @@ int runGenerate(const Args &args)
                                        "steps", "guidance", "cfg", "ref-cfg", "size", "region-strength", "point-strength", "lora",
                                        "lora-scale", "out", "maps", "init", "strength", "collage", "auto-layout",
                                        "t5", "clip", "ae", "t5-tokenizer", "clip-tokenizer", "max-memory", "dtype",
-                                       "text-dtype", "latents"});
+                                       "text-dtype", "latents", "estimate"});
     if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
         if (!args.error().empty())
             std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());
@@ -298,6 +298,12 @@ int runGenerate(const Args &args)
     std::fprintf(stderr, "mosaic generate: %zu subject(s), model '%s' from %s\n", req.subjects.size(),
                  bundle->description().summary().c_str(), modelPath.c_str());
     reportPlacement(req, bundle->description());
+    // What the run will take here, said before it starts when it is long or would not fit.
+    mosaic::RunEstimate estimate;
+    if (mosaic::estimateRun(*bundle, req, &estimate).ok() && (estimate.worthSaying || args.has("estimate")))
+        std::fprintf(stderr, "mosaic generate: %s\n", estimate.text.c_str());
+    if (args.has("estimate"))
+        return kExitOk;
     mosaic::GenerationResult result;
     mosaic::GenerationCallbacks cb;
     cb.progress = progressBar;

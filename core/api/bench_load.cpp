@@ -84,11 +84,16 @@ Status benchLoad(const LoadBenchOptions &o, LoadBenchResult *r, const ProgressTe
             r->streamedBlocks = loaded.streamedBlocks;
             r->largestBlockBytes = loaded.largestBlockBytes;
             r->streamedResidentBytes = loaded.residentBytes;
+            r->layout = model::fluxLayoutName(loaded.layout);
+            r->precision = loaded.precision;
+            r->storedBytes = loaded.storedBytes;
             say(format("streamed: {} blocks stream; one forward pass", loaded.streamedBlocks));
             streamedOut = loaded.model->forward(in).to(at::kFloat);
             r->streamedSeconds = since(t0);
             r->streamedPeakRss = peakResidentBytes();
         }
+        if (o.streamedOnly && o.maxMemory > 0)
+            return;
         say("resident: loading every weight");
         resetPeakResident();
         const auto t0 = Clock::now();

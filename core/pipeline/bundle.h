@@ -55,6 +55,7 @@ struct Bundle
     BundleDefaults defaults;
     at::ScalarType dtype = at::kFloat;
     std::mutex runMutex; // one generation at a time per bundle
+    double probeGflops = 0; // the measured rate of a hidden-wide product (estimateRun), 0 until measured
 
     // Latent pixels per token side: 2 for FLUX's 8x autoencoder, 4 for a 4x one (tokens are 16 px).
     int64_t patch() const;

@@ -1,5 +1,7 @@
 #include "pipeline/model_set.h"
 
+#include "pipeline/estimate.h"
+
 #include "io/checkpoint.h"
 #include "model/flux_keymap.h"
 #include "model/loader.h"
@@ -83,6 +85,8 @@ std::string ModelSetReport::text() const
                         humanBytes(transformerBytes / 20 + largestBlockBytes));
     }
     s += format("defaults:    {} px, {} steps, guidance {}, up to {} references\n", size, steps, guidance, maxSubjects);
+    if (!estimate.empty())
+        s += "time:        " + estimate + "\n";
     s += complete ? "status:      complete\n" : "status:      incomplete (see the problems above)\n";
     return s;
 }
@@ -202,6 +206,10 @@ FoundFile classifyFile(const std::string &path)
                 if (anyStartsWith(names, "model.diffusion_model."))
                     f.layout += " (ComfyUI key prefix)";
                 f.variant = c.guidance_embed ? "dev" : "schnell";
+                f.hidden = c.hidden_size;
+                f.doubleBlocks = c.depth;
+                f.singleBlocks = c.depth_single_blocks;
+                f.mlpRatio = c.mlp_ratio;
                 f.parameters = static_cast<uint64_t>(c.parameterCount());
                 static const std::regex block(R"(^(?:model\.diffusion_model\.|transformer\.)?((?:single_)?(?:transformer_)?blocks\.\d+)\.)");
                 std::map<std::string, uint64_t> blocks;
@@ -423,6 +431,7 @@ FoundSet findModelSet(const ModelSetSpec &spec)
                  "with the file in diffusion_models/";
     } else {
         out.transformer = transformer.path;
+        out.transformerFile = transformer;
         r.variant = transformer.variant;
         r.transformerBytes = transformer.bytes;
         r.largestBlockBytes = transformer.largestBlockBytes;
@@ -688,7 +697,28 @@ namespace mosaic {
 
 Status inspectModelSet(const ModelSetSpec &spec, ModelSetReport *report)
 {
-    return guarded([&] { *report = pipeline::findModelSet(spec).report; });
+    return guarded([&] {
+        const pipeline::FoundSet found = pipeline::findModelSet(spec);
+        *report = found.report;
+        const pipeline::FoundFile &t = found.transformerFile;
+        if (t.hidden > 0) {
+            RunShape shape;
+            shape.hidden = t.hidden;
+            shape.mlpRatio = t.mlpRatio;
+            shape.doubleBlocks = t.doubleBlocks;
+            shape.singleBlocks = t.singleBlocks;
+            shape.textTokens = report->variant == "schnell" ? 256 : 512;
+            shape.width = shape.height = shape.refSize = report->size;
+            shape.steps = report->steps;
+            shape.references = 2;
+            const bool bf16 = spec.dtype == "bf16" || ((spec.dtype == "auto" || spec.dtype.empty()) && cpuComputesBf16());
+            report->secondsPerImage = runSeconds(shape, measureGflops(t.hidden, bf16 ? at::kBFloat16 : at::kFloat));
+            report->estimate = format("about {} per image here ({} px, {} steps, 2 references, {} thread(s), {}, weights "
+                                      "resident)",
+                                      durationText(report->secondsPerImage), report->size, report->steps, threadCount(),
+                                      bf16 ? "bf16" : "f32");
+        }
+    });
 }
 
 } // namespace mosaic

@@ -17,6 +17,8 @@ struct FoundFile
     FileRole role = FileRole::Unknown;
     std::string layout, precision, variant, error;
     uint64_t parameters = 0, bytes = 0, largestBlockBytes = 0;
+    int64_t hidden = 0, doubleBlocks = 0, singleBlocks = 0; // a transformer's shape
+    double mlpRatio = 4.0;
 };
 
 // Reads the header of a .safetensors file (or a shard index); never throws: `error` says what is wrong.
@@ -27,6 +29,7 @@ struct FoundSet
 {
     ModelSetReport report;
     std::string transformer, ae, aeConfig, t5, clip, t5Tokenizer, clipTokenizer;
+    FoundFile transformerFile;
 };
 FoundSet findModelSet(const ModelSetSpec &spec);
 

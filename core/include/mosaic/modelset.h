@@ -77,6 +77,10 @@ struct ModelSetReport
     // Default inference settings of the set (MOSAIC's: 512 px, 28 steps, guidance 3.5, up to 6 references).
     int size = 512, steps = 28, maxSubjects = 6;
     float guidance = 3.5f;
+    // Measured here by a short probe at the transformer's width (inspectModelSet): one image at the defaults
+    // with two references, on this CPU in the type it would compute in. 0 when there is no transformer.
+    double secondsPerImage = 0;
+    std::string estimate; // that figure in words, with the size, steps, threads and type
     std::string text() const; // the report as `mosaic inspect` prints it
 };
 

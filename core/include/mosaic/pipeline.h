@@ -114,6 +114,21 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+// What a run would take on this machine, before it starts: the time from a short probe measured on the
+// model's own widths and type (once per bundle, a fraction of a second) scaled by the run's work, and the
+// memory against what the machine has. `text` says it in a sentence; `worthSaying` is true when the run
+// would take more than `longSeconds` or would not fit, which the CLI and the app then say before starting.
+struct RunEstimate
+{
+    double seconds = 0;
+    uint64_t memoryBytes = 0, availableBytes = 0;
+    bool fits = true;
+    bool worthSaying = false;
+    std::string text;
+};
+Status estimateRun(ModelBundle &bundle, const GenerationRequest &request, RunEstimate *estimate,
+                   double longSeconds = 180.0);
+
 // Errors come back as a Status; a cancelled run returns StatusCode::Cancelled and leaves the bundle
 // usable.
 Status generate(ModelBundle &bundle, const GenerationRequest &request, GenerationResult *result,

@@ -214,6 +214,7 @@ struct LoadBenchOptions
     std::string path;         // a transformer file, an index, or a model set (its transformer is used)
     std::string dtype = "bf16"; // compute type: f32 or bf16
     uint64_t maxMemory = 0;   // > 0: also the streamed pass under this budget
+    bool streamedOnly = false; // with a budget: skip the resident load (weights larger than the memory here)
     int imageTokens = 256, textTokens = 64;
 };
 
