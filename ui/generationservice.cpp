@@ -1,5 +1,7 @@
 #include "generationservice.h"
 
+#include "modelsdialog.h"
+
 #include <mosaic/log.h>
 
 #include <QCoreApplication>
@@ -19,11 +21,30 @@ void GenerationWorker::loadModel(const QString &path)
         Q_EMIT modelFailed(path, QString::fromStdString(st.message));
         return;
     }
+    adopt(path, std::move(bundle));
+}
+
+void GenerationWorker::loadModelSet(const QString &entryJson)
+{
+    const ModelSetEntry entry = ModelSetEntry::fromJson(entryJson);
+    const QString path = entry.bundled() ? QString::fromStdString(mosaic::findDefaultModel()) : entry.path;
+    mosaic::Status st;
+    auto bundle = mosaic::ModelBundle::load(entry.spec(), &st);
+    if (!bundle) {
+        Q_EMIT modelFailed(path, QString::fromStdString(st.message));
+        return;
+    }
+    adopt(path, std::move(bundle));
+}
+
+void GenerationWorker::adopt(const QString &path, std::shared_ptr<mosaic::ModelBundle> bundle)
+{
     m_bundle = std::move(bundle);
     const auto &d = m_bundle->description();
-    Q_EMIT modelLoaded(path, QString::fromStdString(d.name),
+    // The set and its LoRAs by name wherever the model is named (status bar, gallery records).
+    Q_EMIT modelLoaded(path, QString::fromStdString(d.summary()),
                        tr("%1 · %2 px · %3 steps · up to %4 subjects")
-                               .arg(QString::fromStdString(d.name))
+                               .arg(QString::fromStdString(d.summary()))
                                .arg(d.defaultSize)
                                .arg(d.defaultSteps)
                                .arg(d.maxSubjects) +
@@ -49,7 +70,7 @@ void GenerationWorker::generate(quint64 id, const mosaic::GenerationRequest &req
     GenerationOutcome out;
     out.id = id;
     out.request = request;
-    out.modelName = QString::fromStdString(m_bundle->description().name);
+    out.modelName = QString::fromStdString(m_bundle->description().summary());
     const mosaic::Status st = mosaic::generate(*m_bundle, request, &out.result, cb);
     if (st.code == mosaic::StatusCode::Cancelled) {
         Q_EMIT cancelled(id);
@@ -149,6 +170,12 @@ void GenerationService::loadModel(const QString &path)
 {
     m_modelReady = false;
     QMetaObject::invokeMethod(m_worker, "loadModel", Qt::QueuedConnection, Q_ARG(QString, path));
+}
+
+void GenerationService::loadModelSet(const QString &entryJson)
+{
+    m_modelReady = false;
+    QMetaObject::invokeMethod(m_worker, "loadModelSet", Qt::QueuedConnection, Q_ARG(QString, entryJson));
 }
 
 quint64 GenerationService::submit(const mosaic::GenerationRequest &request, bool replaceRunning)

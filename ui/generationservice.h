@@ -52,6 +52,8 @@ public:
 
 public Q_SLOTS:
     void loadModel(const QString &path);
+    // A model set as ModelSetEntry::toJson() (modelsdialog.h) writes it.
+    void loadModelSet(const QString &entryJson);
     void generate(quint64 id, const mosaic::GenerationRequest &request);
 
 Q_SIGNALS:
@@ -65,6 +67,7 @@ Q_SIGNALS:
     void jobFinished(quint64 id, const QString &error, bool cancelled);
 
 private:
+    void adopt(const QString &path, std::shared_ptr<mosaic::ModelBundle> bundle);
     std::shared_ptr<mosaic::ModelBundle> m_bundle;
     std::atomic<bool> m_cancel{false}, m_jobCancel{false};
 };
@@ -83,6 +86,7 @@ public:
     ~GenerationService() override;
 
     void loadModel(const QString &path);
+    void loadModelSet(const QString &entryJson);
     // Returns the request's id.
     quint64 submit(const mosaic::GenerationRequest &request, bool replaceRunning = false);
     void cancel();

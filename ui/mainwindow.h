@@ -120,6 +120,7 @@ private:
     void commitSettings();
     void pasteSubject();
     void chooseModel();
+    void chooseModelSet(); // Models…
     void updateStatus();
     void markDirty();
     void addRecent(const QString &path);
@@ -156,7 +157,7 @@ private:
     QProgressBar *m_progress = nullptr;
     QMenu *m_fileMenu = nullptr, *m_editMenu = nullptr, *m_viewMenu = nullptr, *m_helpMenu = nullptr;
     QAction *m_quitAction = nullptr, *m_aboutAction = nullptr, *m_undoAction = nullptr, *m_redoAction = nullptr,
-            *m_generateAction = nullptr, *m_cancelAction = nullptr, *m_pasteAction = nullptr, *m_loadModelAction = nullptr,
+            *m_generateAction = nullptr, *m_cancelAction = nullptr, *m_pasteAction = nullptr, *m_loadModelAction = nullptr, *m_modelsAction = nullptr,
             *m_darkAction = nullptr, *m_shortcutsAction = nullptr, *m_demoAction = nullptr, *m_autoLayoutAction = nullptr;
     QMenu *m_recentMenu = nullptr, *m_languageMenu = nullptr;
     QAction *m_systemLanguageAction = nullptr;

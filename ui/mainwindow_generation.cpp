@@ -1,6 +1,7 @@
 // The main window's generation feature: the settings panel, the model, building a request from the
 // composition and submitting it to the generation service, and what comes back from it.
 #include "mainwindow.h"
+#include "modelsdialog.h"
 
 #include "annotatepanel.h"
 #include "annotation.h"
@@ -189,6 +190,16 @@ void MainWindow::chooseModel()
                                                       tr("MOSAIC Studio bundles (*.safetensors)"));
     if (!path.isEmpty())
         loadModel(path);
+}
+
+void MainWindow::chooseModelSet()
+{
+    ModelsDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const ModelSetEntry e = dialog.selected();
+    m_modelInfo->setText(tr("Loading %1…").arg(e.title()));
+    m_service->loadModelSet(e.toJson());
 }
 
 quint64 MainWindow::generate(const QImage &start, double strength)

@@ -72,6 +72,7 @@ void MainWindow::createActions()
             showBanner(error);
     });
     m_loadModelAction = m_fileMenu->addAction(QString(), this, &MainWindow::chooseModel);
+    m_modelsAction = m_fileMenu->addAction(QString(), this, &MainWindow::chooseModelSet);
     m_fileMenu->addSeparator();
     m_quitAction = m_fileMenu->addAction(QString(), qApp, &QApplication::closeAllWindows);
     m_quitAction->setShortcut(QKeySequence::Quit);
@@ -267,6 +268,7 @@ void MainWindow::retranslateUi()
     m_saveAsAction->setText(tr("Save project &as…"));
     m_demoAction->setText(tr("Open the &demo composition"));
     m_loadModelAction->setText(tr("&Load model…"));
+    m_modelsAction->setText(tr("&Models…"));
     m_quitAction->setText(tr("&Quit"));
     m_editMenu->setTitle(tr("&Edit"));
     m_pasteAction->setText(tr("&Paste subject"));
