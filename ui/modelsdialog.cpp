@@ -3,6 +3,7 @@
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QJsonArray>
@@ -95,7 +96,8 @@ ModelsDialog::ModelsDialog(QWidget *parent) : QDialog(parent)
     m_details = new QPlainTextEdit(this);
     m_details->setReadOnly(true);
     m_details->setLineWrapMode(QPlainTextEdit::WidgetWidth);
-    m_details->setMinimumSize(520, 320);
+    m_details->setMinimumSize(620, 380);
+    m_details->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     row->addWidget(m_list, 1);
     row->addWidget(m_details, 2);
     layout->addLayout(row);

@@ -375,6 +375,18 @@ FoundSet findModelSet(const ModelSetSpec &spec)
             FoundFile f = classifyFile(root);
             r.parts.push_back(partOf("bundle", f));
             r.complete = true;
+            // The bundle's own defaults.
+            try {
+                const auto file = st::File::open(root);
+                const auto j = parseBoundedJson(file->metadata().at("mosaic.bundle"), root, {16u << 20, 16});
+                const auto &d = j.at("defaults");
+                r.size = d.value("size", r.size);
+                r.steps = d.value("steps", r.steps);
+                r.guidance = d.value("guidance", r.guidance);
+                r.maxSubjects = d.value("max_subjects", r.maxSubjects);
+            } catch (const std::exception &) {
+                // loading says what is wrong with it
+            }
             return out;
         }
         cand.addFile(root);
