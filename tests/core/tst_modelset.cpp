@@ -90,13 +90,16 @@ std::vector<uint8_t> generateWith(const ModelSetSpec &spec, std::string *error =
     req.steps = 2;
     req.width = req.height = 64;
     req.latents = latents;
+    // Prepared references (at the set's reference size): no OpenCV needed, as in the LibTorch-only build.
+    const int side = model->description().refSize;
     for (int i = 0; i < refs; ++i) {
         Subject s;
         s.name = "cat";
-        s.image.width = s.image.height = 32;
-        s.image.pixels.assign(32 * 32 * 4, 0);
+        s.prepared = true;
+        s.image.width = s.image.height = side;
+        s.image.pixels.assign(static_cast<size_t>(side) * side * 4, 0);
         for (size_t p = 0; p < s.image.pixels.size(); ++p)
-            s.image.pixels[p] = static_cast<uint8_t>((p * 37 + i * 11) % 251);
+            s.image.pixels[p] = p % 4 == 3 ? 255 : static_cast<uint8_t>((p * 37 + i * 11) % 251);
         req.subjects.push_back(s);
     }
     GenerationResult result;
@@ -402,7 +405,7 @@ private Q_SLOTS:
             const double mad = meanAbsDifference(image, reference);
             std::printf("  %-16s transformer relative error %.4f (bound %.2f), image mean difference %.2f / 255\n",
                         precision.c_str(), rel, bound, mad);
-            QVERIFY2(mad < 12.0, (precision + ": mean difference " + std::to_string(mad)).c_str());
+            QVERIFY2(mad < 50.0 * bound, (precision + ": mean difference " + std::to_string(mad)).c_str()); // 0.5, 4, 4, 8 of 255
         }
     }
 

@@ -215,6 +215,7 @@ inline qtestlite::RowBuilder newRow(const char *name)
 #define QSKIP(msg) throw qtestlite::Skip{std::string(msg)}
 // Figures that suites print (format strings are literals, as with Qt's qInfo).
 #define qInfo(...) (std::printf("QINFO  : " __VA_ARGS__), std::printf("\n"))
+#define qWarning(...) (std::printf("QWARN  : " __VA_ARGS__), std::printf("\n"))
 #ifndef Q_UNUSED
 #define Q_UNUSED(x) (void)(x)
 #endif
