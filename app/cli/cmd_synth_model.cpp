@@ -9,7 +9,7 @@ int runSynthModel(const Args &args)
 {
     const auto unknown = args.unknown({"what", "layout", "precision", "hidden", "heads", "double", "single", "context",
                                        "vec", "schnell", "shards", "rank", "base-model", "seed", "latent-channels",
-                                       "ae-channels", "mismatched-rank"});
+                                       "ae-channels", "mismatched-rank", "size", "txt-tokens"});
     if (!unknown.empty() || !args.error().empty() || args.positional().size() != 1) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic synth-model: unknown option %s\n", u.c_str());
@@ -34,6 +34,8 @@ int runSynthModel(const Args &args)
     o.mismatchedRank = args.has("mismatched-rank");
     o.baseModel = args.value("base-model");
     o.seed = static_cast<uint64_t>(args.intValue("seed", 1));
+    o.size = args.intValue("size", o.size);
+    o.textTokens = args.intValue("txt-tokens", o.textTokens);
     const mosaic::Status st = mosaic::synthModelFile(args.positional()[0], o);
     if (!st.ok()) {
         std::fprintf(stderr, "mosaic synth-model: %s\n", st.message.c_str());

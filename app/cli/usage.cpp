@@ -19,9 +19,10 @@ const struct
     "  diffusers folder, a ComfyUI models folder): also the whole set it belongs to, what was found, in\n"
     "  which layout and precision, what is missing and how to fix it\n"},
     {"synth-model",
-    "usage: mosaic synth-model OUT --what transformer|autoencoder|lora [--layout bfl|diffusers|comfyui|sd|peft]\n"
+    "usage: mosaic synth-model OUT --what transformer|autoencoder|lora|inputs [--layout bfl|diffusers|comfyui|sd|peft]\n"
     "         [--precision f32|bf16|f16|fp8-e4m3|fp8-e5m2|fp8-e4m3-scaled] [--hidden 64] [--heads 2] [--double 1]\n"
     "         [--single 1] [--context 32] [--vec 32] [--schnell] [--shards N] [--rank 4] [--base-model NAME] [--seed K]\n"
+    "         [--size 512 --txt-tokens 512 (inputs: one step's transformer inputs for mosaic forward)]\n"
     "  a model file with random weights in the layout of real ones (for tests and memory measurements);\n"
     "  FLUX.1-dev's widths: --hidden 3072 --heads 24 --context 4096 --vec 768\n"},
     {"set-defaults",
@@ -30,7 +31,11 @@ const struct
     "  and image size (a multiple of 16) of a bundle, in place unless --out\n"},
     {"forward",
     "usage: mosaic forward --model WEIGHTS --inputs IO.safetensors --out OUT.safetensors "
-    "[--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda|auto]\n"},
+    "[--component transformer|ae-encode|ae-decode] [--dtype f32|bf16] [--device cpu|cuda|auto]\n"
+    "         [--max-memory SIZE] [--refs N [--lora FILE]] [--time N]\n"
+    "  the transformer keeps its weights as stored (bf16, fp8) and streams blocks beyond --max-memory; --refs\n"
+    "  adds N random references through MOSAIC's branch path (with the LoRA on their rows); --time N runs the\n"
+    "  pass N more times and reports the best time and the peak memory\n"},
     {"generate",
     "usage: mosaic generate [--model BUNDLE|FOLDER|FILE] --prompt TEXT [--ref FILE [--name NAME]]... [--negative TEXT]\n"
     "         [--box I:X,Y,W,H] [--mask I:FILE] [--point I:RX,RY:TX,TY] [--seed N] [--steps N] [--guidance G]\n"

@@ -1,16 +1,25 @@
 #include <mosaic/tools.h>
 
 #include "io/checkpoint.h"
+#include "model/branches.h"
 #include "model/loader.h"
+#include "model/lora.h"
+#include "pipeline/sampling.h"
 #include "train/device.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/memory.h"
 #include "util/strings.h"
 
 #include <ATen/Context.h>
 #include <c10/core/InferenceMode.h>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <chrono>
+#include <cmath>
+#include <functional>
+#include <memory>
 
 namespace mosaic {
 
@@ -74,8 +83,15 @@ Status runForward(const ForwardRequest &request, ForwardResult *result)
         ForwardResult r;
         const auto t0 = std::chrono::steady_clock::now();
         if (component == Component::Transformer) {
-            auto loaded = model::loadFlux(weights, dtype);
+            model::FluxLoadOptions lo;
+            lo.compute = dtype;
+            lo.device = device;
+            lo.budget = request.maxMemory;
+            auto loaded = model::loadFlux(weights, lo);
             r.layout = model::fluxLayoutName(loaded.layout);
+            r.precision = loaded.precision;
+            r.streamedBlocks = loaded.streamedBlocks;
+            model::FluxImpl &m = *loaded.model;
             model::FluxInputs in;
             in.img = input(inputs, "img", device);
             in.img_ids = input(inputs, "img_ids", device);
@@ -83,12 +99,51 @@ Status runForward(const ForwardRequest &request, ForwardResult *result)
             in.txt_ids = input(inputs, "txt_ids", device);
             in.y = input(inputs, "y", device);
             in.timesteps = input(inputs, "timesteps", device);
-            in.guidance = input(inputs, "guidance", device, loaded.model->config.guidance_embed);
-            loaded.model->to(device);
+            in.guidance = input(inputs, "guidance", device, m.config.guidance_embed);
+            std::unique_ptr<model::LoraSet> lora;
+            if (!request.lora.empty()) {
+                lora = std::make_unique<model::LoraSet>(model::LoraSet::fromFile(request.lora, m));
+                lora->to(dtype, device);
+            }
+            std::function<at::Tensor()> pass;
             model::FluxTrace trace;
-            out["out"] = loaded.model->forward(in, &trace).to(at::kFloat).cpu();
-            out["pe"] = trace.pe.cpu();
-            out["timestep_embedding"] = trace.timestep_embedding.cpu();
+            if (request.references > 0) {
+                // MOSAIC's branch path: the references as clean latents at t = 0 beside the target.
+                model::BranchInputs b;
+                b.txt = in.txt;
+                b.y = in.y;
+                b.target = in.img;
+                b.targetIds = in.img_ids;
+                b.timesteps = in.timesteps;
+                b.guidance = in.guidance;
+                auto gen = at::make_generator<at::CPUGeneratorImpl>(17);
+                const int64_t side = static_cast<int64_t>(std::lround(std::sqrt(static_cast<double>(in.img.size(1)))));
+                if (side * side != in.img.size(1))
+                    throw Error(StatusCode::InvalidArgument, "--refs needs a square image (its token count a square)");
+                for (int i = 0; i < request.references; ++i) {
+                    b.refs.push_back(at::randn({1, side * side, m.config.in_channels}, gen, at::kFloat).to(device));
+                    b.refIds.push_back(pipeline::tokenIds(1, side, side, 0, -side * (i + 1)).to(device));
+                }
+                model::BranchOptions o;
+                o.lora = lora.get();
+                pass = [&, b, o] { return model::forwardBranches(m, b, o, nullptr).to(at::kFloat).cpu(); };
+            } else {
+                pass = [&] { return m.forward(in, &trace).to(at::kFloat).cpu(); };
+            }
+            out["out"] = pass();
+            if (request.references == 0) {
+                out["pe"] = trace.pe.cpu();
+                out["timestep_embedding"] = trace.timestep_embedding.cpu();
+            }
+            for (int i = 0; i < request.timedRepeats; ++i) {
+                if (device.is_cuda())
+                    train::synchronize(device);
+                const auto t = std::chrono::steady_clock::now();
+                (void)pass();
+                const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+                r.bestForwardSeconds = i == 0 ? s : std::min(r.bestForwardSeconds, s);
+            }
+            r.peakDeviceBytes = device.is_cuda() ? train::peakDeviceBytes(device) : peakResidentBytes();
             r.component = "transformer";
         } else {
             auto ae = model::loadAutoEncoder(weights, dtype);

@@ -260,8 +260,28 @@ Status synthModelFile(const std::string &path, const SynthModelOptions &o)
                 meta["modelspec.architecture"] = o.baseModel;
             convert(&t, o.precision == "f32" ? "f32" : "bf16", &storedAs);
             st::write(path, t, meta);
+        } else if (o.what == "inputs") {
+            // One denoising step's transformer inputs at --size (square), as `mosaic forward --inputs` reads them.
+            const model::FluxConfig c = fluxConfig(o);
+            const int64_t side = o.size / 16, txt = o.textTokens;
+            if (o.size < 16 || o.size % 16 || txt < 1)
+                throw Error(StatusCode::InvalidArgument, "inputs: a size that is a multiple of 16 and at least one text token");
+            auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed);
+            const auto f = at::TensorOptions().dtype(at::kFloat);
+            at::Tensor ids = at::zeros({1, side * side, 3}, f);
+            for (int64_t i = 0; i < side * side; ++i) {
+                ids[0][i][1] = static_cast<float>(i / side);
+                ids[0][i][2] = static_cast<float>(i % side);
+            }
+            st::write(path, {{"img", at::randn({1, side * side, c.in_channels}, gen, f)},
+                             {"img_ids", ids},
+                             {"txt", at::randn({1, txt, c.context_in_dim}, gen, f)},
+                             {"txt_ids", at::zeros({1, txt, 3}, f)},
+                             {"y", at::randn({1, c.vec_in_dim}, gen, f)},
+                             {"timesteps", at::full({1}, 0.75, f)},
+                             {"guidance", at::full({1}, 3.5, f)}});
         } else {
-            throw Error(StatusCode::InvalidArgument, "what: transformer, autoencoder or lora, not " + o.what);
+            throw Error(StatusCode::InvalidArgument, "what: transformer, autoencoder, lora or inputs, not " + o.what);
         }
     });
 }

@@ -5,6 +5,9 @@
 #include <ATen/Context.h>
 #include <ATen/autocast_mode.h>
 #include <torch/cuda.h>
+#ifdef MOSAIC_WITH_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
 #include <torch/version.h>
 
 namespace mosaic::train {
@@ -65,6 +68,25 @@ at::Device trainingDevice(const std::string &name)
     if (device.is_cuda())
         at::globalContext().setAllowTF32CuBLAS(true);
     return device;
+}
+
+void synchronize(const at::Device &device)
+{
+    if (device.is_cuda())
+        torch::cuda::synchronize(device.has_index() ? device.index() : -1);
+}
+
+uint64_t peakDeviceBytes(const at::Device &device)
+{
+#ifdef MOSAIC_WITH_CUDA
+    if (device.is_cuda()) {
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.has_index() ? device.index() : 0);
+        return static_cast<uint64_t>(
+            stats.allocated_bytes[static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE)].peak);
+    }
+#endif
+    (void)device;
+    return 0;
 }
 
 AutocastScope::AutocastScope(bool enabled, const at::Device &device) : m_active(enabled), m_cuda(device.is_cuda())

@@ -14,6 +14,12 @@ at::Device computeDevice(const std::string &name);
 // computeDevice, and on CUDA the attention backends that train cleanly.
 at::Device trainingDevice(const std::string &name);
 
+// Waits for the device's queued work (CUDA); nothing on the CPU.
+void synchronize(const at::Device &device);
+// The CUDA caching allocator's peak of allocated bytes since the process started, where this build has
+// CUDA (0 otherwise).
+uint64_t peakDeviceBytes(const at::Device &device);
+
 class AutocastScope
 {
 public:

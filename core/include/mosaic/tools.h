@@ -66,6 +66,12 @@ struct ForwardRequest
     Component component = Component::Auto;
     std::string dtype = "f32"; // f32 | bf16 | f16
     std::string device = "cpu"; // cpu | cuda | auto (CUDA where LibTorch has it); the output is written from the CPU
+    // The transformer only:
+    uint64_t maxMemory = 0;     // > 0: the weights within this many bytes on the device, blocks streamed
+    std::string lora;           // a LoRA, applied to the references' rows
+    int references = 0;         // > 0: this many reference branches of the image's size (random clean latents,
+                                // MOSAIC's positions), through the branch path that generation uses
+    int timedRepeats = 0;       // > 0: the forward pass again this often, the best time kept
 };
 
 struct ForwardResult
@@ -74,6 +80,10 @@ struct ForwardResult
     std::string layout;    // the weights' key layout
     std::vector<std::string> written; // tensor names in the output file
     double seconds = 0.0;
+    std::string precision;      // the transformer's weights as stored
+    double bestForwardSeconds = 0; // with timedRepeats
+    uint64_t peakDeviceBytes = 0;  // CUDA: the allocator's peak; the CPU: the peak resident memory
+    size_t streamedBlocks = 0;
 };
 
 Status runForward(const ForwardRequest &request, ForwardResult *result);
@@ -184,7 +194,7 @@ Status benchEncode(const EncodeBenchOptions &options, std::vector<EncodeBenchRow
 
 struct SynthModelOptions
 {
-    std::string what = "transformer"; // transformer, autoencoder, lora
+    std::string what = "transformer"; // transformer, autoencoder, lora, inputs (a step's transformer inputs)
     // transformer: bfl, diffusers, comfyui (BFL keys under "model.diffusion_model."); autoencoder: bfl,
     // diffusers (AutoencoderKL), sd (an SD-style one: quant_conv layers, 4 channels); lora: peft (MOSAIC's:
     // diffusers names under "transformer.", lora_A / lora_B, no alpha)
@@ -198,6 +208,7 @@ struct SynthModelOptions
     int rank = 4;         // lora
     bool mismatchedRank = false; // lora: B's rank one more than A's (a broken file, for the tests)
     std::string baseModel; // lora: recorded as modelspec.architecture (e.g. "flux-1-dev/lora")
+    int size = 512, textTokens = 512; // inputs: the image's side in pixels, the text tokens
     uint64_t seed = 1;
 };
 
