@@ -16,6 +16,7 @@
 #include "pipeline/model_set.h"
 #include "util/error.h"
 
+#include <mosaic/annotate.h>
 #include <mosaic/modelset.h>
 #include <mosaic/pipeline.h>
 #include <mosaic/tools.h>
@@ -489,6 +490,42 @@ private Q_SLOTS:
         QVERIFY(!parseLoraSpec("a/b.safetensors:x", &parsed));
     }
 
+    // The annotator's model suggester runs on a loaded model set (T5 and CLIP for the prompt, the
+    // references as branches): a grid of pairs per subject, inside the subject's box.
+    void suggesterUsesTheSet()
+    {
+        const std::string dir = m_root + "/bfl";
+        if (!fs::exists(dir))
+            QSKIP("needs layoutsGiveTheSameImage's sets");
+        Status st;
+        auto model = ModelBundle::load(spec(dir), &st);
+        QVERIFY2(model, st.message.c_str());
+        RgbaImage target;
+        target.width = target.height = 64;
+        target.pixels.assign(64 * 64 * 4, 255);
+        SuggestSubject subject;
+        subject.reference.width = subject.reference.height = 32;
+        subject.reference.pixels.assign(32 * 32 * 4, 255);
+        for (int y = 8; y < 24; ++y)
+            for (int x = 8; x < 24; ++x)
+                subject.reference.pixels[static_cast<size_t>(y * 32 + x) * 4] = 0;
+        subject.box = NormalizedBox{0.25f, 0.25f, 0.5f, 0.5f};
+        SuggestOptions o;
+        o.method = SuggestMethod::Model;
+        o.grid = 3;
+        std::vector<std::vector<Correspondence>> pairs;
+        st = suggestWithModel(*model, target, "a red square", {subject}, o, &pairs);
+        if (!st.ok() && st.message.find("needs OpenCV") != std::string::npos)
+            QSKIP("preparing the reference needs OpenCV (LibTorch-only build)");
+        QVERIFY2(st.ok(), st.message.c_str());
+        QCOMPARE(pairs.size(), size_t(1));
+        QVERIFY(!pairs[0].empty());
+        for (const auto &p : pairs[0]) {
+            QVERIFY(p.source == PointSource::Model);
+            QVERIFY(p.tgtX >= 0.25 - 1e-6 && p.tgtX <= 0.75 + 1e-6 && p.tgtY >= 0.25 - 1e-6 && p.tgtY <= 0.75 + 1e-6);
+        }
+    }
+
     // Each broken set: one message naming the file at fault, and no model.
     void badSets()
     {
@@ -573,6 +610,6 @@ private Q_SLOTS:
 
 MOSAIC_TEST_MAIN(TstModelSet, MT_FN(initTestCase) MT_FN(fp8Tables) MT_FN(autoEncoderNames) MT_FN(layoutsGiveTheSameImage)
                                   MT_FN(latentsMakeRunsReproducible) MT_FN(precisions) MT_FN(streamedIsIdentical)
-                                      MT_FN(loraOnFp8) MT_FN(badSets))
+                                      MT_FN(loraOnFp8) MT_FN(suggesterUsesTheSet) MT_FN(badSets))
 
 #include "tst_modelset.moc"
