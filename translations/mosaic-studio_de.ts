@@ -108,6 +108,16 @@
         <source>The result kept in %1 is damaged (%2)</source>
         <translation>Das in %1 abgelegte Ergebnis ist beschädigt (%2)</translation>
     </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="25" />
+        <source>MOSAIC-Toys (bundled)</source>
+        <translation>MOSAIC-Toys (mitgeliefert)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="30" />
+        <source> · within %1 GiB</source>
+        <translation> · innerhalb von %1 GiB</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -940,22 +950,22 @@
 <context>
     <name>ui::GenerationWorker</name>
     <message>
-        <location filename="../ui/generationservice.cpp" line="25" />
+        <location filename="../ui/generationservice.cpp" line="48" />
         <source>%1 · %2 px · %3 steps · up to %4 subjects</source>
         <translation>%1 · %2 px · %3 Schritte · bis zu %4 Motive</translation>
     </message>
     <message>
-        <location filename="../ui/generationservice.cpp" line="31" />
+        <location filename="../ui/generationservice.cpp" line="54" />
         <source> · guidance %1 (prompt), %2 (references)</source>
         <translation> · Guidance %1 (Prompt), %2 (Referenzen)</translation>
     </message>
     <message>
-        <location filename="../ui/generationservice.cpp" line="33" />
+        <location filename="../ui/generationservice.cpp" line="56" />
         <source> · reference collage %1</source>
         <translation> · Referenz-Collage %1</translation>
     </message>
     <message>
-        <location filename="../ui/generationservice.cpp" line="41" />
+        <location filename="../ui/generationservice.cpp" line="64" />
         <source>No model is loaded.</source>
         <translation>Kein Modell geladen.</translation>
     </message>
@@ -976,27 +986,32 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="295" />
-        <source>The model %1 could not be loaded: %2</source>
-        <translation>Das Modell %1 konnte nicht geladen werden: %2</translation>
+        <location filename="../ui/mainwindow_generation.cpp" line="317" />
+        <source>%1 could not be loaded: %2 — still using %3.</source>
+        <translation>%1 konnte nicht geladen werden: %2 — weiterhin wird %3 verwendet.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="309" />
+        <location filename="../ui/mainwindow_generation.cpp" line="319" />
+        <source>%1 could not be loaded: %2</source>
+        <translation>%1 konnte nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="334" />
         <source>step %1/%2 · %3 s</source>
         <translation>Schritt %1/%2 · %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="323" />
+        <location filename="../ui/mainwindow_generation.cpp" line="348" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>letztes Bild: %1 s (Entrauschen %2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="329" />
+        <location filename="../ui/mainwindow_generation.cpp" line="354" />
         <source>The generation failed: %1</source>
         <translation>Die Erzeugung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="332" />
+        <location filename="../ui/mainwindow_generation.cpp" line="357" />
         <source>Generation cancelled.</source>
         <translation>Erzeugung abgebrochen.</translation>
     </message>
@@ -1016,22 +1031,23 @@
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="177" />
+        <location filename="../ui/mainwindow_generation.cpp" line="180" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="182" />
+        <location filename="../ui/mainwindow_generation.cpp" line="185" />
+        <location filename="../ui/mainwindow_generation.cpp" line="203" />
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="188" />
+        <location filename="../ui/mainwindow_generation.cpp" line="191" />
         <source>Load a model bundle</source>
         <translation>Modellpaket laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="189" />
+        <location filename="../ui/mainwindow_generation.cpp" line="192" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
     </message>
@@ -1046,22 +1062,22 @@
         <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="197" />
+        <location filename="../ui/mainwindow_generation.cpp" line="210" />
         <source>No model is loaded yet.</source>
         <translation>Noch ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="226" />
+        <location filename="../ui/mainwindow_generation.cpp" line="246" />
         <source>%1 (“%2”)</source>
         <translation>%1 („%2“)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="230" />
+        <location filename="../ui/mainwindow_generation.cpp" line="250" />
         <source>Placed by the prompt, as they have no region: %1</source>
         <translation>Vom Prompt platziert, da ohne Bereich: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="194" />
+        <location filename="../ui/mainwindow_view.cpp" line="195" />
         <source>No translation for %1 is built into this program.</source>
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
@@ -1072,6 +1088,7 @@
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="230" />
+        <location filename="../ui/mainwindow_generation.cpp" line="320" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
@@ -1091,17 +1108,17 @@
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="231" />
+        <location filename="../ui/mainwindow_view.cpp" line="232" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="245" />
+        <location filename="../ui/mainwindow_view.cpp" line="246" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="246" />
+        <location filename="../ui/mainwindow_view.cpp" line="247" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
@@ -1131,263 +1148,263 @@
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="252" />
+        <location filename="../ui/mainwindow_files.cpp" line="254" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="252" />
+        <location filename="../ui/mainwindow_files.cpp" line="254" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="253" />
-        <location filename="../ui/mainwindow_files.cpp" line="267" />
+        <location filename="../ui/mainwindow_files.cpp" line="255" />
+        <location filename="../ui/mainwindow_files.cpp" line="269" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="266" />
+        <location filename="../ui/mainwindow_files.cpp" line="268" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="304" />
+        <location filename="../ui/mainwindow_files.cpp" line="306" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="309" />
+        <location filename="../ui/mainwindow_files.cpp" line="311" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="274" />
+        <location filename="../ui/mainwindow_view.cpp" line="276" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="275" />
+        <location filename="../ui/mainwindow_view.cpp" line="277" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="276" />
+        <location filename="../ui/mainwindow_view.cpp" line="278" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="277" />
+        <location filename="../ui/mainwindow_view.cpp" line="279" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="282" />
+        <location filename="../ui/mainwindow_view.cpp" line="284" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="283" />
+        <location filename="../ui/mainwindow_view.cpp" line="285" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="287" />
+        <location filename="../ui/mainwindow_view.cpp" line="289" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="288" />
+        <location filename="../ui/mainwindow_view.cpp" line="290" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="289" />
+        <location filename="../ui/mainwindow_view.cpp" line="291" />
         <source>Annotate</source>
         <translation>Annotieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="290" />
+        <location filename="../ui/mainwindow_view.cpp" line="292" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="291" />
+        <location filename="../ui/mainwindow_view.cpp" line="293" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="293" />
+        <location filename="../ui/mainwindow_view.cpp" line="295" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="294" />
+        <location filename="../ui/mainwindow_view.cpp" line="296" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="295" />
+        <location filename="../ui/mainwindow_view.cpp" line="297" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="296" />
+        <location filename="../ui/mainwindow_view.cpp" line="298" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="297" />
+        <location filename="../ui/mainwindow_view.cpp" line="299" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="298" />
+        <location filename="../ui/mainwindow_view.cpp" line="300" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="299" />
+        <location filename="../ui/mainwindow_view.cpp" line="301" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="300" />
         <location filename="../ui/mainwindow_view.cpp" line="302" />
         <location filename="../ui/mainwindow_view.cpp" line="304" />
-        <location filename="../ui/mainwindow_view.cpp" line="308" />
-        <location filename="../ui/mainwindow_view.cpp" line="312" />
-        <location filename="../ui/mainwindow_view.cpp" line="322" />
+        <location filename="../ui/mainwindow_view.cpp" line="306" />
+        <location filename="../ui/mainwindow_view.cpp" line="310" />
+        <location filename="../ui/mainwindow_view.cpp" line="314" />
+        <location filename="../ui/mainwindow_view.cpp" line="324" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="301" />
+        <location filename="../ui/mainwindow_view.cpp" line="303" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="303" />
+        <location filename="../ui/mainwindow_view.cpp" line="305" />
         <source>Prompt guidance</source>
         <translation>Prompt-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="305" />
+        <location filename="../ui/mainwindow_view.cpp" line="307" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>Classifier-free Guidance auf den Prompt: über 1 folgt das Bild dem Prompt genauer, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="307" />
+        <location filename="../ui/mainwindow_view.cpp" line="309" />
         <source>Reference guidance</source>
         <translation>Referenz-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="309" />
+        <location filename="../ui/mainwindow_view.cpp" line="311" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>Guidance auf die Referenzen: über 1 bleibt jedes Motiv näher an seiner Referenz, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="311" />
+        <location filename="../ui/mainwindow_view.cpp" line="313" />
         <source>Reference collage</source>
         <translation>Referenz-Collage</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="312" />
+        <location filename="../ui/mainwindow_view.cpp" line="314" />
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="313" />
+        <location filename="../ui/mainwindow_view.cpp" line="315" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>Fügt jede Referenz, von ihrem weißen Grund freigestellt, in einem ersten Bild in ihren Bereich ein (ohne Bereich: dorthin, wo ihre Aufmerksamkeit lag) und zeichnet dieses Bild mit dieser Stärke neu: niedriger behält mehr von der Referenz, höher fügt sie stärker ein. Kostet die neu gezeichneten Schritte ein weiteres Mal. Aus: nur MOSAIC.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="317" />
+        <location filename="../ui/mainwindow_view.cpp" line="319" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="324" />
+        <location filename="../ui/mainwindow_view.cpp" line="326" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="328" />
+        <location filename="../ui/mainwindow_view.cpp" line="330" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="329" />
+        <location filename="../ui/mainwindow_view.cpp" line="331" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="330" />
+        <location filename="../ui/mainwindow_view.cpp" line="332" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="331" />
+        <location filename="../ui/mainwindow_view.cpp" line="333" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="332" />
+        <location filename="../ui/mainwindow_view.cpp" line="334" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="333" />
+        <location filename="../ui/mainwindow_view.cpp" line="335" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="334" />
+        <location filename="../ui/mainwindow_view.cpp" line="336" />
         <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
         <translation>Gibt jedem Motiv einen Bereich dort, wo der Prompt es mit seinem Namen hinstellt („Pip on the left“, „Tock at the top right“); Motive, die der Prompt nicht platziert, kommen dorthin, wo Platz ist</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="337" />
+        <location filename="../ui/mainwindow_view.cpp" line="339" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="338" />
+        <location filename="../ui/mainwindow_view.cpp" line="340" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="339" />
+        <location filename="../ui/mainwindow_view.cpp" line="341" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="341" />
+        <location filename="../ui/mainwindow_view.cpp" line="343" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="342" />
+        <location filename="../ui/mainwindow_view.cpp" line="344" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="262" />
+        <location filename="../ui/mainwindow_view.cpp" line="263" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="341" />
+        <location filename="../ui/mainwindow_files.cpp" line="343" />
         <source>Select a result in the gallery first.</source>
         <translation>Wählen Sie zuerst ein Ergebnis in der Galerie.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="353" />
+        <location filename="../ui/mainwindow_files.cpp" line="355" />
         <source>The target image for this composition</source>
         <translation>Das Zielbild für diese Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="354" />
+        <location filename="../ui/mainwindow_files.cpp" line="356" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
@@ -1397,99 +1414,206 @@
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="232" />
+        <location filename="../ui/mainwindow_view.cpp" line="233" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="263" />
+        <location filename="../ui/mainwindow_view.cpp" line="264" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="264" />
+        <location filename="../ui/mainwindow_view.cpp" line="265" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="265" />
+        <location filename="../ui/mainwindow_view.cpp" line="266" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="266" />
+        <location filename="../ui/mainwindow_view.cpp" line="267" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="267" />
+        <location filename="../ui/mainwindow_view.cpp" line="268" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="268" />
+        <location filename="../ui/mainwindow_view.cpp" line="269" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="269" />
+        <location filename="../ui/mainwindow_view.cpp" line="270" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="270" />
+        <location filename="../ui/mainwindow_view.cpp" line="271" />
+        <source>&amp;Models…</source>
+        <translation>&amp;Modelle…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_view.cpp" line="272" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="271" />
+        <location filename="../ui/mainwindow_view.cpp" line="273" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="272" />
+        <location filename="../ui/mainwindow_view.cpp" line="274" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="273" />
+        <location filename="../ui/mainwindow_view.cpp" line="275" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="278" />
+        <location filename="../ui/mainwindow_view.cpp" line="280" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="279" />
+        <location filename="../ui/mainwindow_view.cpp" line="281" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="280" />
+        <location filename="../ui/mainwindow_view.cpp" line="282" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="281" />
+        <location filename="../ui/mainwindow_view.cpp" line="283" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="284" />
+        <location filename="../ui/mainwindow_view.cpp" line="286" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="285" />
+        <location filename="../ui/mainwindow_view.cpp" line="287" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="286" />
+        <location filename="../ui/mainwindow_view.cpp" line="288" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ModelsDialog</name>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="91" />
+        <source>Models</source>
+        <translation>Modelle</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="105" />
+        <source>Add folder…</source>
+        <translation>Ordner hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="106" />
+        <source>Add file…</source>
+        <translation>Datei hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="107" />
+        <source>Add LoRA…</source>
+        <translation>LoRA hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="108" />
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="112" />
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="113" />
+        <source>all weights resident</source>
+        <translation>alle Gewichte im Speicher</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="114" />
+        <source>Memory the transformer's weights may take; below their size, its blocks stream from the file (the same image, slower).</source>
+        <translation>Speicher, den die Gewichte des Transformers belegen dürfen; liegt er unter ihrer Größe, werden die Blöcke aus der Datei nachgeladen (dasselbe Bild, langsamer).</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="120" />
+        <source>Memory budget:</source>
+        <translation>Speicherbudget:</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="124" />
+        <source>Load</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="133" />
+        <source>A FLUX.1 folder or a ComfyUI models folder</source>
+        <translation>Ein FLUX.1-Ordner oder ein ComfyUI-Modellordner</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="138" />
+        <source>A FLUX transformer or a MOSAIC bundle</source>
+        <translation>Ein FLUX-Transformer oder ein MOSAIC-Bundle</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="139" />
+        <source>Model files (*.safetensors *.sft *.json)</source>
+        <translation>Modelldateien (*.safetensors *.sft *.json)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="144" />
+        <source>A LoRA</source>
+        <translation>Eine LoRA</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="144" />
+        <source>LoRA files (*.safetensors)</source>
+        <translation>LoRA-Dateien (*.safetensors)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="148" />
+        <source>LoRA strength</source>
+        <translation>LoRA-Stärke</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="148" />
+        <source>Strength:</source>
+        <translation>Stärke:</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="186" />
+        <source>%1 cannot be used: %2</source>
+        <translation>%1 kann nicht verwendet werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="249" />
+        <source>The bundled MOSAIC-Toys model: small, trained on toy scenes, runs on any CPU.
+
+</source>
+        <translation>Das mitgelieferte Modell MOSAIC-Toys: klein, mit Spielzeugszenen trainiert, läuft auf jeder CPU.
+
+</translation>
     </message>
 </context>
 <context>

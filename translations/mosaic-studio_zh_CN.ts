@@ -108,6 +108,16 @@
         <source>The result kept in %1 is damaged (%2)</source>
         <translation>保存在 %1 中的结果已损坏（%2）</translation>
     </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="25" />
+        <source>MOSAIC-Toys (bundled)</source>
+        <translation>MOSAIC-Toys（内置）</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="30" />
+        <source> · within %1 GiB</source>
+        <translation> · 限制在 %1 GiB 内</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -940,22 +950,22 @@
 <context>
     <name>ui::GenerationWorker</name>
     <message>
-        <location filename="../ui/generationservice.cpp" line="25" />
+        <location filename="../ui/generationservice.cpp" line="48" />
         <source>%1 · %2 px · %3 steps · up to %4 subjects</source>
         <translation>%1 · %2 像素 · %3 步 · 最多 %4 个主体</translation>
     </message>
     <message>
-        <location filename="../ui/generationservice.cpp" line="31" />
+        <location filename="../ui/generationservice.cpp" line="54" />
         <source> · guidance %1 (prompt), %2 (references)</source>
         <translation> · 引导 %1（提示词），%2（参考图）</translation>
     </message>
     <message>
-        <location filename="../ui/generationservice.cpp" line="33" />
+        <location filename="../ui/generationservice.cpp" line="56" />
         <source> · reference collage %1</source>
         <translation> · 参考拼贴 %1</translation>
     </message>
     <message>
-        <location filename="../ui/generationservice.cpp" line="41" />
+        <location filename="../ui/generationservice.cpp" line="64" />
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -976,27 +986,32 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="295" />
-        <source>The model %1 could not be loaded: %2</source>
-        <translation>无法加载模型 %1：%2</translation>
+        <location filename="../ui/mainwindow_generation.cpp" line="317" />
+        <source>%1 could not be loaded: %2 — still using %3.</source>
+        <translation>无法加载 %1：%2 —— 仍在使用 %3。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="309" />
+        <location filename="../ui/mainwindow_generation.cpp" line="319" />
+        <source>%1 could not be loaded: %2</source>
+        <translation>无法加载 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="334" />
         <source>step %1/%2 · %3 s</source>
         <translation>第 %1/%2 步 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="323" />
+        <location filename="../ui/mainwindow_generation.cpp" line="348" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>上一张图像：%1 秒（去噪 %2 秒）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="329" />
+        <location filename="../ui/mainwindow_generation.cpp" line="354" />
         <source>The generation failed: %1</source>
         <translation>生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="332" />
+        <location filename="../ui/mainwindow_generation.cpp" line="357" />
         <source>Generation cancelled.</source>
         <translation>已取消生成。</translation>
     </message>
@@ -1016,22 +1031,23 @@
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="177" />
+        <location filename="../ui/mainwindow_generation.cpp" line="180" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>未找到内置模型（查找位置：%1）。请通过“文件 › 加载模型…”加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="182" />
+        <location filename="../ui/mainwindow_generation.cpp" line="185" />
+        <location filename="../ui/mainwindow_generation.cpp" line="203" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="188" />
+        <location filename="../ui/mainwindow_generation.cpp" line="191" />
         <source>Load a model bundle</source>
         <translation>加载模型包</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="189" />
+        <location filename="../ui/mainwindow_generation.cpp" line="192" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC Studio 模型包 (*.safetensors)</translation>
     </message>
@@ -1046,12 +1062,12 @@
         <translation>演示 %1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="197" />
+        <location filename="../ui/mainwindow_generation.cpp" line="210" />
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="194" />
+        <location filename="../ui/mainwindow_view.cpp" line="195" />
         <source>No translation for %1 is built into this program.</source>
         <translation>本程序未内置 %1 的翻译。</translation>
     </message>
@@ -1062,6 +1078,7 @@
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="230" />
+        <location filename="../ui/mainwindow_generation.cpp" line="320" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
@@ -1081,7 +1098,7 @@
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="231" />
+        <location filename="../ui/mainwindow_view.cpp" line="232" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
@@ -1091,42 +1108,42 @@
         <translation>已选择参考点 (%1, %2)：在画布上单击以指定它的位置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="341" />
+        <location filename="../ui/mainwindow_files.cpp" line="343" />
         <source>Select a result in the gallery first.</source>
         <translation>请先在图库中选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="353" />
+        <location filename="../ui/mainwindow_files.cpp" line="355" />
         <source>The target image for this composition</source>
         <translation>此构图的目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="354" />
+        <location filename="../ui/mainwindow_files.cpp" line="356" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="226" />
+        <location filename="../ui/mainwindow_generation.cpp" line="246" />
         <source>%1 (“%2”)</source>
         <translation>%1（“%2”）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="230" />
+        <location filename="../ui/mainwindow_generation.cpp" line="250" />
         <source>Placed by the prompt, as they have no region: %1</source>
         <translation>未绘制区域，已按提示词放置：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="232" />
+        <location filename="../ui/mainwindow_view.cpp" line="233" />
         <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
         <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;取消生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;将图像或文件粘贴为主体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;矩形、画笔、橡皮擦、点工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;移除所选区域&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+滚轮&lt;/b&gt;&lt;/td&gt;&lt;td&gt;缩放画布&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;本列表&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="245" />
+        <location filename="../ui/mainwindow_view.cpp" line="246" />
         <source>About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="246" />
+        <location filename="../ui/mainwindow_view.cpp" line="247" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;多主体个性化图像生成。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
     </message>
@@ -1156,340 +1173,447 @@
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="252" />
+        <location filename="../ui/mainwindow_files.cpp" line="254" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="252" />
+        <location filename="../ui/mainwindow_files.cpp" line="254" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="253" />
-        <location filename="../ui/mainwindow_files.cpp" line="267" />
+        <location filename="../ui/mainwindow_files.cpp" line="255" />
+        <location filename="../ui/mainwindow_files.cpp" line="269" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="266" />
+        <location filename="../ui/mainwindow_files.cpp" line="268" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="304" />
+        <location filename="../ui/mainwindow_files.cpp" line="306" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="309" />
+        <location filename="../ui/mainwindow_files.cpp" line="311" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>已从 %1 恢复设置（图像中不保存参考图；当前主体按顺序保持其位置）。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="262" />
+        <location filename="../ui/mainwindow_view.cpp" line="263" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="263" />
+        <location filename="../ui/mainwindow_view.cpp" line="264" />
         <source>&amp;New composition</source>
         <translation>新建构图(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="264" />
+        <location filename="../ui/mainwindow_view.cpp" line="265" />
         <source>&amp;Open project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="265" />
+        <location filename="../ui/mainwindow_view.cpp" line="266" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="266" />
+        <location filename="../ui/mainwindow_view.cpp" line="267" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="267" />
+        <location filename="../ui/mainwindow_view.cpp" line="268" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="268" />
+        <location filename="../ui/mainwindow_view.cpp" line="269" />
         <source>Open the &amp;demo composition</source>
         <translation>打开演示构图(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="269" />
+        <location filename="../ui/mainwindow_view.cpp" line="270" />
         <source>&amp;Load model…</source>
         <translation>加载模型(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="270" />
+        <location filename="../ui/mainwindow_view.cpp" line="271" />
+        <source>&amp;Models…</source>
+        <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_view.cpp" line="272" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="271" />
+        <location filename="../ui/mainwindow_view.cpp" line="273" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="272" />
+        <location filename="../ui/mainwindow_view.cpp" line="274" />
         <source>&amp;Paste subject</source>
         <translation>粘贴主体(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="273" />
+        <location filename="../ui/mainwindow_view.cpp" line="275" />
         <source>&amp;Auto layout</source>
         <translation>自动布局(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="274" />
+        <location filename="../ui/mainwindow_view.cpp" line="276" />
         <source>&amp;Box tool</source>
         <translation>矩形工具(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="275" />
+        <location filename="../ui/mainwindow_view.cpp" line="277" />
         <source>B&amp;rush tool</source>
         <translation>画笔工具(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="276" />
+        <location filename="../ui/mainwindow_view.cpp" line="278" />
         <source>&amp;Eraser tool</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="277" />
+        <location filename="../ui/mainwindow_view.cpp" line="279" />
         <source>&amp;Point tool</source>
         <translation>点工具(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="278" />
+        <location filename="../ui/mainwindow_view.cpp" line="280" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="279" />
+        <location filename="../ui/mainwindow_view.cpp" line="281" />
         <source>&amp;Cancel generation</source>
         <translation>取消生成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="280" />
+        <location filename="../ui/mainwindow_view.cpp" line="282" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="281" />
+        <location filename="../ui/mainwindow_view.cpp" line="283" />
         <source>&amp;Dark theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="282" />
+        <location filename="../ui/mainwindow_view.cpp" line="284" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="283" />
+        <location filename="../ui/mainwindow_view.cpp" line="285" />
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="284" />
+        <location filename="../ui/mainwindow_view.cpp" line="286" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="285" />
+        <location filename="../ui/mainwindow_view.cpp" line="287" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="286" />
+        <location filename="../ui/mainwindow_view.cpp" line="288" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="287" />
+        <location filename="../ui/mainwindow_view.cpp" line="289" />
         <source>Compose</source>
         <translation>构图</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="288" />
+        <location filename="../ui/mainwindow_view.cpp" line="290" />
         <source>Gallery</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="289" />
+        <location filename="../ui/mainwindow_view.cpp" line="291" />
         <source>Annotate</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="290" />
+        <location filename="../ui/mainwindow_view.cpp" line="292" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;（可用卡片名称指代主体）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="291" />
+        <location filename="../ui/mainwindow_view.cpp" line="293" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>提示词中的主体名称以其颜色显示；模型收到的是各主体的词（在其预览下方），而不是名称。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="293" />
+        <location filename="../ui/mainwindow_view.cpp" line="295" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>例如 three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="294" />
+        <location filename="../ui/mainwindow_view.cpp" line="296" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="295" />
+        <location filename="../ui/mainwindow_view.cpp" line="297" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="296" />
+        <location filename="../ui/mainwindow_view.cpp" line="298" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>未锁定时，每次生成都会抽取新种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="297" />
+        <location filename="../ui/mainwindow_view.cpp" line="299" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="298" />
+        <location filename="../ui/mainwindow_view.cpp" line="300" />
         <source>Draw a random seed</source>
         <translation>抽取随机种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="299" />
+        <location filename="../ui/mainwindow_view.cpp" line="301" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="300" />
         <location filename="../ui/mainwindow_view.cpp" line="302" />
         <location filename="../ui/mainwindow_view.cpp" line="304" />
-        <location filename="../ui/mainwindow_view.cpp" line="308" />
-        <location filename="../ui/mainwindow_view.cpp" line="312" />
-        <location filename="../ui/mainwindow_view.cpp" line="322" />
+        <location filename="../ui/mainwindow_view.cpp" line="306" />
+        <location filename="../ui/mainwindow_view.cpp" line="310" />
+        <location filename="../ui/mainwindow_view.cpp" line="314" />
+        <location filename="../ui/mainwindow_view.cpp" line="324" />
         <source>model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="301" />
+        <location filename="../ui/mainwindow_view.cpp" line="303" />
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="303" />
+        <location filename="../ui/mainwindow_view.cpp" line="305" />
         <source>Prompt guidance</source>
         <translation>提示词引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="305" />
+        <location filename="../ui/mainwindow_view.cpp" line="307" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>提示词的无分类器引导：大于 1 时更贴近提示词，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="307" />
+        <location filename="../ui/mainwindow_view.cpp" line="309" />
         <source>Reference guidance</source>
         <translation>参考引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="309" />
+        <location filename="../ui/mainwindow_view.cpp" line="311" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>参考图引导：大于 1 时每个主体更接近其参考图，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="311" />
+        <location filename="../ui/mainwindow_view.cpp" line="313" />
         <source>Reference collage</source>
         <translation>参考拼贴</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="312" />
+        <location filename="../ui/mainwindow_view.cpp" line="314" />
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="313" />
+        <location filename="../ui/mainwindow_view.cpp" line="315" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>先生成一张图，把每张参考图（从白色背景中抠出）贴到其区域中（没有区域时：贴到其注意力所在处），再以此强度重绘该图：越低越保留参考图，越高融合越多。重绘的步数需再计算一次。关闭：仅用 MOSAIC。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="317" />
+        <location filename="../ui/mainwindow_view.cpp" line="319" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="324" />
+        <location filename="../ui/mainwindow_view.cpp" line="326" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="328" />
+        <location filename="../ui/mainwindow_view.cpp" line="330" />
         <source>Region strength</source>
         <translation>区域强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="329" />
+        <location filename="../ui/mainwindow_view.cpp" line="331" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>将每个主体的注意力引导到其绘制区域的强度（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="330" />
+        <location filename="../ui/mainwindow_view.cpp" line="332" />
         <source>While busy</source>
         <translation>忙碌时</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="331" />
+        <location filename="../ui/mainwindow_view.cpp" line="333" />
         <source>queue the new request</source>
         <translation>排队新请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="332" />
+        <location filename="../ui/mainwindow_view.cpp" line="334" />
         <source>replace the running one</source>
         <translation>替换正在运行的请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="333" />
+        <location filename="../ui/mainwindow_view.cpp" line="335" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="334" />
+        <location filename="../ui/mainwindow_view.cpp" line="336" />
         <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
         <translation>按提示词中以名字指定的位置（“Pip on the left”、“Tock at the top right”）为每个主体分配区域；提示词未指定位置的主体放在空余处</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="337" />
+        <location filename="../ui/mainwindow_view.cpp" line="339" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="338" />
+        <location filename="../ui/mainwindow_view.cpp" line="340" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="339" />
+        <location filename="../ui/mainwindow_view.cpp" line="341" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;模型&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="341" />
+        <location filename="../ui/mainwindow_view.cpp" line="343" />
         <source>none loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="342" />
+        <location filename="../ui/mainwindow_view.cpp" line="344" />
         <source>Load model…</source>
         <translation>加载模型…</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ModelsDialog</name>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="91" />
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="105" />
+        <source>Add folder…</source>
+        <translation>添加文件夹…</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="106" />
+        <source>Add file…</source>
+        <translation>添加文件…</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="107" />
+        <source>Add LoRA…</source>
+        <translation>添加 LoRA…</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="108" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="112" />
+        <source> MiB</source>
+        <translation> MiB</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="113" />
+        <source>all weights resident</source>
+        <translation>全部权重常驻内存</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="114" />
+        <source>Memory the transformer's weights may take; below their size, its blocks stream from the file (the same image, slower).</source>
+        <translation>Transformer 权重可占用的内存；低于权重大小时，其各块从文件中按需读取（图像相同，但更慢）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="120" />
+        <source>Memory budget:</source>
+        <translation>内存预算：</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="124" />
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="133" />
+        <source>A FLUX.1 folder or a ComfyUI models folder</source>
+        <translation>FLUX.1 文件夹或 ComfyUI 模型文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="138" />
+        <source>A FLUX transformer or a MOSAIC bundle</source>
+        <translation>FLUX Transformer 或 MOSAIC 模型包</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="139" />
+        <source>Model files (*.safetensors *.sft *.json)</source>
+        <translation>模型文件 (*.safetensors *.sft *.json)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="144" />
+        <source>A LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="144" />
+        <source>LoRA files (*.safetensors)</source>
+        <translation>LoRA 文件 (*.safetensors)</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="148" />
+        <source>LoRA strength</source>
+        <translation>LoRA 强度</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="148" />
+        <source>Strength:</source>
+        <translation>强度：</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="186" />
+        <source>%1 cannot be used: %2</source>
+        <translation>%1 无法使用：%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="249" />
+        <source>The bundled MOSAIC-Toys model: small, trained on toy scenes, runs on any CPU.
+
+</source>
+        <translation>内置的 MOSAIC-Toys 模型：规模小，用玩具场景训练，可在任何 CPU 上运行。
+
+</translation>
     </message>
 </context>
 <context>

@@ -5,6 +5,8 @@
 #include <mosaic/log.h>
 
 #include <QCoreApplication>
+
+#include <algorithm>
 #include <QMetaObject>
 
 
@@ -122,12 +124,18 @@ GenerationService::GenerationService(QObject *parent) : QObject(parent)
     m_worker = new GenerationWorker;
     m_worker->moveToThread(generationThread());
     connect(m_worker, &GenerationWorker::modelLoaded, this, [this](const QString &path, const QString &name, const QString &summary) {
+        m_loading = std::max(0, m_loading - 1);
         m_modelReady = true;
         m_modelName = name;
         m_modelPath = path;
+        m_modelSummary = summary;
         Q_EMIT modelLoaded(path, name, summary);
     });
-    connect(m_worker, &GenerationWorker::modelFailed, this, &GenerationService::modelFailed);
+    // The worker keeps the model it had when a load fails: so does the service.
+    connect(m_worker, &GenerationWorker::modelFailed, this, [this](const QString &path, const QString &message) {
+        m_loading = std::max(0, m_loading - 1);
+        Q_EMIT modelFailed(path, message);
+    });
     connect(m_worker, &GenerationWorker::started, this, &GenerationService::started);
     connect(m_worker, &GenerationWorker::progress, this, &GenerationService::progress);
     auto done = [this] {
@@ -168,13 +176,13 @@ GenerationService::~GenerationService()
 
 void GenerationService::loadModel(const QString &path)
 {
-    m_modelReady = false;
+    ++m_loading;
     QMetaObject::invokeMethod(m_worker, "loadModel", Qt::QueuedConnection, Q_ARG(QString, path));
 }
 
 void GenerationService::loadModelSet(const QString &entryJson)
 {
-    m_modelReady = false;
+    ++m_loading;
     QMetaObject::invokeMethod(m_worker, "loadModelSet", Qt::QueuedConnection, Q_ARG(QString, entryJson));
 }
 

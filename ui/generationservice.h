@@ -11,6 +11,8 @@
 
 #include <QImage>
 #include <QObject>
+
+#include <algorithm>
 #include <QString>
 #include <QThread>
 
@@ -87,6 +89,8 @@ public:
 
     void loadModel(const QString &path);
     void loadModelSet(const QString &entryJson);
+    // Results already numbered up to `id` (a reopened project, a recovered autosave): new ones follow them.
+    void continueNumberingAfter(quint64 id) { m_nextId = std::max(m_nextId, id + 1); }
     // Returns the request's id.
     quint64 submit(const mosaic::GenerationRequest &request, bool replaceRunning = false);
     void cancel();
@@ -98,8 +102,11 @@ public:
     void cancelJobs();
     bool jobRunning() const { return !m_jobs.isEmpty(); }
     bool busy() const { return m_running != 0; }
+    // A model stays ready while another loads, and stays loaded when that one fails.
     bool modelReady() const { return m_modelReady; }
+    bool modelLoading() const { return m_loading > 0; }
     QString modelName() const { return m_modelName; }
+    QString modelSummary() const { return m_modelSummary; }
     QString modelPath() const { return m_modelPath; }
 
 Q_SIGNALS:
@@ -125,6 +132,8 @@ private:
     };
     QHash<quint64, PendingJob> m_jobs;
     bool m_modelReady = false;
+    int m_loading = 0; // loads posted and not yet answered
+    QString m_modelSummary;
     QString m_modelName, m_modelPath;
 };
 

@@ -238,6 +238,8 @@ bool MainWindow::openProject(const QString &path, QString *error)
         return false;
     m_composition->reset(c.subjects, c.settings);
     m_gallery->setEntries(c.results);
+    for (const auto &r : c.results) // the next result is numbered after the project's, not #1 again
+        m_service->continueNumberingAfter(r.outcome.id);
     m_projectPath = path;
     m_dirty = false;
     addRecent(path);

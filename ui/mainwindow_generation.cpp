@@ -3,6 +3,8 @@
 #include "mainwindow.h"
 #include "modelsdialog.h"
 
+#include <mosaic/layout.h>
+
 #include "annotatepanel.h"
 #include "annotation.h"
 
@@ -220,6 +222,13 @@ quint64 MainWindow::generate(const QImage &start, double strength)
     req.previewEvery = 1;
     placeFromPrompt(&req);
     m_banner->setVisible(false);
+    // What the CLI says before a run, said here too (the run goes ahead).
+    const int side = req.width > 0 ? req.width : 256;
+    QStringList notes;
+    for (const auto &n : mosaic::placementNotes(req, std::max(req.collage, 0.0f), side, req.height > 0 ? req.height : side))
+        notes << QString::fromStdString(n);
+    if (!notes.isEmpty())
+        showBanner(notes.join(QStringLiteral("\n"))); // (logged there too)
     return m_service->submit(req, m_busyMode->currentIndex() == 1);
 }
 
@@ -303,7 +312,12 @@ void MainWindow::connectService()
         mosaic::logMessage(mosaic::LogLevel::Info, "ui", "model ready: " + summary.toStdString() + " (from " + path.toStdString() + ")");
     });
     connect(m_service, &GenerationService::modelFailed, this, [this](const QString &path, const QString &message) {
-        showBanner(tr("The model %1 could not be loaded: %2").arg(path, message));
+        // The model that was loaded stays loaded, and the panel says so again.
+        showBanner(m_service->modelReady()
+                       ? tr("%1 could not be loaded: %2 — still using %3.").arg(QFileInfo(path).fileName(), message,
+                                                                             m_service->modelName())
+                       : tr("%1 could not be loaded: %2").arg(QFileInfo(path).fileName(), message));
+        m_modelInfo->setText(m_service->modelReady() ? m_service->modelSummary() : tr("No model loaded"));
         updateStatus();
     });
     connect(m_service, &GenerationService::busyChanged, this, [this](bool busy) {

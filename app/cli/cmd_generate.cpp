@@ -172,25 +172,10 @@ bool readSubjects(const Args &args, mosaic::GenerationRequest *request)
 // auto layout puts each one.
 void reportPlacement(const mosaic::GenerationRequest &req, const mosaic::BundleDescription &d)
 {
-    const float collage = req.collage < 0.0f ? d.defaultCollage : req.collage;
-    for (size_t i = 0; i < req.subjects.size() && collage > 0.0f && !req.autoLayout; ++i)
-        if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
-            std::fprintf(stderr, "mosaic generate: subject %zu has no --box or --mask: the reference collage pastes it "
-                                 "where its attention lands, which a small model places poorly (--auto-layout places "
-                                 "it from the prompt)\n",
-                         i + 1);
-    if (req.autoLayout) {
-        // What the pipeline will plan (the same call), so that a name the prompt does not use shows.
-        const int side = d.defaultSize;
-        const auto planned = mosaic::planRequestLayout(req, req.width > 0 ? req.width : side, req.height > 0 ? req.height : side);
-        for (size_t i = 0; i < req.subjects.size(); ++i)
-            if (!req.subjects[i].box && req.subjects[i].mask.width <= 0)
-                std::fprintf(stderr, "mosaic generate: subject %zu (%s) %s\n", i + 1, req.subjects[i].name.c_str(),
-                             planned[i].clause.empty()
-                                 ? "is not placed by the prompt (no clause names it with left, right, middle, top or bottom); "
-                                   "auto layout puts it where there is room"
-                                 : ("placed by \"" + planned[i].clause + "\"").c_str());
-    }
+    const int side = d.defaultSize;
+    for (const auto &note : mosaic::placementNotes(req, req.collage < 0.0f ? d.defaultCollage : req.collage,
+                                                   req.width > 0 ? req.width : side, req.height > 0 ? req.height : side))
+        std::fprintf(stderr, "mosaic generate: %s\n", note.c_str());
 }
 
 // Per subject its attention and share maps, then the ownership map, into `mapsDir`.

@@ -365,8 +365,19 @@ std::shared_ptr<ModelBundle> ModelBundle::load(const std::string &path, Status *
 {
     if (!pipeline::isBundleFile(path)) {
         std::error_code ec;
-        const bool set = std::filesystem::is_directory(path, ec) ||
-                         pipeline::classifyFile(path).role == pipeline::FileRole::Transformer;
+        const pipeline::FoundFile f = std::filesystem::is_regular_file(path, ec) ? pipeline::classifyFile(path)
+                                                                                 : pipeline::FoundFile{};
+        if (!f.error.empty()) {
+            // What a person needs first: that this is not a model at all; the details after.
+            const Status s{StatusCode::CorruptFile,
+                           format("{} is not a model file (a MOSAIC bundle, a FLUX transformer or a model folder was "
+                                  "expected): {}",
+                                  path, f.error)};
+            if (status)
+                *status = s;
+            return nullptr;
+        }
+        const bool set = std::filesystem::is_directory(path, ec) || f.role == pipeline::FileRole::Transformer;
         if (set) {
             ModelSetSpec spec;
             spec.model = path;

@@ -1,6 +1,7 @@
 #include <mosaic/layout.h>
 
 #include <algorithm>
+#include <cctype>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -270,6 +271,41 @@ std::vector<PlannedBox> planRequestLayout(const GenerationRequest &request, int 
         subjects.push_back(std::move(l));
     }
     return planLayout(request.prompt, subjects, width, height);
+}
+
+std::vector<std::string> placementNotes(const GenerationRequest &req, float collage, int width, int height)
+{
+    std::vector<std::string> notes;
+    auto unplaced = [&](size_t i) { return !req.subjects[i].box && req.subjects[i].mask.width <= 0; };
+    auto who = [&](size_t i) {
+        return "subject " + std::to_string(i + 1) + (req.subjects[i].name.empty() ? "" : " (" + req.subjects[i].name + ")");
+    };
+    bool blankPrompt = true;
+    for (char c : req.prompt)
+        blankPrompt = blankPrompt && std::isspace(static_cast<unsigned char>(c));
+    std::string loose;
+    for (size_t i = 0; i < req.subjects.size(); ++i)
+        if (unplaced(i))
+            loose += (loose.empty() ? "" : ", ") + who(i);
+    if (blankPrompt && !loose.empty())
+        notes.push_back("the prompt is empty and " + loose + " has no region: nothing tells the model where or "
+                        "what to draw; describe the scene, or draw a box");
+    if (collage > 0.0f && !req.autoLayout)
+        for (size_t i = 0; i < req.subjects.size(); ++i)
+            if (unplaced(i))
+                notes.push_back(who(i) + " has no region (box or mask): the reference collage pastes it where its "
+                                         "attention lands, which a small model places poorly (auto layout places it "
+                                         "from the prompt)");
+    if (req.autoLayout) {
+        const auto planned = planRequestLayout(req, width, height);
+        for (size_t i = 0; i < req.subjects.size(); ++i)
+            if (unplaced(i))
+                notes.push_back(who(i) + (planned[i].clause.empty()
+                                              ? " is not placed by the prompt (no clause names it with left, right, "
+                                                "middle, top or bottom); auto layout puts it where there is room"
+                                              : " placed by \"" + planned[i].clause + "\""));
+    }
+    return notes;
 }
 
 } // namespace mosaic

@@ -715,9 +715,11 @@ private Q_SLOTS:
         Run b = run(base + " --collage 0.5 --out " + m_dir + "/collage.png");
         QVERIFY2(b.exitCode == 0, b.output.c_str());
         // The subject without a region is named (it is placed by attention); the one with a box is not.
-        QVERIFY2(b.output.find("subject 2 has no --box or --mask") != std::string::npos, b.output.c_str());
-        QVERIFY(b.output.find("subject 1 has no --box") == std::string::npos);
-        QVERIFY(a.output.find("has no --box") == std::string::npos); // no collage, no note
+        QVERIFY2(b.output.find("subject 2 (") != std::string::npos &&
+                     b.output.find("has no region (box or mask)") != std::string::npos,
+                 b.output.c_str());
+        QVERIFY(b.output.find("subject 1 (") == std::string::npos);
+        QVERIFY(a.output.find("has no region") == std::string::npos); // no collage, no note
         std::map<std::string, std::string> text;
         QVERIFY(mosaic::readPngText(m_dir + "/collage.png", &text).ok());
         QVERIFY2(text["parameters"].find("Reference collage: 0.5") != std::string::npos, text["parameters"].c_str());

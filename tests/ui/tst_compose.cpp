@@ -437,6 +437,91 @@ private Q_SLOTS:
         }
     }
 
+    // A file that is not a model, given to Load model… while a model works: the banner says it is not a
+    // model file and which model is still in use; the panel shows that model again, and it generates.
+    void failedLoadKeepsTheModel()
+    {
+        ui::MainWindow w;
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(m_model);
+        QVERIFY(loaded.wait(30000));
+        const QString name = w.service()->modelName();
+        QSignalSpy failed(w.service(), &ui::GenerationService::modelFailed);
+        const std::string bad = m_dir + "/notamodel.safetensors";
+        std::ofstream(bad) << std::string(64, '\xff');
+        w.loadModel(QString::fromStdString(bad));
+        QVERIFY(failed.wait(30000));
+        QVERIFY(w.service()->modelReady());
+        QCOMPARE(w.service()->modelName(), name);
+        QVERIFY2(w.bannerText().contains(QStringLiteral("is not a model file")) &&
+                     w.bannerText().contains(QStringLiteral("still using")),
+                 qPrintable(w.bannerText()));
+        QVERIFY(w.subjectsPanel()->addFiles({m_red}) == 1);
+        QSignalSpy finished(w.service(), &ui::GenerationService::finished);
+        ui::Settings s = w.composition()->settings();
+        s.steps = 1;
+        s.size = 64;
+        w.composition()->setSettings(s);
+        QVERIFY(w.generate() != 0);
+        QVERIFY(finished.wait(60000));
+    }
+
+    // An empty prompt with a subject that has no region: said before the run, as the CLI says it.
+    void emptyPromptIsSaidBeforeTheRun()
+    {
+        ui::MainWindow w;
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(m_model);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(w.subjectsPanel()->addFiles({m_red}) == 1);
+        ui::Settings s = w.composition()->settings();
+        s.prompt.clear();
+        s.steps = 1;
+        s.size = 64;
+        w.composition()->setSettings(s);
+        QSignalSpy finished(w.service(), &ui::GenerationService::finished);
+        QVERIFY(w.generate() != 0);
+        QVERIFY2(w.bannerText().contains(QStringLiteral("the prompt is empty")), qPrintable(w.bannerText()));
+        QVERIFY(finished.wait(60000));
+    }
+
+    // Results keep counting after a project is reopened: the next one is not "#1" again.
+    void numberingContinuesAfterReopening()
+    {
+        const QString project = QString::fromStdString(m_dir + "/numbered.mosaic");
+        quint64 last = 0;
+        {
+            ui::MainWindow w;
+            QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+            w.loadModel(m_model);
+            QVERIFY(loaded.wait(30000));
+            QVERIFY(w.subjectsPanel()->addFiles({m_red}) == 1);
+            ui::Settings s = w.composition()->settings();
+            s.steps = 1;
+            s.size = 64;
+            w.composition()->setSettings(s);
+            QSignalSpy finished(w.service(), &ui::GenerationService::finished);
+            for (int i = 0; i < 2; ++i) {
+                last = w.generate();
+                QVERIFY(last != 0);
+                QVERIFY(finished.wait(60000));
+            }
+            QString error;
+            QVERIFY2(w.saveProjectAs(project, &error), qPrintable(error));
+        }
+        ui::MainWindow w;
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(m_model);
+        QVERIFY(loaded.wait(30000));
+        QString error;
+        QVERIFY2(w.openProject(project, &error), qPrintable(error));
+        QCOMPARE(w.gallery()->count(), 2);
+        QSignalSpy finished(w.service(), &ui::GenerationService::finished);
+        const quint64 next = w.generate();
+        QVERIFY2(next > last, qPrintable(QStringLiteral("%1 after %2").arg(next).arg(last)));
+        QVERIFY(finished.wait(60000));
+    }
+
     void failedGenerationShowsBanner()
     {
         ui::MainWindow w;

@@ -10,6 +10,7 @@
 #include <mosaic/tools.h>
 
 #include <QApplication>
+#include <QFile>
 #include <QSettings>
 #include <QSignalSpy>
 
@@ -103,6 +104,26 @@ private Q_SLOTS:
         QVERIFY2(outcome.modelName.contains(QStringLiteral("flux1-dev (folder, bf16) + subject.safetensors x0.5")),
                  qPrintable(outcome.modelName));
         QCOMPARE(outcome.image.width(), 64);
+
+        // A file that is not a model: said plainly, and the set stays loaded and generating.
+        const QString junk = QString::fromStdString(testsupport::scratchDir("models-junk") + "/notamodel.safetensors");
+        {
+            QFile f(junk);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(4096, 'x'));
+        }
+        QSignalSpy loadFailed(&service, &ui::GenerationService::modelFailed);
+        service.loadModel(junk);
+        QVERIFY(service.modelLoading());
+        QVERIFY(loadFailed.wait(30000));
+        QVERIFY2(loadFailed[0][1].toString().contains(QStringLiteral("is not a model file")),
+                 qPrintable(loadFailed[0][1].toString()));
+        QVERIFY(!service.modelLoading());
+        QVERIFY(service.modelReady());
+        QVERIFY(service.modelName().contains(QStringLiteral("flux1-dev")));
+        service.submit(req);
+        QVERIFY(done.wait(120000) || bad.size() > 0);
+        QCOMPARE(done.size(), 2);
     }
 };
 

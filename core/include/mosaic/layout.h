@@ -44,4 +44,10 @@ std::vector<PlannedBox> planLayout(const std::string &prompt, const std::vector<
 std::vector<PlannedBox> planRequestLayout(const GenerationRequest &request, int width, int height,
                                           const std::vector<std::string> &extraNames = {});
 
+// What a person should hear before a run, in the same words from the CLI and the app: subjects without a
+// region that the reference collage will paste where attention happens to land; an empty prompt that
+// leaves subjects without a region unplaced; with auto layout, where each subject without a region goes
+// (the clause that places it, or that none does). `collage` is the strength the run will use.
+std::vector<std::string> placementNotes(const GenerationRequest &request, float collage, int width, int height);
+
 } // namespace mosaic
