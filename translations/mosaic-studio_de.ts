@@ -892,57 +892,62 @@
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="373" />
+        <location filename="../ui/gallery.cpp" line="348" />
+        <source>There is no image to save.</source>
+        <translation>Es gibt kein Bild zum Speichern.</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="381" />
         <source>&lt;b&gt;Attention overlays&lt;/b&gt;</source>
         <translation>&lt;b&gt;Aufmerksamkeitskarten&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="374" />
+        <location filename="../ui/gallery.cpp" line="382" />
         <source>Overlay opacity</source>
         <translation>Deckkraft der Überlagerung</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="375" />
+        <location filename="../ui/gallery.cpp" line="383" />
         <source>Ownership map</source>
         <translation>Zuordnungskarte</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="376" />
+        <location filename="../ui/gallery.cpp" line="384" />
         <source>Beside the references</source>
         <translation>Neben den Referenzen</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="377" />
+        <location filename="../ui/gallery.cpp" line="385" />
         <source>Save as PNG…</source>
         <translation>Als PNG speichern…</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="378" />
+        <location filename="../ui/gallery.cpp" line="386" />
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="379" />
+        <location filename="../ui/gallery.cpp" line="387" />
         <source>Delete</source>
         <translation>Löschen</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="380" />
+        <location filename="../ui/gallery.cpp" line="388" />
         <source>Reuse these settings</source>
         <translation>Diese Einstellungen übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="381" />
+        <location filename="../ui/gallery.cpp" line="389" />
         <source>Vary</source>
         <translation>Variieren</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="382" />
+        <location filename="../ui/gallery.cpp" line="390" />
         <source>Generate again starting from this image, with the current subjects and prompt</source>
         <translation>Erneut erzeugen, ausgehend von diesem Bild, mit den aktuellen Motiven und der aktuellen Beschreibung</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="383" />
+        <location filename="../ui/gallery.cpp" line="391" />
         <source>How much the variation may change: 1 starts from noise, lower keeps more of the image</source>
         <translation>Wie stark die Variation abweichen darf: 1 beginnt mit Rauschen, kleinere Werte behalten mehr vom Bild</translation>
     </message>
@@ -1016,17 +1021,17 @@
         <translation>Erzeugung abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="203" />
+        <location filename="../ui/mainwindow.cpp" line="206" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · Threads: %2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="205" />
+        <location filename="../ui/mainwindow.cpp" line="208" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="205" />
+        <location filename="../ui/mainwindow.cpp" line="208" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
@@ -1082,28 +1087,34 @@
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="230" />
+        <location filename="../ui/mainwindow.cpp" line="95" />
+        <location filename="../ui/mainwindow_files.cpp" line="171" />
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="233" />
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="230" />
+        <location filename="../ui/mainwindow.cpp" line="233" />
         <location filename="../ui/mainwindow_generation.cpp" line="320" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="232" />
+        <location filename="../ui/mainwindow.cpp" line="235" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>Das mitgelieferte MOSAIC-Toys-Modell ist klein und auf prozedurale Spielzeuge trainiert: Es erzeugt Spielzeugszenen, keine Fotos. FLUX-Modellpakete laden Sie über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="235" />
+        <location filename="../ui/mainwindow.cpp" line="238" />
         <source>untitled</source>
         <translation>unbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="236" />
+        <location filename="../ui/mainwindow.cpp" line="239" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
@@ -1123,58 +1134,58 @@
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="244" />
+        <location filename="../ui/mainwindow.cpp" line="247" />
         <source>Unsaved work</source>
         <translation>Ungespeicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="245" />
+        <location filename="../ui/mainwindow.cpp" line="248" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>Die Komposition hat ungespeicherte Änderungen. Vor dem Schließen speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="188" />
+        <location filename="../ui/mainwindow_files.cpp" line="189" />
         <source>Cannot read the target image %1</source>
         <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="194" />
+        <location filename="../ui/mainwindow_files.cpp" line="195" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="223" />
+        <location filename="../ui/mainwindow_files.cpp" line="224" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="254" />
+        <location filename="../ui/mainwindow_files.cpp" line="255" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="254" />
+        <location filename="../ui/mainwindow_files.cpp" line="255" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="255" />
-        <location filename="../ui/mainwindow_files.cpp" line="269" />
+        <location filename="../ui/mainwindow_files.cpp" line="256" />
+        <location filename="../ui/mainwindow_files.cpp" line="270" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="268" />
+        <location filename="../ui/mainwindow_files.cpp" line="269" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="306" />
+        <location filename="../ui/mainwindow_files.cpp" line="307" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="311" />
+        <location filename="../ui/mainwindow_files.cpp" line="312" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
@@ -1394,22 +1405,22 @@
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="343" />
+        <location filename="../ui/mainwindow_files.cpp" line="344" />
         <source>Select a result in the gallery first.</source>
         <translation>Wählen Sie zuerst ein Ergebnis in der Galerie.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="355" />
+        <location filename="../ui/mainwindow_files.cpp" line="356" />
         <source>The target image for this composition</source>
         <translation>Das Zielbild für diese Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="356" />
+        <location filename="../ui/mainwindow_files.cpp" line="357" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="88" />
+        <location filename="../ui/mainwindow.cpp" line="89" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>

@@ -892,57 +892,62 @@
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="373" />
+        <location filename="../ui/gallery.cpp" line="348" />
+        <source>There is no image to save.</source>
+        <translation>没有可保存的图像。</translation>
+    </message>
+    <message>
+        <location filename="../ui/gallery.cpp" line="381" />
         <source>&lt;b&gt;Attention overlays&lt;/b&gt;</source>
         <translation>&lt;b&gt;注意力叠加&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="374" />
+        <location filename="../ui/gallery.cpp" line="382" />
         <source>Overlay opacity</source>
         <translation>叠加不透明度</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="375" />
+        <location filename="../ui/gallery.cpp" line="383" />
         <source>Ownership map</source>
         <translation>归属图</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="376" />
+        <location filename="../ui/gallery.cpp" line="384" />
         <source>Beside the references</source>
         <translation>与参考图并排</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="377" />
+        <location filename="../ui/gallery.cpp" line="385" />
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="378" />
+        <location filename="../ui/gallery.cpp" line="386" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="379" />
+        <location filename="../ui/gallery.cpp" line="387" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="380" />
+        <location filename="../ui/gallery.cpp" line="388" />
         <source>Reuse these settings</source>
         <translation>复用这些设置</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="381" />
+        <location filename="../ui/gallery.cpp" line="389" />
         <source>Vary</source>
         <translation>变体</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="382" />
+        <location filename="../ui/gallery.cpp" line="390" />
         <source>Generate again starting from this image, with the current subjects and prompt</source>
         <translation>以此图像为起点，使用当前主体和提示词重新生成</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="383" />
+        <location filename="../ui/gallery.cpp" line="391" />
         <source>How much the variation may change: 1 starts from noise, lower keeps more of the image</source>
         <translation>变体可改变的程度：1 从噪声开始，数值越低保留的原图越多</translation>
     </message>
@@ -1016,17 +1021,17 @@
         <translation>已取消生成。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="203" />
+        <location filename="../ui/mainwindow.cpp" line="206" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · 线程：%2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="205" />
+        <location filename="../ui/mainwindow.cpp" line="208" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="205" />
+        <location filename="../ui/mainwindow.cpp" line="208" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
@@ -1072,28 +1077,34 @@
         <translation>本程序未内置 %1 的翻译。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="230" />
+        <location filename="../ui/mainwindow.cpp" line="95" />
+        <location filename="../ui/mainwindow_files.cpp" line="171" />
+        <source>Saved %1</source>
+        <translation>已保存 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="233" />
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="230" />
+        <location filename="../ui/mainwindow.cpp" line="233" />
         <location filename="../ui/mainwindow_generation.cpp" line="320" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="232" />
+        <location filename="../ui/mainwindow.cpp" line="235" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>内置的 MOSAIC-Toys 模型很小，只在程序生成的玩具上训练：它生成玩具场景，而不是照片。FLUX 架构的模型包可通过“文件 › 加载模型…”加载。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="235" />
+        <location filename="../ui/mainwindow.cpp" line="238" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="236" />
+        <location filename="../ui/mainwindow.cpp" line="239" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
@@ -1103,22 +1114,22 @@
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="88" />
+        <location filename="../ui/mainwindow.cpp" line="89" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>已选择参考点 (%1, %2)：在画布上单击以指定它的位置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="343" />
+        <location filename="../ui/mainwindow_files.cpp" line="344" />
         <source>Select a result in the gallery first.</source>
         <translation>请先在图库中选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="355" />
+        <location filename="../ui/mainwindow_files.cpp" line="356" />
         <source>The target image for this composition</source>
         <translation>此构图的目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="356" />
+        <location filename="../ui/mainwindow_files.cpp" line="357" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
@@ -1148,58 +1159,58 @@
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;多主体个性化图像生成。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="244" />
+        <location filename="../ui/mainwindow.cpp" line="247" />
         <source>Unsaved work</source>
         <translation>未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="245" />
+        <location filename="../ui/mainwindow.cpp" line="248" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>构图有未保存的更改。关闭前保存吗？</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="188" />
+        <location filename="../ui/mainwindow_files.cpp" line="189" />
         <source>Cannot read the target image %1</source>
         <translation>无法读取目标图像 %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="194" />
+        <location filename="../ui/mainwindow_files.cpp" line="195" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>请在图库中选择结果或选择目标图像。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="223" />
+        <location filename="../ui/mainwindow_files.cpp" line="224" />
         <source>%1 does not exist</source>
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="254" />
+        <location filename="../ui/mainwindow_files.cpp" line="255" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="254" />
+        <location filename="../ui/mainwindow_files.cpp" line="255" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="255" />
-        <location filename="../ui/mainwindow_files.cpp" line="269" />
+        <location filename="../ui/mainwindow_files.cpp" line="256" />
+        <location filename="../ui/mainwindow_files.cpp" line="270" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="268" />
+        <location filename="../ui/mainwindow_files.cpp" line="269" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="306" />
+        <location filename="../ui/mainwindow_files.cpp" line="307" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="311" />
+        <location filename="../ui/mainwindow_files.cpp" line="312" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>已从 %1 恢复设置（图像中不保存参考图；当前主体按顺序保持其位置）。</translation>
     </message>

@@ -337,11 +337,19 @@ void Gallery::saveCurrent()
         return;
     const QString path = QFileDialog::getSaveFileName(this, tr("Save image"), tr("mosaic-%1.png").arg(current()->outcome.id),
                                                       tr("PNG images (*.png)"));
-    if (path.isEmpty())
-        return;
+    if (!path.isEmpty())
+        saveCurrentTo(path);
+}
+
+bool Gallery::saveCurrentTo(const QString &path)
+{
     QString error;
-    if (!savePng(i, path, &error))
-        Q_EMIT errorOccurred(error);
+    if (currentIndex() < 0 || !savePng(currentIndex(), path, &error)) {
+        Q_EMIT errorOccurred(error.isEmpty() ? tr("There is no image to save.") : error);
+        return false;
+    }
+    Q_EMIT saved(path);
+    return true;
 }
 
 void Gallery::removeAt(int index)

@@ -59,11 +59,16 @@ public:
     bool resultsJson(QJsonArray *out, QString *error) const;
     ResultStore &store() const { return *m_store; }
 
+public:
+    // Writes the shown result's PNG to `path` and says so (saved, or errorOccurred).
+    bool saveCurrentTo(const QString &path);
+
 Q_SIGNALS:
     void reuseRequested(const mosaic::GenerationRequest &request);
     // Generate again starting from this image noised to `strength` (image to image).
     void varyRequested(const QImage &image, double strength);
     void errorOccurred(const QString &message);
+    void saved(const QString &path); // an image written at the user's asking
     void countChanged(int count);
 
 protected:

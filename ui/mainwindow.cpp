@@ -32,6 +32,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QDir>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -90,6 +91,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     });
     connect(m_subjects, &SubjectsPanel::errorOccurred, this, [this](const QString &m) { showBanner(m); });
     connect(m_gallery, &Gallery::errorOccurred, this, [this](const QString &m) { showBanner(m); });
+    connect(m_gallery, &Gallery::saved, this,
+            [this](const QString &path) { statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 8000); });
     connect(m_composition, &Composition::settingsChanged, this, &MainWindow::syncSettingsFromComposition);
     connect(m_gallery, &Gallery::varyRequested, this, [this](const QImage &image, double strength) { generate(image, strength); });
     connect(m_gallery, &Gallery::reuseRequested, this, [this](const mosaic::GenerationRequest &r) {

@@ -168,6 +168,7 @@ bool MainWindow::saveProjectAs(const QString &path, QString *error)
     addRecent(path);
     QFile::remove(autosavePath());
     updateStatus();
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 8000);
     return true;
 }
 

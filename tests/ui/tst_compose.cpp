@@ -508,6 +508,15 @@ private Q_SLOTS:
             }
             QString error;
             QVERIFY2(w.saveProjectAs(project, &error), qPrintable(error));
+            // Saving says so: the project, and an image from the gallery.
+            QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("Saved")) &&
+                         w.statusBar()->currentMessage().contains(QStringLiteral("numbered.mosaic")),
+                     qPrintable(w.statusBar()->currentMessage()));
+            const QString png = QString::fromStdString(m_dir + "/numbered.png");
+            QVERIFY(w.gallery()->saveCurrentTo(png));
+            QVERIFY(QFileInfo::exists(png));
+            QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("numbered.png")),
+                     qPrintable(w.statusBar()->currentMessage()));
         }
         ui::MainWindow w;
         QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);

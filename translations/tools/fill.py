@@ -303,6 +303,8 @@ DE = {
  'Cancelled': 'Abgebrochen',
  'No model is loaded: the model suggester uses the model the app has loaded.': 'Kein Modell geladen: Der Modell-Vorschlag verwendet das Modell, das die App geladen hat.',
 # Models… and the model banners (2026-12-07)
+ 'Saved %1': '%1 gespeichert',
+ 'There is no image to save.': 'Es gibt kein Bild zum Speichern.',
  'MOSAIC-Toys (bundled)': 'MOSAIC-Toys (mitgeliefert)',
  ' · within %1 GiB': ' · innerhalb von %1 GiB',
  'Models': 'Modelle',
@@ -629,6 +631,8 @@ ZH = {
  'Cancelled': '已取消',
  'No model is loaded: the model suggester uses the model the app has loaded.': '未加载模型：模型建议器使用应用已加载的模型。',
 # Models… and the model banners (2026-12-07)
+ 'Saved %1': '已保存 %1',
+ 'There is no image to save.': '没有可保存的图像。',
  'MOSAIC-Toys (bundled)': 'MOSAIC-Toys（内置）',
  ' · within %1 GiB': ' · 限制在 %1 GiB 内',
  'Models': '模型',
