@@ -1159,33 +1159,37 @@
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="255" />
+        <location filename="../ui/mainwindow_files.cpp" line="258" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="255" />
+        <location filename="../ui/mainwindow_files.cpp" line="258" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="256" />
-        <location filename="../ui/mainwindow_files.cpp" line="270" />
+        <location filename="../ui/mainwindow_files.cpp" line="259" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="269" />
+        <location filename="../ui/mainwindow_files.cpp" line="272" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="307" />
+        <location filename="../ui/mainwindow_files.cpp" line="273" />
+        <source>MOSAIC Studio projects and images (*.mosaic *.png)</source>
+        <translation>MOSAIC-Studio-Projekte und -Bilder (*.mosaic *.png)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_files.cpp" line="310" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="312" />
+        <location filename="../ui/mainwindow_files.cpp" line="315" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
     </message>
@@ -1405,17 +1409,17 @@
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="344" />
+        <location filename="../ui/mainwindow_files.cpp" line="347" />
         <source>Select a result in the gallery first.</source>
         <translation>Wählen Sie zuerst ein Ergebnis in der Galerie.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="356" />
+        <location filename="../ui/mainwindow_files.cpp" line="359" />
         <source>The target image for this composition</source>
         <translation>Das Zielbild für diese Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="357" />
+        <location filename="../ui/mainwindow_files.cpp" line="360" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>

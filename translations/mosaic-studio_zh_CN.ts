@@ -1119,17 +1119,17 @@
         <translation>已选择参考点 (%1, %2)：在画布上单击以指定它的位置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="344" />
+        <location filename="../ui/mainwindow_files.cpp" line="347" />
         <source>Select a result in the gallery first.</source>
         <translation>请先在图库中选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="356" />
+        <location filename="../ui/mainwindow_files.cpp" line="359" />
         <source>The target image for this composition</source>
         <translation>此构图的目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="357" />
+        <location filename="../ui/mainwindow_files.cpp" line="360" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
@@ -1184,33 +1184,37 @@
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="255" />
+        <location filename="../ui/mainwindow_files.cpp" line="258" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="255" />
+        <location filename="../ui/mainwindow_files.cpp" line="258" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="256" />
-        <location filename="../ui/mainwindow_files.cpp" line="270" />
+        <location filename="../ui/mainwindow_files.cpp" line="259" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="269" />
+        <location filename="../ui/mainwindow_files.cpp" line="272" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="307" />
+        <location filename="../ui/mainwindow_files.cpp" line="273" />
+        <source>MOSAIC Studio projects and images (*.mosaic *.png)</source>
+        <translation>MOSAIC Studio 项目和图像 (*.mosaic *.png)</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_files.cpp" line="310" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="312" />
+        <location filename="../ui/mainwindow_files.cpp" line="315" />
         <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
         <translation>已从 %1 恢复设置（图像中不保存参考图；当前主体按顺序保持其位置）。</translation>
     </message>

@@ -234,6 +234,9 @@ void MainWindow::openFiles(const QStringList &paths, QStringList *errors)
 
 bool MainWindow::openProject(const QString &path, QString *error)
 {
+    // File › Open on an image MOSAIC wrote: its settings and regions, as a drop restores them.
+    if (path.endsWith(QLatin1String(".png"), Qt::CaseInsensitive))
+        return restoreFromPng(path, error);
     ProjectContent c;
     if (!loadProject(path, &c, error))
         return false;
@@ -267,7 +270,7 @@ void MainWindow::saveProjectInteractive(bool askPath)
 void MainWindow::openProjectInteractive()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(),
-                                                      tr("MOSAIC Studio projects (*.mosaic)"));
+                                                      tr("MOSAIC Studio projects and images (*.mosaic *.png)"));
     QString error;
     if (!path.isEmpty() && !openProject(path, &error))
         showBanner(error);

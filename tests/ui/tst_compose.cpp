@@ -599,6 +599,11 @@ private Q_SLOTS:
             QVERIFY2(w.restoreFromPng(png, &error), qPrintable(error));
             QVERIFY(w.composition()->settings() == s);
             QCOMPARE(w.composition()->subject(1).box, QRectF(0.5, 0.5, 0.5, 0.5));
+            // File › Open takes the PNG too: its settings come back, the project stays the project.
+            w.composition()->setSettings(ui::Settings());
+            QVERIFY2(w.openProject(png, &error), qPrintable(error));
+            QVERIFY(w.composition()->settings() == s);
+            QCOMPARE(w.projectPath(), project);
         }
     }
 
