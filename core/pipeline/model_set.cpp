@@ -138,11 +138,6 @@ bool anyStartsWith(const std::vector<std::string> &names, const std::string &pre
     return std::any_of(names.begin(), names.end(), [&](const std::string &n) { return startsWith(n, prefix); });
 }
 
-std::string precisionOfDtypes(const Checkpoint &ck)
-{
-    return model::checkpointPrecision(ck);
-}
-
 } // namespace
 
 const char *fileRoleName(FileRole role)
@@ -179,7 +174,7 @@ FoundFile classifyFile(const std::string &path)
         const Checkpoint ck = Checkpoint::open(path);
         f.bytes = ck.totalBytes();
         const auto names = ck.names();
-        f.precision = precisionOfDtypes(ck);
+        f.precision = model::checkpointPrecision(ck);
         if (ck.metadata().count("mosaic.bundle")) {
             f.role = FileRole::Bundle;
             return f;
@@ -305,11 +300,6 @@ FoundFile choose(std::vector<FoundFile> c, const std::string &where, std::string
         *note = format("chosen from {} candidates{} (also: {}); give the file to pick another", c.size(), where, others);
     }
     return c.empty() ? FoundFile{} : c.front();
-}
-
-std::string readJsonString(const std::string &path, size_t limit = 1u << 20)
-{
-    return readFileBounded(path, limit, path);
 }
 
 ModelSetPart partOf(const std::string &role, const FoundFile &f)
@@ -653,7 +643,7 @@ std::unique_ptr<Bundle> loadModelSet(const ModelSetSpec &spec, ModelSetReport *r
     const Checkpoint ack = Checkpoint::open(found.ae);
     b->ae = model::loadAutoEncoder(ack, compute);
     if (!found.aeConfig.empty()) {
-        const auto j = parseBoundedJson(readJsonString(found.aeConfig), found.aeConfig, {1u << 20, 8});
+        const auto j = parseBoundedJson(readFileBounded(found.aeConfig, 1u << 20, found.aeConfig), found.aeConfig, {1u << 20, 8});
         try {
             b->ae->config.scale_factor = j.value("scaling_factor", b->ae->config.scale_factor);
             b->ae->config.shift_factor = j.value("shift_factor", b->ae->config.shift_factor);
