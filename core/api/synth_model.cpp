@@ -7,6 +7,7 @@
 #include "model/flux_keymap.h"
 #include "model/state_dict.h"
 #include "model/weights.h"
+#include "pipeline/sampling.h"
 #include "util/atomic_file.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -268,11 +269,7 @@ Status synthModelFile(const std::string &path, const SynthModelOptions &o)
                 throw Error(StatusCode::InvalidArgument, "inputs: a size that is a multiple of 16 and at least one text token");
             auto gen = at::make_generator<at::CPUGeneratorImpl>(o.seed);
             const auto f = at::TensorOptions().dtype(at::kFloat);
-            at::Tensor ids = at::zeros({1, side * side, 3}, f);
-            for (int64_t i = 0; i < side * side; ++i) {
-                ids[0][i][1] = static_cast<float>(i / side);
-                ids[0][i][2] = static_cast<float>(i % side);
-            }
+            const at::Tensor ids = pipeline::tokenIds(1, side, side);
             st::write(path, {{"img", at::randn({1, side * side, c.in_channels}, gen, f)},
                              {"img_ids", ids},
                              {"txt", at::randn({1, txt, c.context_in_dim}, gen, f)},
