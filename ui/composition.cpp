@@ -45,9 +45,15 @@ bool Composition::addSubjectFromImage(const QImage &image, const QString &name, 
             *error = tr("A composition holds at most %1 subjects.").arg(kMaxSubjects);
         return false;
     }
-    if (image.isNull() || image.width() < 8 || image.height() < 8) {
+    if (image.isNull() || image.width() < mosaic::kMinSubjectSide || image.height() < mosaic::kMinSubjectSide) {
         if (error)
-            *error = tr("The image is empty or smaller than 8×8 pixels.");
+            *error = sourcePath.isEmpty()
+                         ? tr("The image is empty or smaller than %1×%1 pixels.").arg(mosaic::kMinSubjectSide)
+                         : tr("%1 is %2×%3 pixels; a subject's image must be at least %4×%4.")
+                               .arg(QFileInfo(sourcePath).fileName())
+                               .arg(image.width())
+                               .arg(image.height())
+                               .arg(mosaic::kMinSubjectSide);
         return false;
     }
     SubjectItem item;

@@ -67,7 +67,8 @@ void GenerationWorker::generate(quint64 id, const mosaic::GenerationRequest &req
     mosaic::GenerationCallbacks cb;
     cb.cancel = &m_cancel;
     cb.progress = [this, id](const mosaic::ProgressInfo &p) {
-        Q_EMIT progress(id, p.step, p.steps, p.elapsedSeconds, p.preview ? toQImage(*p.preview) : QImage());
+        const StepProgress s{p.step, p.steps, p.pass, p.passes, p.passStep, p.passSteps, p.elapsedSeconds};
+        Q_EMIT progress(id, s, p.preview ? toQImage(*p.preview) : QImage());
     };
     GenerationOutcome out;
     out.id = id;
@@ -120,6 +121,7 @@ QThread *GenerationService::generationThread()
 GenerationService::GenerationService(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<ui::GenerationOutcome>();
+    qRegisterMetaType<ui::StepProgress>();
     qRegisterMetaType<mosaic::GenerationRequest>();
     m_worker = new GenerationWorker;
     m_worker->moveToThread(generationThread());

@@ -35,6 +35,16 @@ struct GenerationOutcome
     QString modelName;
 };
 
+// One step of a run as the window shows it (mosaic::ProgressInfo): the bar runs over `step` of
+// `steps`, the text names the pass's own step (the panel's steps in pass 1; with the reference
+// collage, pass 2 refines the pasted references).
+struct StepProgress
+{
+    int step = 0, steps = 0;
+    int pass = 1, passes = 1, passStep = 0, passSteps = 0;
+    double seconds = 0;
+};
+
 // Work for the generation thread: it gets the loaded model (nullptr when none is) and a cancel flag,
 // and returns an error message ("" when it succeeded).
 using ModelJob = std::function<QString(mosaic::ModelBundle *model, const std::atomic<bool> *cancel)>;
@@ -62,7 +72,7 @@ Q_SIGNALS:
     void modelLoaded(const QString &path, const QString &name, const QString &summary);
     void modelFailed(const QString &path, const QString &message);
     void started(quint64 id);
-    void progress(quint64 id, int step, int steps, double seconds, const QImage &preview);
+    void progress(quint64 id, const ui::StepProgress &progress, const QImage &preview);
     void finished(const ui::GenerationOutcome &outcome);
     void failed(quint64 id, const QString &message);
     void cancelled(quint64 id);
@@ -113,7 +123,7 @@ Q_SIGNALS:
     void modelLoaded(const QString &path, const QString &name, const QString &summary);
     void modelFailed(const QString &path, const QString &message);
     void started(quint64 id);
-    void progress(quint64 id, int step, int steps, double seconds, const QImage &preview);
+    void progress(quint64 id, const ui::StepProgress &progress, const QImage &preview);
     void finished(const ui::GenerationOutcome &outcome);
     void failed(quint64 id, const QString &message);
     void cancelled(quint64 id);
@@ -140,4 +150,5 @@ private:
 } // namespace ui
 
 Q_DECLARE_METATYPE(ui::GenerationOutcome)
+Q_DECLARE_METATYPE(ui::StepProgress)
 Q_DECLARE_METATYPE(mosaic::GenerationRequest)

@@ -69,12 +69,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     // the window in compose mode (1280 px screens, and 2x HiDPI at 2560).
     m_annotate->setMinimumSize(240, 200);
     m_tabs->addTab(m_annotate, QString());
-    m_banner = new QLabel(this);
-    m_banner->setObjectName(QStringLiteral("banner"));
-    m_banner->setWordWrap(true);
-    m_banner->setVisible(false);
-    m_banner->setMargin(8);
-    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner = new Banner(this);
 
     createSettingsPanel();
     createLayout();
@@ -89,7 +84,10 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         statusBar()->showMessage(tr("Reference point (%1, %2) picked: click the canvas to pin where it goes.")
                                      .arg(p.x(), 0, 'f', 2).arg(p.y(), 0, 'f', 2), 5000);
     });
-    connect(m_subjects, &SubjectsPanel::errorOccurred, this, [this](const QString &m) { showBanner(m); });
+    connect(m_subjects, &SubjectsPanel::errorOccurred, this,
+            [this](const QString &m) { showBanner(m, true, Banner::Topic::Subjects); });
+    // A subject added or removed: a message about a file that could not be added is over.
+    connect(m_composition, &Composition::subjectsChanged, this, [this] { m_banner->clear(Banner::Topic::Subjects); });
     connect(m_gallery, &Gallery::errorOccurred, this, [this](const QString &m) { showBanner(m); });
     connect(m_gallery, &Gallery::saved, this,
             [this](const QString &path) { statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 8000); });
@@ -210,20 +208,12 @@ QString MainWindow::engineSummary() const
 
 QString MainWindow::bannerText() const
 {
-    return m_banner->isHidden() ? QString() : m_banner->text();
+    return m_banner->text();
 }
 
-void MainWindow::showBanner(const QString &text, bool error)
+void MainWindow::showBanner(const QString &text, bool error, Banner::Topic topic)
 {
-    m_banner->setText(text);
-    // A palette, not a style sheet (style sheets and a later QApplication::setStyle do not mix).
-    QPalette p = m_banner->palette();
-    p.setColor(QPalette::Window, error ? QColor(0xfd, 0xe2, 0xe1) : QColor(0xe3, 0xef, 0xfd));
-    p.setColor(QPalette::WindowText, error ? QColor(0x7a, 0x17, 0x12) : QColor(0x12, 0x3f, 0x7a));
-    m_banner->setPalette(p);
-    m_banner->setAutoFillBackground(true);
-    m_banner->setFrameShape(QFrame::Box);
-    m_banner->setVisible(true);
+    m_banner->showMessage(text, error, topic);
     mosaic::logMessage(error ? mosaic::LogLevel::Warn : mosaic::LogLevel::Info, "ui", text.toStdString());
 }
 

@@ -2,6 +2,7 @@
 // The main window: subjects on the left, the canvas and the gallery in the middle, prompt and
 // settings on the right, the log dock below; generation runs on the GenerationService's thread.
 
+#include "banner.h"
 #include "generationservice.h"
 
 #include <QImage>
@@ -115,7 +116,7 @@ private:
     void retranslateUi();
     void showAbout();
     void showShortcuts();
-    void showBanner(const QString &text, bool error = true);
+    void showBanner(const QString &text, bool error = true, Banner::Topic topic = Banner::Topic::General);
     void syncSettingsFromComposition();
     void commitSettings();
     void pasteSubject();
@@ -139,7 +140,7 @@ private:
     AnnotatePanel *m_annotate = nullptr;
     QUndoGroup *m_undoGroup = nullptr;
     QWidget *m_settingsPanel = nullptr;
-    QLabel *m_banner = nullptr;
+    Banner *m_banner = nullptr;
 
     QLabel *m_promptLabel = nullptr, *m_seedLabel = nullptr, *m_stepsLabel = nullptr, *m_guidanceLabel = nullptr, *m_cfgLabel = nullptr, *m_refCfgLabel = nullptr, *m_collageLabel = nullptr,
            *m_sizeLabel = nullptr, *m_regionLabel = nullptr, *m_modelTitle = nullptr, *m_modelInfo = nullptr,

@@ -104,7 +104,7 @@ void MainWindow::pasteSubject()
     } else if (mime->hasImage()) {
         QString error;
         if (!m_composition->addSubjectFromImage(qvariant_cast<QImage>(mime->imageData()), QString(), &error))
-            showBanner(error);
+            showBanner(error, true, Banner::Topic::Subjects);
     }
 }
 
@@ -168,6 +168,7 @@ bool MainWindow::saveProjectAs(const QString &path, QString *error)
     addRecent(path);
     QFile::remove(autosavePath());
     updateStatus();
+    m_banner->clear(Banner::Topic::Project);
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(path)), 8000);
     return true;
 }
@@ -248,6 +249,7 @@ bool MainWindow::openProject(const QString &path, QString *error)
     m_dirty = false;
     addRecent(path);
     updateStatus();
+    m_banner->clear(Banner::Topic::Project);
     return true;
 }
 
@@ -264,7 +266,7 @@ void MainWindow::saveProjectInteractive(bool askPath)
     }
     QString error;
     if (!saveProjectAs(path, &error))
-        showBanner(error);
+        showBanner(error, true, Banner::Topic::Project);
 }
 
 void MainWindow::openProjectInteractive()
@@ -273,7 +275,7 @@ void MainWindow::openProjectInteractive()
                                                       tr("MOSAIC Studio projects and images (*.mosaic *.png)"));
     QString error;
     if (!path.isEmpty() && !openProject(path, &error))
-        showBanner(error);
+        showBanner(error, true, Banner::Topic::Project);
 }
 
 void MainWindow::addRecent(const QString &path)
@@ -296,7 +298,7 @@ void MainWindow::rebuildRecentMenu()
         m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] {
             QString error;
             if (!openProject(path, &error))
-                showBanner(error);
+                showBanner(error, true, Banner::Topic::Project);
         })->setToolTip(path);
     m_recentMenu->setEnabled(!recent.isEmpty());
 }
@@ -313,7 +315,7 @@ bool MainWindow::restoreFromPng(const QString &path, QString *error)
         m_composition->setBox(i, boxes[i]);
     m_composition->undoStack()->endMacro();
     showBanner(tr("Settings restored from %1 (the references are not stored in images; the current subjects keep "
-                  "their places in order).").arg(QFileInfo(path).fileName()), false);
+                  "their places in order).").arg(QFileInfo(path).fileName()), false, Banner::Topic::Project);
     return true;
 }
 
@@ -332,24 +334,33 @@ void MainWindow::dropEvent(QDropEvent *event)
     QStringList errors;
     openFiles(paths, &errors);
     if (!errors.isEmpty())
-        showBanner(errors.join(QLatin1Char('\n')));
+        showBanner(errors.join(QLatin1Char('\n')), true, Banner::Topic::Subjects);
     event->acceptProposedAction();
 }
 
 // The annotator's requests for samples from the composition or from a result, and its messages.
 void MainWindow::connectAnnotator()
 {
-    connect(m_annotate, &AnnotatePanel::errorOccurred, this, [this](const QString &m) { showBanner(m); });
+    connect(m_annotate, &AnnotatePanel::errorOccurred, this,
+            [this](const QString &m) { showBanner(m, true, Banner::Topic::Annotate); });
+    // A dataset opened, created, saved or given a sample: the annotator's last message is over.
+    auto annotateRecovered = [this] { m_banner->clear(Banner::Topic::Annotate); };
+    connect(m_annotate->set(), &AnnotationSet::reset, this, annotateRecovered);
+    connect(m_annotate->set(), &AnnotationSet::samplesChanged, this, annotateRecovered);
+    connect(m_annotate->set(), &AnnotationSet::dirtyChanged, this, [annotateRecovered](bool dirty) {
+        if (!dirty)
+            annotateRecovered();
+    });
     connect(m_annotate, &AnnotatePanel::statusMessage, this, [this](const QString &m) { statusBar()->showMessage(m, 8000); });
     connect(m_annotate, &AnnotatePanel::addFromResultRequested, this, [this] {
         QString error;
         if (!m_gallery->current()) {
-            showBanner(tr("Select a result in the gallery first."));
+            showBanner(tr("Select a result in the gallery first."), true, Banner::Topic::Annotate);
             return;
         }
         const int i = m_annotate->set()->addSampleFromResult(*m_gallery->current(), &error);
         if (i < 0)
-            showBanner(error);
+            showBanner(error, true, Banner::Topic::Annotate);
         else
             m_annotate->setCurrentSample(i);
     });
@@ -363,7 +374,7 @@ void MainWindow::connectAnnotator()
         }
         QString error;
         if (!addCompositionToDataset(target, &error))
-            showBanner(error);
+            showBanner(error, true, Banner::Topic::Annotate);
     });
 }
 

@@ -178,7 +178,8 @@ void MainWindow::loadModel(const QString &path)
             for (const auto &c : mosaic::defaultModelCandidates())
                 where << QString::fromStdString(c);
             showBanner(tr("The bundled model was not found (looked in %1). Load a model with File › Load model….")
-                           .arg(where.join(QStringLiteral(", "))));
+                           .arg(where.join(QStringLiteral(", "))),
+                       true, Banner::Topic::Model);
             return;
         }
     }
@@ -207,7 +208,7 @@ void MainWindow::chooseModelSet()
 quint64 MainWindow::generate(const QImage &start, double strength)
 {
     if (!m_service->modelReady()) {
-        showBanner(tr("No model is loaded yet."));
+        showBanner(tr("No model is loaded yet."), true, Banner::Topic::Model);
         return 0;
     }
     const Settings s = m_composition->settings();
@@ -221,7 +222,7 @@ quint64 MainWindow::generate(const QImage &start, double strength)
     req.capture.enabled = true;
     req.previewEvery = 1;
     placeFromPrompt(&req);
-    m_banner->setVisible(false);
+    m_banner->dismiss(); // whatever it said was about before this run
     // What the CLI says before a run, said here too (the run goes ahead).
     const int side = req.width > 0 ? req.width : 256;
     QStringList notes;
@@ -305,6 +306,7 @@ void MainWindow::commitSettings()
 void MainWindow::connectService()
 {
     connect(m_service, &GenerationService::modelLoaded, this, [this](const QString &path, const QString &, const QString &summary) {
+        m_banner->clear(Banner::Topic::Model);
         m_modelInfo->setText(summary);
         m_modelInfo->setToolTip(path);
         updateStatus();
@@ -316,9 +318,16 @@ void MainWindow::connectService()
         showBanner(m_service->modelReady()
                        ? tr("%1 could not be loaded: %2 — still using %3.").arg(QFileInfo(path).fileName(), message,
                                                                              m_service->modelName())
-                       : tr("%1 could not be loaded: %2").arg(QFileInfo(path).fileName(), message));
+                       : tr("%1 could not be loaded: %2").arg(QFileInfo(path).fileName(), message),
+                   true, Banner::Topic::Model);
         m_modelInfo->setText(m_service->modelReady() ? m_service->modelSummary() : tr("No model loaded"));
         updateStatus();
+    });
+    connect(m_service, &GenerationService::started, this, [this](quint64) {
+        // Not the last run's "step 12/12" while this one prepares.
+        m_progress->setRange(0, 1);
+        m_progress->setValue(0);
+        m_progress->setFormat(tr("preparing…"));
     });
     connect(m_service, &GenerationService::busyChanged, this, [this](bool busy) {
         m_cancel->setEnabled(busy);
@@ -328,10 +337,14 @@ void MainWindow::connectService()
             m_canvas->setBackdrop(QImage());
     });
     connect(m_service, &GenerationService::progress, this,
-            [this](quint64, int step, int steps, double seconds, const QImage &preview) {
-                m_progress->setRange(0, steps);
-                m_progress->setValue(step);
-                m_progress->setFormat(tr("step %1/%2 · %3 s").arg(step).arg(steps).arg(seconds, 0, 'f', 1));
+            [this](quint64, const StepProgress &p, const QImage &preview) {
+                m_progress->setRange(0, p.steps);
+                m_progress->setValue(p.step);
+                m_progress->setFormat(p.pass < 2 ? tr("step %1/%2 · %3 s").arg(p.passStep).arg(p.passSteps).arg(p.seconds, 0, 'f', 1)
+                                                 : tr("refining the references %1/%2 · %3 s")
+                                                       .arg(p.passStep)
+                                                       .arg(p.passSteps)
+                                                       .arg(p.seconds, 0, 'f', 1));
                 if (!preview.isNull())
                     m_canvas->setBackdrop(preview);
             });
@@ -343,6 +356,7 @@ void MainWindow::connectService()
             e.references.push_back(s.prepared);
         }
         m_gallery->add(e);
+        m_banner->clear(Banner::Topic::Generation);
         m_tabs->setCurrentWidget(m_gallery);
         const auto &r = o.result;
         m_lastTiming = tr("last image: %1 s (denoise %2 s)")
@@ -351,7 +365,7 @@ void MainWindow::connectService()
         updateStatus();
     });
     connect(m_service, &GenerationService::failed, this, [this](quint64, const QString &message) {
-        showBanner(tr("The generation failed: %1").arg(message));
+        showBanner(tr("The generation failed: %1").arg(message), true, Banner::Topic::Generation);
     });
     connect(m_service, &GenerationService::cancelled, this, [this](quint64) {
         statusBar()->showMessage(tr("Generation cancelled."), 4000);

@@ -69,7 +69,7 @@ void MainWindow::createActions()
     m_demoAction = m_fileMenu->addAction(QString(), this, [this] {
         QString error;
         if (!openDemo(findDemo(), &error))
-            showBanner(error);
+            showBanner(error, true, Banner::Topic::Project);
     });
     m_loadModelAction = m_fileMenu->addAction(QString(), this, &MainWindow::chooseModel);
     m_modelsAction = m_fileMenu->addAction(QString(), this, &MainWindow::chooseModelSet);

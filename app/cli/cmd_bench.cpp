@@ -17,6 +17,8 @@ int runBench(const Args &args)
         return runBenchEncode(args);
     if (!args.positional().empty() && args.positional()[0] == "load")
         return runBenchLoad(args);
+    if (args.positional().size() == 1 && args.positional()[0] == "decode")
+        return runBenchDecode(args);
     if (args.positional().size() != 1 || args.positional()[0] != "transformer") {
         printUsage("bench", stderr);
         return kExitUsage;
@@ -241,6 +243,55 @@ int runBenchLoad(const Args &args)
         if (!o.streamedOnly)
             std::printf("  resident pass: %.2f s; largest difference streamed vs resident: %g (%s)\n", r.residentForwardSeconds,
                         r.maxAbsDifference, r.maxAbsDifference == 0.0 ? "identical" : "DIFFERENT");
+    }
+    return kExitOk;
+}
+
+} // namespace cli
+
+namespace cli {
+
+int runBenchDecode(const Args &args)
+{
+    const auto unknown = args.unknown({"sizes", "ch", "band-mb", "banded-only"});
+    mosaic::DecodeBenchOptions o;
+    if (args.has("sizes") && !parseIntList(args.value("sizes"), &o.sizes)) {
+        std::fprintf(stderr, "mosaic bench decode: --sizes expects numbers like 1024,2048\n");
+        return kExitUsage;
+    }
+    if (!unknown.empty() || !args.error().empty()) {
+        for (const auto &u : unknown)
+            std::fprintf(stderr, "mosaic bench: unknown option %s\n", u.c_str());
+        printUsage("bench", stderr);
+        return kExitUsage;
+    }
+    o.channels = args.intValue("ch", o.channels);
+    o.bandBytes = static_cast<uint64_t>(args.intValue("band-mb", 16)) << 20;
+    o.wholeToo = !args.has("banded-only");
+    std::printf("bench decode: FLUX autoencoder decoder (ch %d), bands of %llu MiB, %d thread(s)\n", o.channels,
+                static_cast<unsigned long long>(o.bandBytes >> 20), mosaic::threadCount());
+    std::fflush(stdout);
+    std::vector<mosaic::DecodeBenchRow> rows;
+    const mosaic::Status st = mosaic::benchDecode(o, &rows, [](const std::string &line) {
+        std::fprintf(stderr, "  %s\n", line.c_str());
+    });
+    if (!st.ok()) {
+        std::fprintf(stderr, "mosaic bench: %s\n", st.message.c_str());
+        return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
+    }
+    std::printf("%6s %10s %12s %10s %12s %10s %12s\n", "size", "whole s", "whole peak", "banded s", "banded peak",
+                "peak ratio", "difference");
+    const double mib = 1024.0 * 1024.0;
+    for (const auto &r : rows) {
+        if (r.wholeSeconds < 0) {
+            std::printf("%6d %10s %12s %10.1f %8.0f MiB %10s %12s\n", r.size, "-", "-", r.bandedSeconds,
+                        r.bandedPeakBytes / mib, "-", "-");
+            continue;
+        }
+        std::printf("%6d %10.1f %8.0f MiB %10.1f %8.0f MiB %10.2f %12.2e\n", r.size, r.wholeSeconds,
+                    r.wholePeakBytes / mib, r.bandedSeconds, r.bandedPeakBytes / mib,
+                    r.wholePeakBytes ? static_cast<double>(r.bandedPeakBytes) / r.wholePeakBytes : 0.0,
+                    r.relativeDifference);
     }
     return kExitOk;
 }

@@ -118,6 +118,11 @@ bool readSubjects(const Args &args, mosaic::GenerationRequest *request)
             std::fprintf(stderr, "mosaic generate: %s\n", st.message.c_str());
             return false;
         }
+        if (s.image.width < mosaic::kMinSubjectSide || s.image.height < mosaic::kMinSubjectSide) {
+            std::fprintf(stderr, "mosaic generate: %s is %dx%d pixels; a subject's image must be at least %dx%d\n",
+                         refs[i].c_str(), s.image.width, s.image.height, mosaic::kMinSubjectSide, mosaic::kMinSubjectSide);
+            return false;
+        }
         req.subjects.push_back(std::move(s));
     }
     for (const auto &spec : args.values("box")) {
@@ -272,6 +277,14 @@ int runGenerate(const Args &args)
     std::string badOption;
     if (!modelSetSpec(args, modelPath, &spec, &badOption)) {
         std::fprintf(stderr, "mosaic generate: %s\n", badOption.c_str());
+        return kExitUsage;
+    }
+    // More subjects than the model takes: said before it loads (the set's description is read from headers).
+    mosaic::ModelSetReport described;
+    if (mosaic::describeModelSet(spec, &described).ok() && described.maxSubjects > 0 &&
+        static_cast<int>(req.subjects.size()) > described.maxSubjects) {
+        std::fprintf(stderr, "mosaic generate: %zu --ref images, but %s takes at most %d subjects\n", req.subjects.size(),
+                     described.name.c_str(), described.maxSubjects);
         return kExitUsage;
     }
     mosaic::Status st;

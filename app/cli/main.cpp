@@ -60,6 +60,10 @@ Commands:
                                  Time generation per step and per image, with and without attention capture.
   bench cancel [--model BUNDLE] [--sizes 256,512] [--cancels 15]
                                  How long a cancel takes to stop a run, over the run and during the decode.
+  bench load PATH [--max-memory SIZE]
+                                 Peak memory while loading a transformer, and streamed under a budget.
+  bench decode [--sizes 512,1024] [--banded-only]
+                                 The autoencoder's decode, whole and in bands: seconds, peak memory.
   bench transformer [--hidden 3072] [--heads 24] [--double 1] [--single 1]
           [--tokens 1024] [--txt-tokens 512] [--iters 2] [--dtype f32|bf16|both]
                                  Time the transformer forward pass and compare its GFLOP/s with this
@@ -161,7 +165,7 @@ int main(int argc, char **argv)
         {"set-defaults", {}, cli::runSetDefaults},
         {"forward", {}, cli::runForward},
         {"encode", {}, cli::runEncode},
-        {"bench", {"streamed-only"}, cli::runBench},
+        {"bench", {"streamed-only", "banded-only"}, cli::runBench},
         {"generate", {"auto-layout", "estimate"}, cli::runGenerate},
         {"synth", {}, cli::runSynth},
         {"synth-model", {"schnell", "mismatched-rank"}, cli::runSynthModel},

@@ -108,6 +108,9 @@ const struct
     "       mosaic bench load PATH [--dtype bf16|f32] [--max-memory SIZE [--streamed-only]] [--tokens 256] [--txt-tokens 64]\n"
     "  load: seconds and peak resident memory against the bytes that stay resident; with --max-memory, one\n"
     "  forward pass streamed under it (peak against budget plus one block) compared with a resident one\n"
+    "       mosaic bench decode [--sizes 512,1024] [--ch 128] [--band-mb 16] [--banded-only]\n"
+    "  decode: the autoencoder's decoder at FLUX's widths, whole and in bands of rows (as above 1024x1024):\n"
+    "  seconds, peak memory and the difference between the two images\n"
     "       mosaic bench encode [--layers 2] [--prompts 4]\n"
     "  encode: prompts per second through T5 and CLIP (tiny, and at T5-XXL/CLIP-L widths with few layers),\n"
     "  float32 and bfloat16, and the prompt cache's hit times\n"},

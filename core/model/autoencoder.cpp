@@ -4,7 +4,9 @@
 #include "util/error.h"
 #include "util/json.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include "util/strings.h"
 
 #include <nlohmann/json.hpp>
@@ -53,6 +55,83 @@ at::Tensor norm32(torch::nn::GroupNorm &norm, const at::Tensor &x)
     const auto &o = norm->options;
     return at::group_norm(x.to(at::kFloat), o.num_groups(), norm->weight.to(at::kFloat), norm->bias.to(at::kFloat),
                           o.eps());
+}
+
+void throwIfCancelled(const std::atomic<bool> *cancel)
+{
+    if (cancel && cancel->load(std::memory_order_relaxed))
+        throw Error(StatusCode::Cancelled, "cancelled");
+}
+
+// ---- banded decoding (DecoderImpl::forward) ----
+
+// The type a layer computes in: float32 for low-precision weights, as cv() and norm32().
+at::ScalarType computeType(const at::Tensor &weight)
+{
+    return lowPrecision(weight) ? at::kFloat : weight.scalar_type();
+}
+
+// Rows [lo, hi) of a convolution's input, made ready for it (normalised and activated, or upsampled).
+using RowSource = std::function<at::Tensor(int64_t lo, int64_t hi)>;
+
+// A stride-1 convolution with padding (k - 1) / 2 over an input of `height` rows that `rows` supplies
+// band by band, each band with the halo rows the kernel reaches and zero rows at the edges, as the
+// whole convolution's padding. Writes the output rows into `out` (or adds them to it).
+void convBands(torch::nn::Conv2d &conv, int64_t height, int64_t rowBytes, int64_t bandBytes, const RowSource &rows,
+               const at::Tensor &out, bool accumulate, const std::atomic<bool> *cancel)
+{
+    const int64_t p = ((*conv->options.kernel_size())[0] - 1) / 2;
+    const at::ScalarType t = computeType(conv->weight);
+    const at::Tensor w = conv->weight.to(t);
+    const at::Tensor b = conv->bias.defined() ? conv->bias.to(t) : at::Tensor();
+    const int64_t band = std::clamp<int64_t>(bandBytes / std::max<int64_t>(1, rowBytes), 1, height);
+    for (int64_t r0 = 0; r0 < height; r0 += band) {
+        throwIfCancelled(cancel);
+        const int64_t r1 = std::min(height, r0 + band);
+        const int64_t lo = std::max<int64_t>(0, r0 - p), hi = std::min(height, r1 + p);
+        at::Tensor in = rows(lo, hi).to(t);
+        if (p > 0)
+            in = at::constant_pad_nd(in, {p, p, p - (r0 - lo), p - (hi - r1)}, 0);
+        const at::Tensor y = at::conv2d(in, w, b);
+        at::Tensor dst = out.narrow(2, r0, r1 - r0);
+        if (accumulate)
+            dst.add_(y);
+        else
+            dst.copy_(y);
+    }
+}
+
+// GroupNorm with the whole tensor's statistics, as a per-channel map x * a + b (a, b: [B, C, 1, 1]).
+std::pair<at::Tensor, at::Tensor> groupNormAffine(torch::nn::GroupNorm &norm, const at::Tensor &x)
+{
+    const at::ScalarType t = computeType(norm->weight);
+    const int64_t B = x.size(0), C = x.size(1), G = norm->options.num_groups();
+    const auto [var, mean] = at::var_mean(x.to(t).reshape({B, G, -1}), {2}, /*unbiased=*/false, /*keepdim=*/true);
+    const at::Tensor rstdGamma = at::rsqrt(var + norm->options.eps()) * norm->weight.to(t).view({1, G, C / G});
+    const at::Tensor shift = norm->bias.to(t).view({1, G, C / G}) - mean * rstdGamma;
+    return {rstdGamma.reshape({B, C, 1, 1}), shift.reshape({B, C, 1, 1})};
+}
+
+// Bytes of one row of x's channels.
+int64_t rowBytesOf(const at::Tensor &x)
+{
+    return x.size(0) * x.size(1) * x.size(3) * static_cast<int64_t>(sizeof(float));
+}
+
+// conv(silu(norm(x))), band by band, into out.
+void normSiluConvBands(torch::nn::GroupNorm &norm, torch::nn::Conv2d &conv, const at::Tensor &x, int64_t bandBytes,
+                       const at::Tensor &out, bool accumulate, const std::atomic<bool> *cancel)
+{
+    const auto [a, b] = groupNormAffine(norm, x);
+    convBands(conv, x.size(2), rowBytesOf(x), bandBytes,
+              [&, a = a, b = b](int64_t lo, int64_t hi) { return at::silu(x.narrow(2, lo, hi - lo) * a + b); }, out,
+              accumulate, cancel);
+}
+
+at::Tensor emptyOutput(const at::Tensor &x, torch::nn::Conv2d &conv, int64_t height, int64_t width)
+{
+    return at::empty({x.size(0), conv->options.out_channels(), height, width},
+                     x.options().dtype(computeType(conv->weight)));
 }
 
 } // namespace
@@ -119,18 +198,23 @@ ResnetBlockImpl::ResnetBlockImpl(int64_t in, int64_t out)
         nin_shortcut = register_module("nin_shortcut", conv(in, out, 1));
 }
 
-namespace {
-
-void throwIfCancelled(const std::atomic<bool> *cancel)
+at::Tensor ResnetBlockImpl::forward(const at::Tensor &x, const std::atomic<bool> *cancel, int64_t bandBytes)
 {
-    if (cancel && cancel->load(std::memory_order_relaxed))
-        throw Error(StatusCode::Cancelled, "cancelled");
-}
-
-} // namespace
-
-at::Tensor ResnetBlockImpl::forward(const at::Tensor &x, const std::atomic<bool> *cancel)
-{
+    if (bandBytes > 0) {
+        const int64_t H = x.size(2), W = x.size(3);
+        const at::Tensor h = emptyOutput(x, conv1, H, W);
+        normSiluConvBands(norm1, conv1, x, bandBytes, h, false, cancel);
+        at::Tensor out;
+        if (nin_shortcut) {
+            out = emptyOutput(x, nin_shortcut, H, W);
+            convBands(nin_shortcut, H, rowBytesOf(x), bandBytes,
+                      [&](int64_t lo, int64_t hi) { return x.narrow(2, lo, hi - lo); }, out, false, cancel);
+        } else {
+            out = x.to(computeType(conv2->weight), /*non_blocking=*/false, /*copy=*/true);
+        }
+        normSiluConvBands(norm2, conv2, h, bandBytes, out, true, cancel);
+        return out;
+    }
     at::Tensor h = cv(conv1, at::silu(norm32(norm1, x)));
     throwIfCancelled(cancel); // half a block: at 512 px and up one convolution takes a noticeable time
     h = cv(conv2, at::silu(norm32(norm2, h)));
@@ -162,8 +246,21 @@ ResampleImpl::ResampleImpl(int64_t channels, bool isDown) : down(isDown)
                                           : mosaic::model::conv(channels, channels, 3, 1, 1));
 }
 
-at::Tensor ResampleImpl::forward(const at::Tensor &x)
+at::Tensor ResampleImpl::forward(const at::Tensor &x, int64_t bandBytes)
 {
+    if (!down && bandBytes > 0) {
+        // Output rows [lo, hi) of the upsampled tensor are input rows lo / 2 .. (hi - 1) / 2, doubled.
+        const int64_t H = 2 * x.size(2), W = 2 * x.size(3);
+        const at::Tensor out = emptyOutput(x, conv, H, W);
+        convBands(conv, H, 2 * rowBytesOf(x), bandBytes,
+                  [&](int64_t lo, int64_t hi) {
+                      const int64_t s0 = lo / 2, s1 = (hi - 1) / 2 + 1;
+                      return at::upsample_nearest2d(x.narrow(2, s0, s1 - s0), {2 * (s1 - s0), W})
+                          .narrow(2, lo - 2 * s0, hi - lo);
+                  },
+                  out, false, nullptr);
+        return out;
+    }
     if (down)
         return cv(conv, at::constant_pad_nd(x, {0, 1, 0, 1}, 0)); // asymmetric: right and bottom only
     return cv(conv, at::upsample_nearest2d(x, {x.size(2) * 2, x.size(3) * 2}));
@@ -176,13 +273,13 @@ MidBlockImpl::MidBlockImpl(int64_t channels)
     block_2 = register_module("block_2", ResnetBlock(channels, channels));
 }
 
-at::Tensor MidBlockImpl::forward(const at::Tensor &x, const std::atomic<bool> *cancel)
+at::Tensor MidBlockImpl::forward(const at::Tensor &x, const std::atomic<bool> *cancel, int64_t bandBytes)
 {
-    const at::Tensor a = block_1->forward(x, cancel);
+    const at::Tensor a = block_1->forward(x, cancel, bandBytes);
     throwIfCancelled(cancel);
     const at::Tensor b = attn_1->forward(a);
     throwIfCancelled(cancel);
-    return block_2->forward(b, cancel);
+    return block_2->forward(b, cancel, bandBytes);
 }
 
 LevelImpl::LevelImpl(int64_t in, int64_t out, int64_t blocks, bool resample, bool down)
@@ -196,14 +293,14 @@ LevelImpl::LevelImpl(int64_t in, int64_t out, int64_t blocks, bool resample, boo
         resampler = register_module(down ? "downsample" : "upsample", Resample(out, down));
 }
 
-at::Tensor LevelImpl::forward(at::Tensor x, const std::atomic<bool> *cancel)
+at::Tensor LevelImpl::forward(at::Tensor x, const std::atomic<bool> *cancel, int64_t bandBytes)
 {
     for (auto &b : m_blocks) {
         throwIfCancelled(cancel);
-        x = b->forward(x, cancel);
+        x = b->forward(x, cancel, bandBytes);
     }
     throwIfCancelled(cancel);
-    return resampler ? resampler->forward(x) : x;
+    return resampler ? resampler->forward(x, bandBytes) : x;
 }
 
 EncoderImpl::EncoderImpl(const AutoEncoderConfig &c)
@@ -253,13 +350,17 @@ DecoderImpl::DecoderImpl(const AutoEncoderConfig &c)
     conv_out = register_module("conv_out", conv(blockIn, c.out_ch, 3, 1, 1));
 }
 
-at::Tensor DecoderImpl::forward(const at::Tensor &z, const std::atomic<bool> *cancel)
+at::Tensor DecoderImpl::forward(const at::Tensor &z, const std::atomic<bool> *cancel, int64_t bandBytes)
 {
     throwIfCancelled(cancel);
-    at::Tensor h = mid->forward(cv(conv_in, z), cancel);
+    at::Tensor h = mid->forward(cv(conv_in, z), cancel, bandBytes);
     for (auto it = m_levels.rbegin(); it != m_levels.rend(); ++it)
-        h = (*it)->forward(h, cancel);
-    return cv(conv_out, at::silu(norm32(norm_out, h))); // float32
+        h = (*it)->forward(h, cancel, bandBytes);
+    if (bandBytes <= 0)
+        return cv(conv_out, at::silu(norm32(norm_out, h))); // float32
+    const at::Tensor out = emptyOutput(h, conv_out, h.size(2), h.size(3));
+    normSiluConvBands(norm_out, conv_out, h, bandBytes, out, false, cancel);
+    return out;
 }
 
 AutoEncoderImpl::AutoEncoderImpl(const AutoEncoderConfig &c) : config(c)
@@ -293,7 +394,10 @@ at::Tensor AutoEncoderImpl::decode(const at::Tensor &z, const std::atomic<bool> 
     if (z.dim() != 4 || z.size(1) != config.z_channels)
         throw Error(StatusCode::InvalidArgument, format("latent must be [B, {}, h, w], got {}", config.z_channels,
                                                         shapeString(z.sizes().vec())));
-    return decoder->forward(z.to(at::kFloat) / config.scale_factor + config.shift_factor, cancel); // float32 out
+    const int64_t f = config.downsampleFactor();
+    const bool banded = z.size(2) * f * z.size(3) * f > bandedAbovePixels;
+    return decoder->forward(z.to(at::kFloat) / config.scale_factor + config.shift_factor, cancel,
+                            banded ? std::max<int64_t>(1, bandBytes) : 0); // float32 out
 }
 
 } // namespace mosaic::model

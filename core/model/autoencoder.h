@@ -38,7 +38,9 @@ class ResnetBlockImpl : public torch::nn::Module
 {
 public:
     ResnetBlockImpl(int64_t in, int64_t out);
-    at::Tensor forward(const at::Tensor &x, const std::atomic<bool> *cancel = nullptr);
+    // bandBytes > 0: every convolution is computed in bands of rows of about that many bytes of input,
+    // its GroupNorm and SiLU applied per band with the whole tensor's statistics (DecoderImpl::forward).
+    at::Tensor forward(const at::Tensor &x, const std::atomic<bool> *cancel = nullptr, int64_t bandBytes = 0);
     torch::nn::GroupNorm norm1{nullptr}, norm2{nullptr};
     torch::nn::Conv2d conv1{nullptr}, conv2{nullptr}, nin_shortcut{nullptr};
 };
@@ -59,7 +61,7 @@ class ResampleImpl : public torch::nn::Module
 {
 public:
     ResampleImpl(int64_t channels, bool down);
-    at::Tensor forward(const at::Tensor &x);
+    at::Tensor forward(const at::Tensor &x, int64_t bandBytes = 0); // bands: upsampling only
     torch::nn::Conv2d conv{nullptr};
     bool down;
 };
@@ -69,7 +71,7 @@ class MidBlockImpl : public torch::nn::Module
 {
 public:
     explicit MidBlockImpl(int64_t channels);
-    at::Tensor forward(const at::Tensor &x, const std::atomic<bool> *cancel = nullptr);
+    at::Tensor forward(const at::Tensor &x, const std::atomic<bool> *cancel = nullptr, int64_t bandBytes = 0);
     ResnetBlock block_1{nullptr}, block_2{nullptr};
     AttnBlock attn_1{nullptr};
 };
@@ -81,7 +83,7 @@ class LevelImpl : public torch::nn::Module
 public:
     LevelImpl(int64_t in, int64_t out, int64_t blocks, bool resample, bool down);
     // With `cancel`, the flag is checked before each block (throws Error(Cancelled)).
-    at::Tensor forward(at::Tensor x, const std::atomic<bool> *cancel = nullptr);
+    at::Tensor forward(at::Tensor x, const std::atomic<bool> *cancel = nullptr, int64_t bandBytes = 0);
     torch::nn::ModuleList block{nullptr};
     Resample resampler{nullptr};
 
@@ -112,7 +114,15 @@ public:
     explicit DecoderImpl(const AutoEncoderConfig &c);
     // [B, z, h, w] -> [B, 3, h f, w f]; `cancel` is checked between blocks, so that a cancelled
     // decode stops within one block (throws Error(Cancelled)).
-    at::Tensor forward(const at::Tensor &z, const std::atomic<bool> *cancel = nullptr);
+    //
+    // bandBytes > 0 decodes in bands: layer by layer as before, but every convolution (with the
+    // GroupNorm and SiLU before it, and the nearest upsampling before an upsampler's) runs over bands of
+    // rows with a one-row halo, writing into the layer's output. GroupNorm uses the whole tensor's
+    // statistics, so the result is the whole decode's up to summation order - unlike independent
+    // overlapping tiles, whose per-tile statistics change the image - while the full-size temporaries
+    // of the normalised, activated and upsampled tensors are never made. Attention (at the latent's
+    // size) is chunked by queries as everywhere.
+    at::Tensor forward(const at::Tensor &z, const std::atomic<bool> *cancel = nullptr, int64_t bandBytes = 0);
     torch::nn::Conv2d conv_in{nullptr}, conv_out{nullptr};
     torch::nn::ModuleList up{nullptr};
     MidBlock mid{nullptr};
@@ -131,7 +141,11 @@ public:
     // OminiControl does; without, uses the mean as BFL does.
     at::Tensor encode(const at::Tensor &x, at::Generator *generator = nullptr,
                       const std::atomic<bool> *cancel = nullptr);
-    at::Tensor decode(const at::Tensor &z, const std::atomic<bool> *cancel = nullptr); // -> image in about [-1, 1]
+    // -> image in about [-1, 1]. Images of more than bandedAbovePixels decode in bands of rows
+    // (DecoderImpl::forward) of about bandBytes each.
+    at::Tensor decode(const at::Tensor &z, const std::atomic<bool> *cancel = nullptr);
+    int64_t bandedAbovePixels = int64_t{1024} * 1024;
+    int64_t bandBytes = int64_t{16} << 20;
     AutoEncoderConfig config;
     Encoder encoder{nullptr};
     Decoder decoder{nullptr};

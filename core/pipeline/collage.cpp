@@ -228,20 +228,22 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
                       secondSteps;
     // Progress counts the steps of both passes, and the time since the first began.
     const auto t0 = Clock::now();
-    auto offsetProgress = [&](int offset) {
+    auto offsetProgress = [&](int offset, int pass) {
         GenerationCallbacks c = callbacks;
         if (callbacks.progress)
-            c.progress = [&callbacks, offset, total, t0](const ProgressInfo &p) {
+            c.progress = [&callbacks, offset, total, t0, pass](const ProgressInfo &p) {
                 ProgressInfo q = p;
                 q.step = p.step + offset;
                 q.steps = total;
+                q.pass = pass;
+                q.passes = 2;
                 q.elapsedSeconds = secondsSince(t0);
                 callbacks.progress(q);
             };
         return c;
     };
     GenerationResult pass1;
-    runPass(b, first, firstSize, &pass1, offsetProgress(0));
+    runPass(b, first, firstSize, &pass1, offsetProgress(0, 1));
 
     at::Tensor canvas = fitImage(pass1.image, v.width, v.height); // scaled up from the native size
     for (size_t i = 0; i < request.subjects.size(); ++i) {
@@ -261,7 +263,7 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     second.initImage = image::fromTensor(canvas);
     second.strength = v.collage;
     GenerationResult out;
-    runPass(b, second, v, &out, offsetProgress(static_cast<int>(pass1.stepSeconds.size())));
+    runPass(b, second, v, &out, offsetProgress(static_cast<int>(pass1.stepSeconds.size()), 2));
     out.prepareSeconds += pass1.prepareSeconds;
     out.denoiseSeconds += pass1.denoiseSeconds;
     out.decodeSeconds += pass1.decodeSeconds;

@@ -49,6 +49,12 @@ Resolved resolve(const Bundle &b, const GenerationRequest &r)
     if (static_cast<int>(r.subjects.size()) > b.defaults.maxSubjects)
         invalid(format("{} subjects is more than the {} this model supports", r.subjects.size(),
                        b.defaults.maxSubjects));
+    for (size_t i = 0; i < r.subjects.size(); ++i) {
+        const RgbaImage &im = r.subjects[i].image;
+        if (im.width < kMinSubjectSide || im.height < kMinSubjectSide)
+            invalid(format("subject {} ({}): its image is {}x{} pixels, smaller than the {}x{} a reference needs", i + 1,
+                           r.subjects[i].name, im.width, im.height, kMinSubjectSide, kMinSubjectSide));
+    }
     if (v.cfg < 1.0f || v.refCfg < 1.0f || !std::isfinite(r.cfgScale) || !std::isfinite(r.refCfgScale) ||
         !std::isfinite(r.guidance))
         invalid(format(

@@ -193,6 +193,8 @@ void runPass(Bundle &b, const GenerationRequest &request, const Resolved &v, Gen
             ProgressInfo info;
             info.step = step + 1 - p.firstStep;
             info.steps = v.steps - p.firstStep;
+            info.passStep = step + 1; // in the schedule: a run from an image starts part-way
+            info.passSteps = v.steps;
             info.elapsedSeconds = secondsSince(t0);
             info.preview = wantPreview ? &preview : nullptr;
             callbacks.progress(info);

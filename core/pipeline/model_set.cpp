@@ -697,6 +697,11 @@ std::unique_ptr<Bundle> loadModelSet(const ModelSetSpec &spec, ModelSetReport *r
 
 namespace mosaic {
 
+Status describeModelSet(const ModelSetSpec &spec, ModelSetReport *report)
+{
+    return guarded([&] { *report = pipeline::findModelSet(spec).report; });
+}
+
 Status inspectModelSet(const ModelSetSpec &spec, ModelSetReport *report)
 {
     return guarded([&] {

@@ -73,6 +73,51 @@ private Q_SLOTS:
         QCOMPARE(code([&] { ae->encode(io.tensor("x"), nullptr, &yes); }), StatusCode::Cancelled);
     }
 
+    // Above bandedAbovePixels the decoder computes every convolution in bands of rows with the whole
+    // tensor's GroupNorm statistics: the image is the whole decode's (and the reference's) to 1e-5,
+    // whatever the band height - one row, a few rows, bands that do not divide the height - in float32
+    // and with bfloat16 weights; a cancel stops it between bands.
+    void bandedDecodeIsTheWholeDecode_data()
+    {
+        QTest::addColumn<bool>("bf16");
+        QTest::addColumn<qint64>("bandBytes");
+        QTest::newRow("f32, one-row bands") << false << qint64(1);
+        QTest::newRow("f32, uneven bands") << false << qint64(7000);
+        QTest::newRow("f32, one band") << false << (qint64(1) << 30);
+        QTest::newRow("bf16, uneven bands") << true << qint64(7000);
+    }
+
+    void bandedDecodeIsTheWholeDecode()
+    {
+        QFETCH(bool, bf16);
+        QFETCH(qint64, bandBytes);
+        c10::InferenceMode guard;
+        const Checkpoint io = Checkpoint::open(m_golden + "/ae_tiny.io.safetensors");
+        auto ae = model::loadAutoEncoder(Checkpoint::open(m_golden + "/ae_tiny.weights.safetensors"),
+                                         bf16 ? at::kBFloat16 : at::kFloat);
+        const at::Tensor z = io.tensor("z");
+        QVERIFY(z.size(2) * z.size(3) * 64 <= ae->bandedAbovePixels); // the golden image decodes whole by default
+        const at::Tensor whole = ae->decode(z);
+        ae->bandedAbovePixels = 0;
+        ae->bandBytes = bandBytes;
+        const at::Tensor banded = ae->decode(z);
+        QCOMPARE(banded.sizes(), whole.sizes());
+        const double e = relativeError(banded, whole);
+        QVERIFY2(e < 1e-5, testsupport::describeError("banded vs whole", e, 1e-5).c_str());
+        if (!bf16) {
+            const double er = relativeError(banded, io.tensor("decoded"));
+            QVERIFY2(er < 1e-5, testsupport::describeError("banded vs reference", er, 1e-5).c_str());
+        }
+        std::atomic<bool> yes{true};
+        bool cancelled = false;
+        try {
+            ae->decode(z, &yes);
+        } catch (const Error &err) {
+            cancelled = err.code() == StatusCode::Cancelled;
+        }
+        QVERIFY(cancelled);
+    }
+
     // bfloat16 weights are storage only: the autoencoder computes in float32 on the rounded weights, so
     // a bfloat16 model gives what a float32 model with the same rounded weights gives, on any device.
     void lowPrecisionWeightsComputeInFloat32()

@@ -3,6 +3,8 @@
 // and maps reach the gallery while the event loop keeps running, a cancelled run, the demo.
 #include "testsupport.h"
 
+#include "annotatepanel.h"
+#include "annotation.h"
 #include "canvas.h"
 #include "composition.h"
 #include "gallery.h"
@@ -18,6 +20,8 @@
 #include <mosaic/train.h>
 
 #include <QAction>
+#include <QApplication>
+#include <QProgressBar>
 #include <QBuffer>
 #include <QDir>
 #include <QFile>
@@ -255,7 +259,7 @@ private Q_SLOTS:
               runs[0].progressUpdates);
         QCOMPARE(runs[0].progressUpdates, static_cast<int>(progress.count()));
         QVERIFY(progress.count() >= 3); // one per step, with previews
-        QVERIFY(!progress.last().at(4).value<QImage>().isNull());
+        QVERIFY(!progress.last().at(2).value<QImage>().isNull());
 
         const ui::GalleryEntry *e = w.gallery()->current();
         QVERIFY(e);
@@ -463,6 +467,99 @@ private Q_SLOTS:
         s.size = 64;
         w.composition()->setSettings(s);
         QVERIFY(w.generate() != 0);
+        QVERIFY(finished.wait(60000));
+    }
+
+    // A banner goes when its problem does: the too-small image's once a good image is added (and the
+    // message names the file), the model's once a model loads, the annotator's once a dataset exists;
+    // a click dismisses one; and showing one never makes the window taller.
+    void bannersGoWhenTheProblemDoes()
+    {
+        ui::MainWindow w;
+        w.resize(1000, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const int height = w.height();
+        mosaic::RgbaImage tiny;
+        tiny.width = tiny.height = 1;
+        tiny.pixels = {200, 10, 10, 255};
+        const std::string tinyPath = m_dir + "/tiny-1x1.png";
+        QVERIFY(mosaic::savePng(tinyPath, tiny).ok());
+        QCOMPARE(w.subjectsPanel()->addFiles({QString::fromStdString(tinyPath)}), 0);
+        QVERIFY2(w.bannerText().contains(QStringLiteral("tiny-1x1.png")) && w.bannerText().contains(QStringLiteral("1×1")),
+                 qPrintable(w.bannerText()));
+        QCOMPARE(w.subjectsPanel()->addFiles({m_red}), 1);
+        QVERIFY2(w.bannerText().isEmpty(), qPrintable(w.bannerText()));
+
+        // Many lines at once: the strip shows its first lines, the window keeps its height.
+        QStringList many;
+        for (int i = 0; i < 12; ++i)
+            many << QString::fromStdString(m_dir + "/missing-" + std::to_string(i) + ".png");
+        QCOMPARE(w.subjectsPanel()->addFiles(many), 0);
+        QVERIFY(!w.bannerText().isEmpty());
+        QApplication::processEvents();
+        QCOMPARE(w.height(), height);
+        // A click dismisses it.
+        auto *banner = w.findChild<QWidget *>(QStringLiteral("banner"));
+        QVERIFY(banner && banner->isVisible());
+        QTest::mouseClick(banner, Qt::LeftButton, {}, QPoint(20, 10));
+        QVERIFY(w.bannerText().isEmpty());
+
+        QSignalSpy failed(w.service(), &ui::GenerationService::modelFailed);
+        const std::string bad = m_dir + "/banner-notamodel.safetensors";
+        std::ofstream(bad) << std::string(64, '\xff');
+        w.loadModel(QString::fromStdString(bad));
+        QVERIFY(failed.wait(30000));
+        QVERIFY(!w.bannerText().isEmpty());
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(m_model);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY2(w.bannerText().isEmpty(), qPrintable(w.bannerText()));
+
+        // The annotator without a dataset, then with one.
+        auto *annotate = w.findChild<ui::AnnotatePanel *>();
+        QVERIFY(annotate);
+        Q_EMIT annotate->addFromResultRequested();
+        QVERIFY(!w.bannerText().isEmpty());
+        QString error;
+        QVERIFY2(annotate->set()->create(QString::fromStdString(m_dir + "/banner-dataset"), QStringLiteral("banner"), &error),
+                 qPrintable(error));
+        QVERIFY2(w.bannerText().isEmpty(), qPrintable(w.bannerText()));
+        QApplication::processEvents();
+        QCOMPARE(w.height(), height);
+    }
+
+    // The bar counts the panel's steps ("step 1/3" for 3 steps), the reference collage's second pass is
+    // named as such, and a new run does not start on the last run's final text.
+    void progressCountsThePanelsSteps()
+    {
+        ui::MainWindow w;
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(m_model);
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(w.subjectsPanel()->addFiles({m_red}), 1);
+        ui::Settings s = w.composition()->settings();
+        s.steps = 3;
+        s.size = 64;
+        s.collage = 0.6;
+        w.composition()->setSettings(s);
+        auto *bar = w.findChild<QProgressBar *>(QStringLiteral("generationProgress"));
+        QVERIFY(bar);
+        QStringList texts;
+        connect(w.service(), &ui::GenerationService::progress, &w, [&] { texts << bar->format(); });
+        QSignalSpy finished(w.service(), &ui::GenerationService::finished);
+        QVERIFY(w.generate() != 0);
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(texts.size() > 3, qPrintable(texts.join(QStringLiteral(" | ")))); // 3 steps, then the refining pass
+        for (int i = 0; i < 3; ++i)
+            QVERIFY2(texts[i].startsWith(QStringLiteral("step %1/3 ").arg(i + 1)), qPrintable(texts[i]));
+        QVERIFY2(texts.last().startsWith(QStringLiteral("refining the references")) && texts.last().contains(QStringLiteral("/3")),
+                 qPrintable(texts.last()));
+        const QString last = bar->format();
+        QSignalSpy started(w.service(), &ui::GenerationService::started);
+        QVERIFY(w.generate() != 0);
+        QVERIFY(started.wait(30000));
+        QVERIFY2(bar->format() != last, qPrintable(bar->format()));
         QVERIFY(finished.wait(60000));
     }
 

@@ -87,5 +87,7 @@ struct ModelSetReport
 // Fills *report (also when something is missing: then complete is false and the parts say what and how
 // to fix it); the status is an error only when the path itself cannot be read.
 Status inspectModelSet(const ModelSetSpec &spec, ModelSetReport *report);
+// The same from the files' headers alone, without the time probe (secondsPerImage stays 0).
+Status describeModelSet(const ModelSetSpec &spec, ModelSetReport *report);
 
 } // namespace mosaic

@@ -56,7 +56,11 @@ struct GenerationResult
 
 struct ProgressInfo
 {
-    int step = 0, steps = 0;
+    int step = 0, steps = 0; // over the whole run: with the reference collage, both passes
+    // The pass this step belongs to: the one that places the subjects (its steps are the request's),
+    // then with the reference collage the one that refines the pasted references (pass 2 of 2).
+    int pass = 1, passes = 1;
+    int passStep = 0, passSteps = 0; // the step in the pass's schedule (from an image: from part-way)
     double elapsedSeconds = 0;
     const RgbaImage *preview = nullptr; // the predicted clean image, when previews are on
 };

@@ -37,6 +37,10 @@ struct PointPair
     float tgtX = 0, tgtY = 0; // in [0, 1] of the target canvas
 };
 
+// The smallest reference a subject may have, on each side: a smaller image carries nothing the model
+// could keep. generate(), the CLI (naming the file, before loading a model) and the app refuse one.
+constexpr int kMinSubjectSide = 8;
+
 struct Subject
 {
     std::string name;

@@ -246,4 +246,28 @@ struct LoadBenchResult
 
 Status benchLoad(const LoadBenchOptions &options, LoadBenchResult *result, const ProgressText &progress = {});
 
+// ---- bench decode ---------------------------------------------------------------------------------
+// The autoencoder's decoder at FLUX's widths (random weights and latent) at each size, whole and in
+// bands (AutoEncoderImpl::decode): seconds, the peak resident memory above the loaded model, and the
+// banded image's difference from the whole one.
+
+struct DecodeBenchOptions
+{
+    std::vector<int> sizes{512, 1024};
+    int channels = 128;            // FLUX's ch; smaller for a quick look
+    uint64_t bandBytes = 16u << 20;
+    bool wholeToo = true;          // false: banded only (sizes whose whole decode would not fit)
+};
+
+struct DecodeBenchRow
+{
+    int size = 0;
+    double wholeSeconds = -1, bandedSeconds = 0;
+    uint64_t wholePeakBytes = 0, bandedPeakBytes = 0; // above the resident memory before the decode
+    double relativeDifference = -1;                   // banded against whole
+};
+
+Status benchDecode(const DecodeBenchOptions &options, std::vector<DecodeBenchRow> *rows,
+                   const ProgressText &progress = {});
+
 } // namespace mosaic
