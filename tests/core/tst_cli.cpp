@@ -829,7 +829,9 @@ private Q_SLOTS:
                                      << std::string("is not inside the canvas");
         QTest::newRow("box for a missing subject") << std::string("--ref REF0 --box 2:0,0,0.5,0.5")
                                                    << std::string("names subject 2, but there are 1");
-        QTest::newRow("too many references") << std::string("NINE") << std::string("more than the 8 this model supports");
+        // Refused before the model loads, in one message (not a note per subject first).
+        QTest::newRow("too many references") << std::string("NINE") << std::string("9 --ref images, but bundle takes at most 8 subjects");
+        QTest::newRow("2x2 reference") << std::string("--ref PROBE") << std::string("probe.png is 2x2 pixels; a subject's image must be at least 8x8");
         QTest::newRow("LoRA for another architecture") << std::string("--ref REF0 --lora OTHERLORA")
                                                        << std::string("needs A [r, 64]");
         // A FLUX transformer alone is a model set without its encoders: what is missing, and how to fix it.
@@ -862,12 +864,17 @@ private Q_SLOTS:
             nine += " --ref " + m_refs[0];
         replace("NINE", nine);
         replace("REF0", m_refs[0]);
+        replace("PROBE", m_dir + "/probe.png");
         replace("CORRUPT", m_dir + "/corrupt.png");
         replace("OTHERLORA", m_dir + "/other_lora.safetensors");
         Run r = run("generate --model " + model + " " + args + " --prompt x --steps 1 --out " + m_dir + "/bad.png");
         QVERIFY(r.exitCode != 0);
         QVERIFY2(r.output.find(message) != std::string::npos, r.output.c_str());
         QVERIFY(!std::filesystem::exists(m_dir + "/bad.png"));
+        const std::string tag = QTest::currentDataTag();
+        if (tag == "too many references" || tag == "2x2 reference")
+            QVERIFY2(r.output.find("subject(s), model") == std::string::npos && r.output.find("has no region") == std::string::npos,
+                     r.output.c_str());
     }
 
     void synthAndValidate()
