@@ -270,6 +270,8 @@ mosaic::GenerationRequest Composition::request() const
     mosaic::GenerationRequest r;
     m_settings.toRequest(&r);
     r.prompt = expandedPrompt().toStdString(); // subject names become their words
+    if (r.prompt != m_settings.prompt.toStdString())
+        r.promptAsWritten = m_settings.prompt.toStdString();
     for (const auto &item : m_subjects)
         r.subjects.push_back(toCoreSubject(item));
     return r;
@@ -322,7 +324,7 @@ double decimal(float f)
 Settings Settings::fromRequest(const mosaic::GenerationRequest &r, bool seedLocked)
 {
     Settings s;
-    s.prompt = QString::fromStdString(r.prompt);
+    s.prompt = QString::fromStdString(r.promptAsWritten.empty() ? r.prompt : r.promptAsWritten); // with the names
     s.negativePrompt = QString::fromStdString(r.negativePrompt);
     s.seed = r.seed;
     s.seedLocked = seedLocked;

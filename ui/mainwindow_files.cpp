@@ -314,8 +314,16 @@ bool MainWindow::restoreFromPng(const QString &path, QString *error)
     for (int i = 0; i < boxes.size() && i < m_composition->count(); ++i)
         m_composition->setBox(i, boxes[i]);
     m_composition->undoStack()->endMacro();
-    showBanner(tr("Settings restored from %1 (the references are not stored in images; the current subjects keep "
-                  "their places in order).").arg(QFileInfo(path).fileName()), false, Banner::Topic::Project);
+    // Say what happened to the subjects: the image's regions are theirs now, in order.
+    QString text = tr("Settings restored from %1.").arg(QFileInfo(path).fileName());
+    if (!boxes.isEmpty() && m_composition->count() > 0)
+        text += QLatin1Char(' ') + tr("The subjects, in order, took the image's regions (images do not store the references).");
+    if (boxes.size() > m_composition->count())
+        text += QLatin1Char(' ') + tr("The image had %1 subjects and the composition has %2: add the others' references, "
+                                      "then drop it again for their regions.")
+                                       .arg(boxes.size())
+                                       .arg(m_composition->count());
+    showBanner(text, false, Banner::Topic::Project);
     return true;
 }
 

@@ -163,6 +163,8 @@ nlohmann::json requestJsonObject(const GenerationRequest &r)
     json j;
     j["version"] = kRequestJsonVersion;
     j["prompt"] = r.prompt;
+    if (!r.promptAsWritten.empty() && r.promptAsWritten != r.prompt)
+        j["prompt_as_written"] = r.promptAsWritten;
     j["negative_prompt"] = r.negativePrompt;
     j["seed"] = r.seed;
     j["steps"] = r.steps;
@@ -237,6 +239,9 @@ Status requestFromJson(const std::string &jsonText, GenerationRequest *request)
                                       kRequestJsonVersion));
         if (const json *v = field(j, "prompt"))
             r.prompt = text(*v, "prompt");
+        r.promptAsWritten.clear();
+        if (const json *v = field(j, "prompt_as_written"))
+            r.promptAsWritten = text(*v, "prompt_as_written");
         if (const json *v = field(j, "negative_prompt"))
             r.negativePrompt = text(*v, "negative_prompt");
         if (const json *v = field(j, "seed"))

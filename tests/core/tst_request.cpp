@@ -17,7 +17,8 @@ namespace {
 GenerationRequest everyField()
 {
     GenerationRequest r;
-    r.prompt = "Pip on the left, Zoë on the right";
+    r.prompt = "a block on the left, Zoë on the right";
+    r.promptAsWritten = "Pip on the left, Zoë on the right";
     r.negativePrompt = "blurry";
     r.seed = std::numeric_limits<uint64_t>::max(); // no double holds it
     r.steps = 17;
@@ -45,6 +46,7 @@ GenerationRequest everyField()
 void compareSettings(const GenerationRequest &a, const GenerationRequest &b)
 {
     QCOMPARE(a.prompt, b.prompt);
+    QCOMPARE(a.promptAsWritten, b.promptAsWritten);
     QCOMPARE(a.negativePrompt, b.negativePrompt);
     QCOMPARE(a.seed, b.seed);
     QCOMPARE(a.steps, b.steps);

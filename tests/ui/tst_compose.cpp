@@ -563,6 +563,48 @@ private Q_SLOTS:
         QVERIFY(finished.wait(60000));
     }
 
+    // Reusing a result's settings, and a dropped PNG of it, give back the prompt as the person wrote it
+    // (subject names), not as the model read it (their words); the banner says the subjects took the
+    // image's regions.
+    void reuseGivesBackThePromptAsWritten()
+    {
+        ui::MainWindow w;
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(m_model);
+        QVERIFY(loaded.wait(30000));
+        QCOMPARE(w.subjectsPanel()->addFiles({m_red}), 1);
+        w.composition()->renameSubject(0, QStringLiteral("Moss"));
+        w.composition()->setWord(0, QStringLiteral("a block"));
+        w.composition()->setBox(0, QRectF(0.1, 0.2, 0.4, 0.5));
+        ui::Settings s = w.composition()->settings();
+        s.prompt = QStringLiteral("Moss in the middle");
+        s.steps = 1;
+        s.size = 64;
+        w.composition()->setSettings(s);
+        QSignalSpy finished(w.service(), &ui::GenerationService::finished);
+        QVERIFY(w.generate() != 0);
+        QVERIFY(finished.wait(60000));
+        const ui::GalleryEntry *e = w.gallery()->current();
+        QVERIFY(e);
+        QCOMPARE(QString::fromStdString(e->outcome.request.prompt), QStringLiteral("a block in the middle")); // the model's
+        const QString png = QString::fromStdString(m_dir + "/as-written.png");
+        QVERIFY(w.gallery()->saveCurrentTo(png));
+
+        s.prompt = QStringLiteral("something else");
+        w.composition()->setSettings(s);
+        Q_EMIT w.gallery()->reuseRequested(e->outcome.request);
+        QCOMPARE(w.composition()->settings().prompt, QStringLiteral("Moss in the middle"));
+
+        w.composition()->setSettings(s);
+        w.composition()->setBox(0, QRectF(0.5, 0.5, 0.2, 0.2));
+        QString error;
+        QVERIFY2(w.openProject(png, &error), qPrintable(error));
+        QCOMPARE(w.composition()->settings().prompt, QStringLiteral("Moss in the middle"));
+        const QRectF box = w.composition()->subject(0).box;
+        QVERIFY2(std::abs(box.x() - 0.1) < 1e-3 && std::abs(box.width() - 0.4) < 1e-3, qPrintable(QStringLiteral("%1 %2").arg(box.x()).arg(box.width())));
+        QVERIFY2(w.bannerText().contains(QStringLiteral("took the image's regions")), qPrintable(w.bannerText()));
+    }
+
     // An empty prompt with a subject that has no region: said before the run, as the CLI says it.
     void emptyPromptIsSaidBeforeTheRun()
     {

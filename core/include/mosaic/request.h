@@ -61,7 +61,11 @@ struct CaptureOptions
 
 struct GenerationRequest
 {
-    std::string prompt;
+    std::string prompt; // as the model reads it
+    // The prompt as the person wrote it, where that differs (the app's subject names, which `prompt`
+    // has replaced by the subjects' words): what reusing a result or a dropped PNG gives back. The
+    // model never sees it. "" when the same as `prompt`.
+    std::string promptAsWritten;
     std::string negativePrompt;       // for classifier-free guidance (models without guidance embedding)
     std::vector<Subject> subjects;
     uint64_t seed = 0;
