@@ -16,6 +16,7 @@
 #include "uibench.h"
 
 #include <mosaic/image.h>
+#include <mosaic/layout.h>
 #include <mosaic/pipeline.h>
 #include <mosaic/train.h>
 
@@ -1195,6 +1196,21 @@ private Q_SLOTS:
         QCOMPARE(w.composition()->expandedPrompt(),
                  QStringLiteral("four toys on a room floor: a block in the middle, a blob in the middle, a block on the "
                                 "right and a star on the right"));
+        // Its boxes are where its prompt puts each subject: the same third of the width (the toys'
+        // captions: left below 0.36, right above 0.64) as the box the prompt alone would plan.
+        std::vector<mosaic::LayoutSubject> subjects;
+        for (const auto &sub : w.composition()->subjects())
+            subjects.push_back({mosaic::layoutKeys(sub.name.toStdString()), std::nullopt});
+        const auto planned = mosaic::planLayout(w.composition()->settings().prompt.toStdString(), subjects);
+        auto third = [](double cx) { return cx < 0.36 ? 0 : cx > 0.64 ? 2 : 1; };
+        for (int i = 0; i < w.composition()->count(); ++i) {
+            const auto &sub = w.composition()->subject(i);
+            const auto &p = planned[static_cast<size_t>(i)];
+            QVERIFY2(!p.clause.empty(), qPrintable(sub.name));
+            QVERIFY2(third(sub.box.center().x()) == third(p.box.x + p.box.w / 2),
+                     qPrintable(QStringLiteral("%1 at x %2, but the prompt says '%3'")
+                                    .arg(sub.name).arg(sub.box.center().x()).arg(QString::fromStdString(p.clause))));
+        }
         QVERIFY(!w.openDemo(QStringLiteral("/nonexistent/demo.json"), &error));
         QVERIFY(error.contains(QStringLiteral("/nonexistent/demo.json")));
     }
