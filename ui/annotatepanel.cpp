@@ -14,9 +14,11 @@
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QFileDialog>
+#include <QDir>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
@@ -89,6 +91,7 @@ QWidget *AnnotatePanel::createDatasetColumn()
     m_datasetLabel->setWordWrap(true);
     auto *fileRow = new QHBoxLayout;
     m_new = new QPushButton(left);
+    m_new->setObjectName(QStringLiteral("newDataset"));
     m_open = new QPushButton(left);
     m_save = new QPushButton(left);
     m_save->setObjectName(QStringLiteral("saveDataset"));
@@ -188,6 +191,8 @@ QWidget *AnnotatePanel::createReviewColumn()
     m_table->verticalHeader()->setVisible(false);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Left-aligned: a centred title of a column wider than the table showed its middle ("eference → t").
+    m_table->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
     auto *reviewRow = new QHBoxLayout;
     m_accept = new QPushButton(right);
     m_accept->setObjectName(QStringLiteral("acceptSelected"));
@@ -310,13 +315,9 @@ void AnnotatePanel::connectReview()
         m_updating = false;
     });
     connect(m_view, &AnnotateView::message, this, &AnnotatePanel::statusMessage);
-    auto review = [this](mosaic::ReviewStatus status) {
-        const auto rows = selectedRows();
-        if (currentSample() >= 0 && !rows.isEmpty())
-            m_set->setStatus(currentSample(), m_view->subject(), rows, status);
-    };
-    connect(m_accept, &QPushButton::clicked, this, [review] { review(mosaic::ReviewStatus::Accepted); });
-    connect(m_reject, &QPushButton::clicked, this, [review] { review(mosaic::ReviewStatus::Rejected); });
+    connect(m_accept, &QPushButton::clicked, this, [this] { reviewSelected(true); });
+    connect(m_reject, &QPushButton::clicked, this, [this] { reviewSelected(false); });
+    m_table->installEventFilter(this);
     connect(m_acceptAbove, &QPushButton::clicked, this, [this] {
         if (currentSample() >= 0)
             m_set->reviewAbove(currentSample(), m_view->subject(), static_cast<float>(m_threshold->value()), mosaic::ReviewStatus::Accepted);
@@ -382,12 +383,62 @@ void AnnotatePanel::connectDatasetButtons()
 
 void AnnotatePanel::chooseNew()
 {
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("A new, empty folder for the dataset"));
-    if (dir.isEmpty())
+    // A name typed here need not exist yet (a folder picker would refuse it): the folder is made.
+    QFileDialog dialog(this, tr("New dataset: type the new folder's name"));
+    dialog.setObjectName(QStringLiteral("newDatasetDialog"));
+    dialog.setFileMode(QFileDialog::AnyFile);
+    dialog.setAcceptMode(QFileDialog::AcceptSave);
+    dialog.setLabelText(QFileDialog::Accept, tr("Create"));
+    dialog.setLabelText(QFileDialog::FileName, tr("Folder"));
+    if (dialog.exec() != QDialog::Accepted || dialog.selectedFiles().isEmpty())
         return;
     QString error;
-    if (!m_set->create(dir, QFileInfo(dir).fileName(), &error))
+    if (!createDataset(dialog.selectedFiles().first(), &error))
         Q_EMIT errorOccurred(error);
+}
+
+bool AnnotatePanel::createDataset(const QString &dir, QString *error)
+{
+    const QFileInfo info(dir);
+    if (info.exists() && !info.isDir()) {
+        *error = tr("%1 is a file, not a folder").arg(dir);
+        return false;
+    }
+    if (info.isDir() && !QDir(dir).isEmpty() && !QFileInfo::exists(QDir(dir).filePath(QStringLiteral("index.jsonl")))) {
+        *error = tr("%1 is not empty: choose a new or empty folder for a dataset").arg(dir);
+        return false;
+    }
+    if (!QDir().mkpath(dir)) {
+        *error = tr("Cannot make the folder %1").arg(dir);
+        return false;
+    }
+    return m_set->create(dir, QFileInfo(dir).fileName(), error);
+}
+
+void AnnotatePanel::reviewSelected(bool accept)
+{
+    const auto rows = selectedRows();
+    if (currentSample() >= 0 && !rows.isEmpty())
+        m_set->setStatus(currentSample(), m_view->subject(), rows,
+                         accept ? mosaic::ReviewStatus::Accepted : mosaic::ReviewStatus::Rejected);
+}
+
+bool AnnotatePanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_table && (event->type() == QEvent::ShortcutOverride || event->type() == QEvent::KeyPress)) {
+        const auto *k = static_cast<QKeyEvent *>(event);
+        const bool plain = !(k->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier));
+        const int key = k->key();
+        if (plain && (key == Qt::Key_A || key == Qt::Key_X)) {
+            if (event->type() == QEvent::ShortcutOverride) { // the table's keys, not the window's
+                event->accept();
+                return true;
+            }
+            reviewSelected(key == Qt::Key_A);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
 }
 
 void AnnotatePanel::chooseOpen()

@@ -56,6 +56,10 @@ public:
     void chooseNew();
     void chooseOpen();
 
+    // Creates a dataset in `dir`, making the folder when it does not exist yet (New…); refuses a folder
+    // that holds other files.
+    bool createDataset(const QString &dir, QString *error);
+
 Q_SIGNALS:
     void addFromCompositionRequested();
     void addFromResultRequested();
@@ -67,8 +71,11 @@ Q_SIGNALS:
 
 protected:
     void changeEvent(QEvent *event) override;
+    // A and X in the pairs table review its selected rows, as they review the selected pair in the view.
+    bool eventFilter(QObject *watched, QEvent *event) override;
 
 private:
+    void reviewSelected(bool accept); // the selected rows of the pairs table
     // The constructor's steps.
     QWidget *createDatasetColumn();
     QWidget *createCenter();

@@ -55,6 +55,7 @@ public:
     Canvas *canvas() const { return m_canvas; }
     SubjectsPanel *subjectsPanel() const { return m_subjects; }
     QString bannerText() const;
+    QString shortcutsText() const; // the F1 sheet
 
     // Loads a model bundle on the worker (the bundled model when path is empty).
     void loadModel(const QString &path = {});

@@ -227,18 +227,29 @@ void MainWindow::setDarkTheme(bool dark)
     QApplication::setPalette(p);
 }
 
+QString MainWindow::shortcutsText() const
+{
+    return tr("<h4>Compose</h4><table>"
+              "<tr><td><b>Ctrl+Enter</b></td><td>Generate</td></tr>"
+              "<tr><td><b>Esc</b></td><td>Cancel the generation</td></tr>"
+              "<tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo</td></tr>"
+              "<tr><td><b>Ctrl+V</b></td><td>Paste an image or files as subjects</td></tr>"
+              "<tr><td><b>R / B / E / P</b></td><td>Box, brush, eraser, point tool</td></tr>"
+              "<tr><td><b>Delete</b></td><td>Remove the selected region</td></tr>"
+              "<tr><td><b>Ctrl+wheel</b></td><td>Zoom the canvas</td></tr></table>"
+              "<h4>Annotate</h4><table>"
+              "<tr><td><b>1 / 2 / 3 / 4 / 5</b></td><td>Pair, box, brush, eraser, polygon tool</td></tr>"
+              "<tr><td><b>A / X</b></td><td>Accept / reject the selected pairs (in the view or the table)</td></tr>"
+              "<tr><td><b>N or Tab / P or Shift+Tab</b></td><td>Next / previous pair</td></tr>"
+              "<tr><td><b>Delete</b></td><td>Remove the selected pair</td></tr>"
+              "<tr><td><b>Enter</b></td><td>Close the polygon</td></tr>"
+              "<tr><td><b>Esc</b></td><td>Drop the pair or polygon being drawn</td></tr></table>"
+              "<p><b>F1</b>: this sheet</p>");
+}
+
 void MainWindow::showShortcuts()
 {
-    QMessageBox::information(this, tr("Keyboard shortcuts"),
-                             tr("<table>"
-                                "<tr><td><b>Ctrl+Enter</b></td><td>Generate</td></tr>"
-                                "<tr><td><b>Esc</b></td><td>Cancel the generation</td></tr>"
-                                "<tr><td><b>Ctrl+Z / Ctrl+Shift+Z</b></td><td>Undo / redo</td></tr>"
-                                "<tr><td><b>Ctrl+V</b></td><td>Paste an image or files as subjects</td></tr>"
-                                "<tr><td><b>R / B / E / P</b></td><td>Box, brush, eraser, point tool</td></tr>"
-                                "<tr><td><b>Delete</b></td><td>Remove the selected region</td></tr>"
-                                "<tr><td><b>Ctrl+wheel</b></td><td>Zoom the canvas</td></tr>"
-                                "<tr><td><b>F1</b></td><td>This sheet</td></tr></table>"));
+    QMessageBox::information(this, tr("Keyboard shortcuts"), shortcutsText());
 }
 
 void MainWindow::showAbout()

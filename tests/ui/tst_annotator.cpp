@@ -15,6 +15,7 @@
 #include <mosaic/dataset.h>
 
 #include <QAction>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -256,6 +257,52 @@ private Q_SLOTS:
         for (const auto &p : pointsOf(panel))
             kept += p.status != mosaic::ReviewStatus::Suggested;
         QCOMPARE(kept, accepted + rejected);
+    }
+
+    // A and X review the pairs selected in the table while the table has the focus (the table's type-to-
+    // search took them); the F1 sheet lists the annotator's keys; New… makes a folder that does not
+    // exist yet and refuses one that holds other files. (The dialog itself, a QFileDialog in AnyFile
+    // mode, is not driven here: offscreen it would not take a name typed into it from a test.)
+    void tableKeysSheetAndNewFolder()
+    {
+        ui::AnnotatePanel panel(&m_service);
+        makePanel(panel, QStringLiteral("keys"));
+        AnnotateView *v = panel.view();
+        for (double x : {0.3, 0.5}) {
+            QTest::mouseClick(v, Qt::LeftButton, {}, at(v, AnnotateView::Side::Reference, x, 0.40));
+            QTest::mouseClick(v, Qt::LeftButton, {}, at(v, AnnotateView::Side::Target, x, 0.50));
+        }
+        QCOMPARE(pointsOf(panel).size(), size_t{2});
+        QTableWidget *table = panel.pairTable();
+        panel.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&panel));
+        table->setFocus();
+        QCOMPARE(QApplication::focusWidget(), table);
+        table->selectRow(0);
+        QTest::keyClick(table, Qt::Key_X);
+        QCOMPARE(pointsOf(panel)[0].status, mosaic::ReviewStatus::Rejected);
+        QCOMPARE(pointsOf(panel)[1].status, mosaic::ReviewStatus::Accepted); // manual pairs start accepted
+        table->selectRow(1);
+        QTest::keyClick(table, Qt::Key_X);
+        table->selectRow(0);
+        QTest::keyClick(table, Qt::Key_A);
+        QCOMPARE(pointsOf(panel)[0].status, mosaic::ReviewStatus::Accepted);
+        QCOMPARE(pointsOf(panel)[1].status, mosaic::ReviewStatus::Rejected);
+
+        ui::MainWindow w;
+        const QString sheet = w.shortcutsText();
+        for (const char *want : {"Annotate", "A / X", "1 / 2 / 3 / 4 / 5", "Next / previous pair"})
+            QVERIFY2(sheet.contains(QLatin1String(want)), want);
+
+        // New…: a folder that does not exist yet (the dialog takes a typed name) is made.
+        const QString fresh = m_tmp.filePath(QStringLiteral("not/yet/there"));
+        QString made;
+        QVERIFY2(panel.createDataset(fresh, &made), qPrintable(made));
+        QCOMPARE(panel.set()->directory(), QDir(fresh).absolutePath());
+        QVERIFY(QFileInfo::exists(QDir(fresh).filePath(QStringLiteral("index.jsonl"))));
+        QString error;
+        QVERIFY(!panel.createDataset(m_tmp.path(), &error)); // holds other files
+        QVERIFY2(error.contains(QStringLiteral("not empty")), qPrintable(error));
     }
 
     // Suggestions and GrabCut run off the GUI thread: while one runs the buttons are off and a second
