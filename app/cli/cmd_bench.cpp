@@ -3,6 +3,7 @@
 #include <mosaic/runtime.h>
 #include <mosaic/tools.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace cli {
@@ -71,7 +72,7 @@ namespace cli {
 
 int runBenchGenerate(const Args &args)
 {
-    const auto unknown = args.unknown({"model", "hidden", "heads", "double", "single", "size", "refs", "steps"});
+    const auto unknown = args.unknown({"model", "hidden", "heads", "double", "single", "size", "refs", "steps", "busy"});
     if (!unknown.empty() || !args.error().empty()) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic bench generate: unknown option %s\n", u.c_str());
@@ -89,6 +90,29 @@ int runBenchGenerate(const Args &args)
     if (args.has("refs") && !parseIntList(args.value("refs"), &o.refCounts)) {
         std::fprintf(stderr, "mosaic bench generate: --refs expects numbers like 1,2,4,6\n");
         return kExitUsage;
+    }
+    if (args.has("busy")) {
+        std::vector<int> busy;
+        if (!parseIntList(args.value("busy"), &busy)) {
+            std::fprintf(stderr, "mosaic bench generate: --busy expects process counts like 0,1,2\n");
+            return kExitUsage;
+        }
+        std::printf("bench generate --busy: %s, 4 references, %d core(s)\n",
+                    o.modelPath.empty() ? "the bundled model" : o.modelPath.c_str(), mosaic::hardwareThreads());
+        std::fflush(stdout);
+        std::vector<mosaic::BusyBenchRow> rows;
+        const mosaic::Status st = mosaic::benchGenerateBusy(o, busy, &rows, [](const std::string &l) {
+            std::fprintf(stderr, "  %s\n", l.c_str());
+        });
+        if (!st.ok()) {
+            std::fprintf(stderr, "mosaic bench generate: %s\n", st.message.c_str());
+            return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
+        }
+        std::printf("%6s %16s %16s %9s %8s\n", "busy", "all cores s", "adapted s", "threads", "speedup");
+        for (const auto &r : rows)
+            std::printf("%6d %16.2f %16.2f %9d %7.1fx\n", r.busy, r.allCoresSeconds, r.adaptedSeconds, r.adaptedThreads,
+                        r.allCoresSeconds / std::max(1e-9, r.adaptedSeconds));
+        return kExitOk;
     }
     std::printf("bench generate: %s, %d thread(s)\n",
                 o.modelPath.empty() ? ("random bundle, hidden " + std::to_string(o.hidden) + ", " +
@@ -201,7 +225,7 @@ int runBenchLoad(const Args &args)
     }
     mosaic::LoadBenchOptions o;
     o.path = args.positional()[1];
-    o.dtype = args.value("dtype", "bf16");
+    o.dtype = args.value("dtype", mosaic::cpuComputesBf16() ? "bf16" : "f32"); // bf16 where the CPU computes it
     o.imageTokens = args.intValue("tokens", o.imageTokens);
     o.textTokens = args.intValue("txt-tokens", o.textTokens);
     o.streamedOnly = args.has("streamed-only");

@@ -1,3 +1,4 @@
+#include <mosaic/runtime.h>
 #include <mosaic/tools.h>
 
 #include "model/flux.h"
@@ -106,7 +107,24 @@ Status benchTransformer(const TransformerBenchOptions &o, std::vector<Transforme
         c.axes_dim = model::FluxConfig::defaultAxes(o.hidden / o.heads);
         const FlopCount flops = countFlops(c, o.imageTokens, o.textTokens);
 
+        // Where the CPU has no bfloat16 instructions LibTorch's bf16 matrix products run on a fallback
+        // kernel (one core, minutes per forward pass at FLUX's width on a 2-core AMD EPYC): float32 is
+        // measured instead, and said.
+        std::vector<std::string> dtypes;
         for (const auto &name : o.dtypes) {
+            if (name == "bf16" && !cpuComputesBf16()) {
+                if (progress)
+                    progress("bf16: this CPU has no native bfloat16 (no AVX-512 BF16, no AMX), where LibTorch's bf16 "
+                             "products are far slower than float32: float32 is measured instead (MOSAIC_CPU_BF16=1 "
+                             "forces bf16)");
+                if (std::find(o.dtypes.begin(), o.dtypes.end(), "f32") == o.dtypes.end() &&
+                    std::find(dtypes.begin(), dtypes.end(), "f32") == dtypes.end())
+                    dtypes.push_back("f32");
+                continue;
+            }
+            dtypes.push_back(name);
+        }
+        for (const auto &name : dtypes) {
             const auto dtype = benchDType(name);
             if (progress)
                 progress(format("{}: building {} double + {} single blocks at hidden {} ({} parameters)", name, c.depth,

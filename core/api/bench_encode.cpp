@@ -3,6 +3,7 @@
 // folder), in float32 and bfloat16, and what a cached prompt costs.
 
 #include <mosaic/text.h>
+#include <mosaic/runtime.h>
 #include <mosaic/tools.h>
 
 #include "io/safetensors.h"
@@ -109,6 +110,11 @@ Status benchEncode(const EncodeBenchOptions &o, std::vector<EncodeBenchRow> *row
                                    s.clip.num_hidden_layers));
             }
             for (const char *dtype : {"f32", "bf16"}) {
+                if (std::string(dtype) == "bf16" && !cpuComputesBf16()) { // (bench transformer says why)
+                    if (progress)
+                        progress(std::string(s.name) + ": bf16 skipped: this CPU has no native bfloat16 (MOSAIC_CPU_BF16=1 forces it)");
+                    continue;
+                }
                 const at::ScalarType dt = std::string(dtype) == "bf16" ? at::kBFloat16 : at::kFloat;
                 auto t5 = model::loadT5Encoder(dir + "/t5", dt);
                 auto clip = model::loadClipTextModel(dir + "/clip", dt);

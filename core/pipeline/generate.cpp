@@ -3,6 +3,7 @@
 // records.cpp; the bundle's loading in bundle.cpp.
 #include <mosaic/layout.h>
 #include <mosaic/pipeline.h>
+#include <mosaic/runtime.h>
 
 #include "pipeline/bundle.h"
 #include "pipeline/collage.h"
@@ -22,6 +23,7 @@ namespace mosaic {
 Status generate(ModelBundle &handle, const GenerationRequest &request, GenerationResult *result,
                 const GenerationCallbacks &callbacks)
 {
+    threadsForRun(); // the cores other programs leave free, unless the thread count was given
     return pipeline::generateWithBundle(pipeline::bundleOf(handle), handle.description(), request, result, callbacks);
 }
 

@@ -582,8 +582,12 @@ at::ScalarType computeType(const std::string &dtype)
 {
     if (dtype == "f32")
         return at::kFloat;
-    if (dtype == "bf16")
+    if (dtype == "bf16") {
+        if (!cudaAvailable() && !cpuComputesBf16())
+            log::warn("core.model", "bf16 asked for on a CPU without native bfloat16 (no AVX-512 BF16, no AMX): "
+                                    "expect it to be several times slower than f32 (--dtype auto picks f32 here)");
         return at::kBFloat16;
+    }
     if (dtype == "auto" || dtype.empty())
         return cudaAvailable() || cpuComputesBf16() ? at::kBFloat16 : at::kFloat;
     throw Error(StatusCode::InvalidArgument, "the transformer computes in f32, bf16 or auto, not " + dtype);

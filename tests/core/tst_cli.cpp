@@ -20,6 +20,8 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
+#include <thread>
 #include <sys/wait.h>
 
 using namespace mosaic;
@@ -608,6 +610,42 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.output.c_str());
         QVERIFY(r.output.find("matmul GFLOP/s") != std::string::npos);
         QVERIFY(r.output.find("f32") != std::string::npos);
+    }
+
+    // On a CPU without native bfloat16 (MOSAIC_CPU_BF16=0 stands in for one) a bf16 benchmark says so and
+    // measures float32, rather than running LibTorch's fallback bf16 products for minutes.
+    void benchBf16WithoutNativeBf16()
+    {
+        Run r = run("bench transformer --hidden 64 --heads 2 --tokens 64 --txt-tokens 16 --iters 1 --dtype bf16",
+                    "MOSAIC_CPU_BF16=0");
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        QVERIFY2(r.output.find("no native bfloat16") != std::string::npos, r.output.c_str());
+        QVERIFY2(r.output.find("\nf32 ") != std::string::npos && r.output.find("\nbf16 ") == std::string::npos,
+                 r.output.c_str());
+        Run native = run("bench transformer --hidden 64 --heads 2 --tokens 64 --txt-tokens 16 --iters 1 --dtype bf16",
+                         "MOSAIC_CPU_BF16=1");
+        QVERIFY2(native.exitCode == 0 && native.output.find("\nbf16 ") != std::string::npos, native.output.c_str());
+    }
+
+    // Beside a busy process a run takes the cores that are free: fewer threads than cores (on a machine
+    // of two or more), where every core was used before.
+    void runsLeaveBusyCoresAlone()
+    {
+        if (!prepareGenerate())
+            QSKIP("image files need OpenCV (LibTorch-only build)");
+        const int cores = static_cast<int>(std::thread::hardware_concurrency());
+        if (cores < 2)
+            QSKIP("one core: nothing to leave");
+        Run r = run("bench generate --busy " + std::to_string(cores - 1) + " --model " + m_bundle + " --steps 1");
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        std::istringstream lines(r.output);
+        std::string line;
+        int busy = -1, threads = -1;
+        double all = 0, adapted = 0;
+        while (std::getline(lines, line))
+            if (std::sscanf(line.c_str(), "%d %lf %lf %d", &busy, &all, &adapted, &threads) == 4)
+                break;
+        QVERIFY2(threads >= 1 && threads < cores, r.output.c_str());
     }
 
     // `dataset suggest` pre-annotates a folder and `dataset stats` counts the result.

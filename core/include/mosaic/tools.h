@@ -142,6 +142,19 @@ struct GenerateBenchRow
 Status benchGenerate(const GenerateBenchOptions &options, std::vector<GenerateBenchRow> *rows,
                      const ProgressText &progress = {});
 
+// Beside other programs: for each count of busy processes (each a child spinning on one core), one image
+// with 4 references at the model's defaults, with as many threads as cores (as before runs adapted) and
+// with the threads generate() picks (threadsForRun). Best of `repeats` after a warm-up.
+struct BusyBenchRow
+{
+    int busy = 0;
+    double allCoresSeconds = 0, adaptedSeconds = 0;
+    int adaptedThreads = 0;
+};
+
+Status benchGenerateBusy(const GenerateBenchOptions &options, const std::vector<int> &busy,
+                         std::vector<BusyBenchRow> *rows, const ProgressText &progress = {});
+
 // ---- bench cancel ------------------------------------------------------------------------------
 // How soon a cancel stops a run: per size, one uncancelled run times the phases, then `cancels` runs
 // are cancelled at moments spread evenly over the run, and a third as many more over the decode.
