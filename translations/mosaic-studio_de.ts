@@ -185,17 +185,17 @@
 <context>
     <name>ui::AnnotatePanel</name>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="37" />
+        <location filename="../ui/annotatepanel.cpp" line="39" />
         <source>suggested</source>
         <translation>vorgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="38" />
+        <location filename="../ui/annotatepanel.cpp" line="40" />
         <source>accepted</source>
         <translation>angenommen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="39" />
+        <location filename="../ui/annotatepanel.cpp" line="41" />
         <source>rejected</source>
         <translation>abgelehnt</translation>
     </message>
@@ -210,48 +210,43 @@
         <translation>GrabCut-Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="349" />
+        <location filename="../ui/annotatepanel.cpp" line="350" />
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="352" />
+        <location filename="../ui/annotatepanel.cpp" line="353" />
         <source>Export the dataset into a folder</source>
         <translation>Datensatz in einen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="358" />
+        <location filename="../ui/annotatepanel.cpp" line="359" />
         <source>Import the samples of another dataset</source>
         <translation>Beispiele eines anderen Datensatzes importieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="364" />
+        <location filename="../ui/annotatepanel.cpp" line="365" />
         <source>The target image</source>
         <translation>Das Zielbild</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="364" />
-        <location filename="../ui/annotatepanel.cpp" line="368" />
+        <location filename="../ui/annotatepanel.cpp" line="365" />
+        <location filename="../ui/annotatepanel.cpp" line="369" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="367" />
+        <location filename="../ui/annotatepanel.cpp" line="368" />
         <source>The references (one per subject)</source>
         <translation>Die Referenzen (eine je Motiv)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="385" />
-        <source>A new, empty folder for the dataset</source>
-        <translation>Ein neuer, leerer Ordner für den Datensatz</translation>
-    </message>
-    <message>
-        <location filename="../ui/annotatepanel.cpp" line="395" />
+        <location filename="../ui/annotatepanel.cpp" line="446" />
         <source>Open a dataset folder</source>
         <translation>Datensatz-Ordner öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel.cpp" line="606" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Working…</source>
         <translation>Läuft…</translation>
@@ -304,233 +299,263 @@
         <translation><numerusform>%n Paar vorgeschlagen; prüfen Sie es rechts</numerusform><numerusform>%n Paare vorgeschlagen; prüfen Sie sie rechts</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="480" />
+        <location filename="../ui/annotatepanel.cpp" line="387" />
+        <source>New dataset: type the new folder's name</source>
+        <translation>Neuer Datensatz: Namen des neuen Ordners eingeben</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="391" />
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="392" />
+        <source>Folder</source>
+        <translation>Ordner</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="404" />
+        <source>%1 is a file, not a folder</source>
+        <translation>%1 ist eine Datei, kein Ordner</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="408" />
+        <source>%1 is not empty: choose a new or empty folder for a dataset</source>
+        <translation>%1 ist nicht leer: Wählen Sie für einen Datensatz einen neuen oder leeren Ordner</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="412" />
+        <source>Cannot make the folder %1</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="531" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1: %2 angenommen · %3 vorgeschlagen · %4 abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="524" />
+        <location filename="../ui/annotatepanel.cpp" line="575" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 Beispiele</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="525" />
+        <location filename="../ui/annotatepanel.cpp" line="576" />
         <source> (unsaved)</source>
         <translation> (ungespeichert)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="527" />
+        <location filename="../ui/annotatepanel.cpp" line="578" />
         <source>No dataset open</source>
         <translation>Kein Datensatz geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="529" />
+        <location filename="../ui/annotatepanel.cpp" line="580" />
         <source>New…</source>
         <translation>Neu…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="530" />
+        <location filename="../ui/annotatepanel.cpp" line="581" />
         <source>Open…</source>
         <translation>Öffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="531" />
+        <location filename="../ui/annotatepanel.cpp" line="582" />
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="532" />
+        <location filename="../ui/annotatepanel.cpp" line="583" />
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="533" />
+        <location filename="../ui/annotatepanel.cpp" line="584" />
         <source>Export…</source>
         <translation>Exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="534" />
+        <location filename="../ui/annotatepanel.cpp" line="585" />
         <source>Add a sample from files…</source>
         <translation>Beispiel aus Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="535" />
+        <location filename="../ui/annotatepanel.cpp" line="586" />
         <source>Add the current composition</source>
         <translation>Aktuelle Komposition hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="536" />
+        <location filename="../ui/annotatepanel.cpp" line="587" />
         <source>Add the selected result</source>
         <translation>Ausgewähltes Ergebnis hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="537" />
+        <location filename="../ui/annotatepanel.cpp" line="588" />
         <source>No problems</source>
         <translation>Keine Probleme</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="537" />
+        <location filename="../ui/annotatepanel.cpp" line="588" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>Probleme (%1): Klicken führt zum Beispiel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="538" />
+        <location filename="../ui/annotatepanel.cpp" line="589" />
         <source>Pairs</source>
         <translation>Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="539" />
+        <location filename="../ui/annotatepanel.cpp" line="590" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>Referenzpunkt anklicken, dann seinen Zielpunkt (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="540" />
+        <location filename="../ui/annotatepanel.cpp" line="591" />
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="541" />
+        <location filename="../ui/annotatepanel.cpp" line="592" />
         <source>Drag the subject's box in the target (2)</source>
         <translation>Rechteck des Motivs im Ziel aufziehen (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="542" />
+        <location filename="../ui/annotatepanel.cpp" line="593" />
         <source>Brush</source>
         <translation>Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="543" />
+        <location filename="../ui/annotatepanel.cpp" line="594" />
         <source>Paint the subject's mask in the target (3)</source>
         <translation>Maske des Motivs im Ziel malen (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="544" />
+        <location filename="../ui/annotatepanel.cpp" line="595" />
         <source>Eraser</source>
         <translation>Radiergummi</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="545" />
+        <location filename="../ui/annotatepanel.cpp" line="596" />
         <source>Erase from the subject's mask (4)</source>
         <translation>Aus der Maske des Motivs radieren (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="546" />
+        <location filename="../ui/annotatepanel.cpp" line="597" />
         <source>Polygon</source>
         <translation>Polygon</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="547" />
+        <location filename="../ui/annotatepanel.cpp" line="598" />
         <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>Ecken des Motivumrisses anklicken; Doppelklick oder Eingabe schließt ihn (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="548" />
+        <location filename="../ui/annotatepanel.cpp" line="599" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="549" />
+        <location filename="../ui/annotatepanel.cpp" line="600" />
         <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>Maske des Motivs aus seinem Rechteck füllen (OpenCV GrabCut)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="550" />
+        <location filename="../ui/annotatepanel.cpp" line="601" />
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="551" />
+        <location filename="../ui/annotatepanel.cpp" line="602" />
         <source>From the region</source>
         <translation>Aus dem Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="552" />
+        <location filename="../ui/annotatepanel.cpp" line="603" />
         <source>Feature matching (photos)</source>
         <translation>Merkmalsabgleich (Fotos)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="553" />
+        <location filename="../ui/annotatepanel.cpp" line="604" />
         <source>The model's attention</source>
         <translation>Aufmerksamkeit des Modells</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="554" />
+        <location filename="../ui/annotatepanel.cpp" line="605" />
         <source>min </source>
         <translation>min. </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel.cpp" line="606" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Suggest</source>
         <translation>Vorschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="556" />
+        <location filename="../ui/annotatepanel.cpp" line="607" />
         <source>All pairs</source>
         <translation>Alle Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="557" />
+        <location filename="../ui/annotatepanel.cpp" line="608" />
         <source>Suggested</source>
         <translation>Vorgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="558" />
+        <location filename="../ui/annotatepanel.cpp" line="609" />
         <source>Accepted</source>
         <translation>Angenommen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="559" />
+        <location filename="../ui/annotatepanel.cpp" line="610" />
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>#</source>
         <translation>Nr.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Conf.</source>
         <translation>Konf.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Reference → target</source>
         <translation>Referenz → Ziel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="561" />
+        <location filename="../ui/annotatepanel.cpp" line="612" />
         <source>Accept (A)</source>
         <translation>Annehmen (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="562" />
+        <location filename="../ui/annotatepanel.cpp" line="613" />
         <source>Reject (X)</source>
         <translation>Ablehnen (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="563" />
+        <location filename="../ui/annotatepanel.cpp" line="614" />
         <source>Threshold</source>
         <translation>Schwelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="564" />
+        <location filename="../ui/annotatepanel.cpp" line="615" />
         <source>Accept ≥</source>
         <translation>Annehmen ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="565" />
+        <location filename="../ui/annotatepanel.cpp" line="616" />
         <source>Reject &lt;</source>
         <translation>Ablehnen &lt;</translation>
     </message>
@@ -724,6 +749,19 @@
     </message>
 </context>
 <context>
+    <name>ui::Banner</name>
+    <message>
+        <location filename="../ui/banner.cpp" line="89" />
+        <source>Dismiss</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../ui/banner.cpp" line="90" />
+        <source>Dismiss the message</source>
+        <translation>Meldung schließen</translation>
+    </message>
+</context>
+<context>
     <name>ui::Canvas</name>
     <message>
         <location filename="../ui/canvas.cpp" line="168" />
@@ -769,82 +807,87 @@
         <translation>Eine Komposition fasst höchstens %1 Motive.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="50" />
-        <source>The image is empty or smaller than 8×8 pixels.</source>
-        <translation>Das Bild ist leer oder kleiner als 8×8 Pixel.</translation>
+        <location filename="../ui/composition.cpp" line="51" />
+        <source>The image is empty or smaller than %1×%1 pixels.</source>
+        <translation>Das Bild ist leer oder kleiner als %1×%1 Pixel.</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="54" />
+        <location filename="../ui/composition.cpp" line="52" />
+        <source>%1 is %2×%3 pixels; a subject's image must be at least %4×%4.</source>
+        <translation>%1 hat %2×%3 Pixel; das Bild eines Motivs muss mindestens %4×%4 groß sein.</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="60" />
         <source>Subject %1</source>
         <translation>Motiv %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="68" />
+        <location filename="../ui/composition.cpp" line="74" />
         <source>Add subject %1</source>
         <translation>Motiv %1 hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="78" />
+        <location filename="../ui/composition.cpp" line="84" />
         <source>Remove subject %1</source>
         <translation>Motiv %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="88" />
+        <location filename="../ui/composition.cpp" line="94" />
         <source>Rename %1 to %2</source>
         <translation>%1 in %2 umbenennen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="99" />
+        <location filename="../ui/composition.cpp" line="105" />
         <source>Set the word for %1 to “%2”</source>
         <translation>Wort für %1 auf „%2“ setzen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="128" />
+        <location filename="../ui/composition.cpp" line="134" />
         <source>Change the colour of %1</source>
         <translation>Farbe von %1 ändern</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="137" />
+        <location filename="../ui/composition.cpp" line="143" />
         <source>Move %1</source>
         <translation>%1 verschieben</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="147" />
+        <location filename="../ui/composition.cpp" line="153" />
         <source>Remove the region of %1</source>
         <translation>Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="148" />
+        <location filename="../ui/composition.cpp" line="154" />
         <source>Set the region of %1</source>
         <translation>Bereich von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="173" />
+        <location filename="../ui/composition.cpp" line="179" />
         <source>Clear the brush region of %1</source>
         <translation>Gemalten Bereich von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="174" />
+        <location filename="../ui/composition.cpp" line="180" />
         <source>Paint the region of %1</source>
         <translation>Bereich von %1 malen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="186" />
+        <location filename="../ui/composition.cpp" line="192" />
         <source>Pin a point of %1</source>
         <translation>Punkt von %1 festlegen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="196" />
+        <location filename="../ui/composition.cpp" line="202" />
         <source>Remove the points of %1</source>
         <translation>Punkte von %1 entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="236" />
+        <location filename="../ui/composition.cpp" line="242" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="341" />
+        <location filename="../ui/composition.cpp" line="349" />
         <source>Change settings</source>
         <translation>Einstellungen ändern</translation>
     </message>
@@ -991,47 +1034,57 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="317" />
+        <location filename="../ui/mainwindow_generation.cpp" line="319" />
         <source>%1 could not be loaded: %2 — still using %3.</source>
         <translation>%1 konnte nicht geladen werden: %2 — weiterhin wird %3 verwendet.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="319" />
+        <location filename="../ui/mainwindow_generation.cpp" line="321" />
         <source>%1 could not be loaded: %2</source>
         <translation>%1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="334" />
+        <location filename="../ui/mainwindow_generation.cpp" line="330" />
+        <source>preparing…</source>
+        <translation>Vorbereitung…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="343" />
         <source>step %1/%2 · %3 s</source>
         <translation>Schritt %1/%2 · %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="348" />
+        <location filename="../ui/mainwindow_generation.cpp" line="344" />
+        <source>refining the references %1/%2 · %3 s</source>
+        <translation>Referenzen verfeinern %1/%2 · %3 s</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="362" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>letztes Bild: %1 s (Entrauschen %2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="354" />
+        <location filename="../ui/mainwindow_generation.cpp" line="368" />
         <source>The generation failed: %1</source>
         <translation>Die Erzeugung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="357" />
+        <location filename="../ui/mainwindow_generation.cpp" line="371" />
         <source>Generation cancelled.</source>
         <translation>Erzeugung abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="206" />
+        <location filename="../ui/mainwindow.cpp" line="204" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · Threads: %2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="208" />
+        <location filename="../ui/mainwindow.cpp" line="206" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="208" />
+        <location filename="../ui/mainwindow.cpp" line="206" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
@@ -1041,18 +1094,18 @@
         <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="185" />
-        <location filename="../ui/mainwindow_generation.cpp" line="203" />
+        <location filename="../ui/mainwindow_generation.cpp" line="186" />
+        <location filename="../ui/mainwindow_generation.cpp" line="204" />
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="191" />
+        <location filename="../ui/mainwindow_generation.cpp" line="192" />
         <source>Load a model bundle</source>
         <translation>Modellpaket laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="192" />
+        <location filename="../ui/mainwindow_generation.cpp" line="193" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
     </message>
@@ -1067,17 +1120,17 @@
         <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="210" />
+        <location filename="../ui/mainwindow_generation.cpp" line="211" />
         <source>No model is loaded yet.</source>
         <translation>Noch ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="246" />
+        <location filename="../ui/mainwindow_generation.cpp" line="247" />
         <source>%1 (“%2”)</source>
         <translation>%1 („%2“)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="250" />
+        <location filename="../ui/mainwindow_generation.cpp" line="251" />
         <source>Placed by the prompt, as they have no region: %1</source>
         <translation>Vom Prompt platziert, da ohne Bereich: %1</translation>
     </message>
@@ -1087,444 +1140,454 @@
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="95" />
-        <location filename="../ui/mainwindow_files.cpp" line="171" />
+        <location filename="../ui/mainwindow.cpp" line="93" />
+        <location filename="../ui/mainwindow_files.cpp" line="172" />
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="233" />
+        <location filename="../ui/mainwindow.cpp" line="223" />
         <source>Model: %1</source>
         <translation>Modell: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="233" />
-        <location filename="../ui/mainwindow_generation.cpp" line="320" />
+        <location filename="../ui/mainwindow.cpp" line="223" />
+        <location filename="../ui/mainwindow_generation.cpp" line="323" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="235" />
+        <location filename="../ui/mainwindow.cpp" line="225" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>Das mitgelieferte MOSAIC-Toys-Modell ist klein und auf prozedurale Spielzeuge trainiert: Es erzeugt Spielzeugszenen, keine Fotos. FLUX-Modellpakete laden Sie über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="238" />
+        <location filename="../ui/mainwindow.cpp" line="228" />
         <source>untitled</source>
         <translation>unbenannt</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="239" />
+        <location filename="../ui/mainwindow.cpp" line="229" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="232" />
+        <location filename="../ui/mainwindow_view.cpp" line="252" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="246" />
+        <location filename="../ui/mainwindow_view.cpp" line="257" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="247" />
+        <location filename="../ui/mainwindow_view.cpp" line="258" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247" />
+        <location filename="../ui/mainwindow.cpp" line="237" />
         <source>Unsaved work</source>
         <translation>Ungespeicherte Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="248" />
+        <location filename="../ui/mainwindow.cpp" line="238" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>Die Komposition hat ungespeicherte Änderungen. Vor dem Schließen speichern?</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="189" />
+        <location filename="../ui/mainwindow_files.cpp" line="190" />
         <source>Cannot read the target image %1</source>
         <translation>Das Zielbild %1 kann nicht gelesen werden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="195" />
+        <location filename="../ui/mainwindow_files.cpp" line="196" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="224" />
+        <location filename="../ui/mainwindow_files.cpp" line="225" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="258" />
+        <location filename="../ui/mainwindow_files.cpp" line="260" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="258" />
+        <location filename="../ui/mainwindow_files.cpp" line="260" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="259" />
+        <location filename="../ui/mainwindow_files.cpp" line="261" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="272" />
+        <location filename="../ui/mainwindow_files.cpp" line="274" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="273" />
+        <location filename="../ui/mainwindow_files.cpp" line="275" />
         <source>MOSAIC Studio projects and images (*.mosaic *.png)</source>
         <translation>MOSAIC-Studio-Projekte und -Bilder (*.mosaic *.png)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="310" />
+        <location filename="../ui/mainwindow_files.cpp" line="312" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="315" />
-        <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
-        <translation>Einstellungen aus %1 übernommen (Bilder enthalten keine Referenzen; die aktuellen Motive behalten ihre Reihenfolge).</translation>
+        <location filename="../ui/mainwindow_files.cpp" line="318" />
+        <source>Settings restored from %1.</source>
+        <translation>Einstellungen aus %1 wiederhergestellt.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="276" />
+        <location filename="../ui/mainwindow_files.cpp" line="320" />
+        <source>The subjects, in order, took the image's regions (images do not store the references).</source>
+        <translation>Die Motive haben der Reihe nach die Bereiche des Bildes übernommen (Bilder speichern die Referenzen nicht).</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_files.cpp" line="322" />
+        <source>The image had %1 subjects and the composition has %2: add the others' references, then drop it again for their regions.</source>
+        <translation>Das Bild hatte %1 Motive, die Komposition hat %2: Fügen Sie die Referenzen der übrigen hinzu und ziehen Sie das Bild erneut herein, um ihre Bereiche zu übernehmen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_view.cpp" line="232" />
+        <source>&lt;h4&gt;Compose&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;Annotate&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Pair, box, brush, eraser, polygon tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Accept / reject the selected pairs (in the view or the table)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N or Tab / P or Shift+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Next / previous pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Close the polygon&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Drop the pair or polygon being drawn&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;: this sheet&lt;/p&gt;</source>
+        <translation>&lt;h4&gt;Komponieren&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;Annotieren&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paar, Rechteck, Pinsel, Radiergummi, Polygon&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählte Paare annehmen / ablehnen (in der Ansicht oder der Tabelle)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N oder Tab / P oder Umschalt+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Nächstes / vorheriges Paar&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewähltes Paar entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Polygon schließen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Angefangenes Paar oder Polygon verwerfen&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;: diese Übersicht&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_view.cpp" line="287" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="277" />
+        <location filename="../ui/mainwindow_view.cpp" line="288" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="278" />
+        <location filename="../ui/mainwindow_view.cpp" line="289" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="279" />
+        <location filename="../ui/mainwindow_view.cpp" line="290" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="284" />
+        <location filename="../ui/mainwindow_view.cpp" line="295" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="285" />
+        <location filename="../ui/mainwindow_view.cpp" line="296" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="289" />
+        <location filename="../ui/mainwindow_view.cpp" line="300" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="290" />
+        <location filename="../ui/mainwindow_view.cpp" line="301" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="291" />
+        <location filename="../ui/mainwindow_view.cpp" line="302" />
         <source>Annotate</source>
         <translation>Annotieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="292" />
+        <location filename="../ui/mainwindow_view.cpp" line="303" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="293" />
+        <location filename="../ui/mainwindow_view.cpp" line="304" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="295" />
+        <location filename="../ui/mainwindow_view.cpp" line="306" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="296" />
+        <location filename="../ui/mainwindow_view.cpp" line="307" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="297" />
+        <location filename="../ui/mainwindow_view.cpp" line="308" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="298" />
+        <location filename="../ui/mainwindow_view.cpp" line="309" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="299" />
+        <location filename="../ui/mainwindow_view.cpp" line="310" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="300" />
+        <location filename="../ui/mainwindow_view.cpp" line="311" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="301" />
+        <location filename="../ui/mainwindow_view.cpp" line="312" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="302" />
-        <location filename="../ui/mainwindow_view.cpp" line="304" />
-        <location filename="../ui/mainwindow_view.cpp" line="306" />
-        <location filename="../ui/mainwindow_view.cpp" line="310" />
-        <location filename="../ui/mainwindow_view.cpp" line="314" />
-        <location filename="../ui/mainwindow_view.cpp" line="324" />
+        <location filename="../ui/mainwindow_view.cpp" line="313" />
+        <location filename="../ui/mainwindow_view.cpp" line="315" />
+        <location filename="../ui/mainwindow_view.cpp" line="317" />
+        <location filename="../ui/mainwindow_view.cpp" line="321" />
+        <location filename="../ui/mainwindow_view.cpp" line="325" />
+        <location filename="../ui/mainwindow_view.cpp" line="335" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="303" />
+        <location filename="../ui/mainwindow_view.cpp" line="314" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="305" />
+        <location filename="../ui/mainwindow_view.cpp" line="316" />
         <source>Prompt guidance</source>
         <translation>Prompt-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="307" />
+        <location filename="../ui/mainwindow_view.cpp" line="318" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>Classifier-free Guidance auf den Prompt: über 1 folgt das Bild dem Prompt genauer, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="309" />
+        <location filename="../ui/mainwindow_view.cpp" line="320" />
         <source>Reference guidance</source>
         <translation>Referenz-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="311" />
+        <location filename="../ui/mainwindow_view.cpp" line="322" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>Guidance auf die Referenzen: über 1 bleibt jedes Motiv näher an seiner Referenz, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="313" />
+        <location filename="../ui/mainwindow_view.cpp" line="324" />
         <source>Reference collage</source>
         <translation>Referenz-Collage</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="314" />
+        <location filename="../ui/mainwindow_view.cpp" line="325" />
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="315" />
+        <location filename="../ui/mainwindow_view.cpp" line="326" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>Fügt jede Referenz, von ihrem weißen Grund freigestellt, in einem ersten Bild in ihren Bereich ein (ohne Bereich: dorthin, wo ihre Aufmerksamkeit lag) und zeichnet dieses Bild mit dieser Stärke neu: niedriger behält mehr von der Referenz, höher fügt sie stärker ein. Kostet die neu gezeichneten Schritte ein weiteres Mal. Aus: nur MOSAIC.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="319" />
+        <location filename="../ui/mainwindow_view.cpp" line="330" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="326" />
+        <location filename="../ui/mainwindow_view.cpp" line="337" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="330" />
+        <location filename="../ui/mainwindow_view.cpp" line="341" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="331" />
+        <location filename="../ui/mainwindow_view.cpp" line="342" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="332" />
+        <location filename="../ui/mainwindow_view.cpp" line="343" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="333" />
+        <location filename="../ui/mainwindow_view.cpp" line="344" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="334" />
+        <location filename="../ui/mainwindow_view.cpp" line="345" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="335" />
+        <location filename="../ui/mainwindow_view.cpp" line="346" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="336" />
+        <location filename="../ui/mainwindow_view.cpp" line="347" />
         <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
         <translation>Gibt jedem Motiv einen Bereich dort, wo der Prompt es mit seinem Namen hinstellt („Pip on the left“, „Tock at the top right“); Motive, die der Prompt nicht platziert, kommen dorthin, wo Platz ist</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="339" />
+        <location filename="../ui/mainwindow_view.cpp" line="350" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="340" />
+        <location filename="../ui/mainwindow_view.cpp" line="351" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="341" />
+        <location filename="../ui/mainwindow_view.cpp" line="352" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="343" />
+        <location filename="../ui/mainwindow_view.cpp" line="354" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="344" />
+        <location filename="../ui/mainwindow_view.cpp" line="355" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="263" />
+        <location filename="../ui/mainwindow_view.cpp" line="274" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="347" />
+        <location filename="../ui/mainwindow_files.cpp" line="366" />
         <source>Select a result in the gallery first.</source>
         <translation>Wählen Sie zuerst ein Ergebnis in der Galerie.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="359" />
+        <location filename="../ui/mainwindow_files.cpp" line="378" />
         <source>The target image for this composition</source>
         <translation>Das Zielbild für diese Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="360" />
+        <location filename="../ui/mainwindow_files.cpp" line="379" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="89" />
+        <location filename="../ui/mainwindow.cpp" line="84" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="233" />
-        <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
-        <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Diese Übersicht&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow_view.cpp" line="264" />
+        <location filename="../ui/mainwindow_view.cpp" line="275" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="265" />
+        <location filename="../ui/mainwindow_view.cpp" line="276" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="266" />
+        <location filename="../ui/mainwindow_view.cpp" line="277" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="267" />
+        <location filename="../ui/mainwindow_view.cpp" line="278" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="268" />
+        <location filename="../ui/mainwindow_view.cpp" line="279" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="269" />
+        <location filename="../ui/mainwindow_view.cpp" line="280" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="270" />
+        <location filename="../ui/mainwindow_view.cpp" line="281" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="271" />
+        <location filename="../ui/mainwindow_view.cpp" line="282" />
         <source>&amp;Models…</source>
         <translation>&amp;Modelle…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="272" />
+        <location filename="../ui/mainwindow_view.cpp" line="283" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="273" />
+        <location filename="../ui/mainwindow_view.cpp" line="284" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="274" />
+        <location filename="../ui/mainwindow_view.cpp" line="285" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="275" />
+        <location filename="../ui/mainwindow_view.cpp" line="286" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="280" />
+        <location filename="../ui/mainwindow_view.cpp" line="291" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="281" />
+        <location filename="../ui/mainwindow_view.cpp" line="292" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="282" />
+        <location filename="../ui/mainwindow_view.cpp" line="293" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="283" />
+        <location filename="../ui/mainwindow_view.cpp" line="294" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="286" />
+        <location filename="../ui/mainwindow_view.cpp" line="297" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="287" />
+        <location filename="../ui/mainwindow_view.cpp" line="298" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="288" />
+        <location filename="../ui/mainwindow_view.cpp" line="299" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>

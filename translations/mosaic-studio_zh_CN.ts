@@ -185,17 +185,17 @@
 <context>
     <name>ui::AnnotatePanel</name>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="37" />
+        <location filename="../ui/annotatepanel.cpp" line="39" />
         <source>suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="38" />
+        <location filename="../ui/annotatepanel.cpp" line="40" />
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="39" />
+        <location filename="../ui/annotatepanel.cpp" line="41" />
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
@@ -210,48 +210,43 @@
         <translation>GrabCut 区域</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="349" />
+        <location filename="../ui/annotatepanel.cpp" line="350" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="352" />
+        <location filename="../ui/annotatepanel.cpp" line="353" />
         <source>Export the dataset into a folder</source>
         <translation>将数据集导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="358" />
+        <location filename="../ui/annotatepanel.cpp" line="359" />
         <source>Import the samples of another dataset</source>
         <translation>导入另一个数据集的样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="364" />
+        <location filename="../ui/annotatepanel.cpp" line="365" />
         <source>The target image</source>
         <translation>目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="364" />
-        <location filename="../ui/annotatepanel.cpp" line="368" />
+        <location filename="../ui/annotatepanel.cpp" line="365" />
+        <location filename="../ui/annotatepanel.cpp" line="369" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="367" />
+        <location filename="../ui/annotatepanel.cpp" line="368" />
         <source>The references (one per subject)</source>
         <translation>参考图（每个主体一张）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="385" />
-        <source>A new, empty folder for the dataset</source>
-        <translation>用于数据集的新空文件夹</translation>
-    </message>
-    <message>
-        <location filename="../ui/annotatepanel.cpp" line="395" />
+        <location filename="../ui/annotatepanel.cpp" line="446" />
         <source>Open a dataset folder</source>
         <translation>打开数据集文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel.cpp" line="606" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Working…</source>
         <translation>处理中…</translation>
@@ -304,233 +299,263 @@
         <translation><numerusform>已建议 %n 个点对；请在右侧审核</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="480" />
+        <location filename="../ui/annotatepanel.cpp" line="387" />
+        <source>New dataset: type the new folder's name</source>
+        <translation>新数据集：输入新文件夹的名称</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="391" />
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="392" />
+        <source>Folder</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="404" />
+        <source>%1 is a file, not a folder</source>
+        <translation>%1 是文件，不是文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="408" />
+        <source>%1 is not empty: choose a new or empty folder for a dataset</source>
+        <translation>%1 不是空的：请为数据集选择一个新的或空的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="412" />
+        <source>Cannot make the folder %1</source>
+        <translation>无法创建文件夹 %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/annotatepanel.cpp" line="531" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1：%2 已接受 · %3 建议 · %4 已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="524" />
+        <location filename="../ui/annotatepanel.cpp" line="575" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 个样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="525" />
+        <location filename="../ui/annotatepanel.cpp" line="576" />
         <source> (unsaved)</source>
         <translation>（未保存）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="527" />
+        <location filename="../ui/annotatepanel.cpp" line="578" />
         <source>No dataset open</source>
         <translation>未打开数据集</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="529" />
+        <location filename="../ui/annotatepanel.cpp" line="580" />
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="530" />
+        <location filename="../ui/annotatepanel.cpp" line="581" />
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="531" />
+        <location filename="../ui/annotatepanel.cpp" line="582" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="532" />
+        <location filename="../ui/annotatepanel.cpp" line="583" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="533" />
+        <location filename="../ui/annotatepanel.cpp" line="584" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="534" />
+        <location filename="../ui/annotatepanel.cpp" line="585" />
         <source>Add a sample from files…</source>
         <translation>从文件添加样本…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="535" />
+        <location filename="../ui/annotatepanel.cpp" line="586" />
         <source>Add the current composition</source>
         <translation>添加当前构图</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="536" />
+        <location filename="../ui/annotatepanel.cpp" line="587" />
         <source>Add the selected result</source>
         <translation>添加所选结果</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="537" />
+        <location filename="../ui/annotatepanel.cpp" line="588" />
         <source>No problems</source>
         <translation>没有问题</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="537" />
+        <location filename="../ui/annotatepanel.cpp" line="588" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>问题（%1）：点击可跳转到对应样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="538" />
+        <location filename="../ui/annotatepanel.cpp" line="589" />
         <source>Pairs</source>
         <translation>点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="539" />
+        <location filename="../ui/annotatepanel.cpp" line="590" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>先点击参考点，再点击其目标点 (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="540" />
+        <location filename="../ui/annotatepanel.cpp" line="591" />
         <source>Box</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="541" />
+        <location filename="../ui/annotatepanel.cpp" line="592" />
         <source>Drag the subject's box in the target (2)</source>
         <translation>在目标图中拖出主体的矩形 (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="542" />
+        <location filename="../ui/annotatepanel.cpp" line="593" />
         <source>Brush</source>
         <translation>画笔</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="543" />
+        <location filename="../ui/annotatepanel.cpp" line="594" />
         <source>Paint the subject's mask in the target (3)</source>
         <translation>在目标图中绘制主体蒙版 (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="544" />
+        <location filename="../ui/annotatepanel.cpp" line="595" />
         <source>Eraser</source>
         <translation>橡皮擦</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="545" />
+        <location filename="../ui/annotatepanel.cpp" line="596" />
         <source>Erase from the subject's mask (4)</source>
         <translation>从主体蒙版中擦除 (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="546" />
+        <location filename="../ui/annotatepanel.cpp" line="597" />
         <source>Polygon</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="547" />
+        <location filename="../ui/annotatepanel.cpp" line="598" />
         <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>点击主体轮廓的各个角点；双击或回车闭合 (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="548" />
+        <location filename="../ui/annotatepanel.cpp" line="599" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="549" />
+        <location filename="../ui/annotatepanel.cpp" line="600" />
         <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>根据矩形填充主体蒙版（OpenCV GrabCut）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="550" />
+        <location filename="../ui/annotatepanel.cpp" line="601" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="551" />
+        <location filename="../ui/annotatepanel.cpp" line="602" />
         <source>From the region</source>
         <translation>由区域生成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="552" />
+        <location filename="../ui/annotatepanel.cpp" line="603" />
         <source>Feature matching (photos)</source>
         <translation>特征匹配（照片）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="553" />
+        <location filename="../ui/annotatepanel.cpp" line="604" />
         <source>The model's attention</source>
         <translation>模型注意力</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="554" />
+        <location filename="../ui/annotatepanel.cpp" line="605" />
         <source>min </source>
         <translation>最低 </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="555" />
+        <location filename="../ui/annotatepanel.cpp" line="606" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Suggest</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="556" />
+        <location filename="../ui/annotatepanel.cpp" line="607" />
         <source>All pairs</source>
         <translation>全部点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="557" />
+        <location filename="../ui/annotatepanel.cpp" line="608" />
         <source>Suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="558" />
+        <location filename="../ui/annotatepanel.cpp" line="609" />
         <source>Accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="559" />
+        <location filename="../ui/annotatepanel.cpp" line="610" />
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Conf.</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="560" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Reference → target</source>
         <translation>参考 → 目标</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="561" />
+        <location filename="../ui/annotatepanel.cpp" line="612" />
         <source>Accept (A)</source>
         <translation>接受 (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="562" />
+        <location filename="../ui/annotatepanel.cpp" line="613" />
         <source>Reject (X)</source>
         <translation>拒绝 (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="563" />
+        <location filename="../ui/annotatepanel.cpp" line="614" />
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="564" />
+        <location filename="../ui/annotatepanel.cpp" line="615" />
         <source>Accept ≥</source>
         <translation>接受 ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="565" />
+        <location filename="../ui/annotatepanel.cpp" line="616" />
         <source>Reject &lt;</source>
         <translation>拒绝 &lt;</translation>
     </message>
@@ -724,6 +749,19 @@
     </message>
 </context>
 <context>
+    <name>ui::Banner</name>
+    <message>
+        <location filename="../ui/banner.cpp" line="89" />
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../ui/banner.cpp" line="90" />
+        <source>Dismiss the message</source>
+        <translation>关闭此消息</translation>
+    </message>
+</context>
+<context>
     <name>ui::Canvas</name>
     <message>
         <location filename="../ui/canvas.cpp" line="168" />
@@ -769,82 +807,87 @@
         <translation>一个构图最多容纳 %1 个主体。</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="50" />
-        <source>The image is empty or smaller than 8×8 pixels.</source>
-        <translation>图像为空或小于 8×8 像素。</translation>
+        <location filename="../ui/composition.cpp" line="51" />
+        <source>The image is empty or smaller than %1×%1 pixels.</source>
+        <translation>图像为空或小于 %1×%1 像素。</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="54" />
+        <location filename="../ui/composition.cpp" line="52" />
+        <source>%1 is %2×%3 pixels; a subject's image must be at least %4×%4.</source>
+        <translation>%1 为 %2×%3 像素；主体图像至少需要 %4×%4。</translation>
+    </message>
+    <message>
+        <location filename="../ui/composition.cpp" line="60" />
         <source>Subject %1</source>
         <translation>主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="68" />
+        <location filename="../ui/composition.cpp" line="74" />
         <source>Add subject %1</source>
         <translation>添加主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="78" />
+        <location filename="../ui/composition.cpp" line="84" />
         <source>Remove subject %1</source>
         <translation>移除主体 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="88" />
+        <location filename="../ui/composition.cpp" line="94" />
         <source>Rename %1 to %2</source>
         <translation>将 %1 重命名为 %2</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="99" />
+        <location filename="../ui/composition.cpp" line="105" />
         <source>Set the word for %1 to “%2”</source>
         <translation>将 %1 的词设为“%2”</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="128" />
+        <location filename="../ui/composition.cpp" line="134" />
         <source>Change the colour of %1</source>
         <translation>更改 %1 的颜色</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="137" />
+        <location filename="../ui/composition.cpp" line="143" />
         <source>Move %1</source>
         <translation>移动 %1</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="147" />
+        <location filename="../ui/composition.cpp" line="153" />
         <source>Remove the region of %1</source>
         <translation>移除 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="148" />
+        <location filename="../ui/composition.cpp" line="154" />
         <source>Set the region of %1</source>
         <translation>设置 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="173" />
+        <location filename="../ui/composition.cpp" line="179" />
         <source>Clear the brush region of %1</source>
         <translation>清除 %1 的画笔区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="174" />
+        <location filename="../ui/composition.cpp" line="180" />
         <source>Paint the region of %1</source>
         <translation>绘制 %1 的区域</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="186" />
+        <location filename="../ui/composition.cpp" line="192" />
         <source>Pin a point of %1</source>
         <translation>为 %1 固定一个点</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="196" />
+        <location filename="../ui/composition.cpp" line="202" />
         <source>Remove the points of %1</source>
         <translation>移除 %1 的点</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="236" />
+        <location filename="../ui/composition.cpp" line="242" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/composition.cpp" line="341" />
+        <location filename="../ui/composition.cpp" line="349" />
         <source>Change settings</source>
         <translation>更改设置</translation>
     </message>
@@ -991,47 +1034,57 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="317" />
+        <location filename="../ui/mainwindow_generation.cpp" line="319" />
         <source>%1 could not be loaded: %2 — still using %3.</source>
         <translation>无法加载 %1：%2 —— 仍在使用 %3。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="319" />
+        <location filename="../ui/mainwindow_generation.cpp" line="321" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="334" />
+        <location filename="../ui/mainwindow_generation.cpp" line="330" />
+        <source>preparing…</source>
+        <translation>准备中…</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="343" />
         <source>step %1/%2 · %3 s</source>
         <translation>第 %1/%2 步 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="348" />
+        <location filename="../ui/mainwindow_generation.cpp" line="344" />
+        <source>refining the references %1/%2 · %3 s</source>
+        <translation>细化参考 %1/%2 · %3 秒</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="362" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>上一张图像：%1 秒（去噪 %2 秒）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="354" />
+        <location filename="../ui/mainwindow_generation.cpp" line="368" />
         <source>The generation failed: %1</source>
         <translation>生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="357" />
+        <location filename="../ui/mainwindow_generation.cpp" line="371" />
         <source>Generation cancelled.</source>
         <translation>已取消生成。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="206" />
+        <location filename="../ui/mainwindow.cpp" line="204" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · 线程：%2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="208" />
+        <location filename="../ui/mainwindow.cpp" line="206" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="208" />
+        <location filename="../ui/mainwindow.cpp" line="206" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
@@ -1041,18 +1094,18 @@
         <translation>未找到内置模型（查找位置：%1）。请通过“文件 › 加载模型…”加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="185" />
-        <location filename="../ui/mainwindow_generation.cpp" line="203" />
+        <location filename="../ui/mainwindow_generation.cpp" line="186" />
+        <location filename="../ui/mainwindow_generation.cpp" line="204" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="191" />
+        <location filename="../ui/mainwindow_generation.cpp" line="192" />
         <source>Load a model bundle</source>
         <translation>加载模型包</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="192" />
+        <location filename="../ui/mainwindow_generation.cpp" line="193" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC Studio 模型包 (*.safetensors)</translation>
     </message>
@@ -1067,7 +1120,7 @@
         <translation>演示 %1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="210" />
+        <location filename="../ui/mainwindow_generation.cpp" line="211" />
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -1077,454 +1130,464 @@
         <translation>本程序未内置 %1 的翻译。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="95" />
-        <location filename="../ui/mainwindow_files.cpp" line="171" />
+        <location filename="../ui/mainwindow.cpp" line="93" />
+        <location filename="../ui/mainwindow_files.cpp" line="172" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="233" />
+        <location filename="../ui/mainwindow.cpp" line="223" />
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="233" />
-        <location filename="../ui/mainwindow_generation.cpp" line="320" />
+        <location filename="../ui/mainwindow.cpp" line="223" />
+        <location filename="../ui/mainwindow_generation.cpp" line="323" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="235" />
+        <location filename="../ui/mainwindow.cpp" line="225" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>内置的 MOSAIC-Toys 模型很小，只在程序生成的玩具上训练：它生成玩具场景，而不是照片。FLUX 架构的模型包可通过“文件 › 加载模型…”加载。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="238" />
+        <location filename="../ui/mainwindow.cpp" line="228" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="239" />
+        <location filename="../ui/mainwindow.cpp" line="229" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="232" />
+        <location filename="../ui/mainwindow_view.cpp" line="252" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="89" />
+        <location filename="../ui/mainwindow.cpp" line="84" />
         <source>Reference point (%1, %2) picked: click the canvas to pin where it goes.</source>
         <translation>已选择参考点 (%1, %2)：在画布上单击以指定它的位置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="347" />
+        <location filename="../ui/mainwindow_files.cpp" line="366" />
         <source>Select a result in the gallery first.</source>
         <translation>请先在图库中选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="359" />
+        <location filename="../ui/mainwindow_files.cpp" line="378" />
         <source>The target image for this composition</source>
         <translation>此构图的目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="360" />
+        <location filename="../ui/mainwindow_files.cpp" line="379" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="246" />
+        <location filename="../ui/mainwindow_generation.cpp" line="247" />
         <source>%1 (“%2”)</source>
         <translation>%1（“%2”）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="250" />
+        <location filename="../ui/mainwindow_generation.cpp" line="251" />
         <source>Placed by the prompt, as they have no region: %1</source>
         <translation>未绘制区域，已按提示词放置：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="233" />
-        <source>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;This sheet&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
-        <translation>&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;取消生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;将图像或文件粘贴为主体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;矩形、画笔、橡皮擦、点工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;移除所选区域&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+滚轮&lt;/b&gt;&lt;/td&gt;&lt;td&gt;缩放画布&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;F1&lt;/b&gt;&lt;/td&gt;&lt;td&gt;本列表&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow_view.cpp" line="246" />
+        <location filename="../ui/mainwindow_view.cpp" line="257" />
         <source>About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="247" />
+        <location filename="../ui/mainwindow_view.cpp" line="258" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;多主体个性化图像生成。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="247" />
+        <location filename="../ui/mainwindow.cpp" line="237" />
         <source>Unsaved work</source>
         <translation>未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="248" />
+        <location filename="../ui/mainwindow.cpp" line="238" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>构图有未保存的更改。关闭前保存吗？</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="189" />
+        <location filename="../ui/mainwindow_files.cpp" line="190" />
         <source>Cannot read the target image %1</source>
         <translation>无法读取目标图像 %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="195" />
+        <location filename="../ui/mainwindow_files.cpp" line="196" />
         <source>Select a result in the gallery or choose a target image.</source>
         <translation>请在图库中选择结果或选择目标图像。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="224" />
+        <location filename="../ui/mainwindow_files.cpp" line="225" />
         <source>%1 does not exist</source>
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="258" />
+        <location filename="../ui/mainwindow_files.cpp" line="260" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="258" />
+        <location filename="../ui/mainwindow_files.cpp" line="260" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="259" />
+        <location filename="../ui/mainwindow_files.cpp" line="261" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="272" />
+        <location filename="../ui/mainwindow_files.cpp" line="274" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="273" />
+        <location filename="../ui/mainwindow_files.cpp" line="275" />
         <source>MOSAIC Studio projects and images (*.mosaic *.png)</source>
         <translation>MOSAIC Studio 项目和图像 (*.mosaic *.png)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="310" />
+        <location filename="../ui/mainwindow_files.cpp" line="312" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="315" />
-        <source>Settings restored from %1 (the references are not stored in images; the current subjects keep their places in order).</source>
-        <translation>已从 %1 恢复设置（图像中不保存参考图；当前主体按顺序保持其位置）。</translation>
+        <location filename="../ui/mainwindow_files.cpp" line="318" />
+        <source>Settings restored from %1.</source>
+        <translation>已从 %1 恢复设置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="263" />
+        <location filename="../ui/mainwindow_files.cpp" line="320" />
+        <source>The subjects, in order, took the image's regions (images do not store the references).</source>
+        <translation>各主体已按顺序采用图像中的区域（图像不保存参考图）。</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_files.cpp" line="322" />
+        <source>The image had %1 subjects and the composition has %2: add the others' references, then drop it again for their regions.</source>
+        <translation>该图像有 %1 个主体，而构图有 %2 个：请添加其余主体的参考图，然后再次拖入图像以获得它们的区域。</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_view.cpp" line="232" />
+        <source>&lt;h4&gt;Compose&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;Annotate&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Pair, box, brush, eraser, polygon tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Accept / reject the selected pairs (in the view or the table)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N or Tab / P or Shift+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Next / previous pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Close the polygon&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Drop the pair or polygon being drawn&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;: this sheet&lt;/p&gt;</source>
+        <translation>&lt;h4&gt;构图&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;取消生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;粘贴图像或文件作为主体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;矩形、画笔、橡皮擦、点工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;删除所选区域&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+滚轮&lt;/b&gt;&lt;/td&gt;&lt;td&gt;缩放画布&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;标注&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;点对、矩形、画笔、橡皮擦、多边形工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;接受 / 拒绝所选点对（在视图或表格中）&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N 或 Tab / P 或 Shift+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;下一个 / 上一个点对&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;删除所选点对&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;闭合多边形&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;放弃正在画的点对或多边形&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;：本说明&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_view.cpp" line="274" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="264" />
+        <location filename="../ui/mainwindow_view.cpp" line="275" />
         <source>&amp;New composition</source>
         <translation>新建构图(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="265" />
+        <location filename="../ui/mainwindow_view.cpp" line="276" />
         <source>&amp;Open project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="266" />
+        <location filename="../ui/mainwindow_view.cpp" line="277" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="267" />
+        <location filename="../ui/mainwindow_view.cpp" line="278" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="268" />
+        <location filename="../ui/mainwindow_view.cpp" line="279" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="269" />
+        <location filename="../ui/mainwindow_view.cpp" line="280" />
         <source>Open the &amp;demo composition</source>
         <translation>打开演示构图(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="270" />
+        <location filename="../ui/mainwindow_view.cpp" line="281" />
         <source>&amp;Load model…</source>
         <translation>加载模型(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="271" />
+        <location filename="../ui/mainwindow_view.cpp" line="282" />
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="272" />
+        <location filename="../ui/mainwindow_view.cpp" line="283" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="273" />
+        <location filename="../ui/mainwindow_view.cpp" line="284" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="274" />
+        <location filename="../ui/mainwindow_view.cpp" line="285" />
         <source>&amp;Paste subject</source>
         <translation>粘贴主体(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="275" />
+        <location filename="../ui/mainwindow_view.cpp" line="286" />
         <source>&amp;Auto layout</source>
         <translation>自动布局(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="276" />
+        <location filename="../ui/mainwindow_view.cpp" line="287" />
         <source>&amp;Box tool</source>
         <translation>矩形工具(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="277" />
+        <location filename="../ui/mainwindow_view.cpp" line="288" />
         <source>B&amp;rush tool</source>
         <translation>画笔工具(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="278" />
+        <location filename="../ui/mainwindow_view.cpp" line="289" />
         <source>&amp;Eraser tool</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="279" />
+        <location filename="../ui/mainwindow_view.cpp" line="290" />
         <source>&amp;Point tool</source>
         <translation>点工具(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="280" />
+        <location filename="../ui/mainwindow_view.cpp" line="291" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="281" />
+        <location filename="../ui/mainwindow_view.cpp" line="292" />
         <source>&amp;Cancel generation</source>
         <translation>取消生成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="282" />
+        <location filename="../ui/mainwindow_view.cpp" line="293" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="283" />
+        <location filename="../ui/mainwindow_view.cpp" line="294" />
         <source>&amp;Dark theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="284" />
+        <location filename="../ui/mainwindow_view.cpp" line="295" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="285" />
+        <location filename="../ui/mainwindow_view.cpp" line="296" />
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="286" />
+        <location filename="../ui/mainwindow_view.cpp" line="297" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="287" />
+        <location filename="../ui/mainwindow_view.cpp" line="298" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="288" />
+        <location filename="../ui/mainwindow_view.cpp" line="299" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="289" />
+        <location filename="../ui/mainwindow_view.cpp" line="300" />
         <source>Compose</source>
         <translation>构图</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="290" />
+        <location filename="../ui/mainwindow_view.cpp" line="301" />
         <source>Gallery</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="291" />
+        <location filename="../ui/mainwindow_view.cpp" line="302" />
         <source>Annotate</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="292" />
+        <location filename="../ui/mainwindow_view.cpp" line="303" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;（可用卡片名称指代主体）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="293" />
+        <location filename="../ui/mainwindow_view.cpp" line="304" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>提示词中的主体名称以其颜色显示；模型收到的是各主体的词（在其预览下方），而不是名称。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="295" />
+        <location filename="../ui/mainwindow_view.cpp" line="306" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>例如 three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="296" />
+        <location filename="../ui/mainwindow_view.cpp" line="307" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="297" />
+        <location filename="../ui/mainwindow_view.cpp" line="308" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="298" />
+        <location filename="../ui/mainwindow_view.cpp" line="309" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>未锁定时，每次生成都会抽取新种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="299" />
+        <location filename="../ui/mainwindow_view.cpp" line="310" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="300" />
+        <location filename="../ui/mainwindow_view.cpp" line="311" />
         <source>Draw a random seed</source>
         <translation>抽取随机种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="301" />
+        <location filename="../ui/mainwindow_view.cpp" line="312" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="302" />
-        <location filename="../ui/mainwindow_view.cpp" line="304" />
-        <location filename="../ui/mainwindow_view.cpp" line="306" />
-        <location filename="../ui/mainwindow_view.cpp" line="310" />
-        <location filename="../ui/mainwindow_view.cpp" line="314" />
-        <location filename="../ui/mainwindow_view.cpp" line="324" />
+        <location filename="../ui/mainwindow_view.cpp" line="313" />
+        <location filename="../ui/mainwindow_view.cpp" line="315" />
+        <location filename="../ui/mainwindow_view.cpp" line="317" />
+        <location filename="../ui/mainwindow_view.cpp" line="321" />
+        <location filename="../ui/mainwindow_view.cpp" line="325" />
+        <location filename="../ui/mainwindow_view.cpp" line="335" />
         <source>model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="303" />
+        <location filename="../ui/mainwindow_view.cpp" line="314" />
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="305" />
+        <location filename="../ui/mainwindow_view.cpp" line="316" />
         <source>Prompt guidance</source>
         <translation>提示词引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="307" />
+        <location filename="../ui/mainwindow_view.cpp" line="318" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>提示词的无分类器引导：大于 1 时更贴近提示词，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="309" />
+        <location filename="../ui/mainwindow_view.cpp" line="320" />
         <source>Reference guidance</source>
         <translation>参考引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="311" />
+        <location filename="../ui/mainwindow_view.cpp" line="322" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>参考图引导：大于 1 时每个主体更接近其参考图，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="313" />
+        <location filename="../ui/mainwindow_view.cpp" line="324" />
         <source>Reference collage</source>
         <translation>参考拼贴</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="314" />
+        <location filename="../ui/mainwindow_view.cpp" line="325" />
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="315" />
+        <location filename="../ui/mainwindow_view.cpp" line="326" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>先生成一张图，把每张参考图（从白色背景中抠出）贴到其区域中（没有区域时：贴到其注意力所在处），再以此强度重绘该图：越低越保留参考图，越高融合越多。重绘的步数需再计算一次。关闭：仅用 MOSAIC。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="319" />
+        <location filename="../ui/mainwindow_view.cpp" line="330" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="326" />
+        <location filename="../ui/mainwindow_view.cpp" line="337" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="330" />
+        <location filename="../ui/mainwindow_view.cpp" line="341" />
         <source>Region strength</source>
         <translation>区域强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="331" />
+        <location filename="../ui/mainwindow_view.cpp" line="342" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>将每个主体的注意力引导到其绘制区域的强度（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="332" />
+        <location filename="../ui/mainwindow_view.cpp" line="343" />
         <source>While busy</source>
         <translation>忙碌时</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="333" />
+        <location filename="../ui/mainwindow_view.cpp" line="344" />
         <source>queue the new request</source>
         <translation>排队新请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="334" />
+        <location filename="../ui/mainwindow_view.cpp" line="345" />
         <source>replace the running one</source>
         <translation>替换正在运行的请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="335" />
+        <location filename="../ui/mainwindow_view.cpp" line="346" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="336" />
+        <location filename="../ui/mainwindow_view.cpp" line="347" />
         <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
         <translation>按提示词中以名字指定的位置（“Pip on the left”、“Tock at the top right”）为每个主体分配区域；提示词未指定位置的主体放在空余处</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="339" />
+        <location filename="../ui/mainwindow_view.cpp" line="350" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="340" />
+        <location filename="../ui/mainwindow_view.cpp" line="351" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="341" />
+        <location filename="../ui/mainwindow_view.cpp" line="352" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;模型&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="343" />
+        <location filename="../ui/mainwindow_view.cpp" line="354" />
         <source>none loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="344" />
+        <location filename="../ui/mainwindow_view.cpp" line="355" />
         <source>Load model…</source>
         <translation>加载模型…</translation>
     </message>
