@@ -16,6 +16,8 @@
 #include <QListWidget>
 #include <QPainter>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSlider>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -104,10 +106,19 @@ Gallery::Gallery(QWidget *parent) : QWidget(parent), m_store(std::make_unique<Re
     side->addWidget(m_info);
     auto *sideWidget = new QWidget(this);
     sideWidget->setLayout(side);
-    sideWidget->setFixedWidth(230);
+    // The column scrolls: with eight subjects the overlay boxes keep their height and every subject's
+    // line of text can be read (they were squashed and cut off after the third).
+    auto *sideScroll = new QScrollArea(this);
+    sideScroll->setObjectName(QStringLiteral("gallerySide"));
+    sideScroll->setWidget(sideWidget);
+    sideScroll->setWidgetResizable(true);
+    sideScroll->setFrameShape(QFrame::NoFrame);
+    sideScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    sideScroll->setVerticalScrollBarPolicy(Qt::ScrollBarAsNeeded);
+    sideScroll->setFixedWidth(230 + sideScroll->verticalScrollBar()->sizeHint().width());
     auto *top = new QHBoxLayout;
     top->addWidget(m_view, 1);
-    top->addWidget(sideWidget);
+    top->addWidget(sideScroll);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top, 1);
     layout->addWidget(m_history);

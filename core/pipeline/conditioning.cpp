@@ -49,12 +49,6 @@ Resolved resolve(const Bundle &b, const GenerationRequest &r)
     if (static_cast<int>(r.subjects.size()) > b.defaults.maxSubjects)
         invalid(format("{} subjects is more than the {} this model supports", r.subjects.size(),
                        b.defaults.maxSubjects));
-    for (size_t i = 0; i < r.subjects.size(); ++i) {
-        const RgbaImage &im = r.subjects[i].image;
-        if (im.width < kMinSubjectSide || im.height < kMinSubjectSide)
-            invalid(format("subject {} ({}): its image is {}x{} pixels, smaller than the {}x{} a reference needs", i + 1,
-                           r.subjects[i].name, im.width, im.height, kMinSubjectSide, kMinSubjectSide));
-    }
     if (v.cfg < 1.0f || v.refCfg < 1.0f || !std::isfinite(r.cfgScale) || !std::isfinite(r.refCfgScale) ||
         !std::isfinite(r.guidance))
         invalid(format(
@@ -82,6 +76,9 @@ Resolved resolve(const Bundle &b, const GenerationRequest &r)
         const std::string who = format("subject {} ({})", i + 1, s.name.empty() ? "unnamed" : s.name);
         if (s.image.isNull())
             invalid(who + " has no image");
+        if (s.image.width < kMinSubjectSide || s.image.height < kMinSubjectSide)
+            invalid(format("{}: its image is {}x{} pixels, smaller than the {}x{} a reference needs", who, s.image.width,
+                           s.image.height, kMinSubjectSide, kMinSubjectSide));
         if (s.box) {
             const auto &bx = *s.box;
             if (!(bx.w > 0 && bx.h > 0 && bx.x >= 0 && bx.y >= 0 && bx.x + bx.w <= 1.0001f &&

@@ -188,6 +188,7 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstAutoEncoder, MT_FN(initTestCase) MT_DATA(matchesReference) MT_FN(lowPrecisionWeightsComputeInFloat32) MT_FN(cancelFlagStopsEncodeAndDecode)
+                                     MT_DATA(bandedDecodeIsTheWholeDecode)
                                      MT_FN(detectsConfigFromShapes)
                                      MT_FN(samplingUsesTheGenerator) MT_FN(rejectsBadInput))
 

@@ -893,6 +893,7 @@ private Q_SLOTS:
         QTest::newRow("starting image short of pixels") << 9 << std::string("do not fill its 64x64 size");
         QTest::newRow("collage 1") << 10 << std::string("collage's strength 1 must be at least 0");
         QTest::newRow("collage not a number") << 11 << std::string("collage's strength nan");
+        QTest::newRow("2x2 reference") << 12 << std::string("its image is 2x2 pixels, smaller than the 8x8");
     }
 
     void badRequests()
@@ -914,6 +915,7 @@ private Q_SLOTS:
         case 9: r.initImage = disc(64, 1, 2, 3); r.initImage.pixels.resize(100); break;
         case 10: r.collage = 1.0f; break;
         case 11: r.collage = std::nanf(""); break;
+        case 12: r.subjects[0].image = disc(2, 1, 2, 3); r.subjects[0].prepared = false; break;
         }
         GenerationResult res;
         const Status st = generate(*m_bundle, r, &res);
