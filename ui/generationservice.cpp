@@ -43,6 +43,7 @@ void GenerationWorker::adopt(const QString &path, std::shared_ptr<mosaic::ModelB
 {
     m_bundle = std::move(bundle);
     const auto &d = m_bundle->description();
+    Q_EMIT described(d);
     // The set and its LoRAs by name wherever the model is named (status bar, gallery records).
     Q_EMIT modelLoaded(path, QString::fromStdString(d.summary()),
                        tr("%1 · %2 px · %3 steps · up to %4 subjects")
@@ -122,9 +123,11 @@ GenerationService::GenerationService(QObject *parent) : QObject(parent)
 {
     qRegisterMetaType<ui::GenerationOutcome>();
     qRegisterMetaType<ui::StepProgress>();
+    qRegisterMetaType<mosaic::BundleDescription>();
     qRegisterMetaType<mosaic::GenerationRequest>();
     m_worker = new GenerationWorker;
     m_worker->moveToThread(generationThread());
+    connect(m_worker, &GenerationWorker::described, this, [this](const mosaic::BundleDescription &d) { m_description = d; });
     connect(m_worker, &GenerationWorker::modelLoaded, this, [this](const QString &path, const QString &name, const QString &summary) {
         m_loading = std::max(0, m_loading - 1);
         m_modelReady = true;
@@ -234,6 +237,14 @@ void GenerationService::startNext()
                               Q_ARG(mosaic::GenerationRequest, req));
     if (wasIdle)
         Q_EMIT busyChanged(true);
+}
+
+QStringList GenerationService::unknownWords(const QString &text) const
+{
+    QStringList out;
+    for (const auto &w : mosaic::unknownWords(m_description, text.toStdString()))
+        out << QString::fromStdString(w);
+    return out;
 }
 
 } // namespace ui

@@ -69,6 +69,7 @@ public Q_SLOTS:
     void generate(quint64 id, const mosaic::GenerationRequest &request);
 
 Q_SIGNALS:
+    void described(const mosaic::BundleDescription &description); // just before modelLoaded
     void modelLoaded(const QString &path, const QString &name, const QString &summary);
     void modelFailed(const QString &path, const QString &message);
     void started(quint64 id);
@@ -117,6 +118,10 @@ public:
     bool modelLoading() const { return m_loading > 0; }
     QString modelName() const { return m_modelName; }
     QString modelSummary() const { return m_modelSummary; }
+    // The loaded model's description (its words, its card); empty while none is loaded.
+    const mosaic::BundleDescription &modelDescription() const { return m_description; }
+    // The words of `text` the loaded model does not know (a word-level model's; none for T5 and CLIP).
+    QStringList unknownWords(const QString &text) const;
     QString modelPath() const { return m_modelPath; }
 
 Q_SIGNALS:
@@ -144,6 +149,7 @@ private:
     bool m_modelReady = false;
     int m_loading = 0; // loads posted and not yet answered
     QString m_modelSummary;
+    mosaic::BundleDescription m_description;
     QString m_modelName, m_modelPath;
 };
 
@@ -151,4 +157,5 @@ private:
 
 Q_DECLARE_METATYPE(ui::GenerationOutcome)
 Q_DECLARE_METATYPE(ui::StepProgress)
+Q_DECLARE_METATYPE(mosaic::BundleDescription)
 Q_DECLARE_METATYPE(mosaic::GenerationRequest)

@@ -128,6 +128,7 @@ void MainWindow::createLayout()
     auto *form = new QFormLayout;
     form->addRow(m_promptLabel);
     form->addRow(m_prompt);
+    form->addRow(m_unknownWords);
     auto *seedRow = new QHBoxLayout;
     seedRow->addWidget(m_seed, 1);
     seedRow->addWidget(m_dice);
@@ -146,6 +147,7 @@ void MainWindow::createLayout()
     form->addRow(m_cancel);
     form->addRow(m_modelTitle);
     form->addRow(m_modelInfo);
+    form->addRow(m_modelLimits);
     form->addRow(m_loadModel);
     auto *settingsColumn = new QVBoxLayout(settingsWidget);
     settingsColumn->addLayout(form);

@@ -124,6 +124,7 @@ private:
     void chooseModel();
     void chooseModelSet(); // Models…
     void updateStatus();
+    void updateModelLimits();
     void markDirty();
     void addRecent(const QString &path);
     void rebuildRecentMenu();
@@ -145,7 +146,7 @@ private:
 
     QLabel *m_promptLabel = nullptr, *m_seedLabel = nullptr, *m_stepsLabel = nullptr, *m_guidanceLabel = nullptr, *m_cfgLabel = nullptr, *m_refCfgLabel = nullptr, *m_collageLabel = nullptr,
            *m_sizeLabel = nullptr, *m_regionLabel = nullptr, *m_modelTitle = nullptr, *m_modelInfo = nullptr,
-           *m_busyLabel = nullptr;
+           *m_busyLabel = nullptr, *m_modelLimits = nullptr, *m_unknownWords = nullptr;
     QPlainTextEdit *m_prompt = nullptr;
     QSpinBox *m_seed = nullptr, *m_steps = nullptr;
     QCheckBox *m_seedLock = nullptr;

@@ -36,7 +36,9 @@
 #include <QSettings>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QCoreApplication>
 #include <QSyntaxHighlighter>
+#include <QUrl>
 #include <QTextCharFormat>
 #include <QToolButton>
 
@@ -51,11 +53,30 @@ namespace {
 class PromptHighlighter : public QSyntaxHighlighter
 {
 public:
-    PromptHighlighter(QTextDocument *doc, const Composition *composition) : QSyntaxHighlighter(doc), m_composition(composition) {}
+    PromptHighlighter(QTextDocument *doc, const Composition *composition, const GenerationService *service)
+        : QSyntaxHighlighter(doc), m_composition(composition), m_service(service)
+    {
+    }
 
 protected:
     void highlightBlock(const QString &text) override
     {
+        // Words the model does not know (read from the prompt as the model gets it, with the subjects'
+        // words for their names): underlined, the names' colours drawn over them below.
+        const QStringList unknown = m_service->unknownWords(Composition::expandPrompt(text, m_composition->subjects()));
+        if (!unknown.isEmpty()) {
+            QTextCharFormat f;
+            f.setUnderlineStyle(QTextCharFormat::WaveUnderline);
+            f.setUnderlineColor(QColor(0xd0, 0x20, 0x20));
+            f.setToolTip(QCoreApplication::translate("ui::MainWindow", "%1 does not know this word")
+                             .arg(QString::fromStdString(m_service->modelDescription().name)));
+            static const QRegularExpression word(QStringLiteral("[A-Za-z0-9]+"));
+            for (auto it = word.globalMatch(text); it.hasNext();) {
+                const auto m = it.next();
+                if (unknown.contains(m.captured().toLower()))
+                    setFormat(static_cast<int>(m.capturedStart()), static_cast<int>(m.capturedLength()), f);
+            }
+        }
         for (const auto &s : m_composition->subjects()) {
             if (s.name.isEmpty())
                 continue;
@@ -75,6 +96,7 @@ protected:
 
 private:
     const Composition *m_composition;
+    const GenerationService *m_service;
 };
 
 } // namespace
@@ -84,7 +106,7 @@ void MainWindow::createSettingsPanel()
     m_promptLabel = new QLabel(this);
     m_promptLabel->setWordWrap(true);
     m_prompt = new QPlainTextEdit(this);
-    auto *highlighter = new PromptHighlighter(m_prompt->document(), m_composition);
+    auto *highlighter = new PromptHighlighter(m_prompt->document(), m_composition, m_service);
     // Re-colouring changes only formats, but QPlainTextEdit reports it as a text change: it must not
     // be taken for an edit of the prompt.
     auto rehighlight = [this, highlighter] {
@@ -95,6 +117,22 @@ void MainWindow::createSettingsPanel()
     };
     connect(m_composition, &Composition::subjectsChanged, this, rehighlight);
     connect(m_composition, &Composition::subjectChanged, this, rehighlight);
+    connect(m_service, &GenerationService::modelLoaded, this, rehighlight);
+    m_unknownWords = new QLabel(this);
+    m_unknownWords->setObjectName(QStringLiteral("unknownWords"));
+    m_unknownWords->setWordWrap(true);
+    m_unknownWords->setVisible(false);
+    auto sayUnknown = [this] {
+        const QStringList unknown = m_service->unknownWords(m_composition->expandedPrompt());
+        m_unknownWords->setText(unknown.isEmpty() ? QString()
+                                                  : tr("<span style=\"color:#c02020\">%1 does not know: %2</span>")
+                                                        .arg(QString::fromStdString(m_service->modelDescription().name).toHtmlEscaped(),
+                                                             unknown.join(QStringLiteral(", ")).toHtmlEscaped()));
+        m_unknownWords->setVisible(!unknown.isEmpty());
+    };
+    connect(m_composition, &Composition::settingsChanged, this, sayUnknown);
+    connect(m_composition, &Composition::subjectChanged, this, sayUnknown);
+    connect(m_service, &GenerationService::modelLoaded, this, sayUnknown);
     m_prompt->setObjectName(QStringLiteral("promptEdit"));
     m_prompt->setMaximumHeight(110);
     m_seedLabel = new QLabel(this);
@@ -150,6 +188,11 @@ void MainWindow::createSettingsPanel()
     m_modelInfo = new QLabel(this);
     m_modelInfo->setObjectName(QStringLiteral("modelInfo"));
     m_modelInfo->setWordWrap(true);
+    m_modelLimits = new QLabel(this);
+    m_modelLimits->setObjectName(QStringLiteral("modelLimits"));
+    m_modelLimits->setWordWrap(true);
+    m_modelLimits->setOpenExternalLinks(true);
+    m_modelLimits->setVisible(false);
     m_loadModel = new QPushButton(this);
 
     connect(m_prompt, &QPlainTextEdit::textChanged, this, &MainWindow::commitSettings);
@@ -309,6 +352,10 @@ void MainWindow::connectService()
         m_banner->clear(Banner::Topic::Model);
         m_modelInfo->setText(summary);
         m_modelInfo->setToolTip(path);
+        updateModelLimits();
+        const auto &d = m_service->modelDescription();
+        m_subjects->setModelWords([this](const QString &text) { return m_service->unknownWords(text); },
+                                  d.subjectWords.empty() ? QString() : QString::fromStdString(d.subjectWords.front()));
         updateStatus();
         QSettings().setValue(QStringLiteral("model/path"), path);
         mosaic::logMessage(mosaic::LogLevel::Info, "ui", "model ready: " + summary.toStdString() + " (from " + path.toStdString() + ")");
@@ -371,6 +418,29 @@ void MainWindow::connectService()
         statusBar()->showMessage(tr("Generation cancelled."), 4000);
     });
 
+}
+
+// What the loaded model can and cannot do, in one line where people look, with its card.
+void MainWindow::updateModelLimits()
+{
+    const auto &d = m_service->modelDescription();
+    if (!m_service->modelReady() || d.vocabulary.empty()) {
+        m_modelLimits->setVisible(false);
+        return;
+    }
+    QStringList kinds;
+    for (const auto &w : d.subjectWords)
+        kinds << QString::fromStdString(w);
+    QString text = kinds.isEmpty() ? tr("A word-level model: it knows only the %1 words of its prompts.").arg(d.vocabulary.size())
+                                   : tr("A small model trained on toy scenes: it draws toys (%1), not photographs, and "
+                                        "knows only the %2 words of its prompts.")
+                                         .arg(kinds.join(QStringLiteral(", ")))
+                                         .arg(d.vocabulary.size());
+    if (!d.modelCard.empty())
+        text += QLatin1Char(' ') + tr("<a href=\"%1\">Model card</a>")
+                                       .arg(QUrl::fromLocalFile(QString::fromStdString(d.modelCard)).toString());
+    m_modelLimits->setText(text);
+    m_modelLimits->setVisible(true);
 }
 
 } // namespace ui

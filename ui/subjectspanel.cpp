@@ -82,6 +82,7 @@ SubjectsPanel::SubjectsPanel(Composition *composition, QWidget *parent) : QWidge
     layout->addLayout(wordRow);
     layout->addWidget(m_hint);
     connect(m_word, &QLineEdit::editingFinished, this, [this] { m_composition->setWord(currentIndex(), m_word->text()); });
+    connect(m_word, &QLineEdit::textChanged, this, &SubjectsPanel::checkWord);
 
     connect(m_add, &QPushButton::clicked, this, &SubjectsPanel::chooseFiles);
     connect(m_remove, &QPushButton::clicked, this, [this] { m_composition->removeSubject(currentIndex()); });
@@ -279,10 +280,37 @@ void SubjectsPanel::retranslateUi()
     m_color->setText(tr("Colour…"));
     m_hint->setText(tr("Double-click a name to rename; drag cards to reorder."));
     m_wordLabel->setText(tr("Word"));
-    m_word->setPlaceholderText(tr("e.g. a cat"));
-    m_word->setToolTip(tr("What the model calls this subject. Where the prompt uses the subject's name, "
-                          "the model is given this word instead."));
+    m_word->setPlaceholderText(m_example.isEmpty() ? tr("e.g. a cat") : tr("e.g. a %1").arg(m_example));
+    checkWord();
     updatePreview();
+}
+
+void SubjectsPanel::setModelWords(std::function<QStringList(const QString &)> unknown, const QString &example)
+{
+    m_unknown = std::move(unknown);
+    m_example = example;
+    retranslateUi();
+}
+
+QString SubjectsPanel::wordProblem() const
+{
+    return m_wordProblem;
+}
+
+// Words the model does not know are said where they are typed, not only in the log.
+void SubjectsPanel::checkWord()
+{
+    const QStringList unknown = m_unknown ? m_unknown(m_word->text()) : QStringList();
+    m_wordProblem = unknown.isEmpty() ? QString()
+                                      : tr("The model does not know: %1").arg(unknown.join(QStringLiteral(", ")));
+    QPalette p = palette(); // the panel's: the theme's colours
+    if (!unknown.isEmpty())
+        p.setColor(QPalette::Text, QColor(0xc0, 0x20, 0x20));
+    m_word->setPalette(p);
+    m_word->setToolTip(m_wordProblem.isEmpty()
+                           ? tr("What the model calls this subject. Where the prompt uses the subject's name, "
+                                "the model is given this word instead.")
+                           : m_wordProblem);
 }
 
 SubjectsPanel::~SubjectsPanel()

@@ -5,6 +5,8 @@
 
 #include <QWidget>
 
+#include <functional>
+
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -26,6 +28,10 @@ public:
     QListWidget *list() const { return m_list; }
     // Adds files (as from a drop); errors are collected and shown once. Returns how many were added.
     int addFiles(const QStringList &paths);
+    // The loaded model's words: `unknown` lists the words of a text the model does not know (the Word
+    // field is marked when it has any), `example` is one of its subject words for the placeholder.
+    void setModelWords(std::function<QStringList(const QString &)> unknown, const QString &example);
+    QString wordProblem() const; // what the Word field's marking says, "" when none
 
 Q_SIGNALS:
     void currentChanged(int index);
@@ -45,6 +51,7 @@ private:
     void retranslateUi();
     void chooseFiles();
     void chooseColor();
+    void checkWord();
 
     Composition *m_composition;
     QListWidget *m_list;
@@ -52,6 +59,8 @@ private:
     QLineEdit *m_word;
     QPushButton *m_add, *m_remove, *m_color;
     bool m_rebuilding = false;
+    std::function<QStringList(const QString &)> m_unknown;
+    QString m_example, m_wordProblem;
 };
 
 } // namespace ui

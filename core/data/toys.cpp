@@ -287,6 +287,11 @@ std::vector<std::string> toyVocabulary()
     return v;
 }
 
+std::vector<std::string> toyKinds()
+{
+    return {std::begin(kKinds), std::end(kKinds)};
+}
+
 const char *ToyIdentity::kind() const
 {
     return kKinds[shape];

@@ -56,6 +56,8 @@ ToySample renderToySample(const ToysOptions &options, int64_t index);
 void checkToysOptions(const ToysOptions &options);
 // Every word the prompt grammar can produce (the bundled model's text vocabulary).
 std::vector<std::string> toyVocabulary();
+// Its words for kinds of toy ("blob", "block", ...).
+std::vector<std::string> toyKinds();
 // A subject alone on white at size x size, prepared as MOSAIC prepares references.
 at::Tensor renderReference(const ToyIdentity &id, int size);
 

@@ -1,6 +1,8 @@
 #include "pipeline/bundle.h"
 
+#include "data/toys.h"
 #include "io/checkpoint.h"
+#include "model/text_encoder.h"
 #include "model/state_dict.h"
 #include "pipeline/model_set.h"
 #include "pipeline/sampling.h"
@@ -345,10 +347,34 @@ BundleDescription describe(const pipeline::Bundle &b, const std::string &path)
     d.guidanceDistilled = b.flux->config.guidance_embed;
     d.parameterCount = static_cast<uint64_t>(b.flux->config.parameterCount());
     d.hasLora = b.lora != nullptr;
+    if (!b.fluxText) { // a word-level bundle
+        for (const auto &w : b.tokenizer.vocabulary())
+            if (w != "<pad>" && w != "<unk>")
+                d.vocabulary.push_back(w);
+        for (const auto &k : data::toyKinds())
+            if (std::find(d.vocabulary.begin(), d.vocabulary.end(), k) != d.vocabulary.end())
+                d.subjectWords.push_back(k);
+    }
+    std::error_code ec;
+    const auto card = std::filesystem::path(path).parent_path() / "README.md";
+    if (!path.empty() && std::filesystem::is_regular_file(card, ec))
+        d.modelCard = card.string();
     return d;
 }
 
 } // namespace
+
+std::vector<std::string> unknownWords(const BundleDescription &model, const std::string &text)
+{
+    std::vector<std::string> out;
+    if (model.vocabulary.empty())
+        return out;
+    for (const auto &w : model::Tokenizer::words(text))
+        if (std::find(model.vocabulary.begin(), model.vocabulary.end(), w) == model.vocabulary.end() &&
+            std::find(out.begin(), out.end(), w) == out.end())
+            out.push_back(w);
+    return out;
+}
 
 std::string BundleDescription::summary() const
 {

@@ -107,8 +107,13 @@ TextConditioning encodeText(Bundle &b, const std::string &prompt, bool reportUnk
     }
     int64_t unknown = 0;
     const auto ids = b.tokenizer.encode(prompt, b.text->config.max_length, &unknown);
-    if (unknown > 0 && reportUnknown)
-        log::info("core.pipeline", "{} word(s) of the prompt are not in the model's vocabulary", unknown);
+    if (unknown > 0 && reportUnknown) { // by name, once per run (not for the negative prompt's pass too)
+        std::string names;
+        for (const auto &w : model::Tokenizer::words(prompt))
+            if (b.tokenizer.encode(w, 1)[0] == model::Tokenizer::kUnknown && names.find("'" + w + "'") == std::string::npos)
+                names += (names.empty() ? "'" : ", '") + w + "'";
+        log::info("core.pipeline", "the model does not know {} of the prompt's words: {}", unknown, names);
+    }
     auto [txt, y] = b.text->forward(at::tensor(ids, at::kLong).unsqueeze(0));
     return {txt, y};
 }

@@ -30,6 +30,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QRegularExpression>
@@ -604,6 +605,45 @@ private Q_SLOTS:
         const QRectF box = w.composition()->subject(0).box;
         QVERIFY2(std::abs(box.x() - 0.1) < 1e-3 && std::abs(box.width() - 0.4) < 1e-3, qPrintable(QStringLiteral("%1 %2").arg(box.x()).arg(box.width())));
         QVERIFY2(w.bannerText().contains(QStringLiteral("took the image's regions")), qPrintable(w.bannerText()));
+    }
+
+    // What the toy model knows is said where people look: a line in the Model panel, the prompt's unknown
+    // words named under it, the Word field marked, its placeholder one of the model's own words.
+    void modelSaysWhatItKnows()
+    {
+        const QString bundled = QString::fromStdString(mosaic::findDefaultModel());
+        if (bundled.isEmpty())
+            QSKIP("the bundled model is not beside this build");
+        ui::MainWindow w;
+        QSignalSpy loaded(w.service(), &ui::GenerationService::modelLoaded);
+        w.loadModel(bundled);
+        QVERIFY(loaded.wait(30000));
+        auto *limits = w.findChild<QLabel *>(QStringLiteral("modelLimits"));
+        QVERIFY(limits && !limits->isHidden());
+        QVERIFY2(limits->text().contains(QStringLiteral("toy")) && limits->text().contains(QStringLiteral("block")) &&
+                     limits->text().contains(QStringLiteral("README.md")), // the model card
+                 qPrintable(limits->text()));
+        ui::Settings s = w.composition()->settings();
+        s.prompt = QStringLiteral("a cat on the beach");
+        w.composition()->setSettings(s);
+        auto *unknown = w.findChild<QLabel *>(QStringLiteral("unknownWords"));
+        QVERIFY(unknown && !unknown->isHidden());
+        QVERIFY2(unknown->text().contains(QStringLiteral("cat")) && !unknown->text().contains(QStringLiteral("beach")),
+                 qPrintable(unknown->text()));
+        s.prompt = QStringLiteral("a blob on the beach");
+        w.composition()->setSettings(s);
+        QVERIFY(unknown->isHidden());
+
+        QCOMPARE(w.subjectsPanel()->addFiles({m_red}), 1);
+        auto *word = w.findChild<QLineEdit *>(QStringLiteral("subjectWord"));
+        QVERIFY(word);
+        QVERIFY2(word->placeholderText().startsWith(QStringLiteral("e.g. a ")) &&
+                     !word->placeholderText().contains(QStringLiteral("cat")),
+                 qPrintable(word->placeholderText()));
+        word->setText(QStringLiteral("a cat"));
+        QVERIFY2(w.subjectsPanel()->wordProblem().contains(QStringLiteral("cat")), qPrintable(w.subjectsPanel()->wordProblem()));
+        word->setText(QStringLiteral("a star"));
+        QVERIFY(w.subjectsPanel()->wordProblem().isEmpty());
     }
 
     // An empty prompt with a subject that has no region: said before the run, as the CLI says it.

@@ -89,7 +89,15 @@ struct BundleDescription
     std::string precision;
     std::vector<std::string> loras;
     std::string summary() const; // "FLUX.1-dev (diffusers, bf16) + subject_512.safetensors x1", for status bars and records
+    // A word-level model's words (MOSAIC-Toys bundles), of them the kinds of subject ("blob", "block",
+    // ...) for examples; both empty for a model that reads any text (T5 and CLIP).
+    std::vector<std::string> vocabulary, subjectWords;
+    std::string modelCard; // the card beside the model's file (README.md), "" when there is none
 };
+
+// The words of `text` a word-level model does not know, each once, in order (lower-case, as its
+// tokenizer splits them); empty for a model that reads any text.
+std::vector<std::string> unknownWords(const BundleDescription &model, const std::string &text);
 
 class TextEncoders; // mosaic/text.h
 struct ModelSetSpec; // mosaic/modelset.h
