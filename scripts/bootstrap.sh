@@ -52,6 +52,8 @@ case "$cmd" in
     install_missing
     ;;
   run)
+    # The app's own fonts: Chinese needs a CJK font (without one its text is empty boxes).
+    packages+=(fonts-noto-cjk)
     install_missing
     build release
     if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

@@ -210,43 +210,43 @@
         <translation>GrabCut 区域</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="350" />
+        <location filename="../ui/annotatepanel.cpp" line="363" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="353" />
+        <location filename="../ui/annotatepanel.cpp" line="366" />
         <source>Export the dataset into a folder</source>
         <translation>将数据集导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="359" />
+        <location filename="../ui/annotatepanel.cpp" line="372" />
         <source>Import the samples of another dataset</source>
         <translation>导入另一个数据集的样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="365" />
+        <location filename="../ui/annotatepanel.cpp" line="378" />
         <source>The target image</source>
         <translation>目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="365" />
-        <location filename="../ui/annotatepanel.cpp" line="369" />
+        <location filename="../ui/annotatepanel.cpp" line="378" />
+        <location filename="../ui/annotatepanel.cpp" line="382" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="368" />
+        <location filename="../ui/annotatepanel.cpp" line="381" />
         <source>The references (one per subject)</source>
         <translation>参考图（每个主体一张）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="446" />
+        <location filename="../ui/annotatepanel.cpp" line="459" />
         <source>Open a dataset folder</source>
         <translation>打开数据集文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="606" />
+        <location filename="../ui/annotatepanel.cpp" line="619" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Working…</source>
         <translation>处理中…</translation>
@@ -299,263 +299,263 @@
         <translation><numerusform>已建议 %n 个点对；请在右侧审核</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="387" />
+        <location filename="../ui/annotatepanel.cpp" line="400" />
         <source>New dataset: type the new folder's name</source>
         <translation>新数据集：输入新文件夹的名称</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="391" />
+        <location filename="../ui/annotatepanel.cpp" line="404" />
         <source>Create</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="392" />
+        <location filename="../ui/annotatepanel.cpp" line="405" />
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="404" />
+        <location filename="../ui/annotatepanel.cpp" line="417" />
         <source>%1 is a file, not a folder</source>
         <translation>%1 是文件，不是文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="408" />
+        <location filename="../ui/annotatepanel.cpp" line="421" />
         <source>%1 is not empty: choose a new or empty folder for a dataset</source>
         <translation>%1 不是空的：请为数据集选择一个新的或空的文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="412" />
+        <location filename="../ui/annotatepanel.cpp" line="425" />
         <source>Cannot make the folder %1</source>
         <translation>无法创建文件夹 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="531" />
+        <location filename="../ui/annotatepanel.cpp" line="544" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1：%2 已接受 · %3 建议 · %4 已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="575" />
+        <location filename="../ui/annotatepanel.cpp" line="588" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 个样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="576" />
+        <location filename="../ui/annotatepanel.cpp" line="589" />
         <source> (unsaved)</source>
         <translation>（未保存）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="578" />
+        <location filename="../ui/annotatepanel.cpp" line="591" />
         <source>No dataset open</source>
         <translation>未打开数据集</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="580" />
+        <location filename="../ui/annotatepanel.cpp" line="593" />
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="581" />
+        <location filename="../ui/annotatepanel.cpp" line="594" />
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="582" />
+        <location filename="../ui/annotatepanel.cpp" line="595" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="583" />
+        <location filename="../ui/annotatepanel.cpp" line="596" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="584" />
+        <location filename="../ui/annotatepanel.cpp" line="597" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="585" />
+        <location filename="../ui/annotatepanel.cpp" line="598" />
         <source>Add a sample from files…</source>
         <translation>从文件添加样本…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="586" />
+        <location filename="../ui/annotatepanel.cpp" line="599" />
         <source>Add the current composition</source>
         <translation>添加当前构图</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="587" />
+        <location filename="../ui/annotatepanel.cpp" line="600" />
         <source>Add the selected result</source>
         <translation>添加所选结果</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="588" />
+        <location filename="../ui/annotatepanel.cpp" line="601" />
         <source>No problems</source>
         <translation>没有问题</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="588" />
+        <location filename="../ui/annotatepanel.cpp" line="601" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>问题（%1）：点击可跳转到对应样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <location filename="../ui/annotatepanel.cpp" line="602" />
         <source>Pairs</source>
         <translation>点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="590" />
+        <location filename="../ui/annotatepanel.cpp" line="603" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>先点击参考点，再点击其目标点 (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="591" />
+        <location filename="../ui/annotatepanel.cpp" line="604" />
         <source>Box</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="592" />
+        <location filename="../ui/annotatepanel.cpp" line="605" />
         <source>Drag the subject's box in the target (2)</source>
         <translation>在目标图中拖出主体的矩形 (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="593" />
+        <location filename="../ui/annotatepanel.cpp" line="606" />
         <source>Brush</source>
         <translation>画笔</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="594" />
+        <location filename="../ui/annotatepanel.cpp" line="607" />
         <source>Paint the subject's mask in the target (3)</source>
         <translation>在目标图中绘制主体蒙版 (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="595" />
+        <location filename="../ui/annotatepanel.cpp" line="608" />
         <source>Eraser</source>
         <translation>橡皮擦</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="596" />
+        <location filename="../ui/annotatepanel.cpp" line="609" />
         <source>Erase from the subject's mask (4)</source>
         <translation>从主体蒙版中擦除 (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="597" />
+        <location filename="../ui/annotatepanel.cpp" line="610" />
         <source>Polygon</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="598" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>点击主体轮廓的各个角点；双击或回车闭合 (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="599" />
+        <location filename="../ui/annotatepanel.cpp" line="612" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="600" />
+        <location filename="../ui/annotatepanel.cpp" line="613" />
         <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>根据矩形填充主体蒙版（OpenCV GrabCut）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="601" />
+        <location filename="../ui/annotatepanel.cpp" line="614" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="602" />
+        <location filename="../ui/annotatepanel.cpp" line="615" />
         <source>From the region</source>
         <translation>由区域生成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="603" />
+        <location filename="../ui/annotatepanel.cpp" line="616" />
         <source>Feature matching (photos)</source>
         <translation>特征匹配（照片）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="604" />
+        <location filename="../ui/annotatepanel.cpp" line="617" />
         <source>The model's attention</source>
         <translation>模型注意力</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="605" />
+        <location filename="../ui/annotatepanel.cpp" line="618" />
         <source>min </source>
         <translation>最低 </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="606" />
+        <location filename="../ui/annotatepanel.cpp" line="619" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Suggest</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="607" />
+        <location filename="../ui/annotatepanel.cpp" line="620" />
         <source>All pairs</source>
         <translation>全部点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="608" />
+        <location filename="../ui/annotatepanel.cpp" line="621" />
         <source>Suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="609" />
+        <location filename="../ui/annotatepanel.cpp" line="622" />
         <source>Accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="610" />
+        <location filename="../ui/annotatepanel.cpp" line="623" />
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="611" />
+        <location filename="../ui/annotatepanel.cpp" line="624" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="611" />
+        <location filename="../ui/annotatepanel.cpp" line="624" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="611" />
+        <location filename="../ui/annotatepanel.cpp" line="624" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="611" />
+        <location filename="../ui/annotatepanel.cpp" line="624" />
         <source>Conf.</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="611" />
+        <location filename="../ui/annotatepanel.cpp" line="624" />
         <source>Reference → target</source>
         <translation>参考 → 目标</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="612" />
+        <location filename="../ui/annotatepanel.cpp" line="625" />
         <source>Accept (A)</source>
         <translation>接受 (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="613" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>Reject (X)</source>
         <translation>拒绝 (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="614" />
+        <location filename="../ui/annotatepanel.cpp" line="627" />
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="615" />
+        <location filename="../ui/annotatepanel.cpp" line="628" />
         <source>Accept ≥</source>
         <translation>接受 ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="616" />
+        <location filename="../ui/annotatepanel.cpp" line="629" />
         <source>Reject &lt;</source>
         <translation>拒绝 &lt;</translation>
     </message>
@@ -895,102 +895,102 @@
 <context>
     <name>ui::Gallery</name>
     <message>
-        <location filename="../ui/gallery.cpp" line="169" />
+        <location filename="../ui/gallery.cpp" line="180" />
         <source>#%1</source>
         <translation>#%1</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="265" />
+        <location filename="../ui/gallery.cpp" line="276" />
         <source>Results appear here. Press Ctrl+Enter to generate.</source>
         <translation>结果将显示在这里。按 Ctrl+Enter 生成。</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="311" />
+        <location filename="../ui/gallery.cpp" line="322" />
         <source>#%1 · %2 · seed %3</source>
         <translation>#%1 · %2 · 种子 %3</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="312" />
+        <location filename="../ui/gallery.cpp" line="323" />
         <source>%1 × %2 px in %3 s</source>
         <translation>%1 × %2 像素，用时 %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="316" />
+        <location filename="../ui/gallery.cpp" line="327" />
         <source>%1: %2 % of its attention in its region</source>
         <translation>%1：%2% 的注意力落在其区域内</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="338" />
+        <location filename="../ui/gallery.cpp" line="349" />
         <source>Save image</source>
         <translation>保存图像</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="338" />
+        <location filename="../ui/gallery.cpp" line="349" />
         <source>mosaic-%1.png</source>
         <translation>mosaic-%1.png</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="339" />
+        <location filename="../ui/gallery.cpp" line="350" />
         <source>PNG images (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="348" />
+        <location filename="../ui/gallery.cpp" line="359" />
         <source>There is no image to save.</source>
         <translation>没有可保存的图像。</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="381" />
+        <location filename="../ui/gallery.cpp" line="392" />
         <source>&lt;b&gt;Attention overlays&lt;/b&gt;</source>
         <translation>&lt;b&gt;注意力叠加&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="382" />
+        <location filename="../ui/gallery.cpp" line="393" />
         <source>Overlay opacity</source>
         <translation>叠加不透明度</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="383" />
+        <location filename="../ui/gallery.cpp" line="394" />
         <source>Ownership map</source>
         <translation>归属图</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="384" />
+        <location filename="../ui/gallery.cpp" line="395" />
         <source>Beside the references</source>
         <translation>与参考图并排</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="385" />
+        <location filename="../ui/gallery.cpp" line="396" />
         <source>Save as PNG…</source>
         <translation>另存为 PNG…</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="386" />
+        <location filename="../ui/gallery.cpp" line="397" />
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="387" />
+        <location filename="../ui/gallery.cpp" line="398" />
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="388" />
+        <location filename="../ui/gallery.cpp" line="399" />
         <source>Reuse these settings</source>
         <translation>复用这些设置</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="389" />
+        <location filename="../ui/gallery.cpp" line="400" />
         <source>Vary</source>
         <translation>变体</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="390" />
+        <location filename="../ui/gallery.cpp" line="401" />
         <source>Generate again starting from this image, with the current subjects and prompt</source>
         <translation>以此图像为起点，使用当前主体和提示词重新生成</translation>
     </message>
     <message>
-        <location filename="../ui/gallery.cpp" line="391" />
+        <location filename="../ui/gallery.cpp" line="402" />
         <source>How much the variation may change: 1 starts from noise, lower keeps more of the image</source>
         <translation>变体可改变的程度：1 从噪声开始，数值越低保留的原图越多</translation>
     </message>
@@ -998,22 +998,22 @@
 <context>
     <name>ui::GenerationWorker</name>
     <message>
-        <location filename="../ui/generationservice.cpp" line="48" />
+        <location filename="../ui/generationservice.cpp" line="49" />
         <source>%1 · %2 px · %3 steps · up to %4 subjects</source>
         <translation>%1 · %2 像素 · %3 步 · 最多 %4 个主体</translation>
     </message>
     <message>
-        <location filename="../ui/generationservice.cpp" line="54" />
+        <location filename="../ui/generationservice.cpp" line="55" />
         <source> · guidance %1 (prompt), %2 (references)</source>
         <translation> · 引导 %1（提示词），%2（参考图）</translation>
     </message>
     <message>
-        <location filename="../ui/generationservice.cpp" line="56" />
+        <location filename="../ui/generationservice.cpp" line="57" />
         <source> · reference collage %1</source>
         <translation> · 参考拼贴 %1</translation>
     </message>
     <message>
-        <location filename="../ui/generationservice.cpp" line="64" />
+        <location filename="../ui/generationservice.cpp" line="65" />
         <source>No model is loaded.</source>
         <translation>尚未加载模型。</translation>
     </message>
@@ -1034,78 +1034,103 @@
 <context>
     <name>ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="319" />
+        <location filename="../ui/mainwindow_generation.cpp" line="71" />
+        <source>%1 does not know this word</source>
+        <translation>%1 不认识这个词</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="128" />
+        <source>&lt;span style="color:#c02020"&gt;%1 does not know: %2&lt;/span&gt;</source>
+        <translation>&lt;span style="color:#c02020"&gt;%1 不认识：%2&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="366" />
         <source>%1 could not be loaded: %2 — still using %3.</source>
         <translation>无法加载 %1：%2 —— 仍在使用 %3。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="321" />
+        <location filename="../ui/mainwindow_generation.cpp" line="368" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="330" />
+        <location filename="../ui/mainwindow_generation.cpp" line="377" />
         <source>preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="343" />
+        <location filename="../ui/mainwindow_generation.cpp" line="390" />
         <source>step %1/%2 · %3 s</source>
         <translation>第 %1/%2 步 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="344" />
+        <location filename="../ui/mainwindow_generation.cpp" line="391" />
         <source>refining the references %1/%2 · %3 s</source>
         <translation>细化参考 %1/%2 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="362" />
+        <location filename="../ui/mainwindow_generation.cpp" line="409" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>上一张图像：%1 秒（去噪 %2 秒）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="368" />
+        <location filename="../ui/mainwindow_generation.cpp" line="415" />
         <source>The generation failed: %1</source>
         <translation>生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="371" />
+        <location filename="../ui/mainwindow_generation.cpp" line="418" />
         <source>Generation cancelled.</source>
         <translation>已取消生成。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="204" />
+        <location filename="../ui/mainwindow_generation.cpp" line="434" />
+        <source>A word-level model: it knows only the %1 words of its prompts.</source>
+        <translation>词级模型：它只认识其提示词中的 %1 个词。</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="435" />
+        <source>A small model trained on toy scenes: it draws toys (%1), not photographs, and knows only the %2 words of its prompts.</source>
+        <translation>一个用玩具场景训练的小模型：它画玩具（%1），不画照片，只认识其提示词中的 %2 个词。</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="440" />
+        <source>&lt;a href="%1"&gt;Model card&lt;/a&gt;</source>
+        <translation>&lt;a href="%1"&gt;模型说明&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="206" />
         <source>LibTorch %1 · threads: %2 · %3</source>
         <translation>LibTorch %1 · 线程：%2 · %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="206" />
+        <location filename="../ui/mainwindow.cpp" line="208" />
         <source>CUDA</source>
         <translation>CUDA</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="206" />
+        <location filename="../ui/mainwindow.cpp" line="208" />
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="180" />
+        <location filename="../ui/mainwindow_generation.cpp" line="223" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>未找到内置模型（查找位置：%1）。请通过“文件 › 加载模型…”加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="186" />
-        <location filename="../ui/mainwindow_generation.cpp" line="204" />
+        <location filename="../ui/mainwindow_generation.cpp" line="229" />
+        <location filename="../ui/mainwindow_generation.cpp" line="247" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="192" />
+        <location filename="../ui/mainwindow_generation.cpp" line="235" />
         <source>Load a model bundle</source>
         <translation>加载模型包</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="193" />
+        <location filename="../ui/mainwindow_generation.cpp" line="236" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC Studio 模型包 (*.safetensors)</translation>
     </message>
@@ -1120,12 +1145,12 @@
         <translation>演示 %1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="211" />
+        <location filename="../ui/mainwindow_generation.cpp" line="254" />
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="195" />
+        <location filename="../ui/mainwindow_view.cpp" line="208" />
         <source>No translation for %1 is built into this program.</source>
         <translation>本程序未内置 %1 的翻译。</translation>
     </message>
@@ -1136,33 +1161,33 @@
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="223" />
+        <location filename="../ui/mainwindow.cpp" line="225" />
         <source>Model: %1</source>
         <translation>模型：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="223" />
-        <location filename="../ui/mainwindow_generation.cpp" line="323" />
+        <location filename="../ui/mainwindow.cpp" line="225" />
+        <location filename="../ui/mainwindow_generation.cpp" line="370" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="225" />
+        <location filename="../ui/mainwindow.cpp" line="227" />
         <source>The bundled MOSAIC-Toys model is small and trained on procedural toys: it makes toy scenes, not photographs. Load FLUX-architecture bundles with File › Load model….</source>
         <translation>内置的 MOSAIC-Toys 模型很小，只在程序生成的玩具上训练：它生成玩具场景，而不是照片。FLUX 架构的模型包可通过“文件 › 加载模型…”加载。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="228" />
+        <location filename="../ui/mainwindow.cpp" line="230" />
         <source>untitled</source>
         <translation>未命名</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="229" />
+        <location filename="../ui/mainwindow.cpp" line="231" />
         <source>%1%2 — MOSAIC Studio %3</source>
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="252" />
+        <location filename="../ui/mainwindow_view.cpp" line="271" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
@@ -1187,32 +1212,32 @@
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="247" />
+        <location filename="../ui/mainwindow_generation.cpp" line="290" />
         <source>%1 (“%2”)</source>
         <translation>%1（“%2”）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="251" />
+        <location filename="../ui/mainwindow_generation.cpp" line="294" />
         <source>Placed by the prompt, as they have no region: %1</source>
         <translation>未绘制区域，已按提示词放置：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="257" />
+        <location filename="../ui/mainwindow_view.cpp" line="276" />
         <source>About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="258" />
+        <location filename="../ui/mainwindow_view.cpp" line="277" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;多主体个性化图像生成。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="237" />
+        <location filename="../ui/mainwindow.cpp" line="239" />
         <source>Unsaved work</source>
         <translation>未保存的工作</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="238" />
+        <location filename="../ui/mainwindow.cpp" line="240" />
         <source>The composition has unsaved changes. Save them before closing?</source>
         <translation>构图有未保存的更改。关闭前保存吗？</translation>
     </message>
@@ -1277,317 +1302,322 @@
         <translation>该图像有 %1 个主体，而构图有 %2 个：请添加其余主体的参考图，然后再次拖入图像以获得它们的区域。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="232" />
+        <location filename="../ui/mainwindow_view.cpp" line="165" />
+        <source>No font with Chinese characters is installed, so the text shows as empty boxes: install one (on Debian: apt install fonts-noto-cjk) and restart.</source>
+        <translation>未安装含中文字符的字体，因此文字显示为空方框：请安装一个（Debian 上：apt install fonts-noto-cjk）然后重新启动。</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_view.cpp" line="251" />
         <source>&lt;h4&gt;Compose&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;Annotate&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Pair, box, brush, eraser, polygon tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Accept / reject the selected pairs (in the view or the table)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N or Tab / P or Shift+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Next / previous pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Close the polygon&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Drop the pair or polygon being drawn&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;: this sheet&lt;/p&gt;</source>
         <translation>&lt;h4&gt;构图&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;取消生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;粘贴图像或文件作为主体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;矩形、画笔、橡皮擦、点工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;删除所选区域&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+滚轮&lt;/b&gt;&lt;/td&gt;&lt;td&gt;缩放画布&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;标注&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;点对、矩形、画笔、橡皮擦、多边形工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;接受 / 拒绝所选点对（在视图或表格中）&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N 或 Tab / P 或 Shift+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;下一个 / 上一个点对&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;删除所选点对&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;闭合多边形&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;放弃正在画的点对或多边形&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;：本说明&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="274" />
+        <location filename="../ui/mainwindow_view.cpp" line="293" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="275" />
+        <location filename="../ui/mainwindow_view.cpp" line="294" />
         <source>&amp;New composition</source>
         <translation>新建构图(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="276" />
+        <location filename="../ui/mainwindow_view.cpp" line="295" />
         <source>&amp;Open project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="277" />
+        <location filename="../ui/mainwindow_view.cpp" line="296" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="278" />
+        <location filename="../ui/mainwindow_view.cpp" line="297" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="279" />
+        <location filename="../ui/mainwindow_view.cpp" line="298" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="280" />
+        <location filename="../ui/mainwindow_view.cpp" line="299" />
         <source>Open the &amp;demo composition</source>
         <translation>打开演示构图(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="281" />
+        <location filename="../ui/mainwindow_view.cpp" line="300" />
         <source>&amp;Load model…</source>
         <translation>加载模型(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="282" />
+        <location filename="../ui/mainwindow_view.cpp" line="301" />
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="283" />
+        <location filename="../ui/mainwindow_view.cpp" line="302" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="284" />
+        <location filename="../ui/mainwindow_view.cpp" line="303" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="285" />
+        <location filename="../ui/mainwindow_view.cpp" line="304" />
         <source>&amp;Paste subject</source>
         <translation>粘贴主体(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="286" />
+        <location filename="../ui/mainwindow_view.cpp" line="305" />
         <source>&amp;Auto layout</source>
         <translation>自动布局(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="287" />
+        <location filename="../ui/mainwindow_view.cpp" line="306" />
         <source>&amp;Box tool</source>
         <translation>矩形工具(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="288" />
+        <location filename="../ui/mainwindow_view.cpp" line="307" />
         <source>B&amp;rush tool</source>
         <translation>画笔工具(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="289" />
+        <location filename="../ui/mainwindow_view.cpp" line="308" />
         <source>&amp;Eraser tool</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="290" />
+        <location filename="../ui/mainwindow_view.cpp" line="309" />
         <source>&amp;Point tool</source>
         <translation>点工具(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="291" />
+        <location filename="../ui/mainwindow_view.cpp" line="310" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="292" />
+        <location filename="../ui/mainwindow_view.cpp" line="311" />
         <source>&amp;Cancel generation</source>
         <translation>取消生成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="293" />
+        <location filename="../ui/mainwindow_view.cpp" line="312" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="294" />
+        <location filename="../ui/mainwindow_view.cpp" line="313" />
         <source>&amp;Dark theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="295" />
+        <location filename="../ui/mainwindow_view.cpp" line="314" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="296" />
+        <location filename="../ui/mainwindow_view.cpp" line="315" />
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="297" />
+        <location filename="../ui/mainwindow_view.cpp" line="316" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="298" />
+        <location filename="../ui/mainwindow_view.cpp" line="317" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="299" />
+        <location filename="../ui/mainwindow_view.cpp" line="318" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="300" />
+        <location filename="../ui/mainwindow_view.cpp" line="319" />
         <source>Compose</source>
         <translation>构图</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="301" />
+        <location filename="../ui/mainwindow_view.cpp" line="320" />
         <source>Gallery</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="302" />
+        <location filename="../ui/mainwindow_view.cpp" line="321" />
         <source>Annotate</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="303" />
+        <location filename="../ui/mainwindow_view.cpp" line="322" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;（可用卡片名称指代主体）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="304" />
+        <location filename="../ui/mainwindow_view.cpp" line="323" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>提示词中的主体名称以其颜色显示；模型收到的是各主体的词（在其预览下方），而不是名称。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="306" />
+        <location filename="../ui/mainwindow_view.cpp" line="325" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>例如 three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="307" />
+        <location filename="../ui/mainwindow_view.cpp" line="326" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="308" />
+        <location filename="../ui/mainwindow_view.cpp" line="327" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="309" />
+        <location filename="../ui/mainwindow_view.cpp" line="328" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>未锁定时，每次生成都会抽取新种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="310" />
+        <location filename="../ui/mainwindow_view.cpp" line="329" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="311" />
+        <location filename="../ui/mainwindow_view.cpp" line="330" />
         <source>Draw a random seed</source>
         <translation>抽取随机种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="312" />
+        <location filename="../ui/mainwindow_view.cpp" line="331" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="313" />
-        <location filename="../ui/mainwindow_view.cpp" line="315" />
-        <location filename="../ui/mainwindow_view.cpp" line="317" />
-        <location filename="../ui/mainwindow_view.cpp" line="321" />
-        <location filename="../ui/mainwindow_view.cpp" line="325" />
-        <location filename="../ui/mainwindow_view.cpp" line="335" />
+        <location filename="../ui/mainwindow_view.cpp" line="332" />
+        <location filename="../ui/mainwindow_view.cpp" line="334" />
+        <location filename="../ui/mainwindow_view.cpp" line="336" />
+        <location filename="../ui/mainwindow_view.cpp" line="340" />
+        <location filename="../ui/mainwindow_view.cpp" line="344" />
+        <location filename="../ui/mainwindow_view.cpp" line="354" />
         <source>model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="314" />
+        <location filename="../ui/mainwindow_view.cpp" line="333" />
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="316" />
+        <location filename="../ui/mainwindow_view.cpp" line="335" />
         <source>Prompt guidance</source>
         <translation>提示词引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="318" />
+        <location filename="../ui/mainwindow_view.cpp" line="337" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>提示词的无分类器引导：大于 1 时更贴近提示词，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="320" />
+        <location filename="../ui/mainwindow_view.cpp" line="339" />
         <source>Reference guidance</source>
         <translation>参考引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="322" />
+        <location filename="../ui/mainwindow_view.cpp" line="341" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>参考图引导：大于 1 时每个主体更接近其参考图，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="324" />
+        <location filename="../ui/mainwindow_view.cpp" line="343" />
         <source>Reference collage</source>
         <translation>参考拼贴</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="325" />
+        <location filename="../ui/mainwindow_view.cpp" line="344" />
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="326" />
+        <location filename="../ui/mainwindow_view.cpp" line="345" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>先生成一张图，把每张参考图（从白色背景中抠出）贴到其区域中（没有区域时：贴到其注意力所在处），再以此强度重绘该图：越低越保留参考图，越高融合越多。重绘的步数需再计算一次。关闭：仅用 MOSAIC。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="330" />
+        <location filename="../ui/mainwindow_view.cpp" line="349" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="337" />
+        <location filename="../ui/mainwindow_view.cpp" line="356" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="341" />
+        <location filename="../ui/mainwindow_view.cpp" line="360" />
         <source>Region strength</source>
         <translation>区域强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="342" />
+        <location filename="../ui/mainwindow_view.cpp" line="361" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>将每个主体的注意力引导到其绘制区域的强度（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="343" />
+        <location filename="../ui/mainwindow_view.cpp" line="362" />
         <source>While busy</source>
         <translation>忙碌时</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="344" />
+        <location filename="../ui/mainwindow_view.cpp" line="363" />
         <source>queue the new request</source>
         <translation>排队新请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="345" />
+        <location filename="../ui/mainwindow_view.cpp" line="364" />
         <source>replace the running one</source>
         <translation>替换正在运行的请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="346" />
+        <location filename="../ui/mainwindow_view.cpp" line="365" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="347" />
+        <location filename="../ui/mainwindow_view.cpp" line="366" />
         <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
         <translation>按提示词中以名字指定的位置（“Pip on the left”、“Tock at the top right”）为每个主体分配区域；提示词未指定位置的主体放在空余处</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="350" />
+        <location filename="../ui/mainwindow_view.cpp" line="369" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="351" />
+        <location filename="../ui/mainwindow_view.cpp" line="370" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="352" />
+        <location filename="../ui/mainwindow_view.cpp" line="371" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;模型&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="354" />
+        <location filename="../ui/mainwindow_view.cpp" line="373" />
         <source>none loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="355" />
+        <location filename="../ui/mainwindow_view.cpp" line="374" />
         <source>Load model…</source>
         <translation>加载模型…</translation>
     </message>
@@ -1697,72 +1727,82 @@
 <context>
     <name>ui::SubjectsPanel</name>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="173" />
+        <location filename="../ui/subjectspanel.cpp" line="174" />
         <source>No subject</source>
         <translation>无主体</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="181" />
+        <location filename="../ui/subjectspanel.cpp" line="182" />
         <source>The reference as the model sees it: on white, cropped to the subject, centred.</source>
         <translation>模型看到的参考图：白底、裁剪到主体、居中。</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="205" />
+        <location filename="../ui/subjectspanel.cpp" line="206" />
         <source>Add subjects</source>
         <translation>添加主体</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="205" />
+        <location filename="../ui/subjectspanel.cpp" line="206" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;All files (*)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="214" />
+        <location filename="../ui/subjectspanel.cpp" line="215" />
         <source>Subject colour</source>
         <translation>主体颜色</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="275" />
+        <location filename="../ui/subjectspanel.cpp" line="276" />
         <source>&lt;b&gt;Subjects&lt;/b&gt;</source>
         <translation>&lt;b&gt;主体&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="276" />
+        <location filename="../ui/subjectspanel.cpp" line="277" />
         <source>Add…</source>
         <translation>添加…</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="277" />
+        <location filename="../ui/subjectspanel.cpp" line="278" />
         <source>Add reference images (or drop files here, or paste with Ctrl+V)</source>
         <translation>添加参考图像（或将文件拖放到此处，或用 Ctrl+V 粘贴）</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="278" />
+        <location filename="../ui/subjectspanel.cpp" line="279" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="279" />
+        <location filename="../ui/subjectspanel.cpp" line="280" />
         <source>Colour…</source>
         <translation>颜色…</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="280" />
+        <location filename="../ui/subjectspanel.cpp" line="281" />
         <source>Double-click a name to rename; drag cards to reorder.</source>
         <translation>双击名称可重命名；拖动卡片可调整顺序。</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="281" />
+        <location filename="../ui/subjectspanel.cpp" line="282" />
         <source>Word</source>
         <translation>词</translation>
     </message>
     <message>
-        <location filename="../ui/subjectspanel.cpp" line="282" />
+        <location filename="../ui/subjectspanel.cpp" line="283" />
         <source>e.g. a cat</source>
         <translation>例如：一只猫</translation>
     </message>
     <message>
         <location filename="../ui/subjectspanel.cpp" line="283" />
+        <source>e.g. a %1</source>
+        <translation>例如 “a %1”</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="305" />
+        <source>The model does not know: %1</source>
+        <translation>模型不认识：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/subjectspanel.cpp" line="311" />
         <source>What the model calls this subject. Where the prompt uses the subject's name, the model is given this word instead.</source>
         <translation>模型对该主体的称呼。提示词中使用主体名称的地方，模型将收到这个词。</translation>
     </message>

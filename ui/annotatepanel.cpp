@@ -50,6 +50,19 @@ QToolButton *toolButton(QWidget *parent, const char *name, const QKeySequence &k
     b->setCheckable(true);
     b->setShortcut(key);
     b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    // The selected tool in the selection colour, in either theme (Fusion's checked shade alone barely
+    // differs from the others on a dark palette).
+    QObject::connect(b, &QToolButton::toggled, b, [b](bool on) {
+        QPalette p; // the application's (either theme), with the selection colours for the selected tool
+        if (on) {
+            p.setColor(QPalette::Button, p.color(QPalette::Highlight));
+            p.setColor(QPalette::ButtonText, p.color(QPalette::HighlightedText));
+        }
+        b->setPalette(p);
+        QFont f = b->font();
+        f.setBold(on);
+        b->setFont(f);
+    });
     return b;
 }
 

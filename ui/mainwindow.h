@@ -70,6 +70,8 @@ public:
     // The interface language: "" (the system's), "en", "de", "zh_CN"; stored in the settings and
     // applied at once (every widget retranslates on QEvent::LanguageChange).
     static bool installLanguage(const QString &code);
+    // Why the language cannot be read on this machine (Chinese without a CJK font), "" when it can.
+    static QString missingFont(const QString &code);
     void setLanguage(const QString &code);
     void setDarkTheme(bool dark);
     bool darkTheme() const { return m_dark; }

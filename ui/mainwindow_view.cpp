@@ -28,6 +28,7 @@
 #include <QKeySequence>
 #include <QLabel>
 #include <QLayout>
+#include <QFontDatabase>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
@@ -155,8 +156,20 @@ void MainWindow::createActions()
     m_aboutAction->setObjectName(QStringLiteral("aboutAction"));
 }
 
+QString MainWindow::missingFont(const QString &code)
+{
+    // Chinese without a font that has its characters shows empty boxes.
+    const QLocale locale = code.isEmpty() ? QLocale() : QLocale(code);
+    if (locale.language() != QLocale::Chinese || !QFontDatabase::families(QFontDatabase::SimplifiedChinese).isEmpty())
+        return QString();
+    return tr("No font with Chinese characters is installed, so the text shows as empty boxes: install one (on Debian: "
+              "apt install fonts-noto-cjk) and restart.");
+}
+
 bool MainWindow::installLanguage(const QString &code)
 {
+    if (const QString missing = missingFont(code); !missing.isEmpty())
+        mosaic::logMessage(mosaic::LogLevel::Warn, "ui", missing.toStdString());
     static QTranslator *translator = nullptr;
     if (translator) {
         QCoreApplication::removeTranslator(translator);
@@ -193,6 +206,8 @@ void MainWindow::setLanguage(const QString &code)
     QSettings().setValue(QStringLiteral("ui/language"), code);
     if (!installLanguage(code))
         showBanner(tr("No translation for %1 is built into this program.").arg(code));
+    if (const QString missing = missingFont(code); !missing.isEmpty())
+        showBanner(missing, true); // (installLanguage logged it)
 }
 
 void MainWindow::setDarkTheme(bool dark)
@@ -211,7 +226,9 @@ void MainWindow::setDarkTheme(bool dark)
     if (dark) {
         p.setColor(QPalette::Window, QColor(0x2b, 0x2d, 0x30));
         p.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
-        p.setColor(QPalette::Base, QColor(0x1f, 0x20, 0x22));
+        // Lighter than the window: Fusion outlines check boxes and fields in the window's colour darkened,
+        // which vanished against the darker base this theme had (unchecked boxes could not be seen).
+        p.setColor(QPalette::Base, QColor(0x3a, 0x3d, 0x41));
         p.setColor(QPalette::AlternateBase, QColor(0x2b, 0x2d, 0x30));
         p.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
         p.setColor(QPalette::Button, QColor(0x35, 0x37, 0x3b));
@@ -220,7 +237,9 @@ void MainWindow::setDarkTheme(bool dark)
         p.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
         p.setColor(QPalette::Highlight, QColor(0x3d, 0x7e, 0xdb));
         p.setColor(QPalette::HighlightedText, Qt::white);
-        p.setColor(QPalette::PlaceholderText, QColor(0x90, 0x90, 0x90));
+        p.setColor(QPalette::PlaceholderText, QColor(0x9a, 0x9a, 0x9a));
+        p.setColor(QPalette::Link, QColor(0x8a, 0xb4, 0xf8));
+        p.setColor(QPalette::LinkVisited, QColor(0xc5, 0x8a, 0xf9));
         p.setColor(QPalette::Disabled, QPalette::Text, QColor(0x70, 0x70, 0x70));
         p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x70, 0x70, 0x70));
     }
