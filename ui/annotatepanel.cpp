@@ -82,7 +82,7 @@ AnnotatePanel::AnnotatePanel(GenerationService *service, QWidget *parent)
     split->addWidget(center);
     split->addWidget(right);
     split->setStretchFactor(1, 1);
-    split->setSizes({200, 640, 300});
+    split->setSizes({200, 600, 340}); // the review column fits its suggest row in German too
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(split);
@@ -183,6 +183,8 @@ QWidget *AnnotatePanel::createReviewColumn()
     m_method = new QComboBox(right);
     m_method->setObjectName(QStringLiteral("suggestMethod"));
     m_method->addItems({QString(), QString(), QString()});
+    // As wide as its longest entry in the language in use ("Aus dem Bereich" was cut to "Aus dem Bereic…").
+    m_method->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_minConfidence = new QDoubleSpinBox(right);
     m_minConfidence->setRange(0, 1);
     m_minConfidence->setSingleStep(0.05);

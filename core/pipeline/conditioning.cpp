@@ -112,7 +112,7 @@ TextConditioning encodeText(Bundle &b, const std::string &prompt, bool reportUnk
         for (const auto &w : model::Tokenizer::words(prompt))
             if (b.tokenizer.encode(w, 1)[0] == model::Tokenizer::kUnknown && names.find("'" + w + "'") == std::string::npos)
                 names += (names.empty() ? "'" : ", '") + w + "'";
-        log::info("core.pipeline", "the model does not know {} of the prompt's words: {}", unknown, names);
+        log::info("core.pipeline", "words of the prompt that the model does not know: {}", names);
     }
     auto [txt, y] = b.text->forward(at::tensor(ids, at::kLong).unsqueeze(0));
     return {txt, y};
