@@ -29,6 +29,7 @@
 #include <QLabel>
 #include <QLayout>
 #include <QFontDatabase>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
@@ -170,14 +171,25 @@ bool MainWindow::installLanguage(const QString &code)
 {
     if (const QString missing = missingFont(code); !missing.isEmpty())
         mosaic::logMessage(mosaic::LogLevel::Warn, "ui", missing.toStdString());
-    static QTranslator *translator = nullptr;
-    if (translator) {
-        QCoreApplication::removeTranslator(translator);
-        delete translator;
-        translator = nullptr;
-    }
+    static QTranslator *translator = nullptr, *qtTranslator = nullptr;
+    for (QTranslator **old : {&translator, &qtTranslator})
+        if (*old) {
+            QCoreApplication::removeTranslator(*old);
+            delete *old;
+            *old = nullptr;
+        }
     if (code == QLatin1String("en"))
         return true;
+    // Qt's own strings (dialog buttons, the file dialog) in the same language as ours, not the system's.
+    auto *qt = new QTranslator;
+    const QString qtDir = QLibraryInfo::path(QLibraryInfo::TranslationsPath);
+    if (code.isEmpty() ? qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), qtDir)
+                       : qt->load(QStringLiteral("qtbase_") + code, qtDir)) {
+        QCoreApplication::installTranslator(qt);
+        qtTranslator = qt;
+    } else {
+        delete qt;
+    }
     // The installed .qm files first (<prefix>/share/mosaic-studio/translations: an updated
     // translation can be dropped in), then the copies compiled into the program.
     auto *t = new QTranslator;

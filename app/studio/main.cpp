@@ -75,11 +75,7 @@ int main(int argc, char *argv[])
     setApplicationNames();
     QApplication::setApplicationDisplayName(QStringLiteral("MOSAIC Studio"));
 
-    // Qt's own strings, then ours (":/i18n/mosaic-studio_<lang>.qm").
-    QTranslator qtTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
+    // Qt's own strings and ours (":/i18n/mosaic-studio_<lang>.qm") in the chosen language.
     ui::MainWindow::installLanguage(QSettings().value(QStringLiteral("ui/language")).toString());
 
     QCommandLineParser parser;

@@ -11,6 +11,9 @@
 #include <mosaic/version.h>
 
 #include <QAction>
+#include <QCoreApplication>
+#include <QFileInfo>
+#include <QLibraryInfo>
 #include <QApplication>
 #include <QCheckBox>
 #include <QToolButton>
@@ -65,8 +68,12 @@ private Q_SLOTS:
         w.findChild<QAction *>(QStringLiteral("language_de"))->trigger();
         QTRY_COMPARE(fileMenu->text(), QStringLiteral("&Datei"));
         QCOMPARE(QSettings().value(QStringLiteral("ui/language")).toString(), QStringLiteral("de"));
+        // Qt's own dialog buttons follow the chosen language, not the system's.
+        if (QFileInfo::exists(QLibraryInfo::path(QLibraryInfo::TranslationsPath) + QStringLiteral("/qtbase_de.qm")))
+            QCOMPARE(QCoreApplication::translate("QPlatformTheme", "&Yes"), QStringLiteral("&Ja"));
         w.findChild<QAction *>(QStringLiteral("language_en"))->trigger();
         QTRY_COMPARE(fileMenu->text(), QStringLiteral("&File"));
+        QCOMPARE(QCoreApplication::translate("QPlatformTheme", "&Yes"), QStringLiteral("&Yes"));
         QSettings().remove(QStringLiteral("ui/language"));
     }
 
