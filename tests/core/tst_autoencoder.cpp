@@ -80,17 +80,17 @@ private Q_SLOTS:
     void bandedDecodeIsTheWholeDecode_data()
     {
         QTest::addColumn<bool>("bf16");
-        QTest::addColumn<qint64>("bandBytes");
-        QTest::newRow("f32, one-row bands") << false << qint64(1);
-        QTest::newRow("f32, uneven bands") << false << qint64(7000);
-        QTest::newRow("f32, one band") << false << (qint64(1) << 30);
-        QTest::newRow("bf16, uneven bands") << true << qint64(7000);
+        QTest::addColumn<long long>("bandBytes");
+        QTest::newRow("f32, one-row bands") << false << 1LL;
+        QTest::newRow("f32, uneven bands") << false << 7000LL;
+        QTest::newRow("f32, one band") << false << (1LL << 30);
+        QTest::newRow("bf16, uneven bands") << true << 7000LL;
     }
 
     void bandedDecodeIsTheWholeDecode()
     {
         QFETCH(bool, bf16);
-        QFETCH(qint64, bandBytes);
+        QFETCH(long long, bandBytes);
         c10::InferenceMode guard;
         const Checkpoint io = Checkpoint::open(m_golden + "/ae_tiny.io.safetensors");
         auto ae = model::loadAutoEncoder(Checkpoint::open(m_golden + "/ae_tiny.weights.safetensors"),
