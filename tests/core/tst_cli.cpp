@@ -627,6 +627,23 @@ private Q_SLOTS:
         QVERIFY2(native.exitCode == 0 && native.output.find("\nbf16 ") != std::string::npos, native.output.c_str());
     }
 
+    // A run that runs out of memory (an address-space limit stands in for a small machine) says so in
+    // words, with the amount, and writes nothing.
+    void outOfMemorySaysSoAndWritesNothing()
+    {
+        if (!prepareGenerate())
+            QSKIP("image files need OpenCV (LibTorch-only build)");
+        const std::string out = m_dir + "/oom.png";
+        Run r = run("generate --ref " + m_refs[0] + " --prompt \"a blob\" --size 2048 --steps 1 --out " + out,
+                    "ulimit -v 1200000;");
+        QVERIFY2(r.exitCode != 0, r.output.c_str());
+        QVERIFY2(r.output.find("out of memory (") != std::string::npos &&
+                     r.output.find("MiB more could not be had") != std::string::npos &&
+                     r.output.find("nothing was written") != std::string::npos,
+                 r.output.c_str());
+        QVERIFY(!std::filesystem::exists(out));
+    }
+
     // Beside a busy process a run takes the cores that are free: fewer threads than cores (on a machine
     // of two or more), where every core was used before.
     void runsLeaveBusyCoresAlone()
@@ -1011,6 +1028,6 @@ private:
 };
 
 MOSAIC_TEST_MAIN(TstCli, MT_FN(initTestCase) MT_FN(helpAndVersion) MT_FN(commandHelp) MT_FN(demoPixelsUnchanged) MT_FN(hostileFilesRefused) MT_FN(inspectGolden) MT_FN(inspectBundle) MT_DATA(forwardMatchesGolden) MT_DATA(badInputs)
-                             MT_FN(forwardRejectsWrongFiles) MT_FN(generateWithModelSets) MT_FN(encodeMatchesGolden) MT_FN(benchRunsSmallConfig) MT_FN(benchBf16WithoutNativeBf16) MT_FN(runsLeaveBusyCoresAlone) MT_FN(datasetSuggestAndStats) MT_FN(datasetRewritesLoseNothing) MT_FN(datasetStrayFiles) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
+                             MT_FN(forwardRejectsWrongFiles) MT_FN(generateWithModelSets) MT_FN(encodeMatchesGolden) MT_FN(benchRunsSmallConfig) MT_FN(benchBf16WithoutNativeBf16) MT_FN(outOfMemorySaysSoAndWritesNothing) MT_FN(runsLeaveBusyCoresAlone) MT_FN(datasetSuggestAndStats) MT_FN(datasetRewritesLoseNothing) MT_FN(datasetStrayFiles) MT_FN(generateWithCollage) MT_FN(generateWithAutoLayout) MT_FN(generateWritesImageMapsAndMetadata) MT_DATA(generateBadInputs) MT_FN(synthAndValidate) MT_FN(setDefaults))
 
 #include "tst_cli.moc"
