@@ -41,7 +41,10 @@ const std::string kPinnedKernels = "ATEN_CPU_CAPABILITY=avx2 OPENBLAS_CORETYPE=H
 Run run(const std::string &args, const std::string &env = {})
 {
     Run r;
-    const std::string cmd = (env.empty() ? "" : env + " ") + std::string(MOSAIC_CLI) + " --no-log-file " + args + " 2>&1";
+    // A fixed thread count, as the suites' own (testsupport): runs compared bit for bit must not adapt to
+    // the load of the suites beside them ("--threads N" in args comes later and wins).
+    const std::string cmd = (env.empty() ? "" : env + " ") + std::string(MOSAIC_CLI) + " --no-log-file --threads " +
+                            std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " " + args + " 2>&1";
     FILE *p = ::popen(cmd.c_str(), "r");
     if (!p)
         return r;

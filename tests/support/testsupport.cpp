@@ -1,11 +1,23 @@
 #include "testsupport.h"
 
+#include <mosaic/runtime.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <unistd.h>
 #include <vector>
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// One thread in every suite, fixed: a run otherwise takes the cores other processes leave free
+// (mosaic::threadsForRun), and with the suites running side by side two runs of one test could get
+// different counts and differ in their last bits where a test compares images bit for bit. One, as
+// LibTorch starts: suites run in parallel, and more threads than cores stall at OpenBLAS's barriers.
+const int kFixedThreads = mosaic::configureThreads(1);
+
+} // namespace
 
 namespace testsupport {
 
