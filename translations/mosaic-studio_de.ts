@@ -157,27 +157,27 @@
         <translation>Zu öffnende Projekte (.mosaic) oder Bilder, die als Motive hinzugefügt werden.</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="145" />
+        <location filename="../app/studio/main.cpp" line="141" />
         <source>Recover unsaved work?</source>
         <translation>Ungespeicherte Arbeit wiederherstellen?</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="146" />
+        <location filename="../app/studio/main.cpp" line="142" />
         <source>MOSAIC Studio did not close normally last time. Recover the composition and results from the last autosave?</source>
         <translation>MOSAIC Studio wurde beim letzten Mal nicht normal beendet. Komposition und Ergebnisse aus der letzten automatischen Sicherung wiederherstellen?</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="150" />
+        <location filename="../app/studio/main.cpp" line="146" />
         <source>Recovery failed</source>
         <translation>Wiederherstellung fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="159" />
+        <location filename="../app/studio/main.cpp" line="155" />
         <source>Cannot open</source>
         <translation>Öffnen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="164" />
+        <location filename="../app/studio/main.cpp" line="160" />
         <source>Cannot open the dataset</source>
         <translation>Der Datensatz kann nicht geöffnet werden</translation>
     </message>
@@ -210,43 +210,43 @@
         <translation>GrabCut-Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="363" />
+        <location filename="../ui/annotatepanel.cpp" line="365" />
         <source>Saved %1</source>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="366" />
+        <location filename="../ui/annotatepanel.cpp" line="368" />
         <source>Export the dataset into a folder</source>
         <translation>Datensatz in einen Ordner exportieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="372" />
+        <location filename="../ui/annotatepanel.cpp" line="374" />
         <source>Import the samples of another dataset</source>
         <translation>Beispiele eines anderen Datensatzes importieren</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="378" />
+        <location filename="../ui/annotatepanel.cpp" line="380" />
         <source>The target image</source>
         <translation>Das Zielbild</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="378" />
-        <location filename="../ui/annotatepanel.cpp" line="382" />
+        <location filename="../ui/annotatepanel.cpp" line="380" />
+        <location filename="../ui/annotatepanel.cpp" line="384" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="381" />
+        <location filename="../ui/annotatepanel.cpp" line="383" />
         <source>The references (one per subject)</source>
         <translation>Die Referenzen (eine je Motiv)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="459" />
+        <location filename="../ui/annotatepanel.cpp" line="461" />
         <source>Open a dataset folder</source>
         <translation>Datensatz-Ordner öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="619" />
+        <location filename="../ui/annotatepanel.cpp" line="621" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Working…</source>
         <translation>Läuft…</translation>
@@ -299,263 +299,263 @@
         <translation><numerusform>%n Paar vorgeschlagen; prüfen Sie es rechts</numerusform><numerusform>%n Paare vorgeschlagen; prüfen Sie sie rechts</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="400" />
+        <location filename="../ui/annotatepanel.cpp" line="402" />
         <source>New dataset: type the new folder's name</source>
         <translation>Neuer Datensatz: Namen des neuen Ordners eingeben</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="404" />
+        <location filename="../ui/annotatepanel.cpp" line="406" />
         <source>Create</source>
         <translation>Anlegen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="405" />
+        <location filename="../ui/annotatepanel.cpp" line="407" />
         <source>Folder</source>
         <translation>Ordner</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="417" />
+        <location filename="../ui/annotatepanel.cpp" line="419" />
         <source>%1 is a file, not a folder</source>
         <translation>%1 ist eine Datei, kein Ordner</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="421" />
+        <location filename="../ui/annotatepanel.cpp" line="423" />
         <source>%1 is not empty: choose a new or empty folder for a dataset</source>
         <translation>%1 ist nicht leer: Wählen Sie für einen Datensatz einen neuen oder leeren Ordner</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="425" />
+        <location filename="../ui/annotatepanel.cpp" line="427" />
         <source>Cannot make the folder %1</source>
         <translation>Der Ordner %1 kann nicht angelegt werden</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="544" />
+        <location filename="../ui/annotatepanel.cpp" line="546" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1: %2 angenommen · %3 vorgeschlagen · %4 abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="588" />
+        <location filename="../ui/annotatepanel.cpp" line="590" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 Beispiele</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <location filename="../ui/annotatepanel.cpp" line="591" />
         <source> (unsaved)</source>
         <translation> (ungespeichert)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="591" />
+        <location filename="../ui/annotatepanel.cpp" line="593" />
         <source>No dataset open</source>
         <translation>Kein Datensatz geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="593" />
+        <location filename="../ui/annotatepanel.cpp" line="595" />
         <source>New…</source>
         <translation>Neu…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="594" />
+        <location filename="../ui/annotatepanel.cpp" line="596" />
         <source>Open…</source>
         <translation>Öffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="595" />
+        <location filename="../ui/annotatepanel.cpp" line="597" />
         <source>Save</source>
         <translation>Speichern</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="596" />
+        <location filename="../ui/annotatepanel.cpp" line="598" />
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="597" />
+        <location filename="../ui/annotatepanel.cpp" line="599" />
         <source>Export…</source>
         <translation>Exportieren…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="598" />
+        <location filename="../ui/annotatepanel.cpp" line="600" />
         <source>Add a sample from files…</source>
         <translation>Beispiel aus Dateien hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="599" />
+        <location filename="../ui/annotatepanel.cpp" line="601" />
         <source>Add the current composition</source>
         <translation>Aktuelle Komposition hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="600" />
+        <location filename="../ui/annotatepanel.cpp" line="602" />
         <source>Add the selected result</source>
         <translation>Ausgewähltes Ergebnis hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="601" />
+        <location filename="../ui/annotatepanel.cpp" line="603" />
         <source>No problems</source>
         <translation>Keine Probleme</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="601" />
+        <location filename="../ui/annotatepanel.cpp" line="603" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>Probleme (%1): Klicken führt zum Beispiel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="602" />
+        <location filename="../ui/annotatepanel.cpp" line="604" />
         <source>Pairs</source>
         <translation>Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="603" />
+        <location filename="../ui/annotatepanel.cpp" line="605" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>Referenzpunkt anklicken, dann seinen Zielpunkt (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="604" />
+        <location filename="../ui/annotatepanel.cpp" line="606" />
         <source>Box</source>
         <translation>Rechteck</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="605" />
+        <location filename="../ui/annotatepanel.cpp" line="607" />
         <source>Drag the subject's box in the target (2)</source>
         <translation>Rechteck des Motivs im Ziel aufziehen (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="606" />
+        <location filename="../ui/annotatepanel.cpp" line="608" />
         <source>Brush</source>
         <translation>Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="607" />
+        <location filename="../ui/annotatepanel.cpp" line="609" />
         <source>Paint the subject's mask in the target (3)</source>
         <translation>Maske des Motivs im Ziel malen (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="608" />
+        <location filename="../ui/annotatepanel.cpp" line="610" />
         <source>Eraser</source>
         <translation>Radiergummi</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="609" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Erase from the subject's mask (4)</source>
         <translation>Aus der Maske des Motivs radieren (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="610" />
+        <location filename="../ui/annotatepanel.cpp" line="612" />
         <source>Polygon</source>
         <translation>Polygon</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="611" />
+        <location filename="../ui/annotatepanel.cpp" line="613" />
         <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>Ecken des Motivumrisses anklicken; Doppelklick oder Eingabe schließt ihn (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="612" />
+        <location filename="../ui/annotatepanel.cpp" line="614" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="613" />
+        <location filename="../ui/annotatepanel.cpp" line="615" />
         <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>Maske des Motivs aus seinem Rechteck füllen (OpenCV GrabCut)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="614" />
+        <location filename="../ui/annotatepanel.cpp" line="616" />
         <source>Done</source>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="615" />
+        <location filename="../ui/annotatepanel.cpp" line="617" />
         <source>From the region</source>
         <translation>Aus dem Bereich</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="616" />
+        <location filename="../ui/annotatepanel.cpp" line="618" />
         <source>Feature matching (photos)</source>
         <translation>Merkmalsabgleich (Fotos)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="617" />
+        <location filename="../ui/annotatepanel.cpp" line="619" />
         <source>The model's attention</source>
         <translation>Aufmerksamkeit des Modells</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="618" />
+        <location filename="../ui/annotatepanel.cpp" line="620" />
         <source>min </source>
         <translation>min. </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="619" />
+        <location filename="../ui/annotatepanel.cpp" line="621" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Suggest</source>
         <translation>Vorschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="620" />
+        <location filename="../ui/annotatepanel.cpp" line="622" />
         <source>All pairs</source>
         <translation>Alle Paare</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="621" />
+        <location filename="../ui/annotatepanel.cpp" line="623" />
         <source>Suggested</source>
         <translation>Vorgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="622" />
+        <location filename="../ui/annotatepanel.cpp" line="624" />
         <source>Accepted</source>
         <translation>Angenommen</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="623" />
+        <location filename="../ui/annotatepanel.cpp" line="625" />
         <source>Rejected</source>
         <translation>Abgelehnt</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>#</source>
         <translation>Nr.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>Conf.</source>
         <translation>Konf.</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>Reference → target</source>
         <translation>Referenz → Ziel</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="625" />
+        <location filename="../ui/annotatepanel.cpp" line="627" />
         <source>Accept (A)</source>
         <translation>Annehmen (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="626" />
+        <location filename="../ui/annotatepanel.cpp" line="628" />
         <source>Reject (X)</source>
         <translation>Ablehnen (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="627" />
+        <location filename="../ui/annotatepanel.cpp" line="629" />
         <source>Threshold</source>
         <translation>Schwelle</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="628" />
+        <location filename="../ui/annotatepanel.cpp" line="630" />
         <source>Accept ≥</source>
         <translation>Annehmen ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="629" />
+        <location filename="../ui/annotatepanel.cpp" line="631" />
         <source>Reject &lt;</source>
         <translation>Ablehnen &lt;</translation>
     </message>
@@ -1039,62 +1039,62 @@
         <translation>%1 kennt dieses Wort nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="128" />
-        <source>&lt;span style="color:#c02020"&gt;%1 does not know: %2&lt;/span&gt;</source>
-        <translation>&lt;span style="color:#c02020"&gt;%1 kennt nicht: %2&lt;/span&gt;</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="366" />
+        <location filename="../ui/mainwindow_generation.cpp" line="364" />
         <source>%1 could not be loaded: %2 — still using %3.</source>
         <translation>%1 konnte nicht geladen werden: %2 — weiterhin wird %3 verwendet.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="368" />
+        <location filename="../ui/mainwindow_generation.cpp" line="366" />
         <source>%1 could not be loaded: %2</source>
         <translation>%1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="377" />
+        <location filename="../ui/mainwindow_generation.cpp" line="375" />
         <source>preparing…</source>
         <translation>Vorbereitung…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="390" />
+        <location filename="../ui/mainwindow_generation.cpp" line="388" />
         <source>step %1/%2 · %3 s</source>
         <translation>Schritt %1/%2 · %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="391" />
+        <location filename="../ui/mainwindow_generation.cpp" line="389" />
         <source>refining the references %1/%2 · %3 s</source>
         <translation>Referenzen verfeinern %1/%2 · %3 s</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="409" />
+        <location filename="../ui/mainwindow_generation.cpp" line="407" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>letztes Bild: %1 s (Entrauschen %2 s)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="415" />
+        <location filename="../ui/mainwindow_generation.cpp" line="413" />
         <source>The generation failed: %1</source>
         <translation>Die Erzeugung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="418" />
+        <location filename="../ui/mainwindow_generation.cpp" line="416" />
         <source>Generation cancelled.</source>
         <translation>Erzeugung abgebrochen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="434" />
+        <location filename="../ui/mainwindow_generation.cpp" line="426" />
+        <source>%1 does not know: %2</source>
+        <translation>%1 kennt nicht: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="443" />
         <source>A word-level model: it knows only the %1 words of its prompts.</source>
         <translation>Ein Modell auf Wortebene: Es kennt nur die %1 Wörter seiner Prompts.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="435" />
+        <location filename="../ui/mainwindow_generation.cpp" line="444" />
         <source>A small model trained on toy scenes: it draws toys (%1), not photographs, and knows only the %2 words of its prompts.</source>
         <translation>Ein kleines, mit Spielzeugszenen trainiertes Modell: Es zeichnet Spielzeuge (%1), keine Fotos, und kennt nur die %2 Wörter seiner Prompts.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="440" />
+        <location filename="../ui/mainwindow_generation.cpp" line="449" />
         <source>&lt;a href="%1"&gt;Model card&lt;/a&gt;</source>
         <translation>&lt;a href="%1"&gt;Modellbeschreibung&lt;/a&gt;</translation>
     </message>
@@ -1114,23 +1114,23 @@
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="223" />
+        <location filename="../ui/mainwindow_generation.cpp" line="221" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>Das mitgelieferte Modell wurde nicht gefunden (gesucht in %1). Laden Sie ein Modell über Datei › Modell laden….</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="229" />
-        <location filename="../ui/mainwindow_generation.cpp" line="247" />
+        <location filename="../ui/mainwindow_generation.cpp" line="227" />
+        <location filename="../ui/mainwindow_generation.cpp" line="245" />
         <source>Loading %1…</source>
         <translation>Lade %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="235" />
+        <location filename="../ui/mainwindow_generation.cpp" line="233" />
         <source>Load a model bundle</source>
         <translation>Modellpaket laden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="236" />
+        <location filename="../ui/mainwindow_generation.cpp" line="234" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC-Studio-Modellpakete (*.safetensors)</translation>
     </message>
@@ -1145,22 +1145,22 @@
         <translation>Die Demo %1 ist kein gültiges JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="254" />
+        <location filename="../ui/mainwindow_generation.cpp" line="252" />
         <source>No model is loaded yet.</source>
         <translation>Noch ist kein Modell geladen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="290" />
+        <location filename="../ui/mainwindow_generation.cpp" line="288" />
         <source>%1 (“%2”)</source>
         <translation>%1 („%2“)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="294" />
+        <location filename="../ui/mainwindow_generation.cpp" line="292" />
         <source>Placed by the prompt, as they have no region: %1</source>
         <translation>Vom Prompt platziert, da ohne Bereich: %1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="208" />
+        <location filename="../ui/mainwindow_view.cpp" line="220" />
         <source>No translation for %1 is built into this program.</source>
         <translation>Für %1 ist keine Übersetzung in dieses Programm eingebaut.</translation>
     </message>
@@ -1177,7 +1177,7 @@
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="225" />
-        <location filename="../ui/mainwindow_generation.cpp" line="370" />
+        <location filename="../ui/mainwindow_generation.cpp" line="368" />
         <source>No model loaded</source>
         <translation>Kein Modell geladen</translation>
     </message>
@@ -1197,17 +1197,17 @@
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="271" />
+        <location filename="../ui/mainwindow_view.cpp" line="283" />
         <source>Keyboard shortcuts</source>
         <translation>Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="276" />
+        <location filename="../ui/mainwindow_view.cpp" line="288" />
         <source>About MOSAIC Studio</source>
         <translation>Über MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="277" />
+        <location filename="../ui/mainwindow_view.cpp" line="289" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Personalisierte Bilderzeugung mit mehreren Motiven.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Protokolldatei: %3&lt;/p&gt;</translation>
     </message>
@@ -1282,227 +1282,227 @@
         <translation>Das Bild hatte %1 Motive, die Komposition hat %2: Fügen Sie die Referenzen der übrigen hinzu und ziehen Sie das Bild erneut herein, um ihre Bereiche zu übernehmen.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="165" />
+        <location filename="../ui/mainwindow_view.cpp" line="166" />
         <source>No font with Chinese characters is installed, so the text shows as empty boxes: install one (on Debian: apt install fonts-noto-cjk) and restart.</source>
         <translation>Es ist keine Schrift mit chinesischen Zeichen installiert, daher erscheint der Text als leere Kästchen: Installieren Sie eine (unter Debian: apt install fonts-noto-cjk) und starten Sie neu.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="251" />
+        <location filename="../ui/mainwindow_view.cpp" line="263" />
         <source>&lt;h4&gt;Compose&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;Annotate&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Pair, box, brush, eraser, polygon tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Accept / reject the selected pairs (in the view or the table)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N or Tab / P or Shift+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Next / previous pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Close the polygon&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Drop the pair or polygon being drawn&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;: this sheet&lt;/p&gt;</source>
         <translation>&lt;h4&gt;Komponieren&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Erzeugung abbrechen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Z / Strg+Umschalt+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rückgängig / Wiederholen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Bild oder Dateien als Motive einfügen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Rechteck, Pinsel, Radiergummi, Punkt&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählten Bereich entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Strg+Mausrad&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Leinwand zoomen&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;Annotieren&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paar, Rechteck, Pinsel, Radiergummi, Polygon&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewählte Paare annehmen / ablehnen (in der Ansicht oder der Tabelle)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N oder Tab / P oder Umschalt+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Nächstes / vorheriges Paar&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Entf&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Ausgewähltes Paar entfernen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Eingabe&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Polygon schließen&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Angefangenes Paar oder Polygon verwerfen&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;: diese Übersicht&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="306" />
+        <location filename="../ui/mainwindow_view.cpp" line="318" />
         <source>&amp;Box tool</source>
         <translation>&amp;Rechteck-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="307" />
+        <location filename="../ui/mainwindow_view.cpp" line="319" />
         <source>B&amp;rush tool</source>
         <translation>&amp;Pinsel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="308" />
+        <location filename="../ui/mainwindow_view.cpp" line="320" />
         <source>&amp;Eraser tool</source>
         <translation>Radier&amp;gummi</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="309" />
+        <location filename="../ui/mainwindow_view.cpp" line="321" />
         <source>&amp;Point tool</source>
         <translation>P&amp;unkt-Werkzeug</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="314" />
+        <location filename="../ui/mainwindow_view.cpp" line="326" />
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="315" />
+        <location filename="../ui/mainwindow_view.cpp" line="327" />
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="319" />
+        <location filename="../ui/mainwindow_view.cpp" line="331" />
         <source>Compose</source>
         <translation>Komponieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="320" />
+        <location filename="../ui/mainwindow_view.cpp" line="332" />
         <source>Gallery</source>
         <translation>Galerie</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="321" />
+        <location filename="../ui/mainwindow_view.cpp" line="333" />
         <source>Annotate</source>
         <translation>Annotieren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="322" />
+        <location filename="../ui/mainwindow_view.cpp" line="334" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;Prompt&lt;/b&gt; (Motive mit ihren Kartennamen nennen)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="323" />
+        <location filename="../ui/mainwindow_view.cpp" line="335" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>Motivnamen im Prompt erscheinen in ihren Farben; das Modell erhält statt des Namens das Wort des Motivs (unter seiner Vorschau).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="325" />
+        <location filename="../ui/mainwindow_view.cpp" line="337" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>z. B. three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="326" />
+        <location filename="../ui/mainwindow_view.cpp" line="338" />
         <source>Seed</source>
         <translation>Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="327" />
+        <location filename="../ui/mainwindow_view.cpp" line="339" />
         <source>Lock</source>
         <translation>Sperren</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="328" />
+        <location filename="../ui/mainwindow_view.cpp" line="340" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>Ungesperrt zieht jede Erzeugung einen neuen Seed</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="329" />
+        <location filename="../ui/mainwindow_view.cpp" line="341" />
         <source>Random</source>
         <translation>Zufall</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="330" />
+        <location filename="../ui/mainwindow_view.cpp" line="342" />
         <source>Draw a random seed</source>
         <translation>Einen zufälligen Seed ziehen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="331" />
+        <location filename="../ui/mainwindow_view.cpp" line="343" />
         <source>Steps</source>
         <translation>Schritte</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="332" />
-        <location filename="../ui/mainwindow_view.cpp" line="334" />
-        <location filename="../ui/mainwindow_view.cpp" line="336" />
-        <location filename="../ui/mainwindow_view.cpp" line="340" />
         <location filename="../ui/mainwindow_view.cpp" line="344" />
-        <location filename="../ui/mainwindow_view.cpp" line="354" />
+        <location filename="../ui/mainwindow_view.cpp" line="346" />
+        <location filename="../ui/mainwindow_view.cpp" line="348" />
+        <location filename="../ui/mainwindow_view.cpp" line="352" />
+        <location filename="../ui/mainwindow_view.cpp" line="356" />
+        <location filename="../ui/mainwindow_view.cpp" line="366" />
         <source>model default</source>
         <translation>Modellvorgabe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="333" />
+        <location filename="../ui/mainwindow_view.cpp" line="345" />
         <source>Guidance</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="335" />
+        <location filename="../ui/mainwindow_view.cpp" line="347" />
         <source>Prompt guidance</source>
         <translation>Prompt-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="337" />
+        <location filename="../ui/mainwindow_view.cpp" line="349" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>Classifier-free Guidance auf den Prompt: über 1 folgt das Bild dem Prompt genauer, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="339" />
+        <location filename="../ui/mainwindow_view.cpp" line="351" />
         <source>Reference guidance</source>
         <translation>Referenz-Guidance</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="341" />
+        <location filename="../ui/mainwindow_view.cpp" line="353" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>Guidance auf die Referenzen: über 1 bleibt jedes Motiv näher an seiner Referenz, kostet aber einen weiteren Modelldurchlauf pro Schritt (1: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="343" />
+        <location filename="../ui/mainwindow_view.cpp" line="355" />
         <source>Reference collage</source>
         <translation>Referenz-Collage</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="344" />
+        <location filename="../ui/mainwindow_view.cpp" line="356" />
         <source>off</source>
         <translation>aus</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="345" />
+        <location filename="../ui/mainwindow_view.cpp" line="357" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>Fügt jede Referenz, von ihrem weißen Grund freigestellt, in einem ersten Bild in ihren Bereich ein (ohne Bereich: dorthin, wo ihre Aufmerksamkeit lag) und zeichnet dieses Bild mit dieser Stärke neu: niedriger behält mehr von der Referenz, höher fügt sie stärker ein. Kostet die neu gezeichneten Schritte ein weiteres Mal. Aus: nur MOSAIC.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="349" />
+        <location filename="../ui/mainwindow_view.cpp" line="361" />
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="356" />
+        <location filename="../ui/mainwindow_view.cpp" line="368" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 px</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="360" />
+        <location filename="../ui/mainwindow_view.cpp" line="372" />
         <source>Region strength</source>
         <translation>Bereichsstärke</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="361" />
+        <location filename="../ui/mainwindow_view.cpp" line="373" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>Wie stark die Aufmerksamkeit jedes Motivs in seinen Bereich gelenkt wird (0: aus)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="362" />
+        <location filename="../ui/mainwindow_view.cpp" line="374" />
         <source>While busy</source>
         <translation>Während der Arbeit</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="363" />
+        <location filename="../ui/mainwindow_view.cpp" line="375" />
         <source>queue the new request</source>
         <translation>neue Anfrage einreihen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="364" />
+        <location filename="../ui/mainwindow_view.cpp" line="376" />
         <source>replace the running one</source>
         <translation>laufende ersetzen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="365" />
+        <location filename="../ui/mainwindow_view.cpp" line="377" />
         <source>Auto layout</source>
         <translation>Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="366" />
+        <location filename="../ui/mainwindow_view.cpp" line="378" />
         <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
         <translation>Gibt jedem Motiv einen Bereich dort, wo der Prompt es mit seinem Namen hinstellt („Pip on the left“, „Tock at the top right“); Motive, die der Prompt nicht platziert, kommen dorthin, wo Platz ist</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="369" />
+        <location filename="../ui/mainwindow_view.cpp" line="381" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>Erzeugen (Strg+Eingabe)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="370" />
+        <location filename="../ui/mainwindow_view.cpp" line="382" />
         <source>Cancel (Esc)</source>
         <translation>Abbrechen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="371" />
+        <location filename="../ui/mainwindow_view.cpp" line="383" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;Modell&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="373" />
+        <location filename="../ui/mainwindow_view.cpp" line="385" />
         <source>none loaded</source>
         <translation>keines geladen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="374" />
+        <location filename="../ui/mainwindow_view.cpp" line="388" />
         <source>Load model…</source>
         <translation>Modell laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="293" />
+        <location filename="../ui/mainwindow_view.cpp" line="305" />
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1527,97 +1527,97 @@
         <translation>Referenzpunkt (%1, %2) gewählt: Klicken Sie auf die Leinwand, um festzulegen, wohin er gehört.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="294" />
+        <location filename="../ui/mainwindow_view.cpp" line="306" />
         <source>&amp;New composition</source>
         <translation>&amp;Neue Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="295" />
+        <location filename="../ui/mainwindow_view.cpp" line="307" />
         <source>&amp;Open project…</source>
         <translation>Projekt ö&amp;ffnen…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="296" />
+        <location filename="../ui/mainwindow_view.cpp" line="308" />
         <source>Open &amp;recent</source>
         <translation>&amp;Zuletzt geöffnet</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="297" />
+        <location filename="../ui/mainwindow_view.cpp" line="309" />
         <source>&amp;Save project</source>
         <translation>Projekt &amp;speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="298" />
+        <location filename="../ui/mainwindow_view.cpp" line="310" />
         <source>Save project &amp;as…</source>
         <translation>Projekt speichern &amp;unter…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="299" />
+        <location filename="../ui/mainwindow_view.cpp" line="311" />
         <source>Open the &amp;demo composition</source>
         <translation>&amp;Demo-Komposition öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="300" />
+        <location filename="../ui/mainwindow_view.cpp" line="312" />
         <source>&amp;Load model…</source>
         <translation>Modell &amp;laden…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="301" />
+        <location filename="../ui/mainwindow_view.cpp" line="313" />
         <source>&amp;Models…</source>
         <translation>&amp;Modelle…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="302" />
+        <location filename="../ui/mainwindow_view.cpp" line="314" />
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="303" />
+        <location filename="../ui/mainwindow_view.cpp" line="315" />
         <source>&amp;Edit</source>
         <translation>&amp;Bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="304" />
+        <location filename="../ui/mainwindow_view.cpp" line="316" />
         <source>&amp;Paste subject</source>
         <translation>Motiv &amp;einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="305" />
+        <location filename="../ui/mainwindow_view.cpp" line="317" />
         <source>&amp;Auto layout</source>
         <translation>&amp;Automatisch anordnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="310" />
+        <location filename="../ui/mainwindow_view.cpp" line="322" />
         <source>&amp;Generate</source>
         <translation>&amp;Erzeugen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="311" />
+        <location filename="../ui/mainwindow_view.cpp" line="323" />
         <source>&amp;Cancel generation</source>
         <translation>Erzeugung &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="312" />
+        <location filename="../ui/mainwindow_view.cpp" line="324" />
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="313" />
+        <location filename="../ui/mainwindow_view.cpp" line="325" />
         <source>&amp;Dark theme</source>
         <translation>&amp;Dunkles Design</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="316" />
+        <location filename="../ui/mainwindow_view.cpp" line="328" />
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="317" />
+        <location filename="../ui/mainwindow_view.cpp" line="329" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>&amp;Tastenkürzel</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="318" />
+        <location filename="../ui/mainwindow_view.cpp" line="330" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>Ü&amp;ber MOSAIC Studio</translation>
     </message>

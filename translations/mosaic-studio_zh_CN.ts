@@ -157,27 +157,27 @@
         <translation>要打开的项目（.mosaic），或要添加为主体的图像。</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="145" />
+        <location filename="../app/studio/main.cpp" line="141" />
         <source>Recover unsaved work?</source>
         <translation>恢复未保存的工作？</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="146" />
+        <location filename="../app/studio/main.cpp" line="142" />
         <source>MOSAIC Studio did not close normally last time. Recover the composition and results from the last autosave?</source>
         <translation>MOSAIC Studio 上次未正常关闭。要从最近的自动保存中恢复构图和结果吗？</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="150" />
+        <location filename="../app/studio/main.cpp" line="146" />
         <source>Recovery failed</source>
         <translation>恢复失败</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="159" />
+        <location filename="../app/studio/main.cpp" line="155" />
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
     <message>
-        <location filename="../app/studio/main.cpp" line="164" />
+        <location filename="../app/studio/main.cpp" line="160" />
         <source>Cannot open the dataset</source>
         <translation>无法打开数据集</translation>
     </message>
@@ -210,43 +210,43 @@
         <translation>GrabCut 区域</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="363" />
+        <location filename="../ui/annotatepanel.cpp" line="365" />
         <source>Saved %1</source>
         <translation>已保存 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="366" />
+        <location filename="../ui/annotatepanel.cpp" line="368" />
         <source>Export the dataset into a folder</source>
         <translation>将数据集导出到文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="372" />
+        <location filename="../ui/annotatepanel.cpp" line="374" />
         <source>Import the samples of another dataset</source>
         <translation>导入另一个数据集的样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="378" />
+        <location filename="../ui/annotatepanel.cpp" line="380" />
         <source>The target image</source>
         <translation>目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="378" />
-        <location filename="../ui/annotatepanel.cpp" line="382" />
+        <location filename="../ui/annotatepanel.cpp" line="380" />
+        <location filename="../ui/annotatepanel.cpp" line="384" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="381" />
+        <location filename="../ui/annotatepanel.cpp" line="383" />
         <source>The references (one per subject)</source>
         <translation>参考图（每个主体一张）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="459" />
+        <location filename="../ui/annotatepanel.cpp" line="461" />
         <source>Open a dataset folder</source>
         <translation>打开数据集文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="619" />
+        <location filename="../ui/annotatepanel.cpp" line="621" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Working…</source>
         <translation>处理中…</translation>
@@ -299,263 +299,263 @@
         <translation><numerusform>已建议 %n 个点对；请在右侧审核</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="400" />
+        <location filename="../ui/annotatepanel.cpp" line="402" />
         <source>New dataset: type the new folder's name</source>
         <translation>新数据集：输入新文件夹的名称</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="404" />
+        <location filename="../ui/annotatepanel.cpp" line="406" />
         <source>Create</source>
         <translation>创建</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="405" />
+        <location filename="../ui/annotatepanel.cpp" line="407" />
         <source>Folder</source>
         <translation>文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="417" />
+        <location filename="../ui/annotatepanel.cpp" line="419" />
         <source>%1 is a file, not a folder</source>
         <translation>%1 是文件，不是文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="421" />
+        <location filename="../ui/annotatepanel.cpp" line="423" />
         <source>%1 is not empty: choose a new or empty folder for a dataset</source>
         <translation>%1 不是空的：请为数据集选择一个新的或空的文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="425" />
+        <location filename="../ui/annotatepanel.cpp" line="427" />
         <source>Cannot make the folder %1</source>
         <translation>无法创建文件夹 %1</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="544" />
+        <location filename="../ui/annotatepanel.cpp" line="546" />
         <source>%1: %2 accepted · %3 suggested · %4 rejected</source>
         <translation>%1：%2 已接受 · %3 建议 · %4 已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="588" />
+        <location filename="../ui/annotatepanel.cpp" line="590" />
         <source>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 samples</source>
         <translation>&lt;b&gt;%1&lt;/b&gt;%2&lt;br&gt;%3 个样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="589" />
+        <location filename="../ui/annotatepanel.cpp" line="591" />
         <source> (unsaved)</source>
         <translation>（未保存）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="591" />
+        <location filename="../ui/annotatepanel.cpp" line="593" />
         <source>No dataset open</source>
         <translation>未打开数据集</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="593" />
+        <location filename="../ui/annotatepanel.cpp" line="595" />
         <source>New…</source>
         <translation>新建…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="594" />
+        <location filename="../ui/annotatepanel.cpp" line="596" />
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="595" />
+        <location filename="../ui/annotatepanel.cpp" line="597" />
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="596" />
+        <location filename="../ui/annotatepanel.cpp" line="598" />
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="597" />
+        <location filename="../ui/annotatepanel.cpp" line="599" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="598" />
+        <location filename="../ui/annotatepanel.cpp" line="600" />
         <source>Add a sample from files…</source>
         <translation>从文件添加样本…</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="599" />
+        <location filename="../ui/annotatepanel.cpp" line="601" />
         <source>Add the current composition</source>
         <translation>添加当前构图</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="600" />
+        <location filename="../ui/annotatepanel.cpp" line="602" />
         <source>Add the selected result</source>
         <translation>添加所选结果</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="601" />
+        <location filename="../ui/annotatepanel.cpp" line="603" />
         <source>No problems</source>
         <translation>没有问题</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="601" />
+        <location filename="../ui/annotatepanel.cpp" line="603" />
         <source>Problems (%1): click one to go to its sample</source>
         <translation>问题（%1）：点击可跳转到对应样本</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="602" />
+        <location filename="../ui/annotatepanel.cpp" line="604" />
         <source>Pairs</source>
         <translation>点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="603" />
+        <location filename="../ui/annotatepanel.cpp" line="605" />
         <source>Click a reference point, then its target point (1)</source>
         <translation>先点击参考点，再点击其目标点 (1)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="604" />
+        <location filename="../ui/annotatepanel.cpp" line="606" />
         <source>Box</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="605" />
+        <location filename="../ui/annotatepanel.cpp" line="607" />
         <source>Drag the subject's box in the target (2)</source>
         <translation>在目标图中拖出主体的矩形 (2)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="606" />
+        <location filename="../ui/annotatepanel.cpp" line="608" />
         <source>Brush</source>
         <translation>画笔</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="607" />
+        <location filename="../ui/annotatepanel.cpp" line="609" />
         <source>Paint the subject's mask in the target (3)</source>
         <translation>在目标图中绘制主体蒙版 (3)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="608" />
+        <location filename="../ui/annotatepanel.cpp" line="610" />
         <source>Eraser</source>
         <translation>橡皮擦</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="609" />
+        <location filename="../ui/annotatepanel.cpp" line="611" />
         <source>Erase from the subject's mask (4)</source>
         <translation>从主体蒙版中擦除 (4)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="610" />
+        <location filename="../ui/annotatepanel.cpp" line="612" />
         <source>Polygon</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="611" />
+        <location filename="../ui/annotatepanel.cpp" line="613" />
         <source>Click the corners of the subject's outline; double-click or Enter closes it (5)</source>
         <translation>点击主体轮廓的各个角点；双击或回车闭合 (5)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="612" />
+        <location filename="../ui/annotatepanel.cpp" line="614" />
         <source>GrabCut</source>
         <translation>GrabCut</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="613" />
+        <location filename="../ui/annotatepanel.cpp" line="615" />
         <source>Fill the subject's mask from its box (OpenCV GrabCut)</source>
         <translation>根据矩形填充主体蒙版（OpenCV GrabCut）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="614" />
+        <location filename="../ui/annotatepanel.cpp" line="616" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="615" />
+        <location filename="../ui/annotatepanel.cpp" line="617" />
         <source>From the region</source>
         <translation>由区域生成</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="616" />
+        <location filename="../ui/annotatepanel.cpp" line="618" />
         <source>Feature matching (photos)</source>
         <translation>特征匹配（照片）</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="617" />
+        <location filename="../ui/annotatepanel.cpp" line="619" />
         <source>The model's attention</source>
         <translation>模型注意力</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="618" />
+        <location filename="../ui/annotatepanel.cpp" line="620" />
         <source>min </source>
         <translation>最低 </translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="619" />
+        <location filename="../ui/annotatepanel.cpp" line="621" />
         <location filename="../ui/annotatepanel_jobs.cpp" line="25" />
         <source>Suggest</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="620" />
+        <location filename="../ui/annotatepanel.cpp" line="622" />
         <source>All pairs</source>
         <translation>全部点对</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="621" />
+        <location filename="../ui/annotatepanel.cpp" line="623" />
         <source>Suggested</source>
         <translation>建议</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="622" />
+        <location filename="../ui/annotatepanel.cpp" line="624" />
         <source>Accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="623" />
+        <location filename="../ui/annotatepanel.cpp" line="625" />
         <source>Rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>Conf.</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="624" />
+        <location filename="../ui/annotatepanel.cpp" line="626" />
         <source>Reference → target</source>
         <translation>参考 → 目标</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="625" />
+        <location filename="../ui/annotatepanel.cpp" line="627" />
         <source>Accept (A)</source>
         <translation>接受 (A)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="626" />
+        <location filename="../ui/annotatepanel.cpp" line="628" />
         <source>Reject (X)</source>
         <translation>拒绝 (X)</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="627" />
+        <location filename="../ui/annotatepanel.cpp" line="629" />
         <source>Threshold</source>
         <translation>阈值</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="628" />
+        <location filename="../ui/annotatepanel.cpp" line="630" />
         <source>Accept ≥</source>
         <translation>接受 ≥</translation>
     </message>
     <message>
-        <location filename="../ui/annotatepanel.cpp" line="629" />
+        <location filename="../ui/annotatepanel.cpp" line="631" />
         <source>Reject &lt;</source>
         <translation>拒绝 &lt;</translation>
     </message>
@@ -1039,62 +1039,62 @@
         <translation>%1 不认识这个词</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="128" />
-        <source>&lt;span style="color:#c02020"&gt;%1 does not know: %2&lt;/span&gt;</source>
-        <translation>&lt;span style="color:#c02020"&gt;%1 不认识：%2&lt;/span&gt;</translation>
-    </message>
-    <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="366" />
+        <location filename="../ui/mainwindow_generation.cpp" line="364" />
         <source>%1 could not be loaded: %2 — still using %3.</source>
         <translation>无法加载 %1：%2 —— 仍在使用 %3。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="368" />
+        <location filename="../ui/mainwindow_generation.cpp" line="366" />
         <source>%1 could not be loaded: %2</source>
         <translation>无法加载 %1：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="377" />
+        <location filename="../ui/mainwindow_generation.cpp" line="375" />
         <source>preparing…</source>
         <translation>准备中…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="390" />
+        <location filename="../ui/mainwindow_generation.cpp" line="388" />
         <source>step %1/%2 · %3 s</source>
         <translation>第 %1/%2 步 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="391" />
+        <location filename="../ui/mainwindow_generation.cpp" line="389" />
         <source>refining the references %1/%2 · %3 s</source>
         <translation>细化参考 %1/%2 · %3 秒</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="409" />
+        <location filename="../ui/mainwindow_generation.cpp" line="407" />
         <source>last image: %1 s (denoise %2 s)</source>
         <translation>上一张图像：%1 秒（去噪 %2 秒）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="415" />
+        <location filename="../ui/mainwindow_generation.cpp" line="413" />
         <source>The generation failed: %1</source>
         <translation>生成失败：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="418" />
+        <location filename="../ui/mainwindow_generation.cpp" line="416" />
         <source>Generation cancelled.</source>
         <translation>已取消生成。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="434" />
+        <location filename="../ui/mainwindow_generation.cpp" line="426" />
+        <source>%1 does not know: %2</source>
+        <translation>%1 不认识：%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/mainwindow_generation.cpp" line="443" />
         <source>A word-level model: it knows only the %1 words of its prompts.</source>
         <translation>词级模型：它只认识其提示词中的 %1 个词。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="435" />
+        <location filename="../ui/mainwindow_generation.cpp" line="444" />
         <source>A small model trained on toy scenes: it draws toys (%1), not photographs, and knows only the %2 words of its prompts.</source>
         <translation>一个用玩具场景训练的小模型：它画玩具（%1），不画照片，只认识其提示词中的 %2 个词。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="440" />
+        <location filename="../ui/mainwindow_generation.cpp" line="449" />
         <source>&lt;a href="%1"&gt;Model card&lt;/a&gt;</source>
         <translation>&lt;a href="%1"&gt;模型说明&lt;/a&gt;</translation>
     </message>
@@ -1114,23 +1114,23 @@
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="223" />
+        <location filename="../ui/mainwindow_generation.cpp" line="221" />
         <source>The bundled model was not found (looked in %1). Load a model with File › Load model….</source>
         <translation>未找到内置模型（查找位置：%1）。请通过“文件 › 加载模型…”加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="229" />
-        <location filename="../ui/mainwindow_generation.cpp" line="247" />
+        <location filename="../ui/mainwindow_generation.cpp" line="227" />
+        <location filename="../ui/mainwindow_generation.cpp" line="245" />
         <source>Loading %1…</source>
         <translation>正在加载 %1…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="235" />
+        <location filename="../ui/mainwindow_generation.cpp" line="233" />
         <source>Load a model bundle</source>
         <translation>加载模型包</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="236" />
+        <location filename="../ui/mainwindow_generation.cpp" line="234" />
         <source>MOSAIC Studio bundles (*.safetensors)</source>
         <translation>MOSAIC Studio 模型包 (*.safetensors)</translation>
     </message>
@@ -1145,12 +1145,12 @@
         <translation>演示 %1 不是有效的 JSON：%2</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="254" />
+        <location filename="../ui/mainwindow_generation.cpp" line="252" />
         <source>No model is loaded yet.</source>
         <translation>尚未加载模型。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="208" />
+        <location filename="../ui/mainwindow_view.cpp" line="220" />
         <source>No translation for %1 is built into this program.</source>
         <translation>本程序未内置 %1 的翻译。</translation>
     </message>
@@ -1167,7 +1167,7 @@
     </message>
     <message>
         <location filename="../ui/mainwindow.cpp" line="225" />
-        <location filename="../ui/mainwindow_generation.cpp" line="370" />
+        <location filename="../ui/mainwindow_generation.cpp" line="368" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
@@ -1187,7 +1187,7 @@
         <translation>%1%2 — MOSAIC Studio %3</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="271" />
+        <location filename="../ui/mainwindow_view.cpp" line="283" />
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
@@ -1212,22 +1212,22 @@
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="290" />
+        <location filename="../ui/mainwindow_generation.cpp" line="288" />
         <source>%1 (“%2”)</source>
         <translation>%1（“%2”）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_generation.cpp" line="294" />
+        <location filename="../ui/mainwindow_generation.cpp" line="292" />
         <source>Placed by the prompt, as they have no region: %1</source>
         <translation>未绘制区域，已按提示词放置：%1</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="276" />
+        <location filename="../ui/mainwindow_view.cpp" line="288" />
         <source>About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="277" />
+        <location filename="../ui/mainwindow_view.cpp" line="289" />
         <source>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;Multi-subject personalized image generation.&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;Log file: %3&lt;/p&gt;</source>
         <translation>&lt;h3&gt;MOSAIC Studio %1&lt;/h3&gt;&lt;p&gt;多主体个性化图像生成。&lt;/p&gt;&lt;p&gt;%2&lt;/p&gt;&lt;p&gt;日志文件：%3&lt;/p&gt;</translation>
     </message>
@@ -1302,322 +1302,322 @@
         <translation>该图像有 %1 个主体，而构图有 %2 个：请添加其余主体的参考图，然后再次拖入图像以获得它们的区域。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="165" />
+        <location filename="../ui/mainwindow_view.cpp" line="166" />
         <source>No font with Chinese characters is installed, so the text shows as empty boxes: install one (on Debian: apt install fonts-noto-cjk) and restart.</source>
         <translation>未安装含中文字符的字体，因此文字显示为空方框：请安装一个（Debian 上：apt install fonts-noto-cjk）然后重新启动。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="251" />
+        <location filename="../ui/mainwindow_view.cpp" line="263" />
         <source>&lt;h4&gt;Compose&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Generate&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Cancel the generation&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Undo / redo&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Paste an image or files as subjects&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Box, brush, eraser, point tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected region&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+wheel&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Zoom the canvas&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;Annotate&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Pair, box, brush, eraser, polygon tool&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Accept / reject the selected pairs (in the view or the table)&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N or Tab / P or Shift+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Next / previous pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Remove the selected pair&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Close the polygon&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;Drop the pair or polygon being drawn&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;: this sheet&lt;/p&gt;</source>
         <translation>&lt;h4&gt;构图&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;取消生成&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+Z / Ctrl+Shift+Z&lt;/b&gt;&lt;/td&gt;&lt;td&gt;撤销 / 重做&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+V&lt;/b&gt;&lt;/td&gt;&lt;td&gt;粘贴图像或文件作为主体&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;R / B / E / P&lt;/b&gt;&lt;/td&gt;&lt;td&gt;矩形、画笔、橡皮擦、点工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;删除所选区域&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Ctrl+滚轮&lt;/b&gt;&lt;/td&gt;&lt;td&gt;缩放画布&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;h4&gt;标注&lt;/h4&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;1 / 2 / 3 / 4 / 5&lt;/b&gt;&lt;/td&gt;&lt;td&gt;点对、矩形、画笔、橡皮擦、多边形工具&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;A / X&lt;/b&gt;&lt;/td&gt;&lt;td&gt;接受 / 拒绝所选点对（在视图或表格中）&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;N 或 Tab / P 或 Shift+Tab&lt;/b&gt;&lt;/td&gt;&lt;td&gt;下一个 / 上一个点对&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Delete&lt;/b&gt;&lt;/td&gt;&lt;td&gt;删除所选点对&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Enter&lt;/b&gt;&lt;/td&gt;&lt;td&gt;闭合多边形&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;&lt;b&gt;Esc&lt;/b&gt;&lt;/td&gt;&lt;td&gt;放弃正在画的点对或多边形&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;p&gt;&lt;b&gt;F1&lt;/b&gt;：本说明&lt;/p&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="293" />
+        <location filename="../ui/mainwindow_view.cpp" line="305" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="294" />
+        <location filename="../ui/mainwindow_view.cpp" line="306" />
         <source>&amp;New composition</source>
         <translation>新建构图(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="295" />
+        <location filename="../ui/mainwindow_view.cpp" line="307" />
         <source>&amp;Open project…</source>
         <translation>打开项目(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="296" />
+        <location filename="../ui/mainwindow_view.cpp" line="308" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="297" />
+        <location filename="../ui/mainwindow_view.cpp" line="309" />
         <source>&amp;Save project</source>
         <translation>保存项目(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="298" />
+        <location filename="../ui/mainwindow_view.cpp" line="310" />
         <source>Save project &amp;as…</source>
         <translation>项目另存为(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="299" />
+        <location filename="../ui/mainwindow_view.cpp" line="311" />
         <source>Open the &amp;demo composition</source>
         <translation>打开演示构图(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="300" />
+        <location filename="../ui/mainwindow_view.cpp" line="312" />
         <source>&amp;Load model…</source>
         <translation>加载模型(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="301" />
+        <location filename="../ui/mainwindow_view.cpp" line="313" />
         <source>&amp;Models…</source>
         <translation>模型(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="302" />
+        <location filename="../ui/mainwindow_view.cpp" line="314" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="303" />
+        <location filename="../ui/mainwindow_view.cpp" line="315" />
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="304" />
+        <location filename="../ui/mainwindow_view.cpp" line="316" />
         <source>&amp;Paste subject</source>
         <translation>粘贴主体(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="305" />
+        <location filename="../ui/mainwindow_view.cpp" line="317" />
         <source>&amp;Auto layout</source>
         <translation>自动布局(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="306" />
+        <location filename="../ui/mainwindow_view.cpp" line="318" />
         <source>&amp;Box tool</source>
         <translation>矩形工具(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="307" />
+        <location filename="../ui/mainwindow_view.cpp" line="319" />
         <source>B&amp;rush tool</source>
         <translation>画笔工具(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="308" />
+        <location filename="../ui/mainwindow_view.cpp" line="320" />
         <source>&amp;Eraser tool</source>
         <translation>橡皮擦(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="309" />
+        <location filename="../ui/mainwindow_view.cpp" line="321" />
         <source>&amp;Point tool</source>
         <translation>点工具(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="310" />
+        <location filename="../ui/mainwindow_view.cpp" line="322" />
         <source>&amp;Generate</source>
         <translation>生成(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="311" />
+        <location filename="../ui/mainwindow_view.cpp" line="323" />
         <source>&amp;Cancel generation</source>
         <translation>取消生成(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="312" />
+        <location filename="../ui/mainwindow_view.cpp" line="324" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="313" />
+        <location filename="../ui/mainwindow_view.cpp" line="325" />
         <source>&amp;Dark theme</source>
         <translation>深色主题(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="314" />
+        <location filename="../ui/mainwindow_view.cpp" line="326" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="315" />
+        <location filename="../ui/mainwindow_view.cpp" line="327" />
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="316" />
+        <location filename="../ui/mainwindow_view.cpp" line="328" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="317" />
+        <location filename="../ui/mainwindow_view.cpp" line="329" />
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="318" />
+        <location filename="../ui/mainwindow_view.cpp" line="330" />
         <source>&amp;About MOSAIC Studio</source>
         <translation>关于 MOSAIC Studio(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="319" />
+        <location filename="../ui/mainwindow_view.cpp" line="331" />
         <source>Compose</source>
         <translation>构图</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="320" />
+        <location filename="../ui/mainwindow_view.cpp" line="332" />
         <source>Gallery</source>
         <translation>图库</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="321" />
+        <location filename="../ui/mainwindow_view.cpp" line="333" />
         <source>Annotate</source>
         <translation>标注</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="322" />
+        <location filename="../ui/mainwindow_view.cpp" line="334" />
         <source>&lt;b&gt;Prompt&lt;/b&gt; (name subjects by their card names)</source>
         <translation>&lt;b&gt;提示词&lt;/b&gt;（可用卡片名称指代主体）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="323" />
+        <location filename="../ui/mainwindow_view.cpp" line="335" />
         <source>Subject names in the prompt are shown in their colours; the model is given each subject's word (under its preview) in place of its name.</source>
         <translation>提示词中的主体名称以其颜色显示；模型收到的是各主体的词（在其预览下方），而不是名称。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="325" />
+        <location filename="../ui/mainwindow_view.cpp" line="337" />
         <source>e.g. three toys on the beach: a blob on the left, …</source>
         <translation>例如 three toys on the beach: a blob on the left, …</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="326" />
+        <location filename="../ui/mainwindow_view.cpp" line="338" />
         <source>Seed</source>
         <translation>种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="327" />
+        <location filename="../ui/mainwindow_view.cpp" line="339" />
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="328" />
+        <location filename="../ui/mainwindow_view.cpp" line="340" />
         <source>Unlocked, every generation draws a new seed</source>
         <translation>未锁定时，每次生成都会抽取新种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="329" />
+        <location filename="../ui/mainwindow_view.cpp" line="341" />
         <source>Random</source>
         <translation>随机</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="330" />
+        <location filename="../ui/mainwindow_view.cpp" line="342" />
         <source>Draw a random seed</source>
         <translation>抽取随机种子</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="331" />
+        <location filename="../ui/mainwindow_view.cpp" line="343" />
         <source>Steps</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="332" />
-        <location filename="../ui/mainwindow_view.cpp" line="334" />
-        <location filename="../ui/mainwindow_view.cpp" line="336" />
-        <location filename="../ui/mainwindow_view.cpp" line="340" />
         <location filename="../ui/mainwindow_view.cpp" line="344" />
-        <location filename="../ui/mainwindow_view.cpp" line="354" />
+        <location filename="../ui/mainwindow_view.cpp" line="346" />
+        <location filename="../ui/mainwindow_view.cpp" line="348" />
+        <location filename="../ui/mainwindow_view.cpp" line="352" />
+        <location filename="../ui/mainwindow_view.cpp" line="356" />
+        <location filename="../ui/mainwindow_view.cpp" line="366" />
         <source>model default</source>
         <translation>模型默认</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="333" />
+        <location filename="../ui/mainwindow_view.cpp" line="345" />
         <source>Guidance</source>
         <translation>引导强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="335" />
+        <location filename="../ui/mainwindow_view.cpp" line="347" />
         <source>Prompt guidance</source>
         <translation>提示词引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="337" />
+        <location filename="../ui/mainwindow_view.cpp" line="349" />
         <source>Classifier-free guidance on the prompt: above 1 follows the prompt more closely, at the cost of one more model pass per step (1: off)</source>
         <translation>提示词的无分类器引导：大于 1 时更贴近提示词，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="339" />
+        <location filename="../ui/mainwindow_view.cpp" line="351" />
         <source>Reference guidance</source>
         <translation>参考引导</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="341" />
+        <location filename="../ui/mainwindow_view.cpp" line="353" />
         <source>Guidance on the references: above 1 keeps each subject closer to its reference, at the cost of one more model pass per step (1: off)</source>
         <translation>参考图引导：大于 1 时每个主体更接近其参考图，但每步多一次模型计算（1：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="343" />
+        <location filename="../ui/mainwindow_view.cpp" line="355" />
         <source>Reference collage</source>
         <translation>参考拼贴</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="344" />
+        <location filename="../ui/mainwindow_view.cpp" line="356" />
         <source>off</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="345" />
+        <location filename="../ui/mainwindow_view.cpp" line="357" />
         <source>Pastes each reference, cut from its white ground, into its region (without one: where its attention landed) in a first image, then redraws that image at this strength: lower keeps more of the reference, higher blends it more. Costs the redrawn steps once more. Off: MOSAIC alone.</source>
         <translation>先生成一张图，把每张参考图（从白色背景中抠出）贴到其区域中（没有区域时：贴到其注意力所在处），再以此强度重绘该图：越低越保留参考图，越高融合越多。重绘的步数需再计算一次。关闭：仅用 MOSAIC。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="349" />
+        <location filename="../ui/mainwindow_view.cpp" line="361" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="356" />
+        <location filename="../ui/mainwindow_view.cpp" line="368" />
         <source>%1 × %1 px</source>
         <translation>%1 × %1 像素</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="360" />
+        <location filename="../ui/mainwindow_view.cpp" line="372" />
         <source>Region strength</source>
         <translation>区域强度</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="361" />
+        <location filename="../ui/mainwindow_view.cpp" line="373" />
         <source>How strongly each subject's attention is steered into its drawn region (0: off)</source>
         <translation>将每个主体的注意力引导到其绘制区域的强度（0：关闭）</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="362" />
+        <location filename="../ui/mainwindow_view.cpp" line="374" />
         <source>While busy</source>
         <translation>忙碌时</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="363" />
+        <location filename="../ui/mainwindow_view.cpp" line="375" />
         <source>queue the new request</source>
         <translation>排队新请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="364" />
+        <location filename="../ui/mainwindow_view.cpp" line="376" />
         <source>replace the running one</source>
         <translation>替换正在运行的请求</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="365" />
+        <location filename="../ui/mainwindow_view.cpp" line="377" />
         <source>Auto layout</source>
         <translation>自动布局</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="366" />
+        <location filename="../ui/mainwindow_view.cpp" line="378" />
         <source>Gives every subject a region where the prompt puts it by its name (“Pip on the left”, “Tock at the top right”); subjects the prompt does not place go where there is room</source>
         <translation>按提示词中以名字指定的位置（“Pip on the left”、“Tock at the top right”）为每个主体分配区域；提示词未指定位置的主体放在空余处</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="369" />
+        <location filename="../ui/mainwindow_view.cpp" line="381" />
         <source>Generate (Ctrl+Enter)</source>
         <translation>生成 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="370" />
+        <location filename="../ui/mainwindow_view.cpp" line="382" />
         <source>Cancel (Esc)</source>
         <translation>取消 (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="371" />
+        <location filename="../ui/mainwindow_view.cpp" line="383" />
         <source>&lt;b&gt;Model&lt;/b&gt;</source>
         <translation>&lt;b&gt;模型&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="373" />
+        <location filename="../ui/mainwindow_view.cpp" line="385" />
         <source>none loaded</source>
         <translation>未加载</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_view.cpp" line="374" />
+        <location filename="../ui/mainwindow_view.cpp" line="388" />
         <source>Load model…</source>
         <translation>加载模型…</translation>
     </message>

@@ -127,6 +127,7 @@ private:
     void chooseModelSet(); // Models…
     void updateStatus();
     void updateModelLimits();
+    void updateUnknownWords();
     void markDirty();
     void addRecent(const QString &path);
     void rebuildRecentMenu();

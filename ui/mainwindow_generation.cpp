@@ -121,18 +121,16 @@ void MainWindow::createSettingsPanel()
     m_unknownWords = new QLabel(this);
     m_unknownWords->setObjectName(QStringLiteral("unknownWords"));
     m_unknownWords->setWordWrap(true);
+    m_unknownWords->setTextFormat(Qt::PlainText);
+    {
+        QPalette p; // the application's, with red text in either theme
+        p.setColor(QPalette::WindowText, QColor(0xc0, 0x20, 0x20));
+        m_unknownWords->setPalette(p);
+    }
     m_unknownWords->setVisible(false);
-    auto sayUnknown = [this] {
-        const QStringList unknown = m_service->unknownWords(m_composition->expandedPrompt());
-        m_unknownWords->setText(unknown.isEmpty() ? QString()
-                                                  : tr("<span style=\"color:#c02020\">%1 does not know: %2</span>")
-                                                        .arg(QString::fromStdString(m_service->modelDescription().name).toHtmlEscaped(),
-                                                             unknown.join(QStringLiteral(", ")).toHtmlEscaped()));
-        m_unknownWords->setVisible(!unknown.isEmpty());
-    };
-    connect(m_composition, &Composition::settingsChanged, this, sayUnknown);
-    connect(m_composition, &Composition::subjectChanged, this, sayUnknown);
-    connect(m_service, &GenerationService::modelLoaded, this, sayUnknown);
+    connect(m_composition, &Composition::settingsChanged, this, &MainWindow::updateUnknownWords);
+    connect(m_composition, &Composition::subjectChanged, this, &MainWindow::updateUnknownWords);
+    connect(m_service, &GenerationService::modelLoaded, this, &MainWindow::updateUnknownWords);
     m_prompt->setObjectName(QStringLiteral("promptEdit"));
     m_prompt->setMaximumHeight(110);
     m_seedLabel = new QLabel(this);
@@ -418,6 +416,17 @@ void MainWindow::connectService()
         statusBar()->showMessage(tr("Generation cancelled."), 4000);
     });
 
+}
+
+// The prompt's words the model does not know, named under it (the highlighter underlines them).
+void MainWindow::updateUnknownWords()
+{
+    const QStringList unknown = m_service->unknownWords(m_composition->expandedPrompt());
+    m_unknownWords->setText(unknown.isEmpty() ? QString()
+                                              : tr("%1 does not know: %2")
+                                                    .arg(QString::fromStdString(m_service->modelDescription().name),
+                                                         unknown.join(QStringLiteral(", "))));
+    m_unknownWords->setVisible(!unknown.isEmpty());
 }
 
 // What the loaded model can and cannot do, in one line where people look, with its card.

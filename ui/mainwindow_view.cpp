@@ -383,6 +383,8 @@ void MainWindow::retranslateUi()
     m_modelTitle->setText(tr("<b>Model</b>"));
     if (!m_service->modelReady())
         m_modelInfo->setText(tr("none loaded"));
+    updateModelLimits(); // in the new language too
+    updateUnknownWords();
     m_loadModel->setText(tr("Load model…"));
     // The panel is at least as wide as its rows ask in this language (the seed row: number, "Random"
     // and "Lock" side by side), so that the splitter never clips a button's text.

@@ -3,6 +3,7 @@
 #include "util/error.h"
 #include "util/strings.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -12,6 +13,16 @@ Tokenizer::Tokenizer(std::vector<std::string> vocabulary) : m_vocab(std::move(vo
 {
     for (size_t i = 0; i < m_vocab.size(); ++i)
         m_index.emplace(m_vocab[i], static_cast<int64_t>(i));
+}
+
+std::vector<std::string> Tokenizer::wordsNotIn(const std::string &text, const std::vector<std::string> &vocabulary)
+{
+    std::vector<std::string> out;
+    for (const auto &w : words(text))
+        if (std::find(vocabulary.begin(), vocabulary.end(), w) == vocabulary.end() &&
+            std::find(out.begin(), out.end(), w) == out.end())
+            out.push_back(w);
+    return out;
 }
 
 std::vector<std::string> Tokenizer::words(const std::string &text)

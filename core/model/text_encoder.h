@@ -32,6 +32,8 @@ public:
     std::vector<int64_t> encode(const std::string &text, int64_t maxLength, int64_t *unknownWords = nullptr) const;
     const std::vector<std::string> &vocabulary() const { return m_vocab; }
     static std::vector<std::string> words(const std::string &text);
+    // The words of `text` (as words() splits them) not in `vocabulary`, each once, in order.
+    static std::vector<std::string> wordsNotIn(const std::string &text, const std::vector<std::string> &vocabulary);
 
 private:
     std::vector<std::string> m_vocab;

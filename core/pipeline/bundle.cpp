@@ -366,14 +366,9 @@ BundleDescription describe(const pipeline::Bundle &b, const std::string &path)
 
 std::vector<std::string> unknownWords(const BundleDescription &model, const std::string &text)
 {
-    std::vector<std::string> out;
-    if (model.vocabulary.empty())
-        return out;
-    for (const auto &w : model::Tokenizer::words(text))
-        if (std::find(model.vocabulary.begin(), model.vocabulary.end(), w) == model.vocabulary.end() &&
-            std::find(out.begin(), out.end(), w) == out.end())
-            out.push_back(w);
-    return out;
+    if (model.vocabulary.empty()) // a model that reads any text
+        return {};
+    return model::Tokenizer::wordsNotIn(text, model.vocabulary);
 }
 
 std::string BundleDescription::summary() const

@@ -107,11 +107,10 @@ TextConditioning encodeText(Bundle &b, const std::string &prompt, bool reportUnk
     }
     int64_t unknown = 0;
     const auto ids = b.tokenizer.encode(prompt, b.text->config.max_length, &unknown);
-    if (unknown > 0 && reportUnknown) { // by name, once per run (not for the negative prompt's pass too)
+    if (unknown > 0 && reportUnknown) { // by name (the app marks them in the prompt by the same rule)
         std::string names;
-        for (const auto &w : model::Tokenizer::words(prompt))
-            if (b.tokenizer.encode(w, 1)[0] == model::Tokenizer::kUnknown && names.find("'" + w + "'") == std::string::npos)
-                names += (names.empty() ? "'" : ", '") + w + "'";
+        for (const auto &w : model::Tokenizer::wordsNotIn(prompt, b.tokenizer.vocabulary()))
+            names += (names.empty() ? "'" : ", '") + w + "'";
         log::info("core.pipeline", "words of the prompt that the model does not know: {}", names);
     }
     auto [txt, y] = b.text->forward(at::tensor(ids, at::kLong).unsqueeze(0));

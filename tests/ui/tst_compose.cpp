@@ -36,6 +36,7 @@
 #include <QRegularExpression>
 #include <QDoubleSpinBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QUndoStack>
@@ -644,6 +645,15 @@ private Q_SLOTS:
         QVERIFY2(w.subjectsPanel()->wordProblem().contains(QStringLiteral("cat")), qPrintable(w.subjectsPanel()->wordProblem()));
         word->setText(QStringLiteral("a star"));
         QVERIFY(w.subjectsPanel()->wordProblem().isEmpty());
+        // Both lines follow a change of language.
+        s.prompt = QStringLiteral("a cat on the beach");
+        w.composition()->setSettings(s);
+        w.findChild<QAction *>(QStringLiteral("language_de"))->trigger();
+        QTRY_VERIFY2(limits->text().contains(QStringLiteral("Spielzeug")), qPrintable(limits->text()));
+        QVERIFY2(unknown->text().contains(QStringLiteral("kennt nicht: cat")), qPrintable(unknown->text()));
+        w.findChild<QAction *>(QStringLiteral("language_en"))->trigger();
+        QTRY_VERIFY(limits->text().contains(QStringLiteral("toy scenes")));
+        QSettings().remove(QStringLiteral("ui/language"));
     }
 
     // An empty prompt with a subject that has no region: said before the run, as the CLI says it.
