@@ -4,7 +4,14 @@
 //
 // The writers run in children of a small fork server (this executable with --fork-writer), which
 // starts once and forks a fresh child per kill: the child writes the two versions in turn until it is
-// killed. The server itself never starts a thread or LibTorch's pools, so that each child may.
+// killed. The server itself never starts a thread or LibTorch's pools, so that each child may. Each
+// child first writes the version that is not on disk, so that every kill can leave either.
+//
+// The moments of the kills are taken on the child's own timeline (the system's monotonic clock, which
+// the child reports when it starts writing and after each write): a first child, left to finish two
+// writes, measures how long they take there, and each kill then lands at a uniformly random moment of
+// those two writes. Timing the writes in the test process instead, and counting from when the child's
+// "ready" line arrived, put nearly every kill after the first write on some machines.
 
 #include "testsupport.h"
 
@@ -28,17 +35,26 @@
 
 #include <torch/optim/sgd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <functional>
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 namespace {
 
 constexpr int kKills = 100;
+
+long long monotonicNs()
+{
+    timespec ts{};
+    ::clock_gettime(CLOCK_MONOTONIC, &ts);
+    return static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
 
 // ---- the two versions of each file -------------------------------------------------------------
 
@@ -101,26 +117,37 @@ void writeVersion(const std::string &mode, const std::string &path, const std::s
 
 // ---- the fork server ----------------------------------------------------------------------------
 
-[[noreturn]] void runChild(const std::string &mode, const std::string &path, const std::string &extra)
+// Writes version `first`, then the other, then `first` again, ... until killed.
+[[noreturn]] void runChild(const std::string &mode, const std::string &path, const std::string &extra, int first)
 {
     int argc = 1;
     char name[] = "writer";
     char *argv[] = {name, nullptr};
     QGuiApplication app(argc, argv); // as the test's: images carry the same resolution in their PNGs
-    std::printf("ready %d\n", static_cast<int>(::getpid()));
-    std::fflush(stdout);
+    const auto wrote = [] {
+        std::printf("wrote %lld\n", monotonicNs());
+        std::fflush(stdout);
+    };
     try {
         if (mode == "export") { // one export after the other, each into a fresh folder
             ui::AnnotationSet set;
             QString error;
             if (!set.open(QString::fromStdString(extra), &error))
                 throw std::runtime_error(error.toStdString());
-            for (int i = 0;; ++i)
+            std::printf("ready %d %lld\n", static_cast<int>(::getpid()), monotonicNs());
+            std::fflush(stdout);
+            for (int i = 0;; ++i) {
                 if (!set.exportTo(QStringLiteral("%1/e%2-%3").arg(QString::fromStdString(path)).arg(::getpid()).arg(i), &error))
                     throw std::runtime_error(error.toStdString());
+                wrote();
+            }
         }
-        for (int i = 1;; ++i) // the old version is on disk: the new one, then the old, ...
-            writeVersion(mode, path, extra, i % 2);
+        std::printf("ready %d %lld\n", static_cast<int>(::getpid()), monotonicNs());
+        std::fflush(stdout);
+        for (int i = 0;; ++i) {
+            writeVersion(mode, path, extra, (first + i) % 2);
+            wrote();
+        }
     } catch (const std::exception &e) {
         std::printf("failed %s\n", e.what());
         std::fflush(stdout);
@@ -133,11 +160,11 @@ int forkServer(const std::string &mode, const std::string &path, const std::stri
     std::signal(SIGCHLD, SIG_IGN); // children are reaped by the system
     std::string line;
     while (std::getline(std::cin, line)) {
-        if (line != "go")
+        if (line != "go 0" && line != "go 1")
             break;
         const pid_t pid = ::fork();
         if (pid == 0)
-            runChild(mode, path, extra);
+            runChild(mode, path, extra, line.back() - '0');
         if (pid < 0) {
             std::printf("failed fork\n");
             std::fflush(stdout);
@@ -169,30 +196,79 @@ class TstKillSave : public QObject
             process.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--fork-writer"), mode, path, extra});
             return process.waitForStarted(10000);
         }
-        // Forks a writer, waits until it runs, lets it write for `ms`, kills it; false when it failed.
-        bool killOne(int ms, QString *why)
+        long long spanNs = 0; // how long a child takes for its first two writes, on its own clock
+
+        QByteArray nextLine(int timeoutMs = 60000)
         {
-            process.write("go\n");
             QElapsedTimer t;
             t.start();
-            QByteArray line;
-            while (!process.canReadLine() && t.elapsed() < 20000)
+            while (!process.canReadLine() && t.elapsed() < timeoutMs)
                 process.waitForReadyRead(100);
-            line = process.readLine().trimmed();
-            if (!line.startsWith("ready ")) {
+            return process.readLine().trimmed();
+        }
+        // Forks a writer and reads its "ready" line: its pid and the moment it began writing.
+        bool forkWriter(int first, pid_t *pid, long long *startNs, QString *why)
+        {
+            process.write(first ? "go 1\n" : "go 0\n");
+            QByteArray line = nextLine();
+            while (line.startsWith("wrote ")) // what an earlier child printed before it was killed
+                line = nextLine();
+            const QList<QByteArray> parts = line.split(' ');
+            if (parts.size() != 3 || parts[0] != "ready") {
                 *why = QString::fromUtf8(line);
                 return false;
             }
-            const pid_t pid = static_cast<pid_t>(line.mid(6).toInt());
-            QThread::usleep(static_cast<unsigned long>(ms) * 1000);
+            *pid = static_cast<pid_t>(parts[1].toInt());
+            *startNs = parts[2].toLongLong();
+            return true;
+        }
+        bool killAndCheck(pid_t pid, QString *why)
+        {
             ::kill(pid, SIGKILL);
             while (::kill(pid, 0) == 0)
                 QThread::usleep(200);
-            if (process.canReadLine() || process.waitForReadyRead(0)) {
-                *why = QString::fromUtf8(process.readAll());
-                return !why->startsWith(QLatin1String("failed"));
+            process.waitForReadyRead(0);
+            while (process.canReadLine()) {
+                const QByteArray line = process.readLine().trimmed();
+                if (line.startsWith("failed")) {
+                    *why = QString::fromUtf8(line);
+                    return false;
+                }
             }
             return true;
+        }
+        // Lets a first child finish two writes, to learn how long they take.
+        bool calibrate(QString *why, int first = 1)
+        {
+            pid_t pid = 0;
+            long long start = 0;
+            if (!forkWriter(first, &pid, &start, why))
+                return false;
+            long long second = 0;
+            for (int n = 0; n < 2; ++n) {
+                const QByteArray line = nextLine();
+                if (!line.startsWith("wrote ")) {
+                    *why = QString::fromUtf8(line);
+                    return false;
+                }
+                second = line.mid(6).toLongLong();
+            }
+            spanNs = std::max(1000000LL, second - start);
+            return killAndCheck(pid, why);
+        }
+        // Forks a writer that writes version `first`, then the other, and kills it at a random moment of
+        // those two writes; false when it failed.
+        bool killOne(QString *why, int first = 1)
+        {
+            pid_t pid = 0;
+            long long start = 0;
+            if (!forkWriter(first, &pid, &start, why))
+                return false;
+            const long long at = start + static_cast<long long>(QRandomGenerator::global()->bounded(static_cast<double>(spanNs)));
+            const timespec ts{static_cast<time_t>(at / 1000000000LL), static_cast<long>(at % 1000000000LL)};
+            while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+            }
+            return killAndCheck(pid, why);
         }
         ~Server()
         {
@@ -201,34 +277,28 @@ class TstKillSave : public QObject
         }
     };
 
-    // How long one write of `mode` takes here, in ms (the kills land over about two of them).
-    int writeMs(const std::string &mode, const std::string &path, const std::string &extra)
-    {
-        QElapsedTimer t;
-        t.start();
-        for (int v : {1, 0})
-            writeVersion(mode, path, extra, v);
-        return std::max<int>(2, static_cast<int>(t.elapsed() / 2));
-    }
-
     // Kills a writer of `mode` kKills times; after each, `check` says whether the file is the old
     // version (0), the new one (1) or neither (-1, with why).
     void killRepeatedly(const std::string &mode, const std::string &path, const std::string &extra,
                         const std::function<int(QString *)> &check)
     {
-        const int ms = writeMs(mode, path, extra); // leaves the old version on disk
         Server server;
         QVERIFY(server.start(QString::fromStdString(mode), QString::fromStdString(path), QString::fromStdString(extra)));
-        int seen[2] = {0, 0};
+        QString calibration;
+        QVERIFY2(server.calibrate(&calibration), qPrintable(calibration));
+        int onDisk = check(&calibration);
+        QVERIFY2(onDisk >= 0, qPrintable(QStringLiteral("after two whole writes: %1").arg(calibration)));
+        int seen[2] = {0, 0}; // the kills that left the version that was on disk, and those that left the new one
         for (int k = 0; k < kKills; ++k) {
             QString why;
-            QVERIFY2(server.killOne(static_cast<int>(QRandomGenerator::global()->bounded(2 * ms + 1)), &why), qPrintable(why));
+            QVERIFY2(server.killOne(&why, 1 - onDisk), qPrintable(why));
             const int state = check(&why);
             QVERIFY2(state >= 0, qPrintable(QStringLiteral("kill %1 of %2: %3").arg(k + 1).arg(QString::fromStdString(mode), why)));
-            ++seen[state];
+            ++seen[state == onDisk ? 0 : 1];
+            onDisk = state;
         }
-        qInfo("%s: %d kills over writes of about %d ms: %d left the old version, %d the new one", mode.c_str(), kKills, ms,
-              seen[0], seen[1]);
+        qInfo("%s: %d kills over two writes of %.1f ms in the writer: %d left the version that was there, %d the new one",
+              mode.c_str(), kKills, server.spanNs / 1e6, seen[0], seen[1]);
         QVERIFY(seen[0] > 0 && seen[1] > 0); // the kills did land during the writes, both ways
     }
 
@@ -321,22 +391,14 @@ private Q_SLOTS:
     {
         const std::string out = m_dir + "/exports";
         QVERIFY(QDir().mkpath(QString::fromStdString(out)));
-        const int ms = [&] {
-            ui::AnnotationSet set;
-            QString error;
-            const bool opened = set.open(QString::fromStdString(m_toys), &error);
-            QElapsedTimer t;
-            t.start();
-            const bool exported = opened && set.exportTo(QString::fromStdString(out + "/timing"), &error);
-            return exported ? std::max<int>(2, static_cast<int>(t.elapsed())) : -1;
-        }();
-        QVERIFY(ms > 0);
         Server server;
         QVERIFY(server.start(QStringLiteral("export"), QString::fromStdString(out), QString::fromStdString(m_toys)));
+        QString calibration;
+        QVERIFY2(server.calibrate(&calibration), qPrintable(calibration)); // two whole exports
         int whole = 0, none = 0;
         for (int k = 0; k < kKills; ++k) {
             QString why;
-            QVERIFY2(server.killOne(static_cast<int>(QRandomGenerator::global()->bounded(2 * ms + 1)), &why), qPrintable(why));
+            QVERIFY2(server.killOne(&why), qPrintable(why));
         }
         // Every folder an export was killed in, or finished: either no dataset yet (no index), or the
         // whole dataset, with every file its index names.
@@ -358,9 +420,9 @@ private Q_SLOTS:
             QVERIFY(mosaic::readDataset(dir, &samples, &problems).ok());
             QCOMPARE(samples.size(), size_t(6));
         }
-        qInfo("export: %d kills over exports of about %d ms: %d folders held no dataset yet (exported again), %d a "
-              "whole one",
-              kKills, ms, none, whole - 1);
+        qInfo("export: %d kills over two exports of %.1f ms in the writer: %d folders held no dataset yet (exported "
+              "again), %d a whole one",
+              kKills, server.spanNs / 1e6, none, whole - 2);
         QVERIFY(none > 0);
     }
 
