@@ -204,4 +204,22 @@ void printProgress(int done, int total, double seconds)
     std::fflush(stderr);
 }
 
+namespace {
+std::vector<std::string> &storedCommandLine()
+{
+    static std::vector<std::string> line;
+    return line;
+}
+} // namespace
+
+void setCommandLine(int argc, char **argv)
+{
+    storedCommandLine().assign(argv, argv + argc);
+}
+
+const std::vector<std::string> &commandLine()
+{
+    return storedCommandLine();
+}
+
 } // namespace cli

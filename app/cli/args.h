@@ -36,6 +36,10 @@ private:
     bool m_help = false;
 };
 
+// The whole command line as main() got it (for `mosaic train --nproc`, which starts itself again).
+void setCommandLine(int argc, char **argv);
+const std::vector<std::string> &commandLine();
+
 // A command's usage text (usage.cpp): "generate", "dataset", "dataset suggest", ...; nullptr for none.
 const char *commandUsage(const std::string &command);
 void printUsage(const std::string &command, std::FILE *to);

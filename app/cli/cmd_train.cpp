@@ -1,12 +1,16 @@
-// mosaic train --recipe FILE: a training run with a progress line, Ctrl-C saves a checkpoint.
+// mosaic train --recipe FILE: a training run with a progress line, Ctrl-C saves a checkpoint;
+// with --nproc N, N worker processes of one data-parallel job.
 #include "args.h"
 
+#include <mosaic/runtime.h>
 #include <mosaic/train.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <unistd.h>
 
 namespace cli {
@@ -19,17 +23,72 @@ extern "C" void onInterrupt(int)
 }
 } // namespace
 
+// `--nproc N`: this command line again, N times, as the ranks of one job on this machine.
+int launchLocalJob(int nproc, double timeout)
+{
+    std::vector<std::string> command;
+    bool threadsGiven = false;
+    const std::vector<std::string> &line = commandLine();
+    for (size_t i = 0; i < line.size(); ++i) {
+        const std::string &a = line[i];
+        if (a == "--nproc") {
+            ++i; // and its value
+            continue;
+        }
+        if (a.rfind("--nproc=", 0) == 0)
+            continue;
+        if (a == "--threads")
+            threadsGiven = true;
+        command.push_back(a);
+    }
+    const int threads = std::max(1, mosaic::hardwareThreads() / nproc);
+    if (!threadsGiven) // N workers share the cores
+        command.insert(command.begin() + 1, {"--threads", std::to_string(threads)});
+    std::fprintf(stderr, "mosaic train: %d worker processes on this machine%s\n", nproc,
+                 threadsGiven ? "" : (", " + std::to_string(threads) + " thread" + (threads == 1 ? "" : "s") + " each").c_str());
+    std::string summary;
+    const int code = mosaic::runLocalJob(command, nproc, timeout + 30.0, &summary);
+    if (code != 0 && !summary.empty())
+        std::fprintf(stderr, "mosaic train: the job failed:\n%s", summary.c_str());
+    return code;
+}
+
 int runTrain(const Args &args)
 {
-    const auto unknown = args.unknown({"recipe", "out", "steps", "resume", "device", "seconds", "pool-only", "pool"});
-    if (!unknown.empty() || !args.error().empty() || !args.has("recipe") || !args.positional().empty()) {
+    const auto unknown = args.unknown({"recipe", "out", "steps", "resume", "device", "seconds", "pool-only", "pool", "batch",
+                                       "nproc", "timeout"});
+    // The recipe: --recipe FILE, or FILE alone.
+    const bool positionalRecipe = !args.has("recipe") && args.positional().size() == 1;
+    if (!unknown.empty() || !args.error().empty() || (!args.has("recipe") && !positionalRecipe) ||
+        (!positionalRecipe && !args.positional().empty())) {
         for (const auto &u : unknown)
             std::fprintf(stderr, "mosaic train: unknown option %s\n", u.c_str());
         printUsage("train", stderr);
         return kExitUsage;
     }
     mosaic::TrainRunOptions o;
-    o.recipePath = args.value("recipe");
+    o.recipePath = positionalRecipe ? args.positional()[0] : args.value("recipe");
+    o.batch = args.intValue("batch", 0);
+    o.timeoutSeconds = args.doubleValue("timeout", 300.0);
+    const int nproc = args.intValue("nproc", 1);
+    if ((args.has("batch") && o.batch < 1) || nproc < 1 || nproc > 1024 || !(o.timeoutSeconds > 0) ||
+        !std::isfinite(o.timeoutSeconds)) {
+        std::fprintf(stderr, "mosaic train: --batch and --nproc expect a positive whole number, --timeout a positive "
+                             "number of seconds\n");
+        return kExitUsage;
+    }
+    if (nproc > 1) {
+        if (std::getenv("RANK") || std::getenv("WORLD_SIZE")) {
+            std::fprintf(stderr, "mosaic train: --nproc starts the workers itself; under torchrun or srun leave it out\n");
+            return kExitUsage;
+        }
+        std::string why;
+        if (!mosaic::distributedTrainingAvailable(&why)) {
+            std::fprintf(stderr, "mosaic train: %s\n", why.c_str());
+            return kExitFailure;
+        }
+        return launchLocalJob(nproc, o.timeoutSeconds);
+    }
     o.outDir = args.value("out");
     o.steps = args.intValue("steps", 0);
     o.resume = args.has("resume");
@@ -43,6 +102,9 @@ int runTrain(const Args &args)
     }
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
+    for (size_t i = 0; i + 1 < commandLine().size(); ++i) // (the global option, before the verb)
+        if (commandLine()[i] == "--threads")
+            o.threads = std::atoi(commandLine()[i + 1].c_str());
     const bool tty = isatty(fileno(stderr)) != 0;
     mosaic::TrainRunReport report;
     const auto st = mosaic::runTraining(
@@ -70,7 +132,8 @@ int runTrain(const Args &args)
         &g_stop);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
-    std::fputc('\n', stderr);
+    if (report.rank == 0)
+        std::fputc('\n', stderr);
     if (!st.ok()) {
         std::fprintf(stderr, "mosaic train: %s\n", st.message.c_str());
         return st.code == mosaic::StatusCode::InvalidArgument ? kExitUsage : kExitFailure;
@@ -79,6 +142,8 @@ int runTrain(const Args &args)
         std::printf("toy pool ready\n");
         return kExitOk;
     }
+    if (report.rank != 0) // (rank 0 speaks for the job)
+        return report.interrupted ? 130 : kExitOk;
     if (report.interrupted) {
         std::printf("interrupted at step %lld: checkpoint %s (continue with --resume), model so far %s\n",
                     static_cast<long long>(report.lastStep), report.checkpoint.c_str(), report.model.c_str());

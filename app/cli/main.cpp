@@ -98,6 +98,7 @@ bool parseLevel(const std::string &s, mosaic::LogLevel *out)
 
 int main(int argc, char **argv)
 {
+    cli::setCommandLine(argc, argv);
     std::vector<std::string> all(argv + 1, argv + argc);
     // Global options come before the verb.
     int threads = 0;

@@ -77,8 +77,13 @@ const struct
     "usage: mosaic dataset import-semalign --source DIR --index INDEX.jsonl --out DIR"
     " [--grid 32]\n"},
     {"train",
-    "usage: mosaic train --recipe FILE [--out DIR] [--steps N] [--seconds S] [--resume] [--device cpu|cuda|auto] "
-    "[--pool-only] [--pool N]\n"},
+    "usage: mosaic train [--recipe] FILE [--out DIR] [--steps N] [--seconds S] [--resume] [--device cpu|cuda|auto]\n"
+    "                    [--batch N] [--nproc N] [--timeout S] [--pool-only] [--pool N]\n"
+    "  --batch N: examples per step and process (overrides the recipe's \"batch\")\n"
+    "  --nproc N: train data-parallel in N processes on this machine (each takes the machine's cores / N\n"
+    "  threads unless --threads is given); launched by torchrun or srun, each worker reads RANK,\n"
+    "  WORLD_SIZE, LOCAL_RANK, MASTER_ADDR and MASTER_PORT (Slurm: SLURM_PROCID, SLURM_NTASKS) instead\n"
+    "  --timeout S: how long a rank waits for the others before it stops and names the lost one (300)\n"},
     {"eval",
     "usage: mosaic eval [--model BUNDLE | --variants NAME=BUNDLE,NAME=BUNDLE...] [--data DATASET_DIR]\n"
     "                   --report DIR [--samples 16] [--subjects 1,2,3,4] [--distractors 8] [--steps N] [--seed K]\n"

@@ -1,6 +1,7 @@
 #include "train/device.h"
 
 #include "util/error.h"
+#include "util/strings.h"
 
 #include <ATen/Context.h>
 #include <ATen/autocast_mode.h>
@@ -42,6 +43,18 @@ at::Device computeDevice(const std::string &name)
 {
     if (name.empty() || name == "cpu")
         return at::kCPU;
+    if (name.rfind("cuda:", 0) == 0) { // one GPU of several (a rank of a data-parallel job)
+        int index = -1;
+        try {
+            index = std::stoi(name.substr(5));
+        } catch (const std::exception &) {
+        }
+        const int count = torch::cuda::is_available() ? static_cast<int>(torch::cuda::device_count()) : 0;
+        if (index < 0 || index >= count)
+            throw Error(StatusCode::Unsupported, format("device \"{}\": this LibTorch ({}) sees {} CUDA devices", name,
+                                                        TORCH_VERSION, count));
+        return at::Device(at::kCUDA, static_cast<at::DeviceIndex>(index));
+    }
     if (name != "cuda" && name != "auto")
         throw Error(StatusCode::InvalidArgument, "unknown device '" + name + "' (cpu, cuda or auto)");
     const bool cuda = torch::cuda::is_available();

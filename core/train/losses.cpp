@@ -32,19 +32,43 @@ FlowTargets flowMatchingTargets(const at::Tensor &x0, const at::Tensor &noise, c
     return {(1 - tt) * x0 + tt * noise, noise - x0};
 }
 
-at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &target, const at::Tensor &tokenWeights)
+at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &target, const at::Tensor &tokenWeights,
+                            double denominator)
 {
     const at::Tensor e = (prediction - target).pow(2);
     if (!tokenWeights.defined())
-        return e.mean();
+        return denominator > 0 ? e.sum() / denominator : e.mean();
     if (e.dim() != 3 || tokenWeights.sizes() != e.sizes().slice(0, 2))
         throw Error(StatusCode::InvalidArgument, format("token weights {} do not match a [B, L, C] prediction {}",
                                                         shapeString(tokenWeights.sizes().vec()), shapeString(e.sizes().vec())));
     const at::Tensor w = tokenWeights.to(e.scalar_type());
-    return (e.mean(2) * w).sum() / w.sum();
+    return (e.mean(2) * w).sum() / (denominator > 0 ? at::scalar_tensor(denominator, w.options()) : w.sum());
 }
 
-at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::vector<std::vector<TokenPairs>> &pairs)
+int64_t correspondenceCount(const std::vector<std::vector<TokenPairs>> &pairs)
+{
+    int64_t n = 0;
+    for (const auto &sample : pairs)
+        for (const auto &perRef : sample)
+            n += static_cast<int64_t>(perRef.size());
+    return n;
+}
+
+int64_t referenceShareCount(const std::vector<std::vector<TokenPairs>> &pairs)
+{
+    int64_t n = 0;
+    for (const auto &sample : pairs)
+        for (const auto &perRef : sample) {
+            std::set<int> tokens;
+            for (const auto &pair : perRef)
+                tokens.insert(pair.second);
+            n += static_cast<int64_t>(tokens.size());
+        }
+    return n;
+}
+
+at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::vector<std::vector<TokenPairs>> &pairs,
+                              double denominator)
 {
     // One gather per reference map, the pairs of every sample as flat indices into its [B, L_ref, L_tgt]:
     // one host-to-device copy of indices per map, not two per sample and reference (each such copy waits
@@ -70,10 +94,12 @@ at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::ve
     }
     if (picked.empty())
         return maps.empty() ? at::zeros({}) : (maps[0].sum() * 0.0); // keeps the graph and device
-    return -at::log(at::cat(picked) + 1e-9).mean();
+    const at::Tensor nll = -at::log(at::cat(picked) + 1e-9);
+    return denominator > 0 ? nll.sum() / denominator : nll.mean();
 }
 
-at::Tensor referenceShareLoss(const std::vector<at::Tensor> &shares, const std::vector<std::vector<TokenPairs>> &pairs)
+at::Tensor referenceShareLoss(const std::vector<at::Tensor> &shares, const std::vector<std::vector<TokenPairs>> &pairs,
+                              double denominator)
 {
     std::vector<at::Tensor> picked;
     for (size_t r = 0; r < shares.size(); ++r) {
@@ -100,7 +126,8 @@ at::Tensor referenceShareLoss(const std::vector<at::Tensor> &shares, const std::
     }
     if (picked.empty())
         return shares.empty() ? at::zeros({}) : (shares[0].sum() * 0.0);
-    return -at::log(at::cat(picked) + 1e-9).mean();
+    const at::Tensor nll = -at::log(at::cat(picked) + 1e-9);
+    return denominator > 0 ? nll.sum() / denominator : nll.mean();
 }
 
 at::Tensor jensenShannon(const at::Tensor &p, const at::Tensor &q)

@@ -26,8 +26,12 @@ FlowTargets flowMatchingTargets(const at::Tensor &x0, const at::Tensor &noise, c
 // Mean squared error over every element. With `tokenWeights` ([B, L], for [B, L, C] inputs) the
 // tokens' mean errors are averaged with those weights instead: sum w e / sum w (all ones: the plain
 // mean).
+//
+// `denominator` (> 0), here and in the two losses below: divide the sum by it instead of taking the
+// mean. Data-parallel training passes the whole job's count divided by the number of ranks, so that
+// the ranks' averaged gradients are those of the whole batch's mean.
 at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &target,
-                            const at::Tensor &tokenWeights = at::Tensor());
+                            const at::Tensor &tokenWeights = at::Tensor(), double denominator = 0.0);
 
 // ---- attention losses -----------------------------------------------------------------------------
 
@@ -36,7 +40,12 @@ at::Tensor flowMatchingLoss(const at::Tensor &prediction, const at::Tensor &targ
 using TokenPairs = std::vector<std::pair<int, int>>;
 
 // L_SCA = mean over all annotated pairs of the batch of -log(A[b, r][i, j] + 1e-9); 0 without pairs.
-at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::vector<std::vector<TokenPairs>> &pairs);
+at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::vector<std::vector<TokenPairs>> &pairs,
+                              double denominator = 0.0);
+// The pairs that correspondenceLoss averages over, and the (sample, reference, target token) triples
+// that referenceShareLoss does: what data-parallel training sums over the ranks.
+int64_t correspondenceCount(const std::vector<std::vector<TokenPairs>> &pairs);
+int64_t referenceShareCount(const std::vector<std::vector<TokenPairs>> &pairs);
 
 // Not MOSAIC's, for small models trained from scratch: shares[r] is [B, L_tgt], the share of each target
 // query's attention (over all keys: text, target, every reference) that lands on reference r. The loss
@@ -45,7 +54,8 @@ at::Tensor correspondenceLoss(const std::vector<at::Tensor> &maps, const std::ve
 // from their own reference, not from the scene or another subject. 0 without pairs. Together with the
 // reverse correspondence term (softmax over one reference) it is -log of the full attention on the
 // corresponding reference token.
-at::Tensor referenceShareLoss(const std::vector<at::Tensor> &shares, const std::vector<std::vector<TokenPairs>> &pairs);
+at::Tensor referenceShareLoss(const std::vector<at::Tensor> &shares, const std::vector<std::vector<TokenPairs>> &pairs,
+                              double denominator = 0.0);
 
 // Jensen-Shannon divergence (natural log, eps 1e-8) between distributions along the last dimension.
 at::Tensor jensenShannon(const at::Tensor &p, const at::Tensor &q);

@@ -97,7 +97,7 @@ void readInit(const json &r, const Fields &field, const fs::path &recipeDir, Rec
 void readTrainer(const json &r, const Fields &field, const TrainRunOptions &o, TrainOptions *t)
 {
     t->seed = field(r, "seed", t->seed);
-    t->batch = field(r, "batch", t->batch);
+    t->batch = o.batch > 0 ? o.batch : field(r, "batch", t->batch);
     t->learningRate = field(r, "lr", t->learningRate);
     t->weightDecay = field(r, "weight_decay", t->weightDecay);
     t->clipNorm = field(r, "clip", t->clipNorm);

@@ -5,6 +5,7 @@
 #include "pipeline/sampling.h"
 #include "train/archive.h"
 #include "train/device.h"
+#include "train/distributed.h"
 #include "train/pool.h"
 #include "util/error.h"
 #include "util/parallel.h"
@@ -20,6 +21,7 @@
 #include <cstdio>
 #include <future>
 #include <random>
+#include <set>
 
 namespace mosaic::train {
 
@@ -93,12 +95,15 @@ int64_t budgetedTotalSteps(int64_t step, int64_t paced, double elapsed, double p
 }
 
 std::vector<at::Tensor> regionSigns(const std::vector<std::vector<TokenPairs>> &pairs, int64_t grid, double dropout,
-                                    uint64_t seed)
+                                    uint64_t seed, int64_t offset)
 {
     const int64_t B = static_cast<int64_t>(pairs.size()), L = grid * grid;
     const size_t refs = pairs.empty() ? 0 : pairs[0].size();
     std::mt19937_64 rng(seed); // its own stream: runs without regions draw what they drew before
     std::uniform_real_distribution<double> coin(0.0, 1.0);
+    if (dropout > 0.0)
+        for (int64_t i = 0; i < offset; ++i)
+            coin(rng);
     std::vector<at::Tensor> signs(refs);
     for (auto &s : signs)
         s = at::zeros({B, L}, at::kFloat);
@@ -163,6 +168,21 @@ Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleS
         m_bundle.flux->train();
         m_bundle.text->train();
     }
+    if (ProcessGroup *group = m_options.group) {
+        // The same starting point on every rank: rank 0's trained weights, and the frozen ones (read
+        // by each rank from its own files) checked equal.
+        group->broadcast(trainable());
+        std::set<const void *> trained;
+        for (const auto &p : trainable())
+            trained.insert(p.unsafeGetTensorImpl());
+        std::vector<at::Tensor> frozen;
+        for (const auto &list : {m_bundle.flux->parameters(), m_bundle.text->parameters(), m_bundle.ae->parameters()})
+            for (const auto &p : list)
+                if (!trained.count(p.unsafeGetTensorImpl()))
+                    frozen.push_back(p);
+        group->checkSame(frozen, "frozen weights");
+        m_averager = std::make_unique<GradientAverager>(*group, trainable());
+    }
     torch::optim::AdamWOptions o(options.learningRate);
     o.weight_decay(options.weightDecay);
     m_optimizer = std::make_unique<torch::optim::AdamW>(trainable(), o);
@@ -170,6 +190,8 @@ Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleS
     for (const auto &p : trainable())
         m_ema.push_back(p.detach().clone());
 }
+
+Trainer::~Trainer() = default;
 
 std::vector<at::Tensor> Trainer::trainable() const
 {
@@ -182,7 +204,7 @@ std::vector<at::Tensor> Trainer::trainable() const
 }
 
 Trainer::Examples Trainer::fetchExamples(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys,
-                                         bool usePool) const
+                                         bool usePool, int64_t offset, int64_t global) const
 {
     // The batch: rendered from the stream at indices step * batch + i; all samples of one batch get
     // the same number of references (the smallest), so that branches stack.
@@ -201,7 +223,9 @@ Trainer::Examples Trainer::fetchExamples(int64_t step, int64_t count, const Exam
     // Toys are rendered (or taken from the pool) on all intra-op threads; other sources, which may
     // read files, one after another.
     out.samples.resize(static_cast<size_t>(count));
-    const int64_t first = step * count;
+    out.offset = offset;
+    out.global = global;
+    const int64_t first = step * (global > 0 ? global : count) + offset;
     const auto start = std::chrono::steady_clock::now();
     if (toys)
         parallelFor(count, [&](int64_t begin, int64_t end) {
@@ -232,12 +256,17 @@ Trainer::Examples Trainer::trainingExamples(int64_t step)
             m_prefetch.wait(); // another step's (a checkpoint was loaded since): dropped, failed or not
         m_prefetch = {};
     }
+    // This rank's share of the group's batch.
+    const int64_t ranks = m_options.group ? m_options.group->size() : 1;
+    const int64_t offset = m_options.group ? m_options.group->rank() * int64_t{m_options.batch} : 0;
+    const int64_t global = ranks > 1 ? ranks * m_options.batch : 0;
     if (e.step != step)
-        e = fetchExamples(step, m_options.batch, m_source, toys, true);
+        e = fetchExamples(step, m_options.batch, m_source, toys, true, offset, global);
     if (m_options.prefetch > 0) {
         m_prefetchStep = step + 1;
-        m_prefetch = std::async(std::launch::async,
-                                [this, toys, next = step + 1] { return fetchExamples(next, m_options.batch, m_source, toys, true); });
+        m_prefetch = std::async(std::launch::async, [this, toys, next = step + 1, offset, global] {
+            return fetchExamples(next, m_options.batch, m_source, toys, true, offset, global);
+        });
     }
     return e;
 }
@@ -253,6 +282,12 @@ Trainer::Batch Trainer::encodeBatch(Examples examples, bool dropouts)
     size_t refs = 64;
     std::uniform_real_distribution<double> coin(0.0, 1.0);
     std::vector<bool> dropText, dropImage;
+    // A rank's share of a group's batch draws what one process draws for those samples: the draws of
+    // the samples before it are skipped, and t and the noise are drawn for the whole batch.
+    const int64_t offset = examples.offset, global = examples.global > 0 ? examples.global : int64_t(samples.size());
+    if (dropouts)
+        for (int64_t i = 0; i < 2 * offset; ++i)
+            coin(rng);
     for (size_t i = 0; i < samples.size(); ++i) {
         const auto &e = samples[i];
         if (e.target.dim() != 3 || e.target.size(1) != S || e.target.size(2) != S || e.references.size() != e.subjects.size())
@@ -264,6 +299,11 @@ Trainer::Batch Trainer::encodeBatch(Examples examples, bool dropouts)
         refs = std::min(refs, e.references.size());
         dropText.push_back(dropouts && coin(rng) < m_options.textDropout);
         dropImage.push_back(dropouts && coin(rng) < m_options.imageDropout);
+    }
+    if (examples.global > 0 && m_options.group) { // every rank's samples bring the group's smallest count
+        at::Tensor least = at::tensor({static_cast<int64_t>(samples.empty() ? 0 : refs)}, at::kLong);
+        m_options.group->min(least);
+        refs = static_cast<size_t>(least.item<int64_t>());
     }
     Batch out;
     out.fetchSeconds = examples.seconds;
@@ -300,10 +340,12 @@ Trainer::Batch Trainer::encodeBatch(Examples examples, bool dropouts)
     const int64_t B = out.x0.size(0), grid = S / 16; // target tokens per side
     if (m_options.regionStrength > 0.0 && refs > 0)
         for (const auto &signs : regionSigns(out.pairs, grid, dropouts ? m_options.regionDropout : 0.0,
-                                             mix(m_options.seed ^ 0x5e610u, static_cast<uint64_t>(step))))
+                                             mix(m_options.seed ^ 0x5e610u, static_cast<uint64_t>(step)), offset))
             out.regionSigns.push_back(signs.to(m_device));
-    out.t = sampleTimesteps(B, grid * grid, gen, dropouts ? m_options.uniformTimesteps : 0.0).to(m_device);
-    out.noise = at::randn(out.x0.sizes(), gen, out.x0.options().device(at::kCPU)).to(m_device);
+    out.t = sampleTimesteps(global, grid * grid, gen, dropouts ? m_options.uniformTimesteps : 0.0).narrow(0, offset, B).to(m_device);
+    std::vector<int64_t> noiseShape = out.x0.sizes().vec();
+    noiseShape[0] = global;
+    out.noise = at::randn(noiseShape, gen, out.x0.options().device(at::kCPU)).narrow(0, offset, B).contiguous().to(m_device);
     return out;
 }
 
@@ -399,6 +441,9 @@ ReferenceUse Trainer::referenceUse(int batches, int samples)
 
 StepLosses Trainer::step()
 {
+    ProcessGroup *group = m_options.group;
+    if (group)
+        group->setStep(m_step);
     const Batch batch = encodeBatch(trainingExamples(m_step), true);
     const auto &pairs = batch.pairs;
     auto autocast = std::make_unique<AutocastScope>(m_options.autocast, m_device); // the forward pass only
@@ -412,7 +457,21 @@ StepLosses Trainer::step()
     out.dataSeconds = batch.fetchSeconds;
     autocast.reset();
     const at::Tensor weights = m_options.subjectWeight != 1.0 ? subjectTokenWeights(batch, m_options.subjectWeight, 1.0) : at::Tensor();
-    at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), flowTarget, weights);
+    // With a group, the losses that average over a count (pairs, annotated tokens, token weights)
+    // divide by the whole batch's count over the ranks, so that the mean of the ranks' gradients is
+    // the whole batch's gradient.
+    double weightDenominator = 0, scaDenominator = 0, shareDenominator = 0;
+    if (group) {
+        at::Tensor counts = at::tensor({static_cast<double>(correspondenceCount(pairs)), static_cast<double>(referenceShareCount(pairs)),
+                                        weights.defined() ? weights.sum().item<double>() : 0.0},
+                                       at::kDouble);
+        group->sum(counts);
+        const double ranks = static_cast<double>(group->size());
+        scaDenominator = counts[0].item<double>() / ranks;
+        shareDenominator = counts[1].item<double>() / ranks;
+        weightDenominator = counts[2].item<double>() / ranks;
+    }
+    at::Tensor flow = flowMatchingLoss(pred.to(at::kFloat), flowTarget, weights, weightDenominator);
     at::Tensor total = flow;
     std::vector<at::Tensor> scalars(6); // flow, sca, md, reverse, share, total
     scalars[0] = flow.detach();
@@ -424,7 +483,7 @@ StepLosses Trainer::step()
     for (size_t r = 0; r < capture.targetToRef.size(); ++r)
         reverse.push_back(capture.targetToRef[r].to(at::kFloat).transpose(1, 2) / layers);
     if (!maps.empty()) {
-        const at::Tensor sca = correspondenceLoss(maps, pairs);
+        const at::Tensor sca = correspondenceLoss(maps, pairs, scaDenominator);
         const at::Tensor md = disentanglementLoss(maps);
         const double wmd = disentanglementWeight(m_step, m_options.mdStart, m_options.mdRamp, m_options.mdWeight);
         total = total + m_options.scaWeight * sca + wmd * md;
@@ -432,7 +491,7 @@ StepLosses Trainer::step()
         scalars[2] = md.detach();
     }
     if (!reverse.empty()) {
-        const at::Tensor rsca = correspondenceLoss(reverse, pairs);
+        const at::Tensor rsca = correspondenceLoss(reverse, pairs, scaDenominator);
         total = total + m_options.reverseScaWeight * rsca;
         scalars[3] = rsca.detach();
     }
@@ -441,7 +500,7 @@ StepLosses Trainer::step()
         std::vector<at::Tensor> shares;
         for (const auto &s : capture.targetShare)
             shares.push_back(s.to(at::kFloat) / shareLayers);
-        const at::Tensor share = referenceShareLoss(shares, pairs);
+        const at::Tensor share = referenceShareLoss(shares, pairs, shareDenominator);
         total = total + m_options.shareWeight * share;
         scalars[4] = share.detach();
     }
@@ -450,13 +509,19 @@ StepLosses Trainer::step()
         static_cast<torch::optim::AdamWOptions &>(group.options()).lr(out.learningRate);
     m_optimizer->zero_grad();
     total.backward();
+    if (m_averager)
+        m_averager->finish(); // the group's mean gradients
     out.gradNorm = torch::nn::utils::clip_grad_norm_(trainable(), m_options.clipNorm);
     // The loss terms come to the host in one copy, after the backward pass was queued (each .item()
     // waits for the device to finish what it was given).
     scalars[5] = total.detach();
     for (auto &x : scalars)
         x = x.defined() ? x.to(total.device(), at::kFloat) : at::zeros({}, total.options().dtype(at::kFloat));
-    const at::Tensor host = at::stack(scalars).to(at::kCPU, at::kDouble);
+    at::Tensor host = at::stack(scalars).to(at::kCPU, at::kDouble);
+    if (group) { // the whole batch's losses: the mean of the ranks'
+        group->sum(host);
+        host /= static_cast<double>(group->size());
+    }
     const double *h = host.data_ptr<double>();
     out.flow = h[0];
     out.sca = h[1];

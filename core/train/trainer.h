@@ -28,6 +28,8 @@ struct AttentionCapture;
 namespace mosaic::train {
 
 class ToyPool;
+class ProcessGroup;
+class GradientAverager;
 
 struct TrainOptions
 {
@@ -84,6 +86,11 @@ struct TrainOptions
     // step's examples depend on the step alone. Worth it where the device, not the host, computes
     // (-1, the default: on when training on CUDA); on a CPU the two compete for the same cores.
     int prefetch = -1;
+    // Data-parallel training (train/distributed.h): this process is one rank of the group; each
+    // step's batch is `batch` examples per rank, the rank's share of the group's batch of batch x
+    // ranks (the same examples, dropouts, timesteps and noise as one process with that batch), and
+    // the gradients are the group's mean. Null: one process.
+    ProcessGroup *group = nullptr;
 };
 
 // One training example, from whatever source: the target and the prepared references in [0, 1],
@@ -133,9 +140,10 @@ int64_t budgetedTotalSteps(int64_t step, int64_t paced, double elapsed, double p
 // Training with regions (TrainOptions::regionStrength): per reference slot [B, grid * grid], +1 on the
 // target tokens inside the bounding box of the tokens that hold that reference's points, -1 outside;
 // zeros for a reference without points and for the samples that `dropout` (drawn from `seed`) leaves
-// without regions.
+// without regions. `offset`: the samples' place in a larger batch (a rank's share), whose earlier
+// samples' draws are skipped.
 std::vector<at::Tensor> regionSigns(const std::vector<std::vector<TokenPairs>> &pairs, int64_t grid, double dropout,
-                                    uint64_t seed);
+                                    uint64_t seed, int64_t offset = 0);
 
 class Trainer
 {
@@ -143,6 +151,7 @@ public:
     // Trains the bundle's transformer and text encoder; the autoencoder stays frozen.
     // Examples come from `source`, or, when it is empty, from MOSAIC-Toys as options.data says.
     Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleSource source = {});
+    ~Trainer();
     Trainer(const Trainer &) = delete; // (a prefetch in flight holds `this`)
     Trainer &operator=(const Trainer &) = delete;
     StepLosses step();
@@ -181,9 +190,12 @@ private:
         std::vector<TrainingExample> samples;
         std::mt19937_64 rng;
         double seconds = 0;
+        // This process's share of the step's batch: its first example's place in the batch, and the
+        // batch's size over every rank (0: these samples are the whole batch).
+        int64_t offset = 0, global = 0;
     };
     Examples fetchExamples(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys,
-                           bool usePool) const;
+                           bool usePool, int64_t offset = 0, int64_t global = 0) const;
     // `count` examples of `step` (toys: a subject count drawn per step; from the pool when usePool and
     // one is set), encoded, with the step's t and noise; dropouts as the options say when `dropouts`.
     Batch prepareBatch(int64_t step, int64_t count, const ExampleSource &stream, const ToysOptions *toys, bool usePool,
@@ -208,6 +220,7 @@ private:
     at::Device m_device = at::kCPU;
     std::future<Examples> m_prefetch; // the next step's examples (TrainOptions::prefetch)
     int64_t m_prefetchStep = -1;      // the step they are for
+    std::unique_ptr<GradientAverager> m_averager; // with TrainOptions::group
 };
 
 } // namespace mosaic::train

@@ -10,6 +10,8 @@
 #include "image/convert.h"
 #include "io/safetensors.h"
 #include "pipeline/bundle.h"
+#include "train/device.h"
+#include "train/distributed.h"
 #include "train/pool.h"
 #include "train/recipe.h"
 #include "util/atomic_file.h"
@@ -22,12 +24,14 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <numeric>
 #include <random>
 #include <sstream>
+#include <unistd.h>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -189,15 +193,32 @@ train::ExampleSource folderExamples(const std::string &dir, const std::string &s
 // The model to train: the recipe's bundle, or one with random weights written into the run's folder;
 // with another bundle's autoencoder where the recipe names one (the bundled model trains its
 // autoencoder first).
-std::unique_ptr<pipeline::Bundle> startingBundle(const train::Recipe &recipe)
+// In a data-parallel job only rank 0 writes into the run's folder: the other ranks write their random
+// start (the same: it is seeded) into a temporary file.
+std::unique_ptr<pipeline::Bundle> startingBundle(const train::Recipe &recipe, int rank)
 {
     std::string path = recipe.initBundle;
+    std::string scratch;
     if (recipe.initRandom) {
-        path = (fs::path(recipe.out) / "init.safetensors").string();
+        path = rank == 0 ? (fs::path(recipe.out) / "init.safetensors").string()
+                         : (fs::temp_directory_path() / format("mosaic-init-{}-rank{}.safetensors", ::getpid(), rank)).string();
+        if (rank != 0)
+            scratch = path;
         if (Status s = writeRandomBundle(path, *recipe.initRandom); !s.ok())
             throw Error(s.code, s.message);
     }
-    auto bundle = pipeline::loadBundle(path);
+    std::unique_ptr<pipeline::Bundle> bundle;
+    try {
+        bundle = pipeline::loadBundle(path);
+    } catch (...) {
+        if (!scratch.empty())
+            fs::remove(scratch);
+        throw;
+    }
+    if (!scratch.empty()) {
+        std::error_code ec;
+        fs::remove(scratch, ec);
+    }
     if (!recipe.initAutoencoder.empty()) {
         auto other = pipeline::loadBundle(recipe.initAutoencoder);
         bundle->ae = other->ae;
@@ -213,7 +234,8 @@ class TrainingRun
 {
 public:
     TrainingRun(const train::Recipe &recipe, const TrainRunOptions &o, pipeline::Bundle &bundle, const train::TrainOptions &t)
-        : m_recipe(recipe), m_options(o), m_bundle(bundle), m_train(t), m_ae(recipe.autoencoder)
+        : m_recipe(recipe), m_options(o), m_bundle(bundle), m_train(t), m_ae(recipe.autoencoder), m_group(t.group),
+          m_writer(!t.group || t.group->rank() == 0)
     {
         if (m_ae) {
             train::AutoEncoderTrainOptions ao = recipe.ae;
@@ -233,16 +255,20 @@ public:
         m_report.model = (out / (m_lora ? "lora.safetensors" : "model.safetensors")).string();
         m_header = m_ae ? "step,total,reconstruction,kl,seconds\n"
                         : "step,total,flow,sca,md,sca_reverse,share,lr,grad_norm,seconds,data_seconds\n";
-        if (o.resume && fs::exists(m_report.checkpoint)) {
-            m_ae ? m_aeTrainer->loadCheckpoint(m_report.checkpoint) : m_trainer->loadCheckpoint(m_report.checkpoint);
-            m_rows = metricsBefore(m_report.metrics, stepCount(), m_header);
+        if (o.resume && resumeFromCheckpoint()) {
+            if (m_writer)
+                m_rows = metricsBefore(m_report.metrics, stepCount(), m_header);
             log::info("core.train", "resuming {} at step {}", recipe.out, stepCount());
+        }
+        if (m_group) {
+            m_report.rank = m_group->rank();
+            m_report.world = m_group->size();
         }
         // How much the model reads its references (train::ReferenceUse), every probe_every steps and at
         // the end: reference_use.csv.
         m_probePath = (out / "reference_use.csv").string();
         m_probing = !m_ae && recipe.probeEvery > 0;
-        if (m_probing && o.resume && fs::exists(m_probePath))
+        if (m_writer && m_probing && o.resume && fs::exists(m_probePath))
             m_probeRows = metricsBefore(m_probePath, stepCount() + 1, kProbeHeader);
         m_report.firstStep = stepCount();
         m_t0 = std::chrono::steady_clock::now();
@@ -254,11 +280,21 @@ public:
     {
         bool first = true;
         while (stepCount() < m_recipe.steps) {
-            if (stop && stop->load()) {
+            bool stopNow = stop && stop->load();
+            bool spent = m_options.seconds > 0 && elapsed() >= m_options.seconds;
+            if (m_group) { // every rank stops at the same step: a stop on one is a stop for all; rank 0's clock
+                at::Tensor agreed = at::tensor({stopNow ? 1.0 : 0.0, m_writer && spent ? 1.0 : 0.0, m_writer ? elapsed() : 0.0},
+                                               at::kDouble);
+                m_group->sum(agreed);
+                stopNow = agreed[0].item<double>() > 0;
+                spent = agreed[1].item<double>() > 0;
+                m_agreedElapsed = agreed[2].item<double>();
+            }
+            if (stopNow) {
                 m_report.interrupted = true;
                 break;
             }
-            if (m_options.seconds > 0 && elapsed() >= m_options.seconds) {
+            if (spent) {
                 log::info("core.train", "the time budget of {} s is spent at step {}", m_options.seconds, stepCount());
                 break;
             }
@@ -267,7 +303,7 @@ public:
                 m_report.firstLoss = p.loss;
             first = false;
             m_report.lastLoss = p.loss;
-            if (progress) {
+            if (progress && m_writer) {
                 p.total = m_ae ? m_recipe.steps : std::min(m_recipe.steps, std::max(m_trainer->totalSteps(), stepCount()));
                 p.elapsedSeconds = elapsed();
                 const double done = static_cast<double>(p.step - m_report.firstStep);
@@ -282,6 +318,13 @@ public:
     // checkpoint, saved first, holds the raw weights that a resumed run continues from).
     TrainRunReport finish()
     {
+        if (m_group)
+            m_group->finish(); // every rank got here: the job went well up to this step
+        if (!m_writer) {
+            m_report.lastStep = stepCount();
+            m_report.seconds = elapsed();
+            return m_report;
+        }
         save();
         if (stepCount() > m_report.firstStep && !m_report.interrupted)
             probe(); // (a stopped run goes straight to its export)
@@ -346,17 +389,21 @@ private:
         const double now = elapsed();
         m_rows += m_ae ? format("{}\n", now) : format("{},{}\n", now, m_dataSeconds);
         const int64_t done = stepCount() - m_report.firstStep;
+        // A time budget: the cosine ends where the pace measured so far reaches the budget (in a job,
+        // by rank 0's clock, so that every rank moves the schedule alike).
+        const double clock = m_group ? m_agreedElapsed : now;
         if (done == 10)
-            m_paceStart = now;
-        // A time budget: the cosine ends where the pace measured so far reaches the budget.
+            m_paceStart = clock;
         if (m_options.seconds > 0 && !m_ae && m_train.cosine && done > 10 && done % 50 == 0)
             m_trainer->setTotalSteps(
-                train::budgetedTotalSteps(stepCount(), done - 10, now, m_paceStart, m_options.seconds, m_recipe.steps));
+                train::budgetedTotalSteps(stepCount(), done - 10, clock, m_paceStart, m_options.seconds, m_recipe.steps));
         return p;
     }
 
     void afterStep()
     {
+        if (!m_writer)
+            return;
         if (stepCount() % m_recipe.checkpointEvery == 0)
             save();
         if (!m_ae && m_recipe.sampleEvery > 0 && stepCount() % m_recipe.sampleEvery == 0 && m_train.device == "cpu")
@@ -393,6 +440,52 @@ private:
                                 "another sample's (ratio {:.3f})", stepCount(), u.own, u.other, u.ratio());
     }
 
+    // A resume: from <out>/checkpoint.pt, which in a job rank 0 reads and sends to every rank (the
+    // machines need not share a disk). False when there is none.
+    bool resumeFromCheckpoint()
+    {
+        const std::string &path = m_report.checkpoint;
+        const auto load = [&](const std::string &from) {
+            m_ae ? m_aeTrainer->loadCheckpoint(from) : m_trainer->loadCheckpoint(from);
+        };
+        if (!m_group) {
+            if (!fs::exists(path))
+                return false;
+            load(path);
+            return true;
+        }
+        std::string bytes;
+        if (m_writer && fs::exists(path)) {
+            std::ifstream in(path, std::ios::binary);
+            bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            if (!in.good() && !in.eof())
+                throw Error(StatusCode::IoError, "cannot read " + path);
+        }
+        bytes = m_group->broadcastBytes(bytes);
+        if (bytes.empty())
+            return false;
+        if (m_writer) {
+            load(path);
+            return true;
+        }
+        const std::string copy =
+            (fs::temp_directory_path() / format("mosaic-resume-{}-rank{}.pt", ::getpid(), m_group->rank())).string();
+        {
+            std::ofstream out(copy, std::ios::binary | std::ios::trunc);
+            out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+            if (!out.good())
+                throw Error(StatusCode::IoError, "cannot write " + copy + " (rank 0's checkpoint, to resume from)");
+        }
+        try {
+            load(copy);
+        } catch (...) {
+            fs::remove(copy);
+            throw;
+        }
+        fs::remove(copy);
+        return true;
+    }
+
     const train::Recipe &m_recipe;
     const TrainRunOptions &m_options;
     pipeline::Bundle &m_bundle;
@@ -405,7 +498,9 @@ private:
     std::string m_header, m_rows, m_probePath, m_probeRows;
     bool m_probing = false, m_probeFailed = false;
     int64_t m_probedAt = -1;
-    double m_paceStart = 0, m_dataSeconds = 0;
+    double m_paceStart = 0, m_dataSeconds = 0, m_agreedElapsed = 0;
+    train::ProcessGroup *m_group = nullptr;
+    bool m_writer = true;
     std::chrono::steady_clock::time_point m_t0;
 };
 
@@ -416,20 +511,47 @@ Status runTraining(const TrainRunOptions &o, TrainRunReport *report, const std::
 {
     return guarded([&] {
         const train::Recipe recipe = train::readRecipe(o);
+        // A data-parallel job: this worker's place, from its launcher's environment.
+        const train::WorkerPlace place = train::WorkerPlace::fromEnvironment();
+        std::unique_ptr<train::ProcessGroup> group;
+        train::TrainOptions t = recipe.train;
+        if (place.distributed()) {
+            if (recipe.autoencoder)
+                throw Error(StatusCode::Unsupported, o.recipePath + ": the autoencoder trains in one process (a "
+                                                                    "data-parallel job trains the transformer)");
+            if (o.poolOnly)
+                throw Error(StatusCode::InvalidArgument, "--pool-only renders the pool once: run it in one process");
+            if (!(o.timeoutSeconds > 0) || !std::isfinite(o.timeoutSeconds))
+                throw Error(StatusCode::InvalidArgument, "the timeout must be a positive number of seconds");
+            if (train::computeDevice(t.device).is_cuda())
+                t.device = format("cuda:{}", place.localRank); // one GPU per worker on its machine
+            // N workers on one machine share its cores.
+            if (recipe.threads <= 0 && o.threads <= 0 && place.localWorld > 1)
+                configureThreads(std::max(1, hardwareThreads() / place.localWorld));
+            group = std::make_unique<train::ProcessGroup>(
+                place, train::computeDevice(t.device),
+                std::chrono::milliseconds(static_cast<int64_t>(std::min(o.timeoutSeconds, 1e7) * 1000.0)));
+            t.group = group.get();
+        }
+        const int rank = group ? group->rank() : 0;
         std::string err;
-        if (!makeDirectories(recipe.out, &err))
+        if (rank == 0 && !makeDirectories(recipe.out, &err))
             throw Error(StatusCode::IoError, "cannot create the run folder " + err);
         if (recipe.threads > 0)
             configureThreads(recipe.threads);
-        auto bundle = startingBundle(recipe);
-        train::TrainOptions t = recipe.train;
+        auto bundle = startingBundle(recipe, rank);
         if (t.data.size <= 0)
             t.data.size = bundle->defaults.native();
         t.data.refSize = bundle->defaults.refSize;
         if (recipe.dataFolder.empty())
             data::checkToysOptions(t.data); // now, not at the first step
-        if (recipe.poolSize > 0)
+        if (recipe.poolSize > 0) { // (in a job rank 0 renders and saves the pool, then the others read it)
+            if (group && rank != 0)
+                group->barrier();
             t.pool = train::ToyPool::obtain(recipe.poolFile, t.data, recipe.poolSize, o.poolOnly);
+            if (group && rank == 0)
+                group->barrier();
+        }
         if (o.poolOnly)
             return;
         TrainingRun run(recipe, o, *bundle, t);

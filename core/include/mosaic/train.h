@@ -24,6 +24,15 @@ struct TrainRunOptions
     // Only render the recipe's toy pool ("data": {"pool": N, "pool_file": PATH}) and save it.
     bool poolOnly = false;
     int64_t poolSize = 0; // > 0 overrides the recipe's "data.pool" (examples per subject count)
+    int batch = 0;        // > 0 overrides the recipe's "batch" (per process in a data-parallel job)
+    // A data-parallel job: each worker process reads its place from the environment that
+    // `mosaic train --nproc N`, torchrun or Slurm set (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, ...;
+    // README, "Training on several processes"). How long a rank waits for the others before it stops
+    // and names the one that is lost:
+    double timeoutSeconds = 300;
+    // Threads given on the command line (0: none; a worker then takes the machine's cores divided by
+    // the job's workers on that machine).
+    int threads = 0;
 };
 
 struct TrainProgress
@@ -41,6 +50,7 @@ struct TrainRunReport
     double firstLoss = 0, lastLoss = 0;
     std::string checkpoint, model, metrics;
     bool interrupted = false;
+    int rank = 0, world = 1; // this process's place in a data-parallel job (rank 0 alone writes)
 };
 
 // Runs until the recipe's step count or until *stop becomes true (then a checkpoint is saved and the
@@ -49,6 +59,19 @@ struct TrainRunReport
 Status runTraining(const TrainRunOptions &options, TrainRunReport *report,
                    const std::function<void(const TrainProgress &)> &progress = {},
                    const std::atomic<bool> *stop = nullptr);
+
+// Data-parallel training across processes (LibTorch's c10d: Gloo on CPUs, NCCL on CUDA): false, with
+// the reason, in a build without it.
+bool distributedTrainingAvailable(std::string *why);
+
+// `mosaic train --nproc N`: starts `nproc` copies of `command` (command[0]: the executable; this
+// process's own image is used where it can be) as the ranks of one job on this machine, with the
+// environment torchrun gives (RANK, WORLD_SIZE, LOCAL_RANK, LOCAL_WORLD_SIZE, MASTER_ADDR=127.0.0.1
+// and a free MASTER_PORT); passes SIGINT and SIGTERM on to them, and waits. When a rank fails, the
+// others get `graceSeconds` to notice and stop by themselves, then are stopped. Returns 0 when every
+// rank succeeded, else the first failing rank's exit status (128 + signal for a signal); `summary`
+// gets one line per rank that failed, and how.
+int runLocalJob(const std::vector<std::string> &command, int nproc, double graceSeconds, std::string *summary);
 
 // Writes a bundle with freshly initialised (random) weights of a small configuration: where a training
 // recipe with "init": "random" starts, and what tests and benchmarks generate with.
