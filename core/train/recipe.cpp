@@ -132,6 +132,10 @@ void readTrainer(const json &r, const Fields &field, const TrainRunOptions &o, T
             field.fail("\"prefetch\" is true or false (absent: on when training on CUDA)");
         t->prefetch = pf->get<bool>() ? 1 : 0;
     }
+    const double bucket = field(r, "bucket_mb", 25.0);
+    if (!(bucket > 0) || bucket > 4096)
+        field.fail("\"bucket_mb\" is the size of the gradients' all-reduce buckets in MiB (0 to 4096)");
+    t->bucketBytes = static_cast<int64_t>(bucket * (1 << 20));
 }
 
 void readData(const json &r, const Fields &field, const TrainRunOptions &o, const fs::path &recipeDir, Recipe *out)

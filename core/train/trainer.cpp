@@ -8,6 +8,7 @@
 #include "train/distributed.h"
 #include "train/pool.h"
 #include "util/error.h"
+#include "util/log.h"
 #include "util/parallel.h"
 #include "util/strings.h"
 
@@ -181,7 +182,9 @@ Trainer::Trainer(pipeline::Bundle &bundle, const TrainOptions &options, ExampleS
                 if (!trained.count(p.unsafeGetTensorImpl()))
                     frozen.push_back(p);
         group->checkSame(frozen, "frozen weights");
-        m_averager = std::make_unique<GradientAverager>(*group, trainable());
+        m_averager = std::make_unique<GradientAverager>(*group, trainable(), m_options.bucketBytes);
+        log::info("core.train", "rank {} of {}: gradients in {} buckets of up to {} MiB", group->rank(), group->size(),
+                  m_averager->bucketCount(), m_options.bucketBytes >> 20);
     }
     torch::optim::AdamWOptions o(options.learningRate);
     o.weight_decay(options.weightDecay);

@@ -91,6 +91,9 @@ struct TrainOptions
     // ranks (the same examples, dropouts, timesteps and noise as one process with that batch), and
     // the gradients are the group's mean. Null: one process.
     ProcessGroup *group = nullptr;
+    // The gradients' all-reduce buckets (recipe "bucket_mb"; PyTorch's DDP also takes 25 MiB): each
+    // starts as soon as the backward pass has filled it.
+    int64_t bucketBytes = 25 << 20;
 };
 
 // One training example, from whatever source: the target and the prepared references in [0, 1],
