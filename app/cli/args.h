@@ -78,6 +78,7 @@ int runBenchCancel(const Args &args);
 int runBenchEncode(const Args &args);
 int runBenchLoad(const Args &args);
 int runBenchDecode(const Args &args);
+int runBenchTrain(const Args &args);
 int runSynthModel(const Args &args);
 int runSynth(const Args &args);
 int runDataset(const Args &args);

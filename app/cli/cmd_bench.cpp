@@ -20,6 +20,8 @@ int runBench(const Args &args)
         return runBenchLoad(args);
     if (args.positional().size() == 1 && args.positional()[0] == "decode")
         return runBenchDecode(args);
+    if (args.positional().size() == 1 && args.positional()[0] == "train")
+        return runBenchTrain(args);
     if (args.positional().size() != 1 || args.positional()[0] != "transformer") {
         printUsage("bench", stderr);
         return kExitUsage;

@@ -120,7 +120,10 @@ const struct
     "  seconds, peak memory and the difference between the two images\n"
     "       mosaic bench encode [--layers 2] [--prompts 4]\n"
     "  encode: prompts per second through T5 and CLIP (tiny, and at T5-XXL/CLIP-L widths with few layers),\n"
-    "  float32 and bfloat16, and the prompt cache's hit times\n"},
+    "  float32 and bfloat16, and the prompt cache's hit times\n"
+    "       mosaic bench train [--nproc 1,2] [--steps 12] [--batch 4] [--recipe FILE] [--device cpu|cuda]\n"
+    "  train: examples per second of data-parallel training in 1, 2, ... processes (threads per process:\n"
+    "  the global --threads, else 1; on CUDA one GPU each) and the scaling efficiency against one\n"},
 };
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "util/strings.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -72,7 +73,8 @@ bool distributedTrainingAvailable(std::string *why)
     return train::ProcessGroup::available(why);
 }
 
-int runLocalJob(const std::vector<std::string> &command, int nproc, double graceSeconds, std::string *summary)
+int runLocalJob(const std::vector<std::string> &command, int nproc, double graceSeconds, std::string *summary,
+                const std::string &outputFile)
 {
     if (command.empty() || nproc < 1)
         return 2;
@@ -101,6 +103,14 @@ int runLocalJob(const std::vector<std::string> &command, int nproc, double grace
             ::setenv("MASTER_ADDR", "127.0.0.1", 1);
             ::setenv("MASTER_PORT", std::to_string(port).c_str(), 1);
             ::unsetenv("TORCHELASTIC_USE_AGENT_STORE");
+            if (!outputFile.empty()) {
+                const int fd = ::open(outputFile.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+                if (fd >= 0) {
+                    ::dup2(fd, 1);
+                    ::dup2(fd, 2);
+                    ::close(fd);
+                }
+            }
             ::execv("/proc/self/exe", argv.data());
             ::execvp(argv[0], argv.data());
             std::fprintf(stderr, "mosaic train: cannot start rank %d: %s\n", r, std::strerror(errno));

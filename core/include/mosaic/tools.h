@@ -283,4 +283,12 @@ struct DecodeBenchRow
 Status benchDecode(const DecodeBenchOptions &options, std::vector<DecodeBenchRow> *rows,
                    const ProgressText &progress = {});
 
+// `mosaic bench train`: data-parallel training's pace. The recipe its jobs run: `recipe` (empty: the
+// bundled model's, recipes/toys.json, from a random start with its random autoencoder), in float32
+// without autocast, sample grids or probes, `steps` steps, written to `path`.
+Status writeTrainBenchRecipe(const std::string &recipe, int steps, const std::string &path);
+// The pace of a finished run from its metrics.csv: steps per second over the steps after the first
+// `skip` (which include the start-up), by the rows' "seconds" column.
+Status trainingPace(const std::string &metricsPath, int skip, double *stepsPerSecond);
+
 } // namespace mosaic

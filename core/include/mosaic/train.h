@@ -70,8 +70,10 @@ bool distributedTrainingAvailable(std::string *why);
 // and a free MASTER_PORT); passes SIGINT and SIGTERM on to them, and waits. When a rank fails, the
 // others get `graceSeconds` to notice and stop by themselves, then are stopped. Returns 0 when every
 // rank succeeded, else the first failing rank's exit status (128 + signal for a signal); `summary`
-// gets one line per rank that failed, and how.
-int runLocalJob(const std::vector<std::string> &command, int nproc, double graceSeconds, std::string *summary);
+// gets one line per rank that failed, and how. `outputFile`: the ranks' output goes there instead of
+// this process's (empty: shared with it).
+int runLocalJob(const std::vector<std::string> &command, int nproc, double graceSeconds, std::string *summary,
+                const std::string &outputFile = {});
 
 // Writes a bundle with freshly initialised (random) weights of a small configuration: where a training
 // recipe with "init": "random" starts, and what tests and benchmarks generate with.
