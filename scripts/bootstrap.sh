@@ -13,7 +13,7 @@ packages=(
   libtorch-dev libopenblas0-openmp
   qt6-base-dev qt6-tools-dev qt6-l10n-tools qt6-translations-l10n
   libopencv-dev libspdlog-dev nlohmann-json3-dev
-  libsentencepiece-dev libpcre2-dev
+  libsentencepiece-dev libpcre2-dev libgloo-dev
   desktop-file-utils appstream
   clang
 )
