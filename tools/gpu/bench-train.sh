@@ -39,7 +39,7 @@ else
   stamp "building against ${prefix:-the system LibTorch} in $BUILD"
   gpu_build || exit 1
 fi
-summary "c10d: $(grep -h 'MOSAIC: .*distributed\|MOSAIC: no c10d' "$LOGS/configure.log" "$BUILD/CMakeCache.txt" 2>/dev/null | head -1)"
+summary "c10d in this build: $(grep -ho '^MOSAIC_HAVE_\(C10D\|NCCL\):INTERNAL=[0-9]*' "$BUILD/CMakeCache.txt" | tr '\n' ' ')"
 gpus=1
 if [ "$DEVICE" = cuda ] && command -v nvidia-smi >/dev/null; then
   nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv > "$LOGS/gpu.txt" 2>&1
