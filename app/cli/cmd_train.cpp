@@ -48,7 +48,11 @@ int launchLocalJob(int nproc, double timeout)
                  threadsGiven ? "" : (", " + std::to_string(threads) + " thread" + (threads == 1 ? "" : "s") + " each").c_str());
     std::string summary;
     const int code = mosaic::runLocalJob(command, nproc, timeout + 30.0, &summary);
-    if (code != 0 && !summary.empty())
+    // Every rank stopped by Ctrl-C (130) is not a failure: rank 0 said where the checkpoint is.
+    bool interrupted = code == 130;
+    for (size_t at = 0, end; interrupted && (end = summary.find('\n', at)) != std::string::npos; at = end + 1)
+        interrupted = summary.substr(at, end - at).find("exited with status 130") != std::string::npos;
+    if (code != 0 && !interrupted && !summary.empty())
         std::fprintf(stderr, "mosaic train: the job failed:\n%s", summary.c_str());
     return code;
 }

@@ -377,6 +377,31 @@ private Q_SLOTS:
         QVERIFY2(resumed.find(format("trained steps {}-{}", step, step + 1)) != std::string::npos, resumed.c_str());
     }
 
+    // Ctrl-C on `mosaic train --nproc 2` (SIGINT to the launcher alone, which passes it on): every rank
+    // stops at the same step, rank 0 saves and says so once, and the job is not reported as failed.
+    void interruptStopsEveryRank()
+    {
+        const std::string dir = m_dir + "/interrupted";
+        fs::create_directories(dir);
+        const std::string recipe = std::string(MOSAIC_SOURCE_DIR) + "/tests/data/recipes/smoke.json";
+        const std::string log = dir + "/job.log";
+        const pid_t launcher =
+            spawn({"--threads", "1", "train", recipe, "--out", dir + "/run", "--steps", "100000", "--nproc", "2"}, {}, log);
+        const auto start = std::chrono::steady_clock::now();
+        while (!fs::exists(dir + "/run/checkpoint.pt") && std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        ::kill(launcher, SIGINT);
+        const int code = waitFor(launcher, 60);
+        const std::string out = readText(log);
+        QVERIFY2(code == 130, out.c_str());
+        QVERIFY2(out.find("the job failed") == std::string::npos, out.c_str());
+        const auto at = out.find("interrupted at step ");
+        QVERIFY2(at != std::string::npos && out.find("interrupted at step ", at + 1) == std::string::npos, out.c_str());
+        int64_t step = 0;
+        checkpointParameters(dir + "/run/checkpoint.pt", &step);
+        QCOMPARE(std::to_string(step), out.substr(at + 20, out.find(':', at) - at - 20));
+    }
+
     // A rank that hangs (SIGSTOP; workers started as torchrun starts them): the other stops after the
     // timeout and names it.
     void hungRankIsNamed()
@@ -410,6 +435,6 @@ private Q_SLOTS:
 };
 
 MOSAIC_TEST_MAIN(TstDistributed, MT_FN(initTestCase) MT_FN(placeFromEnvironment) MT_FN(twoProcessesAreOneWithTheirJointBatch)
-                                     MT_FN(killedRankIsNamed) MT_FN(hungRankIsNamed))
+                                     MT_FN(killedRankIsNamed) MT_FN(interruptStopsEveryRank) MT_FN(hungRankIsNamed))
 
 #include "tst_distributed.moc"
