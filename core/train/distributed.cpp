@@ -434,26 +434,29 @@ void ProcessGroup::broadcast(std::vector<at::Tensor> tensors)
     }
 }
 
-void ProcessGroup::sum(at::Tensor &tensor)
+namespace {
+
+void allReduce(ProcessGroup &owner, Group &group, at::Device device, at::Tensor &tensor, c10d::ReduceOp::RedOpType op)
 {
-    std::vector<at::Tensor> buffer{tensor.detach().to(m_impl->device).contiguous()};
-    runCollective(*this, "an all-reduce", [&] {
+    std::vector<at::Tensor> buffer{tensor.detach().to(device).contiguous()};
+    runCollective(owner, "an all-reduce", [&] {
         c10d::AllreduceOptions o;
-        o.reduceOp = c10d::ReduceOp::SUM;
-        return m_impl->group->allreduce(buffer, o);
+        o.reduceOp = op;
+        return group.allreduce(buffer, o);
     });
     tensor.detach().copy_(buffer[0]);
 }
 
+} // namespace
+
+void ProcessGroup::sum(at::Tensor &tensor)
+{
+    allReduce(*this, *m_impl->group, m_impl->device, tensor, c10d::ReduceOp::SUM);
+}
+
 void ProcessGroup::min(at::Tensor &tensor)
 {
-    std::vector<at::Tensor> buffer{tensor.detach().to(m_impl->device).contiguous()};
-    runCollective(*this, "an all-reduce", [&] {
-        c10d::AllreduceOptions o;
-        o.reduceOp = c10d::ReduceOp::MIN;
-        return m_impl->group->allreduce(buffer, o);
-    });
-    tensor.detach().copy_(buffer[0]);
+    allReduce(*this, *m_impl->group, m_impl->device, tensor, c10d::ReduceOp::MIN);
 }
 
 void ProcessGroup::barrier()
