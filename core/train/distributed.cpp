@@ -482,7 +482,7 @@ void ProcessGroup::checkSame(const std::vector<at::Tensor> &tensors, const std::
     at::NoGradGuard noGrad;
     std::vector<double> sums;
     for (const auto &t : tensors) {
-        const at::Tensor x = t.detach().to(at::kCPU, at::kDouble).reshape({-1});
+        const at::Tensor x = t.detach().reshape({-1}).to(at::kDouble); // (on its device: no copy of FLUX to the host)
         const at::Tensor ramp = at::arange(x.numel(), x.options()).remainder(7.0) + 1.0; // (a permutation changes it)
         sums.push_back(x.sum().item<double>());
         sums.push_back((x * ramp).sum().item<double>());
