@@ -1,5 +1,7 @@
 #include "args.h"
 
+#include <mosaic/runtime.h>
+
 #include <cctype>
 
 #include <cerrno>
@@ -131,8 +133,21 @@ bool modelSetSpec(const Args &args, const std::string &model, mosaic::ModelSetSp
         }
         spec->loras.push_back(ls);
     }
-    if (args.has("max-memory") && !parseByteSize(args.value("max-memory"), &spec->maxMemory)) {
-        *error = "--max-memory '" + args.value("max-memory") + "': expected a size such as 12G, 500M or a number of bytes";
+    spec->device = args.value("device", "auto");
+    // --max-vram is --max-memory named for a GPU: the budget is on the device the transformer runs on.
+    if (args.has("max-memory") && args.has("max-vram")) {
+        *error = "--max-memory and --max-vram are one budget (on the device the transformer runs on): give one";
+        return false;
+    }
+    const std::string budgetOption = args.has("max-vram") ? "max-vram" : "max-memory";
+    if (args.has(budgetOption) && !parseByteSize(args.value(budgetOption), &spec->maxMemory)) {
+        *error = "--" + budgetOption + " '" + args.value(budgetOption) + "': expected a size such as 12G, 500M or a number of bytes";
+        return false;
+    }
+    if (budgetOption == "max-vram" && args.has("max-vram") && (spec->device == "cpu" || !mosaic::cudaAvailable())) {
+        *error = "--max-vram is a GPU's budget, and this run is on the CPU" +
+                 std::string(mosaic::cudaAvailable() ? " (--device cpu)" : " (this build of LibTorch sees no GPU)") +
+                 ": use --max-memory";
         return false;
     }
     return true;

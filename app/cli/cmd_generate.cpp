@@ -236,8 +236,8 @@ int runGenerate(const Args &args)
     const auto unknown = args.unknown({"model", "prompt", "negative", "ref", "name", "box", "mask", "point", "seed",
                                        "steps", "guidance", "cfg", "ref-cfg", "size", "region-strength", "point-strength", "lora",
                                        "lora-scale", "out", "maps", "init", "strength", "collage", "auto-layout",
-                                       "t5", "clip", "ae", "t5-tokenizer", "clip-tokenizer", "max-memory", "dtype",
-                                       "text-dtype", "latents", "estimate"});
+                                       "t5", "clip", "ae", "t5-tokenizer", "clip-tokenizer", "max-memory", "max-vram",
+                                       "device", "dtype", "text-dtype", "latents", "estimate"});
     if (!args.error().empty() || !unknown.empty() || !args.positional().empty() || !args.has("out")) {
         if (!args.error().empty())
             std::fprintf(stderr, "mosaic generate: %s\n", args.error().c_str());

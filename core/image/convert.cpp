@@ -19,7 +19,7 @@ at::Tensor toTensor(const RgbaImage &img)
 
 RgbaImage fromTensor(const at::Tensor &t)
 {
-    at::Tensor x = t.dim() == 4 ? t[0] : t;                            // [3, H, W]
+    at::Tensor x = (t.dim() == 4 ? t[0] : t).to(at::kCPU);             // [3, H, W], from any device
     x = ((x.to(at::kFloat).clamp(-1.0, 1.0) + 1.0) * 127.5).round().to(at::kByte).permute({1, 2, 0});
     RgbaImage img;
     img.height = static_cast<int>(x.size(0));
@@ -31,7 +31,7 @@ RgbaImage fromTensor(const at::Tensor &t)
 
 FloatMap toFloatMap(const at::Tensor &map, int width, int height)
 {
-    at::Tensor m = map.to(at::kFloat).reshape({1, 1, map.size(-2), map.size(-1)});
+    at::Tensor m = map.to(at::kCPU, at::kFloat).reshape({1, 1, map.size(-2), map.size(-1)});
     if (m.size(2) != height || m.size(3) != width)
         m = at::upsample_bilinear2d(m, {height, width}, false);
     m = m.reshape({height, width}).contiguous();

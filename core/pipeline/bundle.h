@@ -54,6 +54,10 @@ struct Bundle
     std::unique_ptr<model::LoraSet> lora;
     BundleDefaults defaults;
     at::ScalarType dtype = at::kFloat;
+    // Where the transformer and the autoencoder run (a model set on a GPU: ModelSetSpec::device). The
+    // text encoders stay on the CPU; the pipeline builds its inputs there (the noise from a CPU
+    // generator, so that a seed starts alike on every device) and moves them once per pass.
+    at::Device device = at::kCPU;
     std::mutex runMutex; // one generation at a time per bundle
     double probeGflops = 0; // the measured rate of a hidden-wide product (estimateRun), 0 until measured
 

@@ -136,9 +136,9 @@ ReferenceBranches encodeReferences(Bundle &b, const std::vector<RgbaImage> &prep
     ReferenceBranches out;
     const int64_t rg = refSize / 16, patch = b.patch();
     for (size_t i = 0; i < prepared.size(); ++i) {
-        const at::Tensor z = b.ae->encode(image::toTensor(prepared[i]), nullptr, cancel); // [1, z, ref/8, ref/8] (or /4)
+        const at::Tensor z = b.ae->encode(image::toTensor(prepared[i]).to(b.device), nullptr, cancel); // [1, z, ref/8, ref/8] (or /4)
         out.latents.push_back(pack(z, patch));
-        out.ids.push_back(tokenIds(1, rg, rg, 0, -rg * static_cast<int64_t>(i + 1)));
+        out.ids.push_back(tokenIds(1, rg, rg, 0, -rg * static_cast<int64_t>(i + 1)).to(b.device));
         if (cancel && cancel->load(std::memory_order_relaxed))
             throw Error(StatusCode::Cancelled, "cancelled");
     }

@@ -85,12 +85,36 @@ PassSetup setUp(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     if (!request.initImage.isNull() && request.strength < 1.0f) {
         p.firstStep = firstStepAt(p.schedule, v.steps, request.strength);
         const double t = p.schedule[static_cast<size_t>(p.firstStep)];
-        const at::Tensor x0 = pack(b.ae->encode(fitImage(request.initImage, v.width, v.height), nullptr, callbacks.cancel), p.patch);
+        const at::Tensor x0 = pack(
+            b.ae->encode(fitImage(request.initImage, v.width, v.height).to(b.device), nullptr, callbacks.cancel).cpu(),
+            p.patch);
         p.x = (1.0 - t) * x0 + t * p.x;
     }
     p.regions = regionGrids(request, p.gh, p.gw);
     p.bias = buildBias(request, p.regions, p.cond.txt.size(1), p.gh, p.gw, p.rg);
     return p;
+}
+
+// The transformer's inputs on its device, once per pass (no-ops on the CPU).
+void moveToDevice(PassSetup &p, at::Device device)
+{
+    auto move = [&](at::Tensor &t) {
+        if (t.defined())
+            t = t.to(device);
+    };
+    for (TextConditioning *c : {&p.cond, &p.uncond}) {
+        move(c->txt);
+        move(c->y);
+    }
+    for (auto &t : p.refs.latents)
+        move(t);
+    for (auto &t : p.refs.ids)
+        move(t);
+    move(p.x);
+    move(p.ids);
+    move(p.bias.mainRows);
+    for (auto &t : p.bias.refRows)
+        move(t);
 }
 
 model::AttentionCapture captureFor(const Bundle &b, const GenerationRequest &request)
@@ -148,6 +172,7 @@ void runPass(Bundle &b, const GenerationRequest &request, const Resolved &v, Gen
     GenerationResult out;
     const auto t0 = Clock::now();
     PassSetup p = setUp(b, request, v, callbacks);
+    moveToDevice(p, b.device);
     out.prepareSeconds = secondsSince(t0);
 
     model::LoraSet *lora = b.lora.get();
@@ -162,7 +187,8 @@ void runPass(Bundle &b, const GenerationRequest &request, const Resolved &v, Gen
     in.targetIds = p.ids;
     in.refs = p.refs.latents;
     in.refIds = p.refs.ids;
-    in.guidance = at::full({1}, static_cast<double>(v.guidance), at::kFloat);
+    const auto onDevice = at::TensorOptions().dtype(at::kFloat).device(b.device);
+    in.guidance = at::full({1}, static_cast<double>(v.guidance), onDevice);
     model::BranchOptions opt;
     opt.lora = lora;
     opt.bias = p.bias.empty() ? nullptr : &p.bias;
@@ -177,7 +203,7 @@ void runPass(Bundle &b, const GenerationRequest &request, const Resolved &v, Gen
         const double tCur = p.schedule[static_cast<size_t>(step)],
                      tPrev = p.schedule[static_cast<size_t>(step) + 1];
         in.target = x;
-        in.timesteps = at::full({1}, tCur, at::kFloat);
+        in.timesteps = at::full({1}, tCur, onDevice);
         const bool capStep = request.capture.enabled && !p.refs.latents.empty() &&
                              step >= request.capture.firstStep && step <= lastCapture;
         opt.capture = capStep ? &capture : nullptr;

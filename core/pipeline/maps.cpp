@@ -18,13 +18,13 @@ void reduceAttentionMaps(const model::AttentionCapture &capture, const Generatio
         SubjectMaps m;
         m.name = request.subjects[i].name;
         if (capture.refMapLayers > 0 && i < capture.refToTarget.size()) {
-            at::Tensor dist = (capture.refToTarget[i] / static_cast<double>(capture.refMapLayers)).mean(1)[0];
+            at::Tensor dist = (capture.refToTarget[i].cpu() / static_cast<double>(capture.refMapLayers)).mean(1)[0];
             dist = dist.reshape({gh, gw}).repeat_interleave(px, 0).repeat_interleave(px, 1) /
                    static_cast<double>(px * px);
             m.attention = image::toFloatMap(dist, width, height);
         }
         if (capture.shareLayers > 0 && i < capture.targetShare.size()) {
-            at::Tensor share = (capture.targetShare[i] / static_cast<double>(capture.shareLayers))[0];
+            at::Tensor share = (capture.targetShare[i].cpu() / static_cast<double>(capture.shareLayers))[0];
             shares.push_back(share);
             if (regions[i].defined()) {
                 const double total = share.sum().item<double>();

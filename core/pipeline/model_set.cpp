@@ -5,6 +5,7 @@
 #include "io/checkpoint.h"
 #include "model/flux_keymap.h"
 #include "model/loader.h"
+#include "train/device.h"
 #include "util/error.h"
 #include "util/json.h"
 #include "util/log.h"
@@ -578,18 +579,18 @@ template <typename M> void freezeModule(M &module)
         p.set_requires_grad(false);
 }
 
-at::ScalarType computeType(const std::string &dtype)
+at::ScalarType computeType(const std::string &dtype, const at::Device &device)
 {
     if (dtype == "f32")
         return at::kFloat;
     if (dtype == "bf16") {
-        if (!cudaAvailable() && !cpuComputesBf16())
+        if (!device.is_cuda() && !cpuComputesBf16())
             log::warn("core.model", "bf16 asked for on a CPU without native bfloat16 (no AVX-512 BF16, no AMX): "
                                     "expect it to be several times slower than f32 (--dtype auto picks f32 here)");
         return at::kBFloat16;
     }
     if (dtype == "auto" || dtype.empty())
-        return cudaAvailable() || cpuComputesBf16() ? at::kBFloat16 : at::kFloat;
+        return device.is_cuda() || cpuComputesBf16() ? at::kBFloat16 : at::kFloat;
     throw Error(StatusCode::InvalidArgument, "the transformer computes in f32, bf16 or auto, not " + dtype);
 }
 
@@ -608,7 +609,7 @@ void attachLoras(Bundle &b, const ModelSetSpec &spec, const ModelSetReport &repo
         }
     }
     if (b.lora)
-        b.lora->to(b.flux->dtype(), at::kCPU);
+        b.lora->to(b.flux->dtype(), b.device);
 }
 
 } // namespace
@@ -632,16 +633,19 @@ std::unique_ptr<Bundle> loadModelSet(const ModelSetSpec &spec, ModelSetReport *r
                               p.fix.empty() ? "" : "; " + p.fix);
         throw Error(StatusCode::NotFound, format("{}: the model set is incomplete:{}", spec.model, why));
     }
-    const at::ScalarType compute = computeType(spec.dtype);
+    const at::Device device = train::computeDevice(spec.device);
+    const at::ScalarType compute = computeType(spec.dtype, device);
     auto b = std::make_unique<Bundle>();
     b->path = spec.model.empty() ? found.transformer : spec.model;
     b->name = report.name;
     b->dtype = compute;
+    b->device = device;
 
     const Checkpoint tck = Checkpoint::open(found.transformer);
     model::FluxLoadOptions o;
     o.compute = compute;
     o.budget = spec.maxMemory;
+    o.device = device;
     auto loaded = model::loadFlux(tck, o);
     b->flux = loaded.model;
     const Checkpoint ack = Checkpoint::open(found.ae);
@@ -663,6 +667,7 @@ std::unique_ptr<Bundle> loadModelSet(const ModelSetSpec &spec, ModelSetReport *r
                            "values per token, which FLUX's 16-channel, 8x autoencoder makes (an SD-style VAE has 4 "
                            "channels)",
                            found.ae, ac.z_channels, ac.ch_mult.size(), found.transformer, fc.in_channels));
+    b->ae->to(device);
     freezeModule(b->ae);
 
     TextEncoderPaths tp;
@@ -692,8 +697,10 @@ std::unique_ptr<Bundle> loadModelSet(const ModelSetSpec &spec, ModelSetReport *r
     b->defaults.steps = report.steps;
     b->defaults.guidance = report.guidance > 0 ? report.guidance : 3.5f;
     b->defaults.maxSubjects = report.maxSubjects;
-    log::info("core.model", "model set '{}' ({}, FLUX.1-{}): transformer {} ({}), {} LoRA file(s)", b->name, report.kind,
-              report.variant, found.transformer, loaded.precision, spec.loras.size());
+    log::info("core.model", "model set '{}' ({}, FLUX.1-{}): transformer {} ({}) on {}{}, {} LoRA file(s)", b->name,
+              report.kind, report.variant, found.transformer, loaded.precision, device.str(),
+              loaded.streamedBlocks ? format(" ({} blocks streamed under {})", loaded.streamedBlocks, humanBytes(spec.maxMemory)) : "",
+              spec.loras.size());
     return b;
 }
 

@@ -10,6 +10,7 @@
 #include <mosaic/image.h>
 #include <mosaic/pipeline.h>
 #include <mosaic/train.h>
+#include <mosaic/runtime.h>
 
 #include <torch/cuda.h>
 
@@ -465,6 +466,21 @@ private Q_SLOTS:
         QVERIFY(loadImage(m_dir + "/set-bfl.png", &a).ok());
         QVERIFY(loadImage(m_dir + "/set-comfy.png", &b).ok());
         QVERIFY(a.pixels == b.pixels);
+        // Through the device path (inputs moved to the transformer's device once per pass) and streamed
+        // under a budget far below the weights: the same pixels again.
+        r = run("generate --model " + comfy + common + " --device cpu --max-memory 100K --out " + m_dir + "/set-streamed.png",
+                "MOSAIC_PROMPT_CACHE=");
+        QVERIFY2(r.exitCode == 0, r.output.c_str());
+        QVERIFY(loadImage(m_dir + "/set-streamed.png", &b).ok());
+        QVERIFY(a.pixels == b.pixels);
+        // A GPU asked for where LibTorch sees none, and a GPU budget for a CPU run: said, nothing loaded.
+        if (!cudaAvailable()) {
+            r = run("generate --model " + comfy + common + " --device cuda --out " + m_dir + "/cuda.png");
+            QVERIFY2(r.exitCode != 0 && r.output.find("device \"cuda\"") != std::string::npos, r.output.c_str());
+            r = run("generate --model " + comfy + common + " --max-vram 12G --out " + m_dir + "/cuda.png");
+            QVERIFY2(r.exitCode == 2 && r.output.find("use --max-memory") != std::string::npos, r.output.c_str());
+            QVERIFY(!std::filesystem::exists(m_dir + "/cuda.png"));
+        }
         // A set that lacks something: inspect says what, and fails.
         fs::remove(bfl + "/ae.safetensors");
         r = run("inspect " + bfl);

@@ -46,7 +46,12 @@ struct ModelSetSpec
     std::vector<LoraSpec> loras;
     std::string dtype = "auto"; // the transformer's compute type: auto (bf16 where the CPU computes it natively), f32, bf16
     std::string textDtype = "f32"; // T5 and CLIP: f32 or bf16
-    uint64_t maxMemory = 0;     // bytes the transformer's weights may take (0: all); below its size, blocks stream
+    // Where the transformer and the autoencoder run: cpu, cuda, cuda:N, or auto (the first GPU where
+    // LibTorch sees one). The text encoders run on the CPU.
+    std::string device = "auto";
+    // Bytes the transformer's weights may take on that device (0: all): RAM on the CPU, the GPU's memory
+    // on CUDA. Below their size, blocks stream from the mapped file (CPU) or from pinned host memory (CUDA).
+    uint64_t maxMemory = 0;
     bool keepTextEncoders = false; // keep T5 and CLIP loaded between prompts (otherwise released after encoding)
 };
 
