@@ -1,5 +1,6 @@
 #include "modelsdialog.h"
 
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -17,6 +18,8 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <mosaic/runtime.h>
+
 namespace ui {
 
 QString ModelSetEntry::title() const
@@ -28,6 +31,10 @@ QString ModelSetEntry::title() const
         t += QStringLiteral(" + %1 ×%2").arg(QFileInfo(l.first).fileName()).arg(l.second);
     if (maxMemoryMiB > 0)
         t += QObject::tr(" · within %1 GiB").arg(maxMemoryMiB / 1024.0, 0, 'f', 1);
+    if (device == QLatin1String("cpu"))
+        t += QObject::tr(" · CPU");
+    else if (device == QLatin1String("cuda"))
+        t += QObject::tr(" · GPU");
     return t;
 }
 
@@ -38,12 +45,15 @@ mosaic::ModelSetSpec ModelSetEntry::spec() const
     for (const auto &l : loras)
         s.loras.push_back({l.first.toStdString(), static_cast<float>(l.second)});
     s.maxMemory = static_cast<uint64_t>(maxMemoryMiB) << 20;
+    s.device = device.toStdString();
     return s;
 }
 
 QString ModelSetEntry::toJson() const
 {
-    QJsonObject o{{QStringLiteral("path"), path}, {QStringLiteral("max_memory_mib"), maxMemoryMiB}};
+    QJsonObject o{{QStringLiteral("path"), path},
+                  {QStringLiteral("max_memory_mib"), maxMemoryMiB},
+                  {QStringLiteral("device"), device}};
     QJsonArray l;
     for (const auto &e : loras)
         l.append(QJsonObject{{QStringLiteral("path"), e.first}, {QStringLiteral("strength"), e.second}});
@@ -57,6 +67,9 @@ ModelSetEntry ModelSetEntry::fromJson(const QString &json)
     const QJsonObject o = QJsonDocument::fromJson(json.toUtf8()).object(); // a broken entry reads as empty
     e.path = o.value(QStringLiteral("path")).toString();
     e.maxMemoryMiB = qBound(0, o.value(QStringLiteral("max_memory_mib")).toInt(), 1 << 24);
+    const QString device = o.value(QStringLiteral("device")).toString();
+    if (device == QLatin1String("cpu") || device == QLatin1String("cuda"))
+        e.device = device;
     for (const auto &v : o.value(QStringLiteral("loras")).toArray()) {
         const QJsonObject l = v.toObject();
         const QString p = l.value(QStringLiteral("path")).toString();
@@ -117,6 +130,18 @@ ModelsDialog::ModelsDialog(QWidget *parent) : QDialog(parent)
                        static_cast<QWidget *>(m_addLora), static_cast<QWidget *>(m_remove)})
         buttons->addWidget(w);
     buttons->addStretch();
+    m_device = new QComboBox(this);
+    m_device->addItem(tr("Automatic"), QStringLiteral("auto"));
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    if (mosaic::cudaAvailable())
+        m_device->addItem(tr("GPU"), QStringLiteral("cuda"));
+    m_device->setToolTip(mosaic::cudaAvailable()
+                             ? tr("Where the transformer and the autoencoder run (Automatic: the GPU). The memory "
+                                  "budget is then the GPU's; T5 and CLIP encode on the CPU.")
+                             : tr("Where the transformer and the autoencoder run. This build of LibTorch sees no GPU, "
+                                  "so Automatic is the CPU."));
+    buttons->addWidget(new QLabel(tr("Device:"), this));
+    buttons->addWidget(m_device);
     buttons->addWidget(new QLabel(tr("Memory budget:"), this));
     buttons->addWidget(m_budget);
     layout->addLayout(buttons);
@@ -158,6 +183,8 @@ ModelsDialog::ModelsDialog(QWidget *parent) : QDialog(parent)
         refresh();
     });
     connect(m_budget, qOverload<int>(&QSpinBox::valueChanged), this, [this](int v) { setMemoryBudgetMiB(v); });
+    connect(m_device, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            [this](int i) { setDevice(m_device->itemData(i).toString()); });
     refresh();
 }
 
@@ -219,6 +246,20 @@ void ModelsDialog::setMemoryBudgetMiB(int mib)
     showDetails();
 }
 
+bool ModelsDialog::setDevice(const QString &device)
+{
+    const int i = m_list->currentRow();
+    if (m_device->findData(device) < 0 || i <= 0 || i >= m_sets.size())
+        return false;
+    if (m_sets[i].device != device) {
+        m_sets[i].device = device;
+        store();
+        m_list->item(i)->setText(m_sets[i].title());
+        showDetails();
+    }
+    return true;
+}
+
 ModelSetEntry ModelsDialog::selected() const
 {
     const int i = m_list->currentRow();
@@ -233,9 +274,12 @@ QString ModelsDialog::details() const
 void ModelsDialog::showDetails()
 {
     const ModelSetEntry e = selected();
-    const QSignalBlocker block(m_budget);
+    const QSignalBlocker block(m_budget), blockDevice(m_device);
     m_budget->setValue(e.maxMemoryMiB);
     m_budget->setEnabled(!e.bundled());
+    // A set remembered on a GPU machine, opened on one without: shown as Automatic (the CPU) here.
+    m_device->setCurrentIndex(std::max(0, m_device->findData(e.device)));
+    m_device->setEnabled(!e.bundled());
     m_remove->setEnabled(!e.bundled());
     mosaic::ModelSetReport report;
     const mosaic::Status st = mosaic::inspectModelSet(e.spec(), &report);

@@ -11,6 +11,7 @@
 #include <QPair>
 #include <QString>
 
+class QComboBox;
 class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
@@ -22,7 +23,8 @@ struct ModelSetEntry
 {
     QString path;                          // a folder or a transformer file; the bundled model: ""
     QList<QPair<QString, double>> loras;   // file, strength
-    int maxMemoryMiB = 0;                  // 0: every weight resident
+    int maxMemoryMiB = 0;                  // 0: every weight resident (on the device below)
+    QString device = QStringLiteral("auto"); // auto, cpu, cuda: where the transformer and autoencoder run
     bool bundled() const { return path.isEmpty(); }
     QString title() const;
     mosaic::ModelSetSpec spec() const;
@@ -45,6 +47,8 @@ public:
     bool addPath(const QString &path);
     bool addLora(const QString &path, double strength);
     void setMemoryBudgetMiB(int mib);
+    // auto, cpu or cuda (offered only where LibTorch sees a GPU); false when not offered.
+    bool setDevice(const QString &device);
     // The selected entry (the bundled model when nothing else is).
     ModelSetEntry selected() const;
     QString details() const; // what the details pane shows
@@ -57,6 +61,7 @@ private:
     QPlainTextEdit *m_details;
     QPushButton *m_addFolder, *m_addFile, *m_addLora, *m_remove, *m_load;
     QSpinBox *m_budget;
+    QComboBox *m_device;
     QList<ModelSetEntry> m_sets; // [0] is the bundled model
 };
 

@@ -19,12 +19,14 @@
 #include <mosaic/annotate.h>
 #include <mosaic/modelset.h>
 #include <mosaic/pipeline.h>
+#include <mosaic/runtime.h>
 #include <mosaic/tools.h>
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <c10/core/InferenceMode.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -490,6 +492,54 @@ private Q_SLOTS:
         QVERIFY(!parseLoraSpec("a/b.safetensors:x", &parsed));
     }
 
+    // On a GPU (tools/gpu/check-flux.sh runs this suite there): the set's transformer, LoRA and autoencoder
+    // on the device give the CPU's image within a bound (float32: the products' summation order differs;
+    // fp8 with a LoRA: the per-layer upcast runs on the GPU), and streamed under a GPU budget from pinned
+    // host memory, exactly the resident GPU image.
+    void generatesOnTheGpu()
+    {
+        // MOSAIC_TEST_DEVICE=cpu rehearses the test where there is no GPU (the two images are then the same).
+        const char *asked = std::getenv("MOSAIC_TEST_DEVICE");
+        const std::string device = asked && *asked ? asked : cudaAvailable() ? "cuda" : "";
+        if (device.empty())
+            QSKIP("LibTorch sees no GPU here (tools/gpu/check-flux.sh runs this test on one)");
+        const std::string dir = m_root + "/stream";
+        if (!fs::exists(dir))
+            QSKIP("needs streamedIsIdentical's set");
+        std::string error;
+        for (const char *dtype : {"f32", "bf16"}) {
+            ModelSetSpec s = spec(dir);
+            s.dtype = dtype;
+            s.device = "cpu";
+            const auto cpu = generateWith(s, &error, 2);
+            QVERIFY2(!cpu.empty(), error.c_str());
+            s.device = device;
+            const auto gpu = generateWith(s, &error, 2);
+            QVERIFY2(!gpu.empty(), error.c_str());
+            const double mad = meanAbsDifference(cpu, gpu);
+            std::printf("  %s on the GPU against the CPU: image mean difference %.3f / 255\n", dtype, mad);
+            QVERIFY2(mad < (s.dtype == "f32" ? 0.5 : 4.0), (std::string(dtype) + ": " + std::to_string(mad)).c_str());
+            s.maxMemory = 64 << 10;
+            QVERIFY2(gpu == generateWith(s, &error, 2), "streamed on the GPU differs from resident");
+        }
+        const std::string fp8 = m_root + "/p-fp8-e4m3";
+        if (fs::exists(fp8)) {
+            ModelSetSpec s = spec(fp8);
+            s.dtype = "f32";
+            s.loras = {{m_root + "/loras/subject.safetensors", 1.0f}};
+            if (fs::exists(s.loras[0].path)) {
+                s.device = "cpu";
+                const auto cpu = generateWith(s, &error, 2);
+                s.device = device;
+                const auto gpu = generateWith(s, &error, 2);
+                QVERIFY2(!cpu.empty() && !gpu.empty(), error.c_str());
+                const double mad = meanAbsDifference(cpu, gpu);
+                std::printf("  fp8 + LoRA on the GPU against the CPU: image mean difference %.3f / 255\n", mad);
+                QVERIFY(mad < 0.5);
+            }
+        }
+    }
+
     // The annotator's model suggester runs on a loaded model set (T5 and CLIP for the prompt, the
     // references as branches): a grid of pairs per subject, inside the subject's box.
     void suggesterUsesTheSet()
@@ -610,6 +660,6 @@ private Q_SLOTS:
 
 MOSAIC_TEST_MAIN(TstModelSet, MT_FN(initTestCase) MT_FN(fp8Tables) MT_FN(autoEncoderNames) MT_FN(layoutsGiveTheSameImage)
                                   MT_FN(latentsMakeRunsReproducible) MT_FN(precisions) MT_FN(streamedIsIdentical)
-                                      MT_FN(loraOnFp8) MT_FN(suggesterUsesTheSet) MT_FN(badSets))
+                                      MT_FN(loraOnFp8) MT_FN(generatesOnTheGpu) MT_FN(suggesterUsesTheSet) MT_FN(badSets))
 
 #include "tst_modelset.moc"

@@ -8,6 +8,7 @@
 #include "modelsdialog.h"
 
 #include <mosaic/tools.h>
+#include <mosaic/runtime.h>
 
 #include <QApplication>
 #include <QFile>
@@ -63,6 +64,12 @@ private Q_SLOTS:
             QVERIFY2(d.details().contains(QLatin1String(needle)), qPrintable(d.details()));
         QVERIFY(d.addLora(m_lora, 0.5));
         d.setMemoryBudgetMiB(1);
+        // The device: offered as LibTorch sees it, kept with the set and handed to the loader.
+        QVERIFY(!d.setDevice(QStringLiteral("tpu")));
+        QCOMPARE(d.setDevice(QStringLiteral("cuda")), mosaic::cudaAvailable());
+        QVERIFY(d.setDevice(QStringLiteral("cpu")));
+        QCOMPARE(d.selected().spec().device, std::string("cpu"));
+        QVERIFY2(d.selected().title().endsWith(QStringLiteral(" · CPU")), qPrintable(d.selected().title()));
         QVERIFY2(d.selected().title().contains(QStringLiteral("subject.safetensors ×0.5")), qPrintable(d.selected().title()));
         QVERIFY2(d.details().contains(QStringLiteral("strength 0.5")), qPrintable(d.details()));
         // A second dialog (another session) shows the set as it was left.
@@ -73,6 +80,7 @@ private Q_SLOTS:
         QCOMPARE(sets[0].loras.size(), 1);
         QCOMPARE(sets[0].loras[0].second, 0.5);
         QCOMPARE(sets[0].maxMemoryMiB, 1);
+        QCOMPARE(sets[0].device, QStringLiteral("cpu"));
     }
 
     void serviceLoadsTheSetAndRecordsIt()

@@ -13,11 +13,17 @@
 #   4. compares the 0-reference outputs with the reference FLUX blocks in that machine's PyTorch eager
 #      (tools/gpu/flux_reference.py, bfloat16 tolerance 2e-2; fp8 against the bf16 reference within 8e-2;
 #      streamed against resident exactly) and prints the ratio of this engine's time to PyTorch's;
-#   5. leaves summary.txt and logs.tar.gz under $OUT.
+#   5. generates with tiny model sets on the GPU (tst_modelset's generatesOnTheGpu: float32 and bfloat16,
+#      fp8 with a LoRA, against the CPU's image; streamed under a GPU budget against resident), with the
+#      golden tiny T5 and CLIP carried in .gpu/shared-golden (see below);
+#   6. leaves summary.txt and logs.tar.gz under $OUT.
 #
 #   OUT=$OUT tools/gpu/check-flux.sh                        # everything (about 10 min on an H100: mostly files)
 #   OUT=$OUT STAGE=prepare tools/gpu/check-flux.sh          # build and files, then in a second call on the
 #   OUT=$OUT STAGE=run tools/gpu/check-flux.sh              # same warm machine: the runs and the comparison
+#   OUT=$OUT STAGE=generate tools/gpu/check-flux.sh         # only step 5 (a few minutes with the build)
+# Step 5 needs ../shared/golden carried: before the device call,
+#   mkdir -p .gpu/shared-golden && cp -r ../shared/golden/{flux,text,tokenizers} .gpu/shared-golden/  (32 MB; carry it)
 # The rehearsal on a CPU (a narrower model, fewer blocks; the comparison needs PyTorch and says so without):
 #   DEVICE=cpu HIDDEN=256 HEADS=2 CONTEXT=64 VEC=32 DOUBLE=2 SINGLE=2 SIZE=128 TXT=32 BUDGET_GB=0.002 \
 #     BUILD=build/core-only SKIP_BUILD=1 tools/gpu/check-flux.sh
@@ -50,6 +56,22 @@ else
   gpu_build || exit 1
 fi
 command -v nvidia-smi >/dev/null && nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv > "$LOGS/gpu.txt" 2>&1
+
+# Step 5: model sets generating on the device (the test compares with the CPU itself).
+generate_on_device() {
+  local golden="${GOLDEN:-$here/.gpu/shared-golden}"
+  if [ ! -f "$golden/text/t5_tiny/model.safetensors" ]; then
+    summary "generation on $DEVICE: skipped, no golden files in $golden (copy ../shared/golden there and carry it)"
+    return 0
+  fi
+  cmake --build "$BUILD" -j "$JOBS" --target tst_modelset >> "$LOGS/build.log" 2>&1 || { summary "tst_modelset did not build"; return 1; }
+  local dev="$DEVICE"; [ "$dev" = cuda ] && dev=""   # the test picks the GPU itself; cpu rehearses
+  MOSAIC_TEST_DEVICE="$dev" MOSAIC_GOLDEN_DIR="$golden/flux" "$BUILD/tests/tst_modelset" > "$LOGS/generate.log" 2>&1
+  local rc=$?
+  summary "generation of model sets on $DEVICE (tst_modelset): exit $rc; $(grep -E 'against the CPU|generatesOnTheGpu|Totals' "$LOGS/generate.log" | tr '\n' ' ')"
+  return $rc
+}
+if [ "$STAGE" = generate ]; then generate_on_device; exit $?; fi
 
 shape=(--hidden "$HIDDEN" --heads "$HEADS" --context "$CONTEXT" --vec "$VEC" --double "$DOUBLE" --single "$SINGLE")
 bf16="$WORK/flux-dev-bf16.safetensors" fp8="$WORK/flux-dev-fp8.safetensors"
@@ -103,4 +125,5 @@ if [ "$rc" -ne 2 ]; then
   [ -n "$reft" ] && [ -n "${seconds[bf16-refs0]}" ] &&
     summary "time per denoising step, this engine / PyTorch eager (bf16, no references): ${seconds[bf16-refs0]} / $reft = $(python3 -c "print(round(${seconds[bf16-refs0]} / $reft, 3))")"
 fi
+generate_on_device
 stamp "done"
