@@ -6,6 +6,7 @@
 #include "util/error.h"
 #include "util/memory.h"
 #include "util/strings.h"
+#include "train/device.h"
 
 #include <mosaic/runtime.h>
 #include <mosaic/text.h>
@@ -20,20 +21,22 @@
 
 namespace mosaic {
 
-// GFLOP/s of [256, D] x [D, 4D] products in `dtype` on the CPU: the shape of the transformer's work,
+// GFLOP/s of [256, D] x [D, 4D] products in `dtype` on `device`: the shape of the transformer's work,
 // measured after one warm-up.
-double measureGflops(int64_t D, at::ScalarType dtype)
+double measureGflops(int64_t D, at::ScalarType dtype, const at::Device &device)
 {
     const int64_t rows = 256;
-    const auto opts = at::TensorOptions().dtype(dtype);
+    const auto opts = at::TensorOptions().dtype(dtype).device(device);
     const at::Tensor x = at::randn({rows, D}, opts), w = at::randn({4 * D, D}, opts);
     at::mm(x, w.t());
+    train::synchronize(device);
     int iterations = 0;
     const auto t0 = std::chrono::steady_clock::now();
     double seconds = 0;
     while (iterations < 50 && seconds < 0.25) {
         at::mm(x, w.t());
         ++iterations;
+        train::synchronize(device);
         seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
     return 2.0 * rows * D * 4.0 * D * iterations / std::max(seconds, 1e-9) / 1e9;
@@ -76,7 +79,7 @@ Status estimateRun(ModelBundle &model, const GenerationRequest &request, RunEsti
         c10::InferenceMode inference;
         const pipeline::Resolved v = pipeline::resolve(b, request);
         if (b.probeGflops <= 0)
-            b.probeGflops = measureGflops(b.flux->config.hidden_size, b.flux->dtype());
+            b.probeGflops = measureGflops(b.flux->config.hidden_size, b.flux->dtype(), b.device);
         const auto &c = b.flux->config;
         RunShape shape;
         shape.hidden = c.hidden_size;
@@ -102,16 +105,19 @@ Status estimateRun(ModelBundle &model, const GenerationRequest &request, RunEsti
         const double activations = all * (D + M) * 4.0 * 8.0 * passes;
         const double decoder = static_cast<double>(v.width) * v.height * b.ae->config.ch * b.ae->config.ch_mult.back() * 4.0 * 4.0;
         e->memoryBytes = weights + static_cast<uint64_t>(activations + decoder);
-        e->availableBytes = memoryLimitBytes();
+        e->availableBytes = b.device.is_cuda() ? train::deviceMemoryBytes(b.device) : memoryLimitBytes();
         e->fits = e->availableBytes == 0 || e->memoryBytes <= e->availableBytes;
         e->worthSaying = !e->fits || e->seconds > longSeconds;
-        e->text = format("about {} per image here ({}x{}, {} steps, {} reference(s), {} thread(s), {}); needs about {}{}",
-                         durationText(e->seconds), v.width, v.height, v.steps, request.subjects.size(), threadCount(),
+        e->text = format("about {} per image here ({}x{}, {} steps, {} reference(s), {}, {}); needs about {}{}",
+                         durationText(e->seconds), v.width, v.height, v.steps, request.subjects.size(),
+                         b.device.is_cuda() ? "on " + b.device.str() : format("{} thread(s)", threadCount()),
                          b.flux->dtype() == at::kBFloat16 ? "bf16" : b.flux->dtype() == at::kHalf ? "f16" : "f32", humanBytes(e->memoryBytes),
                          e->availableBytes ? format(" of the {} here", humanBytes(e->availableBytes)) : std::string());
         if (!e->fits)
-            e->text += " — it would not fit: load the model with a memory budget (--max-memory) so that its blocks "
-                       "stream, or use a smaller size";
+            e->text += b.device.is_cuda() ? " — it would not fit: load the model with a GPU budget (--max-vram) so that "
+                                            "its blocks stream from the host, or use a smaller size"
+                                          : " — it would not fit: load the model with a memory budget (--max-memory) so "
+                                            "that its blocks stream, or use a smaller size";
     });
 }
 

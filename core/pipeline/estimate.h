@@ -16,8 +16,8 @@ struct RunShape
     int textTokens = 512, width = 512, height = 512, refSize = 512, references = 0, steps = 28, passes = 1;
 };
 
-// GFLOP/s of hidden-wide products in `dtype` on the CPU (a quarter of a second at most).
-double measureGflops(int64_t hidden, at::ScalarType dtype);
+// GFLOP/s of hidden-wide products in `dtype` on `device` (a quarter of a second at most).
+double measureGflops(int64_t hidden, at::ScalarType dtype, const at::Device &device);
 double runSeconds(const RunShape &shape, double gflops);
 std::string durationText(double seconds); // "40 s", "12 min", "1.5 h"
 

@@ -579,6 +579,8 @@ template <typename M> void freezeModule(M &module)
         p.set_requires_grad(false);
 }
 
+} // namespace
+
 at::ScalarType computeType(const std::string &dtype, const at::Device &device)
 {
     if (dtype == "f32")
@@ -593,6 +595,8 @@ at::ScalarType computeType(const std::string &dtype, const at::Device &device)
         return device.is_cuda() || cpuComputesBf16() ? at::kBFloat16 : at::kFloat;
     throw Error(StatusCode::InvalidArgument, "the transformer computes in f32, bf16 or auto, not " + dtype);
 }
+
+namespace {
 
 void attachLoras(Bundle &b, const ModelSetSpec &spec, const ModelSetReport &report)
 {
@@ -729,11 +733,13 @@ Status inspectModelSet(const ModelSetSpec &spec, ModelSetReport *report)
             shape.width = shape.height = shape.refSize = report->size;
             shape.steps = report->steps;
             shape.references = 2;
-            const bool bf16 = spec.dtype == "bf16" || ((spec.dtype == "auto" || spec.dtype.empty()) && cpuComputesBf16());
-            report->secondsPerImage = runSeconds(shape, measureGflops(t.hidden, bf16 ? at::kBFloat16 : at::kFloat));
-            report->estimate = format("about {} per image here ({} px, {} steps, 2 references, {} thread(s), {}, weights "
+            const at::Device device = train::computeDevice(spec.device);
+            const bool bf16 = pipeline::computeType(spec.dtype, device) == at::kBFloat16;
+            report->secondsPerImage = runSeconds(shape, measureGflops(t.hidden, bf16 ? at::kBFloat16 : at::kFloat, device));
+            report->estimate = format("about {} per image here ({} px, {} steps, 2 references, {}, {}, weights "
                                       "resident)",
-                                      durationText(report->secondsPerImage), report->size, report->steps, threadCount(),
+                                      durationText(report->secondsPerImage), report->size, report->steps,
+                                      device.is_cuda() ? "on " + device.str() : format("{} thread(s)", threadCount()),
                                       bf16 ? "bf16" : "f32");
         }
     });

@@ -35,6 +35,8 @@ FoundSet findModelSet(const ModelSetSpec &spec);
 
 // Throws mosaic::Error naming the file at fault; nothing is kept of a set that fails.
 std::unique_ptr<Bundle> loadModelSet(const ModelSetSpec &spec, ModelSetReport *report = nullptr);
+// The transformer's compute type: f32, bf16, or auto (bf16 on a GPU, or where the CPU computes it natively).
+at::ScalarType computeType(const std::string &dtype, const at::Device &device);
 
 // Whether `path` names a MOSAIC bundle file (the bundled model's format) rather than a model set.
 bool isBundleFile(const std::string &path);

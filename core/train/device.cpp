@@ -8,6 +8,8 @@
 #include <torch/cuda.h>
 #ifdef MOSAIC_WITH_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <cuda_runtime_api.h>
 #endif
 #include <torch/version.h>
 
@@ -96,6 +98,20 @@ uint64_t peakDeviceBytes(const at::Device &device)
         const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(device.has_index() ? device.index() : 0);
         return static_cast<uint64_t>(
             stats.allocated_bytes[static_cast<size_t>(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE)].peak);
+    }
+#endif
+    (void)device;
+    return 0;
+}
+
+uint64_t deviceMemoryBytes(const at::Device &device)
+{
+#ifdef MOSAIC_WITH_CUDA
+    if (device.is_cuda()) {
+        const c10::cuda::CUDAGuard guard(device.has_index() ? device.index() : 0);
+        size_t freeBytes = 0, totalBytes = 0;
+        if (cudaMemGetInfo(&freeBytes, &totalBytes) == cudaSuccess)
+            return static_cast<uint64_t>(totalBytes);
     }
 #endif
     (void)device;

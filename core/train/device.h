@@ -20,6 +20,9 @@ void synchronize(const at::Device &device);
 // CUDA (0 otherwise).
 uint64_t peakDeviceBytes(const at::Device &device);
 
+// A GPU's whole memory (CUDA builds; 0 otherwise, and for the CPU).
+uint64_t deviceMemoryBytes(const at::Device &device);
+
 class AutocastScope
 {
 public:
