@@ -109,14 +109,24 @@
         <translation>Das in %1 abgelegte Ergebnis ist beschädigt (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="25" />
+        <location filename="../ui/modelsdialog.cpp" line="28" />
         <source>MOSAIC-Toys (bundled)</source>
         <translation>MOSAIC-Toys (mitgeliefert)</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="30" />
+        <location filename="../ui/modelsdialog.cpp" line="33" />
         <source> · within %1 GiB</source>
         <translation> · innerhalb von %1 GiB</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="35" />
+        <source> · CPU</source>
+        <translation> · CPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="37" />
+        <source> · GPU</source>
+        <translation> · GPU</translation>
     </message>
 </context>
 <context>
@@ -1625,97 +1635,127 @@
 <context>
     <name>ui::ModelsDialog</name>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="91" />
+        <location filename="../ui/modelsdialog.cpp" line="104" />
         <source>Models</source>
         <translation>Modelle</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="105" />
+        <location filename="../ui/modelsdialog.cpp" line="118" />
         <source>Add folder…</source>
         <translation>Ordner hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="106" />
+        <location filename="../ui/modelsdialog.cpp" line="119" />
         <source>Add file…</source>
         <translation>Datei hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="107" />
+        <location filename="../ui/modelsdialog.cpp" line="120" />
         <source>Add LoRA…</source>
         <translation>LoRA hinzufügen…</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="108" />
+        <location filename="../ui/modelsdialog.cpp" line="121" />
         <source>Remove</source>
         <translation>Entfernen</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="112" />
+        <location filename="../ui/modelsdialog.cpp" line="125" />
         <source> MiB</source>
         <translation> MiB</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="113" />
+        <location filename="../ui/modelsdialog.cpp" line="126" />
         <source>all weights resident</source>
         <translation>alle Gewichte im Speicher</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="114" />
+        <location filename="../ui/modelsdialog.cpp" line="127" />
         <source>Memory the transformer's weights may take; below their size, its blocks stream from the file (the same image, slower).</source>
         <translation>Speicher, den die Gewichte des Transformers belegen dürfen; liegt er unter ihrer Größe, werden die Blöcke aus der Datei nachgeladen (dasselbe Bild, langsamer).</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="120" />
+        <location filename="../ui/modelsdialog.cpp" line="134" />
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="135" />
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="137" />
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="139" />
+        <source>Where the transformer and the autoencoder run (Automatic: the GPU). The memory budget is then the GPU's; T5 and CLIP encode on the CPU.</source>
+        <translation>Wo Transformer und Autoencoder laufen (Automatisch: die GPU). Das Speicherbudget gilt dann für die GPU; T5 und CLIP kodieren auf der CPU.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="141" />
+        <source>Where the transformer and the autoencoder run. This build of LibTorch sees no GPU, so Automatic is the CPU.</source>
+        <translation>Wo Transformer und Autoencoder laufen. Diese LibTorch-Version sieht keine GPU, daher bedeutet Automatisch die CPU.</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="143" />
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="145" />
         <source>Memory budget:</source>
         <translation>Speicherbudget:</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="124" />
+        <location filename="../ui/modelsdialog.cpp" line="149" />
         <source>Load</source>
         <translation>Laden</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="133" />
+        <location filename="../ui/modelsdialog.cpp" line="158" />
         <source>A FLUX.1 folder or a ComfyUI models folder</source>
         <translation>Ein FLUX.1-Ordner oder ein ComfyUI-Modellordner</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="138" />
+        <location filename="../ui/modelsdialog.cpp" line="163" />
         <source>A FLUX transformer or a MOSAIC bundle</source>
         <translation>Ein FLUX-Transformer oder ein MOSAIC-Bundle</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="139" />
+        <location filename="../ui/modelsdialog.cpp" line="164" />
         <source>Model files (*.safetensors *.sft *.json)</source>
         <translation>Modelldateien (*.safetensors *.sft *.json)</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="144" />
+        <location filename="../ui/modelsdialog.cpp" line="169" />
         <source>A LoRA</source>
         <translation>Eine LoRA</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="144" />
+        <location filename="../ui/modelsdialog.cpp" line="169" />
         <source>LoRA files (*.safetensors)</source>
         <translation>LoRA-Dateien (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="148" />
+        <location filename="../ui/modelsdialog.cpp" line="173" />
         <source>LoRA strength</source>
         <translation>LoRA-Stärke</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="148" />
+        <location filename="../ui/modelsdialog.cpp" line="173" />
         <source>Strength:</source>
         <translation>Stärke:</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="186" />
+        <location filename="../ui/modelsdialog.cpp" line="213" />
         <source>%1 cannot be used: %2</source>
         <translation>%1 kann nicht verwendet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="249" />
+        <location filename="../ui/modelsdialog.cpp" line="293" />
         <source>The bundled MOSAIC-Toys model: small, trained on toy scenes, runs on any CPU.
 
 </source>

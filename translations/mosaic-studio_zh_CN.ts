@@ -109,14 +109,24 @@
         <translation>保存在 %1 中的结果已损坏（%2）</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="25" />
+        <location filename="../ui/modelsdialog.cpp" line="28" />
         <source>MOSAIC-Toys (bundled)</source>
         <translation>MOSAIC-Toys（内置）</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="30" />
+        <location filename="../ui/modelsdialog.cpp" line="33" />
         <source> · within %1 GiB</source>
         <translation> · 限制在 %1 GiB 内</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="35" />
+        <source> · CPU</source>
+        <translation> · CPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="37" />
+        <source> · GPU</source>
+        <translation> · GPU</translation>
     </message>
 </context>
 <context>
@@ -1625,97 +1635,127 @@
 <context>
     <name>ui::ModelsDialog</name>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="91" />
+        <location filename="../ui/modelsdialog.cpp" line="104" />
         <source>Models</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="105" />
+        <location filename="../ui/modelsdialog.cpp" line="118" />
         <source>Add folder…</source>
         <translation>添加文件夹…</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="106" />
+        <location filename="../ui/modelsdialog.cpp" line="119" />
         <source>Add file…</source>
         <translation>添加文件…</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="107" />
+        <location filename="../ui/modelsdialog.cpp" line="120" />
         <source>Add LoRA…</source>
         <translation>添加 LoRA…</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="108" />
+        <location filename="../ui/modelsdialog.cpp" line="121" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="112" />
+        <location filename="../ui/modelsdialog.cpp" line="125" />
         <source> MiB</source>
         <translation> MiB</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="113" />
+        <location filename="../ui/modelsdialog.cpp" line="126" />
         <source>all weights resident</source>
         <translation>全部权重常驻内存</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="114" />
+        <location filename="../ui/modelsdialog.cpp" line="127" />
         <source>Memory the transformer's weights may take; below their size, its blocks stream from the file (the same image, slower).</source>
         <translation>Transformer 权重可占用的内存；低于权重大小时，其各块从文件中按需读取（图像相同，但更慢）。</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="120" />
+        <location filename="../ui/modelsdialog.cpp" line="134" />
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="135" />
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="137" />
+        <source>GPU</source>
+        <translation>GPU</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="139" />
+        <source>Where the transformer and the autoencoder run (Automatic: the GPU). The memory budget is then the GPU's; T5 and CLIP encode on the CPU.</source>
+        <translation>Transformer 和自编码器的运行位置（自动：GPU）。此时内存预算指 GPU 显存；T5 和 CLIP 在 CPU 上编码。</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="141" />
+        <source>Where the transformer and the autoencoder run. This build of LibTorch sees no GPU, so Automatic is the CPU.</source>
+        <translation>Transformer 和自编码器的运行位置。此 LibTorch 构建看不到 GPU，因此“自动”即 CPU。</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="143" />
+        <source>Device:</source>
+        <translation>设备：</translation>
+    </message>
+    <message>
+        <location filename="../ui/modelsdialog.cpp" line="145" />
         <source>Memory budget:</source>
         <translation>内存预算：</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="124" />
+        <location filename="../ui/modelsdialog.cpp" line="149" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="133" />
+        <location filename="../ui/modelsdialog.cpp" line="158" />
         <source>A FLUX.1 folder or a ComfyUI models folder</source>
         <translation>FLUX.1 文件夹或 ComfyUI 模型文件夹</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="138" />
+        <location filename="../ui/modelsdialog.cpp" line="163" />
         <source>A FLUX transformer or a MOSAIC bundle</source>
         <translation>FLUX Transformer 或 MOSAIC 模型包</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="139" />
+        <location filename="../ui/modelsdialog.cpp" line="164" />
         <source>Model files (*.safetensors *.sft *.json)</source>
         <translation>模型文件 (*.safetensors *.sft *.json)</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="144" />
+        <location filename="../ui/modelsdialog.cpp" line="169" />
         <source>A LoRA</source>
         <translation>LoRA</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="144" />
+        <location filename="../ui/modelsdialog.cpp" line="169" />
         <source>LoRA files (*.safetensors)</source>
         <translation>LoRA 文件 (*.safetensors)</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="148" />
+        <location filename="../ui/modelsdialog.cpp" line="173" />
         <source>LoRA strength</source>
         <translation>LoRA 强度</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="148" />
+        <location filename="../ui/modelsdialog.cpp" line="173" />
         <source>Strength:</source>
         <translation>强度：</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="186" />
+        <location filename="../ui/modelsdialog.cpp" line="213" />
         <source>%1 cannot be used: %2</source>
         <translation>%1 无法使用：%2</translation>
     </message>
     <message>
-        <location filename="../ui/modelsdialog.cpp" line="249" />
+        <location filename="../ui/modelsdialog.cpp" line="293" />
         <source>The bundled MOSAIC-Toys model: small, trained on toy scenes, runs on any CPU.
 
 </source>
