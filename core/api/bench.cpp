@@ -145,6 +145,10 @@ Status benchTransformer(const TransformerBenchOptions &o, std::vector<Transforme
             in.timesteps = at::full({1}, 0.5);
             in.guidance = at::full({1}, 3.5);
 
+            // The warm-up passes are said too: on a CPU whose bf16 products are slow, this is where the time
+            // goes (building the blocks takes seconds).
+            if (progress)
+                progress(format("{}: {} warm-up forward pass(es)", name, std::max(1, o.warmup)));
             auto t0 = Clock::now();
             for (int i = 0; i < std::max(1, o.warmup); ++i)
                 flux->forward(in);
