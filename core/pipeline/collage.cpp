@@ -263,7 +263,7 @@ void runCollage(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     second.initImage = image::fromTensor(canvas);
     second.strength = v.collage;
     GenerationResult out;
-    runPass(b, second, v, &out, offsetProgress(static_cast<int>(pass1.stepSeconds.size()), 2));
+    runPass(b, second, v, &out, offsetProgress(static_cast<int>(pass1.stepSeconds.size()), 2), false);
     out.prepareSeconds += pass1.prepareSeconds;
     out.denoiseSeconds += pass1.denoiseSeconds;
     out.decodeSeconds += pass1.decodeSeconds;

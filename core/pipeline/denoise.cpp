@@ -46,7 +46,8 @@ struct PassSetup
     model::AttentionBias bias;
 };
 
-PassSetup setUp(Bundle &b, const GenerationRequest &request, const Resolved &v, const GenerationCallbacks &callbacks)
+PassSetup setUp(Bundle &b, const GenerationRequest &request, const Resolved &v, const GenerationCallbacks &callbacks,
+                bool reportUnknown)
 {
     PassSetup p;
     p.patch = b.patch();
@@ -55,9 +56,9 @@ PassSetup setUp(Bundle &b, const GenerationRequest &request, const Resolved &v, 
     for (size_t i = 0; i < request.subjects.size(); ++i)
         prepared.push_back(prepareSubject(request.subjects[i], i, v.refSize));
     p.refs = encodeReferences(b, prepared, v.refSize, callbacks.cancel);
-    p.cond = encodeText(b, request.prompt);
+    p.cond = encodeText(b, request.prompt, reportUnknown);
     if (v.cfg > 1.0f)
-        p.uncond = encodeText(b, request.negativePrompt);
+        p.uncond = encodeText(b, request.negativePrompt, false);
 
     // Noise from a CPU generator: the same seed gives the same image on the same build.
     p.lh = latentSize(v.height, p.patch);
@@ -167,11 +168,11 @@ at::Tensor guidedVelocity(Bundle &b, const PassSetup &p, const Resolved &v, cons
 } // namespace
 
 void runPass(Bundle &b, const GenerationRequest &request, const Resolved &v, GenerationResult *result,
-             const GenerationCallbacks &callbacks)
+             const GenerationCallbacks &callbacks, bool reportUnknown)
 {
     GenerationResult out;
     const auto t0 = Clock::now();
-    PassSetup p = setUp(b, request, v, callbacks);
+    PassSetup p = setUp(b, request, v, callbacks, reportUnknown);
     moveToDevice(p, b.device);
     out.prepareSeconds = secondsSince(t0);
 

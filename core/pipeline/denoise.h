@@ -16,8 +16,9 @@ double secondsSince(Clock::time_point t0);
 // The first step of a schedule at or below `strength` (image to image); at least the last step runs.
 int firstStepAt(const std::vector<double> &schedule, int steps, float strength);
 
-// One sampling run: everything of a generation but its parameter records.
+// One sampling run: everything of a generation but its parameter records. `reportUnknown`: log the
+// prompt's words the model does not know (once per generation: the collage's second pass does not).
 void runPass(Bundle &bundle, const GenerationRequest &request, const Resolved &resolved, GenerationResult *result,
-             const GenerationCallbacks &callbacks);
+             const GenerationCallbacks &callbacks, bool reportUnknown = true);
 
 } // namespace mosaic::pipeline

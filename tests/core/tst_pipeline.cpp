@@ -7,6 +7,7 @@
 #include "pipeline/collage.h"
 
 #include <mosaic/layout.h>
+#include <mosaic/log.h>
 #include <mosaic/pipeline.h>
 #include <mosaic/train.h>
 #include <mosaic/tools.h>
@@ -554,6 +555,23 @@ private Q_SLOTS:
         QCOMPARE(off.stepSeconds.size(), size_t{3});
 
         r.collage = 0.6f;
+        {
+            // The prompt's unknown words are logged once per generation, not once per pass.
+            int said = 0;
+            LogOptions quiet;
+            quiet.console = quiet.file = false; // info records reach the sinks, nothing else
+            QVERIFY(initLogging(quiet).ok());
+            const int sink = addLogSink([&](const LogRecord &rec) {
+                if (rec.message.find("does not know") != std::string::npos && rec.message.find("zqxv") != std::string::npos)
+                    ++said;
+            });
+            GenerationRequest unknown = r;
+            unknown.prompt = "a cat on the zqxv grass";
+            GenerationResult ignored;
+            QVERIFY(generate(*m_bundle, unknown, &ignored).ok());
+            removeLogSink(sink);
+            QCOMPARE(said, 1);
+        }
         std::vector<int> steps, totals;
         GenerationCallbacks cb;
         cb.progress = [&](const ProgressInfo &p) {
