@@ -7,6 +7,8 @@
 #include "util/strings.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 
 namespace mosaic::model {
 
@@ -202,84 +204,163 @@ at::Tensor forwardBranches(FluxImpl &m, const BranchInputs &in, const BranchOpti
     BranchCache &c = cache ? *cache : local;
     if (!c.valid)
         prepareCache(m, in, o, c);
-    const LoraSet *lora = o.lora;
 
     const at::Tensor vec = embedVec(m, in.timesteps, in.guidance, in.y);
     at::Tensor txt = linearForward(*m.txt_in, in.txt.to(dt));
     at::Tensor tgt = linearForward(*m.img_in, in.target.to(dt));
+    // A block's work on [txt, tgt, refs...] (double) or [main, refs...] (single) is a function of its
+    // inputs, so that gradient checkpointing (o.checkpoint) can run it again in the backward pass. What
+    // the functions capture outlives this call (the pass's tensors by value), since a checkpointed
+    // block runs again after it returns.
+    const at::Tensor peTxt = c.peTxt, peTgt = c.peTgt, refVec = c.refVec;
+    const std::vector<at::Tensor> peRefs = c.peRefs;
+    // The options as the blocks see them, with the bias held here: a checkpointed block runs again after
+    // the caller's bias is gone (the capture is only written outside checkpointed work).
+    const auto bias = o.bias ? std::make_shared<const AttentionBias>(*o.bias) : nullptr;
+    BranchOptions opts = o;
+    opts.bias = bias.get();
+    opts.checkpoint = nullptr;
+    // With checkpointing, the block runs again in the backward pass, after its lease here ended: a
+    // streamed block is made again for that run (the recomputation is the one that records a graph).
+    WeightStreamer *streamer = m.streamer.get();
+    auto run = [&](torch::nn::Module *block, const BranchOptions::BlockBody &body, std::vector<at::Tensor> inputs) {
+        if (!o.checkpoint)
+            return body(inputs);
+        return o.checkpoint([=](const std::vector<at::Tensor> &x) {
+            std::optional<BlockLease> lease;
+            if (at::GradMode::is_enabled())
+                lease.emplace(streamer, *block);
+            return body(x);
+        }, inputs);
+    };
     std::vector<at::Tensor> refs = c.refEmbedded;
     const int64_t lTxt = txt.size(1), nRefs = static_cast<int64_t>(refs.size());
     const bool captureShares = o.capture != nullptr;
 
     for (int64_t bi = 0; bi < m.config.depth; ++bi) {
         checkCancel(o);
-        auto &blk = *m.double_blocks->ptr<DoubleStreamBlockImpl>(bi);
-        BlockLease lease(m.streamer.get(), blk);
+        auto *blkp = m.double_blocks->ptr<DoubleStreamBlockImpl>(bi).get();
         const std::string name = format("double_blocks.{}.", bi);
-        const auto txtMod = blk.txt_mod->forward(vec);
-        const auto tgtMod = blk.img_mod->forward(vec);
-        const auto refMod = modulate(*blk.img_mod, name + "img_mod.lin", c.refVec, lora);
-
-        QKV tq = toHeads(linearForward(*blk.txt_attn->qkv, txtMod[0].apply(layerNormNoAffine(txt))), heads,
-                         *blk.txt_attn->norm, c.peTxt);
-        QKV gq = toHeads(linearForward(*blk.img_attn->qkv, tgtMod[0].apply(layerNormNoAffine(tgt))), heads,
-                         *blk.img_attn->norm, c.peTgt);
-        std::vector<QKV> rq;
-        for (int64_t r = 0; r < nRefs; ++r)
-            rq.push_back(toHeads(linearWithLora(blk.img_attn->qkv, name + "img_attn.qkv",
-                                                refMod[0].apply(layerNormNoAffine(refs[r])), lora),
-                                 heads, *blk.img_attn->norm, c.peRefs[r]));
-        const QKV main{at::cat({tq.q, gq.q}, 2), at::cat({tq.k, gq.k}, 2), at::cat({tq.v, gq.v}, 2)};
         const bool capHere = o.capture && o.capture->wantsDouble(bi);
-        GroupOut a = attendGroups(main, rq, lTxt, o, capHere, capHere && captureShares);
+        // The block's modulations from [txt, tgt, vec, refVec, ...], its attention, and the rest
+        // (projections and MLPs) on [txt, tgt, vec, refVec, refs..., attention main, attention refs...].
+        struct Mods
+        {
+            std::vector<ModulationOut> txt, tgt, ref;
+        };
+        auto modsOf = [=](const std::vector<at::Tensor> &x) {
+            auto &blk = *blkp;
+            return Mods{blk.txt_mod->forward(x[2]), blk.img_mod->forward(x[2]),
+                        modulate(*blk.img_mod, name + "img_mod.lin", x[3], opts.lora)};
+        };
+        auto attention = [=, keepBias = bias](const Mods &mods, const std::vector<at::Tensor> &x, bool capture) {
+            (void)keepBias;
+            auto &blk = *blkp;
+            QKV tq = toHeads(linearForward(*blk.txt_attn->qkv, mods.txt[0].apply(layerNormNoAffine(x[0]))), heads,
+                             *blk.txt_attn->norm, peTxt);
+            QKV gq = toHeads(linearForward(*blk.img_attn->qkv, mods.tgt[0].apply(layerNormNoAffine(x[1]))), heads,
+                             *blk.img_attn->norm, peTgt);
+            std::vector<QKV> rq;
+            for (int64_t r = 0; r < nRefs; ++r)
+                rq.push_back(toHeads(linearWithLora(blk.img_attn->qkv, name + "img_attn.qkv",
+                                                    mods.ref[0].apply(layerNormNoAffine(x[4 + r])), opts.lora),
+                                     heads, *blk.img_attn->norm, peRefs[static_cast<size_t>(r)]));
+            const QKV main{at::cat({tq.q, gq.q}, 2), at::cat({tq.k, gq.k}, 2), at::cat({tq.v, gq.v}, 2)};
+            return attendGroups(main, rq, lTxt, opts, capture, capture && captureShares);
+        };
+        auto rest = [=](const Mods &mods, const std::vector<at::Tensor> &x) {
+            auto &blk = *blkp;
+            const at::Tensor &am = x[4 + nRefs];
+            const at::Tensor txtAttn = am.narrow(1, 0, lTxt), tgtAttn = am.narrow(1, lTxt, x[1].size(1));
+            std::vector<at::Tensor> out(2 + static_cast<size_t>(nRefs));
+            at::Tensor t = mods.txt[0].residual(x[0], linearForward(*blk.txt_attn->proj, txtAttn));
+            out[0] = mods.txt[1].residual(t, mlpForward(blk.txt_mlp, mods.txt[1].apply(layerNormNoAffine(t))));
+            at::Tensor g = mods.tgt[0].residual(x[1], linearForward(*blk.img_attn->proj, tgtAttn));
+            out[1] = mods.tgt[1].residual(g, mlpForward(blk.img_mlp, mods.tgt[1].apply(layerNormNoAffine(g))));
+            auto mlp0 = seqLinear(blk.img_mlp, 0), mlp2 = seqLinear(blk.img_mlp, 2);
+            for (int64_t r = 0; r < nRefs; ++r) {
+                at::Tensor y = mods.ref[0].residual(x[4 + r], linearWithLora(blk.img_attn->proj, name + "img_attn.proj",
+                                                                             x[5 + nRefs + r], opts.lora));
+                at::Tensor h = fluxGelu(
+                    linearWithLora(mlp0, name + "img_mlp.0", mods.ref[1].apply(layerNormNoAffine(y)), opts.lora));
+                out[2 + r] = mods.ref[1].residual(y, linearWithLora(mlp2, name + "img_mlp.2", h, opts.lora));
+            }
+            return out;
+        };
+        auto whole = [=](const std::vector<at::Tensor> &x, bool capture) {
+            const Mods mods = modsOf(x);
+            GroupOut a = attention(mods, x, capture);
+            std::vector<at::Tensor> y = x;
+            y.push_back(a.main);
+            y.insert(y.end(), a.refs.begin(), a.refs.end());
+            return rest(mods, y);
+        };
+        BlockLease lease(m.streamer.get(), *blkp);
+        std::vector<at::Tensor> in{txt, tgt, vec, refVec};
+        in.insert(in.end(), refs.begin(), refs.end());
+        std::vector<at::Tensor> out;
+        if (!capHere) {
+            out = run(blkp, [=](const std::vector<at::Tensor> &x) { return whole(x, false); }, in);
+        } else if (!o.checkpoint) {
+            out = whole(in, true);
+        } else { // the attention kept with its graph (the losses read its maps), the rest checkpointed
+            GroupOut a = attention(modsOf(in), in, true);
+            in.push_back(a.main);
+            in.insert(in.end(), a.refs.begin(), a.refs.end());
+            out = run(blkp, [=](const std::vector<at::Tensor> &x) { return rest(modsOf(x), x); }, in);
+        }
         if (capHere && nRefs > 0) {
             ++o.capture->refMapLayers;
             ++o.capture->shareLayers;
         }
-
-        const at::Tensor txtAttn = a.main.narrow(1, 0, lTxt), tgtAttn = a.main.narrow(1, lTxt, tgt.size(1));
-        txt = txtMod[0].residual(txt, linearForward(*blk.txt_attn->proj, txtAttn));
-        txt = txtMod[1].residual(txt, mlpForward(blk.txt_mlp, txtMod[1].apply(layerNormNoAffine(txt))));
-        tgt = tgtMod[0].residual(tgt, linearForward(*blk.img_attn->proj, tgtAttn));
-        tgt = tgtMod[1].residual(tgt, mlpForward(blk.img_mlp, tgtMod[1].apply(layerNormNoAffine(tgt))));
-        auto mlp0 = seqLinear(blk.img_mlp, 0), mlp2 = seqLinear(blk.img_mlp, 2);
-        for (int64_t r = 0; r < nRefs; ++r) {
-            at::Tensor x = refMod[0].residual(refs[r], linearWithLora(blk.img_attn->proj, name + "img_attn.proj",
-                                                                       a.refs[r], lora));
-            at::Tensor h = fluxGelu(linearWithLora(mlp0, name + "img_mlp.0", refMod[1].apply(layerNormNoAffine(x)), lora));
-            refs[r] = refMod[1].residual(x, linearWithLora(mlp2, name + "img_mlp.2", h, lora));
-        }
+        txt = out[0];
+        tgt = out[1];
+        for (int64_t r = 0; r < nRefs; ++r)
+            refs[static_cast<size_t>(r)] = out[2 + r];
     }
 
     at::Tensor mainX = at::cat({txt, tgt}, 1);
     const at::Tensor peMain = at::cat({c.peTxt, c.peTgt}, 2);
+    const bool capShares = o.capture && o.capture->includeSingleBlocks;
     for (int64_t bi = 0; bi < m.config.depth_single_blocks; ++bi) {
         checkCancel(o);
-        auto &blk = *m.single_blocks->ptr<SingleStreamBlockImpl>(bi);
-        BlockLease lease(m.streamer.get(), blk);
+        auto *blkp = m.single_blocks->ptr<SingleStreamBlockImpl>(bi).get();
         const std::string name = format("single_blocks.{}.", bi);
-        const int64_t M = blk.mlp_hidden_dim;
-        const ModulationOut mainMod = blk.modulation->forward(vec)[0];
-        const ModulationOut refMod = modulate(*blk.modulation, name + "modulation.lin", c.refVec, lora)[0];
-
-        at::Tensor h = linearForward(*blk.linear1, mainMod.apply(layerNormNoAffine(mainX)));
-        const QKV main = toHeads(h.narrow(-1, 0, 3 * D).contiguous(), heads, *blk.norm, peMain);
-        const at::Tensor mainMlp = h.narrow(-1, 3 * D, M);
-        std::vector<QKV> rq;
-        std::vector<at::Tensor> refMlp;
-        for (int64_t r = 0; r < nRefs; ++r) {
-            at::Tensor hr = linearWithLora(blk.linear1, name + "linear1", refMod.apply(layerNormNoAffine(refs[r])), lora);
-            rq.push_back(toHeads(hr.narrow(-1, 0, 3 * D).contiguous(), heads, *blk.norm, c.peRefs[r]));
-            refMlp.push_back(hr.narrow(-1, 3 * D, M));
-        }
-        const bool capShares = o.capture && o.capture->includeSingleBlocks;
-        GroupOut a = attendGroups(main, rq, lTxt, o, false, capShares);
+        // [main, vec, refVec, refs...] -> [main, refs...]
+        auto body = [=, keepBias = bias](const std::vector<at::Tensor> &x) {
+            (void)keepBias;
+            auto &blk = *blkp;
+            const int64_t M = blk.mlp_hidden_dim;
+            const ModulationOut mainMod = blk.modulation->forward(x[1])[0];
+            const ModulationOut refMod = modulate(*blk.modulation, name + "modulation.lin", x[2], opts.lora)[0];
+            at::Tensor h = linearForward(*blk.linear1, mainMod.apply(layerNormNoAffine(x[0])));
+            const QKV main = toHeads(h.narrow(-1, 0, 3 * D).contiguous(), heads, *blk.norm, peMain);
+            const at::Tensor mainMlp = h.narrow(-1, 3 * D, M);
+            std::vector<QKV> rq;
+            std::vector<at::Tensor> refMlp;
+            for (int64_t r = 0; r < nRefs; ++r) {
+                at::Tensor hr = linearWithLora(blk.linear1, name + "linear1", refMod.apply(layerNormNoAffine(x[3 + r])), opts.lora);
+                rq.push_back(toHeads(hr.narrow(-1, 0, 3 * D).contiguous(), heads, *blk.norm, peRefs[static_cast<size_t>(r)]));
+                refMlp.push_back(hr.narrow(-1, 3 * D, M));
+            }
+            GroupOut a = attendGroups(main, rq, lTxt, opts, false, capShares);
+            std::vector<at::Tensor> out(1 + static_cast<size_t>(nRefs));
+            out[0] = mainMod.residual(x[0], linearForward(*blk.linear2, at::cat({a.main, fluxGelu(mainMlp)}, 2)));
+            for (int64_t r = 0; r < nRefs; ++r)
+                out[1 + r] = refMod.residual(x[3 + r], linearWithLora(blk.linear2, name + "linear2",
+                                                                      at::cat({a.refs[r], fluxGelu(refMlp[r])}, 2), opts.lora));
+            return out;
+        };
+        BlockLease lease(m.streamer.get(), *blkp);
+        std::vector<at::Tensor> in{mainX, vec, refVec};
+        in.insert(in.end(), refs.begin(), refs.end());
+        // Shares captured in single blocks are read with their graph: such a block runs directly.
+        const std::vector<at::Tensor> out = capShares ? body(in) : run(blkp, body, in);
         if (capShares && nRefs > 0)
             ++o.capture->shareLayers;
-        mainX = mainMod.residual(mainX, linearForward(*blk.linear2, at::cat({a.main, fluxGelu(mainMlp)}, 2)));
+        mainX = out[0];
         for (int64_t r = 0; r < nRefs; ++r)
-            refs[r] = refMod.residual(refs[r], linearWithLora(blk.linear2, name + "linear2",
-                                                              at::cat({a.refs[r], fluxGelu(refMlp[r])}, 2), lora));
+            refs[static_cast<size_t>(r)] = out[1 + r];
     }
     checkCancel(o);
     tgt = mainX.narrow(1, lTxt, mainX.size(1) - lTxt);

@@ -11,6 +11,7 @@
 #include "model/lora.h"
 
 #include <atomic>
+#include <functional>
 #include <vector>
 
 namespace mosaic::model {
@@ -72,6 +73,12 @@ struct BranchOptions
     AttentionCapture *capture = nullptr;
     const std::atomic<bool> *cancel = nullptr; // checked between blocks; throws Error(Cancelled)
     int64_t attentionChunkBytes = 12ll << 20; // see AttentionOptions::chunkBytes
+    // Gradient checkpointing (training): runs a block's computation so that its activations are
+    // recomputed in the backward pass instead of kept (train::checkpointed). Unset: run directly. A
+    // double block whose attention maps are captured keeps its attention and checkpoints the rest
+    // (projections and MLPs), since the losses read the maps with their graph.
+    using BlockBody = std::function<std::vector<at::Tensor>(const std::vector<at::Tensor> &)>;
+    std::function<std::vector<at::Tensor>(const BlockBody &, const std::vector<at::Tensor> &)> checkpoint;
 };
 
 // Cached per-generation state that does not change across steps (reference modulation and RoPE).

@@ -127,6 +127,7 @@ void readTrainer(const json &r, const Fields &field, const TrainRunOptions &o, T
     }
     t->device = !o.device.empty() ? o.device : field(r, "device", t->device);
     t->autocast = field(r, "autocast", t->autocast);
+    t->checkpointBlocks = field(r, "gradient_checkpointing", t->checkpointBlocks);
     if (const auto pf = r.find("prefetch"); pf != r.end()) {
         if (!pf->is_boolean())
             field.fail("\"prefetch\" is true or false (absent: on when training on CUDA)");

@@ -4,6 +4,7 @@
 #include "model/branches.h"
 #include "pipeline/sampling.h"
 #include "train/archive.h"
+#include "train/checkpointing.h"
 #include "train/device.h"
 #include "train/distributed.h"
 #include "train/pool.h"
@@ -376,6 +377,10 @@ at::Tensor Trainer::forward(const Batch &batch, const std::vector<at::Tensor> &r
     model::BranchOptions opt;
     opt.capture = !refLatents.empty() ? capture : nullptr;
     opt.lora = m_lora.get();
+    if (m_options.checkpointBlocks)
+        opt.checkpoint = [this](const model::BranchOptions::BlockBody &body, const std::vector<at::Tensor> &x) {
+            return checkpointed(body, x, m_options.autocast, m_device);
+        };
     model::AttentionBias bias;
     if (!batch.regionSigns.empty() && !refLatents.empty()) {
         std::vector<int64_t> lRefs;

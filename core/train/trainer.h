@@ -81,6 +81,10 @@ struct TrainOptions
     std::vector<std::string> loraTargets{"img_attn.qkv", "img_attn.proj", "img_mlp.0", "img_mlp.2", "linear1", "linear2"};
     std::string device = "cpu";      // cpu, cuda, auto
     bool autocast = false;           // bfloat16 autocast for the forward and backward passes
+    // Gradient checkpointing per transformer block (train/checkpointing.h): each block's activations
+    // are recomputed in the backward pass instead of kept (a capturing double block keeps its attention,
+    // whose maps the losses read). The same gradients, for about one more forward pass of compute.
+    bool checkpointBlocks = false;
     // Obtain the next step's examples (render them, or take them from the pool or the folder) on a
     // background thread while this step computes. The batches are the same with it or without: each
     // step's examples depend on the step alone. Worth it where the device, not the host, computes

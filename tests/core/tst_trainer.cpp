@@ -8,6 +8,7 @@
 #include "data/toys.h"
 #include "pipeline/bundle.h"
 #include "train/ae_trainer.h"
+#include "train/checkpointing.h"
 #include "train/pool.h"
 #include "train/trainer.h"
 #include "io/checkpoint.h"
@@ -734,6 +735,70 @@ private Q_SLOTS:
         }
     }
 
+    // Gradient checkpointing per block changes what is kept, not what is learnt: with every loss on
+    // (SCA, MD, the reverse and share terms, regions), full training and LoRA-only training take the
+    // same steps with it as without, to float32 summation order; and it is really in the graph (the
+    // backward pass runs the checkpointed blocks again).
+    void gradientCheckpointingGivesTheSameSteps()
+    {
+        at::set_num_threads(1);
+        const std::string dir = testsupport::scratchDir("checkpointing");
+        for (const int64_t rank : {int64_t{0}, int64_t{4}}) {
+            auto run = [&](bool checkpoint, std::vector<double> *losses) {
+                auto b = tinyBundle(dir);
+                train::TrainOptions o = options();
+                o.checkpointBlocks = checkpoint;
+                o.reverseScaWeight = 0.5;
+                o.shareWeight = 0.5;
+                o.regionStrength = 2.0;
+                o.loraRank = rank;
+                train::Trainer t(*b, o);
+                for (int i = 0; i < 3; ++i)
+                    losses->push_back(t.step().total);
+                std::vector<at::Tensor> weights;
+                for (const auto &p : b->flux->parameters())
+                    weights.push_back(p.detach().clone());
+                if (t.lora())
+                    for (const auto &e : t.lora()->toTensors())
+                        weights.push_back(e.second.detach().clone());
+                return weights;
+            };
+            std::vector<double> plainLosses, checkpointedLosses;
+            const auto plain = run(false, &plainLosses), checkpointed = run(true, &checkpointedLosses);
+            QCOMPARE(plain.size(), checkpointed.size());
+            double worst = 0, moved = 0;
+            for (size_t i = 0; i < plain.size(); ++i)
+                worst = std::max(worst, testsupport::relativeError(checkpointed[i], plain[i]));
+            for (size_t i = 0; i < plainLosses.size(); ++i)
+                QVERIFY2(std::abs(checkpointedLosses[i] - plainLosses[i]) <= 1e-5 * std::abs(plainLosses[i]),
+                         (std::to_string(plainLosses[i]) + " vs " + std::to_string(checkpointedLosses[i])).c_str());
+            // The steps moved the weights far more than the two runs differ.
+            auto b = tinyBundle(dir);
+            size_t i = 0;
+            for (const auto &p : b->flux->parameters())
+                moved = std::max(moved, testsupport::relativeError(plain[i++], p.detach()));
+            std::printf("  LoRA rank %lld: largest relative difference with checkpointing %.2e (the steps moved the "
+                        "base weights by up to %.2e)\n", static_cast<long long>(rank), worst, moved);
+            QVERIFY2(worst < 1e-5, std::to_string(worst).c_str());
+        }
+        // In the graph: a backward pass through a checkpointed body runs it again, with a graph.
+        int runs = 0;
+        const at::Tensor w = at::randn({4, 4}).requires_grad_(true), x = at::randn({2, 4}).requires_grad_(true);
+        auto body = [&](const std::vector<at::Tensor> &in) {
+            ++runs;
+            return std::vector<at::Tensor>{at::tanh(at::matmul(in[0], w)) * 3.0};
+        };
+        const auto y = train::checkpointed(body, {x}, false, at::kCPU);
+        QCOMPARE(runs, 1);
+        y[0].sum().backward();
+        QCOMPARE(runs, 2);
+        const at::Tensor wg = w.grad().clone(), xg = x.grad().clone();
+        w.grad().zero_();
+        x.grad().zero_();
+        body({x})[0].sum().backward();
+        QVERIFY(at::allclose(w.grad(), wg) && at::allclose(x.grad(), xg));
+    }
+
     void recipeRunStopAndResume()
     {
         const std::string out = testsupport::scratchDir("recipe_run");
@@ -1314,6 +1379,6 @@ private Q_SLOTS:
     }
 };
 
-MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(transformerOntoFourTimesAutoencoder) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(autoencoderDecoderFineTune) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(bundleWithImpossibleAutoencoder) MT_FN(badCheckpointIsAnError) MT_FN(toyPool) MT_FN(parallelRendering) MT_FN(timeBudget) MT_FN(nonFiniteLossStops) MT_FN(emaWarmsUp) MT_FN(prefetchChangesNothing) MT_FN(autoencoderLatentNoise))
+MOSAIC_TEST_MAIN(TstTrainer, MT_FN(textEncoderTransformer) MT_FN(lossFalls) MT_FN(reverseTermAndSubjectWeight) MT_FN(trainingWithRegions) MT_FN(referenceUseProbe) MT_FN(resumeRepeatsTheRun) MT_FN(recipeRunStopAndResume) MT_FN(autoencoderRecipe) MT_FN(transformerOntoFourTimesAutoencoder) MT_FN(badRecipes) MT_FN(autoencoderLearnsAndCalibrates) MT_FN(autoencoderDecoderFineTune) MT_FN(loraOnlyTrainsAdapters) MT_FN(trainsFromDatasetFolder) MT_FN(autocastAndBf16Storage) MT_FN(bundleWithImpossibleAutoencoder) MT_FN(badCheckpointIsAnError) MT_FN(toyPool) MT_FN(parallelRendering) MT_FN(timeBudget) MT_FN(nonFiniteLossStops) MT_FN(emaWarmsUp) MT_FN(prefetchChangesNothing) MT_FN(autoencoderLatentNoise) MT_FN(gradientCheckpointingGivesTheSameSteps))
 
 #include "tst_trainer.moc"
