@@ -778,7 +778,8 @@ private Q_SLOTS:
             for (const auto &p : b->flux->parameters())
                 moved = std::max(moved, testsupport::relativeError(plain[i++], p.detach()));
             std::printf("  LoRA rank %lld: largest relative difference with checkpointing %.2e (the steps moved the "
-                        "base weights by up to %.2e)\n", static_cast<long long>(rank), worst, moved);
+                        "transformer's weights by up to %.2e%s)\n", static_cast<long long>(rank), worst, moved,
+                        rank > 0 ? ": frozen under a LoRA" : "");
             QVERIFY2(worst < 1e-5, std::to_string(worst).c_str());
         }
         // In the graph: a backward pass through a checkpointed body runs it again, with a graph.
