@@ -301,17 +301,18 @@ Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::
 
         at::Tensor t = image::toTensor(target); // [1, 3, H, W] in [-1, 1]
         t = at::upsample_bilinear2d(t, {S, S}, false).clamp(-1.0, 1.0);
-        const at::Tensor x0 = pipeline::pack(b.ae->encode(t), patch);
+        // On the model's device (a model set on a GPU); the noise from a CPU generator, as generation's.
+        const at::Tensor x0 = pipeline::pack(b.ae->encode(t.to(b.device)), patch);
         auto gen = at::make_generator<at::CPUGeneratorImpl>(options.seed);
-        const at::Tensor noise = at::randn(x0.sizes(), gen, x0.options());
+        const at::Tensor noise = at::randn(x0.sizes(), gen, x0.options().device(at::kCPU)).to(b.device);
         const double tn = options.noise;
 
         model::BranchInputs in;
         const pipeline::TextConditioning text = pipeline::encodeText(b, prompt, false);
-        in.txt = text.txt;
-        in.y = text.y;
+        in.txt = text.txt.to(b.device);
+        in.y = text.y.to(b.device);
         in.target = (1.0 - tn) * x0 + tn * noise;
-        in.targetIds = pipeline::tokenIds(1, gh, gw);
+        in.targetIds = pipeline::tokenIds(1, gh, gw).to(b.device);
         std::vector<ReferenceTransform> transforms;
         std::vector<RgbaImage> prepared(subjects.size());
         for (size_t i = 0; i < subjects.size(); ++i) {
@@ -325,8 +326,9 @@ Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::
         const pipeline::ReferenceBranches branches = pipeline::encodeReferences(b, prepared, R, options.cancel);
         in.refs = branches.latents;
         in.refIds = branches.ids;
-        in.timesteps = at::full({1}, tn, at::kFloat);
-        in.guidance = at::full({1}, static_cast<double>(b.defaults.guidance), at::kFloat);
+        const auto onDevice = at::TensorOptions().dtype(at::kFloat).device(b.device);
+        in.timesteps = at::full({1}, tn, onDevice);
+        in.guidance = at::full({1}, static_cast<double>(b.defaults.guidance), onDevice);
         model::AttentionCapture capture;
         model::BranchOptions opt;
         opt.capture = &capture;
@@ -336,7 +338,7 @@ Status suggestWithModel(ModelBundle &model, const RgbaImage &target, const std::
 
         std::vector<std::vector<Correspondence>> result(subjects.size());
         for (size_t r = 0; r < subjects.size(); ++r) {
-            const at::Tensor map = (capture.refToTarget[r][0].to(at::kFloat) /
+            const at::Tensor map = (capture.refToTarget[r][0].to(at::kCPU, at::kFloat) /
                                     static_cast<double>(std::max<int64_t>(1, capture.refMapLayers))).contiguous(); // [rg*rg, gh*gw]
             // Target tokens inside the subject's region (all of them when it has none).
             at::Tensor allowed = at::ones({gh, gw}, at::kBool);

@@ -123,6 +123,25 @@ double meanAbsDifference(const std::vector<uint8_t> &a, const std::vector<uint8_
     return a.empty() ? 0 : sum / static_cast<double>(a.size());
 }
 
+// The annotator's model suggester on a white target and a reference holding a dark square, inside a box.
+Status suggestSquare(ModelBundle &model, std::vector<std::vector<Correspondence>> *pairs)
+{
+    RgbaImage target;
+    target.width = target.height = 64;
+    target.pixels.assign(64 * 64 * 4, 255);
+    SuggestSubject subject;
+    subject.reference.width = subject.reference.height = 32;
+    subject.reference.pixels.assign(32 * 32 * 4, 255);
+    for (int y = 8; y < 24; ++y)
+        for (int x = 8; x < 24; ++x)
+            subject.reference.pixels[static_cast<size_t>(y * 32 + x) * 4] = 0;
+    subject.box = NormalizedBox{0.25f, 0.25f, 0.5f, 0.5f};
+    SuggestOptions o;
+    o.method = SuggestMethod::Model;
+    o.grid = 3;
+    return suggestWithModel(model, target, "a red square", {subject}, o, pairs);
+}
+
 template <typename F> std::string errorOf(F &&f)
 {
     try {
@@ -538,6 +557,26 @@ private Q_SLOTS:
                 QVERIFY(mad < 0.5);
             }
         }
+        // The annotator's model suggester on a set loaded onto the device: the CPU's pairs.
+        auto suggest = [&](const std::string &on) {
+            ModelSetSpec s = spec(dir);
+            s.device = on;
+            Status st;
+            std::vector<std::vector<Correspondence>> pairs;
+            auto model = ModelBundle::load(s, &st);
+            if (st = model ? suggestSquare(*model, &pairs) : st; !st.ok())
+                error = st.message;
+            return pairs;
+        };
+        const auto cpuPairs = suggest("cpu"), devicePairs = suggest(device);
+        QVERIFY2(!cpuPairs.empty() && cpuPairs.size() == devicePairs.size(), error.c_str());
+        QCOMPARE(devicePairs[0].size(), cpuPairs[0].size());
+        double far = 0;
+        for (size_t i = 0; i < cpuPairs[0].size(); ++i)
+            far = std::max(far, static_cast<double>(std::hypot(devicePairs[0][i].tgtX - cpuPairs[0][i].tgtX,
+                                                               devicePairs[0][i].tgtY - cpuPairs[0][i].tgtY)));
+        std::printf("  suggester on the GPU: %zu pairs, farthest from the CPU's %.3f of the image\n", cpuPairs[0].size(), far);
+        QVERIFY(far < 0.1); // a token is 1/32 of the image at the set's 512 px: a tie broken the other way at most
     }
 
     // The annotator's model suggester runs on a loaded model set (T5 and CLIP for the prompt, the
@@ -550,21 +589,8 @@ private Q_SLOTS:
         Status st;
         auto model = ModelBundle::load(spec(dir), &st);
         QVERIFY2(model, st.message.c_str());
-        RgbaImage target;
-        target.width = target.height = 64;
-        target.pixels.assign(64 * 64 * 4, 255);
-        SuggestSubject subject;
-        subject.reference.width = subject.reference.height = 32;
-        subject.reference.pixels.assign(32 * 32 * 4, 255);
-        for (int y = 8; y < 24; ++y)
-            for (int x = 8; x < 24; ++x)
-                subject.reference.pixels[static_cast<size_t>(y * 32 + x) * 4] = 0;
-        subject.box = NormalizedBox{0.25f, 0.25f, 0.5f, 0.5f};
-        SuggestOptions o;
-        o.method = SuggestMethod::Model;
-        o.grid = 3;
         std::vector<std::vector<Correspondence>> pairs;
-        st = suggestWithModel(*model, target, "a red square", {subject}, o, &pairs);
+        st = suggestSquare(*model, &pairs);
         if (!st.ok() && st.message.find("needs OpenCV") != std::string::npos)
             QSKIP("preparing the reference needs OpenCV (LibTorch-only build)");
         QVERIFY2(st.ok(), st.message.c_str());
