@@ -186,11 +186,6 @@
         <source>Cannot open</source>
         <translation>Öffnen nicht möglich</translation>
     </message>
-    <message>
-        <location filename="../app/studio/main.cpp" line="160" />
-        <source>Cannot open the dataset</source>
-        <translation>Der Datensatz kann nicht geöffnet werden</translation>
-    </message>
 </context>
 <context>
     <name>ui::AnnotatePanel</name>
@@ -1242,52 +1237,52 @@
         <translation>Wählen Sie ein Ergebnis in der Galerie oder ein Zielbild.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="225" />
+        <location filename="../ui/mainwindow_files.cpp" line="236" />
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="260" />
+        <location filename="../ui/mainwindow_files.cpp" line="271" />
         <source>Save project</source>
         <translation>Projekt speichern</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="260" />
+        <location filename="../ui/mainwindow_files.cpp" line="271" />
         <source>untitled.mosaic</source>
         <translation>unbenannt.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="261" />
+        <location filename="../ui/mainwindow_files.cpp" line="272" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC-Studio-Projekte (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="274" />
+        <location filename="../ui/mainwindow_files.cpp" line="285" />
         <source>Open project</source>
         <translation>Projekt öffnen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="275" />
+        <location filename="../ui/mainwindow_files.cpp" line="286" />
         <source>MOSAIC Studio projects and images (*.mosaic *.png)</source>
         <translation>MOSAIC-Studio-Projekte und -Bilder (*.mosaic *.png)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="312" />
+        <location filename="../ui/mainwindow_files.cpp" line="323" />
         <source>Restore settings from %1</source>
         <translation>Einstellungen aus %1 übernehmen</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="318" />
+        <location filename="../ui/mainwindow_files.cpp" line="329" />
         <source>Settings restored from %1.</source>
         <translation>Einstellungen aus %1 wiederhergestellt.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="320" />
+        <location filename="../ui/mainwindow_files.cpp" line="331" />
         <source>The subjects, in order, took the image's regions (images do not store the references).</source>
         <translation>Die Motive haben der Reihe nach die Bereiche des Bildes übernommen (Bilder speichern die Referenzen nicht).</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="322" />
+        <location filename="../ui/mainwindow_files.cpp" line="333" />
         <source>The image had %1 subjects and the composition has %2: add the others' references, then drop it again for their regions.</source>
         <translation>Das Bild hatte %1 Motive, die Komposition hat %2: Fügen Sie die Referenzen der übrigen hinzu und ziehen Sie das Bild erneut herein, um ihre Bereiche zu übernehmen.</translation>
     </message>
@@ -1517,17 +1512,17 @@
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="366" />
+        <location filename="../ui/mainwindow_files.cpp" line="377" />
         <source>Select a result in the gallery first.</source>
         <translation>Wählen Sie zuerst ein Ergebnis in der Galerie.</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="378" />
+        <location filename="../ui/mainwindow_files.cpp" line="389" />
         <source>The target image for this composition</source>
         <translation>Das Zielbild für diese Komposition</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="379" />
+        <location filename="../ui/mainwindow_files.cpp" line="390" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>Bilder (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>

@@ -186,11 +186,6 @@
         <source>Cannot open</source>
         <translation>无法打开</translation>
     </message>
-    <message>
-        <location filename="../app/studio/main.cpp" line="160" />
-        <source>Cannot open the dataset</source>
-        <translation>无法打开数据集</translation>
-    </message>
 </context>
 <context>
     <name>ui::AnnotatePanel</name>
@@ -1207,17 +1202,17 @@
         <translation>已选择参考点 (%1, %2)：在画布上单击以指定它的位置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="366" />
+        <location filename="../ui/mainwindow_files.cpp" line="377" />
         <source>Select a result in the gallery first.</source>
         <translation>请先在图库中选择一个结果。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="378" />
+        <location filename="../ui/mainwindow_files.cpp" line="389" />
         <source>The target image for this composition</source>
         <translation>此构图的目标图像</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="379" />
+        <location filename="../ui/mainwindow_files.cpp" line="390" />
         <source>Images (*.png *.jpg *.jpeg *.webp *.bmp)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.webp *.bmp)</translation>
     </message>
@@ -1262,52 +1257,52 @@
         <translation>请在图库中选择结果或选择目标图像。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="225" />
+        <location filename="../ui/mainwindow_files.cpp" line="236" />
         <source>%1 does not exist</source>
         <translation>%1 不存在</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="260" />
+        <location filename="../ui/mainwindow_files.cpp" line="271" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="260" />
+        <location filename="../ui/mainwindow_files.cpp" line="271" />
         <source>untitled.mosaic</source>
         <translation>未命名.mosaic</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="261" />
+        <location filename="../ui/mainwindow_files.cpp" line="272" />
         <source>MOSAIC Studio projects (*.mosaic)</source>
         <translation>MOSAIC Studio 项目 (*.mosaic)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="274" />
+        <location filename="../ui/mainwindow_files.cpp" line="285" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="275" />
+        <location filename="../ui/mainwindow_files.cpp" line="286" />
         <source>MOSAIC Studio projects and images (*.mosaic *.png)</source>
         <translation>MOSAIC Studio 项目和图像 (*.mosaic *.png)</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="312" />
+        <location filename="../ui/mainwindow_files.cpp" line="323" />
         <source>Restore settings from %1</source>
         <translation>从 %1 恢复设置</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="318" />
+        <location filename="../ui/mainwindow_files.cpp" line="329" />
         <source>Settings restored from %1.</source>
         <translation>已从 %1 恢复设置。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="320" />
+        <location filename="../ui/mainwindow_files.cpp" line="331" />
         <source>The subjects, in order, took the image's regions (images do not store the references).</source>
         <translation>各主体已按顺序采用图像中的区域（图像不保存参考图）。</translation>
     </message>
     <message>
-        <location filename="../ui/mainwindow_files.cpp" line="322" />
+        <location filename="../ui/mainwindow_files.cpp" line="333" />
         <source>The image had %1 subjects and the composition has %2: add the others' references, then drop it again for their regions.</source>
         <translation>该图像有 %1 个主体，而构图有 %2 个：请添加其余主体的参考图，然后再次拖入图像以获得它们的区域。</translation>
     </message>

@@ -84,6 +84,10 @@ public:
     // written by MOSAIC restore their settings, other images become subjects. Projects that cannot
     // open and missing files are collected in *errors.
     void openFiles(const QStringList &paths, QStringList *errors);
+    // What the command line asks to open, in the order that keeps all of it: the demo (a composition of
+    // its own), then the files (images join it as subjects; a project replaces it), then a dataset in
+    // Annotate mode. What cannot open is collected in *errors.
+    void openStartup(bool demo, const QStringList &files, const QString &dataset, QStringList *errors);
     bool isDirty() const { return m_dirty; }
     // Autosave and crash recovery: the autosave file exists while unsaved work exists and the
     // window has not been closed normally.

@@ -213,6 +213,17 @@ bool MainWindow::addCompositionToDataset(const QString &targetFile, QString *err
     return true;
 }
 
+void MainWindow::openStartup(bool demo, const QStringList &files, const QString &dataset, QStringList *errors)
+{
+    QString error;
+    if (demo && !openDemo(findDemo(), &error))
+        errors->append(error);
+    if (!files.isEmpty())
+        openFiles(files, errors);
+    if (!dataset.isEmpty() && !openDataset(dataset, &error))
+        errors->append(error);
+}
+
 void MainWindow::openFiles(const QStringList &paths, QStringList *errors)
 {
     QStringList images;

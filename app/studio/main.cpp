@@ -148,21 +148,10 @@ int main(int argc, char *argv[])
             QFile::remove(ui::MainWindow::autosavePath());
     }
     window.loadModel(parser.value(modelOption));
-    if (!parser.positionalArguments().isEmpty()) {
-        QStringList errors;
-        window.openFiles(parser.positionalArguments(), &errors);
-        if (!errors.isEmpty())
-            QMessageBox::warning(&window, QApplication::translate("main", "Cannot open"), errors.join(QLatin1Char('\n')));
-    }
-    if (parser.isSet(QStringLiteral("dataset"))) {
-        QString error;
-        if (!window.openDataset(parser.value(QStringLiteral("dataset")), &error))
-            QMessageBox::warning(&window, QApplication::translate("main", "Cannot open the dataset"), error);
-    }
-    if (parser.isSet(demoOption)) {
-        QString error;
-        if (!window.openDemo(ui::MainWindow::findDemo(), &error))
-            std::fprintf(stderr, "mosaic-studio: %s\n", error.toLocal8Bit().constData());
-    }
+    QStringList errors;
+    window.openStartup(parser.isSet(demoOption), parser.positionalArguments(), parser.value(QStringLiteral("dataset")),
+                       &errors);
+    if (!errors.isEmpty())
+        QMessageBox::warning(&window, QApplication::translate("main", "Cannot open"), errors.join(QLatin1Char('\n')));
     return app.exec();
 }

@@ -153,6 +153,13 @@ private Q_SLOTS:
         QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
         QCOMPARE(other.composition()->count(), 1);
         QCOMPARE(other.projectPath(), project);
+        // --demo with images: the demo's four subjects and the image, not the image alone.
+        ui::MainWindow started;
+        errors.clear();
+        started.openStartup(true, {png}, QString(), &errors);
+        QVERIFY2(errors.isEmpty(), qPrintable(errors.join(QLatin1Char('\n'))));
+        QCOMPARE(started.composition()->count(), 5);
+        QCOMPARE(started.composition()->subjects().back().name, QStringLiteral("red"));
     }
 };
 
