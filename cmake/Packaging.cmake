@@ -1,6 +1,7 @@
 # CPack: `cpack -G DEB` in a build folder makes mosaic-studio_<version>_<arch>.deb (README, "Install").
 # Runtime dependencies come from dpkg-shlibdeps on the installed executables (LibTorch, Qt 6, OpenCV,
 # spdlog ...; the Qt platform plugins ship in libqt6gui6); OpenBLAS is recommended because Debian's LibTorch runs 13x slower on the reference BLAS.
+# A CJK font is recommended for the Chinese interface (without one its text shows as empty boxes).
 set(CPACK_PACKAGE_NAME "mosaic-studio")
 set(CPACK_PACKAGE_VENDOR "The MOSAIC Studio developers")
 set(CPACK_PACKAGE_CONTACT "The MOSAIC Studio developers <mosaic-studio@users.noreply.github.com>")
@@ -17,7 +18,7 @@ set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "graphics")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libopenblas0-openmp | libopenblas0, qt6-translations-l10n, desktop-file-utils, shared-mime-info")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libopenblas0-openmp | libopenblas0, qt6-translations-l10n, fonts-noto-cjk | fonts-wqy-microhei, desktop-file-utils, shared-mime-info")
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 if(NOT CPACK_GENERATOR)
   set(CPACK_GENERATOR "DEB")
