@@ -68,7 +68,7 @@ generate_on_device() {
   local dev="$DEVICE"; [ "$dev" = cuda ] && dev=""   # the test picks the GPU itself; cpu rehearses
   MOSAIC_TEST_DEVICE="$dev" MOSAIC_GOLDEN_DIR="$golden/flux" "$BUILD/tests/tst_modelset" > "$LOGS/generate.log" 2>&1
   local rc=$?
-  summary "generation of model sets on $DEVICE (tst_modelset): exit $rc; $(grep -E 'against the CPU|generatesOnTheGpu|Totals' "$LOGS/generate.log" | tr '\n' ' ')"
+  summary "generation of model sets on $DEVICE (tst_modelset): exit $rc; $(grep -E 'against the CPU|suggester on|generatesOnTheGpu|Totals' "$LOGS/generate.log" | tr '\n' ' ')"
   return $rc
 }
 if [ "$STAGE" = generate ]; then generate_on_device; exit $?; fi
