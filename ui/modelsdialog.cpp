@@ -45,7 +45,9 @@ mosaic::ModelSetSpec ModelSetEntry::spec() const
     for (const auto &l : loras)
         s.loras.push_back({l.first.toStdString(), static_cast<float>(l.second)});
     s.maxMemory = static_cast<uint64_t>(maxMemoryMiB) << 20;
-    s.device = device.toStdString();
+    // A set remembered on a machine with a GPU, used on one without: Automatic (the CPU), as the dialog
+    // shows it, rather than a load that fails.
+    s.device = device == QLatin1String("cuda") && !mosaic::cudaAvailable() ? std::string("auto") : device.toStdString();
     return s;
 }
 

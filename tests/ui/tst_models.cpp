@@ -81,6 +81,12 @@ private Q_SLOTS:
         QCOMPARE(sets[0].loras[0].second, 0.5);
         QCOMPARE(sets[0].maxMemoryMiB, 1);
         QCOMPARE(sets[0].device, QStringLiteral("cpu"));
+        // Remembered on a GPU machine: here it loads on what there is, as the dialog shows it.
+        ui::ModelSetEntry fromGpu = sets[0];
+        fromGpu.device = QStringLiteral("cuda");
+        fromGpu = ui::ModelSetEntry::fromJson(fromGpu.toJson());
+        QCOMPARE(fromGpu.device, QStringLiteral("cuda"));
+        QCOMPARE(fromGpu.spec().device, std::string(mosaic::cudaAvailable() ? "cuda" : "auto"));
     }
 
     void serviceLoadsTheSetAndRecordsIt()
